@@ -1,0 +1,30 @@
+//! Typed row ids: raw integers never cross a module boundary.
+
+use serde::Serialize;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(i64);
+
+        impl $name {
+            pub const fn new(raw: i64) -> Self {
+                Self(raw)
+            }
+            pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Surrogate key of an organisation unit; stable across code-list re-imports.
+    UnitId
+);
+id_type!(
+    /// Surrogate key of a user account.
+    UserId
+);

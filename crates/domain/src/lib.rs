@@ -1,0 +1,24 @@
+//! Pure domain types of jinguo: no I/O, no database, no HTTP.
+//!
+//! Every value with rules is a newtype with a private field and a `parse`
+//! constructor, so the rest of the code cannot hold an invalid one.
+
+pub mod code;
+pub mod division_list;
+pub mod error;
+pub mod ids;
+pub mod level;
+pub mod password;
+pub mod role;
+pub mod username;
+
+pub use code::{UnitCode, UnitKind};
+pub use division_list::{DivisionRecord, RawDivisionRow, RowError, parse_division_rows};
+pub use error::FieldError;
+pub use ids::{UnitId, UserId};
+pub use level::{Level, LevelNames};
+pub use password::Password;
+pub use role::{Role, Roles};
+pub use username::Username;
+pub mod scope;
+pub use scope::Scope;

@@ -1,0 +1,25 @@
+/// Why a store call failed, in the terms the web layer needs to answer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row does not exist or lies outside the caller's scope; the two
+    /// are deliberately indistinguishable.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was violated (for example a taken username).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `Conflict(what)`.
+    pub(crate) fn unique(e: sqlx::Error, what: &'static str) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
+            _ => StoreError::Database(e),
+        }
+    }
+}

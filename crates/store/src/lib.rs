@@ -1,0 +1,21 @@
+//! Persistence for jinguo behind the [`Store`] traits.
+//!
+//! One SQL implementation ([`SqlStore`]) serves both SQLite (the embedded
+//! default) and PostgreSQL: queries are written in the dialect both accept
+//! and checked at run time; migrations exist per backend.
+
+pub mod csv_import;
+mod error;
+pub mod model;
+mod sql;
+mod traits;
+
+pub use error::StoreError;
+pub use sql::{Backend, SqlStore};
+pub use traits::{AuditStore, SessionStore, Store, UnitStore, UserStore};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+pub mod testing;
+
+/// The bundled Inner Mongolia division list (see `assets/divisions/README.md`).
+pub const BUNDLED_DIVISIONS_CSV: &str = include_str!("../../../assets/divisions/nmg_divisions.csv");

@@ -1,0 +1,146 @@
+//! Rows as the rest of the program sees them.
+
+use jinguo_domain::{Level, Roles, UnitCode, UnitId, UnitKind, UserId, Username};
+use serde::Serialize;
+
+/// A unit of the organisation tree.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unit {
+    #[serde(skip)]
+    pub id: UnitId,
+    pub code: UnitCode,
+    pub name: String,
+    pub name_mn: Option<String>,
+    pub level: Level,
+    pub kind: UnitKind,
+    #[serde(skip)]
+    pub parent_id: Option<UnitId>,
+    pub active: bool,
+    /// Ancestors by level, the unit itself included; `None` below its level.
+    #[serde(skip)]
+    pub ancestors: [Option<UnitId>; 5],
+    pub children_count: i64,
+}
+
+/// A unit as a step of a path.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRef {
+    #[serde(skip)]
+    pub id: UnitId,
+    pub code: UnitCode,
+    pub name: String,
+    pub level: Level,
+}
+
+/// A unit together with its path from the root, as pickers and search
+/// results must show it (many villages share a name).
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitWithPath {
+    #[serde(flatten)]
+    pub unit: Unit,
+    pub path: Vec<UnitRef>,
+}
+
+/// A new sector organisation (企业、社会组织、新业态 …) under a unit.
+#[derive(Debug, Clone)]
+pub struct NewSector {
+    pub parent: UnitId,
+    pub name: String,
+    pub name_mn: Option<String>,
+}
+
+/// What a code-list import changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub added: u64,
+    pub updated: u64,
+    pub retired: u64,
+    pub unchanged: u64,
+}
+
+/// A user account, without its password hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub unit: UnitRef,
+    pub roles: Roles,
+    pub active: bool,
+    /// Unix seconds until which logins are refused, if locked.
+    pub locked_until: Option<i64>,
+    pub created_at: i64,
+}
+
+/// What a login needs to decide.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+    pub failed_logins: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: Username,
+    pub password_hash: String,
+    pub unit: UnitId,
+    pub roles: Roles,
+}
+
+/// A live session as found by its token hash.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub last_seen: i64,
+}
+
+/// An audit event to append. Names, ID numbers and phones never go in
+/// `detail`; usernames and unit codes may.
+#[derive(Debug, Clone)]
+pub struct NewAudit {
+    pub at: i64,
+    pub actor: Option<(UserId, String)>,
+    pub action: &'static str,
+    pub detail: String,
+    pub ip: Option<String>,
+    /// The unit the event concerns; decides which auditors see it.
+    pub unit: UnitId,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub detail: String,
+    pub ip: Option<String>,
+    pub unit_code: String,
+    pub unit_name: String,
+}
+
+/// Offset paging; `limit` is capped by the store.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Page {
+    pub const MAX: i64 = 500;
+
+    pub fn new(limit: i64, offset: i64) -> Self {
+        Page {
+            limit: limit.clamp(1, Self::MAX),
+            offset: offset.max(0),
+        }
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page::new(50, 0)
+    }
+}

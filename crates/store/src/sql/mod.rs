@@ -1,0 +1,135 @@
+//! The SQL implementation of the store, shared by SQLite and PostgreSQL.
+//!
+//! Queries use `$n` placeholders, which both backends accept, and only
+//! BIGINT/TEXT columns so values decode the same way through `sqlx::Any`.
+
+mod audit;
+mod sessions;
+mod units;
+mod users;
+
+use std::str::FromStr;
+use std::sync::Once;
+use std::time::Duration;
+
+use jinguo_domain::{Level, UnitId};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+
+use crate::Result;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl FromStr for Backend {
+    type Err = String;
+    fn from_str(url: &str) -> Result<Self, String> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(format!(
+                "unsupported database URL (expected sqlite:// or postgres://): {}",
+                url.split('@').next_back().unwrap_or("")
+            ))
+        }
+    }
+}
+
+/// The store over a connection pool of either backend.
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// Connects, creating an SQLite file if missing, and applies pending
+    /// migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let backend = Backend::from_str(url).map_err(|e| sqlx::Error::Configuration(e.into()))?;
+        let mut url = url.to_owned();
+        let opts = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        let opts = match backend {
+            Backend::Sqlite => {
+                if !url.contains("mode=") {
+                    url.push_str(if url.contains('?') {
+                        "&mode=rwc"
+                    } else {
+                        "?mode=rwc"
+                    });
+                }
+                opts.max_connections(8).after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                             PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+            }
+            Backend::Postgres => opts.max_connections(16),
+        };
+        let pool = opts.connect(&url).await?;
+        if backend == Backend::Sqlite {
+            // WAL is a property of the file; setting it once is enough.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        let store = SqlStore { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Reads the `l1..l5` columns of a row.
+pub(crate) fn ancestors(row: &AnyRow, prefix: &str) -> Result<[Option<UnitId>; 5]> {
+    let mut out = [None; 5];
+    for level in Level::ALL {
+        let col = format!("{prefix}{}", level.ancestor_column());
+        let v: Option<i64> = row.try_get(col.as_str())?;
+        out[usize::from(level.get() - 1)] = v.map(UnitId::new);
+    }
+    Ok(out)
+}
+
+pub(crate) fn level_of(row: &AnyRow, col: &str) -> Result<Level> {
+    let n: i64 = row.try_get(col)?;
+    u8::try_from(n)
+        .ok()
+        .and_then(|n| Level::new(n).ok())
+        .ok_or_else(|| sqlx::Error::Decode(format!("bad level {n}").into()).into())
+}
+
+pub(crate) fn not_found_if_none<T>(v: Option<T>) -> Result<T> {
+    v.ok_or(crate::StoreError::NotFound)
+}

@@ -1,0 +1,182 @@
+use async_trait::async_trait;
+use jinguo_domain::{Roles, Scope, UnitCode, UnitId, UserId};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{SqlStore, level_of, not_found_if_none};
+use crate::model::{Credentials, NewUser, Page, UnitRef, User};
+use crate::{Result, StoreError, UnitStore, UserStore};
+
+const USER_FROM: &str = "SELECT us.id, us.username, us.roles, us.active, us.locked_until, \
+     us.created_at, us.password_hash, us.failed_logins, \
+     u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.level AS unit_level \
+     FROM users us JOIN units u ON u.id = us.unit_id";
+
+fn user_from_row(row: &AnyRow) -> Result<User> {
+    let roles: String = row.try_get("roles")?;
+    let code: String = row.try_get("unit_code")?;
+    let decode = |what: String| sqlx::Error::Decode(what.into());
+    Ok(User {
+        id: UserId::new(row.try_get("id")?),
+        username: row.try_get("username")?,
+        unit: UnitRef {
+            id: UnitId::new(row.try_get("unit_id")?),
+            code: UnitCode::parse(&code).map_err(|_| decode(format!("bad unit code {code}")))?,
+            name: row.try_get("unit_name")?,
+            level: level_of(row, "unit_level")?,
+        },
+        roles: Roles::parse_list(&roles).map_err(|_| decode(format!("bad roles {roles}")))?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        locked_until: row.try_get("locked_until")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+#[async_trait]
+impl UserStore for SqlStore {
+    async fn create_user(&self, new: NewUser) -> Result<UserId> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, unit_id, roles, active, failed_logins, created_at) \
+             VALUES ($1, $2, $3, $4, 1, 0, $5) RETURNING id",
+        )
+        .bind(new.username.as_str())
+        .bind(&new.password_hash)
+        .bind(new.unit.get())
+        .bind(new.roles.to_list())
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| StoreError::unique(e, "username"))?;
+        Ok(UserId::new(id))
+    }
+
+    async fn users_under(&self, scope: Scope, unit: UnitId, page: Page) -> Result<Vec<User>> {
+        let unit = self.unit_by_id(unit).await?;
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let sql = format!(
+            "{USER_FROM} WHERE u.{} = $1 ORDER BY u.level, u.code, us.username LIMIT $2 OFFSET $3",
+            unit.level.ancestor_column()
+        );
+        sqlx::query(&sql)
+            .bind(unit.id.get())
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(user_from_row)
+            .collect()
+    }
+
+    async fn user_in_scope(&self, scope: Scope, id: UserId) -> Result<User> {
+        let sql = format!(
+            "{USER_FROM} WHERE us.id = $1 AND u.{} = $2",
+            scope.level().ancestor_column()
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.get())
+            .bind(scope.unit().get())
+            .fetch_optional(&self.pool)
+            .await?;
+        user_from_row(&not_found_if_none(row)?)
+    }
+
+    async fn credentials(&self, username: &str) -> Result<Credentials> {
+        let sql = format!("{USER_FROM} WHERE us.username = $1");
+        let row = sqlx::query(&sql)
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        let row = not_found_if_none(row)?;
+        Ok(Credentials {
+            user: user_from_row(&row)?,
+            password_hash: row.try_get("password_hash")?,
+            failed_logins: row.try_get("failed_logins")?,
+        })
+    }
+
+    async fn user_by_id(&self, id: UserId) -> Result<User> {
+        let sql = format!("{USER_FROM} WHERE us.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await?;
+        user_from_row(&not_found_if_none(row)?)
+    }
+
+    async fn all_users(&self) -> Result<Vec<User>> {
+        let sql = format!("{USER_FROM} ORDER BY u.level, u.code, us.username");
+        sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(user_from_row)
+            .collect()
+    }
+
+    async fn record_login_failure(&self, id: UserId, max: i64, lock_until: i64) -> Result<bool> {
+        // One statement, so concurrent failures cannot both miss the limit.
+        let locked: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET \
+               locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END, \
+               failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END \
+             WHERE id = $3 RETURNING locked_until",
+        )
+        .bind(max)
+        .bind(lock_until)
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await?
+        .flatten();
+        Ok(locked == Some(lock_until))
+    }
+
+    async fn record_login_success(&self, id: UserId) -> Result<()> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(id.get())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_active(&self, id: UserId, active: bool) -> Result<()> {
+        let r = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(id.get())
+            .execute(&self.pool)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<()> {
+        let r = sqlx::query(
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
+        )
+        .bind(hash)
+        .bind(id.get())
+        .execute(&self.pool)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

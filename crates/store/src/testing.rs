@@ -1,0 +1,61 @@
+//! Fresh databases for tests of this and other crates.
+
+use sqlx::{Connection, Executor, PgConnection};
+
+/// Where the PostgreSQL tests run, or why they do not.
+pub enum PostgresTarget {
+    /// A URL of a database created just now for this test.
+    Fresh(String),
+    /// `JINGUO_TEST_POSTGRES_URL` is unset outside CI: the run is skipped.
+    Skipped,
+}
+
+/// Creates a new, empty database on the server named by
+/// `JINGUO_TEST_POSTGRES_URL`. Under `CI=true` the variable is required, so
+/// CI cannot silently skip the PostgreSQL half of the tests.
+pub async fn fresh_postgres() -> PostgresTarget {
+    let Ok(base) = std::env::var("JINGUO_TEST_POSTGRES_URL") else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true requires JINGUO_TEST_POSTGRES_URL for the PostgreSQL test run");
+        }
+        eprintln!("PostgreSQL run skipped: JINGUO_TEST_POSTGRES_URL is not set");
+        return PostgresTarget::Skipped;
+    };
+    let name = format!(
+        "jinguo_t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ) + &format!("_{}", nanos());
+    let mut conn = PgConnection::connect(&base)
+        .await
+        .expect("connect to JINGUO_TEST_POSTGRES_URL");
+    conn.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+        .await
+        .expect("drop old test database");
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create test database");
+    let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
+    PostgresTarget::Fresh(format!("{prefix}/{name}"))
+}
+
+static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn nanos() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
+}
+
+/// A path for a fresh SQLite file in the system temp directory.
+pub fn fresh_sqlite_url() -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "jinguo-test-{}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        nanos()
+    ));
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    format!("sqlite://{}", dir.join("jinguo.db").display())
+}

@@ -1,0 +1,78 @@
+//! The store seen from the application: one trait per area.
+//!
+//! Methods that reach data attached to units take a [`Scope`]; only the tree
+//! itself (codes, names, levels) is readable without one.
+
+use async_trait::async_trait;
+use jinguo_domain::{DivisionRecord, Scope, UnitCode, UnitId, UserId};
+
+use crate::Result;
+use crate::model::*;
+
+#[async_trait]
+pub trait UnitStore: Send + Sync {
+    async fn unit_by_code(&self, code: &UnitCode) -> Result<Unit>;
+    async fn unit_by_id(&self, id: UnitId) -> Result<Unit>;
+    /// The root (level 1) unit.
+    async fn root_unit(&self) -> Result<Unit>;
+    /// The path from the root down to the unit, the unit included.
+    async fn path(&self, unit: &Unit) -> Result<Vec<UnitRef>>;
+    /// Direct children, active first, by code.
+    async fn children(&self, parent: UnitId) -> Result<Vec<Unit>>;
+    /// Units whose name starts with `q` or whose code starts with `q`.
+    async fn search_units(&self, q: &str, limit: i64) -> Result<Vec<UnitWithPath>>;
+    /// Number of active units at each level 1..=5.
+    async fn unit_counts(&self) -> Result<[i64; 5]>;
+    /// Adds, updates and retires units to match an official list, in one
+    /// transaction. Never deletes.
+    async fn import_divisions(&self, records: &[DivisionRecord]) -> Result<ImportSummary>;
+    /// Creates a sector organisation under a unit of the scope.
+    async fn create_sector(&self, scope: Scope, new: NewSector) -> Result<Unit>;
+    /// Whether a unit lies in the scope; `NotFound` otherwise.
+    async fn unit_in_scope(&self, scope: Scope, code: &UnitCode) -> Result<Unit>;
+}
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    async fn create_user(&self, new: NewUser) -> Result<UserId>;
+    /// Users whose unit lies under `unit`, which must be in the scope.
+    async fn users_under(&self, scope: Scope, unit: UnitId, page: Page) -> Result<Vec<User>>;
+    async fn user_in_scope(&self, scope: Scope, id: UserId) -> Result<User>;
+    /// Not scoped: a login happens before there is an actor.
+    async fn credentials(&self, username: &str) -> Result<Credentials>;
+    async fn user_by_id(&self, id: UserId) -> Result<User>;
+    async fn all_users(&self) -> Result<Vec<User>>;
+    /// Counts a failed login; locks until `lock_until` when the count
+    /// reaches `max`. Returns whether the account is now locked.
+    async fn record_login_failure(&self, id: UserId, max: i64, lock_until: i64) -> Result<bool>;
+    async fn record_login_success(&self, id: UserId) -> Result<()>;
+    async fn set_active(&self, id: UserId, active: bool) -> Result<()>;
+    async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<()>;
+    async fn user_count(&self) -> Result<i64>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf: &str,
+        now: i64,
+    ) -> Result<()>;
+    async fn session(&self, token_hash: &str) -> Result<Session>;
+    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    async fn delete_user_sessions(&self, user: UserId) -> Result<()>;
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn append_audit(&self, entry: NewAudit) -> Result<()>;
+    /// Newest first, events concerning units of the scope.
+    async fn audit_in_scope(&self, scope: Scope, page: Page) -> Result<Vec<AuditEntry>>;
+}
+
+/// Everything the application needs from persistence.
+pub trait Store: UnitStore + UserStore + SessionStore + AuditStore {}
+impl<T: UnitStore + UserStore + SessionStore + AuditStore> Store for T {}
