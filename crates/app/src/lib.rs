@@ -1,1 +1,54 @@
+//! The jinguo web application: configuration, authentication and scope,
+//! the JSON API and the server-rendered pages.
 
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod i18n;
+mod net;
+pub mod render;
+pub mod routes;
+pub mod state;
+mod units;
+mod users;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use jinguo_store::SqlStore;
+use tokio::net::TcpListener;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// The catalogue, parsed once.
+pub fn i18n_global() -> &'static i18n::Catalogue {
+    static CAT: OnceLock<i18n::Catalogue> = OnceLock::new();
+    CAT.get_or_init(i18n::Catalogue::bundled)
+}
+
+/// Connects the store named by the configuration and applies migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
+    SqlStore::connect(&config.database_url).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open {}: {e}",
+            config::redact_url(&config.database_url)
+        )
+    })
+}
+
+/// Serves on an already bound listener until the process is stopped.
+pub async fn serve_on(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Builds the state over a store.
+pub fn state(store: SqlStore, config: Config) -> AppState {
+    AppState::new(Arc::new(store), config)
+}

@@ -1,1 +1,99 @@
-fn main() {}
+//! `jinguo`: the one binary. Serves the platform and administers it.
+
+mod bench;
+mod config_args;
+mod demo;
+mod org_cmd;
+mod user_cmd;
+
+use clap::{Parser, Subcommand};
+
+use config_args::ConfigArgs;
+
+#[derive(Parser)]
+#[command(
+    name = "jinguo",
+    version,
+    about = "巾帼 — the work platform of a five-level women's federation"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server from configuration (jinguo.toml, JINGUO_* environment, flags).
+    /// Never creates accounts: make the first administrator with `user add`.
+    Serve(ConfigArgs),
+    /// First look: create a demo database with the Inner Mongolia tree and demo
+    /// accounts (or reuse it), print the URL and accounts, and serve.
+    Demo(demo::DemoArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(ConfigArgs),
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: user_cmd::UserCommand,
+    },
+    /// Manage the organisation tree.
+    Org {
+        #[command(subcommand)]
+        command: org_cmd::OrgCommand,
+    },
+    /// Measure the speed targets recorded in BENCHMARKS.md.
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("JINGUO_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let result = rt.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve(args).await,
+            Command::Demo(args) => demo::run(args).await,
+            Command::Migrate(args) => {
+                let config = args.load()?;
+                jinguo_app::open_store(&config).await?;
+                println!(
+                    "migrations applied to {}",
+                    jinguo_app::config::redact_url(&config.database_url)
+                );
+                Ok(())
+            }
+            Command::User { command } => user_cmd::run(command).await,
+            Command::Org { command } => org_cmd::run(command).await,
+            Command::Bench { command } => bench::run(command).await,
+        }
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ConfigArgs) -> anyhow::Result<()> {
+    let config = args.load()?;
+    let store = jinguo_app::open_store(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
+    tracing::info!(addr = %listener.local_addr()?, database = %jinguo_app::config::redact_url(&config.database_url), "serving");
+    jinguo_app::serve_on(listener, jinguo_app::state(store, config)).await
+}

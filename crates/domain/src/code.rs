@@ -49,10 +49,10 @@ impl UnitCode {
         if geo.len() != 12 || !geo.bytes().all(|b| b.is_ascii_digit()) {
             return Err(FieldError::new("code", "err.code.format"));
         }
-        if let Some(n) = sector {
-            if n.is_empty() || n.len() > 4 || !n.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(FieldError::new("code", "err.code.format"));
-            }
+        if let Some(n) = sector
+            && (n.is_empty() || n.len() > 4 || !n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(FieldError::new("code", "err.code.format"));
         }
         Ok(UnitCode(s.to_owned()))
     }

@@ -1,0 +1,118 @@
+//! The [`Actor`] of a request: a logged-in user, her unit and her scope.
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use jinguo_domain::{Role, Scope};
+use jinguo_store::StoreError;
+use jinguo_store::model::{Unit, User};
+
+use super::token::token_hash;
+use crate::error::{AppError, AppResult};
+use crate::render::WebError;
+use crate::state::{AppState, now};
+
+pub const SESSION_COOKIE: &str = "jinguo_session";
+
+/// A logged-in user with the unit she is bound to.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: User,
+    pub unit: Unit,
+    pub csrf: String,
+    pub token_hash: String,
+}
+
+impl Actor {
+    /// The subtree this actor may reach.
+    pub fn scope(&self) -> Scope {
+        Scope::new(self.unit.id, self.unit.level)
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.user.roles.contains(role)
+    }
+
+    /// Refuses with 403 when the role is missing. Scope is checked after
+    /// this, by the store, and answers 404.
+    pub fn require(&self, role: Role) -> AppResult<()> {
+        if self.has(role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Resolves a session token to an actor, ending idle sessions.
+    pub async fn from_token(state: &AppState, token: &str) -> AppResult<Actor> {
+        let hash = token_hash(token);
+        let session = match state.store.session(&hash).await {
+            Ok(s) => s,
+            Err(StoreError::NotFound) => return Err(AppError::Unauthorized),
+            Err(e) => return Err(e.into()),
+        };
+        let now = now();
+        if now - session.last_seen > state.config.idle_timeout_minutes * 60 {
+            state.store.delete_session(&hash).await?;
+            return Err(AppError::Unauthorized);
+        }
+        let user = state.store.user_by_id(session.user_id).await?;
+        if !user.active {
+            state.store.delete_session(&hash).await?;
+            return Err(AppError::Unauthorized);
+        }
+        // One write a minute at most keeps the idle clock without a write
+        // on every request.
+        if now - session.last_seen >= 60 {
+            state.store.touch_session(&hash, now).await?;
+        }
+        let unit = state.store.unit_by_id(user.unit.id).await?;
+        Ok(Actor {
+            user,
+            unit,
+            csrf: session.csrf_token,
+            token_hash: hash,
+        })
+    }
+}
+
+/// An actor authenticated by `Authorization: Bearer`; the API accepts no
+/// cookies, so it needs no CSRF protection.
+pub struct ApiActor(pub Actor);
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(AppError::Unauthorized)?;
+        Actor::from_token(state, token).await.map(ApiActor)
+    }
+}
+
+/// An actor authenticated by the session cookie; unauthenticated visitors
+/// are sent to the login page.
+pub struct WebActor(pub Actor);
+
+impl FromRequestParts<AppState> for WebActor {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+            .ok_or(WebError(AppError::Unauthorized))?;
+        Actor::from_token(state, &token)
+            .await
+            .map(WebActor)
+            .map_err(WebError)
+    }
+}

@@ -1,0 +1,152 @@
+//! Configuration in layers: defaults < file (`jinguo.toml`) < `JINGUO_*`
+//! environment < command-line flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use jinguo_domain::LevelNames;
+use serde::Deserialize;
+
+#[derive(Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// May hold a password; never printed (see the `Debug` impl).
+    pub database_url: String,
+    /// Where uploaded files and other data live.
+    pub data_dir: PathBuf,
+    /// A session unused for this long ends.
+    pub idle_timeout_minutes: i64,
+    /// Mark cookies `Secure`; set when the server is reached over TLS.
+    pub secure_cookies: bool,
+    pub max_failed_logins: i64,
+    pub lockout_minutes: i64,
+    /// Offset of local time from UTC in hours, for dates on pages.
+    pub utc_offset_hours: i8,
+    pub level_names: LevelNames,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("idle_timeout_minutes", &self.idle_timeout_minutes)
+            .field("secure_cookies", &self.secure_cookies)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides the password of a database URL.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: "sqlite://jinguo.db".into(),
+            data_dir: PathBuf::from("."),
+            idle_timeout_minutes: 30,
+            secure_cookies: false,
+            max_failed_logins: 5,
+            lockout_minutes: 30,
+            utc_offset_hours: 8,
+            level_names: LevelNames::default(),
+        }
+    }
+}
+
+/// One layer: every field optional, later layers win.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigLayer {
+    pub listen: Option<SocketAddr>,
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub idle_timeout_minutes: Option<i64>,
+    pub secure_cookies: Option<bool>,
+    pub max_failed_logins: Option<i64>,
+    pub lockout_minutes: Option<i64>,
+    pub utc_offset_hours: Option<i8>,
+    pub level_names: Option<[String; 5]>,
+}
+
+impl ConfigLayer {
+    pub fn from_file(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
+
+    /// Reads `JINGUO_LISTEN`, `JINGUO_DATABASE_URL`, … from the environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        fn var<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
+            match std::env::var(name) {
+                Ok(v) => v
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| anyhow::anyhow!("{name} has an invalid value")),
+                Err(_) => Ok(None),
+            }
+        }
+        Ok(ConfigLayer {
+            listen: var("JINGUO_LISTEN")?,
+            database_url: var("JINGUO_DATABASE_URL")?,
+            data_dir: var("JINGUO_DATA_DIR")?,
+            idle_timeout_minutes: var("JINGUO_IDLE_TIMEOUT_MINUTES")?,
+            secure_cookies: var("JINGUO_SECURE_COOKIES")?,
+            max_failed_logins: var("JINGUO_MAX_FAILED_LOGINS")?,
+            lockout_minutes: var("JINGUO_LOCKOUT_MINUTES")?,
+            utc_offset_hours: var("JINGUO_UTC_OFFSET_HOURS")?,
+            level_names: None,
+        })
+    }
+}
+
+impl Config {
+    pub fn apply(mut self, l: ConfigLayer) -> Self {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if let Some(v) = l.$f { self.$f = v; } )* };
+        }
+        take!(
+            listen,
+            database_url,
+            data_dir,
+            idle_timeout_minutes,
+            secure_cookies,
+            max_failed_logins,
+            lockout_minutes,
+            utc_offset_hours
+        );
+        if let Some(n) = l.level_names {
+            self.level_names = LevelNames(n);
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_layers_win_and_secrets_hide() {
+        let file: ConfigLayer = toml::from_str(
+            "database_url = \"postgres://u:secret@h/db\"\nidle_timeout_minutes = 10",
+        )
+        .unwrap();
+        let flags = ConfigLayer {
+            idle_timeout_minutes: Some(5),
+            ..Default::default()
+        };
+        let c = Config::default().apply(file).apply(flags);
+        assert_eq!(c.idle_timeout_minutes, 5);
+        assert!(!format!("{c:?}").contains("secret"));
+        assert!(toml::from_str::<ConfigLayer>("nonsense = 1").is_err());
+    }
+}

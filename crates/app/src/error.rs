@@ -1,0 +1,155 @@
+//! The one error type of the application.
+//!
+//! API handlers return it directly and it answers with
+//! `{"error":{"code","message","field"?}}`; web handlers wrap it in
+//! [`crate::render::Page`] errors that render a page. Internal errors are
+//! logged with context; the user only sees a plain message.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jinguo_domain::FieldError;
+use jinguo_store::StoreError;
+use serde_json::json;
+
+use crate::i18n::{Catalogue, Lang};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("not logged in")]
+    Unauthorized,
+    /// Wrong username or password, or a disabled account: one message for all.
+    #[error("bad credentials")]
+    BadCredentials,
+    #[error("locked")]
+    Locked { retry_after_secs: i64 },
+    #[error("forbidden")]
+    Forbidden,
+    #[error("bad CSRF token")]
+    Csrf,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("invalid field {}", .0.field)]
+    Invalid(FieldError),
+    #[error("conflict on {field}")]
+    Conflict {
+        field: &'static str,
+        key: &'static str,
+    },
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict("username") => AppError::Conflict {
+                field: "username",
+                key: "err.username.taken",
+            },
+            StoreError::Conflict(field) => AppError::Conflict {
+                field,
+                key: "err.conflict",
+            },
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Invalid(e)
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Unauthorized => "unauthorized",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Locked { .. } => "locked",
+            AppError::Forbidden => "forbidden",
+            AppError::Csrf => "csrf",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Invalid(_) => "invalid",
+            AppError::Conflict { .. } => "conflict",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The catalogue key of the message shown to people.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "err.not_found",
+            AppError::Unauthorized => "err.unauthorized",
+            AppError::BadCredentials | AppError::Locked { .. } => "err.login",
+            AppError::Forbidden => "err.forbidden",
+            AppError::Csrf => "err.csrf",
+            AppError::BadRequest(_) => "err.bad_request",
+            AppError::Invalid(f) => f.key,
+            AppError::Conflict { key, .. } => key,
+            AppError::Internal(_) => "err.internal",
+        }
+    }
+
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            AppError::Invalid(f) => Some(f.field),
+            AppError::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Logs server-side faults; user errors are not worth a log line.
+    pub fn log(&self) {
+        if let AppError::Internal(e) = self {
+            tracing::error!(error = %format!("{e:#}"), "internal error");
+        }
+    }
+
+    pub fn to_json_response(&self, cat: &Catalogue, lang: Lang) -> Response {
+        self.log();
+        let mut message = cat.get(lang, self.message_key()).to_owned();
+        if let AppError::BadRequest(detail) = self {
+            message = format!("{message}: {detail}");
+        }
+        let mut body = json!({"error": {"code": self.code(), "message": message}});
+        if let Some(field) = self.field() {
+            body["error"]["field"] = json!(field);
+        }
+        let mut resp = (self.status(), Json(body)).into_response();
+        if let AppError::Locked { retry_after_secs } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        // Without request context: Chinese, the default language.
+        self.to_json_response(crate::i18n_global(), Lang::Zh)
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,249 @@
+//! Server-rendered pages: templates, the reader's language, and web errors.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use minijinja::value::Value;
+use minijinja::{Environment, State, context};
+use serde::Serialize;
+
+use crate::auth::Actor;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::i18n::{Catalogue, Lang};
+use crate::state::AppState;
+
+pub const LANG_COOKIE: &str = "jinguo_lang";
+
+/// The reader's language: the cookie set by the language switch, else
+/// `Accept-Language`, else Chinese.
+impl FromRequestParts<AppState> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(lang_of(&parts.headers))
+    }
+}
+
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    CookieJar::from_headers(headers)
+        .get(LANG_COOKIE)
+        .and_then(|c| Lang::from_tag(c.value()))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or(Lang::Zh)
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+macro_rules! templates {
+    ($env:ident, $($name:literal),* $(,)?) => {
+        $( $env.add_template($name, include_str!(concat!("../templates/", $name)))
+            .unwrap_or_else(|e| panic!("template {}: {e}", $name)); )*
+    };
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Unix seconds as local date and time: `2026年11月28日 14:05` in Chinese,
+/// `2026-11-28 14:05` otherwise.
+pub fn datetime(secs: i64, offset_hours: i8, lang: Lang) -> String {
+    let offset = time::UtcOffset::from_hms(offset_hours, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(secs) else {
+        return String::new();
+    };
+    let t = t.to_offset(offset);
+    match lang {
+        Lang::Zh => format!(
+            "{}年{}月{}日 {:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        _ => format!(
+            "{}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+    }
+}
+
+fn lang_from_state(state: &State) -> Lang {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::from_tag))
+        .unwrap_or(Lang::Zh)
+}
+
+impl Templates {
+    pub fn new(cat: &'static Catalogue, config: &Config) -> Self {
+        let mut env = Environment::new();
+        templates!(
+            env,
+            "base.html",
+            "login.html",
+            "unit.html",
+            "search_results.html",
+            "search.html",
+            "users.html",
+            "user_new.html",
+            "audit.html",
+            "error.html",
+        );
+        env.add_function("t", move |state: &State, key: &str| -> String {
+            cat.get(lang_from_state(state), key).to_owned()
+        });
+        let names = config.level_names.clone();
+        env.add_function("level_name", move |level: u8| -> String {
+            jinguo_domain::Level::new(level)
+                .map(|l| names.name(l).to_owned())
+                .unwrap_or_default()
+        });
+        env.add_filter("num", |n: i64| thousands(n));
+        let offset = config.utc_offset_hours;
+        env.add_filter("datetime", move |state: &State, secs: i64| {
+            datetime(secs, offset, lang_from_state(state))
+        });
+        Templates { env }
+    }
+
+    /// Renders a full page or an htmx fragment with the common context:
+    /// language, the actor and her CSRF token.
+    pub fn render<S: Serialize>(
+        &self,
+        name: &str,
+        lang: Lang,
+        actor: Option<&Actor>,
+        ctx: S,
+    ) -> Response {
+        let me = actor.map(|a| {
+            context! {
+                username => a.user.username,
+                unit_code => a.unit.code.as_str(),
+                unit_name => a.unit.name,
+                unit_level => a.unit.level.get(),
+                roles => a.user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                is_admin => a.has(jinguo_domain::Role::Admin),
+                is_auditor => a.has(jinguo_domain::Role::Auditor),
+            }
+        });
+        let full = context! {
+            lang => lang.tag(),
+            langs => Lang::ALL.iter().map(|l| l.tag()).collect::<Vec<_>>(),
+            me => me,
+            csrf => actor.map(|a| a.csrf.clone()),
+            ..Value::from_serialize(&ctx)
+        };
+        match self.env.get_template(name).and_then(|t| t.render(full)) {
+            Ok(html) => Html(html).into_response(),
+            Err(e) => {
+                AppError::Internal(anyhow::anyhow!("rendering {name}: {e:#}")).into_response()
+            }
+        }
+    }
+}
+
+/// An [`AppError`] met by a web page: rendered as a page, not as JSON.
+/// Unauthenticated visitors go to the login page instead.
+#[derive(Debug)]
+pub struct WebError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for WebError {
+    fn from(e: E) -> Self {
+        WebError(e.into())
+    }
+}
+
+/// Carried from [`WebError`] to [`render_errors`], which knows the language.
+#[derive(Clone)]
+struct ErrorPage {
+    key: &'static str,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        if matches!(self.0, AppError::Unauthorized) {
+            let mut r = Redirect::to("/login").into_response();
+            // htmx follows this header instead of swapping in the login page.
+            r.headers_mut()
+                .insert("HX-Redirect", header::HeaderValue::from_static("/login"));
+            return r;
+        }
+        let mut r = self.0.status().into_response();
+        r.extensions_mut().insert(ErrorPage {
+            key: self.0.message_key(),
+        });
+        r
+    }
+}
+
+pub type WebResult = Result<Response, WebError>;
+
+/// Middleware that turns [`WebError`] responses into pages in the reader's
+/// language.
+pub async fn render_errors(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let lang = lang_of(req.headers());
+    let resp = next.run(req).await;
+    let Some(page) = resp.extensions().get::<ErrorPage>().cloned() else {
+        return resp;
+    };
+    let status = resp.status();
+    let mut out = state.templates.render(
+        "error.html",
+        lang,
+        None,
+        context! { status => status.as_u16(), message_key => page.key },
+    );
+    *out.status_mut() = if out.status() == StatusCode::OK {
+        status
+    } else {
+        out.status()
+    };
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(thousands(15938), "15,938");
+        assert_eq!(thousands(-1234567), "-1,234,567");
+        assert_eq!(thousands(999), "999");
+        // 2026-11-28 15:50 UTC is 23:50 in Beijing time.
+        assert_eq!(datetime(1_795_881_000, 8, Lang::Zh), "2026年11月28日 23:50");
+    }
+}

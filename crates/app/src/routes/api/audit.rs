@@ -1,0 +1,42 @@
+use axum::Json;
+use axum::extract::State;
+use jinguo_domain::{Role, Scope};
+use jinguo_store::model::Page;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiQuery, parse_code};
+use crate::auth::ApiActor;
+use crate::error::AppResult;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    unit: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// `GET /api/v1/audit?unit={code}`: events of a unit's subtree, newest first.
+pub async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> AppResult<Json<Value>> {
+    actor.require(Role::Auditor)?;
+    let unit = match q.unit {
+        Some(code) => {
+            state
+                .store
+                .unit_in_scope(actor.scope(), &parse_code(&code)?)
+                .await?
+        }
+        None => actor.unit.clone(),
+    };
+    let page = Page::new(q.limit.unwrap_or(100), q.offset.unwrap_or(0));
+    let entries = state
+        .store
+        .audit_in_scope(Scope::new(unit.id, unit.level), page)
+        .await?;
+    Ok(Json(json!({ "entries": entries })))
+}

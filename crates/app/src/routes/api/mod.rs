@@ -1,0 +1,63 @@
+//! The JSON API under `/api/v1`, for mini-programs, integrations and our
+//! own checks. Authenticated by bearer token only.
+
+pub mod audit;
+pub mod me;
+pub mod openapi;
+pub mod session;
+pub mod units;
+pub mod users;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use jinguo_domain::UnitCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+/// A JSON body whose rejection is our JSON error (400), not axum's text.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|j| ApiJson(j.0))
+            .map_err(|e: JsonRejection| AppError::BadRequest(e.body_text()))
+    }
+}
+
+/// A query string whose rejection is our JSON error (400).
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e: QueryRejection| AppError::BadRequest(e.body_text()))
+    }
+}
+
+/// A unit code from a path or query: malformed is 400.
+pub fn parse_code(s: &str) -> Result<UnitCode, AppError> {
+    UnitCode::parse(s).map_err(|_| AppError::BadRequest(format!("malformed unit code {s:?}")))
+}
+
+/// A user id from a path: anything but a positive integer is "no such user".
+pub fn parse_user_id(s: &str) -> Result<jinguo_domain::UserId, AppError> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .map(jinguo_domain::UserId::new)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}

@@ -1,0 +1,218 @@
+//! Every route of the server, in one table.
+//!
+//! The table is the single source of truth: the router is built from it, and
+//! the authorization matrix test walks it, so a route cannot exist without
+//! an access rule and a place in that test.
+
+pub mod api;
+mod assets;
+pub mod web;
+
+use axum::Router;
+use axum::http::Method;
+use axum::middleware;
+use axum::routing::{MethodRouter, delete, get, post};
+use jinguo_domain::Role;
+
+use crate::state::AppState;
+
+/// Who may call a route, before scope is considered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No login needed (login, assets, health, language switch).
+    Public,
+    /// Any logged-in user; the tree itself is public to them.
+    LoggedIn,
+    /// Users with this role; targets outside their subtree answer 404.
+    Role(Role),
+}
+
+pub struct RouteDef {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+fn r(
+    method: Method,
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<AppState>,
+) -> RouteDef {
+    RouteDef {
+        method,
+        path,
+        access,
+        handler,
+    }
+}
+
+/// The route table.
+pub fn table() -> Vec<RouteDef> {
+    use Access::*;
+    use Method as M;
+    let admin = Role(jinguo_domain::Role::Admin);
+    let auditor = Role(jinguo_domain::Role::Auditor);
+    vec![
+        // JSON API.
+        r(
+            M::POST,
+            "/api/v1/session",
+            Public,
+            post(api::session::create),
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/session",
+            LoggedIn,
+            delete(api::session::destroy),
+        ),
+        r(M::GET, "/api/v1/me", LoggedIn, get(api::me::show)),
+        r(M::GET, "/api/v1/units", LoggedIn, get(api::units::search)),
+        r(
+            M::GET,
+            "/api/v1/units/{code}",
+            LoggedIn,
+            get(api::units::show),
+        ),
+        r(
+            M::GET,
+            "/api/v1/units/{code}/children",
+            LoggedIn,
+            get(api::units::children),
+        ),
+        r(
+            M::POST,
+            "/api/v1/units/{code}/sectors",
+            admin,
+            post(api::units::create_sector),
+        ),
+        r(M::GET, "/api/v1/users", admin, get(api::users::list)),
+        r(M::POST, "/api/v1/users", admin, post(api::users::create)),
+        r(
+            M::POST,
+            "/api/v1/users/{id}/disable",
+            admin,
+            post(api::users::disable),
+        ),
+        r(
+            M::POST,
+            "/api/v1/users/{id}/enable",
+            admin,
+            post(api::users::enable),
+        ),
+        r(
+            M::POST,
+            "/api/v1/users/{id}/password",
+            admin,
+            post(api::users::reset_password),
+        ),
+        r(M::GET, "/api/v1/audit", auditor, get(api::audit::list)),
+        r(
+            M::GET,
+            "/api/v1/openapi.json",
+            Public,
+            get(api::openapi::document),
+        ),
+        // Web pages.
+        r(M::GET, "/login", Public, get(web::login::form)),
+        r(M::POST, "/login", Public, post(web::login::submit)),
+        r(M::POST, "/logout", LoggedIn, post(web::login::logout)),
+        r(M::GET, "/lang", Public, get(web::lang::switch)),
+        r(M::GET, "/", LoggedIn, get(web::units::home)),
+        r(M::GET, "/units/{code}", LoggedIn, get(web::units::show)),
+        r(M::GET, "/search", LoggedIn, get(web::units::search)),
+        r(
+            M::POST,
+            "/units/{code}/sectors",
+            admin,
+            post(web::units::create_sector),
+        ),
+        r(M::GET, "/users", admin, get(web::users::list)),
+        r(M::GET, "/users/new", admin, get(web::users::new_form)),
+        r(M::POST, "/users", admin, post(web::users::create)),
+        r(
+            M::POST,
+            "/users/{id}/disable",
+            admin,
+            post(web::users::disable),
+        ),
+        r(
+            M::POST,
+            "/users/{id}/enable",
+            admin,
+            post(web::users::enable),
+        ),
+        r(
+            M::POST,
+            "/users/{id}/password",
+            admin,
+            post(web::users::reset_password),
+        ),
+        r(M::GET, "/audit", auditor, get(web::audit::list)),
+        r(M::GET, "/static/{file}", Public, get(assets::serve)),
+        r(M::GET, "/healthz", Public, get(assets::health)),
+    ]
+}
+
+/// Builds the application: API routes answer JSON, web routes go through
+/// the CSRF guard and render errors as pages.
+pub fn router(state: AppState) -> Router {
+    let mut api = Router::new();
+    let mut web = Router::new();
+    for def in table() {
+        if def.path.starts_with("/api/") {
+            api = api.route(def.path, def.handler);
+        } else {
+            web = web.route(def.path, def.handler);
+        }
+    }
+    let web = web.layer(middleware::from_fn_with_state(
+        state.clone(),
+        crate::auth::csrf::guard,
+    ));
+    api.merge(web)
+        .fallback(not_found)
+        // Only acts on responses marked by `WebError`, so API errors stay JSON.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::render::render_errors,
+        ))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Unknown paths: a JSON error under `/api/`, a page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        api::not_found().await.into_response()
+    } else {
+        web::not_found().await.into_response()
+    }
+}
+
+/// Headers every response carries: no framing, no sniffing, no referrer
+/// leaking unit codes, and a policy that allows only our own assets.
+async fn security_headers(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+        ),
+    );
+    resp
+}

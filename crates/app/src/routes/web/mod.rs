@@ -1,0 +1,30 @@
+//! Server-rendered pages. Errors render as pages in the reader's language;
+//! every state-changing form passed the CSRF guard before reaching here.
+
+pub mod audit;
+pub mod lang;
+pub mod login;
+pub mod units;
+pub mod users;
+
+use jinguo_domain::UnitCode;
+
+use crate::error::AppError;
+use crate::render::WebError;
+
+pub async fn not_found() -> WebError {
+    WebError(AppError::NotFound)
+}
+
+/// A unit code in a page URL: malformed is simply "no such page".
+pub fn page_code(s: &str) -> Result<UnitCode, WebError> {
+    UnitCode::parse(s).map_err(|_| WebError(AppError::NotFound))
+}
+
+/// Only same-site paths, so a crafted link cannot send a user elsewhere.
+pub fn local_path(p: Option<&str>) -> &str {
+    match p {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        _ => "/",
+    }
+}

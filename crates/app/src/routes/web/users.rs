@@ -1,0 +1,197 @@
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum_extra::extract::Form;
+use jinguo_domain::Role;
+use jinguo_store::model::Page;
+use minijinja::context;
+use serde::Deserialize;
+
+use super::page_code;
+use crate::auth::WebActor;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::net::ClientIp;
+use crate::render::WebResult;
+use crate::routes::api::parse_user_id as parse_user_id_page;
+use crate::state::AppState;
+use crate::users::{self, UserInput};
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    unit: Option<String>,
+    page: Option<i64>,
+    done: Option<String>,
+}
+
+const PER_PAGE: i64 = 50;
+
+/// `GET /users?unit=`: accounts of a unit's subtree.
+pub async fn list(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<ListQuery>,
+) -> WebResult {
+    actor.require(Role::Admin)?;
+    let unit = match q.unit.as_deref().filter(|s| !s.is_empty()) {
+        Some(code) => {
+            state
+                .store
+                .unit_in_scope(actor.scope(), &page_code(code)?)
+                .await?
+        }
+        None => actor.unit.clone(),
+    };
+    let page_no = q.page.unwrap_or(1).max(1);
+    let list = state
+        .store
+        .users_under(
+            actor.scope(),
+            unit.id,
+            Page::new(PER_PAGE + 1, (page_no - 1) * PER_PAGE),
+        )
+        .await?;
+    let has_next = list.len() as i64 > PER_PAGE;
+    let list: Vec<_> = list.into_iter().take(PER_PAGE as usize).collect();
+    Ok(state.templates.render(
+        "users.html",
+        lang,
+        Some(&actor),
+        context! { unit, users => list, page_no, has_next, done => q.done },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    unit: Option<String>,
+}
+
+/// `GET /users/new`.
+pub async fn new_form(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<NewQuery>,
+) -> WebResult {
+    actor.require(Role::Admin)?;
+    let unit_code = q.unit.unwrap_or_else(|| actor.unit.code.to_string());
+    Ok(state.templates.render(
+        "user_new.html",
+        lang,
+        Some(&actor),
+        context! { form => context!{ unit_code, roles => vec!["cadre"] }, all_roles => role_names() },
+    ))
+}
+
+fn role_names() -> Vec<&'static str> {
+    Role::ALL.iter().map(|r| r.as_str()).collect()
+}
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    unit_code: String,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+/// `POST /users`: errors come back next to their field, with what was typed
+/// kept (except the password).
+pub async fn create(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<CreateForm>,
+) -> WebResult {
+    actor.require(Role::Admin)?;
+    let input = UserInput {
+        username: &f.username,
+        password: &f.password,
+        unit_code: &f.unit_code,
+        roles: f.roles.clone(),
+    };
+    match users::create(&state, &actor, ip, input).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/users?unit={}&done=created", f.unit_code.trim()))
+                .into_response(),
+        ),
+        Err(e) => {
+            let (field, key) = match &e {
+                AppError::Invalid(_) | AppError::Conflict { .. } => (e.field(), e.message_key()),
+                // A unit outside the subtree reads as an unknown unit.
+                AppError::NotFound => (Some("unit_code"), "err.unit.unknown"),
+                _ => return Err(e.into()),
+            };
+            let mut resp = state.templates.render(
+                "user_new.html",
+                lang,
+                Some(&actor),
+                context! {
+                    form => context!{ username => f.username, unit_code => f.unit_code, roles => f.roles },
+                    all_roles => role_names(),
+                    error_field => field,
+                    error_key => key,
+                },
+            );
+            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
+    }
+}
+
+/// `POST /users/{id}/disable`.
+pub async fn disable(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+) -> WebResult {
+    let u = users::set_active(&state, &actor, ip, parse_user_id_page(&id)?, false).await?;
+    Ok(Redirect::to(&format!("/users?unit={}&done=disabled", u.unit.code)).into_response())
+}
+
+/// `POST /users/{id}/enable`.
+pub async fn enable(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+) -> WebResult {
+    let u = users::set_active(&state, &actor, ip, parse_user_id_page(&id)?, true).await?;
+    Ok(Redirect::to(&format!("/users?unit={}&done=enabled", u.unit.code)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /users/{id}/password`.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(f): Form<PasswordForm>,
+) -> WebResult {
+    let id = parse_user_id_page(&id)?;
+    match users::reset_password(&state, &actor, ip, id, &f.password).await {
+        Ok(u) => {
+            Ok(Redirect::to(&format!("/users?unit={}&done=password", u.unit.code)).into_response())
+        }
+        Err(AppError::Invalid(_)) => {
+            let u = users::find(&state, &actor, id).await?;
+            Ok(
+                Redirect::to(&format!("/users?unit={}&done=password_weak", u.unit.code))
+                    .into_response(),
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}

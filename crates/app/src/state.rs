@@ -1,0 +1,41 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use jinguo_store::Store;
+
+use crate::config::Config;
+use crate::i18n::Catalogue;
+use crate::render::Templates;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    pub catalogue: &'static Catalogue,
+    pub templates: Arc<Templates>,
+    /// Failed logins for names that have no account, so that they lock
+    /// exactly like real accounts and answers reveal nothing.
+    pub unknown_logins: Arc<Mutex<HashMap<String, (i64, i64)>>>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: Config) -> Self {
+        let catalogue = crate::i18n_global();
+        AppState {
+            store,
+            templates: Arc::new(Templates::new(catalogue, &config)),
+            config: Arc::new(config),
+            catalogue,
+            unknown_logins: Arc::default(),
+        }
+    }
+}
+
+/// Unix seconds now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

@@ -1,0 +1,74 @@
+//! Unit actions shared by the API and the web pages.
+
+use jinguo_domain::{FieldError, Level, UnitKind};
+use jinguo_store::model::{NewAudit, NewSector, Unit};
+
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::state::{AppState, now};
+
+/// A unit name: 2–60 characters after trimming.
+pub fn sector_name(s: &str, field: &'static str) -> AppResult<String> {
+    let s = s.trim();
+    let n = s.chars().count();
+    if (2..=60).contains(&n) && !s.chars().any(char::is_control) {
+        Ok(s.to_owned())
+    } else {
+        Err(FieldError::new(field, "err.unit.name").into())
+    }
+}
+
+/// Creates a sector organisation under `parent`, which the caller has
+/// already found in the actor's scope.
+pub async fn create_sector(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    parent: &Unit,
+    name: &str,
+    name_mn: Option<&str>,
+) -> AppResult<Unit> {
+    actor.require(jinguo_domain::Role::Admin)?;
+    if parent.kind != UnitKind::Geo || parent.level == Level::VILLAGE {
+        return Err(FieldError::new("parent", "err.sector.parent").into());
+    }
+    let name = sector_name(name, "name")?;
+    let name_mn = match name_mn.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) => Some(sector_name(n, "name_mn")?),
+        None => None,
+    };
+    let unit = state
+        .store
+        .create_sector(
+            actor.scope(),
+            NewSector {
+                parent: parent.id,
+                name,
+                name_mn,
+            },
+        )
+        .await?;
+    audit_unit_event(state, actor, ip, "unit.sector_created", &unit).await?;
+    Ok(unit)
+}
+
+pub async fn audit_unit_event(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    action: &'static str,
+    unit: &Unit,
+) -> AppResult<()> {
+    state
+        .store
+        .append_audit(NewAudit {
+            at: now(),
+            actor: Some((actor.user.id, actor.user.username.clone())),
+            action,
+            detail: format!("unit {}", unit.code),
+            ip,
+            unit: unit.id,
+        })
+        .await
+        .map_err(AppError::from)
+}

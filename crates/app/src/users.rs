@@ -1,0 +1,165 @@
+//! User administration shared by the API and the web pages: parse →
+//! authorize → scope → store → audit.
+
+use jinguo_domain::{Password, Role, Roles, UnitCode, UserId, Username};
+use jinguo_store::model::{NewAudit, NewUser, User};
+
+use crate::auth::{Actor, password};
+use crate::error::AppResult;
+use crate::state::{AppState, now};
+
+/// What a create-user form or body carries, still as text.
+pub struct UserInput<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    pub unit_code: &'a str,
+    pub roles: Vec<String>,
+}
+
+/// Parses every field; the first invalid one is reported.
+pub struct ValidUser {
+    username: Username,
+    password: Password,
+    unit_code: UnitCode,
+    roles: Roles,
+}
+
+impl TryFrom<UserInput<'_>> for ValidUser {
+    type Error = jinguo_domain::FieldError;
+
+    fn try_from(i: UserInput<'_>) -> Result<Self, Self::Error> {
+        Ok(ValidUser {
+            username: Username::parse(i.username)?,
+            password: Password::parse(i.password)?,
+            unit_code: UnitCode::parse(i.unit_code)
+                .map_err(|_| jinguo_domain::FieldError::new("unit_code", "err.code.format"))?,
+            roles: Roles::new(
+                i.roles
+                    .iter()
+                    .map(|r| Role::parse(r))
+                    .collect::<Result<_, _>>()?,
+            )?,
+        })
+    }
+}
+
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    input: UserInput<'_>,
+) -> AppResult<UserId> {
+    actor.require(Role::Admin)?;
+    let v = ValidUser::try_from(input)?;
+    // A unit outside the subtree is "not found", like a unit that does not exist.
+    let unit = state
+        .store
+        .unit_in_scope(actor.scope(), &v.unit_code)
+        .await?;
+    let hash = password::hash(v.password).await?;
+    let id = state
+        .store
+        .create_user(NewUser {
+            username: v.username.clone(),
+            password_hash: hash,
+            unit: unit.id,
+            roles: v.roles.clone(),
+        })
+        .await?;
+    audit(
+        state,
+        actor,
+        ip,
+        "user.created",
+        unit.id,
+        format!(
+            "user {} roles {} unit {}",
+            v.username,
+            v.roles.to_list(),
+            unit.code
+        ),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Finds a user of the admin's subtree.
+pub async fn find(state: &AppState, actor: &Actor, id: UserId) -> AppResult<User> {
+    actor.require(Role::Admin)?;
+    Ok(state.store.user_in_scope(actor.scope(), id).await?)
+}
+
+pub async fn set_active(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    id: UserId,
+    active: bool,
+) -> AppResult<User> {
+    let user = find(state, actor, id).await?;
+    state.store.set_active(user.id, active).await?;
+    if !active {
+        state.store.delete_user_sessions(user.id).await?;
+    }
+    let action = if active {
+        "user.enabled"
+    } else {
+        "user.disabled"
+    };
+    audit(
+        state,
+        actor,
+        ip,
+        action,
+        user.unit.id,
+        format!("user {}", user.username),
+    )
+    .await?;
+    Ok(user)
+}
+
+pub async fn reset_password(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    id: UserId,
+    new_password: &str,
+) -> AppResult<User> {
+    let user = find(state, actor, id).await?;
+    let pw = Password::parse(new_password)?;
+    let hash = password::hash(pw).await?;
+    state.store.set_password_hash(user.id, &hash).await?;
+    state.store.delete_user_sessions(user.id).await?;
+    audit(
+        state,
+        actor,
+        ip,
+        "user.password_reset",
+        user.unit.id,
+        format!("user {}", user.username),
+    )
+    .await?;
+    Ok(user)
+}
+
+async fn audit(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    action: &'static str,
+    unit: jinguo_domain::UnitId,
+    detail: String,
+) -> AppResult<()> {
+    state
+        .store
+        .append_audit(NewAudit {
+            at: now(),
+            actor: Some((actor.user.id, actor.user.username.clone())),
+            action,
+            detail,
+            ip,
+            unit,
+        })
+        .await?;
+    Ok(())
+}

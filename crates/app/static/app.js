@@ -1,0 +1,23 @@
+// Progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  if (localStorage.getItem("jinguo-large-text") === "1") root.classList.add("large-text");
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-toggle-text-size]").forEach(function (btn) {
+      btn.setAttribute("aria-pressed", root.classList.contains("large-text") ? "true" : "false");
+      btn.addEventListener("click", function () {
+        var on = root.classList.toggle("large-text");
+        localStorage.setItem("jinguo-large-text", on ? "1" : "0");
+        btn.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+    });
+  });
+
+  // htmx requests carry the session's CSRF token in a header.
+  document.addEventListener("htmx:configRequest", function (e) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) e.detail.headers["X-CSRF-Token"] = meta.content;
+  });
+})();

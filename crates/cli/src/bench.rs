@@ -1,0 +1,87 @@
+//! Measurements behind BENCHMARKS.md. Run them on a release build.
+
+use std::time::{Duration, Instant};
+
+use clap::Subcommand;
+use jinguo_app::auth::password;
+use jinguo_domain::Password;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Time `demo` on an empty directory until it answers HTTP (target: under 5 s).
+    DemoStart {
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// Time password verification, which dominates login (Argon2id, m=19 MiB, t=2, p=1).
+    Login {
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+    },
+}
+
+pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
+    match cmd {
+        BenchCommand::DemoStart { runs } => demo_start(runs).await,
+        BenchCommand::Login { runs } => login(runs).await,
+    }
+}
+
+async fn demo_start(runs: usize) -> anyhow::Result<()> {
+    let mut times = Vec::new();
+    for i in 0..runs {
+        let dir = std::env::temp_dir().join(format!("jinguo-bench-{}-{i}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let t0 = Instant::now();
+        let p = crate::demo::prepare(&dir, "127.0.0.1:0".parse()?, None).await?;
+        let addr = p.listener.local_addr()?;
+        let server = tokio::spawn(jinguo_app::serve_on(p.listener, p.state));
+        let mut s = tokio::net::TcpStream::connect(addr).await?;
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await?;
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).await?;
+        anyhow::ensure!(buf.starts_with(b"HTTP/1.1 200"), "health check failed");
+        let took = t0.elapsed();
+        server.abort();
+        println!(
+            "run {}: empty directory to first HTTP answer in {:.2} s",
+            i + 1,
+            took.as_secs_f64()
+        );
+        times.push(took);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    report("demo start", &mut times);
+    Ok(())
+}
+
+async fn login(runs: usize) -> anyhow::Result<()> {
+    let pw = Password::parse("Bench-password-1").map_err(|_| anyhow::anyhow!("policy"))?;
+    let hash = password::hash(pw).await?;
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let t0 = Instant::now();
+        anyhow::ensure!(password::verify("Bench-password-1".into(), Some(hash.clone())).await);
+        times.push(t0.elapsed());
+    }
+    report("argon2id verify", &mut times);
+    Ok(())
+}
+
+fn report(what: &str, times: &mut [Duration]) {
+    times.sort();
+    let pick = |q: f64| {
+        let i = ((times.len() as f64 - 1.0) * q).round() as usize;
+        times[i].as_secs_f64() * 1000.0
+    };
+    println!(
+        "{what}: n={} min {:.1} ms, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        times.len(),
+        pick(0.0),
+        pick(0.5),
+        pick(0.99),
+        pick(1.0)
+    );
+}

@@ -1,0 +1,195 @@
+//! `jinguo demo`: a first look at the platform in one command.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use jinguo_app::auth::password;
+use jinguo_app::{AppState, Config};
+use jinguo_domain::{Password, Roles, UnitCode, Username};
+use jinguo_store::model::NewUser;
+use jinguo_store::{SqlStore, StoreError, UnitStore, UserStore};
+use rand::Rng;
+use tokio::net::TcpListener;
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Directory for the demo database and files; reused on the next start.
+    #[arg(long, value_name = "DIR", default_value = "./jinguo-demo")]
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Password of every demo account [default: random, kept in DIR/demo-password].
+    #[arg(long, value_name = "PW")]
+    pub demo_password: Option<String>,
+}
+
+/// The demo accounts: (username, roles, unit code, what the unit is).
+pub const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
+    ("admin", "admin", "150000000000"),
+    ("xilingol", "admin", "152500000000"),
+    ("xilinhot", "admin", "152502000000"),
+    ("baoligen", "admin", "152502200000"),
+    ("yilelt", "admin", "152502200200"),
+    ("hanaula", "admin", "152502200201"),
+    ("baotou", "admin", "150200000000"),
+    ("auditor", "auditor", "150000000000"),
+];
+
+pub struct Prepared {
+    pub listener: TcpListener,
+    pub state: AppState,
+    pub password: String,
+    pub fresh: bool,
+}
+
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let p = prepare(&args.data_dir, args.listen, args.demo_password.as_deref()).await?;
+    let addr = p.listener.local_addr()?;
+    print_banner(addr, &p, started.elapsed());
+    jinguo_app::serve_on(p.listener, p.state).await
+}
+
+fn print_banner(addr: SocketAddr, p: &Prepared, took: Duration) {
+    println!();
+    println!(
+        "  巾帼 jinguo demo — {}",
+        if p.fresh {
+            "new data"
+        } else {
+            "existing data reused"
+        }
+    );
+    println!("  open   http://{addr}/");
+    println!("  ready in {:.1} s", took.as_secs_f64());
+    println!();
+    println!("  demo accounts (password: {})", p.password);
+    for (name, roles, code) in DEMO_ACCOUNTS {
+        println!("    {name:<10} {roles:<8} {code}");
+    }
+    println!();
+    println!("  stop with Ctrl-C");
+    println!();
+}
+
+/// Creates or reuses the demo directory, then binds the listener. Split
+/// from `run` so the start-up benchmark measures exactly this.
+pub async fn prepare(
+    dir: &Path,
+    listen: SocketAddr,
+    demo_password: Option<&str>,
+) -> anyhow::Result<Prepared> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    let config = Config {
+        listen,
+        database_url: format!("sqlite://{}", dir.join("jinguo.db").display()),
+        data_dir: dir.to_owned(),
+        ..Config::default()
+    };
+    // Bind first: a taken port should fail before any work is done.
+    let listener = TcpListener::bind(listen).await.map_err(|e| {
+        anyhow::anyhow!("cannot listen on {listen}: {e} (try --listen 127.0.0.1:0)")
+    })?;
+    let store = jinguo_app::open_store(&config).await?;
+    let fresh = store.unit_counts().await?[0] == 0;
+    if fresh {
+        crate::org_cmd::import(
+            &store,
+            jinguo_store::BUNDLED_DIVISIONS_CSV.as_bytes(),
+            "bundled list",
+        )
+        .await?;
+    }
+    let password = demo_password_for(dir, demo_password)?;
+    ensure_accounts(&store, &password, demo_password.is_some()).await?;
+    Ok(Prepared {
+        listener,
+        state: jinguo_app::state(store, config),
+        password,
+        fresh,
+    })
+}
+
+/// The password given, else the one kept from the first start, else a new
+/// random one that satisfies the policy.
+fn demo_password_for(dir: &Path, given: Option<&str>) -> anyhow::Result<String> {
+    let file = dir.join("demo-password");
+    let pw = match given {
+        Some(p) => p.to_owned(),
+        None => match std::fs::read_to_string(&file) {
+            Ok(s) if !s.trim().is_empty() => s.trim().to_owned(),
+            _ => random_password(),
+        },
+    };
+    Password::parse(&pw).map_err(|_| {
+        anyhow::anyhow!("--demo-password needs at least 8 characters with three of: lowercase, uppercase, digit, symbol")
+    })?;
+    write_private(&file, &pw)?;
+    Ok(pw)
+}
+
+fn write_private(file: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(file, text)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+fn random_password() -> String {
+    const ALNUM: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    let body: String = (0..10)
+        .map(|_| ALNUM[rng.gen_range(0..ALNUM.len())] as char)
+        .collect();
+    format!("Jg-{body}-{}", rng.gen_range(10..100))
+}
+
+/// Creates missing demo accounts in parallel (hashing dominates); with an
+/// explicit password, existing ones are reset to it.
+async fn ensure_accounts(store: &SqlStore, pw: &str, reset: bool) -> anyhow::Result<()> {
+    let mut tasks = Vec::new();
+    for &(name, roles, code) in DEMO_ACCOUNTS {
+        let store = store.clone();
+        let pw = Password::parse(pw).map_err(|_| anyhow::anyhow!("demo password"))?;
+        tasks.push(tokio::spawn(async move {
+            let existing = match store.credentials(name).await {
+                Ok(c) => Some(c),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(anyhow::Error::from(e)),
+            };
+            match existing {
+                Some(c) if reset => {
+                    let hash = password::hash(pw).await?;
+                    store.set_password_hash(c.user.id, &hash).await?;
+                }
+                Some(_) => {}
+                None => {
+                    let unit = store
+                        .unit_by_code(&UnitCode::parse(code).expect("demo code"))
+                        .await?;
+                    let hash = password::hash(pw).await?;
+                    store
+                        .create_user(NewUser {
+                            username: Username::parse(name).expect("demo username"),
+                            password_hash: hash,
+                            unit: unit.id,
+                            roles: Roles::parse_list(roles).expect("demo roles"),
+                        })
+                        .await?;
+                }
+            }
+            Ok(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok(())
+}

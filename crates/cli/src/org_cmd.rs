@@ -1,0 +1,92 @@
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use jinguo_store::csv_import::read_division_csv;
+use jinguo_store::model::NewAudit;
+use jinguo_store::{AuditStore, BUNDLED_DIVISIONS_CSV, SqlStore, UnitStore};
+
+use crate::config_args::ConfigArgs;
+
+#[derive(Subcommand)]
+pub enum OrgCommand {
+    /// Import an official division code list (CSV with columns code,name,parent_code,level):
+    /// adds new units, updates names and parents, retires missing units; never deletes.
+    /// Every bad row is reported and nothing is imported.
+    Import {
+        /// The CSV file; omit with --bundled.
+        #[arg(value_name = "FILE", required_unless_present = "bundled")]
+        file: Option<PathBuf>,
+        /// Import the Inner Mongolia list compiled into the binary.
+        #[arg(long, conflicts_with = "file")]
+        bundled: bool,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+}
+
+pub async fn run(cmd: OrgCommand) -> anyhow::Result<()> {
+    match cmd {
+        OrgCommand::Import {
+            file,
+            bundled,
+            config,
+        } => {
+            let text = match (&file, bundled) {
+                (Some(f), _) => std::fs::read(f)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?,
+                (None, _) => BUNDLED_DIVISIONS_CSV.as_bytes().to_vec(),
+            };
+            let config = config.load()?;
+            let store = jinguo_app::open_store(&config).await?;
+            let source = file
+                .as_ref()
+                .map(|f| f.display().to_string())
+                .unwrap_or_else(|| "bundled list".into());
+            let summary = import(&store, &text, &source).await?;
+            println!(
+                "{source}: {} added, {} updated, {} retired, {} unchanged",
+                summary.added, summary.updated, summary.retired, summary.unchanged
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Validates the whole list, then imports it in one transaction and writes
+/// an audit entry at the root.
+pub async fn import(
+    store: &SqlStore,
+    csv: &[u8],
+    source: &str,
+) -> anyhow::Result<jinguo_store::model::ImportSummary> {
+    let records = match read_division_csv(csv) {
+        Ok(r) => r,
+        Err(errors) => {
+            eprintln!(
+                "{source}: {} row(s) refused, nothing imported",
+                errors.len()
+            );
+            eprintln!("line\tcolumn\treason");
+            for e in &errors {
+                eprintln!("{}\t{}\t{}", e.line, e.column, e.reason);
+            }
+            anyhow::bail!("the code list has errors");
+        }
+    };
+    let summary = store.import_divisions(&records).await?;
+    let root = store.root_unit().await?;
+    store
+        .append_audit(NewAudit {
+            at: jinguo_app::state::now(),
+            actor: None,
+            action: "org.import",
+            detail: format!(
+                "{source}: {} added, {} updated, {} retired",
+                summary.added, summary.updated, summary.retired
+            ),
+            ip: None,
+            unit: root.id,
+        })
+        .await?;
+    Ok(summary)
+}
