@@ -40,7 +40,14 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         None => jar.get(PRE_SESSION_COOKIE).map(|c| c.value().to_owned()),
     };
     let Some(expected) = expected else {
-        return WebError(AppError::Csrf).into_response();
+        // No live session and no login form token: someone whose session
+        // ended is sent to log in again; a bare login post is refused.
+        let err = if req.uri().path() == "/login" {
+            AppError::Csrf
+        } else {
+            AppError::Unauthorized
+        };
+        return WebError(err).into_response();
     };
     let header_token = req
         .headers()

@@ -74,7 +74,17 @@ pub async fn new_form(
     Query(q): Query<NewQuery>,
 ) -> WebResult {
     actor.require(Role::Admin)?;
-    let unit_code = q.unit.unwrap_or_else(|| actor.unit.code.to_string());
+    let unit_code = match q.unit.as_deref().filter(|s| !s.is_empty()) {
+        Some(code) => {
+            state
+                .store
+                .unit_in_scope(actor.scope(), &page_code(code)?)
+                .await?
+                .code
+        }
+        None => actor.unit.code.clone(),
+    }
+    .to_string();
     Ok(state.templates.render(
         "user_new.html",
         lang,

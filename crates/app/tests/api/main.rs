@@ -1,0 +1,9 @@
+//! HTTP tests of the whole application: each test spawns the server on
+//! port 0 over a fresh database, on SQLite and on PostgreSQL.
+
+mod support;
+
+mod auth;
+mod matrix;
+mod units_users;
+mod web;

@@ -1,0 +1,196 @@
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+use jinguo_app::Config;
+use jinguo_app::auth::password;
+use jinguo_app::auth::token::{new_token, token_hash};
+use jinguo_domain::{Password, Roles, UnitCode, UserId, Username};
+use jinguo_store::csv_import::read_division_csv;
+use jinguo_store::model::NewUser;
+use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
+use jinguo_store::{BUNDLED_DIVISIONS_CSV, SessionStore, SqlStore, UnitStore, UserStore};
+
+/// The password of every test account.
+pub const PW: &str = "Steppe-2026!";
+
+/// Units the tests use: the demo's Xilingol branch, a sibling banner, and
+/// another league, with their ancestors.
+pub const REGION: &str = "150000000000";
+pub const XILINGOL: &str = "152500000000";
+pub const XILINHOT: &str = "152502000000";
+pub const ERENHOT: &str = "152501000000";
+pub const BAOLIGEN: &str = "152502200000";
+pub const YILELT: &str = "152502200200";
+pub const HANAULA: &str = "152502200201";
+pub const BAOTOU: &str = "150200000000";
+pub const BAOTOU_BANNER: &str = "150202000000";
+/// Well-formed, but no such unit.
+pub const NO_SUCH_UNIT: &str = "152599999999";
+
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub store: SqlStore,
+    pub client: reqwest::Client,
+}
+
+fn hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| password::hash_sync(&Password::parse(PW).unwrap()).unwrap())
+        .clone()
+}
+
+fn subset_csv() -> String {
+    let keep = [
+        REGION,
+        XILINGOL,
+        XILINHOT,
+        ERENHOT,
+        BAOLIGEN,
+        YILELT,
+        HANAULA,
+        BAOTOU,
+        BAOTOU_BANNER,
+    ];
+    let mut out = String::from("code,name,parent_code,level\n");
+    for line in BUNDLED_DIVISIONS_CSV.lines().skip(1) {
+        if keep.iter().any(|k| line.starts_with(k)) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Spawns the server over a fresh database with the subset tree. Returns
+/// `None` when PostgreSQL is not configured outside CI.
+pub async fn spawn_app(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+    let url = match db {
+        Db::Sqlite => fresh_sqlite_url(),
+        Db::Postgres => match fresh_postgres().await {
+            PostgresTarget::Fresh(u) => u,
+            PostgresTarget::Skipped => return None,
+        },
+    };
+    let store = SqlStore::connect(&url).await.expect("connect");
+    let records = read_division_csv(subset_csv().as_bytes()).expect("subset list");
+    store.import_divisions(&records).await.expect("import");
+    let mut config = Config {
+        database_url: url,
+        ..Config::default()
+    };
+    tweak(&mut config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = jinguo_app::state(store.clone(), config);
+    tokio::spawn(jinguo_app::serve_on(listener, state));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Some(TestApp {
+        addr,
+        store,
+        client,
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn add_user(&self, name: &str, roles: &str, unit: &str) -> UserId {
+        let unit = self
+            .store
+            .unit_by_code(&UnitCode::parse(unit).unwrap())
+            .await
+            .unwrap();
+        self.store
+            .create_user(NewUser {
+                username: Username::parse(name).unwrap(),
+                password_hash: hash(),
+                unit: unit.id,
+                roles: Roles::parse_list(roles).unwrap(),
+            })
+            .await
+            .unwrap()
+    }
+
+    /// A session made directly in the store: (token, csrf). Fast, so the
+    /// matrix can use a fresh one for every request.
+    pub async fn session_for(&self, user: UserId) -> (String, String) {
+        let (token, csrf) = (new_token(), new_token());
+        self.store
+            .create_session(&token_hash(&token), user, &csrf, jinguo_app::state::now())
+            .await
+            .unwrap();
+        (token, csrf)
+    }
+
+    /// Logs in through the API and returns the bearer token.
+    pub async fn api_login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn token(&self, username: &str) -> String {
+        self.token_with(username, PW).await
+    }
+
+    pub async fn token_with(&self, username: &str, password: &str) -> String {
+        let r = self.api_login(username, password).await;
+        assert_eq!(r.status(), 200, "login of {username}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_json(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Runs an async test body on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$body($crate::support::Db::Sqlite).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$body($crate::support::Db::Postgres).await;
+            }
+        }
+    };
+}

@@ -1,0 +1,233 @@
+//! The published OpenAPI document must match the route table exactly, so
+//! it can never drift from the router: every API route is documented, every
+//! documented operation exists, public routes are documented without
+//! security and role-gated routes name their role, and every `$ref`
+//! resolves.
+
+use std::collections::BTreeSet;
+
+use jinguo_app::routes::{Access, table};
+use serde_json::Value;
+
+const DOC: &str = include_str!("../openapi.json");
+
+/// HTTP methods an OpenAPI path item may hold as operations.
+const OPERATION_KEYS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+fn doc() -> Value {
+    serde_json::from_str(DOC).expect("openapi.json is valid JSON")
+}
+
+/// `(path, lowercase method)` of every API route in the table.
+fn table_ops() -> BTreeSet<(String, String)> {
+    table()
+        .iter()
+        .filter(|def| def.path.starts_with("/api/"))
+        .map(|def| (def.path.to_owned(), def.method.as_str().to_lowercase()))
+        .collect()
+}
+
+/// `(path, method)` of every operation in the document.
+fn doc_ops(doc: &Value) -> BTreeSet<(String, String)> {
+    let paths = doc["paths"].as_object().expect("`paths` is an object");
+    let mut out = BTreeSet::new();
+    for (path, item) in paths {
+        let item = item.as_object().expect("a path item is an object");
+        for key in item.keys() {
+            if OPERATION_KEYS.contains(&key.as_str()) {
+                out.insert((path.clone(), key.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn operation<'a>(doc: &'a Value, path: &str, method: &str) -> &'a Value {
+    &doc["paths"][path][method]
+}
+
+#[test]
+fn openapi_version_is_3_1() {
+    let doc = doc();
+    let v = doc["openapi"].as_str().expect("`openapi` is a string");
+    assert!(v.starts_with("3.1"), "openapi version {v:?} is not 3.1.x");
+}
+
+#[test]
+fn every_api_route_is_documented() {
+    let doc = doc();
+    let documented = doc_ops(&doc);
+    let missing: Vec<_> = table_ops().difference(&documented).cloned().collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from openapi.json: {missing:?}"
+    );
+}
+
+#[test]
+fn every_documented_operation_is_routed() {
+    let doc = doc();
+    let routed = table_ops();
+    let extra: Vec<_> = doc_ops(&doc).difference(&routed).cloned().collect();
+    assert!(
+        extra.is_empty(),
+        "openapi.json documents operations the router does not have: {extra:?}"
+    );
+}
+
+#[test]
+fn security_and_roles_match_the_table() {
+    let doc = doc();
+    let global = &doc["security"];
+    assert!(
+        global
+            .as_array()
+            .is_some_and(|reqs| reqs.iter().any(|r| r.get("bearerAuth").is_some())),
+        "the document's default security must require bearerAuth"
+    );
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearerAuth"]["type"], "http",
+        "bearerAuth is an http scheme"
+    );
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearerAuth"]["scheme"], "bearer",
+        "bearerAuth uses the bearer scheme"
+    );
+    for def in table().iter().filter(|d| d.path.starts_with("/api/")) {
+        let method = def.method.as_str().to_lowercase();
+        let op = operation(&doc, def.path, &method);
+        let security = op.get("security").unwrap_or(global);
+        let open = security.as_array().is_some_and(|reqs| reqs.is_empty());
+        let role = op.get("x-required-role").and_then(Value::as_str);
+        match def.access {
+            Access::Public => {
+                assert!(
+                    open,
+                    "{method} {} is public: needs `security: []`",
+                    def.path
+                );
+                assert_eq!(role, None, "{method} {} is public", def.path);
+            }
+            Access::LoggedIn => {
+                assert!(!open, "{method} {} needs a bearer token", def.path);
+                assert_eq!(role, None, "{method} {} needs no role", def.path);
+            }
+            Access::Role(r) => {
+                assert!(!open, "{method} {} needs a bearer token", def.path);
+                assert_eq!(
+                    role,
+                    Some(r.as_str()),
+                    "{method} {} must declare x-required-role",
+                    def.path
+                );
+                assert!(
+                    op["responses"].get("403").is_some(),
+                    "{method} {} must document 403",
+                    def.path
+                );
+            }
+        }
+        if !open {
+            assert!(
+                op["responses"].get("401").is_some(),
+                "{method} {} must document 401",
+                def.path
+            );
+        }
+    }
+}
+
+/// Path templates `{name}` must each have a matching path parameter.
+#[test]
+fn path_parameters_are_declared() {
+    let doc = doc();
+    for (path, method) in doc_ops(&doc) {
+        let op = operation(&doc, &path, &method);
+        let declared: BTreeSet<String> = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(&doc, p))
+            .filter(|p| p["in"] == "path")
+            .map(|p| p["name"].as_str().expect("parameter name").to_owned())
+            .collect();
+        let templated: BTreeSet<String> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            declared, templated,
+            "{method} {path}: path parameters do not match the template"
+        );
+    }
+}
+
+#[test]
+fn operation_ids_are_unique() {
+    let doc = doc();
+    let mut seen = BTreeSet::new();
+    for (path, method) in doc_ops(&doc) {
+        let id = operation(&doc, &path, &method)["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+        assert!(seen.insert(id.to_owned()), "duplicate operationId {id}");
+    }
+}
+
+/// Follows a `$ref` within the document, if the value is one.
+fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc
+            .pointer(r.strip_prefix('#').expect("local $ref"))
+            .unwrap_or_else(|| panic!("dangling $ref {r}")),
+        None => v,
+    }
+}
+
+fn collect_refs(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                if k == "$ref" {
+                    let r = child
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{at}: non-string $ref"));
+                    out.push((at.to_owned(), r.to_owned()));
+                } else {
+                    collect_refs(child, &format!("{at}/{k}"), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                collect_refs(child, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_ref_points_to_an_existing_component() {
+    let doc = doc();
+    let mut refs = Vec::new();
+    collect_refs(&doc, "#", &mut refs);
+    assert!(!refs.is_empty(), "the document uses components");
+    for (at, r) in &refs {
+        let pointer = r
+            .strip_prefix("#/components/")
+            .unwrap_or_else(|| panic!("{at}: $ref {r} does not point into #/components"));
+        let mut parts = pointer.split('/');
+        let (Some(section), Some(name), None) = (parts.next(), parts.next(), parts.next()) else {
+            panic!("{at}: $ref {r} is not #/components/<section>/<name>");
+        };
+        assert!(
+            doc["components"][section].get(name).is_some(),
+            "{at}: $ref {r} points to a missing component"
+        );
+    }
+}
