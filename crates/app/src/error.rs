@@ -1,11 +1,11 @@
 //! The one error type of the application.
 //!
-//! API handlers return it directly and it answers with
-//! `{"error":{"code","message","field"?}}`; web handlers wrap it in
-//! [`crate::render::Page`] errors that render a page. Internal errors are
-//! logged with context; the user only sees a plain message.
+//! Handlers and extractors return it; its response carries an
+//! [`ErrorInfo`] that the [`crate::render::render_errors`] middleware turns,
+//! in the reader's language, into `{"error":{"code","message","field"?}}`
+//! under `/api/` and into a page (or the way to the login page) elsewhere.
+//! Internal errors are logged with context; people see a plain message.
 
-use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jinguo_domain::FieldError;
@@ -124,31 +124,53 @@ impl AppError {
             tracing::error!(error = %format!("{e:#}"), "internal error");
         }
     }
+}
 
-    pub fn to_json_response(&self, cat: &Catalogue, lang: Lang) -> Response {
+/// What the error-rendering middleware needs to know about an error.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub code: &'static str,
+    pub key: &'static str,
+    pub field: Option<&'static str>,
+    pub detail: Option<String>,
+    pub unauthorized: bool,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
         self.log();
-        let mut message = cat.get(lang, self.message_key()).to_owned();
-        if let AppError::BadRequest(detail) = self {
-            message = format!("{message}: {detail}");
-        }
-        let mut body = json!({"error": {"code": self.code(), "message": message}});
-        if let Some(field) = self.field() {
-            body["error"]["field"] = json!(field);
-        }
-        let mut resp = (self.status(), Json(body)).into_response();
+        let mut resp = self.status().into_response();
         if let AppError::Locked { retry_after_secs } = self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
+        resp.extensions_mut().insert(ErrorInfo {
+            code: self.code(),
+            key: self.message_key(),
+            field: self.field(),
+            detail: match &self {
+                AppError::BadRequest(d) => Some(d.clone()),
+                _ => None,
+            },
+            unauthorized: matches!(self, AppError::Unauthorized),
+        });
         resp
     }
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        // Without request context: Chinese, the default language.
-        self.to_json_response(crate::i18n_global(), Lang::Zh)
+impl ErrorInfo {
+    /// The JSON error body in a language.
+    pub fn to_json(&self, cat: &Catalogue, lang: Lang) -> serde_json::Value {
+        let mut message = cat.get(lang, self.key).to_owned();
+        if let Some(d) = &self.detail {
+            message = format!("{message}: {d}");
+        }
+        let mut body = json!({"error": {"code": self.code, "message": message}});
+        if let Some(field) = self.field {
+            body["error"]["field"] = json!(field);
+        }
+        body
     }
 }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::auth::Actor;
 use crate::config::Config;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorInfo};
 use crate::i18n::{Catalogue, Lang};
 use crate::state::AppState;
 
@@ -170,68 +170,48 @@ impl Templates {
     }
 }
 
-/// An [`AppError`] met by a web page: rendered as a page, not as JSON.
-/// Unauthenticated visitors go to the login page instead.
-#[derive(Debug)]
-pub struct WebError(pub AppError);
+pub type WebResult = Result<Response, AppError>;
 
-impl<E: Into<AppError>> From<E> for WebError {
-    fn from(e: E) -> Self {
-        WebError(e.into())
-    }
-}
-
-/// Carried from [`WebError`] to [`render_errors`], which knows the language.
-#[derive(Clone)]
-struct ErrorPage {
-    key: &'static str,
-}
-
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        self.0.log();
-        if matches!(self.0, AppError::Unauthorized) {
-            let mut r = Redirect::to("/login").into_response();
-            // htmx follows this header instead of swapping in the login page.
-            r.headers_mut()
-                .insert("HX-Redirect", header::HeaderValue::from_static("/login"));
-            return r;
-        }
-        let mut r = self.0.status().into_response();
-        r.extensions_mut().insert(ErrorPage {
-            key: self.0.message_key(),
-        });
-        r
-    }
-}
-
-pub type WebResult = Result<Response, WebError>;
-
-/// Middleware that turns [`WebError`] responses into pages in the reader's
-/// language.
+/// Middleware that renders every [`AppError`] response for its reader:
+/// JSON under `/api/`, the login page for a visitor without a session, and
+/// an error page otherwise — all in the reader's language.
 pub async fn render_errors(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let lang = lang_of(req.headers());
+    let api = req.uri().path().starts_with("/api/");
     let resp = next.run(req).await;
-    let Some(page) = resp.extensions().get::<ErrorPage>().cloned() else {
+    let Some(info) = resp.extensions().get::<ErrorInfo>().cloned() else {
         return resp;
     };
-    let status = resp.status();
-    let mut out = state.templates.render(
+    let (mut parts, _) = resp.into_parts();
+    if api {
+        let body = axum::Json(info.to_json(state.catalogue, lang)).into_response();
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json"),
+        );
+        return Response::from_parts(parts, body.into_body());
+    }
+    if info.unauthorized {
+        let mut r = Redirect::to("/login").into_response();
+        // htmx follows this header instead of swapping in the login page.
+        r.headers_mut()
+            .insert("HX-Redirect", header::HeaderValue::from_static("/login"));
+        return r;
+    }
+    let mut page = state.templates.render(
         "error.html",
         lang,
         None,
-        context! { status => status.as_u16(), message_key => page.key },
+        context! { status => parts.status.as_u16(), message_key => info.key },
     );
-    *out.status_mut() = if out.status() == StatusCode::OK {
-        status
-    } else {
-        out.status()
-    };
-    out
+    if page.status() == StatusCode::OK {
+        *page.status_mut() = parts.status;
+    }
+    page
 }
 
 #[cfg(test)]

@@ -64,6 +64,9 @@ pub trait SessionStore: Send + Sync {
     async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     async fn delete_user_sessions(&self, user: UserId) -> Result<()>;
+    /// Removes sessions last used before `before` or created before
+    /// `created_before`; returns how many.
+    async fn delete_stale_sessions(&self, before: i64, created_before: i64) -> Result<u64>;
 }
 
 #[async_trait]

@@ -10,10 +10,12 @@ use jinguo_store::model::{Unit, User};
 
 use super::token::token_hash;
 use crate::error::{AppError, AppResult};
-use crate::render::WebError;
 use crate::state::{AppState, now};
 
 pub const SESSION_COOKIE: &str = "jinguo_session";
+
+/// However busy, a session ends after a working day and must log in again.
+pub const MAX_SESSION_SECS: i64 = 12 * 3600;
 
 /// A logged-in user with the unit she is bound to.
 #[derive(Debug, Clone)]
@@ -53,7 +55,9 @@ impl Actor {
             Err(e) => return Err(e.into()),
         };
         let now = now();
-        if now - session.last_seen > state.config.idle_timeout_minutes * 60 {
+        if now - session.last_seen > state.config.idle_timeout_minutes * 60
+            || now - session.created_at > MAX_SESSION_SECS
+        {
             state.store.delete_session(&hash).await?;
             return Err(AppError::Unauthorized);
         }
@@ -102,17 +106,14 @@ impl FromRequestParts<AppState> for ApiActor {
 pub struct WebActor(pub Actor);
 
 impl FromRequestParts<AppState> for WebActor {
-    type Rejection = WebError;
+    type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar
             .get(SESSION_COOKIE)
             .map(|c| c.value().to_owned())
-            .ok_or(WebError(AppError::Unauthorized))?;
-        Actor::from_token(state, &token)
-            .await
-            .map(WebActor)
-            .map_err(WebError)
+            .ok_or(AppError::Unauthorized)?;
+        Actor::from_token(state, &token).await.map(WebActor)
     }
 }

@@ -15,7 +15,6 @@ use axum_extra::extract::CookieJar;
 use super::actor::SESSION_COOKIE;
 use super::token::{constant_time_eq, token_hash};
 use crate::error::AppError;
-use crate::render::WebError;
 use crate::state::AppState;
 
 pub const PRE_SESSION_COOKIE: &str = "jinguo_csrf";
@@ -47,7 +46,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         } else {
             AppError::Unauthorized
         };
-        return WebError(err).into_response();
+        return err.into_response();
     };
     let header_token = req
         .headers()
@@ -61,7 +60,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
-        return WebError(AppError::BadRequest("form too large".into())).into_response();
+        return AppError::BadRequest("form too large".into()).into_response();
     };
     let provided = header_token.or_else(|| {
         is_form
@@ -74,6 +73,6 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        _ => WebError(AppError::Csrf).into_response(),
+        _ => AppError::Csrf.into_response(),
     }
 }

@@ -174,13 +174,34 @@ pub fn router(state: AppState) -> Router {
     ));
     api.merge(web)
         .fallback(not_found)
-        // Only acts on responses marked by `WebError`, so API errors stay JSON.
+        // Renders every AppError: JSON under /api/, pages elsewhere.
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::render::render_errors,
         ))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(access_log))
         .with_state(state)
+}
+
+/// One line per request: method, path, status, time. The query string is
+/// left out because search text may hold a person's name.
+async fn access_log(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let resp = next.run(req).await;
+    tracing::info!(
+        target: "jinguo::access",
+        %method,
+        path,
+        status = resp.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+    );
+    resp
 }
 
 /// Unknown paths: a JSON error under `/api/`, a page elsewhere.

@@ -29,6 +29,17 @@ async fn login_and_me(db: Db) {
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["code"], "unauthorized");
     assert_eq!(app.get("nope", "/api/v1/me").await.status(), 401);
+    // Messages follow Accept-Language; the code stays the same.
+    let r = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("accept-language", "en-GB,en;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "unauthorized");
+    assert_eq!(e["error"]["message"], "Please log in.");
 
     // Logout ends the token.
     let r = app

@@ -68,4 +68,13 @@ impl SessionStore for SqlStore {
             .await?;
         Ok(())
     }
+
+    async fn delete_stale_sessions(&self, before: i64, created_before: i64) -> Result<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2")
+            .bind(before)
+            .bind(created_before)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected())
+    }
 }

@@ -10,15 +10,14 @@ pub mod users;
 use jinguo_domain::UnitCode;
 
 use crate::error::AppError;
-use crate::render::WebError;
 
-pub async fn not_found() -> WebError {
-    WebError(AppError::NotFound)
+pub async fn not_found() -> AppError {
+    AppError::NotFound
 }
 
 /// A unit code in a page URL: malformed is simply "no such page".
-pub fn page_code(s: &str) -> Result<UnitCode, WebError> {
-    UnitCode::parse(s).map_err(|_| WebError(AppError::NotFound))
+pub fn page_code(s: &str) -> Result<UnitCode, AppError> {
+    UnitCode::parse(s).map_err(|_| AppError::NotFound)
 }
 
 /// Only same-site paths, so a crafted link cannot send a user elsewhere.
