@@ -95,7 +95,7 @@ pub async fn submit(
             *resp.status_mut() = e.status();
             Ok(resp)
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 

@@ -135,6 +135,6 @@ pub async fn create_sector(
             *resp.status_mut() = e.status();
             Ok(resp)
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }

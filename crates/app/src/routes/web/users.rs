@@ -135,7 +135,7 @@ pub async fn create(
                 AppError::Invalid(_) | AppError::Conflict { .. } => (e.field(), e.message_key()),
                 // A unit outside the subtree reads as an unknown unit.
                 AppError::NotFound => (Some("unit_code"), "err.unit.unknown"),
-                _ => return Err(e.into()),
+                _ => return Err(e),
             };
             let mut resp = state.templates.render(
                 "user_new.html",
@@ -202,6 +202,6 @@ pub async fn reset_password(
                     .into_response(),
             )
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
