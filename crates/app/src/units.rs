@@ -65,7 +65,7 @@ pub async fn audit_unit_event(
             at: now(),
             actor: Some((actor.user.id, actor.user.username.clone())),
             action,
-            detail: format!("unit {}", unit.code),
+            detail: format!("unit={}", unit.code),
             ip,
             unit: unit.id,
         })

@@ -73,7 +73,7 @@ pub async fn create(
         "user.created",
         unit.id,
         format!(
-            "user {} roles {} unit {}",
+            "user={} roles={} unit={}",
             v.username,
             v.roles.to_list(),
             unit.code
@@ -112,7 +112,7 @@ pub async fn set_active(
         ip,
         action,
         user.unit.id,
-        format!("user {}", user.username),
+        format!("user={}", user.username),
     )
     .await?;
     Ok(user)
@@ -136,7 +136,7 @@ pub async fn reset_password(
         ip,
         "user.password_reset",
         user.unit.id,
-        format!("user {}", user.username),
+        format!("user={}", user.username),
     )
     .await?;
     Ok(user)

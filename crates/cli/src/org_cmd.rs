@@ -81,7 +81,7 @@ pub async fn import(
             actor: None,
             action: "org.import",
             detail: format!(
-                "{source}: {} added, {} updated, {} retired",
+                "source={source} added={} updated={} retired={}",
                 summary.added, summary.updated, summary.retired
             ),
             ip: None,

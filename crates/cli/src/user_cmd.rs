@@ -68,7 +68,7 @@ fn cli_audit(action: &'static str, detail: String, unit: jinguo_domain::UnitId) 
         at: jinguo_app::state::now(),
         actor: None,
         action,
-        detail: format!("{detail} (command line)"),
+        detail: format!("{detail} via=cli"),
         ip: None,
         unit,
     }
@@ -117,7 +117,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
                 .append_audit(cli_audit(
                     "user.created",
                     format!(
-                        "user {username} roles {} unit {}",
+                        "user={username} roles={} unit={}",
                         roles.to_list(),
                         unit.code
                     ),
@@ -153,7 +153,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             store
                 .append_audit(cli_audit(
                     "user.disabled",
-                    format!("user {}", creds.user.username),
+                    format!("user={}", creds.user.username),
                     creds.user.unit.id,
                 ))
                 .await?;
@@ -172,7 +172,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             store
                 .append_audit(cli_audit(
                     "user.password_reset",
-                    format!("user {}", creds.user.username),
+                    format!("user={}", creds.user.username),
                     creds.user.unit.id,
                 ))
                 .await?;

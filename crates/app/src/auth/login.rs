@@ -51,7 +51,7 @@ pub async fn attempt(
     if let Some(until) = user.locked_until.filter(|&u| u > now) {
         state
             .store
-            .append_audit(audit("login.refused", "account locked"))
+            .append_audit(audit("login.refused", "reason.locked"))
             .await?;
         return Err(AppError::Locked {
             retry_after_secs: until - now,
@@ -65,12 +65,12 @@ pub async fn attempt(
             .await?;
         state
             .store
-            .append_audit(audit("login.failed", "wrong password"))
+            .append_audit(audit("login.failed", "reason.wrong_password"))
             .await?;
         if locked {
             state
                 .store
-                .append_audit(audit("login.lockout", "too many failed logins"))
+                .append_audit(audit("login.lockout", "reason.too_many_failures"))
                 .await?;
         }
         return Err(AppError::BadCredentials);
@@ -78,7 +78,7 @@ pub async fn attempt(
     if !user.active {
         state
             .store
-            .append_audit(audit("login.refused", "account disabled"))
+            .append_audit(audit("login.refused", "reason.disabled"))
             .await?;
         return Err(AppError::BadCredentials);
     }
@@ -134,7 +134,7 @@ async fn unknown_user(
             at: now,
             actor: None,
             action: "login.failed",
-            detail: "unknown username".into(),
+            detail: "reason.unknown_username".into(),
             ip,
             unit: root.id,
         })
