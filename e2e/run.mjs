@@ -1,0 +1,433 @@
+#!/usr/bin/env node
+// Browser check of the jinguo demo.
+//
+// Starts `jinguo demo` in a fresh temporary data directory on a free port,
+// drives Chromium (playwright-core, system browser) through the main pages
+// as several demo users, asserts what a user must see, and saves screenshots
+// to e2e/out/. Exits non-zero if any check fails.
+//
+//   node run.mjs
+//
+// Environment:
+//   JINGUO_BIN        server binary (default ../target/debug/jinguo, relative to this directory)
+//   CHROMIUM_PATH     browser executable (default /usr/bin/chromium)
+//   E2E_START_TIMEOUT seconds to wait for the demo to start (default 300)
+//   E2E_KEEP_DATA=1   keep the temporary demo data directory
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const E2E_DIR = dirname(fileURLToPath(import.meta.url));
+const OUT_DIR = join(E2E_DIR, 'out');
+const BIN = process.env.JINGUO_BIN
+  ? resolve(process.env.JINGUO_BIN)
+  : resolve(E2E_DIR, '..', 'target', 'debug', 'jinguo');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const START_TIMEOUT_MS = Number(process.env.E2E_START_TIMEOUT || 300) * 1000;
+const PASSWORD = 'Demo-pass-2026';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+const DESKTOP = { viewport: { width: 1366, height: 900 } };
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 2,
+};
+
+// Units the checks expect, from the bundled Inner Mongolia tree.
+const XILINHOT = '152502000000'; // 锡林浩特市
+const YILELT = '152502200200'; // demo village of `yilelt`
+const REGION = '150000000000'; // 内蒙古自治区
+
+// ---------------------------------------------------------------- output
+
+const failures = [];
+const warnings = [];
+
+function log(msg) {
+  console.log(msg);
+}
+
+class CheckFailed extends Error {}
+
+/** Fails the current step with `msg` unless `cond` holds. */
+function check(cond, msg) {
+  if (!cond) throw new CheckFailed(msg);
+  log(`    ok  ${msg}`);
+}
+
+function noteOnce(msg) {
+  if (!warnings.includes(msg)) warn(msg);
+}
+
+function warn(msg) {
+  warnings.push(msg);
+  log(`    !!  ${msg}`);
+}
+
+// ---------------------------------------------------------------- server
+
+/** Starts `jinguo demo` and resolves with its base URL once it listens. */
+function startServer(dataDir) {
+  const args = [
+    'demo',
+    '--data-dir', dataDir,
+    '--listen', '127.0.0.1:0',
+    '--demo-password', PASSWORD,
+  ];
+  log(`starting ${BIN} ${args.join(' ')}`);
+  const child = spawn(BIN, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
+  });
+  let output = '';
+  const server = { child, output: () => output, exited: null };
+
+  const ready = new Promise((resolveReady, rejectReady) => {
+    const timer = setTimeout(() => {
+      rejectReady(new Error(`server did not print its address within ${START_TIMEOUT_MS / 1000} s`));
+    }, START_TIMEOUT_MS);
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const m = output.match(/open\s+(http:\/\/\S+?)\/?\s/);
+      if (m) {
+        clearTimeout(timer);
+        resolveReady(m[1] + '/');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => { output += chunk.toString(); });
+    child.on('error', (e) => { clearTimeout(timer); rejectReady(e); });
+    child.on('exit', (code, signal) => {
+      server.exited = { code, signal };
+      clearTimeout(timer);
+      rejectReady(new Error(`server exited early (code ${code}, signal ${signal})`));
+    });
+  });
+  server.ready = ready;
+  return server;
+}
+
+async function stopServer(server) {
+  if (!server || server.exited) return;
+  const gone = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  const timeout = new Promise((r) => setTimeout(() => r('timeout'), 5000));
+  if ((await Promise.race([gone, timeout])) === 'timeout') {
+    server.child.kill('SIGKILL');
+    await gone;
+  }
+}
+
+async function waitForHealthz(base, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(new URL('healthz', base));
+      const body = (await res.text()).trim();
+      if (res.ok && body === 'ok') return;
+      last = `${res.status} ${body.slice(0, 80)}`;
+    } catch (e) {
+      last = e.message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`/healthz did not answer "ok" within ${timeoutMs / 1000} s (last: ${last})`);
+}
+
+// ---------------------------------------------------------------- browser
+
+/** A new context (own cookies) whose pages report script errors and 5xx answers. */
+async function newContext(browser, base, device) {
+  const context = await browser.newContext({
+    ...device,
+    baseURL: base,
+    locale: 'zh-CN',
+    extraHTTPHeaders: { 'Accept-Language': 'zh-CN,zh;q=0.9' },
+  });
+  context.setDefaultTimeout(30000);
+  context.setDefaultNavigationTimeout(60000);
+  context.problems = [];
+  context.on('page', (page) => watchPage(page, context.problems));
+  return context;
+}
+
+function watchPage(page, problems) {
+  page.on('pageerror', (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (m.text().startsWith('Failed to load resource')) {
+      const url = m.location().url || '';
+      // The browser asks for /favicon.ico by itself; note it, don't fail.
+      if (url.endsWith('/favicon.ico')) return noteOnce(`no favicon: GET /favicon.ico answers 404`);
+      // Pages answered with an error status (e.g. 401 after a wrong
+      // password) are checked by the steps themselves.
+      if (url === page.url()) return;
+      problems.push(`failed to load ${url} on ${page.url()}: ${m.text()}`);
+      return;
+    }
+    problems.push(`console error on ${page.url()}: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`);
+  });
+}
+
+function pathOf(page) {
+  return new URL(page.url()).pathname;
+}
+
+/** Opens /login and submits the form; resolves once the answer has loaded. */
+async function submitLogin(page, username, password) {
+  await page.goto('/login');
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form button.primary[type="submit"]').click(),
+  ]);
+}
+
+/** Logs in and checks that the user lands on their unit page. */
+async function login(page, username, unitCode) {
+  await submitLogin(page, username, PASSWORD);
+  check(pathOf(page) === `/units/${unitCode}`,
+    `${username} lands on /units/${unitCode} (got ${pathOf(page)})`);
+}
+
+async function screenshot(page, name) {
+  const file = join(OUT_DIR, name);
+  await page.screenshot({ path: file, fullPage: true });
+  log(`    ->  out/${name}`);
+}
+
+async function text(locator) {
+  return ((await locator.first().innerText()) || '').replace(/\s+/g, ' ').trim();
+}
+
+/** Checks the page for things a user should never see: message keys left
+ *  untranslated (e.g. "users.title") and, on phones, sideways scrolling. */
+async function lookForDefects(page, what) {
+  const keys = await page.evaluate(() => {
+    const found = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const keyLike = /^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)+$/;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const t = n.textContent.trim();
+      if (keyLike.test(t)) found.add(t);
+    }
+    for (const el of document.querySelectorAll('[placeholder],[title],[aria-label]')) {
+      for (const a of ['placeholder', 'title', 'aria-label']) {
+        const v = (el.getAttribute(a) || '').trim();
+        if (keyLike.test(v)) found.add(`${a}=${v}`);
+      }
+    }
+    if (keyLike.test(document.title.trim())) found.add(`title=${document.title}`);
+    return [...found];
+  });
+  check(keys.length === 0, `${what}: no untranslated message keys${keys.length ? ` (found: ${keys.join(', ')})` : ''}`);
+
+  const vp = page.viewportSize();
+  if (vp && vp.width < 600) {
+    const overflow = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+      wide: [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .slice(0, 5)
+        .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '')),
+    }));
+    if (overflow.scroll > overflow.client) {
+      warn(`${what}: page scrolls sideways on a ${vp.width}px phone (${overflow.scroll}px wide; e.g. ${overflow.wide.join(', ')})`);
+    } else {
+      log(`    ok  ${what}: no sideways scrolling at ${vp.width}px`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- steps
+
+const steps = [];
+function step(name, device, fn) {
+  steps.push({ name, device, fn });
+}
+
+step('xilinhot logs in on desktop and sees 锡林浩特市', DESKTOP, async (page) => {
+  await login(page, 'xilinhot', XILINHOT);
+  const h1 = await text(page.locator('h1'));
+  check(h1.includes('锡林浩特市'), `h1 contains 锡林浩特市 (got "${h1}")`);
+  const crumbs = await text(page.locator('nav.breadcrumbs'));
+  check(crumbs.includes('锡林郭勒盟'), `breadcrumbs contain 锡林郭勒盟 (got "${crumbs}")`);
+  const rows = await page.locator('table.table tbody tr').count();
+  check(rows > 0, `children table lists sub-units (${rows} rows)`);
+  await lookForDefects(page, 'unit page');
+  await screenshot(page, 'home-desktop.png');
+
+  // Live search from the unit page (htmx fills #search-results).
+  await page.locator('input#q').pressSequentially('伊利勒特', { delay: 60 });
+  const results = page.locator('#search-results li');
+  await results.first().waitFor({ state: 'visible', timeout: 15000 }).catch(() => {});
+  const paths = await page.locator('#search-results .path').allInnerTexts();
+  const wanted = '锡林郭勒盟 › 锡林浩特市';
+  check(paths.some((p) => p.replace(/\s+/g, ' ').includes(wanted)),
+    `search for 伊利勒特 shows a result under "${wanted}" (paths: ${JSON.stringify(paths.slice(0, 3))})`);
+  check(pathOf(page) === `/units/${XILINHOT}`, `live search stays on the unit page (at ${pathOf(page)})`);
+  await lookForDefects(page, 'search results');
+  await screenshot(page, 'search-desktop.png');
+});
+
+step('a wrong password shows the generic error and stays on /login', DESKTOP, async (page) => {
+  await submitLogin(page, 'xilinhot', 'Wrong-pass-2026');
+  check(pathOf(page) === '/login', `still on /login (at ${pathOf(page)})`);
+  const alert = page.getByRole('alert');
+  check(await alert.isVisible(), 'an alert (role=alert) is shown');
+  const wrongPw = await text(alert);
+  check(wrongPw.length > 0, `the alert has a message ("${wrongPw}")`);
+  check(await page.locator('input[name="password"]').inputValue() === '', 'the password field is cleared');
+
+  await submitLogin(page, 'no-such-user', 'Wrong-pass-2026');
+  const unknown = await text(page.getByRole('alert'));
+  check(unknown === wrongPw, `an unknown username gets the same message ("${unknown}")`);
+
+  await page.goto('/');
+  check(pathOf(page) === '/login', `no session was made: / leads to /login (at ${pathOf(page)})`);
+  await lookForDefects(page, 'login page');
+});
+
+step('yilelt on a phone: login page and home page', PHONE, async (page) => {
+  await page.goto('/login');
+  check(await page.locator('input[name="username"]').isVisible(), 'login form is visible on the phone');
+  await lookForDefects(page, 'login page (phone)');
+  await screenshot(page, 'login-phone.png');
+
+  await login(page, 'yilelt', YILELT);
+  const h1 = await text(page.locator('h1'));
+  check(h1.length > 0, `unit page has a heading ("${h1}")`);
+  const crumbs = await text(page.locator('nav.breadcrumbs'));
+  check(crumbs.includes('锡林浩特市'), `breadcrumbs reach up through 锡林浩特市 (got "${crumbs}")`);
+  await lookForDefects(page, 'unit page (phone)');
+  await screenshot(page, 'home-phone.png');
+});
+
+step('admin opens /users', DESKTOP, async (page) => {
+  await login(page, 'admin', REGION);
+  check(await page.locator('nav.menu a[href="/users"]').count() === 1, 'menu links to /users');
+  const res = await page.goto('/users');
+  check(res && res.status() === 200, `/users answers 200 (got ${res && res.status()})`);
+  check(pathOf(page) === '/users', `still on /users (at ${pathOf(page)})`);
+  const h1 = await text(page.locator('h1'));
+  check(h1.length > 0, `users page has a heading ("${h1}")`);
+  const body = await text(page.locator('main'));
+  check(body.includes('xilinhot'), 'the user list shows demo user xilinhot');
+  await lookForDefects(page, 'users page');
+  await screenshot(page, 'users-desktop.png');
+});
+
+step('auditor opens /audit', DESKTOP, async (page) => {
+  await login(page, 'auditor', REGION);
+  check(await page.locator('nav.menu a[href="/audit"]').count() === 1, 'menu links to /audit');
+  check(await page.locator('nav.menu a[href="/users"]').count() === 0, 'menu has no /users link for the auditor');
+  const res = await page.goto('/audit');
+  check(res && res.status() === 200, `/audit answers 200 (got ${res && res.status()})`);
+  check(pathOf(page) === '/audit', `still on /audit (at ${pathOf(page)})`);
+  const h1 = await text(page.locator('h1'));
+  check(h1.length > 0, `audit page has a heading ("${h1}")`);
+  await lookForDefects(page, 'audit page');
+  await screenshot(page, 'audit-desktop.png');
+});
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  if (!existsSync(BIN)) {
+    throw new Error(`jinguo binary not found at ${BIN}; run \`cargo build\` or set JINGUO_BIN`);
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}; install it (apt-get install chromium) or set CHROMIUM_PATH`);
+  }
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  mkdirSync(OUT_DIR, { recursive: true });
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'jinguo-e2e-'));
+  let server;
+  let browser;
+  try {
+    server = startServer(dataDir);
+    const base = await server.ready;
+    log(`server at ${base} (data in ${dataDir})`);
+    await waitForHealthz(base);
+    log('healthz ok');
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    log(`browser: Chromium ${browser.version()}`);
+
+    for (const s of steps) {
+      log(`\n▶ ${s.name}`);
+      const context = await newContext(browser, base, s.device);
+      const page = await context.newPage();
+      const started = Date.now();
+      try {
+        await s.fn(page);
+        for (const p of context.problems) {
+          failures.push(`${s.name}: ${p}`);
+          log(`    FAIL ${p}`);
+        }
+        if (context.problems.length === 0) log(`  passed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (e) {
+        const msg = e instanceof CheckFailed ? e.message : (e.stack || String(e));
+        failures.push(`${s.name}: ${msg}`);
+        log(`    FAIL ${msg}`);
+        for (const p of context.problems) log(`         (also: ${p})`);
+        const name = 'FAILED-' + s.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 50) + '.png';
+        await screenshot(page, name).catch(() => {});
+        log(`         page was ${page.url()}`);
+      } finally {
+        await context.close();
+      }
+    }
+  } catch (e) {
+    failures.push(e.message);
+    log(`\nFAIL ${e.message}`);
+    if (server) log(`--- server output ---\n${server.output()}\n---------------------`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    await stopServer(server);
+    if (process.env.E2E_KEEP_DATA) log(`kept demo data in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  log('');
+  for (const w of warnings) log(`warning: ${w}`);
+  if (failures.length) {
+    log(`\n${failures.length} check(s) FAILED:`);
+    for (const f of failures) log(`  - ${f}`);
+    process.exitCode = 1;
+  } else {
+    log(`all ${steps.length} e2e steps passed; screenshots in ${OUT_DIR}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(`FAIL ${e.message}`);
+  process.exitCode = 1;
+});
