@@ -97,6 +97,10 @@ pub async fn set_active(
     active: bool,
 ) -> AppResult<User> {
     let user = find(state, actor, id).await?;
+    // Locking oneself out would leave a unit without its administrator.
+    if !active && user.id == actor.user.id {
+        return Err(jinguo_domain::FieldError::new("user", "err.user.self_disable").into());
+    }
     state.store.set_active(user.id, active).await?;
     if !active {
         state.store.delete_user_sessions(user.id).await?;

@@ -29,6 +29,7 @@ pub async fn fresh_postgres() -> PostgresTarget {
     let mut conn = PgConnection::connect(&base)
         .await
         .expect("connect to JINGUO_TEST_POSTGRES_URL");
+    drop_leftovers(&mut conn).await;
     conn.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
         .await
         .expect("drop old test database");
@@ -37,6 +38,31 @@ pub async fn fresh_postgres() -> PostgresTarget {
         .expect("create test database");
     let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
     PostgresTarget::Fresh(format!("{prefix}/{name}"))
+}
+
+/// Drops test databases of earlier runs whose process has ended, once per
+/// process, so the server does not fill up. A database whose creator is
+/// still running (a parallel test binary) is left alone.
+async fn drop_leftovers(conn: &mut PgConnection) {
+    static ONCE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    ONCE.get_or_init(|| async {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'jinguo\\_t\\_%'",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_default();
+        for name in names {
+            let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+            let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+            if !alive {
+                let _ = conn
+                    .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+                    .await;
+            }
+        }
+    })
+    .await;
 }
 
 static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

@@ -238,6 +238,18 @@ async fn admins_manage_users_of_their_subtree(db: Db) {
     assert_eq!(r.status(), 204);
     assert_eq!(app.api_login("cadre1", "New-steppe-9").await.status(), 200);
 
+    // An admin cannot lock herself out.
+    let me: Value = app.get(&t, "/api/v1/me").await.json().await.unwrap();
+    let r = app
+        .post_json(
+            &t,
+            &format!("/api/v1/users/{}/disable", me["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "user");
+
     // Another banner's admin cannot touch this user: 404, not 403.
     let et = app.token("erenhot").await;
     assert_eq!(

@@ -53,11 +53,22 @@ pub async fn list(
         .await?;
     let has_next = list.len() as i64 > PER_PAGE;
     let list: Vec<_> = list.into_iter().take(PER_PAGE as usize).collect();
+    // Only notices we know; the parameter comes from the address bar.
+    let done = q.done.filter(|d| {
+        [
+            "created",
+            "disabled",
+            "enabled",
+            "password",
+            "password_weak",
+        ]
+        .contains(&d.as_str())
+    });
     Ok(state.templates.render(
         "users.html",
         lang,
         Some(&actor),
-        context! { unit, users => list, page_no, has_next, done => q.done },
+        context! { unit, users => list, page_no, has_next, done },
     ))
 }
 
