@@ -218,6 +218,7 @@ async fn assets_are_served_by_the_binary(db: Db) {
         ("/static/htmx.min.js", "javascript"),
         ("/static/app.css", "css"),
         ("/static/app.js", "javascript"),
+        ("/static/favicon.svg", "svg"),
     ] {
         let r = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
