@@ -15,6 +15,19 @@
     });
   });
 
+  // Unit pickers: a search result's "choose" button fills the code field
+  // and shows the chosen unit's path beside it.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-pick-code]");
+    if (!btn) return;
+    var field = document.getElementById(btn.getAttribute("data-pick-target"));
+    if (!field) return;
+    field.value = btn.getAttribute("data-pick-code");
+    var shown = document.getElementById(field.id + "-picked");
+    if (shown) shown.textContent = btn.getAttribute("data-pick-label");
+    field.focus();
+  });
+
   // htmx requests carry the session's CSRF token in a header.
   document.addEventListener("htmx:configRequest", function (e) {
     var meta = document.querySelector('meta[name="csrf-token"]');

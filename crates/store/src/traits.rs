@@ -19,8 +19,14 @@ pub trait UnitStore: Send + Sync {
     async fn path(&self, unit: &Unit) -> Result<Vec<UnitRef>>;
     /// Direct children, active first, by code.
     async fn children(&self, parent: UnitId) -> Result<Vec<Unit>>;
-    /// Units whose name starts with `q` or whose code starts with `q`.
-    async fn search_units(&self, q: &str, limit: i64) -> Result<Vec<UnitWithPath>>;
+    /// Active units whose name or code starts with `q`, optionally only
+    /// within a subtree (for pickers that may only offer units in scope).
+    async fn search_units(
+        &self,
+        q: &str,
+        within: Option<Scope>,
+        limit: i64,
+    ) -> Result<Vec<UnitWithPath>>;
     /// Number of active units at each level 1..=5.
     async fn unit_counts(&self) -> Result<[i64; 5]>;
     /// Adds, updates and retires units to match an official list, in one

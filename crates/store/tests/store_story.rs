@@ -54,20 +54,32 @@ async fn story(store: SqlStore) {
     assert_eq!(region.children_count, 12);
 
     // Search by name prefix and by code, with paths.
-    let hits = store.search_units("伊利勒特", 20).await.unwrap();
+    let hits = store.search_units("伊利勒特", None, 20).await.unwrap();
     assert!(
         hits.iter()
             .any(|h| h.unit.code.as_str() == "152502200200" && h.path.len() == 5)
     );
-    let hits = store.search_units("1525022002", 20).await.unwrap();
+    let hits = store.search_units("1525022002", None, 20).await.unwrap();
     assert!(
         hits.iter()
             .all(|h| h.unit.code.as_str().starts_with("1525022002"))
     );
     assert!(!hits.is_empty());
     assert!(
-        store.search_units("%", 20).await.unwrap().is_empty(),
+        store.search_units("%", None, 20).await.unwrap().is_empty(),
         "wildcards match literally"
+    );
+
+    // Search within a subtree only.
+    let banner = store.unit_by_code(&code("152502000000")).await.unwrap();
+    let hits = store
+        .search_units("15250", Some(Scope::new(banner.id, banner.level)), 100)
+        .await
+        .unwrap();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter()
+            .all(|h| h.unit.code.as_str().starts_with("152502"))
     );
 
     // Users and scope.

@@ -120,6 +120,25 @@ async fn login_form_and_pages(db: Db) {
         .unwrap();
     assert!(r.contains("锡林郭勒盟 › 锡林浩特市 › 宝力根苏木") && !r.contains("<html"));
 
+    // In picker mode only units of the user's subtree are offered.
+    let pick = |q: &'static str| {
+        app.client
+            .get(app.url(&format!("/search?pick=unit_code&q={q}")))
+            .header(COOKIE, &cookie)
+            .header("hx-request", "true")
+            .send()
+    };
+    let html = pick("1525").await.unwrap().text().await.unwrap();
+    assert!(html.contains(&format!("data-pick-code=\"{XILINHOT}\"")));
+    assert!(
+        !html.contains(&format!("data-pick-code=\"{ERENHOT}\"")),
+        "sibling banner offered"
+    );
+    assert!(
+        !html.contains(&format!("data-pick-code=\"{XILINGOL}\"")),
+        "ancestor offered"
+    );
+
     // A state-changing form without the session's CSRF token is refused.
     let r = app
         .client

@@ -145,20 +145,30 @@ impl UnitStore for SqlStore {
             .collect()
     }
 
-    async fn search_units(&self, q: &str, limit: i64) -> Result<Vec<UnitWithPath>> {
+    async fn search_units(
+        &self,
+        q: &str,
+        within: Option<Scope>,
+        limit: i64,
+    ) -> Result<Vec<UnitWithPath>> {
         let q = q.trim();
         if q.is_empty() {
             return Ok(Vec::new());
         }
         let pattern = like_prefix(q);
+        let scope_filter = match within {
+            Some(sc) => format!("AND u.{} = $3", sc.level().ancestor_column()),
+            None => "AND $3 = $3".to_owned(),
+        };
         let sql = format!(
             "SELECT {UNIT_COLS} FROM units u \
              WHERE u.active = 1 AND (u.name LIKE $1 ESCAPE '\\' OR u.code LIKE $1 ESCAPE '\\') \
-             ORDER BY u.level, u.code LIMIT $2"
+             {scope_filter} ORDER BY u.level, u.code LIMIT $2"
         );
         let units: Vec<Unit> = sqlx::query(&sql)
             .bind(&pattern)
             .bind(limit.clamp(1, 100))
+            .bind(within.map_or(0, |sc| sc.unit().get()))
             .fetch_all(&self.pool)
             .await?
             .iter()

@@ -80,7 +80,7 @@ pub async fn search(
     }
     let hits = state
         .store
-        .search_units(&q.q, q.limit.unwrap_or(20))
+        .search_units(&q.q, None, q.limit.unwrap_or(20))
         .await?;
     Ok(Json(json!({
         "results": hits.iter().map(|h| unit_json(&h.unit, &h.path)).collect::<Vec<_>>(),

@@ -72,6 +72,9 @@ pub async fn show(
 pub struct SearchQuery {
     #[serde(default)]
     q: String,
+    /// Picker mode: the id of the form field a chosen code goes into. Only
+    /// units of the user's subtree are offered.
+    pick: Option<String>,
 }
 
 /// `GET /search?q=`: a fragment for htmx, a full page otherwise.
@@ -83,7 +86,11 @@ pub async fn search(
     Query(q): Query<SearchQuery>,
 ) -> WebResult {
     let query: String = q.q.trim().chars().take(50).collect();
-    let results = state.store.search_units(&query, 30).await?;
+    let pick = q.pick.filter(|p| {
+        !p.is_empty() && p.len() <= 32 && p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    });
+    let within = pick.as_ref().map(|_| actor.scope());
+    let results = state.store.search_units(&query, within, 30).await?;
     let template = if headers.contains_key("hx-request") {
         "search_results.html"
     } else {
@@ -93,7 +100,7 @@ pub async fn search(
         template,
         lang,
         Some(&actor),
-        context! { q => query, results },
+        context! { q => query, results, pick },
     ))
 }
 
