@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod i18n;
 mod net;
+mod paging;
 pub mod render;
 pub mod routes;
 pub mod state;

@@ -1,11 +1,11 @@
 //! Unit actions shared by the API and the web pages.
 
 use jinguo_domain::{FieldError, Level, UnitKind};
-use jinguo_store::model::{NewAudit, NewSector, Unit};
+use jinguo_store::model::{NewSector, Unit};
 
 use crate::auth::Actor;
-use crate::error::{AppError, AppResult};
-use crate::state::{AppState, now};
+use crate::error::AppResult;
+use crate::state::AppState;
 
 /// A unit name: 2–60 characters after trimming.
 pub fn sector_name(s: &str, field: &'static str) -> AppResult<String> {
@@ -48,27 +48,14 @@ pub async fn create_sector(
             },
         )
         .await?;
-    audit_unit_event(state, actor, ip, "unit.sector_created", &unit).await?;
-    Ok(unit)
-}
-
-pub async fn audit_unit_event(
-    state: &AppState,
-    actor: &Actor,
-    ip: Option<String>,
-    action: &'static str,
-    unit: &Unit,
-) -> AppResult<()> {
-    state
-        .store
-        .append_audit(NewAudit {
-            at: now(),
-            actor: Some((actor.user.id, actor.user.username.clone())),
-            action,
-            detail: format!("unit={}", unit.code),
+    actor
+        .audit(
+            state,
             ip,
-            unit: unit.id,
-        })
-        .await
-        .map_err(AppError::from)
+            "unit.sector_created",
+            unit.id,
+            format!("unit={}", unit.code),
+        )
+        .await?;
+    Ok(unit)
 }

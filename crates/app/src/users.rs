@@ -2,11 +2,11 @@
 //! authorize → scope → store → audit.
 
 use jinguo_domain::{Password, Role, Roles, UnitCode, UserId, Username};
-use jinguo_store::model::{NewAudit, NewUser, User};
+use jinguo_store::model::{NewUser, User};
 
 use crate::auth::{Actor, password};
 use crate::error::AppResult;
-use crate::state::{AppState, now};
+use crate::state::AppState;
 
 /// What a create-user form or body carries, still as text.
 pub struct UserInput<'a> {
@@ -66,20 +66,20 @@ pub async fn create(
             roles: v.roles.clone(),
         })
         .await?;
-    audit(
-        state,
-        actor,
-        ip,
-        "user.created",
-        unit.id,
-        format!(
-            "user={} roles={} unit={}",
-            v.username,
-            v.roles.to_list(),
-            unit.code
-        ),
-    )
-    .await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "user.created",
+            unit.id,
+            format!(
+                "user={} roles={} unit={}",
+                v.username,
+                v.roles.to_list(),
+                unit.code
+            ),
+        )
+        .await?;
     Ok(id)
 }
 
@@ -110,15 +110,15 @@ pub async fn set_active(
     } else {
         "user.disabled"
     };
-    audit(
-        state,
-        actor,
-        ip,
-        action,
-        user.unit.id,
-        format!("user={}", user.username),
-    )
-    .await?;
+    actor
+        .audit(
+            state,
+            ip,
+            action,
+            user.unit.id,
+            format!("user={}", user.username),
+        )
+        .await?;
     Ok(user)
 }
 
@@ -134,36 +134,14 @@ pub async fn reset_password(
     let hash = password::hash(pw).await?;
     state.store.set_password_hash(user.id, &hash).await?;
     state.store.delete_user_sessions(user.id).await?;
-    audit(
-        state,
-        actor,
-        ip,
-        "user.password_reset",
-        user.unit.id,
-        format!("user={}", user.username),
-    )
-    .await?;
-    Ok(user)
-}
-
-async fn audit(
-    state: &AppState,
-    actor: &Actor,
-    ip: Option<String>,
-    action: &'static str,
-    unit: jinguo_domain::UnitId,
-    detail: String,
-) -> AppResult<()> {
-    state
-        .store
-        .append_audit(NewAudit {
-            at: now(),
-            actor: Some((actor.user.id, actor.user.username.clone())),
-            action,
-            detail,
+    actor
+        .audit(
+            state,
             ip,
-            unit,
-        })
+            "user.password_reset",
+            user.unit.id,
+            format!("user={}", user.username),
+        )
         .await?;
-    Ok(())
+    Ok(user)
 }

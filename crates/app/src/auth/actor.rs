@@ -4,9 +4,9 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
-use jinguo_domain::{Role, Scope};
+use jinguo_domain::{Role, Scope, UnitCode, UnitId};
 use jinguo_store::StoreError;
-use jinguo_store::model::{Unit, User};
+use jinguo_store::model::{NewAudit, Unit, User};
 
 use super::token::token_hash;
 use crate::error::{AppError, AppResult};
@@ -44,6 +44,39 @@ impl Actor {
         } else {
             Err(AppError::Forbidden)
         }
+    }
+
+    /// The unit a list is about: the named one if it lies in this actor's
+    /// subtree (otherwise `NotFound`, like a unit that does not exist), or
+    /// her own unit when none is named.
+    pub async fn unit_or_own(&self, state: &AppState, code: Option<&UnitCode>) -> AppResult<Unit> {
+        match code {
+            Some(code) => Ok(state.store.unit_in_scope(self.scope(), code).await?),
+            None => Ok(self.unit.clone()),
+        }
+    }
+
+    /// Appends an audit entry for something this actor did to `unit`.
+    pub async fn audit(
+        &self,
+        state: &AppState,
+        ip: Option<String>,
+        action: &'static str,
+        unit: UnitId,
+        detail: String,
+    ) -> AppResult<()> {
+        state
+            .store
+            .append_audit(NewAudit {
+                at: now(),
+                actor: Some((self.user.id, self.user.username.clone())),
+                action,
+                detail,
+                ip,
+                unit,
+            })
+            .await?;
+        Ok(())
     }
 
     /// Resolves a session token to an actor, ending idle sessions.

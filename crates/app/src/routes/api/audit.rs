@@ -24,15 +24,8 @@ pub async fn list(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> AppResult<Json<Value>> {
     actor.require(Role::Auditor)?;
-    let unit = match q.unit {
-        Some(code) => {
-            state
-                .store
-                .unit_in_scope(actor.scope(), &parse_code(&code)?)
-                .await?
-        }
-        None => actor.unit.clone(),
-    };
+    let code = q.unit.as_deref().map(parse_code).transpose()?;
+    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
     let page = Page::new(q.limit.unwrap_or(100), q.offset.unwrap_or(0));
     let entries = state
         .store

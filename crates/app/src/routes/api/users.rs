@@ -39,15 +39,8 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Value>> {
     actor.require(Role::Admin)?;
-    let unit = match q.unit {
-        Some(code) => {
-            state
-                .store
-                .unit_in_scope(actor.scope(), &parse_code(&code)?)
-                .await?
-        }
-        None => actor.unit.clone(),
-    };
+    let code = q.unit.as_deref().map(parse_code).transpose()?;
+    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
     let page = Page::new(q.limit.unwrap_or(100), q.offset.unwrap_or(0));
     let list = state
         .store

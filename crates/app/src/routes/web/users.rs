@@ -2,7 +2,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::Form;
 use jinguo_domain::Role;
-use jinguo_store::model::Page;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -11,6 +10,7 @@ use crate::auth::WebActor;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::net::ClientIp;
+use crate::paging::PageNo;
 use crate::render::WebResult;
 use crate::routes::api::parse_user_id as parse_user_id_page;
 use crate::state::AppState;
@@ -23,8 +23,6 @@ pub struct ListQuery {
     done: Option<String>,
 }
 
-const PER_PAGE: i64 = 50;
-
 /// `GET /users?unit=`: accounts of a unit's subtree.
 pub async fn list(
     State(state): State<AppState>,
@@ -33,26 +31,19 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> WebResult {
     actor.require(Role::Admin)?;
-    let unit = match q.unit.as_deref().filter(|s| !s.is_empty()) {
-        Some(code) => {
-            state
-                .store
-                .unit_in_scope(actor.scope(), &page_code(code)?)
-                .await?
-        }
-        None => actor.unit.clone(),
-    };
-    let page_no = q.page.unwrap_or(1).max(1);
-    let list = state
+    let code = q
+        .unit
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(page_code)
+        .transpose()?;
+    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let page_no = PageNo::new(q.page);
+    let rows = state
         .store
-        .users_under(
-            actor.scope(),
-            unit.id,
-            Page::new(PER_PAGE + 1, (page_no - 1) * PER_PAGE),
-        )
+        .users_under(actor.scope(), unit.id, page_no.query())
         .await?;
-    let has_next = list.len() as i64 > PER_PAGE;
-    let list: Vec<_> = list.into_iter().take(PER_PAGE as usize).collect();
+    let (list, has_next) = page_no.split(rows);
     // Only notices we know; the parameter comes from the address bar.
     let done = q.done.filter(|d| {
         [
@@ -85,17 +76,17 @@ pub async fn new_form(
     Query(q): Query<NewQuery>,
 ) -> WebResult {
     actor.require(Role::Admin)?;
-    let unit_code = match q.unit.as_deref().filter(|s| !s.is_empty()) {
-        Some(code) => {
-            state
-                .store
-                .unit_in_scope(actor.scope(), &page_code(code)?)
-                .await?
-                .code
-        }
-        None => actor.unit.code.clone(),
-    }
-    .to_string();
+    let code = q
+        .unit
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(page_code)
+        .transpose()?;
+    let unit_code = actor
+        .unit_or_own(&state, code.as_ref())
+        .await?
+        .code
+        .to_string();
     Ok(state.templates.render(
         "user_new.html",
         lang,
