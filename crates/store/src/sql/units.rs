@@ -323,10 +323,9 @@ impl UnitStore for SqlStore {
         }
         // Units missing from the list are retired, never deleted: data
         // attached to them keeps its meaning.
+        let listed: HashSet<&str> = records.iter().map(|r| r.code.as_str()).collect();
         for (code, old) in &existing {
-            if old.active == 1
-                && !placed.contains_key(&UnitCode::parse(code).map_err(|_| StoreError::NotFound)?)
-            {
+            if old.active == 1 && !listed.contains(code.as_str()) {
                 sqlx::query("UPDATE units SET active = 0 WHERE id = $1")
                     .bind(old.id.get())
                     .execute(&mut *tx)
