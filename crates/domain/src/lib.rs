@@ -22,3 +22,7 @@ pub use role::{Role, Roles};
 pub use username::Username;
 pub mod scope;
 pub use scope::Scope;
+pub mod activity;
+pub mod month;
+pub use activity::{ActivityDraft, ActivityFields};
+pub use month::Month;
