@@ -28,3 +28,7 @@ id_type!(
     /// Surrogate key of a user account.
     UserId
 );
+id_type!(
+    /// Surrogate key of an activity record.
+    ActivityId
+);

@@ -1,6 +1,8 @@
 //! Rows as the rest of the program sees them.
 
-use jinguo_domain::{Level, Roles, UnitCode, UnitId, UnitKind, UserId, Username};
+use jinguo_domain::{
+    ActivityFields, ActivityId, Level, Month, Roles, UnitCode, UnitId, UnitKind, UserId, Username,
+};
 use serde::Serialize;
 
 /// A unit of the organisation tree.
@@ -143,4 +145,75 @@ impl Default for Page {
     fn default() -> Self {
         Page::new(50, 0)
     }
+}
+
+/// Which dictionary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DictKind {
+    ActivityType,
+    Program,
+}
+
+impl DictKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DictKind::ActivityType => "activity_type",
+            DictKind::Program => "program",
+        }
+    }
+}
+
+/// One entry of a dictionary, labelled in the three interface languages.
+#[derive(Debug, Clone, Serialize)]
+pub struct DictEntry {
+    pub key: String,
+    pub label_zh: String,
+    pub label_mn: Option<String>,
+    pub label_en: Option<String>,
+    pub active: bool,
+    pub sort: i64,
+}
+
+/// A recorded activity with the unit it belongs to.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    pub id: ActivityId,
+    pub unit: UnitRef,
+    /// Ancestors of the unit when the activity was last written.
+    pub ancestors: [Option<UnitId>; 5],
+    pub fields: ActivityFields,
+    pub created_by: Option<UserId>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// An activity to insert; the caller has checked the unit's scope and the
+/// dictionary keys.
+#[derive(Debug, Clone)]
+pub struct NewActivity {
+    pub unit: UnitId,
+    pub fields: ActivityFields,
+    pub by: Option<UserId>,
+}
+
+/// The three numbers every roll-up counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub activities: i64,
+    pub participants: i64,
+    pub women: i64,
+}
+
+/// A unit's numbers for a month range, read from counters only.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rollup {
+    pub total: Counts,
+    /// By activity-type key, in dictionary order; types without activity are left out.
+    pub by_type: Vec<(String, Counts)>,
+    pub by_program: Vec<(String, Counts)>,
+    /// Every child unit, with zeros where nothing was recorded.
+    pub children: Vec<(UnitRef, Counts)>,
+    /// Every month of the range, with zeros where nothing was recorded.
+    pub months: Vec<(Month, Counts)>,
 }

@@ -4,7 +4,9 @@
 //! itself (codes, names, levels) is readable without one.
 
 use async_trait::async_trait;
-use jinguo_domain::{DivisionRecord, Scope, UnitCode, UnitId, UserId};
+use jinguo_domain::{
+    ActivityFields, ActivityId, DivisionRecord, Level, Month, Scope, UnitCode, UnitId, UserId,
+};
 
 use crate::Result;
 use crate::model::*;
@@ -82,6 +84,54 @@ pub trait AuditStore: Send + Sync {
     async fn audit_in_scope(&self, scope: Scope, page: Page) -> Result<Vec<AuditEntry>>;
 }
 
+/// Activities and their roll-up counters. Every write changes the counters
+/// of all ancestors in the same transaction.
+#[async_trait]
+pub trait ActivityStore: Send + Sync {
+    async fn dictionary(&self, kind: DictKind) -> Result<Vec<DictEntry>>;
+    /// Records an activity at a unit of the scope.
+    async fn create_activity(&self, scope: Scope, new: NewActivity, now: i64)
+    -> Result<ActivityId>;
+    async fn activity_in_scope(&self, scope: Scope, id: ActivityId) -> Result<Activity>;
+    /// Changes an activity, possibly moving it to another unit of the scope.
+    async fn update_activity(
+        &self,
+        scope: Scope,
+        id: ActivityId,
+        unit: UnitId,
+        fields: ActivityFields,
+        now: i64,
+    ) -> Result<Activity>;
+    /// Deletes an activity and returns what it was.
+    async fn delete_activity(&self, scope: Scope, id: ActivityId) -> Result<Activity>;
+    /// Activities of `unit`'s subtree in a month range, newest first.
+    async fn activities_under(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        from: Month,
+        to: Month,
+        page: Page,
+    ) -> Result<Vec<Activity>>;
+    /// Inserts many activities at once (imports, demo data); the caller has
+    /// checked every unit's scope. Counters are applied per batch.
+    async fn bulk_insert_activities(&self, rows: &[NewActivity], now: i64) -> Result<u64>;
+    /// A unit's numbers for a month range, from the counters alone.
+    async fn rollup(&self, scope: Scope, unit: &Unit, from: Month, to: Month) -> Result<Rollup>;
+    /// Active geographic units at `level` under `unit` with no activity
+    /// since `since` (inclusive).
+    async fn quiet_units(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        level: Level,
+        since: Month,
+    ) -> Result<Vec<UnitRef>>;
+    /// Counters that differ from a recount of the raw rows (empty when all
+    /// is well). For tests and `jinguo check`.
+    async fn rollup_mismatches(&self) -> Result<Vec<String>>;
+}
+
 /// Everything the application needs from persistence.
-pub trait Store: UnitStore + UserStore + SessionStore + AuditStore {}
-impl<T: UnitStore + UserStore + SessionStore + AuditStore> Store for T {}
+pub trait Store: UnitStore + UserStore + SessionStore + AuditStore + ActivityStore {}
+impl<T: UnitStore + UserStore + SessionStore + AuditStore + ActivityStore> Store for T {}

@@ -3,6 +3,7 @@
 //! Queries use `$n` placeholders, which both backends accept, and only
 //! BIGINT/TEXT columns so values decode the same way through `sqlx::Any`.
 
+mod activities;
 mod audit;
 mod sessions;
 mod units;

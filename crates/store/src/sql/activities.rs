@@ -1,0 +1,609 @@
+//! Activities and their roll-up counters.
+//!
+//! Every write turns into signed deltas — one per ancestor unit (itself
+//! included) × dimension (`all`, `t:<type>`, `p:<program>`) — merged and
+//! applied with one multi-row upsert in the same transaction as the row.
+
+use std::collections::{BTreeMap, HashMap};
+
+use async_trait::async_trait;
+use jinguo_domain::activity::parse_date;
+use jinguo_domain::{ActivityFields, ActivityId, Level, Month, Scope, UnitCode, UnitId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::{SqlStore, ancestors, level_of, not_found_if_none};
+use crate::model::{
+    Activity, Counts, DictEntry, DictKind, NewActivity, Page, Rollup, Unit, UnitRef,
+};
+use crate::{ActivityStore, Result, StoreError, UnitStore};
+
+/// Rows per multi-row statement; far below both backends' parameter limits.
+const ACTIVITY_BATCH: usize = 400;
+const DELTA_BATCH: usize = 1000;
+
+const ACTIVITY_COLS: &str = "a.id, a.unit_id, a.l1, a.l2, a.l3, a.l4, a.l5, a.date, a.type_key, \
+     a.program_key, a.title, a.title_mn, a.place, a.participants, a.women, a.summary, \
+     a.created_by, a.created_at, a.updated_at, u.code, u.name, u.level";
+
+type DeltaKey = (i64, String, i64);
+
+/// Signed changes to counters, merged by (unit, dim, month).
+#[derive(Default)]
+struct Deltas(HashMap<DeltaKey, Counts>);
+
+impl Deltas {
+    fn add(&mut self, anc: &[Option<UnitId>; 5], f: &ActivityFields, sign: i64) {
+        let month = f.month().yyyymm();
+        let mut dims = vec!["all".to_owned(), format!("t:{}", f.type_key)];
+        if let Some(p) = &f.program_key {
+            dims.push(format!("p:{p}"));
+        }
+        for unit in anc.iter().flatten() {
+            for dim in &dims {
+                let c = self.0.entry((unit.get(), dim.clone(), month)).or_default();
+                c.activities += sign;
+                c.participants += sign * f.participants;
+                c.women += sign * f.women;
+            }
+        }
+    }
+
+    async fn apply(self, tx: &mut Transaction<'static, Any>) -> Result<()> {
+        let rows: Vec<(DeltaKey, Counts)> = self
+            .0
+            .into_iter()
+            .filter(|(_, c)| *c != Counts::default())
+            .collect();
+        for chunk in rows.chunks(DELTA_BATCH) {
+            let values = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 6;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO rollup_activities (unit_id, dim, month, activities, participants, women) \
+                 VALUES {values} ON CONFLICT (unit_id, dim, month) DO UPDATE SET \
+                 activities = rollup_activities.activities + excluded.activities, \
+                 participants = rollup_activities.participants + excluded.participants, \
+                 women = rollup_activities.women + excluded.women"
+            );
+            let mut q = sqlx::query(&sql);
+            for ((unit, dim, month), c) in chunk {
+                q = q
+                    .bind(*unit)
+                    .bind(dim.as_str())
+                    .bind(*month)
+                    .bind(c.activities)
+                    .bind(c.participants)
+                    .bind(c.women);
+            }
+            q.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+}
+
+fn decode_err(what: String) -> StoreError {
+    sqlx::Error::Decode(what.into()).into()
+}
+
+fn activity_from_row(row: &AnyRow) -> Result<Activity> {
+    let date: String = row.try_get("date")?;
+    let code: String = row.try_get("code")?;
+    Ok(Activity {
+        id: ActivityId::new(row.try_get("id")?),
+        unit: UnitRef {
+            id: UnitId::new(row.try_get("unit_id")?),
+            code: UnitCode::parse(&code)
+                .map_err(|_| decode_err(format!("bad unit code {code}")))?,
+            name: row.try_get("name")?,
+            level: level_of(row, "level")?,
+        },
+        ancestors: ancestors(row, "")?,
+        fields: ActivityFields {
+            date: parse_date(&date).ok_or_else(|| decode_err(format!("bad date {date}")))?,
+            type_key: row.try_get("type_key")?,
+            program_key: row.try_get("program_key")?,
+            title: row.try_get("title")?,
+            title_mn: row.try_get("title_mn")?,
+            place: row.try_get("place")?,
+            participants: row.try_get("participants")?,
+            women: row.try_get("women")?,
+            summary: row.try_get("summary")?,
+        },
+        created_by: row
+            .try_get::<Option<i64>, _>("created_by")?
+            .map(UserId::new),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+fn counts(row: &AnyRow) -> Result<Counts> {
+    Ok(Counts {
+        activities: row.try_get("activities")?,
+        participants: row.try_get("participants")?,
+        women: row.try_get("women")?,
+    })
+}
+
+/// Sums as BIGINT on both backends (PostgreSQL's SUM of BIGINT is NUMERIC).
+const SUMS: &str = "CAST(COALESCE(SUM(r.activities), 0) AS BIGINT) AS activities, \
+     CAST(COALESCE(SUM(r.participants), 0) AS BIGINT) AS participants, \
+     CAST(COALESCE(SUM(r.women), 0) AS BIGINT) AS women";
+
+impl SqlStore {
+    /// A geographic or sector unit of the scope, active, for recording.
+    async fn recordable_unit(&self, scope: Scope, unit: UnitId) -> Result<Unit> {
+        let u = self.unit_by_id(unit).await?;
+        if !scope.contains(&u.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        if !u.active {
+            return Err(StoreError::Conflict("unit_retired"));
+        }
+        Ok(u)
+    }
+
+    async fn insert_rows(
+        tx: &mut Transaction<'static, Any>,
+        rows: &[(UnitId, [Option<UnitId>; 5], &NewActivity)],
+        now: i64,
+    ) -> Result<()> {
+        for chunk in rows.chunks(ACTIVITY_BATCH) {
+            let values = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 19;
+                    format!(
+                        "({})",
+                        (1..=19)
+                            .map(|k| format!("${}", b + k))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO activities (unit_id, l1, l2, l3, l4, l5, date, month, type_key, program_key, \
+                 title, title_mn, place, participants, women, summary, created_by, created_at, updated_at) \
+                 VALUES {values}"
+            );
+            let mut q = sqlx::query(&sql);
+            for (unit, anc, new) in chunk {
+                let f = &new.fields;
+                q = q.bind(unit.get());
+                for a in anc {
+                    q = q.bind(a.map(UnitId::get));
+                }
+                q = q
+                    .bind(f.date_text())
+                    .bind(f.month().yyyymm())
+                    .bind(f.type_key.as_str())
+                    .bind(f.program_key.as_deref())
+                    .bind(f.title.as_str())
+                    .bind(f.title_mn.as_deref())
+                    .bind(f.place.as_deref())
+                    .bind(f.participants)
+                    .bind(f.women)
+                    .bind(f.summary.as_deref())
+                    .bind(new.by.map(UserId::get))
+                    .bind(now)
+                    .bind(now);
+            }
+            q.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ActivityStore for SqlStore {
+    async fn dictionary(&self, kind: DictKind) -> Result<Vec<DictEntry>> {
+        let rows = sqlx::query(
+            "SELECT key, label_zh, label_mn, label_en, active, sort FROM dict_entries \
+             WHERE kind = $1 ORDER BY sort, key",
+        )
+        .bind(kind.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DictEntry {
+                    key: r.try_get("key")?,
+                    label_zh: r.try_get("label_zh")?,
+                    label_mn: r.try_get("label_mn")?,
+                    label_en: r.try_get("label_en")?,
+                    active: r.try_get::<i64, _>("active")? != 0,
+                    sort: r.try_get("sort")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_activity(
+        &self,
+        scope: Scope,
+        new: NewActivity,
+        now: i64,
+    ) -> Result<ActivityId> {
+        let unit = self.recordable_unit(scope, new.unit).await?;
+        let mut tx = self.pool.begin().await?;
+        let f = &new.fields;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO activities (unit_id, l1, l2, l3, l4, l5, date, month, type_key, program_key, \
+             title, title_mn, place, participants, women, summary, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
+             RETURNING id",
+        )
+        .bind(unit.id.get())
+        .bind(unit.ancestors[0].map(UnitId::get))
+        .bind(unit.ancestors[1].map(UnitId::get))
+        .bind(unit.ancestors[2].map(UnitId::get))
+        .bind(unit.ancestors[3].map(UnitId::get))
+        .bind(unit.ancestors[4].map(UnitId::get))
+        .bind(f.date_text())
+        .bind(f.month().yyyymm())
+        .bind(f.type_key.as_str())
+        .bind(f.program_key.as_deref())
+        .bind(f.title.as_str())
+        .bind(f.title_mn.as_deref())
+        .bind(f.place.as_deref())
+        .bind(f.participants)
+        .bind(f.women)
+        .bind(f.summary.as_deref())
+        .bind(new.by.map(UserId::get))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut d = Deltas::default();
+        d.add(&unit.ancestors, f, 1);
+        d.apply(&mut tx).await?;
+        tx.commit().await?;
+        Ok(ActivityId::new(id))
+    }
+
+    async fn activity_in_scope(&self, scope: Scope, id: ActivityId) -> Result<Activity> {
+        let sql = format!(
+            "SELECT {ACTIVITY_COLS} FROM activities a JOIN units u ON u.id = a.unit_id \
+             WHERE a.id = $1 AND a.{} = $2",
+            scope.level().ancestor_column()
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.get())
+            .bind(scope.unit().get())
+            .fetch_optional(&self.pool)
+            .await?;
+        activity_from_row(&not_found_if_none(row)?)
+    }
+
+    async fn update_activity(
+        &self,
+        scope: Scope,
+        id: ActivityId,
+        unit: UnitId,
+        fields: ActivityFields,
+        now: i64,
+    ) -> Result<Activity> {
+        let old = self.activity_in_scope(scope, id).await?;
+        // Moving keeps history honest: the new unit's ancestors as of now.
+        let (anc, unit_id) = if unit == old.unit.id {
+            (old.ancestors, old.unit.id)
+        } else {
+            let u = self.recordable_unit(scope, unit).await?;
+            (u.ancestors, u.id)
+        };
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE activities SET unit_id = $1, l1 = $2, l2 = $3, l3 = $4, l4 = $5, l5 = $6, date = $7, \
+             month = $8, type_key = $9, program_key = $10, title = $11, title_mn = $12, place = $13, \
+             participants = $14, women = $15, summary = $16, updated_at = $17 \
+             WHERE id = $18 AND updated_at = $19",
+        )
+        .bind(unit_id.get())
+        .bind(anc[0].map(UnitId::get))
+        .bind(anc[1].map(UnitId::get))
+        .bind(anc[2].map(UnitId::get))
+        .bind(anc[3].map(UnitId::get))
+        .bind(anc[4].map(UnitId::get))
+        .bind(fields.date_text())
+        .bind(fields.month().yyyymm())
+        .bind(fields.type_key.as_str())
+        .bind(fields.program_key.as_deref())
+        .bind(fields.title.as_str())
+        .bind(fields.title_mn.as_deref())
+        .bind(fields.place.as_deref())
+        .bind(fields.participants)
+        .bind(fields.women)
+        .bind(fields.summary.as_deref())
+        .bind(now)
+        .bind(id.get())
+        .bind(old.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        // Someone else changed or deleted it since we read it.
+        if changed.rows_affected() != 1 {
+            return Err(StoreError::Conflict("activity_changed"));
+        }
+        let mut d = Deltas::default();
+        d.add(&old.ancestors, &old.fields, -1);
+        d.add(&anc, &fields, 1);
+        d.apply(&mut tx).await?;
+        tx.commit().await?;
+        self.activity_in_scope(scope, id).await
+    }
+
+    async fn delete_activity(&self, scope: Scope, id: ActivityId) -> Result<Activity> {
+        let old = self.activity_in_scope(scope, id).await?;
+        let mut tx = self.pool.begin().await?;
+        let gone = sqlx::query("DELETE FROM activities WHERE id = $1 AND updated_at = $2")
+            .bind(id.get())
+            .bind(old.updated_at)
+            .execute(&mut *tx)
+            .await?;
+        if gone.rows_affected() != 1 {
+            return Err(StoreError::Conflict("activity_changed"));
+        }
+        let mut d = Deltas::default();
+        d.add(&old.ancestors, &old.fields, -1);
+        d.apply(&mut tx).await?;
+        tx.commit().await?;
+        Ok(old)
+    }
+
+    async fn activities_under(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        from: Month,
+        to: Month,
+        page: Page,
+    ) -> Result<Vec<Activity>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let col = unit.level.ancestor_column();
+        let sql = format!(
+            "SELECT {ACTIVITY_COLS} FROM activities a JOIN units u ON u.id = a.unit_id \
+             WHERE a.{col} = $1 AND a.month BETWEEN $2 AND $3 \
+             ORDER BY a.date DESC, a.id DESC LIMIT $4 OFFSET $5"
+        );
+        sqlx::query(&sql)
+            .bind(unit.id.get())
+            .bind(from.yyyymm())
+            .bind(to.yyyymm())
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(activity_from_row)
+            .collect()
+    }
+
+    async fn bulk_insert_activities(&self, rows: &[NewActivity], now: i64) -> Result<u64> {
+        // Ancestors of each distinct unit, looked up once.
+        let mut anc_of: HashMap<UnitId, [Option<UnitId>; 5]> = HashMap::new();
+        for r in rows {
+            if !anc_of.contains_key(&r.unit) {
+                let u = self.unit_by_id(r.unit).await?;
+                anc_of.insert(u.id, u.ancestors);
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut d = Deltas::default();
+        let prepared: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                let anc = anc_of[&r.unit];
+                d.add(&anc, &r.fields, 1);
+                (r.unit, anc, r)
+            })
+            .collect();
+        Self::insert_rows(&mut tx, &prepared, now).await?;
+        d.apply(&mut tx).await?;
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
+    async fn rollup(&self, scope: Scope, unit: &Unit, from: Month, to: Month) -> Result<Rollup> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let (id, f, t) = (unit.id.get(), from.yyyymm(), to.yyyymm());
+        let by_dim = sqlx::query(&format!(
+            "SELECT r.dim, {SUMS} FROM rollup_activities r \
+             WHERE r.unit_id = $1 AND r.month BETWEEN $2 AND $3 GROUP BY r.dim"
+        ))
+        .bind(id)
+        .bind(f)
+        .bind(t)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut total = Counts::default();
+        let mut by_type = Vec::new();
+        let mut by_program = Vec::new();
+        for r in &by_dim {
+            let dim: String = r.try_get("dim")?;
+            let c = counts(r)?;
+            if c.activities == 0 {
+                continue;
+            }
+            if dim == "all" {
+                total = c;
+            } else if let Some(k) = dim.strip_prefix("t:") {
+                by_type.push((k.to_owned(), c));
+            } else if let Some(k) = dim.strip_prefix("p:") {
+                by_program.push((k.to_owned(), c));
+            }
+        }
+        let order = |kind: DictKind| async move {
+            let d = self.dictionary(kind).await?;
+            Ok::<HashMap<String, i64>, StoreError>(d.into_iter().map(|e| (e.key, e.sort)).collect())
+        };
+        let (torder, porder) = (
+            order(DictKind::ActivityType).await?,
+            order(DictKind::Program).await?,
+        );
+        by_type.sort_by_key(|(k, _)| (torder.get(k).copied().unwrap_or(i64::MAX), k.clone()));
+        by_program.sort_by_key(|(k, _)| (porder.get(k).copied().unwrap_or(i64::MAX), k.clone()));
+
+        let child_rows = sqlx::query(&format!(
+            "SELECT c.id, c.code, c.name, c.level, {SUMS} FROM units c \
+             LEFT JOIN rollup_activities r ON r.unit_id = c.id AND r.dim = 'all' \
+               AND r.month BETWEEN $2 AND $3 \
+             WHERE c.parent_id = $1 AND c.active = 1 \
+             GROUP BY c.id, c.code, c.name, c.level ORDER BY c.code"
+        ))
+        .bind(id)
+        .bind(f)
+        .bind(t)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut children = Vec::with_capacity(child_rows.len());
+        for r in &child_rows {
+            let code: String = r.try_get("code")?;
+            children.push((
+                UnitRef {
+                    id: UnitId::new(r.try_get("id")?),
+                    code: UnitCode::parse(&code)
+                        .map_err(|_| decode_err(format!("bad code {code}")))?,
+                    name: r.try_get("name")?,
+                    level: level_of(r, "level")?,
+                },
+                counts(r)?,
+            ));
+        }
+
+        let month_rows = sqlx::query(
+            "SELECT month, activities, participants, women FROM rollup_activities \
+             WHERE unit_id = $1 AND dim = 'all' AND month BETWEEN $2 AND $3",
+        )
+        .bind(id)
+        .bind(f)
+        .bind(t)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_month: BTreeMap<i64, Counts> = BTreeMap::new();
+        for r in &month_rows {
+            by_month.insert(r.try_get("month")?, counts(r)?);
+        }
+        let mut months = Vec::new();
+        let mut m = from;
+        while m <= to && months.len() < 1200 {
+            months.push((m, by_month.get(&m.yyyymm()).copied().unwrap_or_default()));
+            m = m.succ();
+        }
+        Ok(Rollup {
+            total,
+            by_type,
+            by_program,
+            children,
+            months,
+        })
+    }
+
+    async fn quiet_units(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        level: Level,
+        since: Month,
+    ) -> Result<Vec<UnitRef>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        if level < unit.level {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT u.id, u.code, u.name, u.level FROM units u \
+             WHERE u.{} = $1 AND u.level = $2 AND u.active = 1 AND u.kind = 'geo' \
+             AND NOT EXISTS (SELECT 1 FROM rollup_activities r WHERE r.unit_id = u.id \
+                AND r.dim = 'all' AND r.month >= $3 AND r.activities > 0) \
+             ORDER BY u.code",
+            unit.level.ancestor_column()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(unit.id.get())
+            .bind(i64::from(level.get()))
+            .bind(since.yyyymm())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let code: String = r.try_get("code")?;
+                Ok(UnitRef {
+                    id: UnitId::new(r.try_get("id")?),
+                    code: UnitCode::parse(&code)
+                        .map_err(|_| decode_err(format!("bad code {code}")))?,
+                    name: r.try_get("name")?,
+                    level: level_of(r, "level")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn rollup_mismatches(&self) -> Result<Vec<String>> {
+        let mut expected = Deltas::default();
+        let rows = sqlx::query(
+            "SELECT l1, l2, l3, l4, l5, date, type_key, program_key, participants, women, title FROM activities",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            let date: String = r.try_get("date")?;
+            let f = ActivityFields {
+                date: parse_date(&date).ok_or_else(|| decode_err(format!("bad date {date}")))?,
+                type_key: r.try_get("type_key")?,
+                program_key: r.try_get("program_key")?,
+                title: String::new(),
+                title_mn: None,
+                place: None,
+                participants: r.try_get("participants")?,
+                women: r.try_get("women")?,
+                summary: None,
+            };
+            expected.add(&ancestors(r, "")?, &f, 1);
+        }
+        let mut expected: HashMap<DeltaKey, Counts> = expected
+            .0
+            .into_iter()
+            .filter(|(_, c)| *c != Counts::default())
+            .collect();
+        let stored = sqlx::query(
+            "SELECT unit_id, dim, month, activities, participants, women FROM rollup_activities",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &stored {
+            let key: DeltaKey = (
+                r.try_get("unit_id")?,
+                r.try_get("dim")?,
+                r.try_get("month")?,
+            );
+            let c = counts(r)?;
+            let want = expected.remove(&key).unwrap_or_default();
+            if c != want {
+                out.push(format!("{key:?}: stored {c:?}, recount {want:?}"));
+            }
+        }
+        for (key, want) in expected {
+            out.push(format!("{key:?}: missing, recount {want:?}"));
+        }
+        out.sort();
+        Ok(out)
+    }
+}
