@@ -53,6 +53,7 @@ const PHONE = {
 const XILINHOT = '152502000000'; // 锡林浩特市
 const YILELT = '152502200200'; // demo village of `yilelt`
 const REGION = '150000000000'; // 内蒙古自治区
+const XILINGOL = '152500000000'; // 锡林郭勒盟
 
 // ---------------------------------------------------------------- output
 
@@ -89,6 +90,8 @@ function startServer(dataDir) {
     '--data-dir', dataDir,
     '--listen', '127.0.0.1:0',
     '--demo-password', PASSWORD,
+    // No generated activities: the ledger step counts exactly what it records.
+    '--activities', '0',
   ];
   log(`starting ${BIN} ${args.join(' ')}`);
   const child = spawn(BIN, args, {
@@ -337,6 +340,45 @@ step('admin opens /users', DESKTOP, async (page) => {
   check(body.includes('xilinhot'), 'the user list shows demo user xilinhot');
   await lookForDefects(page, 'users page');
   await screenshot(page, 'users-desktop.png');
+});
+
+step('yilelt records an activity on a phone; xilingol sees it counted', PHONE, async (page) => {
+  await login(page, 'yilelt', YILELT);
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('nav.menu a.menu-record').click(),
+  ]);
+  check(pathOf(page) === '/activities/new', `记一笔 opens the form (at ${pathOf(page)})`);
+  check(await page.locator('#unit_code').inputValue() === YILELT, 'the form starts with her own village');
+  await page.locator('#type').selectOption('lecture');
+  await page.locator('#title').fill('巾帼大宣讲进嘎查');
+  await page.locator('#participants').fill('40');
+  await page.locator('#women').fill('31');
+  await lookForDefects(page, 'activity form (phone)');
+  await screenshot(page, 'record-phone.png');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form.form button.primary[type="submit"]').click(),
+  ]);
+  check(pathOf(page) === '/activities', `saved and shown in the ledger (at ${pathOf(page)})`);
+  check((await text(page.getByRole('status'))).length > 0, 'a notice confirms the record');
+  check((await text(page.locator('main'))).includes('巾帼大宣讲进嘎查'), 'the ledger lists the new activity');
+
+  // Log out, then the league looks at its figures: nobody re-typed anything.
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('header form[action="/logout"] button').click(),
+  ]);
+  await login(page, 'xilingol', XILINGOL);
+  const res = await page.goto(`/dashboard/${XILINGOL}`);
+  check(res && res.status() === 200, `/dashboard/${XILINGOL} answers 200`);
+  const total = await text(page.locator('.stat .stat-num'));
+  check(total === '1', `the league counts the village's activity (got "${total}")`);
+  const row = page.locator('table.table tbody tr', { hasText: '锡林浩特市' });
+  const cells = (await row.first().innerText()).replace(/\s+/g, ' ');
+  check(/锡林浩特市.*\b1\b.*40.*31/.test(cells), `锡林浩特市 row shows 1 activity, 40 participants, 31 women ("${cells}")`);
+  await lookForDefects(page, 'dashboard (phone)');
+  await screenshot(page, 'dashboard-phone.png');
 });
 
 step('auditor opens /audit', DESKTOP, async (page) => {

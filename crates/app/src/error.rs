@@ -33,6 +33,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("invalid field {}", .0.field)]
     Invalid(FieldError),
+    /// Several fields at once, as a form with many inputs can have.
+    #[error("{} invalid fields", .0.len())]
+    InvalidFields(Vec<FieldError>),
     #[error("conflict on {field}")]
     Conflict {
         field: &'static str,
@@ -73,7 +76,7 @@ impl AppError {
             AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid(_) | AppError::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -89,7 +92,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
             AppError::BadRequest(_) => "bad_request",
-            AppError::Invalid(_) => "invalid",
+            AppError::Invalid(_) | AppError::InvalidFields(_) => "invalid",
             AppError::Conflict { .. } => "conflict",
             AppError::Internal(_) => "internal",
         }
@@ -105,6 +108,7 @@ impl AppError {
             AppError::Csrf => "err.csrf",
             AppError::BadRequest(_) => "err.bad_request",
             AppError::Invalid(f) => f.key,
+            AppError::InvalidFields(fs) => fs.first().map_or("err.bad_request", |f| f.key),
             AppError::Conflict { key, .. } => key,
             AppError::Internal(_) => "err.internal",
         }
@@ -113,6 +117,7 @@ impl AppError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             AppError::Invalid(f) => Some(f.field),
+            AppError::InvalidFields(fs) => fs.first().map(|f| f.field),
             AppError::Conflict { field, .. } => Some(field),
             _ => None,
         }
@@ -134,6 +139,8 @@ pub struct ErrorInfo {
     pub field: Option<&'static str>,
     pub detail: Option<String>,
     pub unauthorized: bool,
+    /// Every invalid field with its message key, for `"fields"`.
+    pub fields: Vec<FieldError>,
 }
 
 impl IntoResponse for AppError {
@@ -154,6 +161,11 @@ impl IntoResponse for AppError {
                 _ => None,
             },
             unauthorized: matches!(self, AppError::Unauthorized),
+            fields: match &self {
+                AppError::InvalidFields(fs) => fs.clone(),
+                AppError::Invalid(f) => vec![f.clone()],
+                _ => Vec::new(),
+            },
         });
         resp
     }
@@ -169,6 +181,14 @@ impl ErrorInfo {
         let mut body = json!({"error": {"code": self.code, "message": message}});
         if let Some(field) = self.field {
             body["error"]["field"] = json!(field);
+        }
+        if !self.fields.is_empty() {
+            let fields: serde_json::Map<String, serde_json::Value> = self
+                .fields
+                .iter()
+                .map(|f| (f.field.to_owned(), json!(cat.get(lang, f.key))))
+                .collect();
+            body["error"]["fields"] = serde_json::Value::Object(fields);
         }
         body
     }

@@ -1,12 +1,15 @@
 //! The jinguo web application: configuration, authentication and scope,
 //! the JSON API and the server-rendered pages.
 
+pub mod activities;
 pub mod auth;
+mod charts;
 pub mod config;
 pub mod error;
 pub mod i18n;
 mod net;
 mod paging;
+mod period;
 pub mod render;
 pub mod routes;
 pub mod state;

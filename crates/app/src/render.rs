@@ -116,6 +116,9 @@ impl Templates {
             "user_new.html",
             "audit.html",
             "error.html",
+            "dashboard.html",
+            "activities.html",
+            "activity_form.html",
         );
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()
@@ -152,6 +155,7 @@ impl Templates {
                 roles => a.user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
                 is_admin => a.has(jinguo_domain::Role::Admin),
                 is_auditor => a.has(jinguo_domain::Role::Auditor),
+                can_record => a.require_any(crate::activities::RECORDERS).is_ok(),
             }
         });
         let full = context! {

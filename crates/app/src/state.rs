@@ -39,3 +39,13 @@ pub fn now() -> i64 {
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
+
+/// Today's date where the federation works (the configured UTC offset).
+pub fn today(config: &crate::Config) -> time::Date {
+    let offset =
+        time::UtcOffset::from_hms(config.utc_offset_hours, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::from_unix_timestamp(now())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(offset)
+        .date()
+}

@@ -28,6 +28,28 @@
     field.focus();
   });
 
+  // Forms marked data-draft keep what was typed in this browser until they
+  // are sent, so a dropped connection on the steppe loses nothing.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-draft]").forEach(function (form) {
+      var key = "jinguo-draft-" + form.getAttribute("data-draft");
+      var fields = form.querySelectorAll("input:not([type=hidden]):not([type=search]), select, textarea");
+      var saved = null;
+      try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+      if (saved) {
+        fields.forEach(function (f) {
+          if (f.name && saved[f.name] !== undefined && f.value === f.defaultValue) f.value = saved[f.name];
+        });
+      }
+      form.addEventListener("input", function () {
+        var data = {};
+        fields.forEach(function (f) { if (f.name) data[f.name] = f.value; });
+        localStorage.setItem(key, JSON.stringify(data));
+      });
+      form.addEventListener("submit", function () { localStorage.removeItem(key); });
+    });
+  });
+
   // htmx requests carry the session's CSRF token in a header.
   document.addEventListener("htmx:configRequest", function (e) {
     var meta = document.querySelector('meta[name="csrf-token"]');

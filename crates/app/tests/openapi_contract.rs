@@ -1,8 +1,8 @@
 //! The published OpenAPI document must match the route table exactly, so
 //! it can never drift from the router: every API route is documented, every
 //! documented operation exists, public routes are documented without
-//! security and role-gated routes name their role, and every `$ref`
-//! resolves.
+//! security, role-gated routes name their role (or roles), scoped routes
+//! document their `404`, and every `$ref` resolves.
 
 use std::collections::BTreeSet;
 
@@ -100,7 +100,8 @@ fn security_and_roles_match_the_table() {
         let op = operation(&doc, def.path, &method);
         let security = op.get("security").unwrap_or(global);
         let open = security.as_array().is_some_and(|reqs| reqs.is_empty());
-        let role = op.get("x-required-role").and_then(Value::as_str);
+        let role = op.get("x-required-role");
+        let documents = |status: &str| op["responses"].get(status).is_some();
         match def.access {
             Access::Public => {
                 assert!(
@@ -114,27 +115,53 @@ fn security_and_roles_match_the_table() {
                 assert!(!open, "{method} {} needs a bearer token", def.path);
                 assert_eq!(role, None, "{method} {} needs no role", def.path);
             }
-            Access::Role(r) => {
+            Access::Scoped => {
                 assert!(!open, "{method} {} needs a bearer token", def.path);
-                assert_eq!(
-                    role,
-                    Some(r.as_str()),
-                    "{method} {} must declare x-required-role",
-                    def.path
-                );
+                assert_eq!(role, None, "{method} {} needs no role", def.path);
                 assert!(
-                    op["responses"].get("403").is_some(),
-                    "{method} {} must document 403",
+                    documents("404"),
+                    "{method} {} is scoped: must document 404",
                     def.path
                 );
             }
+            Access::Role(r) => {
+                assert!(!open, "{method} {} needs a bearer token", def.path);
+                assert_eq!(
+                    role.and_then(Value::as_str),
+                    Some(r.as_str()),
+                    "{method} {} must declare x-required-role {:?}",
+                    def.path,
+                    r.as_str()
+                );
+                assert!(documents("403"), "{method} {} must document 403", def.path);
+            }
+            Access::AnyRole(roles) => {
+                assert!(!open, "{method} {} needs a bearer token", def.path);
+                let mut want: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                want.sort_unstable();
+                let got = role.and_then(Value::as_array).map(|names| {
+                    let mut names: Vec<&str> = names
+                        .iter()
+                        .map(|n| {
+                            n.as_str().unwrap_or_else(|| {
+                                panic!("{method} {}: x-required-role holds a non-string", def.path)
+                            })
+                        })
+                        .collect();
+                    names.sort_unstable();
+                    names
+                });
+                assert_eq!(
+                    got,
+                    Some(want),
+                    "{method} {} must declare x-required-role as exactly these roles",
+                    def.path
+                );
+                assert!(documents("403"), "{method} {} must document 403", def.path);
+            }
         }
         if !open {
-            assert!(
-                op["responses"].get("401").is_some(),
-                "{method} {} must document 401",
-                def.path
-            );
+            assert!(documents("401"), "{method} {} must document 401", def.path);
         }
     }
 }

@@ -9,7 +9,7 @@ use jinguo_app::auth::password;
 use jinguo_app::{AppState, Config};
 use jinguo_domain::{Password, Roles, UnitCode, Username};
 use jinguo_store::model::NewUser;
-use jinguo_store::{SqlStore, StoreError, UnitStore, UserStore};
+use jinguo_store::{ActivityStore, SqlStore, StoreError, UnitStore, UserStore};
 use rand::Rng;
 use tokio::net::TcpListener;
 
@@ -24,6 +24,9 @@ pub struct DemoArgs {
     /// Password of every demo account [default: random, kept in DIR/demo-password].
     #[arg(long, value_name = "PW")]
     pub demo_password: Option<String>,
+    /// Activities to fill on first start, in the background while already serving.
+    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    pub activities: u64,
 }
 
 /// The demo accounts: (username, roles, unit code, what the unit is).
@@ -41,6 +44,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
 pub struct Prepared {
     pub listener: TcpListener,
     pub state: AppState,
+    pub store: SqlStore,
     pub password: String,
     pub fresh: bool,
 }
@@ -50,6 +54,19 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let p = prepare(&args.data_dir, args.listen, args.demo_password.as_deref()).await?;
     let addr = p.listener.local_addr()?;
     print_banner(addr, &p, started.elapsed());
+    if args.activities > 0 && p.store.activity_count().await? == 0 {
+        println!(
+            "  filling {} demo activities in the background …",
+            args.activities
+        );
+        let store = p.store.clone();
+        let today = jinguo_app::state::today(&p.state.config);
+        tokio::spawn(async move {
+            if let Err(e) = crate::demo_data::fill(&store, args.activities, today).await {
+                tracing::error!(error = %format!("{e:#}"), "demo activities failed");
+            }
+        });
+    }
     jinguo_app::serve_on(p.listener, p.state).await
 }
 
@@ -108,7 +125,8 @@ pub async fn prepare(
     ensure_accounts(&store, &password, demo_password.is_some()).await?;
     Ok(Prepared {
         listener,
-        state: jinguo_app::state(store, config),
+        state: jinguo_app::state(store.clone(), config),
+        store,
         password,
         fresh,
     })

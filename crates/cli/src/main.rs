@@ -3,6 +3,7 @@
 mod bench;
 mod config_args;
 mod demo;
+mod demo_data;
 mod org_cmd;
 mod user_cmd;
 

@@ -51,6 +51,12 @@ impl Month {
         Month(total.div_euclid(12) * 100 + total.rem_euclid(12) + 1)
     }
 
+    /// The month `n` months after this one.
+    pub fn succ_n(self, n: u32) -> Month {
+        let total = i64::from(self.year()) * 12 + i64::from(self.month()) - 1 + i64::from(n);
+        Month(total.div_euclid(12) * 100 + total.rem_euclid(12) + 1)
+    }
+
     /// The next month.
     pub fn succ(self) -> Month {
         let total = i64::from(self.year()) * 12 + i64::from(self.month());
@@ -81,6 +87,7 @@ mod tests {
         assert_eq!(m.to_string(), "2026-03");
         assert_eq!(m.minus(3).to_string(), "2025-12");
         assert_eq!(m.minus(0), m);
+        assert_eq!(m.succ_n(10).to_string(), "2027-01");
         assert_eq!(
             Month::parse("2025-12", "x").unwrap().succ().to_string(),
             "2026-01"

@@ -127,6 +127,8 @@ pub trait ActivityStore: Send + Sync {
         level: Level,
         since: Month,
     ) -> Result<Vec<UnitRef>>;
+    /// How many activities exist in all.
+    async fn activity_count(&self) -> Result<i64>;
     /// Counters that differ from a recount of the raw rows (empty when all
     /// is well). For tests and `jinguo check`.
     async fn rollup_mismatches(&self) -> Result<Vec<String>>;

@@ -46,6 +46,15 @@ impl Actor {
         }
     }
 
+    /// Refuses with 403 unless the actor has one of the roles.
+    pub fn require_any(&self, roles: &[Role]) -> AppResult<()> {
+        if roles.iter().any(|r| self.has(*r)) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// The unit a list is about: the named one if it lies in this actor's
     /// subtree (otherwise `NotFound`, like a unit that does not exist), or
     /// her own unit when none is named.

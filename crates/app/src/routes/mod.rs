@@ -11,7 +11,7 @@ pub mod web;
 use axum::Router;
 use axum::http::Method;
 use axum::middleware;
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use jinguo_domain::Role;
 
 use crate::state::AppState;
@@ -23,8 +23,13 @@ pub enum Access {
     Public,
     /// Any logged-in user; the tree itself is public to them.
     LoggedIn,
+    /// Any logged-in user, but only for targets in her subtree (404
+    /// outside): data attached to units.
+    Scoped,
     /// Users with this role; targets outside their subtree answer 404.
     Role(Role),
+    /// Users with any of these roles; targets outside the subtree answer 404.
+    AnyRole(&'static [Role]),
 }
 
 pub struct RouteDef {
@@ -48,73 +53,39 @@ fn r(
     }
 }
 
-/// The route table.
+/// The route table, one line per route.
+#[rustfmt::skip]
 pub fn table() -> Vec<RouteDef> {
     use Access::*;
     use Method as M;
     let admin = Role(jinguo_domain::Role::Admin);
     let auditor = Role(jinguo_domain::Role::Auditor);
+    let recorder = AnyRole(crate::activities::RECORDERS);
     vec![
         // JSON API.
-        r(
-            M::POST,
-            "/api/v1/session",
-            Public,
-            post(api::session::create),
-        ),
-        r(
-            M::DELETE,
-            "/api/v1/session",
-            LoggedIn,
-            delete(api::session::destroy),
-        ),
+        r(M::POST, "/api/v1/session", Public, post(api::session::create)),
+        r(M::DELETE, "/api/v1/session", LoggedIn, delete(api::session::destroy)),
         r(M::GET, "/api/v1/me", LoggedIn, get(api::me::show)),
         r(M::GET, "/api/v1/units", LoggedIn, get(api::units::search)),
-        r(
-            M::GET,
-            "/api/v1/units/{code}",
-            LoggedIn,
-            get(api::units::show),
-        ),
-        r(
-            M::GET,
-            "/api/v1/units/{code}/children",
-            LoggedIn,
-            get(api::units::children),
-        ),
-        r(
-            M::POST,
-            "/api/v1/units/{code}/sectors",
-            admin,
-            post(api::units::create_sector),
-        ),
+        r(M::GET, "/api/v1/units/{code}", LoggedIn, get(api::units::show)),
+        r(M::GET, "/api/v1/units/{code}/children", LoggedIn, get(api::units::children)),
+        r(M::POST, "/api/v1/units/{code}/sectors", admin, post(api::units::create_sector)),
+        r(M::GET, "/api/v1/units/{code}/rollup", Scoped, get(api::rollup::rollup)),
+        r(M::GET, "/api/v1/units/{code}/quiet", Scoped, get(api::rollup::quiet)),
         r(M::GET, "/api/v1/users", admin, get(api::users::list)),
         r(M::POST, "/api/v1/users", admin, post(api::users::create)),
-        r(
-            M::POST,
-            "/api/v1/users/{id}/disable",
-            admin,
-            post(api::users::disable),
-        ),
-        r(
-            M::POST,
-            "/api/v1/users/{id}/enable",
-            admin,
-            post(api::users::enable),
-        ),
-        r(
-            M::POST,
-            "/api/v1/users/{id}/password",
-            admin,
-            post(api::users::reset_password),
-        ),
+        r(M::POST, "/api/v1/users/{id}/disable", admin, post(api::users::disable)),
+        r(M::POST, "/api/v1/users/{id}/enable", admin, post(api::users::enable)),
+        r(M::POST, "/api/v1/users/{id}/password", admin, post(api::users::reset_password)),
         r(M::GET, "/api/v1/audit", auditor, get(api::audit::list)),
-        r(
-            M::GET,
-            "/api/v1/openapi.json",
-            Public,
-            get(api::openapi::document),
-        ),
+        r(M::GET, "/api/v1/dictionaries/activity-types", LoggedIn, get(api::activities::activity_types)),
+        r(M::GET, "/api/v1/dictionaries/programs", LoggedIn, get(api::activities::programs)),
+        r(M::POST, "/api/v1/activities", recorder, post(api::activities::create)),
+        r(M::GET, "/api/v1/activities", Scoped, get(api::activities::list)),
+        r(M::GET, "/api/v1/activities/{id}", Scoped, get(api::activities::show)),
+        r(M::PUT, "/api/v1/activities/{id}", recorder, put(api::activities::update)),
+        r(M::DELETE, "/api/v1/activities/{id}", recorder, delete(api::activities::delete)),
+        r(M::GET, "/api/v1/openapi.json", Public, get(api::openapi::document)),
         // Web pages.
         r(M::GET, "/login", Public, get(web::login::form)),
         r(M::POST, "/login", Public, post(web::login::submit)),
@@ -123,33 +94,20 @@ pub fn table() -> Vec<RouteDef> {
         r(M::GET, "/", LoggedIn, get(web::units::home)),
         r(M::GET, "/units/{code}", LoggedIn, get(web::units::show)),
         r(M::GET, "/search", LoggedIn, get(web::units::search)),
-        r(
-            M::POST,
-            "/units/{code}/sectors",
-            admin,
-            post(web::units::create_sector),
-        ),
+        r(M::POST, "/units/{code}/sectors", admin, post(web::units::create_sector)),
+        r(M::GET, "/dashboard/{code}", Scoped, get(web::dashboard::show)),
+        r(M::GET, "/activities", Scoped, get(web::activities::list)),
+        r(M::GET, "/activities/new", recorder, get(web::activities::new_form)),
+        r(M::POST, "/activities", recorder, post(web::activities::create)),
+        r(M::GET, "/activities/{id}/edit", recorder, get(web::activities::edit_form)),
+        r(M::POST, "/activities/{id}", recorder, post(web::activities::update)),
+        r(M::POST, "/activities/{id}/delete", recorder, post(web::activities::delete)),
         r(M::GET, "/users", admin, get(web::users::list)),
         r(M::GET, "/users/new", admin, get(web::users::new_form)),
         r(M::POST, "/users", admin, post(web::users::create)),
-        r(
-            M::POST,
-            "/users/{id}/disable",
-            admin,
-            post(web::users::disable),
-        ),
-        r(
-            M::POST,
-            "/users/{id}/enable",
-            admin,
-            post(web::users::enable),
-        ),
-        r(
-            M::POST,
-            "/users/{id}/password",
-            admin,
-            post(web::users::reset_password),
-        ),
+        r(M::POST, "/users/{id}/disable", admin, post(web::users::disable)),
+        r(M::POST, "/users/{id}/enable", admin, post(web::users::enable)),
+        r(M::POST, "/users/{id}/password", admin, post(web::users::reset_password)),
         r(M::GET, "/audit", auditor, get(web::audit::list)),
         r(M::GET, "/static/{file}", Public, get(assets::serve)),
         r(M::GET, "/healthz", Public, get(assets::health)),

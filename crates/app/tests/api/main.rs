@@ -3,6 +3,7 @@
 
 mod support;
 
+mod activities;
 mod auth;
 mod matrix;
 mod units_users;

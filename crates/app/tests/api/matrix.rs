@@ -54,23 +54,51 @@ impl Rel {
 enum Target {
     Unit(&'static str),
     User(UserId),
+    /// An activity and the code of its unit.
+    Activity(i64, &'static str),
     MissingUnit,
     MissingUser,
+    MissingActivity,
 }
 
 impl Target {
     fn code(&self) -> &str {
         match self {
-            Target::Unit(c) => c,
+            Target::Unit(c) | Target::Activity(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
     }
     fn id(&self) -> String {
         match self {
             Target::User(id) => id.get().to_string(),
+            Target::Activity(id, _) => id.to_string(),
             _ => "999999".into(),
         }
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Unit,
+    User,
+    Activity,
+}
+
+/// A valid activity body for a unit.
+fn activity_json(code: &str) -> Value {
+    json!({"unit_code": code, "date": "2026-11-01", "type": "lecture", "title": "巾帼大宣讲",
+           "participants": 10, "women": 6})
+}
+
+fn activity_form(code: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("unit_code", code.into()),
+        ("date", "2026-11-01".into()),
+        ("type", "lecture".into()),
+        ("title", "巾帼大宣讲".into()),
+        ("participants", "10".into()),
+        ("women", "6".into()),
+    ]
 }
 
 enum Body {
@@ -95,8 +123,8 @@ struct Case {
     ok: u16,
     /// What out-of-scope targets answer; equal to a missing target's answer.
     out_of_scope: u16,
-    /// Whether the request names a user (`{id}`) rather than a unit.
-    by_user: bool,
+    /// What the request names: a unit, a user or an activity.
+    kind: Kind,
 }
 
 fn call(path: String) -> Call {
@@ -123,13 +151,19 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         build,
         ok,
         out_of_scope: 404,
-        by_user: false,
+        kind: Kind::Unit,
     };
     let u = |build, ok| Case {
         build,
         ok,
         out_of_scope: 404,
-        by_user: true,
+        kind: Kind::User,
+    };
+    let a = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Activity,
     };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
     m.insert(
@@ -281,8 +315,99 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
             },
             ok: 303,
             out_of_scope: 422,
-            by_user: false,
+            kind: Kind::Unit,
         },
+    );
+    // Activities. A unit outside the subtree in a body is a field error,
+    // worded exactly like an unknown unit.
+    m.insert(
+        ("GET", "/api/v1/dictionaries/activity-types"),
+        c(|_| call("/api/v1/dictionaries/activity-types".into()), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/dictionaries/programs"),
+        c(|_| call("/api/v1/dictionaries/programs".into()), 200),
+    );
+    m.insert(
+        ("POST", "/api/v1/activities"),
+        Case {
+            build: |t| Call {
+                path: "/api/v1/activities".into(),
+                body: Body::Json(activity_json(t.code())),
+            },
+            ok: 201,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/activities"),
+        c(
+            |t| call(format!("/api/v1/activities?unit={}", t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/activities/{id}"),
+        a(|t| call(format!("/api/v1/activities/{}", t.id())), 200),
+    );
+    m.insert(
+        ("PUT", "/api/v1/activities/{id}"),
+        a(
+            |t| Call {
+                path: format!("/api/v1/activities/{}", t.id()),
+                body: Body::Json(activity_json(t.code())),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("DELETE", "/api/v1/activities/{id}"),
+        a(|t| call(format!("/api/v1/activities/{}", t.id())), 204),
+    );
+    m.insert(
+        ("GET", "/api/v1/units/{code}/rollup"),
+        c(|t| call(format!("/api/v1/units/{}/rollup", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/units/{code}/quiet"),
+        c(|t| call(format!("/api/v1/units/{}/quiet", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/dashboard/{code}"),
+        c(|t| call(format!("/dashboard/{}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/activities"),
+        c(|t| call(format!("/activities?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/activities/new"),
+        c(|t| call(format!("/activities/new?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("POST", "/activities"),
+        Case {
+            build: |t| form("/activities".into(), &activity_form(t.code())),
+            ok: 303,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/activities/{id}/edit"),
+        a(|t| call(format!("/activities/{}/edit", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/activities/{id}"),
+        a(
+            |t| form(format!("/activities/{}", t.id()), &activity_form(t.code())),
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/activities/{id}/delete"),
+        a(|t| form(format!("/activities/{}/delete", t.id()), &[]), 303),
     );
     m.insert(
         ("POST", "/users/{id}/disable"),
@@ -355,6 +480,40 @@ async fn send(app: &TestApp, method: &str, c: Call, session: Option<&(String, St
             .map(|v| v.to_str().unwrap().to_owned()),
         body: r.text().await.unwrap(),
     }
+}
+
+/// Records an activity at a unit straight through the store.
+async fn new_activity(app: &TestApp, code: &str) -> i64 {
+    use jinguo_store::{ActivityStore, UnitStore};
+    let root = app.store.root_unit().await.unwrap();
+    let unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    let fields = jinguo_domain::ActivityDraft {
+        date: "2026-10-15".into(),
+        type_key: "training".into(),
+        title: "培训".into(),
+        participants: Some(20),
+        women: Some(12),
+        ..Default::default()
+    }
+    .validate(time::macros::date!(2026 - 11 - 28))
+    .unwrap();
+    app.store
+        .create_activity(
+            jinguo_domain::Scope::new(root.id, root.level),
+            jinguo_store::model::NewActivity {
+                unit: unit.id,
+                fields,
+                by: None,
+            },
+            1,
+        )
+        .await
+        .unwrap()
+        .get()
 }
 
 async fn authorization_matrix(db: Db) {
@@ -441,30 +600,34 @@ async fn authorization_matrix(db: Db) {
 
         for (role, user) in &roles {
             for rel in Rel::ALL {
-                let target = if case.by_user {
-                    Target::User(targets[&rel])
-                } else {
-                    Target::Unit(rel.code())
+                let target = match case.kind {
+                    Kind::User => Target::User(targets[&rel]),
+                    Kind::Unit => Target::Unit(rel.code()),
+                    // A fresh one each time: some calls delete it.
+                    Kind::Activity => {
+                        Target::Activity(new_activity(&app, rel.code()).await, rel.code())
+                    }
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
                 checked += 1;
                 let who = format!("{} on {rel:?}", role.as_str());
+                let allowed = match def.access {
+                    Access::Role(needed) => needed == *role,
+                    Access::AnyRole(roles) => roles.contains(role),
+                    _ => true,
+                };
                 match def.access {
                     Access::LoggedIn => check(&mut failures, &who, &got, case.ok),
-                    Access::Role(needed) if needed != *role => {
-                        check(&mut failures, &who, &got, 403)
-                    }
-                    Access::Role(_) if rel.in_subtree() => {
-                        check(&mut failures, &who, &got, case.ok)
-                    }
-                    Access::Role(_) => {
+                    _ if !allowed => check(&mut failures, &who, &got, 403),
+                    _ if rel.in_subtree() => check(&mut failures, &who, &got, case.ok),
+                    Access::Role(_) | Access::AnyRole(_) | Access::Scoped => {
                         check(&mut failures, &who, &got, case.out_of_scope);
                         // Out of scope must look exactly like missing.
-                        let missing = if case.by_user {
-                            Target::MissingUser
-                        } else {
-                            Target::MissingUnit
+                        let missing = match case.kind {
+                            Kind::User => Target::MissingUser,
+                            Kind::Unit => Target::MissingUnit,
+                            Kind::Activity => Target::MissingActivity,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;

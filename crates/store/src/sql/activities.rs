@@ -555,6 +555,12 @@ impl ActivityStore for SqlStore {
             .collect()
     }
 
+    async fn activity_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM activities")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     async fn rollup_mismatches(&self) -> Result<Vec<String>> {
         let mut expected = Deltas::default();
         let rows = sqlx::query(

@@ -1,9 +1,11 @@
 //! The JSON API under `/api/v1`, for mini-programs, integrations and our
 //! own checks. Authenticated by bearer token only.
 
+pub mod activities;
 pub mod audit;
 pub mod me;
 pub mod openapi;
+pub mod rollup;
 pub mod session;
 pub mod units;
 pub mod users;

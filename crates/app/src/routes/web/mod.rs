@@ -1,7 +1,9 @@
 //! Server-rendered pages. Errors render as pages in the reader's language;
 //! every state-changing form passed the CSRF guard before reaching here.
 
+pub mod activities;
 pub mod audit;
+pub mod dashboard;
 pub mod lang;
 pub mod login;
 pub mod units;

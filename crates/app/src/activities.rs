@@ -1,0 +1,213 @@
+//! Recording activities, shared by the API and the web pages: parse →
+//! authorize → check dictionaries and scope → store → audit.
+
+use jinguo_domain::{ActivityDraft, ActivityFields, ActivityId, FieldError, Role, UnitCode};
+use jinguo_store::StoreError;
+use jinguo_store::model::{Activity, DictKind, NewActivity, Unit};
+
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::state::{AppState, now, today};
+
+/// Who may record, edit and delete activities.
+pub const RECORDERS: &[Role] = &[Role::Admin, Role::Cadre];
+
+/// Checks every field, the dictionaries and the unit together, so a form
+/// can mark all problems at once. A unit outside the actor's subtree reads
+/// exactly like one that does not exist.
+pub async fn validate(
+    state: &AppState,
+    actor: &Actor,
+    unit_code: &str,
+    draft: &ActivityDraft,
+) -> AppResult<(Unit, ActivityFields)> {
+    let mut errors = Vec::new();
+    let fields = match draft.validate(today(&state.config)) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    let active = |entries: Vec<jinguo_store::model::DictEntry>| -> Vec<String> {
+        entries
+            .into_iter()
+            .filter(|e| e.active)
+            .map(|e| e.key)
+            .collect()
+    };
+    let types = active(state.store.dictionary(DictKind::ActivityType).await?);
+    let type_key = draft.type_key.trim();
+    if !type_key.is_empty() && !types.iter().any(|k| k == type_key) {
+        errors.push(FieldError::new("type", "err.activity.type_unknown"));
+    }
+    if let Some(p) = draft
+        .program_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let programs = active(state.store.dictionary(DictKind::Program).await?);
+        if !programs.iter().any(|k| k == p) {
+            errors.push(FieldError::new("program", "err.activity.program_unknown"));
+        }
+    }
+    let unit = match UnitCode::parse(unit_code) {
+        Err(_) => {
+            errors.push(FieldError::new("unit_code", "err.code.format"));
+            None
+        }
+        Ok(code) => match state.store.unit_in_scope(actor.scope(), &code).await {
+            Ok(u) if u.active => Some(u),
+            Ok(_) => {
+                errors.push(FieldError::new("unit_code", "err.unit.retired"));
+                None
+            }
+            Err(StoreError::NotFound) => {
+                errors.push(FieldError::new("unit_code", "err.unit.unknown"));
+                None
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    match (unit, fields) {
+        (Some(u), Some(f)) if errors.is_empty() => Ok((u, f)),
+        _ => {
+            errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field));
+            Err(AppError::InvalidFields(errors))
+        }
+    }
+}
+
+/// The order fields appear on the form, for error lists.
+const FIELD_ORDER: &[&str] = &[
+    "date",
+    "unit_code",
+    "type",
+    "program",
+    "title",
+    "title_mn",
+    "place",
+    "participants",
+    "women",
+    "summary",
+];
+
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    unit_code: &str,
+    draft: &ActivityDraft,
+) -> AppResult<ActivityId> {
+    actor.require_any(RECORDERS)?;
+    let (unit, fields) = validate(state, actor, unit_code, draft).await?;
+    let id = state
+        .store
+        .create_activity(
+            actor.scope(),
+            NewActivity {
+                unit: unit.id,
+                fields,
+                by: Some(actor.user.id),
+            },
+            now(),
+        )
+        .await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "activity.created",
+            unit.id,
+            format!("activity={} unit={}", id.get(), unit.code),
+        )
+        .await?;
+    Ok(id)
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    id: ActivityId,
+    unit_code: &str,
+    draft: &ActivityDraft,
+) -> AppResult<Activity> {
+    actor.require_any(RECORDERS)?;
+    // Not found (or out of scope) comes before any field message.
+    state.store.activity_in_scope(actor.scope(), id).await?;
+    let (unit, fields) = validate(state, actor, unit_code, draft).await?;
+    let a = state
+        .store
+        .update_activity(actor.scope(), id, unit.id, fields, now())
+        .await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "activity.updated",
+            unit.id,
+            format!("activity={} unit={}", id.get(), unit.code),
+        )
+        .await?;
+    Ok(a)
+}
+
+pub async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    id: ActivityId,
+) -> AppResult<Activity> {
+    actor.require_any(RECORDERS)?;
+    let a = state.store.delete_activity(actor.scope(), id).await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "activity.deleted",
+            a.unit.id,
+            format!("activity={} unit={}", id.get(), a.unit.code),
+        )
+        .await?;
+    Ok(a)
+}
+
+/// An activity id from a path: anything but a positive integer is "no such record".
+pub fn parse_id(s: &str) -> AppResult<ActivityId> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .map(ActivityId::new)
+        .ok_or(AppError::NotFound)
+}
+
+/// A dictionary entry's label in a language, Chinese when missing.
+pub fn label(e: &jinguo_store::model::DictEntry, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::Lang;
+    let other = match lang {
+        Lang::Zh => None,
+        Lang::Mn => e.label_mn.as_deref(),
+        Lang::En => e.label_en.as_deref(),
+    };
+    other
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&e.label_zh)
+        .to_owned()
+}
+
+/// Keys → labels of a dictionary, for pages.
+pub async fn labels(
+    state: &AppState,
+    kind: DictKind,
+    lang: crate::i18n::Lang,
+) -> AppResult<std::collections::BTreeMap<String, String>> {
+    Ok(state
+        .store
+        .dictionary(kind)
+        .await?
+        .iter()
+        .map(|e| (e.key.clone(), label(e, lang)))
+        .collect())
+}

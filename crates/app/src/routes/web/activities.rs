@@ -1,0 +1,322 @@
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use jinguo_domain::ActivityDraft;
+use jinguo_domain::activity::format_date;
+use jinguo_store::model::{Activity, DictKind};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::page_code;
+use crate::activities::{self, label, parse_id};
+use crate::auth::{Actor, WebActor};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::net::ClientIp;
+use crate::paging::PageNo;
+use crate::period::Period;
+use crate::render::WebResult;
+use crate::state::{AppState, today};
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    unit: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<i64>,
+    done: Option<String>,
+}
+
+/// `GET /activities`: the ledger of a unit's subtree for a period.
+pub async fn list(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<ListQuery>,
+) -> WebResult {
+    let code = q
+        .unit
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(page_code)
+        .transpose()?;
+    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;
+    let page_no = PageNo::new(q.page);
+    let rows = state
+        .store
+        .activities_under(
+            actor.scope(),
+            &unit,
+            period.from,
+            period.to,
+            page_no.query(),
+        )
+        .await?;
+    let (rows, has_next) = page_no.split(rows);
+    let types = activities::labels(&state, DictKind::ActivityType, lang).await?;
+    let done = q
+        .done
+        .filter(|d| ["created", "updated", "deleted"].contains(&d.as_str()));
+    Ok(state.templates.render(
+        "activities.html",
+        lang,
+        Some(&actor),
+        context! {
+            unit, period, page_no, has_next, done, types,
+            can_record => actor.require_any(activities::RECORDERS).is_ok(),
+            rows => rows.iter().map(row_view).collect::<Vec<_>>(),
+        },
+    ))
+}
+
+#[derive(Serialize)]
+struct RowView<'a> {
+    id: i64,
+    date: String,
+    unit_code: &'a str,
+    unit_name: &'a str,
+    type_key: &'a str,
+    title: &'a str,
+    participants: i64,
+    women: i64,
+}
+
+fn row_view(a: &Activity) -> RowView<'_> {
+    RowView {
+        id: a.id.get(),
+        date: format_date(a.fields.date),
+        unit_code: a.unit.code.as_str(),
+        unit_name: &a.unit.name,
+        type_key: &a.fields.type_key,
+        title: &a.fields.title,
+        participants: a.fields.participants,
+        women: a.fields.women,
+    }
+}
+
+/// What the form shows: typed text, kept as typed when it comes back with errors.
+#[derive(Deserialize, Serialize, Default)]
+pub struct ActivityForm {
+    #[serde(default)]
+    unit_code: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default, rename = "type")]
+    type_key: String,
+    #[serde(default)]
+    program: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    title_mn: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    participants: String,
+    #[serde(default)]
+    women: String,
+    #[serde(default)]
+    summary: String,
+}
+
+/// A number field: empty is "not given"; anything else that is not a whole
+/// number becomes an impossible value so the range rule reports it.
+fn number(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s.is_empty() {
+        None
+    } else {
+        Some(s.parse().unwrap_or(-1))
+    }
+}
+
+impl ActivityForm {
+    fn draft(&self) -> ActivityDraft {
+        let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
+        ActivityDraft {
+            date: self.date.clone(),
+            type_key: self.type_key.clone(),
+            program_key: opt(&self.program),
+            title: self.title.clone(),
+            title_mn: opt(&self.title_mn),
+            place: opt(&self.place),
+            participants: number(&self.participants),
+            women: number(&self.women),
+            summary: opt(&self.summary),
+        }
+    }
+
+    fn of(a: &Activity) -> Self {
+        let f = &a.fields;
+        ActivityForm {
+            unit_code: a.unit.code.to_string(),
+            date: format_date(f.date),
+            type_key: f.type_key.clone(),
+            program: f.program_key.clone().unwrap_or_default(),
+            title: f.title.clone(),
+            title_mn: f.title_mn.clone().unwrap_or_default(),
+            place: f.place.clone().unwrap_or_default(),
+            participants: f.participants.to_string(),
+            women: f.women.to_string(),
+            summary: f.summary.clone().unwrap_or_default(),
+        }
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    form: &ActivityForm,
+    editing: Option<i64>,
+    errors: &[jinguo_domain::FieldError],
+) -> WebResult {
+    let dict = |kind| async move {
+        let entries = state.store.dictionary(kind).await?;
+        Ok::<_, AppError>(
+            entries
+                .iter()
+                .filter(|e| e.active)
+                .map(|e| context! { key => e.key, label => label(e, lang) })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let unit_path = match jinguo_domain::UnitCode::parse(&form.unit_code) {
+        Ok(code) => match state.store.unit_in_scope(actor.scope(), &code).await {
+            Ok(u) => Some(
+                state
+                    .store
+                    .path(&u)
+                    .await?
+                    .into_iter()
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(" › "),
+            ),
+            Err(_) => None,
+        },
+        Err(_) => None,
+    };
+    let errors: std::collections::BTreeMap<&str, &str> =
+        errors.iter().map(|e| (e.field, e.key)).collect();
+    let mut resp = state.templates.render(
+        "activity_form.html",
+        lang,
+        Some(actor),
+        context! {
+            form, editing, errors, unit_path,
+            types => dict(DictKind::ActivityType).await?,
+            programs => dict(DictKind::Program).await?,
+            max_date => format_date(today(&state.config)),
+        },
+    );
+    if !errors.is_empty() {
+        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    unit: Option<String>,
+}
+
+/// `GET /activities/new`: the phone-sized form, today's date and the
+/// user's own unit filled in.
+pub async fn new_form(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<NewQuery>,
+) -> WebResult {
+    actor.require_any(activities::RECORDERS)?;
+    let code = q
+        .unit
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(page_code)
+        .transpose()?;
+    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let form = ActivityForm {
+        unit_code: unit.code.to_string(),
+        date: format_date(today(&state.config)),
+        ..Default::default()
+    };
+    form_page(&state, &actor, lang, &form, None, &[]).await
+}
+
+/// `POST /activities`.
+pub async fn create(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<ActivityForm>,
+) -> WebResult {
+    match activities::create(&state, &actor, ip, &f.unit_code, &f.draft()).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/activities?unit={}&done=created",
+            f.unit_code.trim()
+        ))
+        .into_response()),
+        Err(AppError::InvalidFields(errors)) => {
+            form_page(&state, &actor, lang, &f, None, &errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `GET /activities/{id}/edit`.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> WebResult {
+    actor.require_any(activities::RECORDERS)?;
+    let a = state
+        .store
+        .activity_in_scope(actor.scope(), parse_id(&id)?)
+        .await?;
+    form_page(
+        &state,
+        &actor,
+        lang,
+        &ActivityForm::of(&a),
+        Some(a.id.get()),
+        &[],
+    )
+    .await
+}
+
+/// `POST /activities/{id}`: save an edit.
+pub async fn update(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(f): Form<ActivityForm>,
+) -> WebResult {
+    let id = parse_id(&id)?;
+    match activities::update(&state, &actor, ip, id, &f.unit_code, &f.draft()).await {
+        Ok(a) => Ok(
+            Redirect::to(&format!("/activities?unit={}&done=updated", a.unit.code)).into_response(),
+        ),
+        Err(AppError::InvalidFields(errors)) => {
+            form_page(&state, &actor, lang, &f, Some(id.get()), &errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /activities/{id}/delete`.
+pub async fn delete(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+) -> WebResult {
+    let a = activities::delete(&state, &actor, ip, parse_id(&id)?).await?;
+    Ok(Redirect::to(&format!("/activities?unit={}&done=deleted", a.unit.code)).into_response())
+}

@@ -1,0 +1,100 @@
+use axum::extract::{Path, Query, State};
+use jinguo_domain::{Level, Month};
+use jinguo_store::model::DictKind;
+use minijinja::context;
+use serde::Deserialize;
+
+use super::page_code;
+use crate::activities::labels;
+use crate::auth::WebActor;
+use crate::charts;
+use crate::i18n::Lang;
+use crate::period::Period;
+use crate::render::WebResult;
+use crate::state::{AppState, today};
+
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `GET /dashboard/{code}`: a unit's numbers for a period, read from the
+/// counters — totals, children (drill down), types, programs, the monthly
+/// trend and the quiet units below.
+pub async fn show(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Path(code): Path<String>,
+    Query(q): Query<DashboardQuery>,
+) -> WebResult {
+    let unit = state
+        .store
+        .unit_in_scope(actor.scope(), &page_code(&code)?)
+        .await?;
+    let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;
+    let r = state
+        .store
+        .rollup(actor.scope(), &unit, period.from, period.to)
+        .await?;
+    let path = state.store.path(&unit).await?;
+    // Breadcrumbs stop at the top of the actor's own subtree.
+    let path: Vec<_> = path
+        .into_iter()
+        .filter(|p| p.level >= actor.unit.level)
+        .collect();
+    let types = labels(&state, DictKind::ActivityType, lang).await?;
+    let programs = labels(&state, DictKind::Program, lang).await?;
+    let label = |map: &std::collections::BTreeMap<String, String>, k: &str| {
+        map.get(k).cloned().unwrap_or_else(|| k.to_owned())
+    };
+    let type_bars = charts::bars(
+        r.by_type
+            .iter()
+            .map(|(k, c)| (label(&types, k), c.activities)),
+    );
+    let program_bars = charts::bars(
+        r.by_program
+            .iter()
+            .map(|(k, c)| (label(&programs, k), c.activities)),
+    );
+    let trend = charts::line(
+        &r.months
+            .iter()
+            .map(|(m, c)| (m.to_string(), c.activities))
+            .collect::<Vec<_>>(),
+        360,
+        150,
+    );
+    let quiet_level = unit.level.child().map(|_| Level::VILLAGE);
+    let quiet = match quiet_level {
+        Some(level) => {
+            let since = Month::of_date(today(&state.config)).minus(2);
+            Some(
+                state
+                    .store
+                    .quiet_units(actor.scope(), &unit, level, since)
+                    .await?
+                    .len(),
+            )
+        }
+        None => None,
+    };
+    let women_pct = if r.total.participants > 0 {
+        Some((r.total.women as f64 * 1000.0 / r.total.participants as f64).round() / 10.0)
+    } else {
+        None
+    };
+    Ok(state.templates.render(
+        "dashboard.html",
+        lang,
+        Some(&actor),
+        context! {
+            unit, path, period, total => r.total, women_pct,
+            children => r.children.iter().map(|(u, c)| context!{ unit => u, counts => c }).collect::<Vec<_>>(),
+            type_bars, program_bars, trend, quiet,
+            months => r.months.iter().map(|(m, c)| context!{ month => m, counts => c }).collect::<Vec<_>>(),
+        },
+    ))
+}
