@@ -119,6 +119,7 @@ impl Templates {
             "dashboard.html",
             "activities.html",
             "activity_form.html",
+            "dictionaries.html",
         );
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()
@@ -156,6 +157,7 @@ impl Templates {
                 is_admin => a.has(jinguo_domain::Role::Admin),
                 is_auditor => a.has(jinguo_domain::Role::Auditor),
                 can_record => a.require_any(crate::activities::RECORDERS).is_ok(),
+                is_region_admin => a.require_region(jinguo_domain::Role::Admin).is_ok(),
             }
         });
         let full = context! {

@@ -124,7 +124,7 @@ fn security_and_roles_match_the_table() {
                     def.path
                 );
             }
-            Access::Role(r) => {
+            Access::Role(r) | Access::RegionRole(r) => {
                 assert!(!open, "{method} {} needs a bearer token", def.path);
                 assert_eq!(
                     role.and_then(Value::as_str),

@@ -156,6 +156,20 @@ pub enum DictKind {
 }
 
 impl DictKind {
+    pub const ALL: [DictKind; 2] = [DictKind::ActivityType, DictKind::Program];
+
+    /// The name in URLs: `activity-types`, `programs`.
+    pub const fn slug(self) -> &'static str {
+        match self {
+            DictKind::ActivityType => "activity-types",
+            DictKind::Program => "programs",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<DictKind> {
+        DictKind::ALL.into_iter().find(|k| k.slug() == s)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             DictKind::ActivityType => "activity_type",

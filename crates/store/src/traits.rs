@@ -89,6 +89,9 @@ pub trait AuditStore: Send + Sync {
 #[async_trait]
 pub trait ActivityStore: Send + Sync {
     async fn dictionary(&self, kind: DictKind) -> Result<Vec<DictEntry>>;
+    /// Adds an entry or changes the labels, order and active flag of an
+    /// existing one. Keys never change, so records keep their meaning.
+    async fn save_dict_entry(&self, kind: DictKind, entry: &DictEntry) -> Result<()>;
     /// Records an activity at a unit of the scope.
     async fn create_activity(&self, scope: Scope, new: NewActivity, now: i64)
     -> Result<ActivityId>;

@@ -55,6 +55,16 @@ impl Actor {
         }
     }
 
+    /// Refuses with 403 unless the actor has the role at the region itself.
+    pub fn require_region(&self, role: Role) -> AppResult<()> {
+        self.require(role)?;
+        if self.unit.level == jinguo_domain::Level::REGION {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// The unit a list is about: the named one if it lies in this actor's
     /// subtree (otherwise `NotFound`, like a unit that does not exist), or
     /// her own unit when none is named.

@@ -30,6 +30,9 @@ pub enum Access {
     Role(Role),
     /// Users with any of these roles; targets outside the subtree answer 404.
     AnyRole(&'static [Role]),
+    /// Users with this role at the region (level 1): region-wide settings
+    /// such as the dictionaries.
+    RegionRole(Role),
 }
 
 pub struct RouteDef {
@@ -109,6 +112,8 @@ pub fn table() -> Vec<RouteDef> {
         r(M::POST, "/users/{id}/enable", admin, post(web::users::enable)),
         r(M::POST, "/users/{id}/password", admin, post(web::users::reset_password)),
         r(M::GET, "/audit", auditor, get(web::audit::list)),
+        r(M::GET, "/dictionaries", RegionRole(jinguo_domain::Role::Admin), get(web::dictionaries::list)),
+        r(M::POST, "/dictionaries/{kind}", RegionRole(jinguo_domain::Role::Admin), post(web::dictionaries::save)),
         r(M::GET, "/static/{file}", Public, get(assets::serve)),
         r(M::GET, "/healthz", Public, get(assets::health)),
     ]

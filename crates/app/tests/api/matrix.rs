@@ -438,6 +438,23 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         c(|_| call("/static/app.css".into()), 200),
     );
     m.insert(("GET", "/healthz"), c(|_| call("/healthz".into()), 200));
+    // Region-wide settings: the matrix actors sit at a banner, so 403.
+    m.insert(
+        ("GET", "/dictionaries"),
+        c(|_| call("/dictionaries".into()), 200),
+    );
+    m.insert(
+        ("POST", "/dictionaries/{kind}"),
+        c(
+            |_| {
+                form(
+                    "/dictionaries/programs".into(),
+                    &[("key", "act_test".into()), ("label_zh", "测试".into())],
+                )
+            },
+            303,
+        ),
+    );
     m
 }
 
@@ -613,6 +630,8 @@ async fn authorization_matrix(db: Db) {
                 checked += 1;
                 let who = format!("{} on {rel:?}", role.as_str());
                 let allowed = match def.access {
+                    // The matrix actors sit at a banner, never the region.
+                    Access::RegionRole(_) => false,
                     Access::Role(needed) => needed == *role,
                     Access::AnyRole(roles) => roles.contains(role),
                     _ => true,
@@ -621,7 +640,10 @@ async fn authorization_matrix(db: Db) {
                     Access::LoggedIn => check(&mut failures, &who, &got, case.ok),
                     _ if !allowed => check(&mut failures, &who, &got, 403),
                     _ if rel.in_subtree() => check(&mut failures, &who, &got, case.ok),
-                    Access::Role(_) | Access::AnyRole(_) | Access::Scoped => {
+                    Access::Role(_)
+                    | Access::AnyRole(_)
+                    | Access::Scoped
+                    | Access::RegionRole(_) => {
                         check(&mut failures, &who, &got, case.out_of_scope);
                         // Out of scope must look exactly like missing.
                         let missing = match case.kind {

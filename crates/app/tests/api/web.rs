@@ -257,3 +257,110 @@ both_backends!(
     assets_are_served_by_the_binary,
     assets_are_served_by_the_binary
 );
+
+async fn region_admins_edit_dictionaries(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let admin = app.add_user("admin", "admin", REGION).await;
+    let banner = app.add_user("xilinhot", "admin", XILINHOT).await;
+    let (token, csrf) = app.session_for(admin).await;
+    let cookie = format!("jinguo_session={token}");
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let mut fields: Vec<(&str, &str)> = fields;
+        fields.push(("_csrf", csrf.as_str()));
+        app.client
+            .post(app.url("/dictionaries/programs"))
+            .header(COOKIE, &cookie)
+            .form(&fields)
+            .send()
+    };
+    let page = app
+        .client
+        .get(app.url("/dictionaries"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("家家幸福安康工程"));
+
+    // The 2025 plan adds an action: a new entry, usable at once.
+    let r = post(vec![
+        ("key", "act_culture"),
+        ("label_zh", "文化润心"),
+        ("label_en", "Action: culture"),
+        ("sort", "9"),
+        ("active", "1"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let cadre = app.add_user("yilelt", "cadre", YILELT).await;
+    let (ct, _) = app.session_for(cadre).await;
+    let body = serde_json::json!({"unit_code": YILELT, "date": "2026-11-01", "type": "lecture", "program": "act_culture",
+        "title": "文化润心进嘎查", "participants": 12, "women": 9});
+    assert_eq!(
+        app.post_json(&ct, "/api/v1/activities", body.clone())
+            .await
+            .status(),
+        201
+    );
+
+    // Retiring it (active unticked) keeps old records but refuses new ones.
+    let r = post(vec![("key", "act_culture"), ("label_zh", "文化润心")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let r = app.post_json(&ct, "/api/v1/activities", body).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"]["field"],
+        "program"
+    );
+
+    // Bad keys and labels are refused next to the field; nothing changes.
+    let r = post(vec![("key", "Bad Key"), ("label_zh", "x")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = post(vec![("key", "act_x"), ("label_zh", " ")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let d: serde_json::Value = app
+        .get(&ct, "/api/v1/dictionaries/programs")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["entries"].as_array().unwrap().len(), 9);
+
+    // A banner admin is not a region admin.
+    let (bt, bcsrf) = app.session_for(banner).await;
+    let r = app
+        .client
+        .get(app.url("/dictionaries"))
+        .header(COOKIE, format!("jinguo_session={bt}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = app
+        .client
+        .post(app.url("/dictionaries/programs"))
+        .header(COOKIE, format!("jinguo_session={bt}"))
+        .form(&[
+            ("_csrf", bcsrf.as_str()),
+            ("key", "act_y"),
+            ("label_zh", "某"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+both_backends!(
+    region_admins_edit_dictionaries,
+    region_admins_edit_dictionaries
+);

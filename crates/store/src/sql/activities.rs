@@ -232,6 +232,25 @@ impl ActivityStore for SqlStore {
             .collect()
     }
 
+    async fn save_dict_entry(&self, kind: DictKind, e: &DictEntry) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO dict_entries (kind, key, label_zh, label_mn, label_en, active, sort) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, key) DO UPDATE SET \
+             label_zh = excluded.label_zh, label_mn = excluded.label_mn, label_en = excluded.label_en, \
+             active = excluded.active, sort = excluded.sort",
+        )
+        .bind(kind.as_str())
+        .bind(e.key.as_str())
+        .bind(e.label_zh.as_str())
+        .bind(e.label_mn.as_deref())
+        .bind(e.label_en.as_deref())
+        .bind(i64::from(e.active))
+        .bind(e.sort)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn create_activity(
         &self,
         scope: Scope,

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod audit;
 pub mod dashboard;
+pub mod dictionaries;
 pub mod lang;
 pub mod login;
 pub mod units;
