@@ -12,7 +12,7 @@ use jinguo_domain::{ActivityFields, ActivityId, Level, Month, Scope, UnitCode, U
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::{SqlStore, ancestors, level_of, not_found_if_none};
+use super::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
     Activity, Counts, DictEntry, DictKind, NewActivity, Page, Rollup, Unit, UnitRef,
 };
@@ -49,28 +49,17 @@ impl Deltas {
         }
     }
 
-    async fn apply(self, tx: &mut Transaction<'static, Any>) -> Result<()> {
-        let rows: Vec<(DeltaKey, Counts)> = self
+    async fn apply(self, tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<()> {
+        let mut rows: Vec<(DeltaKey, Counts)> = self
             .0
             .into_iter()
             .filter(|(_, c)| *c != Counts::default())
             .collect();
+        // In key order the upserts walk the counter index front to back
+        // instead of jumping around it.
+        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for chunk in rows.chunks(DELTA_BATCH) {
-            let values = (0..chunk.len())
-                .map(|i| {
-                    let b = i * 6;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let values = backend.row_params(chunk.len(), 6);
             let sql = format!(
                 "INSERT INTO rollup_activities (unit_id, dim, month, activities, participants, women) \
                  VALUES {values} ON CONFLICT (unit_id, dim, month) DO UPDATE SET \
@@ -158,23 +147,12 @@ impl SqlStore {
 
     async fn insert_rows(
         tx: &mut Transaction<'static, Any>,
+        backend: Backend,
         rows: &[(UnitId, [Option<UnitId>; 5], &NewActivity)],
         now: i64,
     ) -> Result<()> {
         for chunk in rows.chunks(ACTIVITY_BATCH) {
-            let values = (0..chunk.len())
-                .map(|i| {
-                    let b = i * 19;
-                    format!(
-                        "({})",
-                        (1..=19)
-                            .map(|k| format!("${}", b + k))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let values = backend.row_params(chunk.len(), 19);
             let sql = format!(
                 "INSERT INTO activities (unit_id, l1, l2, l3, l4, l5, date, month, type_key, program_key, \
                  title, title_mn, place, participants, women, summary, created_by, created_at, updated_at) \
@@ -288,7 +266,7 @@ impl ActivityStore for SqlStore {
         .await?;
         let mut d = Deltas::default();
         d.add(&unit.ancestors, f, 1);
-        d.apply(&mut tx).await?;
+        d.apply(&mut tx, self.backend).await?;
         tx.commit().await?;
         Ok(ActivityId::new(id))
     }
@@ -358,7 +336,7 @@ impl ActivityStore for SqlStore {
         let mut d = Deltas::default();
         d.add(&old.ancestors, &old.fields, -1);
         d.add(&anc, &fields, 1);
-        d.apply(&mut tx).await?;
+        d.apply(&mut tx, self.backend).await?;
         tx.commit().await?;
         self.activity_in_scope(scope, id).await
     }
@@ -376,7 +354,7 @@ impl ActivityStore for SqlStore {
         }
         let mut d = Deltas::default();
         d.add(&old.ancestors, &old.fields, -1);
-        d.apply(&mut tx).await?;
+        d.apply(&mut tx, self.backend).await?;
         tx.commit().await?;
         Ok(old)
     }
@@ -412,17 +390,30 @@ impl ActivityStore for SqlStore {
     }
 
     async fn bulk_insert_activities(&self, rows: &[NewActivity], now: i64) -> Result<u64> {
-        // Ancestors of each distinct unit, looked up once.
-        let mut anc_of: HashMap<UnitId, [Option<UnitId>; 5]> = HashMap::new();
-        for r in rows {
-            if !anc_of.contains_key(&r.unit) {
-                let u = self.unit_by_id(r.unit).await?;
-                anc_of.insert(u.id, u.ancestors);
+        // Ancestors of each distinct unit, looked up once, many per query.
+        let mut ids: Vec<UnitId> = rows.iter().map(|r| r.unit).collect();
+        ids.sort();
+        ids.dedup();
+        let mut anc_of: HashMap<UnitId, [Option<UnitId>; 5]> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, l1, l2, l3, l4, l5 FROM units WHERE id IN ({})",
+                self.backend.params(1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.get());
             }
+            for r in q.fetch_all(&self.pool).await? {
+                anc_of.insert(UnitId::new(r.try_get("id")?), ancestors(&r, "")?);
+            }
+        }
+        if ids.iter().any(|id| !anc_of.contains_key(id)) {
+            return Err(StoreError::NotFound);
         }
         let mut tx = self.pool.begin().await?;
         let mut d = Deltas::default();
-        let prepared: Vec<_> = rows
+        let mut prepared: Vec<_> = rows
             .iter()
             .map(|r| {
                 let anc = anc_of[&r.unit];
@@ -430,8 +421,10 @@ impl ActivityStore for SqlStore {
                 (r.unit, anc, r)
             })
             .collect();
-        Self::insert_rows(&mut tx, &prepared, now).await?;
-        d.apply(&mut tx).await?;
+        // Grouped by unit and month, the index inserts touch neighbouring pages.
+        prepared.sort_by_key(|(unit, _, r)| (*unit, r.fields.month()));
+        Self::insert_rows(&mut tx, self.backend, &prepared, now).await?;
+        d.apply(&mut tx, self.backend).await?;
         tx.commit().await?;
         Ok(rows.len() as u64)
     }

@@ -46,14 +46,6 @@ fn unit_ref_from_row(row: &AnyRow) -> Result<UnitRef> {
     })
 }
 
-/// `$a, $b, …` for an IN list of `n` values starting at `$start`.
-fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Escapes LIKE wildcards so user text matches literally.
 fn like_prefix(q: &str) -> String {
     let mut s = String::with_capacity(q.len() + 1);
@@ -74,7 +66,7 @@ impl SqlStore {
         }
         let sql = format!(
             "SELECT id, code, name, level FROM units WHERE id IN ({})",
-            placeholders(1, ids.len())
+            self.backend.params(1, ids.len())
         );
         let mut q = sqlx::query(&sql);
         for id in ids {
@@ -299,7 +291,7 @@ impl UnitStore for SqlStore {
         // Records are sorted parents first, so batches respect foreign keys.
         for chunk in inserts.chunks(INSERT_BATCH) {
             let values = (0..chunk.len())
-                .map(|i| format!("({}, 'geo', 1)", placeholders(i * 11 + 1, 11)))
+                .map(|i| format!("({}, 'geo', 1)", self.backend.params(i * 11 + 1, 11)))
                 .collect::<Vec<_>>()
                 .join(", ");
             let sql = format!(
