@@ -7,6 +7,7 @@ mod charts;
 pub mod config;
 pub mod error;
 pub mod i18n;
+mod map;
 mod net;
 mod paging;
 mod period;
@@ -15,6 +16,7 @@ pub mod routes;
 pub mod state;
 mod units;
 mod users;
+pub mod xlsx;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};

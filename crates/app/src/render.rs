@@ -120,6 +120,7 @@ impl Templates {
             "activities.html",
             "activity_form.html",
             "dictionaries.html",
+            "activity_import.html",
         );
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()

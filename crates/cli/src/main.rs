@@ -4,6 +4,7 @@ mod bench;
 mod config_args;
 mod demo;
 mod demo_data;
+mod import_cmd;
 mod org_cmd;
 mod user_cmd;
 
@@ -42,6 +43,11 @@ enum Command {
         #[command(subcommand)]
         command: org_cmd::OrgCommand,
     },
+    /// Import data from files: `import activities FILE.xlsx --as USERNAME`.
+    Import {
+        #[command(subcommand)]
+        command: import_cmd::ImportCommand,
+    },
     /// Measure the speed targets recorded in BENCHMARKS.md.
     Bench {
         #[command(subcommand)]
@@ -77,6 +83,7 @@ fn main() -> std::process::ExitCode {
             }
             Command::User { command } => user_cmd::run(command).await,
             Command::Org { command } => org_cmd::run(command).await,
+            Command::Import { command } => import_cmd::run(command).await,
             Command::Bench { command } => bench::run(command).await,
         }
     });

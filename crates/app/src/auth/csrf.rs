@@ -2,12 +2,14 @@
 //!
 //! With a session, the token is the one stored with the session; before
 //! login, a random cookie must match the form field (double submit). The
-//! token comes from the `X-CSRF-Token` header (htmx) or the `_csrf` field of
-//! an url-encoded form.
+//! token comes from the `X-CSRF-Token` header (htmx), the `_csrf` field of
+//! an url-encoded form, or the `_csrf` field of a multipart form (file
+//! uploads). Never from the address: a token in a URL leaks into history
+//! and logs.
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
@@ -22,6 +24,29 @@ pub const FIELD: &str = "_csrf";
 pub const HEADER: &str = "x-csrf-token";
 /// Web forms are small; anything larger is refused before parsing.
 const MAX_FORM_BYTES: usize = 64 * 1024;
+/// Paths that take a file upload (multipart); only they may send more.
+const UPLOAD_PATHS: &[&str] = &["/activities/import"];
+/// An upload's whole body: the largest file plus room for the other
+/// fields and the multipart framing.
+pub const MAX_UPLOAD_BODY: usize = crate::xlsx::import::MAX_FILE_BYTES + 256 * 1024;
+
+/// The `_csrf` field of a multipart body, if any.
+async fn multipart_token(content_type: &str, bytes: Bytes) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let constraints =
+        multer::Constraints::new().size_limit(multer::SizeLimit::new().for_field(FIELD, 1024));
+    let mut form = multer::Multipart::with_constraints(
+        Body::from(bytes).into_data_stream(),
+        boundary,
+        constraints,
+    );
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
 
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -54,20 +79,38 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let (parts, body) = req.into_parts();
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        .unwrap_or("")
+        .to_owned();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_multipart = content_type.starts_with("multipart/form-data");
+    let upload = is_multipart && UPLOAD_PATHS.contains(&parts.uri.path());
+    let limit = if upload {
+        MAX_UPLOAD_BODY
+    } else {
+        MAX_FORM_BYTES
+    };
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        if upload {
+            let mut resp =
+                AppError::Invalid(jinguo_domain::FieldError::new("file", "imp.err.too_large"))
+                    .into_response();
+            *resp.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            return resp;
+        }
         return AppError::BadRequest("form too large".into()).into_response();
     };
-    let provided = header_token.or_else(|| {
-        is_form
-            .then(|| serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).ok())
-            .flatten()
-            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == FIELD).map(|(_, v)| v))
-    });
+    let provided = match header_token {
+        Some(t) => Some(t),
+        None if is_form => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == FIELD).map(|(_, v)| v)),
+        None if is_multipart => multipart_token(&content_type, bytes.clone()).await,
+        None => None,
+    };
     match provided {
         Some(p) if constant_time_eq(&p, &expected) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))

@@ -5,6 +5,7 @@ mod support;
 
 mod activities;
 mod auth;
+mod ledger_io;
 mod matrix;
 mod units_users;
 mod web;

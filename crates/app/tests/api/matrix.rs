@@ -105,6 +105,39 @@ enum Body {
     None,
     Json(Value),
     Form(Vec<(String, String)>),
+    /// An .xlsx uploaded as the `file` field of a multipart form.
+    Upload(Vec<u8>),
+}
+
+/// A one-row ledger for the import route: a valid activity at `code`.
+fn ledger_xlsx(code: &str) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, (key, value)) in [
+        ("unit_code", code),
+        ("date", "2026-10-20"),
+        ("type", "lecture"),
+        ("title", "巾帼大宣讲"),
+        ("participants", "10"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, key).unwrap();
+        ws.write_string(1, c as u16, value).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn upload_form(bytes: Vec<u8>, csrf: Option<&str>) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(token) = csrf {
+        form = form.text("_csrf", token.to_owned());
+    }
+    form.part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name("ledger.xlsx"),
+    )
 }
 
 struct Call {
@@ -409,6 +442,66 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         ("POST", "/activities/{id}/delete"),
         a(|t| form(format!("/activities/{}/delete", t.id()), &[]), 303),
     );
+    // Spreadsheets. Exports name a unit like the pages they mirror.
+    m.insert(
+        ("GET", "/activities/export.xlsx"),
+        c(
+            |t| call(format!("/activities/export.xlsx?unit={}", t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/dashboard/{code}/export.xlsx"),
+        c(
+            |t| call(format!("/dashboard/{}/export.xlsx", t.code())),
+            200,
+        ),
+    );
+    // The import page and template name no unit: the same for every target.
+    m.insert(
+        ("GET", "/activities/import"),
+        Case {
+            build: |_| call("/activities/import".into()),
+            ok: 200,
+            out_of_scope: 200,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/activities/import/template.xlsx"),
+        Case {
+            build: |_| call("/activities/import/template.xlsx".into()),
+            ok: 200,
+            out_of_scope: 200,
+            kind: Kind::Unit,
+        },
+    );
+    // A unit outside the subtree in the file is a row error, worded exactly
+    // like an unknown unit; nothing is imported.
+    m.insert(
+        ("POST", "/activities/import"),
+        Case {
+            build: |t| Call {
+                path: "/activities/import".into(),
+                body: Body::Upload(ledger_xlsx(t.code())),
+            },
+            ok: 303,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    // Reports belong to the upload that made them; a stranger's id (or any
+    // unknown one) is missing. Serving one to its uploader is tested in
+    // ledger_io.rs.
+    m.insert(
+        ("GET", "/activities/import/errors/{id}"),
+        Case {
+            build: |_| call("/activities/import/errors/0123456789abcdef".into()),
+            ok: 404,
+            out_of_scope: 404,
+            kind: Kind::Unit,
+        },
+    );
     m.insert(
         ("POST", "/users/{id}/disable"),
         u(|t| form(format!("/users/{}/disable", t.id()), &[]), 303),
@@ -480,11 +573,14 @@ async fn send(app: &TestApp, method: &str, c: Call, session: Option<&(String, St
             req = req.form(&fields);
         } else if let Body::Json(v) = c.body {
             req = req.json(&v);
+        } else if let Body::Upload(bytes) = c.body {
+            req = req.multipart(upload_form(bytes, Some(csrf)));
         }
     } else {
         match c.body {
             Body::Form(fields) => req = req.form(&fields),
             Body::Json(v) => req = req.json(&v),
+            Body::Upload(bytes) => req = req.multipart(upload_form(bytes, None)),
             Body::None => {}
         }
     }

@@ -9,6 +9,7 @@ use crate::activities::labels;
 use crate::auth::WebActor;
 use crate::charts;
 use crate::i18n::Lang;
+use crate::map;
 use crate::period::Period;
 use crate::render::WebResult;
 use crate::state::{AppState, today};
@@ -81,6 +82,25 @@ pub async fn show(
         }
         None => None,
     };
+    // The schematic map: leagues for the region, banners for a league.
+    let map = if unit.level <= Level::LEAGUE {
+        let code = unit.code.as_str().to_owned();
+        let children: Vec<(String, String, i64)> = r
+            .children
+            .iter()
+            .map(|(u, c)| (u.code.as_str().to_owned(), u.name.clone(), c.activities))
+            .collect();
+        // The first call parses the bundled boundaries (a few MB): off the
+        // async workers.
+        tokio::task::spawn_blocking(move || {
+            map::map_for(&code).and_then(|shapes| map::choropleth(shapes, &children))
+        })
+        .await
+        .ok()
+        .flatten()
+    } else {
+        None
+    };
     let women_pct = if r.total.participants > 0 {
         Some((r.total.women as f64 * 1000.0 / r.total.participants as f64).round() / 10.0)
     } else {
@@ -93,7 +113,7 @@ pub async fn show(
         context! {
             unit, path, period, total => r.total, women_pct,
             children => r.children.iter().map(|(u, c)| context!{ unit => u, counts => c }).collect::<Vec<_>>(),
-            type_bars, program_bars, trend, quiet,
+            type_bars, program_bars, trend, quiet, map,
             months => r.months.iter().map(|(m, c)| context!{ month => m, counts => c }).collect::<Vec<_>>(),
         },
     ))

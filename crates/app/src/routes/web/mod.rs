@@ -6,6 +6,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod dictionaries;
 pub mod lang;
+pub mod ledger_io;
 pub mod login;
 pub mod units;
 pub mod users;
