@@ -3,8 +3,14 @@
 use std::time::{Duration, Instant};
 
 use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use jinguo_app::Config;
 use jinguo_app::auth::password;
-use jinguo_domain::Password;
+use jinguo_domain::{ActivityFields, Level, Month, Password, Scope, UnitCode, UnitKind};
+use jinguo_store::model::{NewActivity, Unit};
+use jinguo_store::{ActivityStore, Backend, UnitStore};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[derive(Subcommand)]
@@ -23,12 +29,64 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         clients: usize,
     },
+    /// Time the activity ledger in process: bulk insert of N activities over the
+    /// 14,592 villages and 36 months, roll-up latency (region and banner, one
+    /// year), quiet villages, single form-like inserts, and peak memory.
+    Rollup {
+        /// Activities to bulk-insert.
+        #[arg(long, default_value_t = 10_000_000)]
+        activities: u64,
+        /// An empty database [default: SQLite in a fresh temporary directory].
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+        /// Activities per `bulk_insert_activities` call (one transaction each).
+        #[arg(long, default_value_t = 5000)]
+        batch: usize,
+        /// Runs of each roll-up query.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        /// Single `create_activity` calls, one transaction each.
+        #[arg(long, default_value_t = 5000)]
+        singles: usize,
+        /// Then the same number of `create_activity` calls from this many
+        /// concurrent writers, as simultaneous form submissions make them (0: skip).
+        #[arg(long, default_value_t = 4)]
+        writers: usize,
+        /// Seed of the random data.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Keep the temporary SQLite directory instead of removing it.
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::DemoStart { runs } => demo_start(runs).await,
         BenchCommand::Login { runs, clients } => login(runs, clients).await,
+        BenchCommand::Rollup {
+            activities,
+            database,
+            batch,
+            runs,
+            singles,
+            writers,
+            seed,
+            keep,
+        } => {
+            rollup(RollupArgs {
+                activities,
+                database,
+                batch: batch.max(1),
+                runs: runs.max(1),
+                singles,
+                writers,
+                seed,
+                keep,
+            })
+            .await
+        }
     }
 }
 
@@ -133,7 +191,546 @@ async fn http_login(addr: std::net::SocketAddr, user: &str) -> anyhow::Result<Du
     Ok(took)
 }
 
-fn report(what: &str, times: &mut [Duration]) {
+struct RollupArgs {
+    activities: u64,
+    database: Option<String>,
+    batch: usize,
+    runs: usize,
+    singles: usize,
+    writers: usize,
+    seed: u64,
+    keep: bool,
+}
+
+/// Dictionary keys as seeded by migration 0002_activities.
+const ACTIVITY_TYPES: &[&str] = &[
+    "send_theory",
+    "send_law",
+    "send_tech",
+    "send_culture",
+    "send_care",
+    "send_family_edu",
+    "send_skills",
+    "send_health",
+    "send_warmth",
+    "send_services",
+    "lecture",
+    "talk_meeting",
+    "ideology_class",
+    "family_education",
+    "integrity_family",
+    "training",
+    "volunteer",
+    "home_visit",
+    "other",
+];
+const PROGRAMS: &[&str] = &[
+    "soul_casting",
+    "happy_family",
+    "grassroots",
+    "act_innovation",
+    "act_employment",
+    "act_rural",
+    "act_rights",
+    "act_health",
+];
+const TITLES: &[&str] = &[
+    "巾帼大宣讲进嘎查",
+    "妇女恳谈会",
+    "家庭教育指导讲座",
+    "两癌筛查宣传",
+    "巾帼志愿服务入户走访",
+    "农牧民技能培训班",
+    "廉洁家风故事分享会",
+    "北疆巾帼思政大讲堂",
+];
+/// The 36 months the data covers: 2024-01 … 2026-12.
+const MONTHS: i32 = 36;
+const BANNER_CODE: &str = "152502000000";
+
+/// Seeded random activities, uniform over villages, months, types.
+struct ActivityGen {
+    rng: StdRng,
+    villages: Vec<Unit>,
+}
+
+impl ActivityGen {
+    fn next(&mut self) -> NewActivity {
+        let rng = &mut self.rng;
+        let m = rng.gen_range(0..MONTHS);
+        let year = 2024 + m / 12;
+        let month = time::Month::try_from((m % 12 + 1) as u8).expect("1..=12");
+        let day = rng.gen_range(1..=month.length(year));
+        let date = time::Date::from_calendar_date(year, month, day).expect("valid day");
+        let participants = rng.gen_range(0..=200);
+        let women = rng.gen_range(0..=participants);
+        let program_key = rng
+            .gen_bool(0.6)
+            .then(|| PROGRAMS[rng.gen_range(0..PROGRAMS.len())].to_owned());
+        let unit = self.villages[rng.gen_range(0..self.villages.len())].id;
+        NewActivity {
+            unit,
+            fields: ActivityFields {
+                date,
+                type_key: ACTIVITY_TYPES[rng.gen_range(0..ACTIVITY_TYPES.len())].to_owned(),
+                program_key,
+                title: TITLES[rng.gen_range(0..TITLES.len())].to_owned(),
+                title_mn: None,
+                place: rng.gen_bool(0.3).then(|| "嘎查村委会".to_owned()),
+                participants,
+                women,
+                summary: None,
+            },
+            by: None,
+        }
+    }
+}
+
+/// One line of the closing verdict.
+fn verdict(what: &str, measured: String, target: &str, met: bool) {
+    println!(
+        "  {} {what}: {measured} (target {target})",
+        if met { "MET   " } else { "MISSED" }
+    );
+}
+
+/// A `kB` field of /proc/self/status (VmHWM, VmRSS), in MiB.
+fn proc_status_mib(key: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn mib(key: &str) -> String {
+    proc_status_mib(key).map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0} MiB"))
+}
+
+/// CPU time (user + system) of the whole process so far, from
+/// /proc/self/stat, counted in clock ticks of 1/100 s (Linux's USER_HZ).
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // utime and stime are fields 14 and 15; `after` starts at field 3.
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
+fn file_mib(path: &std::path::Path) -> f64 {
+    std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1048576.0)
+}
+
+async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let temp_dir = a
+        .database
+        .is_none()
+        .then(|| std::env::temp_dir().join(format!("jinguo-bench-rollup-{}", std::process::id())));
+    let url = match (&a.database, &temp_dir) {
+        (Some(url), _) => url.clone(),
+        (None, Some(dir)) => {
+            let _ = std::fs::remove_dir_all(dir);
+            std::fs::create_dir_all(dir)?;
+            format!("sqlite://{}", dir.join("jinguo.db").display())
+        }
+        (None, None) => unreachable!(),
+    };
+    let config = Config {
+        database_url: url.clone(),
+        data_dir: temp_dir.clone().unwrap_or_else(|| ".".into()),
+        ..Config::default()
+    };
+    println!("database: {}", jinguo_app::config::redact_url(&url));
+    let store = jinguo_app::open_store(&config).await?;
+    anyhow::ensure!(
+        store.unit_counts().await?.iter().all(|&n| n == 0),
+        "the database already has units: give an empty one"
+    );
+
+    // 1. The tree and its villages.
+    let t0 = Instant::now();
+    crate::org_cmd::import(
+        &store,
+        jinguo_store::BUNDLED_DIVISIONS_CSV.as_bytes(),
+        "bundled list",
+    )
+    .await?;
+    let units: i64 = store.unit_counts().await?.iter().sum();
+    let region = store.root_unit().await?;
+    let mut villages = Vec::new();
+    let mut open = vec![region.id];
+    while let Some(parent) = open.pop() {
+        for c in store.children(parent).await? {
+            if !c.active || c.kind != UnitKind::Geo {
+                continue;
+            }
+            if c.level == Level::VILLAGE {
+                villages.push(c);
+            } else {
+                open.push(c.id);
+            }
+        }
+    }
+    villages.sort_by(|x, y| x.code.cmp(&y.code));
+    anyhow::ensure!(!villages.is_empty(), "no villages in the tree");
+    println!(
+        "tree: {units} units imported, {} villages listed, in {:.2} s",
+        villages.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    let scope = Scope::new(region.id, region.level);
+    let mut generator = ActivityGen {
+        rng: StdRng::seed_from_u64(a.seed),
+        villages,
+    };
+
+    // 2. Bulk insert.
+    let n = a.activities;
+    println!(
+        "bulk insert: {n} activities over 2024-01..2026-12, batches of {}",
+        a.batch
+    );
+    let pb = ProgressBar::new(n);
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} activities, {per_sec}, elapsed {elapsed_precise}, eta {eta}",
+        )?
+        .progress_chars("##-"),
+    );
+    let now = jinguo_app::state::now();
+    let (mut gen_time, mut insert_time) = (Duration::ZERO, Duration::ZERO);
+    let mut batch_times = Vec::new();
+    let step = (n / 20).clamp(a.batch as u64, 100_000.max(a.batch as u64));
+    let (mut done, mut next_mark) = (0u64, step);
+    let (mut mark_at, mut mark_done, mut mark_cpu) = (Instant::now(), 0u64, cpu_secs());
+    let bulk_start = Instant::now();
+    let bulk_cpu = cpu_secs();
+    while done < n {
+        let k = (n - done).min(a.batch as u64) as usize;
+        let g0 = Instant::now();
+        let rows: Vec<NewActivity> = (0..k).map(|_| generator.next()).collect();
+        gen_time += g0.elapsed();
+        let i0 = Instant::now();
+        store.bulk_insert_activities(&rows, now).await?;
+        let took = i0.elapsed();
+        insert_time += took;
+        batch_times.push(took);
+        done += k as u64;
+        pb.inc(k as u64);
+        if done >= next_mark || done == n {
+            let window = mark_at.elapsed().as_secs_f64();
+            let cpu = cpu_secs();
+            let line = format!(
+                "  {done:>10} rows after {:>7.1} s: last {} at {:.0}/s (CPU {:.0} % of wall), \
+                 overall {:.0}/s, RSS {}",
+                bulk_start.elapsed().as_secs_f64(),
+                done - mark_done,
+                (done - mark_done) as f64 / window,
+                (cpu - mark_cpu) / window * 100.0,
+                done as f64 / bulk_start.elapsed().as_secs_f64(),
+                mib("VmRSS"),
+            );
+            pb.suspend(|| println!("{line}"));
+            (mark_at, mark_done, mark_cpu) = (Instant::now(), done, cpu);
+            next_mark += step;
+        }
+    }
+    pb.finish_and_clear();
+    let bulk = bulk_start.elapsed();
+    let bulk_rate = n as f64 / bulk.as_secs_f64();
+    println!(
+        "bulk insert: {n} activities in {:.1} s = {bulk_rate:.0} activities/s \
+         (generating rows {:.1} s, bulk_insert_activities {:.1} s; process CPU {:.1} s)",
+        bulk.as_secs_f64(),
+        gen_time.as_secs_f64(),
+        insert_time.as_secs_f64(),
+        cpu_secs() - bulk_cpu
+    );
+    report(
+        &format!("bulk_insert_activities per batch of {}", a.batch),
+        &mut batch_times,
+    );
+
+    // The write volume of one batch, as far as it can be seen from outside the
+    // store: distinct units, and counter rows upserted (unit × dimension × month).
+    let sample: Vec<NewActivity> = (0..a.batch).map(|_| generator.next()).collect();
+    let mut distinct: Vec<_> = sample.iter().map(|r| r.unit).collect();
+    distinct.sort();
+    distinct.dedup();
+    let anc: std::collections::HashMap<_, _> = generator
+        .villages
+        .iter()
+        .map(|v| (v.id, v.ancestors))
+        .collect();
+    let mut keys = std::collections::HashSet::new();
+    for r in &sample {
+        let f = &r.fields;
+        let mut dims = vec!["all".to_owned(), format!("t:{}", f.type_key)];
+        if let Some(p) = &f.program_key {
+            dims.push(format!("p:{p}"));
+        }
+        for u in anc[&r.unit].iter().flatten() {
+            for d in &dims {
+                keys.insert((*u, d.clone(), f.month().yyyymm()));
+            }
+        }
+    }
+    println!(
+        "  one batch of {}: {} distinct villages, {} counter rows upserted ({:.1} per activity)",
+        a.batch,
+        distinct.len(),
+        keys.len(),
+        keys.len() as f64 / a.batch as f64
+    );
+    println!("  RSS after bulk insert: {}", mib("VmRSS"));
+
+    // 3. Roll-up latency.
+    let banner = store
+        .unit_by_code(&UnitCode::parse(BANNER_CODE).map_err(|_| anyhow::anyhow!("bad code"))?)
+        .await?;
+    let m = |y, mo| Month::new(y, mo).expect("month");
+    let queries = [
+        (
+            format!("region {}", region.code),
+            &region,
+            m(2026, 1),
+            m(2026, 12),
+        ),
+        (
+            format!("banner {} {}", banner.code, banner.name),
+            &banner,
+            m(2026, 1),
+            m(2026, 12),
+        ),
+        (
+            format!("region {}, 36 months", region.code),
+            &region,
+            m(2024, 1),
+            m(2026, 12),
+        ),
+    ];
+    let mut rollup_stats = Vec::new();
+    for (label, unit, from, to) in &queries {
+        let r = store.rollup(scope, unit, *from, *to).await?;
+        println!(
+            "rollup {label} {from}..{to}: {} activities, {} participants, {} women; \
+             {} types, {} programs, {} children, {} months",
+            r.total.activities,
+            r.total.participants,
+            r.total.women,
+            r.by_type.len(),
+            r.by_program.len(),
+            r.children.len(),
+            r.months.len()
+        );
+        let mut times = Vec::with_capacity(a.runs);
+        for _ in 0..a.runs {
+            let t0 = Instant::now();
+            store.rollup(scope, unit, *from, *to).await?;
+            times.push(t0.elapsed());
+        }
+        let st = report(&format!("rollup {label} {from}..{to}"), &mut times);
+        rollup_stats.push((label.clone(), st));
+    }
+
+    // 4. Quiet villages.
+    let since = m(2026, 12).minus(3);
+    let mut times = Vec::new();
+    let mut quiet = 0;
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        quiet = store
+            .quiet_units(scope, &region, Level::VILLAGE, since)
+            .await?
+            .len();
+        times.push(t0.elapsed());
+    }
+    println!("quiet_units region, villages, since {since}: {quiet} quiet villages");
+    report("quiet_units region, villages", &mut times);
+
+    // 5. Single inserts, one transaction each, as form submissions make them.
+    let mut written = n;
+    let mut singles_rate = None;
+    if a.singles > 0 {
+        let mut times = Vec::with_capacity(a.singles);
+        let s0 = Instant::now();
+        let c0 = cpu_secs();
+        for _ in 0..a.singles {
+            let new = generator.next();
+            let t0 = Instant::now();
+            store
+                .create_activity(scope, new, jinguo_app::state::now())
+                .await?;
+            times.push(t0.elapsed());
+        }
+        let rate = a.singles as f64 / s0.elapsed().as_secs_f64();
+        println!(
+            "create_activity: {} single inserts in {:.2} s = {rate:.0}/s \
+             (process CPU {:.2} s = {:.2} ms per insert)",
+            a.singles,
+            s0.elapsed().as_secs_f64(),
+            cpu_secs() - c0,
+            (cpu_secs() - c0) * 1000.0 / a.singles as f64
+        );
+        report("create_activity", &mut times);
+        singles_rate = Some(rate);
+        written += a.singles as u64;
+    }
+
+    let mut concurrent_rate = None;
+    if a.singles > 0 && a.writers > 0 {
+        let rows: Vec<NewActivity> = (0..a.singles).map(|_| generator.next()).collect();
+        let s0 = Instant::now();
+        let c0 = cpu_secs();
+        let mut tasks = Vec::new();
+        for chunk in rows.chunks(a.singles.div_ceil(a.writers)) {
+            let (store, chunk) = (store.clone(), chunk.to_vec());
+            tasks.push(tokio::spawn(async move {
+                let (mut times, mut failed) = (Vec::with_capacity(chunk.len()), Vec::new());
+                for new in chunk {
+                    let t0 = Instant::now();
+                    match store
+                        .create_activity(scope, new, jinguo_app::state::now())
+                        .await
+                    {
+                        Ok(_) => times.push(t0.elapsed()),
+                        Err(e) => failed.push(e.to_string()),
+                    }
+                }
+                (times, failed)
+            }));
+        }
+        let (mut times, mut failed) = (Vec::new(), Vec::new());
+        for t in tasks {
+            let (t, f) = t.await?;
+            times.extend(t);
+            failed.extend(f);
+        }
+        let took = s0.elapsed().as_secs_f64();
+        let rate = times.len() as f64 / took;
+        println!(
+            "create_activity, {} concurrent writers: {} inserts in {took:.2} s = {rate:.0}/s, \
+             {} failed (process CPU {:.2} s)",
+            a.writers,
+            times.len(),
+            failed.len(),
+            cpu_secs() - c0
+        );
+        if let Some(e) = failed.first() {
+            println!("  first failure: {e}");
+        }
+        if !times.is_empty() {
+            report(
+                &format!("create_activity, {} concurrent writers", a.writers),
+                &mut times,
+            );
+        }
+        concurrent_rate = Some(rate);
+        written += times.len() as u64;
+    }
+
+    // 6. Memory.
+    let peak = proc_status_mib("VmHWM");
+    println!("peak RSS (VmHWM) before any recount: {}", mib("VmHWM"));
+
+    // 7. Recount (loads every activity into memory).
+    if n <= 200_000 {
+        let t0 = Instant::now();
+        let mism = store.rollup_mismatches().await?;
+        println!(
+            "rollup_mismatches: {} mismatching counters in {:.2} s (peak RSS now {})",
+            mism.len(),
+            t0.elapsed().as_secs_f64(),
+            mib("VmHWM")
+        );
+        for line in mism.iter().take(10) {
+            println!("  {line}");
+        }
+        anyhow::ensure!(mism.is_empty(), "counters disagree with a recount");
+    } else {
+        println!("rollup_mismatches: skipped ({n} > 200000 activities; it loads them all)");
+    }
+
+    // Size on disk.
+    store.close().await;
+    if store.backend() == Backend::Sqlite {
+        if let Some(dir) = &temp_dir {
+            let db = dir.join("jinguo.db");
+            let size = file_mib(&db);
+            println!(
+                "SQLite file after close (WAL checkpointed): {size:.0} MiB for {written} activities \
+                 = {:.0} bytes per activity",
+                size * 1048576.0 / written.max(1) as f64
+            );
+        } else {
+            println!("SQLite file size: see the file given with --database");
+        }
+    } else {
+        println!(
+            "database size: not measured here (psql: SELECT pg_size_pretty(pg_database_size(current_database())))"
+        );
+    }
+
+    println!("verdict:");
+    verdict(
+        "bulk insert",
+        format!("{bulk_rate:.0} activities/s"),
+        "≥ 50000/s",
+        bulk_rate >= 50_000.0,
+    );
+    for (label, st) in &rollup_stats {
+        verdict(
+            &format!("rollup {label}"),
+            format!("p50 {:.1} ms, p99 {:.1} ms", st.p50, st.p99),
+            "p50 ≤ 5 ms, p99 ≤ 20 ms",
+            st.p50 <= 5.0 && st.p99 <= 20.0,
+        );
+    }
+    if let Some(rate) = singles_rate {
+        verdict(
+            "create_activity, one writer",
+            format!("{rate:.0}/s"),
+            "≥ 1000/s",
+            rate >= 1000.0,
+        );
+    }
+    if let Some(rate) = concurrent_rate {
+        verdict(
+            &format!("create_activity, {} writers", a.writers),
+            format!("{rate:.0}/s"),
+            "≥ 1000/s",
+            rate >= 1000.0,
+        );
+    }
+    if let Some(peak) = peak {
+        verdict(
+            "peak RSS",
+            format!("{peak:.0} MiB"),
+            "≤ 300 MB",
+            peak * 1048576.0 <= 300e6,
+        );
+    }
+    println!("total: {:.1} s", started.elapsed().as_secs_f64());
+    if let Some(dir) = &temp_dir {
+        if a.keep {
+            println!("kept {}", dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+    Ok(())
+}
+
+/// Milliseconds at the quantiles `report` prints.
+struct Stats {
+    p50: f64,
+    p99: f64,
+}
+
+fn report(what: &str, times: &mut [Duration]) -> Stats {
     times.sort();
     let pick = |q: f64| {
         let i = ((times.len() as f64 - 1.0) * q).round() as usize;
@@ -147,4 +744,8 @@ fn report(what: &str, times: &mut [Duration]) {
         pick(0.99),
         pick(1.0)
     );
+    Stats {
+        p50: pick(0.5),
+        p99: pick(0.99),
+    }
 }

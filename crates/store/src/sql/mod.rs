@@ -100,8 +100,7 @@ impl SqlStore {
                     Box::pin(async move {
                         conn.execute(
                             "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                             PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; \
-                             PRAGMA temp_store = MEMORY;",
+                             PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
                         )
                         .await?;
                         Ok(())
