@@ -26,6 +26,40 @@ const ACTIVITY_COLS: &str = "a.id, a.unit_id, a.l1, a.l2, a.l3, a.l4, a.l5, a.da
      a.program_key, a.title, a.title_mn, a.place, a.participants, a.women, a.summary, \
      a.created_by, a.created_at, a.updated_at, u.code, u.name, u.level";
 
+/// The columns every activity insert writes, in the order `bind_activity` binds them.
+const INSERT_ACTIVITY: &str = "INSERT INTO activities (unit_id, l1, l2, l3, l4, l5, date, month, \
+     type_key, program_key, title, title_mn, place, participants, women, summary, created_by, \
+     created_at, updated_at)";
+const ACTIVITY_WIDTH: usize = 19;
+
+/// Binds one activity's `ACTIVITY_WIDTH` values, for single and multi-row inserts alike.
+fn bind_activity<'q>(
+    mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    unit: UnitId,
+    anc: &[Option<UnitId>; 5],
+    new: &'q NewActivity,
+    now: i64,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    let f = &new.fields;
+    q = q.bind(unit.get());
+    for a in anc {
+        q = q.bind(a.map(UnitId::get));
+    }
+    q.bind(f.date_text())
+        .bind(f.month().yyyymm())
+        .bind(f.type_key.as_str())
+        .bind(f.program_key.as_deref())
+        .bind(f.title.as_str())
+        .bind(f.title_mn.as_deref())
+        .bind(f.place.as_deref())
+        .bind(f.participants)
+        .bind(f.women)
+        .bind(f.summary.as_deref())
+        .bind(new.by.map(UserId::get))
+        .bind(now)
+        .bind(now)
+}
+
 type DeltaKey = (i64, String, i64);
 
 /// Signed changes to counters, merged by (unit, dim, month).
@@ -152,33 +186,11 @@ impl SqlStore {
         now: i64,
     ) -> Result<()> {
         for chunk in rows.chunks(ACTIVITY_BATCH) {
-            let values = backend.row_params(chunk.len(), 19);
-            let sql = format!(
-                "INSERT INTO activities (unit_id, l1, l2, l3, l4, l5, date, month, type_key, program_key, \
-                 title, title_mn, place, participants, women, summary, created_by, created_at, updated_at) \
-                 VALUES {values}"
-            );
+            let values = backend.row_params(chunk.len(), ACTIVITY_WIDTH);
+            let sql = format!("{INSERT_ACTIVITY} VALUES {values}");
             let mut q = sqlx::query(&sql);
             for (unit, anc, new) in chunk {
-                let f = &new.fields;
-                q = q.bind(unit.get());
-                for a in anc {
-                    q = q.bind(a.map(UnitId::get));
-                }
-                q = q
-                    .bind(f.date_text())
-                    .bind(f.month().yyyymm())
-                    .bind(f.type_key.as_str())
-                    .bind(f.program_key.as_deref())
-                    .bind(f.title.as_str())
-                    .bind(f.title_mn.as_deref())
-                    .bind(f.place.as_deref())
-                    .bind(f.participants)
-                    .bind(f.women)
-                    .bind(f.summary.as_deref())
-                    .bind(new.by.map(UserId::get))
-                    .bind(now)
-                    .bind(now);
+                q = bind_activity(q, *unit, anc, new, now);
             }
             q.execute(&mut **tx).await?;
         }
@@ -237,35 +249,16 @@ impl ActivityStore for SqlStore {
     ) -> Result<ActivityId> {
         let unit = self.recordable_unit(scope, new.unit).await?;
         let mut tx = self.pool.begin().await?;
-        let f = &new.fields;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO activities (unit_id, l1, l2, l3, l4, l5, date, month, type_key, program_key, \
-             title, title_mn, place, participants, women, summary, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
-             RETURNING id",
-        )
-        .bind(unit.id.get())
-        .bind(unit.ancestors[0].map(UnitId::get))
-        .bind(unit.ancestors[1].map(UnitId::get))
-        .bind(unit.ancestors[2].map(UnitId::get))
-        .bind(unit.ancestors[3].map(UnitId::get))
-        .bind(unit.ancestors[4].map(UnitId::get))
-        .bind(f.date_text())
-        .bind(f.month().yyyymm())
-        .bind(f.type_key.as_str())
-        .bind(f.program_key.as_deref())
-        .bind(f.title.as_str())
-        .bind(f.title_mn.as_deref())
-        .bind(f.place.as_deref())
-        .bind(f.participants)
-        .bind(f.women)
-        .bind(f.summary.as_deref())
-        .bind(new.by.map(UserId::get))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let sql = format!(
+            "{INSERT_ACTIVITY} VALUES ({}) RETURNING id",
+            self.backend.params(1, ACTIVITY_WIDTH)
+        );
+        let row = bind_activity(sqlx::query(&sql), unit.id, &unit.ancestors, &new, now)
+            .fetch_one(&mut *tx)
+            .await?;
+        let id: i64 = row.try_get("id")?;
         let mut d = Deltas::default();
-        d.add(&unit.ancestors, f, 1);
+        d.add(&unit.ancestors, &new.fields, 1);
         d.apply(&mut tx, self.backend).await?;
         tx.commit().await?;
         Ok(ActivityId::new(id))
