@@ -73,7 +73,7 @@ pub async fn validate(
     match (unit, fields) {
         (Some(u), Some(f)) if errors.is_empty() => Ok((u, f)),
         _ => {
-            errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field));
+            errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field.as_ref()));
             Err(AppError::InvalidFields(errors))
         }
     }

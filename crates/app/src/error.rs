@@ -53,6 +53,7 @@ impl From<StoreError> for AppError {
                 field: "username",
                 key: "err.username.taken",
             },
+            StoreError::Refused { field, key } => AppError::Invalid(FieldError::new(field, key)),
             StoreError::Conflict(field) => AppError::Conflict {
                 field,
                 key: "err.conflict",
@@ -114,10 +115,10 @@ impl AppError {
         }
     }
 
-    pub fn field(&self) -> Option<&'static str> {
+    pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Invalid(f) => Some(f.field),
-            AppError::InvalidFields(fs) => fs.first().map(|f| f.field),
+            AppError::Invalid(f) => Some(&f.field),
+            AppError::InvalidFields(fs) => fs.first().map(|f| f.field.as_ref()),
             AppError::Conflict { field, .. } => Some(field),
             _ => None,
         }
@@ -136,7 +137,7 @@ impl AppError {
 pub struct ErrorInfo {
     pub code: &'static str,
     pub key: &'static str,
-    pub field: Option<&'static str>,
+    pub field: Option<String>,
     pub detail: Option<String>,
     pub unauthorized: bool,
     /// Every invalid field with its message key, for `"fields"`.
@@ -155,7 +156,7 @@ impl IntoResponse for AppError {
         resp.extensions_mut().insert(ErrorInfo {
             code: self.code(),
             key: self.message_key(),
-            field: self.field(),
+            field: self.field().map(str::to_owned),
             detail: match &self {
                 AppError::BadRequest(d) => Some(d.clone()),
                 _ => None,
@@ -179,14 +180,14 @@ impl ErrorInfo {
             message = format!("{message}: {d}");
         }
         let mut body = json!({"error": {"code": self.code, "message": message}});
-        if let Some(field) = self.field {
+        if let Some(field) = &self.field {
             body["error"]["field"] = json!(field);
         }
         if !self.fields.is_empty() {
             let fields: serde_json::Map<String, serde_json::Value> = self
                 .fields
                 .iter()
-                .map(|f| (f.field.to_owned(), json!(cat.get(lang, f.key))))
+                .map(|f| (f.field.to_string(), json!(cat.get(lang, f.key))))
                 .collect();
             body["error"]["fields"] = serde_json::Value::Object(fields);
         }

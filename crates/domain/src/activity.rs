@@ -190,7 +190,7 @@ mod tests {
             ..Default::default()
         };
         let errs = d.validate(date!(2026 - 11 - 28)).unwrap_err();
-        let fields: Vec<_> = errs.iter().map(|e| (e.field, e.key)).collect();
+        let fields: Vec<_> = errs.iter().map(|e| (e.field.as_ref(), e.key)).collect();
         assert_eq!(
             fields,
             [

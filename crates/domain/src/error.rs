@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::fmt;
 
 /// A rule violation in one input field.
@@ -7,13 +8,26 @@ use std::fmt;
 /// form or JSON field it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// Fixed for the fields of a form; built at run time for fields that
+    /// users define themselves (a task's report form, `fields[2].key`).
+    pub field: Cow<'static, str>,
     pub key: &'static str,
 }
 
 impl FieldError {
     pub const fn new(field: &'static str, key: &'static str) -> Self {
-        Self { field, key }
+        Self {
+            field: Cow::Borrowed(field),
+            key,
+        }
+    }
+
+    /// An error in a field whose name is only known at run time.
+    pub fn named(field: String, key: &'static str) -> Self {
+        Self {
+            field: Cow::Owned(field),
+            key,
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::FieldError;
 
@@ -73,6 +73,13 @@ impl fmt::Display for Month {
 impl Serialize for Month {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
+        let s = String::deserialize(d)?;
+        Month::parse(&s, "month").map_err(|_| serde::de::Error::custom("expected YYYY-MM"))
     }
 }
 

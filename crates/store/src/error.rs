@@ -8,6 +8,13 @@ pub enum StoreError {
     /// A uniqueness rule was violated (for example a taken username).
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A rule of a workflow refused the change (a report already approved,
+    /// descendants not yet approved …); `key` is the message to show.
+    #[error("refused: {field}: {key}")]
+    Refused {
+        field: &'static str,
+        key: &'static str,
+    },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]

@@ -12,7 +12,7 @@ mod traits;
 
 pub use error::StoreError;
 pub use sql::{Backend, SqlStore};
-pub use traits::{ActivityStore, AuditStore, SessionStore, Store, UnitStore, UserStore};
+pub use traits::{ActivityStore, AuditStore, SessionStore, Store, TaskStore, UnitStore, UserStore};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub mod testing;

@@ -1,7 +1,9 @@
 //! Rows as the rest of the program sees them.
 
+use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
-    ActivityFields, ActivityId, Level, Month, Roles, UnitCode, UnitId, UnitKind, UserId, Username,
+    ActivityFields, ActivityId, Level, Month, ReportStatus, Roles, TaskId, UnitCode, UnitId,
+    UnitKind, UserId, Username,
 };
 use serde::Serialize;
 
@@ -230,4 +232,216 @@ pub struct Rollup {
     pub children: Vec<(UnitRef, Counts)>,
     /// Every month of the range, with zeros where nothing was recorded.
     pub months: Vec<(Month, Counts)>,
+}
+
+/// Which tasks a list shows for a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskBox {
+    /// Tasks the unit has to answer.
+    Inbox,
+    /// Tasks the unit issued.
+    Issued,
+    /// Tasks with any target in the unit's subtree: what passes through it.
+    Subtree,
+}
+
+impl TaskBox {
+    pub fn parse(s: &str) -> Option<TaskBox> {
+        match s {
+            "inbox" => Some(TaskBox::Inbox),
+            "issued" => Some(TaskBox::Issued),
+            "subtree" => Some(TaskBox::Subtree),
+            _ => None,
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TaskBox::Inbox => "inbox",
+            TaskBox::Issued => "issued",
+            TaskBox::Subtree => "subtree",
+        }
+    }
+}
+
+/// Target units, resolved: a level under the issuing unit, or units the
+/// caller has checked to lie strictly inside the issuer's subtree.
+#[derive(Debug, Clone)]
+pub enum TaskTargets {
+    Level(Level),
+    Units(Vec<UnitId>),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub issuer: UnitId,
+    pub title: String,
+    pub description: String,
+    pub deadline: time::Date,
+    pub targets: TaskTargets,
+    pub fields: Vec<FieldDef>,
+    pub by: UserId,
+}
+
+/// Fields a forwarding unit added for its own descendants.
+#[derive(Debug, Clone, Serialize)]
+pub struct Forward {
+    pub unit: UnitRef,
+    pub fields: Vec<FieldDef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub id: TaskId,
+    pub issuer: UnitRef,
+    #[serde(skip)]
+    pub issuer_ancestors: [Option<UnitId>; 5],
+    pub title: String,
+    pub description: String,
+    #[serde(serialize_with = "ser_date")]
+    pub deadline: time::Date,
+    pub fields: Vec<FieldDef>,
+    pub forwards: Vec<Forward>,
+    pub created_at: i64,
+    pub targets: i64,
+}
+
+impl Task {
+    /// The fields a unit's report has: the issuer's, then those added by
+    /// every unit above it that forwarded the task.
+    pub fn fields_for(&self, ancestors: &[Option<UnitId>; 5], unit: UnitId) -> Vec<FieldDef> {
+        let mut out = self.fields.clone();
+        for f in &self.forwards {
+            if f.unit.id != unit && ancestors.contains(&Some(f.unit.id)) {
+                out.extend(f.fields.iter().cloned());
+            }
+        }
+        out
+    }
+
+    /// Every field key of the task, forwarded ones included.
+    pub fn all_keys(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .chain(self.forwards.iter().flat_map(|f| &f.fields))
+            .map(|f| f.key.clone())
+            .collect()
+    }
+}
+
+fn ser_date<S: serde::Serializer>(d: &time::Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&jinguo_domain::activity::format_date(*d))
+}
+
+/// A line of a task list.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskSummary {
+    pub id: TaskId,
+    pub title: String,
+    #[serde(serialize_with = "ser_date")]
+    pub deadline: time::Date,
+    pub issuer: UnitRef,
+    pub created_at: i64,
+    /// The listed unit's own report, when it is a target.
+    pub status: Option<ReportStatus>,
+    /// Targets and handed-in reports within the listed unit's subtree.
+    pub targets: i64,
+    pub complete: i64,
+    /// Reports in the subtree waiting for a review.
+    pub submitted: i64,
+}
+
+/// One unit's answer to a task.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    #[serde(skip)]
+    pub id: i64,
+    pub task_id: TaskId,
+    pub unit: UnitRef,
+    #[serde(skip)]
+    pub ancestors: [Option<UnitId>; 5],
+    #[serde(skip)]
+    pub via: Option<UnitId>,
+    pub status: ReportStatus,
+    /// Answers as stored (JSON object by field key).
+    #[serde(skip)]
+    pub values_json: String,
+    /// Reasons given for changing pre-filled values (JSON object).
+    #[serde(skip)]
+    pub reasons_json: String,
+    pub note: Option<String>,
+    pub return_reason: Option<String>,
+    pub forwarded: bool,
+    pub updated_at: Option<i64>,
+    pub first_submitted_on: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub reviewed_at: Option<i64>,
+}
+
+/// An answer to save; the caller has checked it against the fields.
+#[derive(Debug, Clone)]
+pub struct ReportAnswer {
+    pub values_json: String,
+    pub reasons_json: String,
+    /// Numeric answers, for totals.
+    pub numbers: Vec<(String, f64)>,
+    pub note: Option<String>,
+    pub by: UserId,
+}
+
+/// Sum, extremes and mean of one numeric field over handed-in reports.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Totals {
+    pub sum: f64,
+    pub min: f64,
+    pub max: f64,
+    pub mean: f64,
+    pub count: i64,
+}
+
+/// Reports counted by status.
+pub type StatusCounts = std::collections::BTreeMap<ReportStatus, i64>;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildProgress {
+    pub unit: UnitRef,
+    pub counts: StatusCounts,
+    pub on_time: i64,
+}
+
+/// A task's progress within one unit's subtree.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    /// Every report in the subtree, the unit's own included.
+    pub counts: StatusCounts,
+    pub on_time: i64,
+    /// The unit's own report, when it is a target.
+    pub own: Option<ReportStatus>,
+    /// Child units with targets in their subtrees, by code.
+    pub children: Vec<ChildProgress>,
+    /// Numeric fields over handed-in reports, by key.
+    pub totals: Vec<(String, Totals)>,
+}
+
+/// A report with the names of its unit's ancestors, for exports.
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    pub report: Report,
+    /// Names at levels 1..=5, where the unit has an ancestor there.
+    pub path: [Option<String>; 5],
+}
+
+/// An in-app notice for a unit about a task.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub id: i64,
+    pub kind: String,
+    pub task_id: TaskId,
+    pub task_title: String,
+    #[serde(serialize_with = "ser_date")]
+    pub deadline: time::Date,
+    pub unit: UnitRef,
+    pub created_at: i64,
+    pub unread: bool,
 }

@@ -4,8 +4,10 @@
 //! itself (codes, names, levels) is readable without one.
 
 use async_trait::async_trait;
+use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
-    ActivityFields, ActivityId, DivisionRecord, Level, Month, Scope, UnitCode, UnitId, UserId,
+    ActivityFields, ActivityId, DivisionRecord, Level, Month, Scope, TaskId, UnitCode, UnitId,
+    UserId,
 };
 
 use crate::Result;
@@ -137,6 +139,72 @@ pub trait ActivityStore: Send + Sync {
     async fn rollup_mismatches(&self) -> Result<Vec<String>>;
 }
 
+/// Tasks issued down the tree, the reports coming back up, and the
+/// notices about them.
+#[async_trait]
+pub trait TaskStore: Send + Sync {
+    /// Issues a task from a unit of the scope and creates a report (and an
+    /// `issued` notice) for every target. `Refused` when no unit matches.
+    async fn create_task(&self, scope: Scope, new: NewTask, now: i64) -> Result<TaskId>;
+    /// A task the scope may see: issued inside it, or with a target in it.
+    async fn task_in_scope(&self, scope: Scope, id: TaskId) -> Result<Task>;
+    /// Tasks of one box for a unit of the scope, newest first.
+    async fn tasks_for(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        which: TaskBox,
+        page: Page,
+    ) -> Result<Vec<TaskSummary>>;
+    /// The report of a target unit (already checked to be in scope).
+    async fn report(&self, task: TaskId, unit: UnitId) -> Result<Report>;
+    /// Saves an answer while the report is open; `Refused` otherwise.
+    async fn save_report(&self, report: &Report, answer: ReportAnswer, now: i64) -> Result<()>;
+    /// Hands a report in; `today` (`YYYY-MM-DD`) dates a first submission.
+    async fn submit_report(&self, report: &Report, by: UserId, today: &str, now: i64)
+    -> Result<()>;
+    /// Approves a submitted report once every target below its unit is
+    /// approved, or returns it with a reason.
+    async fn review_report(
+        &self,
+        report: &Report,
+        approve: bool,
+        reason: Option<&str>,
+        by: UserId,
+        now: i64,
+    ) -> Result<()>;
+    /// Passes a task down from a target unit to its descendants, with extra
+    /// fields for them; returns how many new targets it made.
+    async fn forward_task(
+        &self,
+        task: &Task,
+        from: &Report,
+        targets: TaskTargets,
+        fields: &[FieldDef],
+        by: UserId,
+        now: i64,
+    ) -> Result<i64>;
+    /// Progress within `unit`'s subtree.
+    async fn progress(&self, task: &Task, unit: &Unit) -> Result<Progress>;
+    /// Sums of the numeric answers handed in by the units a report's unit
+    /// passed the task to, by key: what its own answer starts from.
+    async fn forwarded_sums(&self, report: &Report) -> Result<Vec<(String, f64)>>;
+    /// Every report in `unit`'s subtree with its ancestors' names, by code.
+    async fn export_rows(&self, task: &Task, unit: &Unit) -> Result<Vec<ExportRow>>;
+    /// Notices for a unit, newest first; `unread` relative to the user.
+    async fn notices(&self, unit: UnitId, user: UserId, page: Page) -> Result<Vec<Notice>>;
+    async fn unread_notices(&self, unit: UnitId, user: UserId) -> Result<i64>;
+    async fn mark_notices_seen(&self, user: UserId, up_to: i64) -> Result<()>;
+    /// Adds a notice for a unit about a task.
+    async fn add_notice(&self, unit: UnitId, task: TaskId, kind: &str, now: i64) -> Result<()>;
+    /// Adds the deadline reminders due on `today` (3 days and 1 day before,
+    /// and overdue) for open reports, once each; returns what it added.
+    async fn add_reminders(&self, today: time::Date, now: i64) -> Result<Vec<Notice>>;
+}
+
 /// Everything the application needs from persistence.
-pub trait Store: UnitStore + UserStore + SessionStore + AuditStore + ActivityStore {}
-impl<T: UnitStore + UserStore + SessionStore + AuditStore + ActivityStore> Store for T {}
+pub trait Store:
+    UnitStore + UserStore + SessionStore + AuditStore + ActivityStore + TaskStore
+{
+}
+impl<T: UnitStore + UserStore + SessionStore + AuditStore + ActivityStore + TaskStore> Store for T {}

@@ -640,7 +640,7 @@ pub async fn check(
         let fields = match draft.validate(who.today) {
             Ok(f) => Some(f),
             Err(errors) => {
-                here.extend(errors.iter().map(|e| (e.field, e.key)));
+                here.extend(errors.iter().map(|e| (static_field(&e.field), e.key)));
                 None
             }
         };
@@ -718,6 +718,16 @@ pub fn audit_detail(plan: &Plan, via: &str) -> String {
         plan.unit.code,
         plan.units
     )
+}
+
+/// The column an activity rule names; those names are all fixed.
+// It must see the `Cow` itself to hand out the `'static` name it holds.
+#[allow(clippy::ptr_arg)]
+fn static_field(field: &std::borrow::Cow<'static, str>) -> &'static str {
+    match field {
+        std::borrow::Cow::Borrowed(name) => name,
+        std::borrow::Cow::Owned(_) => "",
+    }
 }
 
 #[cfg(test)]

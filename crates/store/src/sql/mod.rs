@@ -6,7 +6,8 @@
 mod activities;
 mod audit;
 mod sessions;
-mod units;
+mod tasks;
+pub(crate) mod units;
 mod users;
 
 use std::str::FromStr;

@@ -35,7 +35,7 @@ fn unit_from_row(row: &AnyRow) -> Result<Unit> {
     })
 }
 
-fn unit_ref_from_row(row: &AnyRow) -> Result<UnitRef> {
+pub(crate) fn unit_ref_from_row(row: &AnyRow) -> Result<UnitRef> {
     let code: String = row.try_get("code")?;
     Ok(UnitRef {
         id: UnitId::new(row.try_get("id")?),
@@ -60,7 +60,7 @@ fn like_prefix(q: &str) -> String {
 }
 
 impl SqlStore {
-    async fn units_by_ids(&self, ids: &[UnitId]) -> Result<HashMap<UnitId, UnitRef>> {
+    pub(crate) async fn units_by_ids(&self, ids: &[UnitId]) -> Result<HashMap<UnitId, UnitRef>> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }

@@ -198,7 +198,7 @@ async fn form_page(
         Err(_) => None,
     };
     let errors: std::collections::BTreeMap<&str, &str> =
-        errors.iter().map(|e| (e.field, e.key)).collect();
+        errors.iter().map(|e| (e.field.as_ref(), e.key)).collect();
     let mut resp = state.templates.render(
         "activity_form.html",
         lang,

@@ -39,7 +39,7 @@ async fn page(
             dicts,
             done => done.filter(|d| d == "saved"),
             error_slug => error.map(|e| e.0),
-            error_field => error.map(|e| e.1.field),
+            error_field => error.map(|e| e.1.field.as_ref()),
             error_key => error.map(|e| e.1.key),
         },
     );

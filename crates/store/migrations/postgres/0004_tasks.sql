@@ -1,0 +1,92 @@
+-- Five-level linkage: a task goes down to target units, a report per target
+-- comes back up. Reports carry their unit's ancestors (l1..l5) so progress
+-- for any unit is one indexed GROUP BY.
+CREATE TABLE tasks (
+    id              BIGSERIAL PRIMARY KEY,
+    issuer_unit_id  BIGINT NOT NULL REFERENCES units(id),
+    l1              BIGINT NOT NULL,
+    l2              BIGINT,
+    l3              BIGINT,
+    l4              BIGINT,
+    l5              BIGINT,
+    title           TEXT    NOT NULL,
+    description     TEXT    NOT NULL,
+    deadline        TEXT    NOT NULL,
+    fields_json     TEXT    NOT NULL,
+    created_by      BIGINT REFERENCES users(id),
+    created_at      BIGINT NOT NULL
+);
+CREATE INDEX tasks_issuer ON tasks(issuer_unit_id, id);
+CREATE INDEX tasks_deadline ON tasks(deadline);
+
+-- A unit that passed a task down to its own descendants, with the fields it
+-- added for them.
+CREATE TABLE task_forwards (
+    id           BIGSERIAL PRIMARY KEY,
+    task_id      BIGINT NOT NULL REFERENCES tasks(id),
+    unit_id      BIGINT NOT NULL REFERENCES units(id),
+    fields_json  TEXT    NOT NULL,
+    created_by   BIGINT REFERENCES users(id),
+    created_at   BIGINT NOT NULL
+);
+CREATE INDEX task_forwards_task ON task_forwards(task_id);
+
+CREATE TABLE task_reports (
+    id             BIGSERIAL PRIMARY KEY,
+    task_id        BIGINT NOT NULL REFERENCES tasks(id),
+    unit_id        BIGINT NOT NULL REFERENCES units(id),
+    level          BIGINT NOT NULL,
+    l1             BIGINT NOT NULL,
+    l2             BIGINT,
+    l3             BIGINT,
+    l4             BIGINT,
+    l5             BIGINT,
+    -- The unit that passed the task down to this one; NULL: the issuer.
+    via_unit_id    BIGINT REFERENCES units(id),
+    status         TEXT    NOT NULL DEFAULT 'not_started'
+                   CHECK (status IN ('not_started', 'in_progress', 'submitted', 'returned', 'approved')),
+    values_json    TEXT    NOT NULL DEFAULT '{}',
+    reasons_json   TEXT    NOT NULL DEFAULT '{}',
+    note           TEXT,
+    return_reason  TEXT,
+    forwarded      BIGINT NOT NULL DEFAULT 0,
+    updated_at     BIGINT,
+    updated_by     BIGINT REFERENCES users(id),
+    -- Day of the first submission, for the on-time rate.
+    first_submitted_on TEXT,
+    submitted_at   BIGINT,
+    reviewed_at    BIGINT,
+    reviewed_by    BIGINT REFERENCES users(id),
+    UNIQUE (task_id, unit_id)
+);
+CREATE INDEX task_reports_unit ON task_reports(unit_id, task_id);
+CREATE INDEX task_reports_l2 ON task_reports(task_id, l2);
+CREATE INDEX task_reports_l3 ON task_reports(task_id, l3);
+CREATE INDEX task_reports_l4 ON task_reports(task_id, l4);
+CREATE INDEX task_reports_l5 ON task_reports(task_id, l5);
+CREATE INDEX task_reports_via ON task_reports(task_id, via_unit_id);
+
+-- Numeric answers again, one row each, so totals are SQL aggregates.
+CREATE TABLE task_numbers (
+    report_id  BIGINT NOT NULL REFERENCES task_reports(id),
+    key        TEXT    NOT NULL,
+    value      DOUBLE PRECISION    NOT NULL,
+    PRIMARY KEY (report_id, key)
+);
+
+-- In-app notices, addressed to a unit: everyone working for it sees them.
+CREATE TABLE notices (
+    id          BIGSERIAL PRIMARY KEY,
+    unit_id     BIGINT NOT NULL REFERENCES units(id),
+    task_id     BIGINT NOT NULL REFERENCES tasks(id),
+    kind        TEXT    NOT NULL,
+    created_at  BIGINT NOT NULL
+);
+CREATE INDEX notices_unit ON notices(unit_id, id);
+CREATE INDEX notices_task ON notices(task_id, kind, unit_id);
+
+-- How far each user has read her unit's notices.
+CREATE TABLE notice_marks (
+    user_id      BIGINT PRIMARY KEY REFERENCES users(id),
+    seen_up_to   BIGINT NOT NULL
+);

@@ -1,0 +1,770 @@
+//! Tasks, reports and notices.
+//!
+//! Every report row carries its unit's ancestors (`l1..l5`), so "the
+//! reports in a unit's subtree" is one indexed condition and progress is a
+//! single GROUP BY. State changes are conditional UPDATEs: the condition is
+//! the workflow rule, so two reviewers racing cannot both win.
+
+use async_trait::async_trait;
+use jinguo_domain::activity::{format_date, parse_date};
+use jinguo_domain::task::FieldDef;
+use jinguo_domain::{Level, ReportStatus, Scope, TaskId, UnitCode, UnitId, UserId};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::units::unit_ref_from_row;
+use super::{SqlStore, ancestors, level_of, not_found_if_none};
+use crate::model::{
+    ChildProgress, ExportRow, Forward, NewTask, Notice, Page, Progress, Report, ReportAnswer,
+    StatusCounts, Task, TaskBox, TaskSummary, TaskTargets, Totals, Unit, UnitRef,
+};
+use crate::{Result, StoreError, TaskStore, UnitStore};
+
+const OPEN: &str = "('not_started', 'in_progress', 'returned')";
+const COMPLETE: &str = "('submitted', 'approved')";
+
+const REPORT_COLS: &str = "r.id, r.task_id, r.unit_id, r.l1, r.l2, r.l3, r.l4, r.l5, \
+     r.via_unit_id, r.status, r.values_json, r.reasons_json, r.note, r.return_reason, \
+     r.forwarded, r.updated_at, r.first_submitted_on, r.submitted_at, r.reviewed_at, \
+     u.code, u.name, u.level";
+
+fn decode_err(what: String) -> StoreError {
+    sqlx::Error::Decode(what.into()).into()
+}
+
+fn unit_ref(row: &AnyRow, id: &str, code: &str, name: &str, level: &str) -> Result<UnitRef> {
+    let c: String = row.try_get(code)?;
+    Ok(UnitRef {
+        id: UnitId::new(row.try_get(id)?),
+        code: UnitCode::parse(&c).map_err(|_| decode_err(format!("bad unit code {c}")))?,
+        name: row.try_get(name)?,
+        level: level_of(row, level)?,
+    })
+}
+
+fn status_of(row: &AnyRow, col: &str) -> Result<ReportStatus> {
+    let s: String = row.try_get(col)?;
+    ReportStatus::parse(&s).ok_or_else(|| decode_err(format!("bad report status {s}")))
+}
+
+fn date_of(row: &AnyRow, col: &str) -> Result<time::Date> {
+    let s: String = row.try_get(col)?;
+    parse_date(&s).ok_or_else(|| decode_err(format!("bad date {s}")))
+}
+
+fn fields_of(json: &str) -> Result<Vec<FieldDef>> {
+    serde_json::from_str(json).map_err(|e| decode_err(format!("bad task fields: {e}")))
+}
+
+fn report_from_row(row: &AnyRow) -> Result<Report> {
+    Ok(Report {
+        id: row.try_get("id")?,
+        task_id: TaskId::new(row.try_get("task_id")?),
+        unit: unit_ref(row, "unit_id", "code", "name", "level")?,
+        ancestors: ancestors(row, "")?,
+        via: row
+            .try_get::<Option<i64>, _>("via_unit_id")?
+            .map(UnitId::new),
+        status: status_of(row, "status")?,
+        values_json: row.try_get("values_json")?,
+        reasons_json: row.try_get("reasons_json")?,
+        note: row.try_get("note")?,
+        return_reason: row.try_get("return_reason")?,
+        forwarded: row.try_get::<i64, _>("forwarded")? != 0,
+        updated_at: row.try_get("updated_at")?,
+        first_submitted_on: row.try_get("first_submitted_on")?,
+        submitted_at: row.try_get("submitted_at")?,
+        reviewed_at: row.try_get("reviewed_at")?,
+    })
+}
+
+fn notice_from_row(row: &AnyRow) -> Result<Notice> {
+    Ok(Notice {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        task_id: TaskId::new(row.try_get("task_id")?),
+        task_title: row.try_get("title")?,
+        deadline: date_of(row, "deadline")?,
+        unit: unit_ref(row, "unit_id", "code", "name", "level")?,
+        created_at: row.try_get("created_at")?,
+        unread: row.try_get::<i64, _>("unread")? != 0,
+    })
+}
+
+/// The condition selecting target units: geographic, active, inside the
+/// subtree of the unit bound as `$2`, at the level bound as `$3` (or among
+/// picked ids bound from `$3` on).
+fn target_condition(below: Level, targets: &TaskTargets) -> String {
+    let col = below.ancestor_column();
+    match targets {
+        TaskTargets::Level(_) => {
+            format!("{col} = $2 AND level = $3 AND active = 1 AND kind = 'geo'")
+        }
+        // Numbered like the rest of the statement: SQLite would number
+        // anonymous `?` after `$1`, `$2` in its own way.
+        TaskTargets::Units(ids) => format!(
+            "{col} = $2 AND level > {} AND active = 1 AND id IN ({})",
+            below.get(),
+            (3..3 + ids.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn bind_targets<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    targets: &TaskTargets,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    match targets {
+        TaskTargets::Level(l) => q.bind(i64::from(l.get())),
+        TaskTargets::Units(ids) => {
+            for id in ids {
+                q = q.bind(id.get());
+            }
+            q
+        }
+    }
+}
+
+#[async_trait]
+impl TaskStore for SqlStore {
+    async fn create_task(&self, scope: Scope, new: NewTask, now: i64) -> Result<TaskId> {
+        let issuer = self.unit_by_id(new.issuer).await?;
+        if !scope.contains(&issuer.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let fields = serde_json::to_string(&new.fields)
+            .map_err(|e| decode_err(format!("task fields: {e}")))?;
+        let mut tx = self.pool.begin().await?;
+        let mut q = sqlx::query(
+            "INSERT INTO tasks (issuer_unit_id, l1, l2, l3, l4, l5, title, description, deadline, \
+             fields_json, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(issuer.id.get());
+        for a in issuer.ancestors {
+            q = q.bind(a.map(UnitId::get));
+        }
+        let id: i64 = q
+            .bind(new.title.as_str())
+            .bind(new.description.as_str())
+            .bind(format_date(new.deadline))
+            .bind(fields)
+            .bind(new.by.get())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+        let sql = format!(
+            "INSERT INTO task_reports (task_id, unit_id, level, l1, l2, l3, l4, l5) \
+             SELECT $1, id, level, l1, l2, l3, l4, l5 FROM units WHERE {}",
+            target_condition(issuer.level, &new.targets)
+        );
+        let q = sqlx::query(&sql).bind(id).bind(issuer.id.get());
+        let made = bind_targets(q, &new.targets)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if made == 0 {
+            return Err(StoreError::Refused {
+                field: match new.targets {
+                    TaskTargets::Level(_) => "target_level",
+                    TaskTargets::Units(_) => "target_units",
+                },
+                key: "err.task.no_targets",
+            });
+        }
+        sqlx::query(
+            "INSERT INTO notices (unit_id, task_id, kind, created_at) \
+             SELECT unit_id, task_id, 'issued', $2 FROM task_reports WHERE task_id = $1",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(TaskId::new(id))
+    }
+
+    async fn task_in_scope(&self, scope: Scope, id: TaskId) -> Result<Task> {
+        let col = scope.level().ancestor_column();
+        let sql = format!(
+            "SELECT t.id, t.issuer_unit_id, t.l1, t.l2, t.l3, t.l4, t.l5, t.title, \
+             t.description, t.deadline, t.fields_json, t.created_at, u.code, u.name, u.level, \
+             (SELECT COUNT(*) FROM task_reports r WHERE r.task_id = t.id) AS targets \
+             FROM tasks t JOIN units u ON u.id = t.issuer_unit_id \
+             WHERE t.id = $1 AND (t.{col} = $2 OR EXISTS \
+             (SELECT 1 FROM task_reports r WHERE r.task_id = t.id AND r.{col} = $2))"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.get())
+            .bind(scope.unit().get())
+            .fetch_optional(&self.pool)
+            .await?;
+        let row = not_found_if_none(row)?;
+        let forwards = sqlx::query(
+            "SELECT f.fields_json, u.id, u.code, u.name, u.level FROM task_forwards f \
+             JOIN units u ON u.id = f.unit_id WHERE f.task_id = $1 ORDER BY f.id",
+        )
+        .bind(id.get())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Forward {
+                unit: unit_ref_from_row(r)?,
+                fields: fields_of(&r.try_get::<String, _>("fields_json")?)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        Ok(Task {
+            id,
+            issuer: unit_ref(&row, "issuer_unit_id", "code", "name", "level")?,
+            issuer_ancestors: ancestors(&row, "")?,
+            title: row.try_get("title")?,
+            description: row.try_get("description")?,
+            deadline: date_of(&row, "deadline")?,
+            fields: fields_of(&row.try_get::<String, _>("fields_json")?)?,
+            forwards,
+            created_at: row.try_get("created_at")?,
+            targets: row.try_get("targets")?,
+        })
+    }
+
+    async fn tasks_for(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        which: TaskBox,
+        page: Page,
+    ) -> Result<Vec<TaskSummary>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let col = unit.level.ancestor_column();
+        let cond = match which {
+            TaskBox::Inbox => "me.id IS NOT NULL".to_owned(),
+            TaskBox::Issued => "t.issuer_unit_id = $1".to_owned(),
+            TaskBox::Subtree => format!(
+                "EXISTS (SELECT 1 FROM task_reports s WHERE s.task_id = t.id AND s.{col} = $1)"
+            ),
+        };
+        let count = |extra: &str| {
+            format!(
+                "(SELECT COUNT(*) FROM task_reports c WHERE c.task_id = t.id AND c.{col} = $1{extra})"
+            )
+        };
+        let sql = format!(
+            "SELECT t.id, t.title, t.deadline, t.created_at, t.issuer_unit_id, u.code, u.name, \
+             u.level, me.status AS my_status, {} AS targets, {} AS complete, {} AS submitted \
+             FROM tasks t JOIN units u ON u.id = t.issuer_unit_id \
+             LEFT JOIN task_reports me ON me.task_id = t.id AND me.unit_id = $1 \
+             WHERE {cond} ORDER BY t.id DESC LIMIT $2 OFFSET $3",
+            count(""),
+            count(&format!(" AND c.status IN {COMPLETE}")),
+            count(" AND c.status = 'submitted'"),
+        );
+        sqlx::query(&sql)
+            .bind(unit.id.get())
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(TaskSummary {
+                    id: TaskId::new(r.try_get("id")?),
+                    title: r.try_get("title")?,
+                    deadline: date_of(r, "deadline")?,
+                    issuer: unit_ref(r, "issuer_unit_id", "code", "name", "level")?,
+                    created_at: r.try_get("created_at")?,
+                    status: match r.try_get::<Option<String>, _>("my_status")? {
+                        Some(s) => Some(
+                            ReportStatus::parse(&s)
+                                .ok_or_else(|| decode_err(format!("bad status {s}")))?,
+                        ),
+                        None => None,
+                    },
+                    targets: r.try_get("targets")?,
+                    complete: r.try_get("complete")?,
+                    submitted: r.try_get("submitted")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn report(&self, task: TaskId, unit: UnitId) -> Result<Report> {
+        let sql = format!(
+            "SELECT {REPORT_COLS} FROM task_reports r JOIN units u ON u.id = r.unit_id \
+             WHERE r.task_id = $1 AND r.unit_id = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(task.get())
+            .bind(unit.get())
+            .fetch_optional(&self.pool)
+            .await?;
+        report_from_row(&not_found_if_none(row)?)
+    }
+
+    async fn save_report(&self, report: &Report, answer: ReportAnswer, now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let sql = format!(
+            "UPDATE task_reports SET values_json = $1, reasons_json = $2, note = $3, \
+             updated_at = $4, updated_by = $5, \
+             status = CASE WHEN status = 'returned' THEN 'returned' ELSE 'in_progress' END \
+             WHERE id = $6 AND status IN {OPEN}"
+        );
+        let changed = sqlx::query(&sql)
+            .bind(answer.values_json.as_str())
+            .bind(answer.reasons_json.as_str())
+            .bind(answer.note.as_deref())
+            .bind(now)
+            .bind(answer.by.get())
+            .bind(report.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(locked());
+        }
+        sqlx::query("DELETE FROM task_numbers WHERE report_id = $1")
+            .bind(report.id)
+            .execute(&mut *tx)
+            .await?;
+        if !answer.numbers.is_empty() {
+            let sql = format!(
+                "INSERT INTO task_numbers (report_id, key, value) VALUES {}",
+                self.backend.row_params(answer.numbers.len(), 3)
+            );
+            let mut q = sqlx::query(&sql);
+            for (key, value) in &answer.numbers {
+                q = q.bind(report.id).bind(key.as_str()).bind(*value);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn submit_report(
+        &self,
+        report: &Report,
+        by: UserId,
+        today: &str,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let sql = format!(
+            "UPDATE task_reports SET status = 'submitted', submitted_at = $1, updated_at = $1, \
+             updated_by = $2, first_submitted_on = COALESCE(first_submitted_on, $3) \
+             WHERE id = $4 AND status IN {OPEN}"
+        );
+        let changed = sqlx::query(&sql)
+            .bind(now)
+            .bind(by.get())
+            .bind(today)
+            .bind(report.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(locked());
+        }
+        if let Some(parent) = parent_of(report) {
+            add_notice_in(&mut tx, parent, report.task_id, "submitted", now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn review_report(
+        &self,
+        report: &Report,
+        approve: bool,
+        reason: Option<&str>,
+        by: UserId,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let changed = if approve {
+            let col = report.unit.level.ancestor_column();
+            let sql = format!(
+                "UPDATE task_reports SET status = 'approved', reviewed_at = $1, reviewed_by = $2 \
+                 WHERE id = $3 AND status = 'submitted' AND NOT EXISTS \
+                 (SELECT 1 FROM task_reports c WHERE c.task_id = $4 AND c.{col} = $5 \
+                 AND c.id <> $3 AND c.status <> 'approved')"
+            );
+            sqlx::query(&sql)
+                .bind(now)
+                .bind(by.get())
+                .bind(report.id)
+                .bind(report.task_id.get())
+                .bind(report.unit.id.get())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        } else {
+            sqlx::query(
+                "UPDATE task_reports SET status = 'returned', return_reason = $1, \
+                 reviewed_at = $2, reviewed_by = $3 WHERE id = $4 AND status = 'submitted'",
+            )
+            .bind(reason)
+            .bind(now)
+            .bind(by.get())
+            .bind(report.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        };
+        if changed == 0 {
+            let current = self.report(report.task_id, report.unit.id).await?;
+            return Err(StoreError::Refused {
+                field: "status",
+                key: if current.status != ReportStatus::Submitted {
+                    "err.task.not_submitted"
+                } else {
+                    "err.task.descendants_pending"
+                },
+            });
+        }
+        let kind = if approve { "approved" } else { "returned" };
+        add_notice_in(&mut tx, report.unit.id, report.task_id, kind, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn forward_task(
+        &self,
+        task: &Task,
+        from: &Report,
+        targets: TaskTargets,
+        fields: &[FieldDef],
+        by: UserId,
+        now: i64,
+    ) -> Result<i64> {
+        if !from.status.is_open() {
+            return Err(locked());
+        }
+        let fields_json =
+            serde_json::to_string(fields).map_err(|e| decode_err(format!("task fields: {e}")))?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO task_forwards (task_id, unit_id, fields_json, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(task.id.get())
+        .bind(from.unit.id.get())
+        .bind(fields_json)
+        .bind(by.get())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let sql = format!(
+            "INSERT INTO task_reports (task_id, unit_id, level, l1, l2, l3, l4, l5, via_unit_id) \
+             SELECT $1, id, level, l1, l2, l3, l4, l5, $2 FROM units WHERE {} \
+             ON CONFLICT (task_id, unit_id) DO NOTHING",
+            target_condition(from.unit.level, &targets)
+        );
+        let q = sqlx::query(&sql)
+            .bind(task.id.get())
+            .bind(from.unit.id.get());
+        let made = bind_targets(q, &targets)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if made == 0 {
+            return Err(StoreError::Refused {
+                field: match targets {
+                    TaskTargets::Level(_) => "target_level",
+                    TaskTargets::Units(_) => "target_units",
+                },
+                key: "err.task.no_targets",
+            });
+        }
+        sqlx::query(
+            "UPDATE task_reports SET forwarded = 1, \
+             status = CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END \
+             WHERE id = $1",
+        )
+        .bind(from.id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO notices (unit_id, task_id, kind, created_at) \
+             SELECT unit_id, task_id, 'issued', $3 FROM task_reports \
+             WHERE task_id = $1 AND via_unit_id = $2 AND NOT EXISTS (SELECT 1 FROM notices n \
+             WHERE n.task_id = $1 AND n.unit_id = task_reports.unit_id AND n.kind = 'issued')",
+        )
+        .bind(task.id.get())
+        .bind(from.unit.id.get())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(i64::try_from(made).unwrap_or(i64::MAX))
+    }
+
+    async fn progress(&self, task: &Task, unit: &Unit) -> Result<Progress> {
+        let col = unit.level.ancestor_column();
+        let child = unit
+            .level
+            .child()
+            .map_or("CAST(NULL AS BIGINT)", Level::ancestor_column);
+        let sql = format!(
+            "SELECT {child} AS child, status, COUNT(*) AS n, \
+             SUM(CASE WHEN first_submitted_on IS NOT NULL AND first_submitted_on <= $3 \
+             THEN 1 ELSE 0 END) AS on_time \
+             FROM task_reports WHERE task_id = $1 AND {col} = $2 GROUP BY {child}, status"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(task.id.get())
+            .bind(unit.id.get())
+            .bind(format_date(task.deadline))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut counts = StatusCounts::new();
+        let mut on_time = 0;
+        let mut own = None;
+        let mut by_child: std::collections::BTreeMap<UnitId, (StatusCounts, i64)> =
+            Default::default();
+        for r in &rows {
+            let status = status_of(r, "status")?;
+            let n: i64 = r.try_get("n")?;
+            let ot: i64 = r.try_get("on_time")?;
+            *counts.entry(status).or_default() += n;
+            on_time += ot;
+            match r.try_get::<Option<i64>, _>("child")? {
+                None => own = Some(status),
+                Some(c) => {
+                    let e = by_child.entry(UnitId::new(c)).or_default();
+                    *e.0.entry(status).or_default() += n;
+                    e.1 += ot;
+                }
+            }
+        }
+        let ids: Vec<UnitId> = by_child.keys().copied().collect();
+        let refs = self.units_by_ids(&ids).await?;
+        let mut children: Vec<ChildProgress> = by_child
+            .into_iter()
+            .filter_map(|(id, (counts, on_time))| {
+                refs.get(&id).map(|u| ChildProgress {
+                    unit: u.clone(),
+                    counts,
+                    on_time,
+                })
+            })
+            .collect();
+        children.sort_by(|a, b| a.unit.code.as_str().cmp(b.unit.code.as_str()));
+        let sql = format!(
+            "SELECT n.key, SUM(n.value) AS s, MIN(n.value) AS lo, MAX(n.value) AS hi, \
+             AVG(n.value) AS mean, COUNT(*) AS c FROM task_numbers n \
+             JOIN task_reports r ON r.id = n.report_id \
+             WHERE r.task_id = $1 AND r.{col} = $2 AND r.status IN {COMPLETE} GROUP BY n.key"
+        );
+        let totals = sqlx::query(&sql)
+            .bind(task.id.get())
+            .bind(unit.id.get())
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("key")?,
+                    Totals {
+                        sum: r.try_get("s")?,
+                        min: r.try_get("lo")?,
+                        max: r.try_get("hi")?,
+                        mean: r.try_get("mean")?,
+                        count: r.try_get("c")?,
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Progress {
+            counts,
+            on_time,
+            own,
+            children,
+            totals,
+        })
+    }
+
+    async fn forwarded_sums(&self, report: &Report) -> Result<Vec<(String, f64)>> {
+        let sql = format!(
+            "SELECT n.key, SUM(n.value) AS s FROM task_numbers n \
+             JOIN task_reports r ON r.id = n.report_id \
+             WHERE r.task_id = $1 AND r.via_unit_id = $2 AND r.status IN {COMPLETE} \
+             GROUP BY n.key"
+        );
+        sqlx::query(&sql)
+            .bind(report.task_id.get())
+            .bind(report.unit.id.get())
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("key")?, r.try_get("s")?)))
+            .collect()
+    }
+
+    async fn export_rows(&self, task: &Task, unit: &Unit) -> Result<Vec<ExportRow>> {
+        let col = unit.level.ancestor_column();
+        let sql = format!(
+            "SELECT {REPORT_COLS}, a1.name AS n1, a2.name AS n2, a3.name AS n3, a4.name AS n4, \
+             a5.name AS n5 FROM task_reports r JOIN units u ON u.id = r.unit_id \
+             LEFT JOIN units a1 ON a1.id = r.l1 LEFT JOIN units a2 ON a2.id = r.l2 \
+             LEFT JOIN units a3 ON a3.id = r.l3 LEFT JOIN units a4 ON a4.id = r.l4 \
+             LEFT JOIN units a5 ON a5.id = r.l5 \
+             WHERE r.task_id = $1 AND r.{col} = $2 ORDER BY u.code"
+        );
+        sqlx::query(&sql)
+            .bind(task.id.get())
+            .bind(unit.id.get())
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ExportRow {
+                    report: report_from_row(r)?,
+                    path: [
+                        r.try_get("n1")?,
+                        r.try_get("n2")?,
+                        r.try_get("n3")?,
+                        r.try_get("n4")?,
+                        r.try_get("n5")?,
+                    ],
+                })
+            })
+            .collect()
+    }
+
+    async fn notices(&self, unit: UnitId, user: UserId, page: Page) -> Result<Vec<Notice>> {
+        sqlx::query(
+            "SELECT n.id, n.kind, n.task_id, n.created_at, n.unit_id, t.title, t.deadline, \
+             u.code, u.name, u.level, \
+             CAST(CASE WHEN n.id > COALESCE((SELECT m.seen_up_to FROM notice_marks m \
+             WHERE m.user_id = $2), 0) THEN 1 ELSE 0 END AS BIGINT) AS unread \
+             FROM notices n JOIN tasks t ON t.id = n.task_id JOIN units u ON u.id = n.unit_id \
+             WHERE n.unit_id = $1 ORDER BY n.id DESC LIMIT $3 OFFSET $4",
+        )
+        .bind(unit.get())
+        .bind(user.get())
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(notice_from_row)
+        .collect()
+    }
+
+    async fn unread_notices(&self, unit: UnitId, user: UserId) -> Result<i64> {
+        Ok(sqlx::query(
+            "SELECT COUNT(*) AS c FROM notices WHERE unit_id = $1 AND id > \
+             COALESCE((SELECT seen_up_to FROM notice_marks WHERE user_id = $2), 0)",
+        )
+        .bind(unit.get())
+        .bind(user.get())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("c")?)
+    }
+
+    async fn mark_notices_seen(&self, user: UserId, up_to: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO notice_marks (user_id, seen_up_to) VALUES ($1, $2) \
+             ON CONFLICT (user_id) DO UPDATE SET seen_up_to = CASE \
+             WHEN excluded.seen_up_to > notice_marks.seen_up_to THEN excluded.seen_up_to \
+             ELSE notice_marks.seen_up_to END",
+        )
+        .bind(user.get())
+        .bind(up_to)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn add_notice(&self, unit: UnitId, task: TaskId, kind: &str, now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        add_notice_in(&mut tx, unit, task, kind, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_reminders(&self, today: time::Date, now: i64) -> Result<Vec<Notice>> {
+        let day = |n: i64| format_date(today + time::Duration::days(n));
+        let before: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM notices")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("m")?;
+        // Windows rather than exact days, so a server that was down on the
+        // day still reminds once.
+        let windows = [
+            ("due3", day(2), day(3)),
+            ("due1", day(0), day(1)),
+            ("overdue", "0000-00-00".to_owned(), day(-1)),
+        ];
+        let mut tx = self.pool.begin().await?;
+        for (kind, from, to) in windows {
+            let sql = format!(
+                "INSERT INTO notices (unit_id, task_id, kind, created_at) \
+                 SELECT r.unit_id, r.task_id, $1, $2 FROM task_reports r \
+                 JOIN tasks t ON t.id = r.task_id \
+                 WHERE t.deadline >= $3 AND t.deadline <= $4 AND r.status IN {OPEN} \
+                 AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.task_id = r.task_id \
+                 AND n.unit_id = r.unit_id AND n.kind = $1)"
+            );
+            sqlx::query(&sql)
+                .bind(kind)
+                .bind(now)
+                .bind(from)
+                .bind(to)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        sqlx::query(
+            "SELECT n.id, n.kind, n.task_id, n.created_at, n.unit_id, t.title, t.deadline, \
+             u.code, u.name, u.level, CAST(1 AS BIGINT) AS unread \
+             FROM notices n JOIN tasks t ON t.id = n.task_id JOIN units u ON u.id = n.unit_id \
+             WHERE n.id > $1 ORDER BY n.id",
+        )
+        .bind(before)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(notice_from_row)
+        .collect()
+    }
+}
+
+fn locked() -> StoreError {
+    StoreError::Refused {
+        field: "status",
+        key: "err.task.report_locked",
+    }
+}
+
+/// The unit one level above a report's unit, which reviews it.
+fn parent_of(report: &Report) -> Option<UnitId> {
+    let level = usize::from(report.unit.level.get());
+    (level >= 2).then(|| report.ancestors[level - 2]).flatten()
+}
+
+async fn add_notice_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    unit: UnitId,
+    task: TaskId,
+    kind: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("INSERT INTO notices (unit_id, task_id, kind, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(unit.get())
+        .bind(task.get())
+        .bind(kind)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
