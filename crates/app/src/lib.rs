@@ -14,6 +14,7 @@ mod period;
 pub mod render;
 pub mod routes;
 pub mod state;
+pub mod tasks;
 mod units;
 mod users;
 pub mod xlsx;

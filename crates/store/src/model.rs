@@ -406,6 +406,8 @@ pub type StatusCounts = std::collections::BTreeMap<ReportStatus, i64>;
 #[derive(Debug, Clone, Serialize)]
 pub struct ChildProgress {
     pub unit: UnitRef,
+    /// The child's own report, when the child itself is a target.
+    pub own: Option<ReportStatus>,
     pub counts: StatusCounts,
     pub on_time: i64,
 }

@@ -7,6 +7,7 @@
 
 pub mod export;
 pub mod import;
+pub mod task_export;
 pub mod template;
 
 use std::borrow::Cow;

@@ -546,11 +546,30 @@ impl TaskStore for SqlStore {
         }
         let ids: Vec<UnitId> = by_child.keys().copied().collect();
         let refs = self.units_by_ids(&ids).await?;
+        // Which children are targets themselves (a child answers for its
+        // own unit as well as leading its subtree).
+        let mut own_of = std::collections::HashMap::new();
+        if let Some(child_level) = unit.level.child() {
+            let sql = format!(
+                "SELECT unit_id, status FROM task_reports \
+                 WHERE task_id = $1 AND {col} = $2 AND level = $3"
+            );
+            for r in sqlx::query(&sql)
+                .bind(task.id.get())
+                .bind(unit.id.get())
+                .bind(i64::from(child_level.get()))
+                .fetch_all(&self.pool)
+                .await?
+            {
+                own_of.insert(UnitId::new(r.try_get("unit_id")?), status_of(&r, "status")?);
+            }
+        }
         let mut children: Vec<ChildProgress> = by_child
             .into_iter()
             .filter_map(|(id, (counts, on_time))| {
                 refs.get(&id).map(|u| ChildProgress {
                     unit: u.clone(),
+                    own: own_of.get(&id).copied(),
                     counts,
                     on_time,
                 })

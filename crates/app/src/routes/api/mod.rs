@@ -7,6 +7,7 @@ pub mod me;
 pub mod openapi;
 pub mod rollup;
 pub mod session;
+pub mod tasks;
 pub mod units;
 pub mod users;
 

@@ -1,0 +1,787 @@
+//! Task pages: the task list, issuing a task, a task's progress with
+//! drill-down, a unit's report (answer, submit, forward, review) and the
+//! notices.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jinguo_domain::activity::format_date;
+use jinguo_domain::task::{Answers, FieldDraft, FieldType};
+use jinguo_domain::{FieldError, Level, ReportStatus, TaskDraft};
+use jinguo_store::model::{DictKind, TaskBox, Unit};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::page_code;
+use crate::activities::{self, RECORDERS};
+use crate::auth::{Actor, WebActor};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::net::ClientIp;
+use crate::paging::PageNo;
+use crate::render::WebResult;
+use crate::state::{AppState, today};
+use crate::tasks::{self, ForwardDraft, Target};
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    unit: Option<String>,
+    #[serde(rename = "box")]
+    which: Option<String>,
+    page: Option<i64>,
+}
+
+async fn unit_of(state: &AppState, actor: &Actor, code: Option<&str>) -> AppResult<Unit> {
+    let code = code.filter(|s| !s.is_empty()).map(page_code).transpose()?;
+    actor.unit_or_own(state, code.as_ref()).await
+}
+
+/// `GET /tasks`: a unit's inbox, issued tasks, or tasks passing through.
+pub async fn list(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<ListQuery>,
+) -> WebResult {
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let which = q
+        .which
+        .as_deref()
+        .and_then(TaskBox::parse)
+        .unwrap_or(TaskBox::Inbox);
+    let page_no = PageNo::new(q.page);
+    let rows = state
+        .store
+        .tasks_for(actor.scope(), &unit, which, page_no.query())
+        .await?;
+    let (rows, has_next) = page_no.split(rows);
+    let today = today(&state.config);
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|t| {
+            context! {
+                id => t.id.get(),
+                title => t.title,
+                issuer => t.issuer.name,
+                deadline => format_date(t.deadline),
+                overdue => today > t.deadline && t.status.is_none_or(ReportStatus::is_open)
+                    && t.complete < t.targets,
+                status => t.status.map(ReportStatus::as_str),
+                targets => t.targets,
+                complete => t.complete,
+                submitted => t.submitted,
+            }
+        })
+        .collect();
+    Ok(state.templates.render(
+        "tasks.html",
+        lang,
+        Some(&actor),
+        context! {
+            unit, rows, page_no, has_next,
+            which => which.as_str(),
+            can_issue => actor.require_any(RECORDERS).is_ok() && unit.level < Level::VILLAGE,
+        },
+    ))
+}
+
+/// One row of the field builder, as typed.
+#[derive(Debug, Clone, Default, Serialize)]
+struct FieldRow {
+    label: String,
+    ty: String,
+    required: String,
+    choices: String,
+    min: String,
+    max: String,
+    metric: String,
+    btype: String,
+    bprog: String,
+    from: String,
+    to: String,
+}
+
+impl FieldRow {
+    fn is_blank(&self) -> bool {
+        self.label.trim().is_empty()
+            && self.choices.trim().is_empty()
+            && self.metric.is_empty()
+            && self.min.trim().is_empty()
+            && self.max.trim().is_empty()
+    }
+}
+
+/// The field builder's inputs: one value per row for each name.
+#[derive(Deserialize, Default)]
+pub struct FieldInputs {
+    #[serde(default)]
+    f_label: Vec<String>,
+    #[serde(default)]
+    f_type: Vec<String>,
+    #[serde(default)]
+    f_required: Vec<String>,
+    #[serde(default)]
+    f_choices: Vec<String>,
+    #[serde(default)]
+    f_min: Vec<String>,
+    #[serde(default)]
+    f_max: Vec<String>,
+    #[serde(default)]
+    f_metric: Vec<String>,
+    #[serde(default)]
+    f_btype: Vec<String>,
+    #[serde(default)]
+    f_bprog: Vec<String>,
+    #[serde(default)]
+    f_from: Vec<String>,
+    #[serde(default)]
+    f_to: Vec<String>,
+}
+
+impl FieldInputs {
+    /// The non-blank rows, in order.
+    fn rows(&self) -> Vec<FieldRow> {
+        let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
+        (0..self.f_label.len())
+            .map(|i| FieldRow {
+                label: at(&self.f_label, i),
+                ty: at(&self.f_type, i),
+                required: at(&self.f_required, i),
+                choices: at(&self.f_choices, i),
+                min: at(&self.f_min, i),
+                max: at(&self.f_max, i),
+                metric: at(&self.f_metric, i),
+                btype: at(&self.f_btype, i),
+                bprog: at(&self.f_bprog, i),
+                from: at(&self.f_from, i),
+                to: at(&self.f_to, i),
+            })
+            .filter(|r| !r.is_blank())
+            .collect()
+    }
+}
+
+/// Rows as field drafts with keys `{prefix}1`, `{prefix}2` …; numbers that
+/// do not parse are errors of their row.
+fn drafts(rows: &[FieldRow], prefix: &str, errors: &mut Vec<FieldError>) -> Vec<FieldDraft> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut num = |s: &str| -> Option<f64> {
+                let s = s.trim();
+                if s.is_empty() {
+                    return None;
+                }
+                let v = s.parse::<f64>().ok();
+                if v.is_none() {
+                    errors.push(FieldError::named(
+                        format!("fields[{i}].max"),
+                        "err.task.field_range",
+                    ));
+                }
+                v
+            };
+            let (min, max) = (num(&r.min), num(&r.max));
+            FieldDraft {
+                key: format!("{prefix}{}", i + 1),
+                label: r.label.clone(),
+                ty: if r.ty.is_empty() {
+                    "integer".into()
+                } else {
+                    r.ty.clone()
+                },
+                required: r.required == "1",
+                choices: Some(
+                    r.choices
+                        .split([',', '，', '、', '\n', ';', '；'])
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+                min,
+                max,
+                bound_to: (!r.metric.is_empty()).then(|| jinguo_domain::task::BindingDraft {
+                    metric: r.metric.clone(),
+                    type_key: Some(r.btype.clone()),
+                    program_key: Some(r.bprog.clone()),
+                    from: r.from.clone(),
+                    to: r.to.clone(),
+                }),
+            }
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+pub struct TaskForm {
+    #[serde(default)]
+    issuer_unit: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    target_mode: String,
+    #[serde(default)]
+    target_level: String,
+    #[serde(default)]
+    target_units: String,
+    #[serde(flatten)]
+    fields: FieldInputs,
+}
+
+fn split_codes(s: &str) -> Vec<String> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';'))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Dictionary entries labelled in the reader's language, for selects.
+async fn dict_options(
+    state: &AppState,
+    kind: DictKind,
+    lang: Lang,
+) -> AppResult<Vec<minijinja::Value>> {
+    Ok(state
+        .store
+        .dictionary(kind)
+        .await?
+        .iter()
+        .filter(|e| e.active)
+        .map(|e| context! { key => e.key, label => activities::label(e, lang) })
+        .collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn task_form_page(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    unit: &Unit,
+    form: &TaskForm,
+    rows: Vec<FieldRow>,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> WebResult {
+    let errors: BTreeMap<String, &str> = errors
+        .iter()
+        .map(|e| (e.field.to_string(), e.key))
+        .collect();
+    let mut rows = rows;
+    if rows.is_empty() {
+        rows.push(FieldRow::default());
+    }
+    let mut resp = state.templates.render(
+        "task_form.html",
+        lang,
+        Some(actor),
+        context! {
+            unit, errors, rows,
+            title => form.title, description => form.description, deadline => form.deadline,
+            target_mode => if form.target_mode.is_empty() { "level" } else { form.target_mode.as_str() },
+            target_level => form.target_level, target_units => form.target_units,
+            levels => tasks::levels_below(unit.level),
+            min_date => format_date(today(&state.config)),
+            types => dict_options(state, DictKind::ActivityType, lang).await?,
+            programs => dict_options(state, DictKind::Program, lang).await?,
+            field_types => FieldType::ALL.map(FieldType::as_str),
+        },
+    );
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+pub struct UnitQuery {
+    unit: Option<String>,
+    done: Option<String>,
+}
+
+/// `GET /tasks/new?unit=`: the form to issue a task from a unit.
+pub async fn new_form(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<UnitQuery>,
+) -> WebResult {
+    actor.require_any(RECORDERS)?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let form = TaskForm {
+        target_level: Level::VILLAGE.get().to_string(),
+        ..Default::default()
+    };
+    task_form_page(&state, &actor, lang, &unit, &form, Vec::new(), &[], StatusCode::OK).await
+}
+
+/// `POST /tasks`: issues the task, or shows the form again with every error.
+pub async fn create(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    axum_extra::extract::Form(f): axum_extra::extract::Form<TaskForm>,
+) -> WebResult {
+    actor.require_any(RECORDERS)?;
+    let rows = f.fields.rows();
+    let mut errors = Vec::new();
+    let fields = drafts(&rows, "f", &mut errors);
+    let (target_level, target_units) = if f.target_mode == "units" {
+        (None, split_codes(&f.target_units))
+    } else {
+        (f.target_level.trim().parse().ok().or(Some(0)), Vec::new())
+    };
+    let draft = TaskDraft {
+        title: f.title.clone(),
+        description: f.description.clone(),
+        deadline: f.deadline.clone(),
+        target_level,
+        target_units,
+        fields,
+    };
+    let result = if errors.is_empty() {
+        tasks::issue(&state, &actor, ip, &f.issuer_unit, &draft).await
+    } else {
+        Err(AppError::InvalidFields(errors))
+    };
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/tasks/{}?done=issued", id.get())).into_response()),
+        Err(AppError::InvalidFields(errors)) => {
+            let unit = unit_of(&state, &actor, Some(&f.issuer_unit))
+                .await
+                .unwrap_or_else(|_| actor.unit.clone());
+            task_form_page(
+                &state,
+                &actor,
+                lang,
+                &unit,
+                &f,
+                rows,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `GET /tasks/{id}?unit=`: the task and its progress in a unit's subtree.
+pub async fn show(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Path(id): Path<String>,
+    Query(q): Query<UnitQuery>,
+) -> WebResult {
+    let task = tasks::load(&state, &actor, &id).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let p = tasks::progress(&state, &task, &unit).await?;
+    let labels: BTreeMap<String, String> = task
+        .fields
+        .iter()
+        .chain(task.forwards.iter().flat_map(|f| &f.fields))
+        .map(|f| (f.key.clone(), f.label.clone()))
+        .collect();
+    let path = state.store.path(&unit).await?;
+    let path: Vec<_> = path
+        .into_iter()
+        .filter(|u| u.level >= task.issuer.level || unit.level < task.issuer.level)
+        .collect();
+    Ok(state.templates.render(
+        "task.html",
+        lang,
+        Some(&actor),
+        context! {
+            unit, path,
+            done => q.done.filter(|d| d == "issued"),
+            task => context! {
+                id => task.id.get(), title => task.title, description => task.description,
+                issuer => task.issuer.name, issuer_code => task.issuer.code.as_str(),
+                deadline => format_date(task.deadline), targets => task.targets,
+                fields => task.fields, forwards => task.forwards,
+            },
+            progress => context! {
+                targets => p.targets, complete_pct => p.complete_pct,
+                on_time_pct => p.on_time_pct, overdue => p.overdue,
+                own => p.own.map(ReportStatus::as_str),
+                counts => p.counts.iter().map(|(s, n)| (s.as_str(), *n)).collect::<BTreeMap<_, _>>(),
+                children => p.children.iter().map(|c| context! {
+                    code => c.unit.code.as_str(), name => c.unit.name,
+                    status => c.status.as_str(), own => c.own.map(ReportStatus::as_str),
+                    targets => c.targets, complete_pct => c.complete_pct,
+                    on_time_pct => c.on_time_pct, overdue => c.overdue,
+                }).collect::<Vec<_>>(),
+                totals => p.totals.iter().map(|(k, t)| context! {
+                    label => labels.get(k).cloned().unwrap_or_else(|| k.clone()),
+                    sum => t.sum, min => t.min, max => t.max,
+                    mean => (t.mean * 100.0).round() / 100.0, count => t.count,
+                }).collect::<Vec<_>>(),
+            },
+            statuses => ReportStatus::ALL.map(ReportStatus::as_str),
+        },
+    ))
+}
+
+/// What the report page shows, with errors and the typed values when a
+/// submission comes back.
+struct ReportPage<'a> {
+    typed: Option<&'a BTreeMap<String, String>>,
+    errors: &'a [FieldError],
+    done: Option<String>,
+    status: StatusCode,
+}
+
+async fn report_page(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    t: &Target,
+    page: ReportPage<'_>,
+) -> WebResult {
+    let v = tasks::view(state, actor, t).await?;
+    let errors: BTreeMap<String, &str> = page
+        .errors
+        .iter()
+        .map(|e| (e.field.to_string(), e.key))
+        .collect();
+    let shown = |a: Option<&jinguo_domain::task::Answer>| a.map(|a| a.display()).unwrap_or_default();
+    let fields: Vec<_> = v
+        .fields
+        .iter()
+        .map(|f| {
+            let typed = page.typed.and_then(|m| m.get(&format!("v_{}", f.key)));
+            let reason = page
+                .typed
+                .and_then(|m| m.get(&format!("r_{}", f.key)).cloned())
+                .or_else(|| v.reasons.get(&f.key).cloned())
+                .unwrap_or_default();
+            context! {
+                key => f.key, label => f.label, ty => f.ty.as_str(), required => f.required,
+                choices => f.choices, min => f.min, max => f.max,
+                value => typed.cloned().unwrap_or_else(|| shown(v.values.get(&f.key))),
+                prefill => v.prefill.get(&f.key).map(|a| a.display()),
+                bound => f.bound_to.is_some(),
+                reason,
+            }
+        })
+        .collect();
+    let is_recorder = actor.require_any(RECORDERS).is_ok();
+    let r = &t.report;
+    let mut resp = state.templates.render(
+        "report.html",
+        lang,
+        Some(actor),
+        context! {
+            fields, errors,
+            task => context! {
+                id => t.task.id.get(), title => t.task.title,
+                deadline => format_date(t.task.deadline), issuer => t.task.issuer.name,
+            },
+            unit => context! { code => t.unit.code.as_str(), name => t.unit.name, level => t.unit.level.get() },
+            status => r.status.as_str(),
+            note => page.typed.and_then(|m| m.get("note").cloned()).or_else(|| r.note.clone()),
+            return_reason => r.return_reason,
+            forwarded => r.forwarded,
+            first_submitted_on => r.first_submitted_on,
+            done => page.done,
+            can_answer => is_recorder && r.status.is_open(),
+            can_forward => is_recorder && r.status.is_open() && t.unit.level < Level::VILLAGE,
+            can_review => is_recorder && r.status == ReportStatus::Submitted && actor.unit.id != t.unit.id,
+            levels => tasks::levels_below(t.unit.level),
+            forward_rows => vec![FieldRow::default()],
+            types => dict_options(state, DictKind::ActivityType, lang).await?,
+            programs => dict_options(state, DictKind::Program, lang).await?,
+            field_types => FieldType::ALL.map(FieldType::as_str),
+        },
+    );
+    *resp.status_mut() = page.status;
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+/// `GET /tasks/{id}/reports/{code}`.
+pub async fn report(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Path((id, code)): Path<(String, String)>,
+    Query(q): Query<DoneQuery>,
+) -> WebResult {
+    let t = tasks::target(&state, &actor, &id, &code).await?;
+    let done = q.done.filter(|d| {
+        [
+            "saved",
+            "submitted",
+            "approved",
+            "returned",
+            "forwarded",
+        ]
+        .contains(&d.as_str())
+    });
+    report_page(
+        &state,
+        &actor,
+        lang,
+        &t,
+        ReportPage {
+            typed: None,
+            errors: &[],
+            done,
+            status: StatusCode::OK,
+        },
+    )
+    .await
+}
+
+fn back(t: &Target, done: &str) -> Response {
+    Redirect::to(&format!(
+        "/tasks/{}/reports/{}?done={done}",
+        t.task.id.get(),
+        t.unit.code
+    ))
+    .into_response()
+}
+
+/// Turns a rule refusal into the report page with the message; other
+/// errors pass through.
+async fn or_page(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    t: &Target,
+    typed: Option<&BTreeMap<String, String>>,
+    result: AppResult<Response>,
+) -> WebResult {
+    match result {
+        Ok(r) => Ok(r),
+        Err(AppError::InvalidFields(errors)) => {
+            report_page(
+                state,
+                actor,
+                lang,
+                t,
+                ReportPage {
+                    typed,
+                    errors: &errors,
+                    done: None,
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                },
+            )
+            .await
+        }
+        Err(AppError::Invalid(e)) => {
+            report_page(
+                state,
+                actor,
+                lang,
+                t,
+                ReportPage {
+                    typed,
+                    errors: &[e],
+                    done: None,
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /tasks/{id}/reports/{code}`: saves, or saves and submits.
+pub async fn answer(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path((id, code)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> WebResult {
+    let t = tasks::target(&state, &actor, &id, &code).await?;
+    let typed: BTreeMap<String, String> = pairs.into_iter().collect();
+    let result = async {
+        let fields = t.task.fields_for(&t.report.ancestors, t.unit.id);
+        let mut given = Answers::new();
+        let mut errors = Vec::new();
+        for f in &fields {
+            let text = typed
+                .get(&format!("v_{}", f.key))
+                .map(String::as_str)
+                .unwrap_or("");
+            match f.parse_text(text) {
+                Ok(Some(a)) => {
+                    given.insert(f.key.clone(), a);
+                }
+                Ok(None) => {}
+                Err(k) => errors.push(FieldError::named(f.key.clone(), k)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::InvalidFields(errors));
+        }
+        let reasons = fields
+            .iter()
+            .filter_map(|f| {
+                typed
+                    .get(&format!("r_{}", f.key))
+                    .map(|r| (f.key.clone(), r.clone()))
+            })
+            .collect();
+        let note = typed.get("note").cloned();
+        tasks::answer(&state, &actor, ip.clone(), &t, given, reasons, note).await?;
+        if typed.get("action").map(String::as_str) == Some("submit") {
+            let t = tasks::target(&state, &actor, &id, &code).await?;
+            tasks::submit(&state, &actor, ip, &t).await?;
+            return Ok(back(&t, "submitted"));
+        }
+        Ok(back(&t, "saved"))
+    }
+    .await;
+    or_page(&state, &actor, lang, &t, Some(&typed), result).await
+}
+
+/// `POST /tasks/{id}/reports/{code}/approve`.
+pub async fn approve(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path((id, code)): Path<(String, String)>,
+) -> WebResult {
+    let t = tasks::target(&state, &actor, &id, &code).await?;
+    let result = tasks::review(&state, &actor, ip, &t, true, None)
+        .await
+        .map(|()| back(&t, "approved"));
+    or_page(&state, &actor, lang, &t, None, result).await
+}
+
+#[derive(Deserialize)]
+pub struct ReturnForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /tasks/{id}/reports/{code}/return`.
+pub async fn send_back(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path((id, code)): Path<(String, String)>,
+    Form(f): Form<ReturnForm>,
+) -> WebResult {
+    let t = tasks::target(&state, &actor, &id, &code).await?;
+    let result = tasks::review(&state, &actor, ip, &t, false, Some(&f.reason))
+        .await
+        .map(|()| back(&t, "returned"));
+    or_page(&state, &actor, lang, &t, None, result).await
+}
+
+#[derive(Deserialize)]
+pub struct ForwardForm {
+    #[serde(default)]
+    target_level: String,
+    #[serde(flatten)]
+    fields: FieldInputs,
+}
+
+/// `POST /tasks/{id}/reports/{code}/forward`: passes the task down.
+pub async fn forward(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path((id, code)): Path<(String, String)>,
+    axum_extra::extract::Form(f): axum_extra::extract::Form<ForwardForm>,
+) -> WebResult {
+    let t = tasks::target(&state, &actor, &id, &code).await?;
+    let mut errors = Vec::new();
+    // Keys of added fields carry the forwarding unit, so they never clash
+    // with the issuer's or another unit's.
+    let prefix = format!("u{}_", t.unit.code);
+    let fields = drafts(&f.fields.rows(), &prefix, &mut errors);
+    let result = if errors.is_empty() {
+        tasks::forward(
+            &state,
+            &actor,
+            ip,
+            &t,
+            &ForwardDraft {
+                target_level: Some(f.target_level.trim().parse().unwrap_or(0)),
+                target_units: Vec::new(),
+                fields,
+            },
+        )
+        .await
+        .map(|_| back(&t, "forwarded"))
+    } else {
+        Err(AppError::InvalidFields(errors))
+    };
+    or_page(&state, &actor, lang, &t, None, result).await
+}
+
+/// `GET /tasks/{id}/export.xlsx?unit=`.
+pub async fn export(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Path(id): Path<String>,
+    Query(q): Query<UnitQuery>,
+) -> WebResult {
+    let code = q
+        .unit
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(page_code)
+        .transpose()?;
+    crate::xlsx::task_export::respond(&state, &actor, &id, code.as_ref(), lang).await
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    page: Option<i64>,
+}
+
+/// `GET /notices`: the notices of the user's unit; viewing marks them read.
+pub async fn notices(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<NoticeQuery>,
+) -> WebResult {
+    let page_no = PageNo::new(q.page);
+    let rows = state
+        .store
+        .notices(actor.unit.id, actor.user.id, page_no.query())
+        .await?;
+    let (rows, has_next) = page_no.split(rows);
+    if let Some(newest) = rows.iter().map(|n| n.id).max() {
+        state
+            .store
+            .mark_notices_seen(actor.user.id, newest)
+            .await?;
+    }
+    Ok(state.templates.render(
+        "notices.html",
+        lang,
+        Some(&actor),
+        context! {
+            page_no, has_next,
+            rows => rows.iter().map(|n| context! {
+                kind => n.kind, task_id => n.task_id.get(), title => n.task_title,
+                deadline => format_date(n.deadline), unit_code => n.unit.code.as_str(),
+                created_at => n.created_at, unread => n.unread,
+            }).collect::<Vec<_>>(),
+        },
+    ))
+}

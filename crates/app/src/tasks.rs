@@ -1,0 +1,687 @@
+//! Tasks down and reports up, shared by the API and the web pages:
+//! parse → authorize → check scope → store → audit.
+//!
+//! Data the system already has is never asked again: a field bound to the
+//! activity ledger starts from the unit's roll-up, and a unit that passed
+//! the task down starts from the sums of what its descendants handed in.
+//! Changing a pre-filled number needs a reason.
+
+use std::collections::BTreeMap;
+
+use jinguo_domain::activity::format_date;
+use jinguo_domain::task::{
+    Answer, Answers, FieldDef, FieldDraft, FieldType, Metric, answers_from_json, answers_to_json,
+    missing_required, parse_targets, validate_fields,
+};
+use jinguo_domain::{FieldError, Level, Month, ReportStatus, TaskDraft, TaskId, UnitCode};
+use jinguo_store::StoreError;
+use jinguo_store::model::{
+    Counts, DictKind, NewTask, Progress, Report, ReportAnswer, Task, TaskTargets, Unit, UnitRef,
+};
+use serde_json::{Value, json};
+
+use crate::activities::RECORDERS;
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::state::{AppState, now, today};
+
+/// A task id from a path: anything but a positive integer is "no such task".
+pub fn parse_task_id(s: &str) -> AppResult<TaskId> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .map(TaskId::new)
+        .ok_or(AppError::NotFound)
+}
+
+/// A unit named in a body: malformed, unknown and out of scope all read
+/// the same, as a field error.
+async fn unit_field(
+    state: &AppState,
+    actor: &Actor,
+    field: &'static str,
+    code: &str,
+    errors: &mut Vec<FieldError>,
+) -> AppResult<Option<Unit>> {
+    let Ok(code) = UnitCode::parse(code) else {
+        errors.push(FieldError::new(field, "err.unit.unknown"));
+        return Ok(None);
+    };
+    match state.store.unit_in_scope(actor.scope(), &code).await {
+        Ok(u) => Ok(Some(u)),
+        Err(StoreError::NotFound) => {
+            errors.push(FieldError::new(field, "err.unit.unknown"));
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Picked target units: each inside `issuer`'s subtree, strictly below it.
+async fn picked_units(
+    state: &AppState,
+    issuer: &Unit,
+    codes: &[String],
+    errors: &mut Vec<FieldError>,
+) -> AppResult<Vec<jinguo_domain::UnitId>> {
+    let scope = jinguo_domain::Scope::new(issuer.id, issuer.level);
+    let mut ids = Vec::new();
+    for code in codes {
+        let unit = match UnitCode::parse(code) {
+            Ok(c) => match state.store.unit_in_scope(scope, &c).await {
+                Ok(u) => Some(u),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => None,
+        };
+        match unit {
+            Some(u) if u.id != issuer.id && u.active => ids.push(u.id),
+            _ => {
+                errors.push(FieldError::new("target_units", "err.task.target_outside"));
+                return Ok(Vec::new());
+            }
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Bound fields must name dictionary keys that exist.
+async fn check_bindings(
+    state: &AppState,
+    fields: &[FieldDef],
+    errors: &mut Vec<FieldError>,
+) -> AppResult<()> {
+    let types = state.store.dictionary(DictKind::ActivityType).await?;
+    let programs = state.store.dictionary(DictKind::Program).await?;
+    for (i, f) in fields.iter().enumerate() {
+        let Some(b) = &f.bound_to else { continue };
+        let type_ok = b
+            .type_key
+            .as_ref()
+            .is_none_or(|k| types.iter().any(|e| &e.key == k));
+        let program_ok = b
+            .program_key
+            .as_ref()
+            .is_none_or(|k| programs.iter().any(|e| &e.key == k));
+        if !type_ok || !program_ok {
+            errors.push(FieldError::named(
+                format!("fields[{i}].bound_to"),
+                "err.task.binding",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Issues a task from `issuer_code` (the actor's unit or one below it).
+pub async fn issue(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    issuer_code: &str,
+    draft: &TaskDraft,
+) -> AppResult<TaskId> {
+    actor.require_any(RECORDERS)?;
+    let mut errors = Vec::new();
+    let issuer = unit_field(state, actor, "issuer_unit", issuer_code, &mut errors).await?;
+    let level = issuer.as_ref().map_or(actor.unit.level, |u| u.level);
+    let spec = match draft.validate(today(&state.config), level) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    let targets = match (&issuer, &spec) {
+        (Some(issuer), Some(spec)) => {
+            check_bindings(state, &spec.fields, &mut errors).await?;
+            match &spec.targets {
+                jinguo_domain::task::Targets::Level(l) => Some(TaskTargets::Level(*l)),
+                jinguo_domain::task::Targets::Units(codes) => Some(TaskTargets::Units(
+                    picked_units(state, issuer, codes, &mut errors).await?,
+                )),
+            }
+        }
+        _ => None,
+    };
+    let (Some(issuer), Some(spec), Some(targets), true) =
+        (issuer, spec, targets, errors.is_empty())
+    else {
+        return Err(AppError::InvalidFields(errors));
+    };
+    let id = state
+        .store
+        .create_task(
+            actor.scope(),
+            NewTask {
+                issuer: issuer.id,
+                title: spec.title,
+                description: spec.description,
+                deadline: spec.deadline,
+                targets,
+                fields: spec.fields,
+                by: actor.user.id,
+            },
+            now(),
+        )
+        .await?;
+    let task = state.store.task_in_scope(actor.scope(), id).await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "task.issued",
+            issuer.id,
+            format!("task={} unit={} targets={}", id.get(), issuer.code, task.targets),
+        )
+        .await?;
+    Ok(id)
+}
+
+/// A task the actor may see.
+pub async fn load(state: &AppState, actor: &Actor, id: &str) -> AppResult<Task> {
+    Ok(state
+        .store
+        .task_in_scope(actor.scope(), parse_task_id(id)?)
+        .await?)
+}
+
+/// A target unit's report of a task, as the actor may reach it.
+pub struct Target {
+    pub task: Task,
+    pub unit: Unit,
+    pub report: Report,
+}
+
+/// Resolves `/tasks/{id}/reports/{code}`: the task and the unit must both
+/// be visible and the unit a target; anything else is "not found".
+pub async fn target(state: &AppState, actor: &Actor, id: &str, code: &str) -> AppResult<Target> {
+    let task = load(state, actor, id).await?;
+    let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
+    let unit = state.store.unit_in_scope(actor.scope(), &code).await?;
+    let report = state.store.report(task.id, unit.id).await?;
+    Ok(Target { task, unit, report })
+}
+
+/// A report with everything a form needs: its fields, what was saved, what
+/// the system pre-fills, and the values to show (saved over pre-filled).
+pub struct ReportView {
+    pub fields: Vec<FieldDef>,
+    pub saved: Answers,
+    pub prefill: Answers,
+    pub values: Answers,
+    pub reasons: BTreeMap<String, String>,
+}
+
+fn metric_of(c: &Counts, m: Metric) -> i64 {
+    match m {
+        Metric::Activities => c.activities,
+        Metric::Participants => c.participants,
+        Metric::Women => c.women,
+    }
+}
+
+/// What the system already knows for a report: bound fields from the
+/// ledger, numeric fields of a forwarding unit from its descendants.
+pub async fn prefill(
+    state: &AppState,
+    actor: &Actor,
+    t: &Target,
+    fields: &[FieldDef],
+) -> AppResult<Answers> {
+    let mut out = Answers::new();
+    let mut rollups: BTreeMap<(Month, Month), jinguo_store::model::Rollup> = BTreeMap::new();
+    for f in fields {
+        let Some(b) = &f.bound_to else { continue };
+        if !rollups.contains_key(&(b.from, b.to)) {
+            let r = state
+                .store
+                .rollup(actor.scope(), &t.unit, b.from, b.to)
+                .await?;
+            rollups.insert((b.from, b.to), r);
+        }
+        let r = &rollups[&(b.from, b.to)];
+        let counts = match (&b.type_key, &b.program_key) {
+            (Some(k), _) => r.by_type.iter().find(|(t, _)| t == k).map(|(_, c)| *c),
+            (None, Some(k)) => r.by_program.iter().find(|(p, _)| p == k).map(|(_, c)| *c),
+            (None, None) => Some(r.total),
+        }
+        .unwrap_or_default();
+        out.insert(f.key.clone(), Answer::Int(metric_of(&counts, b.metric)));
+    }
+    if t.report.forwarded {
+        for (key, sum) in state.store.forwarded_sums(&t.report).await? {
+            let Some(f) = fields.iter().find(|f| f.key == key) else {
+                continue;
+            };
+            if f.bound_to.is_some() {
+                continue;
+            }
+            let a = match f.ty {
+                FieldType::Integer => Answer::Int(sum.round() as i64),
+                _ => Answer::Dec(sum),
+            };
+            out.insert(key, a);
+        }
+    }
+    Ok(out)
+}
+
+pub async fn view(state: &AppState, actor: &Actor, t: &Target) -> AppResult<ReportView> {
+    let fields = t.task.fields_for(&t.report.ancestors, t.unit.id);
+    let saved = answers_from_json(
+        &fields,
+        &serde_json::from_str(&t.report.values_json).unwrap_or(Value::Null),
+    );
+    let reasons: BTreeMap<String, String> =
+        serde_json::from_str(&t.report.reasons_json).unwrap_or_default();
+    let prefill = prefill(state, actor, t, &fields).await?;
+    let mut values = prefill.clone();
+    values.extend(saved.clone());
+    Ok(ReportView {
+        fields,
+        saved,
+        prefill,
+        values,
+        reasons,
+    })
+}
+
+/// May the actor answer for this unit? Recorders of the unit or above.
+fn require_reporter(actor: &Actor) -> AppResult<()> {
+    actor.require_any(RECORDERS)
+}
+
+/// Saves an answer. Pre-filled values that are left out are taken as
+/// confirmed; changed ones need a reason.
+pub async fn answer(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    t: &Target,
+    given: Answers,
+    reasons: BTreeMap<String, String>,
+    note: Option<String>,
+) -> AppResult<()> {
+    require_reporter(actor)?;
+    if !t.report.status.is_open() {
+        return Err(locked());
+    }
+    let v = view(state, actor, t).await?;
+    let (values, reasons) = merge(&v, given, reasons)?;
+    let note = note
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
+        return Err(FieldError::new("note", "err.task.text_long").into());
+    }
+    save(state, actor, t, &values, &reasons, note).await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "task.answered",
+            t.unit.id,
+            format!("task={} unit={}", t.task.id.get(), t.unit.code),
+        )
+        .await
+}
+
+fn locked() -> AppError {
+    FieldError::new("status", "err.task.report_locked").into()
+}
+
+/// Given answers over pre-filled ones; every changed pre-filled value needs
+/// a reason.
+fn merge(
+    v: &ReportView,
+    given: Answers,
+    reasons: BTreeMap<String, String>,
+) -> AppResult<(Answers, BTreeMap<String, String>)> {
+    let mut values = v.prefill.clone();
+    let mut kept = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (key, a) in given {
+        if let Some(p) = v.prefill.get(&key)
+            && p != &a
+        {
+            match reasons.get(&key).map(|r| r.trim()).filter(|r| !r.is_empty()) {
+                Some(r) if r.chars().count() <= 500 => {
+                    kept.insert(key.clone(), r.to_owned());
+                }
+                Some(_) => errors.push(FieldError::named(key.clone(), "err.task.text_long")),
+                None => errors.push(FieldError::named(key.clone(), "err.task.reason_required")),
+            }
+        }
+        values.insert(key, a);
+    }
+    if errors.is_empty() {
+        Ok((values, kept))
+    } else {
+        Err(AppError::InvalidFields(errors))
+    }
+}
+
+async fn save(
+    state: &AppState,
+    actor: &Actor,
+    t: &Target,
+    values: &Answers,
+    reasons: &BTreeMap<String, String>,
+    note: Option<String>,
+) -> AppResult<()> {
+    let numbers = values
+        .iter()
+        .filter_map(|(k, a)| a.as_f64().map(|x| (k.clone(), x)))
+        .collect();
+    state
+        .store
+        .save_report(
+            &t.report,
+            ReportAnswer {
+                values_json: answers_to_json(values).to_string(),
+                reasons_json: serde_json::to_string(reasons).unwrap_or_else(|_| "{}".into()),
+                numbers,
+                note,
+                by: actor.user.id,
+            },
+            now(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Hands a report in. A report never saved is handed in with what the
+/// system pre-filled; required fields must all have an answer.
+pub async fn submit(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    t: &Target,
+) -> AppResult<()> {
+    require_reporter(actor)?;
+    if !t.report.status.is_open() {
+        return Err(locked());
+    }
+    let v = view(state, actor, t).await?;
+    let missing = missing_required(&v.fields, &v.values);
+    if !missing.is_empty() {
+        return Err(AppError::InvalidFields(missing));
+    }
+    if v.saved.is_empty() && !v.values.is_empty() {
+        save(state, actor, t, &v.values, &v.reasons, t.report.note.clone()).await?;
+    }
+    state
+        .store
+        .submit_report(
+            &t.report,
+            actor.user.id,
+            &format_date(today(&state.config)),
+            now(),
+        )
+        .await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "task.submitted",
+            t.unit.id,
+            format!("task={} unit={}", t.task.id.get(), t.unit.code),
+        )
+        .await
+}
+
+/// Approves or returns a report. Only a unit above the report's unit
+/// reviews it — nobody approves her own unit's answer.
+pub async fn review(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    t: &Target,
+    approve: bool,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    actor.require_any(RECORDERS)?;
+    if actor.unit.id == t.unit.id {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if !approve {
+        match reason {
+            None => return Err(FieldError::new("reason", "err.task.reason_required").into()),
+            Some(r) if r.chars().count() > 500 => {
+                return Err(FieldError::new("reason", "err.task.text_long").into());
+            }
+            Some(_) => {}
+        }
+    }
+    state
+        .store
+        .review_report(&t.report, approve, reason, actor.user.id, now())
+        .await?;
+    actor
+        .audit(
+            state,
+            ip,
+            if approve {
+                "task.approved"
+            } else {
+                "task.returned"
+            },
+            t.unit.id,
+            format!("task={} unit={}", t.task.id.get(), t.unit.code),
+        )
+        .await
+}
+
+/// What a forward asks for, as typed.
+pub struct ForwardDraft {
+    pub target_level: Option<i64>,
+    pub target_units: Vec<String>,
+    pub fields: Vec<FieldDraft>,
+}
+
+/// Passes a task down from a target unit to its own descendants.
+pub async fn forward(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    t: &Target,
+    draft: &ForwardDraft,
+) -> AppResult<i64> {
+    require_reporter(actor)?;
+    if !t.report.status.is_open() {
+        return Err(locked());
+    }
+    let mut errors = Vec::new();
+    let targets = parse_targets(
+        draft.target_level,
+        &draft.target_units,
+        t.unit.level,
+        &mut errors,
+    );
+    let fields = validate_fields(&draft.fields, &t.task.all_keys(), &mut errors);
+    check_bindings(state, &fields, &mut errors).await?;
+    let targets = match targets {
+        Some(jinguo_domain::task::Targets::Level(l)) => Some(TaskTargets::Level(l)),
+        Some(jinguo_domain::task::Targets::Units(codes)) => Some(TaskTargets::Units(
+            picked_units(state, &t.unit, &codes, &mut errors).await?,
+        )),
+        None => None,
+    };
+    let (Some(targets), true) = (targets, errors.is_empty()) else {
+        return Err(AppError::InvalidFields(errors));
+    };
+    let made = state
+        .store
+        .forward_task(&t.task, &t.report, targets, &fields, actor.user.id, now())
+        .await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "task.forwarded",
+            t.unit.id,
+            format!(
+                "task={} unit={} targets={made}",
+                t.task.id.get(),
+                t.unit.code
+            ),
+        )
+        .await?;
+    Ok(made)
+}
+
+pub fn unit_json(u: &UnitRef) -> Value {
+    json!({"code": u.code, "name": u.name, "level": u.level})
+}
+
+pub fn answers_json(a: &Answers) -> Value {
+    answers_to_json(a)
+}
+
+pub fn report_json(t: &Target, v: &ReportView) -> Value {
+    let r = &t.report;
+    json!({
+        "task_id": t.task.id,
+        "unit": {"code": t.unit.code, "name": t.unit.name, "level": t.unit.level},
+        "status": r.status,
+        "fields": v.fields,
+        "values": answers_json(&v.values),
+        "prefilled": answers_json(&v.prefill),
+        "reasons": v.reasons,
+        "note": r.note,
+        "return_reason": r.return_reason,
+        "forwarded": r.forwarded,
+        "first_submitted_on": r.first_submitted_on,
+        "submitted_at": r.submitted_at,
+        "reviewed_at": r.reviewed_at,
+        "updated_at": r.updated_at,
+    })
+}
+
+/// A percentage with one decimal; 0 of 0 is 0.
+pub fn pct(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
+}
+
+fn complete(counts: &jinguo_store::model::StatusCounts) -> i64 {
+    counts
+        .iter()
+        .filter(|(s, _)| s.is_complete())
+        .map(|(_, n)| n)
+        .sum()
+}
+
+/// A child's line of the progress table.
+pub struct ChildLine {
+    pub unit: UnitRef,
+    /// The child's own report, when it is a target itself.
+    pub own: Option<ReportStatus>,
+    pub status: ReportStatus,
+    pub targets: i64,
+    pub complete_pct: f64,
+    pub on_time_pct: f64,
+    pub overdue: bool,
+}
+
+/// Progress as pages and the API show it.
+pub struct ProgressView {
+    pub targets: i64,
+    pub complete_pct: f64,
+    pub on_time_pct: f64,
+    pub counts: BTreeMap<ReportStatus, i64>,
+    pub own: Option<ReportStatus>,
+    pub overdue: bool,
+    pub children: Vec<ChildLine>,
+    pub totals: Vec<(String, jinguo_store::model::Totals)>,
+}
+
+pub fn progress_view(p: Progress, deadline: time::Date, today: time::Date) -> ProgressView {
+    let late = today > deadline;
+    let open = |counts: &jinguo_store::model::StatusCounts| {
+        counts.iter().any(|(s, n)| s.is_open() && *n > 0)
+    };
+    let targets: i64 = p.counts.values().sum();
+    ProgressView {
+        targets,
+        complete_pct: pct(complete(&p.counts), targets),
+        on_time_pct: pct(p.on_time, targets),
+        overdue: late && open(&p.counts),
+        own: p.own,
+        children: p
+            .children
+            .into_iter()
+            .map(|c| {
+                let n: i64 = c.counts.values().sum();
+                ChildLine {
+                    status: ReportStatus::summarise(&c.counts),
+                    targets: n,
+                    complete_pct: pct(complete(&c.counts), n),
+                    on_time_pct: pct(c.on_time, n),
+                    overdue: late && open(&c.counts),
+                    own: c.own,
+                    unit: c.unit,
+                }
+            })
+            .collect(),
+        counts: p.counts,
+        totals: p.totals,
+    }
+}
+
+pub fn progress_json(unit: &Unit, p: &ProgressView) -> Value {
+    json!({
+        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
+        "targets": p.targets,
+        "complete_pct": p.complete_pct,
+        "on_time_pct": p.on_time_pct,
+        "overdue": p.overdue,
+        "own_status": p.own,
+        "counts": p.counts.iter().map(|(s, n)| (s.as_str().to_owned(), json!(n)))
+            .collect::<serde_json::Map<_, _>>(),
+        "children": p.children.iter().map(|c| json!({
+            "code": c.unit.code, "name": c.unit.name, "level": c.unit.level,
+            "status": c.status, "own_status": c.own, "targets": c.targets, "complete_pct": c.complete_pct,
+            "on_time_pct": c.on_time_pct, "overdue": c.overdue,
+        })).collect::<Vec<_>>(),
+        "totals": p.totals.iter().map(|(k, t)| (k.clone(), json!(t)))
+            .collect::<serde_json::Map<_, _>>(),
+    })
+}
+
+/// A task's progress within a unit of the actor's scope.
+pub async fn progress(state: &AppState, task: &Task, unit: &Unit) -> AppResult<ProgressView> {
+    let p = state.store.progress(task, unit).await?;
+    Ok(progress_view(p, task.deadline, today(&state.config)))
+}
+
+pub fn task_json(t: &Task) -> Value {
+    json!({
+        "id": t.id,
+        "title": t.title,
+        "description": t.description,
+        "deadline": format_date(t.deadline),
+        "issuer": unit_json(&t.issuer),
+        "fields": t.fields,
+        "forwards": t.forwards,
+        "targets": t.targets,
+        "created_at": t.created_at,
+    })
+}
+
+/// The level names a form offers as targets below a unit.
+pub fn levels_below(level: Level) -> Vec<u8> {
+    Level::ALL
+        .into_iter()
+        .filter(|l| *l > level)
+        .map(Level::get)
+        .collect()
+}
