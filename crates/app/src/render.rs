@@ -121,6 +121,12 @@ impl Templates {
             "activity_form.html",
             "dictionaries.html",
             "activity_import.html",
+            "task_fields.html",
+            "task_form.html",
+            "tasks.html",
+            "task.html",
+            "report.html",
+            "notices.html",
         );
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()
@@ -159,6 +165,7 @@ impl Templates {
                 is_auditor => a.has(jinguo_domain::Role::Auditor),
                 can_record => a.require_any(crate::activities::RECORDERS).is_ok(),
                 is_region_admin => a.require_region(jinguo_domain::Role::Admin).is_ok(),
+                unread => a.unread_notices,
             }
         });
         let full = context! {

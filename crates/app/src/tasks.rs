@@ -175,7 +175,12 @@ pub async fn issue(
             ip,
             "task.issued",
             issuer.id,
-            format!("task={} unit={} targets={}", id.get(), issuer.code, task.targets),
+            format!(
+                "task={} unit={} targets={}",
+                id.get(),
+                issuer.code,
+                task.targets
+            ),
         )
         .await?;
     Ok(id)
@@ -236,14 +241,15 @@ pub async fn prefill(
     let mut rollups: BTreeMap<(Month, Month), jinguo_store::model::Rollup> = BTreeMap::new();
     for f in fields {
         let Some(b) = &f.bound_to else { continue };
-        if !rollups.contains_key(&(b.from, b.to)) {
-            let r = state
-                .store
-                .rollup(actor.scope(), &t.unit, b.from, b.to)
-                .await?;
-            rollups.insert((b.from, b.to), r);
-        }
-        let r = &rollups[&(b.from, b.to)];
+        let r = match rollups.entry((b.from, b.to)) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => e.insert(
+                state
+                    .store
+                    .rollup(actor.scope(), &t.unit, b.from, b.to)
+                    .await?,
+            ),
+        };
         let counts = match (&b.type_key, &b.program_key) {
             (Some(k), _) => r.by_type.iter().find(|(t, _)| t == k).map(|(_, c)| *c),
             (None, Some(k)) => r.by_program.iter().find(|(p, _)| p == k).map(|(_, c)| *c),
@@ -312,9 +318,7 @@ pub async fn answer(
     }
     let v = view(state, actor, t).await?;
     let (values, reasons) = merge(&v, given, reasons)?;
-    let note = note
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty());
+    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
         return Err(FieldError::new("note", "err.task.text_long").into());
     }
@@ -348,7 +352,11 @@ fn merge(
         if let Some(p) = v.prefill.get(&key)
             && p != &a
         {
-            match reasons.get(&key).map(|r| r.trim()).filter(|r| !r.is_empty()) {
+            match reasons
+                .get(&key)
+                .map(|r| r.trim())
+                .filter(|r| !r.is_empty())
+            {
                 Some(r) if r.chars().count() <= 500 => {
                     kept.insert(key.clone(), r.to_owned());
                 }
@@ -412,7 +420,15 @@ pub async fn submit(
         return Err(AppError::InvalidFields(missing));
     }
     if v.saved.is_empty() && !v.values.is_empty() {
-        save(state, actor, t, &v.values, &v.reasons, t.report.note.clone()).await?;
+        save(
+            state,
+            actor,
+            t,
+            &v.values,
+            &v.reasons,
+            t.report.note.clone(),
+        )
+        .await?;
     }
     state
         .store

@@ -50,6 +50,26 @@
     });
   });
 
+  // The report-form builder: "add a field" copies the last row, emptied.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-add-field]");
+    if (!btn) return;
+    var rows = btn.parentNode.querySelector("[data-field-rows]");
+    var last = rows && rows.lastElementChild;
+    if (!last) return;
+    var copy = last.cloneNode(true);
+    copy.querySelectorAll("input").forEach(function (i) { i.value = ""; i.removeAttribute("aria-invalid"); });
+    copy.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
+    copy.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
+    var details = copy.querySelector("details");
+    if (details) details.open = false;
+    var legend = copy.querySelector("legend");
+    if (legend) legend.textContent = legend.textContent.replace(/\d+$/, String(rows.children.length + 1));
+    rows.appendChild(copy);
+    var first = copy.querySelector("input");
+    if (first) first.focus();
+  });
+
   // htmx requests carry the session's CSRF token in a header.
   document.addEventListener("htmx:configRequest", function (e) {
     var meta = document.querySelector('meta[name="csrf-token"]');

@@ -24,6 +24,8 @@ pub struct Actor {
     pub unit: Unit,
     pub csrf: String,
     pub token_hash: String,
+    /// Unread notices of her unit; counted for pages only (the menu shows it).
+    pub unread_notices: i64,
 }
 
 impl Actor {
@@ -129,6 +131,7 @@ impl Actor {
             unit,
             csrf: session.csrf_token,
             token_hash: hash,
+            unread_notices: 0,
         })
     }
 }
@@ -166,6 +169,11 @@ impl FromRequestParts<AppState> for WebActor {
             .get(SESSION_COOKIE)
             .map(|c| c.value().to_owned())
             .ok_or(AppError::Unauthorized)?;
-        Actor::from_token(state, &token).await.map(WebActor)
+        let mut actor = Actor::from_token(state, &token).await?;
+        actor.unread_notices = state
+            .store
+            .unread_notices(actor.unit.id, actor.user.id)
+            .await?;
+        Ok(WebActor(actor))
     }
 }

@@ -83,16 +83,11 @@ pub fn write(
         );
         for (c, f) in fields.iter().enumerate() {
             let col = (8 + c) as u16;
-            match answers.get(&f.key) {
-                Some(a) => match a.as_f64() {
-                    Some(x) => {
-                        ws.write_number_with_format(line, col, x, &num)?;
-                    }
-                    None => {
-                        ws.write_string(line, col, safe_text(&a.display()))?;
-                    }
-                },
-                None => {}
+            if let Some(a) = answers.get(&f.key) {
+                match a.as_f64() {
+                    Some(x) => ws.write_number_with_format(line, col, x, &num)?,
+                    None => ws.write_string(line, col, safe_text(&a.display()))?,
+                };
             }
         }
         let after = (8 + fields.len()) as u16;
@@ -103,11 +98,17 @@ pub fn write(
             ws.write_string(line, after + 1, safe_text(n))?;
         }
         // Every ancestor above the report's own unit gets its totals.
-        for level in 0..usize::from(r.unit.level.get()).saturating_sub(1) {
-            let (Some(id), Some(name)) = (r.ancestors[level], &row.path[level]) else {
+        let above = usize::from(r.unit.level.get()).saturating_sub(1);
+        for ((totals, id), name) in by_level
+            .iter_mut()
+            .zip(r.ancestors)
+            .zip(&row.path)
+            .take(above)
+        {
+            let (Some(id), Some(name)) = (id, name) else {
                 continue;
             };
-            let e = by_level[level].entry(id).or_default();
+            let e = totals.entry(id).or_default();
             e.name.clone_from(name);
             e.targets += 1;
             if r.status.is_complete() {

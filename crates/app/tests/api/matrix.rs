@@ -56,15 +56,19 @@ enum Target {
     User(UserId),
     /// An activity and the code of its unit.
     Activity(i64, &'static str),
+    /// A task and the code of the target unit whose report a call names.
+    Task(i64, String),
     MissingUnit,
     MissingUser,
     MissingActivity,
+    MissingTask,
 }
 
 impl Target {
     fn code(&self) -> &str {
         match self {
             Target::Unit(c) | Target::Activity(_, c) => c,
+            Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
     }
@@ -72,6 +76,7 @@ impl Target {
         match self {
             Target::User(id) => id.get().to_string(),
             Target::Activity(id, _) => id.to_string(),
+            Target::Task(id, _) => id.to_string(),
             _ => "999999".into(),
         }
     }
@@ -82,6 +87,33 @@ enum Kind {
     Unit,
     User,
     Activity,
+    /// A task from the region to the unit itself, not yet answered.
+    Task,
+    /// A task to a child of the unit, whose report is handed in.
+    Submitted,
+}
+
+/// A deadline a month ahead, as a task needs.
+fn deadline() -> String {
+    let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(30);
+    jinguo_domain::activity::format_date(d)
+}
+
+fn task_json(code: &str) -> Value {
+    json!({"title": "入户走访统计", "deadline": deadline(), "issuer_unit": code, "target_level": 5,
+           "fields": [{"key": "homes", "label": "走访户数", "type": "integer", "required": false}]})
+}
+
+fn task_form(code: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("issuer_unit", code.into()),
+        ("title", "入户走访统计".into()),
+        ("deadline", deadline()),
+        ("target_mode", "level".into()),
+        ("target_level", "5".into()),
+        ("f_label", "走访户数".into()),
+        ("f_type", "integer".into()),
+    ]
 }
 
 /// A valid activity body for a unit.
@@ -198,7 +230,221 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         out_of_scope: 404,
         kind: Kind::Activity,
     };
+    let tk = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Task,
+    };
+    let sub = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Submitted,
+    };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
+    // Tasks. An issuing unit outside the subtree is a field error, worded
+    // exactly like an unknown unit; a task or report out of scope is 404.
+    m.insert(
+        ("POST", "/api/v1/tasks"),
+        Case {
+            build: |t| Call {
+                path: "/api/v1/tasks".into(),
+                body: Body::Json(task_json(t.code())),
+            },
+            ok: 201,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/tasks"),
+        c(
+            |t| call(format!("/api/v1/tasks?unit={}&box=subtree", t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/tasks/{id}"),
+        tk(|t| call(format!("/api/v1/tasks/{}", t.id())), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/tasks/{id}/progress"),
+        tk(
+            |t| {
+                call(format!(
+                    "/api/v1/tasks/{}/progress?unit={}",
+                    t.id(),
+                    t.code()
+                ))
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/tasks/{id}/export.xlsx"),
+        tk(
+            |t| {
+                call(format!(
+                    "/api/v1/tasks/{}/export.xlsx?unit={}",
+                    t.id(),
+                    t.code()
+                ))
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/tasks/{id}/forward"),
+        tk(
+            |t| Call {
+                path: format!("/api/v1/tasks/{}/forward", t.id()),
+                body: Body::Json(json!({"unit_code": t.code(), "target_level": 5})),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/tasks/{id}/reports/{unit_code}"),
+        tk(
+            |t| call(format!("/api/v1/tasks/{}/reports/{}", t.id(), t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("PUT", "/api/v1/tasks/{id}/reports/{unit_code}"),
+        tk(
+            |t| Call {
+                path: format!("/api/v1/tasks/{}/reports/{}", t.id(), t.code()),
+                body: Body::Json(json!({"values": {}, "note": "已核实"})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/tasks/{id}/reports/{unit_code}/submit"),
+        tk(
+            |t| Call {
+                path: format!("/api/v1/tasks/{}/reports/{}/submit", t.id(), t.code()),
+                body: Body::Json(json!({})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/tasks/{id}/reports/{unit_code}/approve"),
+        sub(
+            |t| Call {
+                path: format!("/api/v1/tasks/{}/reports/{}/approve", t.id(), t.code()),
+                body: Body::Json(json!({})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/tasks/{id}/reports/{unit_code}/return"),
+        sub(
+            |t| Call {
+                path: format!("/api/v1/tasks/{}/reports/{}/return", t.id(), t.code()),
+                body: Body::Json(json!({"reason": "请补充"})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/notices"),
+        c(|_| call("/api/v1/notices".into()), 200),
+    );
+    m.insert(
+        ("GET", "/tasks"),
+        c(
+            |t| call(format!("/tasks?unit={}&box=subtree", t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/tasks/new"),
+        c(|t| call(format!("/tasks/new?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("POST", "/tasks"),
+        Case {
+            build: |t| form("/tasks".into(), &task_form(t.code())),
+            ok: 303,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/tasks/{id}"),
+        tk(
+            |t| call(format!("/tasks/{}?unit={}", t.id(), t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/tasks/{id}/export.xlsx"),
+        tk(
+            |t| call(format!("/tasks/{}/export.xlsx?unit={}", t.id(), t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/tasks/{id}/reports/{code}"),
+        tk(
+            |t| call(format!("/tasks/{}/reports/{}", t.id(), t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/tasks/{id}/reports/{code}"),
+        tk(
+            |t| {
+                form(
+                    format!("/tasks/{}/reports/{}", t.id(), t.code()),
+                    &[("action", "submit".into()), ("note", "已核实".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/tasks/{id}/reports/{code}/approve"),
+        sub(
+            |t| {
+                form(
+                    format!("/tasks/{}/reports/{}/approve", t.id(), t.code()),
+                    &[],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/tasks/{id}/reports/{code}/return"),
+        sub(
+            |t| {
+                form(
+                    format!("/tasks/{}/reports/{}/return", t.id(), t.code()),
+                    &[("reason", "请补充".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/tasks/{id}/reports/{code}/forward"),
+        tk(
+            |t| {
+                form(
+                    format!("/tasks/{}/reports/{}/forward", t.id(), t.code()),
+                    &[("target_level", "5".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(("GET", "/notices"), c(|_| call("/notices".into()), 200));
     m.insert(
         ("POST", "/api/v1/session"),
         c(
@@ -629,6 +875,52 @@ async fn new_activity(app: &TestApp, code: &str) -> i64 {
         .get()
 }
 
+/// A task from the region to `code` (or, handed in, to a child of it that
+/// is not the matrix actors' own unit), straight through the store.
+async fn new_task(app: &TestApp, code: &str, by: UserId, submitted: bool) -> Target {
+    use jinguo_store::model::{NewTask, TaskTargets};
+    use jinguo_store::{TaskStore, UnitStore};
+    let root = app.store.root_unit().await.unwrap();
+    let mut unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    if submitted {
+        let children = app.store.children(unit.id).await.unwrap();
+        // The subset tree gives some units no child: then the unit itself,
+        // which is out of scope for the actors all the same.
+        if let Some(child) = children.into_iter().find(|c| c.code.as_str() != XILINHOT) {
+            unit = child;
+        }
+    }
+    let id = app
+        .store
+        .create_task(
+            jinguo_domain::Scope::new(root.id, root.level),
+            NewTask {
+                issuer: root.id,
+                title: "矩阵任务".into(),
+                description: String::new(),
+                deadline: time::OffsetDateTime::now_utc().date() + time::Duration::days(30),
+                targets: TaskTargets::Units(vec![unit.id]),
+                fields: Vec::new(),
+                by,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    if submitted {
+        let report = app.store.report(id, unit.id).await.unwrap();
+        app.store
+            .submit_report(&report, by, "2026-11-28", 2)
+            .await
+            .unwrap();
+    }
+    Target::Task(id.get(), unit.code.as_str().to_owned())
+}
+
 async fn authorization_matrix(db: Db) {
     let Some(app) = spawn_app(db, |_| {}).await else {
         return;
@@ -720,6 +1012,8 @@ async fn authorization_matrix(db: Db) {
                     Kind::Activity => {
                         Target::Activity(new_activity(&app, rel.code()).await, rel.code())
                     }
+                    Kind::Task => new_task(&app, rel.code(), roles[0].1, false).await,
+                    Kind::Submitted => new_task(&app, rel.code(), roles[0].1, true).await,
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
@@ -746,6 +1040,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::User => Target::MissingUser,
                             Kind::Unit => Target::MissingUnit,
                             Kind::Activity => Target::MissingActivity,
+                            Kind::Task | Kind::Submitted => Target::MissingTask,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;

@@ -114,33 +114,58 @@ impl FieldRow {
 }
 
 /// The field builder's inputs: one value per row for each name.
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 pub struct FieldInputs {
-    #[serde(default)]
     f_label: Vec<String>,
-    #[serde(default)]
     f_type: Vec<String>,
-    #[serde(default)]
     f_required: Vec<String>,
-    #[serde(default)]
     f_choices: Vec<String>,
-    #[serde(default)]
     f_min: Vec<String>,
-    #[serde(default)]
     f_max: Vec<String>,
-    #[serde(default)]
     f_metric: Vec<String>,
-    #[serde(default)]
     f_btype: Vec<String>,
-    #[serde(default)]
     f_bprog: Vec<String>,
-    #[serde(default)]
     f_from: Vec<String>,
-    #[serde(default)]
     f_to: Vec<String>,
 }
 
+/// A form body as its name/value pairs, in order: the field builder
+/// repeats names, which a struct cannot take.
+type Pairs = Vec<(String, String)>;
+
+fn first(pairs: &Pairs, name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+fn all(pairs: &Pairs, name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
 impl FieldInputs {
+    fn from_pairs(p: &Pairs) -> Self {
+        FieldInputs {
+            f_label: all(p, "f_label"),
+            f_type: all(p, "f_type"),
+            f_required: all(p, "f_required"),
+            f_choices: all(p, "f_choices"),
+            f_min: all(p, "f_min"),
+            f_max: all(p, "f_max"),
+            f_metric: all(p, "f_metric"),
+            f_btype: all(p, "f_btype"),
+            f_bprog: all(p, "f_bprog"),
+            f_from: all(p, "f_from"),
+            f_to: all(p, "f_to"),
+        }
+    }
+
     /// The non-blank rows, in order.
     fn rows(&self) -> Vec<FieldRow> {
         let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
@@ -215,24 +240,31 @@ fn drafts(rows: &[FieldRow], prefix: &str, errors: &mut Vec<FieldError>) -> Vec<
         .collect()
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 pub struct TaskForm {
-    #[serde(default)]
     issuer_unit: String,
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     description: String,
-    #[serde(default)]
     deadline: String,
-    #[serde(default)]
     target_mode: String,
-    #[serde(default)]
     target_level: String,
-    #[serde(default)]
     target_units: String,
-    #[serde(flatten)]
     fields: FieldInputs,
+}
+
+impl TaskForm {
+    fn from_pairs(p: &Pairs) -> Self {
+        TaskForm {
+            issuer_unit: first(p, "issuer_unit"),
+            title: first(p, "title"),
+            description: first(p, "description"),
+            deadline: first(p, "deadline"),
+            target_mode: first(p, "target_mode"),
+            target_level: first(p, "target_level"),
+            target_units: first(p, "target_units"),
+            fields: FieldInputs::from_pairs(p),
+        }
+    }
 }
 
 fn split_codes(s: &str) -> Vec<String> {
@@ -316,7 +348,17 @@ pub async fn new_form(
         target_level: Level::VILLAGE.get().to_string(),
         ..Default::default()
     };
-    task_form_page(&state, &actor, lang, &unit, &form, Vec::new(), &[], StatusCode::OK).await
+    task_form_page(
+        &state,
+        &actor,
+        lang,
+        &unit,
+        &form,
+        Vec::new(),
+        &[],
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /tasks`: issues the task, or shows the form again with every error.
@@ -325,9 +367,10 @@ pub async fn create(
     WebActor(actor): WebActor,
     lang: Lang,
     ClientIp(ip): ClientIp,
-    axum_extra::extract::Form(f): axum_extra::extract::Form<TaskForm>,
+    Form(pairs): Form<Pairs>,
 ) -> WebResult {
     actor.require_any(RECORDERS)?;
+    let f = TaskForm::from_pairs(&pairs);
     let rows = f.fields.rows();
     let mut errors = Vec::new();
     let fields = drafts(&rows, "f", &mut errors);
@@ -450,7 +493,8 @@ async fn report_page(
         .iter()
         .map(|e| (e.field.to_string(), e.key))
         .collect();
-    let shown = |a: Option<&jinguo_domain::task::Answer>| a.map(|a| a.display()).unwrap_or_default();
+    let shown =
+        |a: Option<&jinguo_domain::task::Answer>| a.map(|a| a.display()).unwrap_or_default();
     let fields: Vec<_> = v
         .fields
         .iter()
@@ -519,14 +563,7 @@ pub async fn report(
 ) -> WebResult {
     let t = tasks::target(&state, &actor, &id, &code).await?;
     let done = q.done.filter(|d| {
-        [
-            "saved",
-            "submitted",
-            "approved",
-            "returned",
-            "forwarded",
-        ]
-        .contains(&d.as_str())
+        ["saved", "submitted", "approved", "returned", "forwarded"].contains(&d.as_str())
     });
     report_page(
         &state,
@@ -607,6 +644,7 @@ pub async fn answer(
     Path((id, code)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult {
+    actor.require_any(RECORDERS)?;
     let t = tasks::target(&state, &actor, &id, &code).await?;
     let typed: BTreeMap<String, String> = pairs.into_iter().collect();
     let result = async {
@@ -658,6 +696,7 @@ pub async fn approve(
     ClientIp(ip): ClientIp,
     Path((id, code)): Path<(String, String)>,
 ) -> WebResult {
+    actor.require_any(RECORDERS)?;
     let t = tasks::target(&state, &actor, &id, &code).await?;
     let result = tasks::review(&state, &actor, ip, &t, true, None)
         .await
@@ -680,19 +719,12 @@ pub async fn send_back(
     Path((id, code)): Path<(String, String)>,
     Form(f): Form<ReturnForm>,
 ) -> WebResult {
+    actor.require_any(RECORDERS)?;
     let t = tasks::target(&state, &actor, &id, &code).await?;
     let result = tasks::review(&state, &actor, ip, &t, false, Some(&f.reason))
         .await
         .map(|()| back(&t, "returned"));
     or_page(&state, &actor, lang, &t, None, result).await
-}
-
-#[derive(Deserialize)]
-pub struct ForwardForm {
-    #[serde(default)]
-    target_level: String,
-    #[serde(flatten)]
-    fields: FieldInputs,
 }
 
 /// `POST /tasks/{id}/reports/{code}/forward`: passes the task down.
@@ -702,14 +734,17 @@ pub async fn forward(
     lang: Lang,
     ClientIp(ip): ClientIp,
     Path((id, code)): Path<(String, String)>,
-    axum_extra::extract::Form(f): axum_extra::extract::Form<ForwardForm>,
+    Form(pairs): Form<Pairs>,
 ) -> WebResult {
+    actor.require_any(RECORDERS)?;
     let t = tasks::target(&state, &actor, &id, &code).await?;
+    let target_level = first(&pairs, "target_level");
+    let inputs = FieldInputs::from_pairs(&pairs);
     let mut errors = Vec::new();
     // Keys of added fields carry the forwarding unit, so they never clash
     // with the issuer's or another unit's.
     let prefix = format!("u{}_", t.unit.code);
-    let fields = drafts(&f.fields.rows(), &prefix, &mut errors);
+    let fields = drafts(&inputs.rows(), &prefix, &mut errors);
     let result = if errors.is_empty() {
         tasks::forward(
             &state,
@@ -717,7 +752,7 @@ pub async fn forward(
             ip,
             &t,
             &ForwardDraft {
-                target_level: Some(f.target_level.trim().parse().unwrap_or(0)),
+                target_level: Some(target_level.trim().parse().unwrap_or(0)),
                 target_units: Vec::new(),
                 fields,
             },
@@ -766,10 +801,7 @@ pub async fn notices(
         .await?;
     let (rows, has_next) = page_no.split(rows);
     if let Some(newest) = rows.iter().map(|n| n.id).max() {
-        state
-            .store
-            .mark_notices_seen(actor.user.id, newest)
-            .await?;
+        state.store.mark_notices_seen(actor.user.id, newest).await?;
     }
     Ok(state.templates.render(
         "notices.html",
