@@ -7,5 +7,6 @@ mod activities;
 mod auth;
 mod ledger_io;
 mod matrix;
+mod tasks;
 mod units_users;
 mod web;
