@@ -23,6 +23,9 @@ pub struct Config {
     /// Offset of local time from UTC in hours, for dates on pages.
     pub utc_offset_hours: i8,
     pub level_names: LevelNames,
+    /// Where task notices are POSTed as JSON for a messaging gateway to
+    /// relay (plain `http://`, on the intranet); none when unset.
+    pub webhook_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -57,6 +60,7 @@ impl Default for Config {
             lockout_minutes: 30,
             utc_offset_hours: 8,
             level_names: LevelNames::default(),
+            webhook_url: None,
         }
     }
 }
@@ -74,6 +78,7 @@ pub struct ConfigLayer {
     pub lockout_minutes: Option<i64>,
     pub utc_offset_hours: Option<i8>,
     pub level_names: Option<[String; 5]>,
+    pub webhook_url: Option<String>,
 }
 
 impl ConfigLayer {
@@ -104,6 +109,7 @@ impl ConfigLayer {
             lockout_minutes: var("JINGUO_LOCKOUT_MINUTES")?,
             utc_offset_hours: var("JINGUO_UTC_OFFSET_HOURS")?,
             level_names: None,
+            webhook_url: var("JINGUO_WEBHOOK_URL")?,
         })
     }
 }
@@ -123,6 +129,9 @@ impl Config {
             lockout_minutes,
             utc_offset_hours
         );
+        if let Some(url) = l.webhook_url {
+            self.webhook_url = Some(url).filter(|u| !u.is_empty());
+        }
         if let Some(n) = l.level_names {
             self.level_names = LevelNames(n);
         }

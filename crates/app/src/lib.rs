@@ -17,6 +17,7 @@ pub mod state;
 pub mod tasks;
 mod units;
 mod users;
+pub mod webhook;
 pub mod xlsx;
 
 use std::net::SocketAddr;
@@ -47,6 +48,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
 /// Serves on an already bound listener until the process is stopped.
 pub async fn serve_on(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
     tokio::spawn(sweep_sessions(state.clone()));
+    tokio::spawn(webhook::remind_forever(state.clone()));
     let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

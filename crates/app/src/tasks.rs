@@ -169,6 +169,17 @@ pub async fn issue(
         )
         .await?;
     let task = state.store.task_in_scope(actor.scope(), id).await?;
+    crate::webhook::send(
+        state,
+        json!({
+            "event": "issued",
+            "task": {"id": id, "title": task.title, "deadline": format_date(task.deadline)},
+            "issuer": issuer.code,
+            "targets": task.targets,
+            "target_level": draft.target_level,
+            "target_units": draft.target_units,
+        }),
+    );
     actor
         .audit(
             state,
@@ -478,6 +489,15 @@ pub async fn review(
         .store
         .review_report(&t.report, approve, reason, actor.user.id, now())
         .await?;
+    crate::webhook::send(
+        state,
+        json!({
+            "event": if approve { "approved" } else { "returned" },
+            "task": {"id": t.task.id, "title": t.task.title,
+                     "deadline": format_date(t.task.deadline)},
+            "units": [t.unit.code],
+        }),
+    );
     actor
         .audit(
             state,

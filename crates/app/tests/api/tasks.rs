@@ -392,3 +392,42 @@ async fn forward_and_order(db: Db) {
     assert_eq!(r["values"]["trained"], 30);
 }
 both_backends!(forward_and_order, forward_and_order);
+
+/// With a webhook configured, issuing and returning reach it as JSON.
+async fn webhook_relays(db: Db) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let hook = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(v): axum::Json<Value>| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(v);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook_addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, hook).await });
+    let Some(app) = spawn_app(db, |c| {
+        c.webhook_url = Some(format!("http://{hook_addr}/hook"));
+    })
+    .await
+    else {
+        return;
+    };
+    app.add_user("region", "admin", REGION).await;
+    let region = app.token("region").await;
+    let mut body = task_body();
+    body["fields"] = json!([]);
+    let (status, created) = json_of(app.post_json(&region, "/api/v1/tasks", body).await).await;
+    assert_eq!(status, 201);
+    let event = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+        .await
+        .expect("the webhook is called")
+        .unwrap();
+    assert_eq!(event["event"], "issued");
+    assert_eq!(event["task"]["id"], created["id"]);
+    assert_eq!(event["targets"], 2);
+}
+both_backends!(webhook_relays, webhook_relays);
