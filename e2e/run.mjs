@@ -51,6 +51,7 @@ const PHONE = {
 
 // Units the checks expect, from the bundled Inner Mongolia tree.
 const XILINHOT = '152502000000'; // 锡林浩特市
+const BAOLIGEN = '152502200000'; // demo township of `baoligen`
 const YILELT = '152502200200'; // demo village of `yilelt`
 const REGION = '150000000000'; // 内蒙古自治区
 const XILINGOL = '152500000000'; // 锡林郭勒盟
@@ -379,6 +380,80 @@ step('yilelt records an activity on a phone; xilingol sees it counted', PHONE, a
   check(/锡林浩特市.*\b1\b.*40.*31/.test(cells), `锡林浩特市 row shows 1 activity, 40 participants, 31 women ("${cells}")`);
   await lookForDefects(page, 'dashboard (phone)');
   await screenshot(page, 'dashboard-phone.png');
+});
+
+async function logout(page) {
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('header form[action="/logout"] button').click(),
+  ]);
+}
+
+step('the region issues a task to villages; yilelt answers; baoligen approves; the region sees it', DESKTOP, async (page) => {
+  await login(page, 'admin', REGION);
+  await page.goto('/tasks/new');
+  const deadline = new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10);
+  await page.locator('#title').fill('入户走访情况统计');
+  await page.locator('#deadline').fill(deadline);
+  check(await page.locator('select[name="target_level"]').inputValue() === '5', 'targets default to every village');
+  await page.locator('input[name="f_label"]').first().fill('走访户数');
+  await page.locator('select[name="f_required"]').first().selectOption('1');
+  await lookForDefects(page, 'task form');
+  await screenshot(page, 'task-new-desktop.png');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form.form button.primary[type="submit"]').click(),
+  ]);
+  const m = pathOf(page).match(/^\/tasks\/(\d+)$/);
+  check(m !== null, `issuing leads to the task page (at ${pathOf(page)})`);
+  const id = m ? m[1] : '0';
+  check((await text(page.getByRole('status'))).length > 0, 'a notice confirms the task was issued');
+  await logout(page);
+
+  // The village answers on a phone.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await login(page, 'yilelt', YILELT);
+  await page.goto('/tasks');
+  check((await text(page.locator('main'))).includes('入户走访情况统计'), 'the task is in the village inbox');
+  await lookForDefects(page, 'task inbox (phone)');
+  await page.goto(`/tasks/${id}/reports/${YILELT}`);
+  await page.locator('input[name="v_f1"]').fill('12');
+  await lookForDefects(page, 'report form (phone)');
+  await screenshot(page, 'report-phone.png');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('button[name="action"][value="submit"]').click(),
+  ]);
+  check(page.url().includes('done=submitted'), `handed in (at ${page.url()})`);
+  await logout(page);
+
+  // The township reviews and approves.
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await login(page, 'baoligen', BAOLIGEN);
+  await page.goto(`/tasks/${id}?unit=${BAOLIGEN}`);
+  const row = page.locator('table.table tbody tr', { hasText: '伊利勒特嘎查' });
+  check(await row.count() === 1, 'the township sees its village in the progress table');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    row.locator('a', { hasText: '审核' }).click(),
+  ]);
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('section.review button.primary').click(),
+  ]);
+  check(page.url().includes('done=approved'), `approved (at ${page.url()})`);
+  await logout(page);
+
+  // The region's progress shows the approved answer and its number.
+  await login(page, 'admin', REGION);
+  await page.goto(`/tasks/${id}`);
+  const main = await text(page.locator('main'));
+  check(/已通过\s*1|1\s*已通过/.test(main) || (await text(page.locator('.stat', { hasText: '已通过' }).locator('.stat-num'))) === '1',
+    'the region counts one approved report');
+  const totals = await text(page.locator('table.table', { hasText: '合计' }).locator('tbody tr').first());
+  check(/走访户数.*\b12\b/.test(totals), `the region's totals show the village's 12 ("${totals}")`);
+  await lookForDefects(page, 'task progress');
+  await screenshot(page, 'task-progress-desktop.png');
 });
 
 step('auditor opens /audit', DESKTOP, async (page) => {

@@ -462,13 +462,23 @@ pub async fn show(
                 }).collect::<Vec<_>>(),
                 totals => p.totals.iter().map(|(k, t)| context! {
                     label => labels.get(k).cloned().unwrap_or_else(|| k.clone()),
-                    sum => t.sum, min => t.min, max => t.max,
-                    mean => (t.mean * 100.0).round() / 100.0, count => t.count,
+                    sum => number(t.sum), min => number(t.min), max => number(t.max),
+                    mean => number(t.mean), count => t.count,
                 }).collect::<Vec<_>>(),
             },
             statuses => ReportStatus::ALL.map(ReportStatus::as_str),
         },
     ))
+}
+
+/// A total as people read it: whole numbers with thousands separators,
+/// others to two decimals.
+fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        crate::render::thousands(x as i64)
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 /// What the report page shows, with errors and the typed values when a
