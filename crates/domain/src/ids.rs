@@ -32,3 +32,7 @@ id_type!(
     /// Surrogate key of an activity record.
     ActivityId
 );
+id_type!(
+    /// Surrogate key of a photo attached to an activity.
+    PhotoId
+);

@@ -5,7 +5,9 @@ mod support;
 
 mod activities;
 mod auth;
+mod images;
 mod ledger_io;
 mod matrix;
+mod photos;
 mod units_users;
 mod web;

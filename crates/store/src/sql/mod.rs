@@ -5,6 +5,7 @@
 
 mod activities;
 mod audit;
+mod photos;
 mod sessions;
 mod units;
 mod users;
