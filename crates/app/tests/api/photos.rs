@@ -296,7 +296,7 @@ async fn bad_uploads_save_nothing(db: Db) {
     let mut big = png(8, 8, [0; 3], [255; 3]);
     big.resize(5 * 1024 * 1024 + 1, 0);
     let msg = error_of(upload(&app, &village, id, vec![big]).await).await;
-    assert!(msg.as_str().unwrap().contains("5 MB"), "{msg}");
+    assert!(msg.as_str().unwrap().contains("5\u{a0}MB"), "{msg}");
     // A form without a photo part.
     let r = app
         .client
@@ -463,6 +463,8 @@ async fn web_form_with_photos(db: Db) {
         .unwrap();
     assert!(edit.contains(&src) && edit.contains("name=\"remove_photo\""));
     assert!(edit.contains("enctype=\"multipart/form-data\""));
+    // The form shows the recorded type (it is serialised as `type`).
+    assert!(edit.contains("<option value=\"home_visit\" selected>"));
     let r = app
         .client
         .get(app.url(&src))
