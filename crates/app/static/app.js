@@ -59,7 +59,17 @@
     var list = document.getElementById(input.getAttribute("data-photo-preview"));
     if (!list) return;
     var max = parseInt(input.getAttribute("data-max-bytes"), 10) || 0;
+    var room = parseInt(input.getAttribute("data-max-files"), 10);
     list.textContent = "";
+    var warn = document.getElementById(input.id + "-too-many");
+    if (warn) warn.remove();
+    if (!isNaN(room) && input.files && input.files.length > room) {
+      warn = document.createElement("p");
+      warn.id = input.id + "-too-many";
+      warn.className = "field-error";
+      warn.textContent = input.getAttribute("data-too-many");
+      list.parentNode.insertBefore(warn, list);
+    }
     Array.prototype.forEach.call(input.files || [], function (file) {
       var li = document.createElement("li");
       if (max && file.size > max) {

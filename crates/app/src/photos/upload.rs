@@ -47,8 +47,20 @@ async fn read_photo(mut field: Field<'_>) -> AppResult<Option<Result<Vec<u8>, Fi
 pub struct Uploads(pub Vec<Result<Vec<u8>, FieldError>>);
 
 impl Uploads {
+    /// Whether a part beyond the most an activity may have was seen.
+    fn too_many(&self) -> bool {
+        self.0.contains(&Err(TOO_MANY))
+    }
+
     async fn push(&mut self, field: Field<'_>) -> AppResult<()> {
         let kept = self.0.iter().filter(|u| u.is_ok()).count();
+        // A named file beyond the limit is not even read.
+        if kept >= MAX_PHOTOS && field.file_name().is_some_and(|n| !n.trim().is_empty()) {
+            if !self.too_many() {
+                self.0.push(Err(TOO_MANY));
+            }
+            return Ok(());
+        }
         let upload = match read_photo(field).await? {
             None => return Ok(()),
             Some(Ok(_)) if kept >= MAX_PHOTOS => Err(TOO_MANY),
@@ -67,6 +79,11 @@ pub async fn photos_only(mut form: Multipart) -> AppResult<Uploads> {
     while let Some(field) = form.next_field().await.map_err(|e| multipart_error(&e))? {
         if field.name() == Some(PHOTO_FIELD) {
             uploads.push(field).await?;
+            // The answer is known: stop before the body limit is reached,
+            // so seven large photos read as "too many", not "too large".
+            if uploads.too_many() {
+                break;
+            }
         }
     }
     Ok(uploads)

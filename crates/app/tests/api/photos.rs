@@ -232,6 +232,13 @@ async fn upload_read_and_delete(db: Db) {
     assert_eq!(r.status(), 404);
     assert_eq!(list(&app, &village, id).await.len(), 1);
 
+    // Ids are never reused, so a cached photo URL cannot show another photo.
+    let r = upload(&app, &village, id, vec![jpeg(8, 8)]).await;
+    assert_eq!(r.status(), 201);
+    let newer = r.json::<Value>().await.unwrap()["ids"][0].as_i64().unwrap();
+    assert!(newer > ids[1], "photo id {newer} reused");
+    assert_eq!(files_on_disk(&app).len(), 2);
+
     // Deleting the activity takes its photos and their files along.
     let r = app
         .client
@@ -250,13 +257,13 @@ async fn upload_read_and_delete(db: Db) {
     // Every change is in the audit log, by ids only.
     let log = audit(&app).await;
     let count = |action: &str| log.iter().filter(|(a, _)| a == action).count();
-    assert_eq!(count("activity.photo_added"), 2);
+    assert_eq!(count("activity.photo_added"), 3);
     assert_eq!(count("activity.photo_removed"), 1);
     let deleted = log
         .iter()
         .find(|(a, _)| a == "activity.deleted")
         .expect("deletion audited");
-    assert!(deleted.1.contains("photos=1"), "{}", deleted.1);
+    assert!(deleted.1.contains("photos=2"), "{}", deleted.1);
     for (a, d) in &log {
         if a.starts_with("activity.photo") {
             assert!(d.contains(&format!("activity={id}")), "{d}");
@@ -315,6 +322,15 @@ async fn bad_uploads_save_nothing(db: Db) {
     let msg = error_of(r).await;
     assert!(msg.as_str().unwrap().contains('6'), "{msg}");
     assert!(list(&app, &village, id).await.is_empty());
+    assert!(files_on_disk(&app).is_empty());
+
+    // Seven near the size limit: still "too many", not "too large" (the
+    // body is not read past the seventh part).
+    let mut near = png(8, 8, [0; 3], [255; 3]);
+    near.resize(5 * 1024 * 1024 - 100, 0);
+    let r = upload(&app, &village, id, vec![near; 7]).await;
+    let msg = error_of(r).await;
+    assert!(msg.as_str().unwrap().contains('6'), "{msg}");
     assert!(files_on_disk(&app).is_empty());
 
     // Six fit; the seventh does not, and leaves no file behind.

@@ -2,6 +2,8 @@
 -- (photos/<storage_name>), never in the database; a row says which
 -- activity a file belongs to and what was checked about it on upload.
 -- Deleting an activity deletes its rows; the application removes the files.
+-- Sequence ids are never reused, so a photo URL cached by a browser can
+-- never show a deleted photo in place of a new one.
 CREATE TABLE activity_photos (
     id            BIGSERIAL PRIMARY KEY,
     activity_id   BIGINT NOT NULL REFERENCES activities(id) ON DELETE CASCADE,

@@ -2,8 +2,10 @@
 -- (photos/<storage_name>), never in the database; a row says which
 -- activity a file belongs to and what was checked about it on upload.
 -- Deleting an activity deletes its rows; the application removes the files.
+-- AUTOINCREMENT: ids are never reused, so a photo URL cached by a browser
+-- can never show a deleted photo in place of a new one.
 CREATE TABLE activity_photos (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     activity_id   INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
     position      INTEGER NOT NULL,
     content_type  TEXT    NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png')),
