@@ -7,6 +7,7 @@ use jinguo_store::model::{Activity, DictKind, NewActivity, Unit};
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
+use crate::photos::PhotoBatch;
 use crate::state::{AppState, now, today};
 
 /// Who may record, edit and delete activities.
@@ -91,6 +92,7 @@ const FIELD_ORDER: &[&str] = &[
     "participants",
     "women",
     "summary",
+    "photo",
 ];
 
 pub async fn create(
@@ -100,8 +102,37 @@ pub async fn create(
     unit_code: &str,
     draft: &ActivityDraft,
 ) -> AppResult<ActivityId> {
+    create_with_photos(state, actor, ip, unit_code, draft, PhotoBatch::default()).await
+}
+
+/// Adds a problem with the photos to the field problems, so the form shows
+/// them all at once.
+fn with_photo_error<T>(checked: AppResult<T>, photos: &PhotoBatch) -> AppResult<T> {
+    match (checked, &photos.error) {
+        (Err(AppError::InvalidFields(mut errors)), Some(e)) => {
+            errors.push(e.clone());
+            errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field));
+            Err(AppError::InvalidFields(errors))
+        }
+        (Ok(_), Some(e)) => Err(AppError::InvalidFields(vec![e.clone()])),
+        (other, _) => other,
+    }
+}
+
+/// Records an activity with its photos: every field and every photo is
+/// checked before anything is written, and if the photos cannot be stored
+/// the activity is taken back, so it is saved whole or not at all.
+pub async fn create_with_photos(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    unit_code: &str,
+    draft: &ActivityDraft,
+    mut photos: PhotoBatch,
+) -> AppResult<ActivityId> {
     actor.require_any(RECORDERS)?;
-    let (unit, fields) = validate(state, actor, unit_code, draft).await?;
+    photos.limit(0);
+    let (unit, fields) = with_photo_error(validate(state, actor, unit_code, draft).await, &photos)?;
     let id = state
         .store
         .create_activity(
@@ -114,6 +145,17 @@ pub async fn create(
             now(),
         )
         .await?;
+    if !photos.is_empty() {
+        let a = state.store.activity_in_scope(actor.scope(), id).await?;
+        if let Err(e) = crate::photos::apply(state, actor, ip.clone(), &a, photos).await {
+            let (_, gone) = state
+                .store
+                .delete_activity_with_photos(actor.scope(), id)
+                .await?;
+            crate::photos::remove_files(state, &gone).await;
+            return Err(e);
+        }
+    }
     actor
         .audit(
             state,
@@ -134,10 +176,41 @@ pub async fn update(
     unit_code: &str,
     draft: &ActivityDraft,
 ) -> AppResult<Activity> {
+    update_with_photos(
+        state,
+        actor,
+        ip,
+        id,
+        unit_code,
+        draft,
+        PhotoBatch::default(),
+    )
+    .await
+}
+
+/// Changes an activity and its photos, everything checked first. The
+/// photo rows change in their own transaction after the activity's: only
+/// a fault between the two (not a bad upload) can keep one without the other.
+pub async fn update_with_photos(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    id: ActivityId,
+    unit_code: &str,
+    draft: &ActivityDraft,
+    mut photos: PhotoBatch,
+) -> AppResult<Activity> {
     actor.require_any(RECORDERS)?;
     // Not found (or out of scope) comes before any field message.
     state.store.activity_in_scope(actor.scope(), id).await?;
-    let (unit, fields) = validate(state, actor, unit_code, draft).await?;
+    if !photos.is_empty() {
+        let existing = state.store.photos_of(actor.scope(), id).await?;
+        photos
+            .remove
+            .retain(|r| existing.iter().any(|p| p.id == *r));
+        photos.limit(existing.len());
+    }
+    let (unit, fields) = with_photo_error(validate(state, actor, unit_code, draft).await, &photos)?;
     let a = state
         .store
         .update_activity(actor.scope(), id, unit.id, fields, now())
@@ -145,15 +218,17 @@ pub async fn update(
     actor
         .audit(
             state,
-            ip,
+            ip.clone(),
             "activity.updated",
             unit.id,
             format!("activity={} unit={}", id.get(), unit.code),
         )
         .await?;
+    crate::photos::apply(state, actor, ip, &a, photos).await?;
     Ok(a)
 }
 
+/// Deletes an activity with its photos, rows in one transaction, then files.
 pub async fn delete(
     state: &AppState,
     actor: &Actor,
@@ -161,14 +236,23 @@ pub async fn delete(
     id: ActivityId,
 ) -> AppResult<Activity> {
     actor.require_any(RECORDERS)?;
-    let a = state.store.delete_activity(actor.scope(), id).await?;
+    let (a, photos) = state
+        .store
+        .delete_activity_with_photos(actor.scope(), id)
+        .await?;
+    crate::photos::remove_files(state, &photos).await;
     actor
         .audit(
             state,
             ip,
             "activity.deleted",
             a.unit.id,
-            format!("activity={} unit={}", id.get(), a.unit.code),
+            format!(
+                "activity={} unit={} photos={}",
+                id.get(),
+                a.unit.code,
+                photos.len()
+            ),
         )
         .await?;
     Ok(a)

@@ -11,6 +11,7 @@ mod map;
 mod net;
 mod paging;
 mod period;
+pub mod photos;
 pub mod render;
 pub mod routes;
 pub mod state;

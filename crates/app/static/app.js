@@ -33,7 +33,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       var key = "jinguo-draft-" + form.getAttribute("data-draft");
-      var fields = form.querySelectorAll("input:not([type=hidden]):not([type=search]), select, textarea");
+      var fields = form.querySelectorAll("input:not([type=hidden]):not([type=search]):not([type=file]), select, textarea");
       var saved = null;
       try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
       if (saved) {
@@ -68,6 +68,45 @@
     rows.appendChild(copy);
     var first = copy.querySelector("input");
     if (first) first.focus();
+  });
+
+  // Photo inputs show what was chosen before it is sent, and mark files
+  // the server would refuse as too large. Data URLs, since the content
+  // security policy allows no blob: images.
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches("input[type=file][data-photo-preview]")) return;
+    var list = document.getElementById(input.getAttribute("data-photo-preview"));
+    if (!list) return;
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10) || 0;
+    var room = parseInt(input.getAttribute("data-max-files"), 10);
+    list.textContent = "";
+    var warn = document.getElementById(input.id + "-too-many");
+    if (warn) warn.remove();
+    if (!isNaN(room) && input.files && input.files.length > room) {
+      warn = document.createElement("p");
+      warn.id = input.id + "-too-many";
+      warn.className = "field-error";
+      warn.textContent = input.getAttribute("data-too-many");
+      list.parentNode.insertBefore(warn, list);
+    }
+    Array.prototype.forEach.call(input.files || [], function (file) {
+      var li = document.createElement("li");
+      if (max && file.size > max) {
+        li.className = "too-large";
+        li.textContent = file.name;
+      } else {
+        var img = document.createElement("img");
+        img.alt = file.name;
+        img.width = 96;
+        img.height = 96;
+        li.appendChild(img);
+        var reader = new FileReader();
+        reader.onload = function () { img.src = reader.result; };
+        reader.readAsDataURL(file);
+      }
+      list.appendChild(li);
+    });
   });
 
   // htmx requests carry the session's CSRF token in a header.

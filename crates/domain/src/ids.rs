@@ -36,3 +36,7 @@ id_type!(
     /// Surrogate key of a task issued down the tree.
     TaskId
 );
+id_type!(
+    /// Surrogate key of a photo attached to an activity.
+    PhotoId
+);

@@ -12,7 +12,9 @@ mod traits;
 
 pub use error::StoreError;
 pub use sql::{Backend, SqlStore};
-pub use traits::{ActivityStore, AuditStore, SessionStore, Store, TaskStore, UnitStore, UserStore};
+pub use traits::{
+    ActivityStore, AuditStore, PhotoStore, SessionStore, Store, TaskStore, UnitStore, UserStore,
+};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub mod testing;

@@ -447,3 +447,54 @@ pub struct Notice {
     pub created_at: i64,
     pub unread: bool,
 }
+
+/// A photo of an activity as stored: the file's random name under the data
+/// directory and what the upload check found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Photo {
+    pub id: jinguo_domain::PhotoId,
+    pub activity: ActivityId,
+    /// Order on the activity, from 1.
+    pub position: i64,
+    pub content_type: String,
+    pub byte_size: i64,
+    #[serde(skip)]
+    pub storage_name: String,
+    #[serde(skip)]
+    pub sha256: String,
+    pub width: i64,
+    pub height: i64,
+    pub created_at: i64,
+    #[serde(skip)]
+    pub created_by: Option<UserId>,
+}
+
+/// A checked photo whose file has already been written.
+#[derive(Debug, Clone)]
+pub struct NewPhoto {
+    pub content_type: &'static str,
+    pub byte_size: i64,
+    pub storage_name: String,
+    pub sha256: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// A change to an activity's photos: removals first, then additions, as
+/// long as the activity ends with at most `max`.
+#[derive(Debug, Clone, Copy)]
+pub struct PhotoEdit<'a> {
+    pub add: &'a [NewPhoto],
+    pub remove: &'a [jinguo_domain::PhotoId],
+    pub max: usize,
+    pub by: Option<UserId>,
+    pub now: i64,
+}
+
+/// What a change to an activity's photos did.
+#[derive(Debug, Clone, Default)]
+pub struct PhotoChange {
+    pub added: Vec<jinguo_domain::PhotoId>,
+    /// The rows removed, so the caller can remove their files.
+    pub removed: Vec<Photo>,
+}

@@ -6,8 +6,8 @@
 use async_trait::async_trait;
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
-    ActivityFields, ActivityId, DivisionRecord, Level, Month, Scope, TaskId, UnitCode, UnitId,
-    UserId,
+    ActivityFields, ActivityId, DivisionRecord, Level, Month, PhotoId, Scope, TaskId, UnitCode,
+    UnitId, UserId,
 };
 
 use crate::Result;
@@ -202,9 +202,48 @@ pub trait TaskStore: Send + Sync {
     async fn add_reminders(&self, today: time::Date, now: i64) -> Result<Vec<Notice>>;
 }
 
+/// Photos of activities: rows only, the files are the application's. Every
+/// read and write goes through an activity of the scope.
+#[async_trait]
+pub trait PhotoStore: Send + Sync {
+    /// The photos of an activity of the scope, in order; `NotFound` for an
+    /// activity outside it.
+    async fn photos_of(&self, scope: Scope, activity: ActivityId) -> Result<Vec<Photo>>;
+    /// The photos of several activities at once (a ledger page); activities
+    /// outside the scope contribute nothing.
+    async fn photos_of_many(&self, scope: Scope, activities: &[ActivityId]) -> Result<Vec<Photo>>;
+    /// One photo of an activity of the scope.
+    async fn photo_in_scope(
+        &self,
+        scope: Scope,
+        activity: ActivityId,
+        photo: PhotoId,
+    ) -> Result<Photo>;
+    /// Removes and adds photos of an activity of the scope in one
+    /// transaction. `Conflict("photo")` when the activity would end up with
+    /// more than `edit.max`; `NotFound` when a photo to remove is not the
+    /// activity's. Nothing changes on any error.
+    async fn change_photos(
+        &self,
+        scope: Scope,
+        activity: ActivityId,
+        edit: PhotoEdit<'_>,
+    ) -> Result<PhotoChange>;
+    /// Deletes an activity of the scope with its photos in one transaction;
+    /// returns what it was and the photo rows, whose files the caller removes.
+    async fn delete_activity_with_photos(
+        &self,
+        scope: Scope,
+        activity: ActivityId,
+    ) -> Result<(Activity, Vec<Photo>)>;
+}
+
 /// Everything the application needs from persistence.
 pub trait Store:
-    UnitStore + UserStore + SessionStore + AuditStore + ActivityStore + TaskStore
+    UnitStore + UserStore + SessionStore + AuditStore + ActivityStore + TaskStore + PhotoStore
 {
 }
-impl<T: UnitStore + UserStore + SessionStore + AuditStore + ActivityStore + TaskStore> Store for T {}
+impl<T: UnitStore + UserStore + SessionStore + AuditStore + ActivityStore + TaskStore + PhotoStore>
+    Store for T
+{
+}

@@ -24,11 +24,31 @@ pub const FIELD: &str = "_csrf";
 pub const HEADER: &str = "x-csrf-token";
 /// Web forms are small; anything larger is refused before parsing.
 const MAX_FORM_BYTES: usize = 64 * 1024;
-/// Paths that take a file upload (multipart); only they may send more.
-const UPLOAD_PATHS: &[&str] = &["/activities/import"];
 /// An upload's whole body: the largest file plus room for the other
 /// fields and the multipart framing.
 pub const MAX_UPLOAD_BODY: usize = crate::xlsx::import::MAX_FILE_BYTES + 256 * 1024;
+
+/// Paths that take a file upload (multipart), with the body each may send,
+/// and the field its "too large" message belongs to; other forms are small.
+/// These match the routes' own body limits.
+fn upload_limit(path: &str) -> Option<(usize, jinguo_domain::FieldError)> {
+    use jinguo_domain::FieldError;
+    if path == "/activities/import" {
+        return Some((
+            MAX_UPLOAD_BODY,
+            FieldError::new("file", "imp.err.too_large"),
+        ));
+    }
+    // The activity form: `/activities` and `/activities/{id}`.
+    let activity_form = path == "/activities"
+        || path
+            .strip_prefix("/activities/")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+    activity_form.then_some((
+        crate::photos::MAX_PHOTOS_BODY,
+        crate::photos::check::TOO_LARGE,
+    ))
+}
 
 /// The `_csrf` field of a multipart body, if any.
 async fn multipart_token(content_type: &str, bytes: Bytes) -> Option<String> {
@@ -87,17 +107,11 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .to_owned();
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let is_multipart = content_type.starts_with("multipart/form-data");
-    let upload = is_multipart && UPLOAD_PATHS.contains(&parts.uri.path());
-    let limit = if upload {
-        MAX_UPLOAD_BODY
-    } else {
-        MAX_FORM_BYTES
-    };
+    let upload = upload_limit(parts.uri.path()).filter(|_| is_multipart);
+    let limit = upload.as_ref().map_or(MAX_FORM_BYTES, |(n, _)| *n);
     let Ok(bytes) = to_bytes(body, limit).await else {
-        if upload {
-            let mut resp =
-                AppError::Invalid(jinguo_domain::FieldError::new("file", "imp.err.too_large"))
-                    .into_response();
+        if let Some((_, field)) = upload {
+            let mut resp = AppError::Invalid(field).into_response();
             *resp.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
             return resp;
         }

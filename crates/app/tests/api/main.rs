@@ -5,8 +5,10 @@ mod support;
 
 mod activities;
 mod auth;
+mod images;
 mod ledger_io;
 mod matrix;
+mod photos;
 mod tasks;
 mod units_users;
 mod web;

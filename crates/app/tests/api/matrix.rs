@@ -58,16 +58,19 @@ enum Target {
     Activity(i64, &'static str),
     /// A task and the code of the target unit whose report a call names.
     Task(i64, String),
+    /// A photo: its activity, its id and the code of the activity's unit.
+    Photo(i64, i64, &'static str),
     MissingUnit,
     MissingUser,
     MissingActivity,
     MissingTask,
+    MissingPhoto,
 }
 
 impl Target {
     fn code(&self) -> &str {
         match self {
-            Target::Unit(c) | Target::Activity(_, c) => c,
+            Target::Unit(c) | Target::Activity(_, c) | Target::Photo(_, _, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
@@ -75,9 +78,16 @@ impl Target {
     fn id(&self) -> String {
         match self {
             Target::User(id) => id.get().to_string(),
-            Target::Activity(id, _) => id.to_string(),
+            Target::Activity(id, _) | Target::Photo(id, _, _) => id.to_string(),
             Target::Task(id, _) => id.to_string(),
             _ => "999999".into(),
+        }
+    }
+    /// `{id}/photos/{photo_id}` of a photo target.
+    fn photo_path(&self) -> String {
+        match self {
+            Target::Photo(a, p, _) => format!("{a}/photos/{p}"),
+            _ => "999999/photos/999999".into(),
         }
     }
 }
@@ -87,6 +97,7 @@ enum Kind {
     Unit,
     User,
     Activity,
+    Photo,
     /// A task from the region to the unit itself, not yet answered.
     Task,
     /// A task to a child of the unit, whose report is handed in.
@@ -139,6 +150,8 @@ enum Body {
     Form(Vec<(String, String)>),
     /// An .xlsx uploaded as the `file` field of a multipart form.
     Upload(Vec<u8>),
+    /// A picture uploaded as the `photo` field of a multipart form.
+    Photo(Vec<u8>),
 }
 
 /// A one-row ledger for the import route: a valid activity at `code`.
@@ -169,6 +182,13 @@ fn upload_form(bytes: Vec<u8>, csrf: Option<&str>) -> reqwest::multipart::Form {
     form.part(
         "file",
         reqwest::multipart::Part::bytes(bytes).file_name("ledger.xlsx"),
+    )
+}
+
+fn photo_form(bytes: Vec<u8>) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new().part(
+        "photo",
+        reqwest::multipart::Part::bytes(bytes).file_name("photo.png"),
     )
 }
 
@@ -241,6 +261,12 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         ok,
         out_of_scope: 404,
         kind: Kind::Submitted,
+    };
+    let p = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Photo,
     };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
     // Tasks. An issuing unit outside the subtree is a field error, worded
@@ -644,6 +670,42 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         ("DELETE", "/api/v1/activities/{id}"),
         a(|t| call(format!("/api/v1/activities/{}", t.id())), 204),
     );
+    // Photos: reached only through an activity of the subtree.
+    m.insert(
+        ("POST", "/api/v1/activities/{id}/photos"),
+        a(
+            |t| Call {
+                path: format!("/api/v1/activities/{}/photos", t.id()),
+                body: Body::Photo(crate::images::png(4, 3, [200, 40, 40], [40, 40, 200])),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/activities/{id}/photos"),
+        a(
+            |t| call(format!("/api/v1/activities/{}/photos", t.id())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/activities/{id}/photos/{photo_id}"),
+        p(
+            |t| call(format!("/api/v1/activities/{}", t.photo_path())),
+            200,
+        ),
+    );
+    m.insert(
+        ("DELETE", "/api/v1/activities/{id}/photos/{photo_id}"),
+        p(
+            |t| call(format!("/api/v1/activities/{}", t.photo_path())),
+            204,
+        ),
+    );
+    m.insert(
+        ("GET", "/activities/{id}/photos/{photo_id}"),
+        p(|t| call(format!("/activities/{}", t.photo_path())), 200),
+    );
     m.insert(
         ("GET", "/api/v1/units/{code}/rollup"),
         c(|t| call(format!("/api/v1/units/{}/rollup", t.code())), 200),
@@ -821,12 +883,15 @@ async fn send(app: &TestApp, method: &str, c: Call, session: Option<&(String, St
             req = req.json(&v);
         } else if let Body::Upload(bytes) = c.body {
             req = req.multipart(upload_form(bytes, Some(csrf)));
+        } else if let Body::Photo(bytes) = c.body {
+            req = req.multipart(photo_form(bytes));
         }
     } else {
         match c.body {
             Body::Form(fields) => req = req.form(&fields),
             Body::Json(v) => req = req.json(&v),
             Body::Upload(bytes) => req = req.multipart(upload_form(bytes, None)),
+            Body::Photo(bytes) => req = req.multipart(photo_form(bytes)),
             Body::None => {}
         }
     }
@@ -921,6 +986,23 @@ async fn new_task(app: &TestApp, code: &str, by: UserId, submitted: bool) -> Tar
     Target::Task(id.get(), unit.code.as_str().to_owned())
 }
 
+/// Adds a photo to a fresh activity at a unit, as a region admin through
+/// the API (the store alone would leave no file to serve).
+async fn new_photo(app: &TestApp, region_token: &str, code: &'static str) -> Target {
+    let activity = new_activity(app, code).await;
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/activities/{activity}/photos")))
+        .bearer_auth(region_token)
+        .multipart(photo_form(crate::images::jpeg(16, 8)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "photo fixture");
+    let v: Value = r.json().await.unwrap();
+    Target::Photo(activity, v["ids"][0].as_i64().unwrap(), code)
+}
+
 async fn authorization_matrix(db: Db) {
     let Some(app) = spawn_app(db, |_| {}).await else {
         return;
@@ -943,6 +1025,8 @@ async fn authorization_matrix(db: Db) {
             app.add_user("m-audit", "auditor", XILINHOT).await,
         ),
     ];
+    let region_admin = app.add_user("m-region", "admin", REGION).await;
+    let (region_token, _) = app.session_for(region_admin).await;
     let mut targets = HashMap::new();
     for rel in Rel::ALL {
         let id = app
@@ -1014,6 +1098,7 @@ async fn authorization_matrix(db: Db) {
                     }
                     Kind::Task => new_task(&app, rel.code(), roles[0].1, false).await,
                     Kind::Submitted => new_task(&app, rel.code(), roles[0].1, true).await,
+                    Kind::Photo => new_photo(&app, &region_token, rel.code()).await,
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
@@ -1041,6 +1126,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Unit => Target::MissingUnit,
                             Kind::Activity => Target::MissingActivity,
                             Kind::Task | Kind::Submitted => Target::MissingTask,
+                            Kind::Photo => Target::MissingPhoto,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;

@@ -36,6 +36,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub store: SqlStore,
     pub client: reqwest::Client,
+    /// The server's data directory (photos live under it), fresh per test.
+    pub data_dir: std::path::PathBuf,
 }
 
 fn hash() -> String {
@@ -79,8 +81,11 @@ pub async fn spawn_app(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestAp
     let store = SqlStore::connect(&url).await.expect("connect");
     let records = read_division_csv(subset_csv().as_bytes()).expect("subset list");
     store.import_divisions(&records).await.expect("import");
+    let data_dir = std::env::temp_dir().join(format!("jinguo-data-{}", new_token()));
+    std::fs::create_dir_all(&data_dir).unwrap();
     let mut config = Config {
         database_url: url,
+        data_dir: data_dir.clone(),
         ..Config::default()
     };
     tweak(&mut config);
@@ -96,6 +101,7 @@ pub async fn spawn_app(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestAp
         addr,
         store,
         client,
+        data_dir,
     })
 }
 

@@ -64,10 +64,10 @@ type DeltaKey = (i64, String, i64);
 
 /// Signed changes to counters, merged by (unit, dim, month).
 #[derive(Default)]
-struct Deltas(HashMap<DeltaKey, Counts>);
+pub(super) struct Deltas(HashMap<DeltaKey, Counts>);
 
 impl Deltas {
-    fn add(&mut self, anc: &[Option<UnitId>; 5], f: &ActivityFields, sign: i64) {
+    pub(super) fn add(&mut self, anc: &[Option<UnitId>; 5], f: &ActivityFields, sign: i64) {
         let month = f.month().yyyymm();
         let mut dims = vec!["all".to_owned(), format!("t:{}", f.type_key)];
         if let Some(p) = &f.program_key {
@@ -83,7 +83,11 @@ impl Deltas {
         }
     }
 
-    async fn apply(self, tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<()> {
+    pub(super) async fn apply(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        backend: Backend,
+    ) -> Result<()> {
         let mut rows: Vec<(DeltaKey, Counts)> = self
             .0
             .into_iter()

@@ -5,6 +5,7 @@
 
 mod activities;
 mod audit;
+mod photos;
 mod sessions;
 mod tasks;
 pub(crate) mod units;

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod audit;
 pub mod me;
 pub mod openapi;
+pub mod photos;
 pub mod rollup;
 pub mod session;
 pub mod tasks;

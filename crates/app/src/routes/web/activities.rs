@@ -1,5 +1,8 @@
-use axum::extract::{Form, Path, Query, State};
+use std::collections::HashMap;
+
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
+use axum::routing::{MethodRouter, post};
 use jinguo_domain::ActivityDraft;
 use jinguo_domain::activity::format_date;
 use jinguo_store::model::{Activity, DictKind};
@@ -14,6 +17,8 @@ use crate::i18n::Lang;
 use crate::net::ClientIp;
 use crate::paging::PageNo;
 use crate::period::Period;
+use crate::photos::upload::FormWithPhotos;
+use crate::photos::{PhotoBatch, PhotoView};
 use crate::render::WebResult;
 use crate::state::{AppState, today};
 
@@ -53,6 +58,14 @@ pub async fn list(
         )
         .await?;
     let (rows, has_next) = page_no.split(rows);
+    let ids: Vec<_> = rows.iter().map(|a| a.id).collect();
+    let mut photos: HashMap<i64, Vec<PhotoView>> = HashMap::new();
+    for p in state.store.photos_of_many(actor.scope(), &ids).await? {
+        photos
+            .entry(p.activity.get())
+            .or_default()
+            .push(PhotoView::from(&p));
+    }
     let types = activities::labels(&state, DictKind::ActivityType, lang).await?;
     let done = q
         .done
@@ -64,7 +77,7 @@ pub async fn list(
         context! {
             unit, period, page_no, has_next, done, types,
             can_record => actor.require_any(activities::RECORDERS).is_ok(),
-            rows => rows.iter().map(row_view).collect::<Vec<_>>(),
+            rows => rows.iter().map(|a| row_view(a, photos.remove(&a.id.get()).unwrap_or_default())).collect::<Vec<_>>(),
         },
     ))
 }
@@ -79,9 +92,10 @@ struct RowView<'a> {
     title: &'a str,
     participants: i64,
     women: i64,
+    photos: Vec<PhotoView>,
 }
 
-fn row_view(a: &Activity) -> RowView<'_> {
+fn row_view(a: &Activity, photos: Vec<PhotoView>) -> RowView<'_> {
     RowView {
         id: a.id.get(),
         date: format_date(a.fields.date),
@@ -91,6 +105,7 @@ fn row_view(a: &Activity) -> RowView<'_> {
         title: &a.fields.title,
         participants: a.fields.participants,
         women: a.fields.women,
+        photos,
     }
 }
 
@@ -163,6 +178,15 @@ impl ActivityForm {
     }
 }
 
+/// The photos part of the form: those the activity has, those ticked for
+/// removal, and whether chosen files were dropped by a failed save.
+#[derive(Default)]
+struct PhotoState {
+    existing: Vec<PhotoView>,
+    removing: Vec<i64>,
+    choose_again: bool,
+}
+
 async fn form_page(
     state: &AppState,
     actor: &Actor,
@@ -170,6 +194,7 @@ async fn form_page(
     form: &ActivityForm,
     editing: Option<i64>,
     errors: &[jinguo_domain::FieldError],
+    photos: PhotoState,
 ) -> WebResult {
     let dict = |kind| async move {
         let entries = state.store.dictionary(kind).await?;
@@ -205,6 +230,11 @@ async fn form_page(
         Some(actor),
         context! {
             form, editing, errors, unit_path,
+            photos => photos.existing,
+            removing => photos.removing,
+            choose_again => photos.choose_again,
+            max_photos => crate::photos::MAX_PHOTOS,
+            max_photo_mb => crate::photos::MAX_PHOTO_BYTES / 1024 / 1024,
             types => dict(DictKind::ActivityType).await?,
             programs => dict(DictKind::Program).await?,
             max_date => format_date(today(&state.config)),
@@ -242,25 +272,64 @@ pub async fn new_form(
         date: format_date(today(&state.config)),
         ..Default::default()
     };
-    form_page(&state, &actor, lang, &form, None, &[]).await
+    form_page(
+        &state,
+        &actor,
+        lang,
+        &form,
+        None,
+        &[],
+        PhotoState::default(),
+    )
+    .await
 }
 
-/// `POST /activities`.
+/// The routes that take the activity form: multipart when photos come
+/// along, so the body may be as large as the photos allow (the CSRF guard
+/// allows the same, for these paths only).
+pub fn create_route() -> MethodRouter<AppState> {
+    post(create).layer(DefaultBodyLimit::max(crate::photos::MAX_PHOTOS_BODY))
+}
+
+pub fn update_route() -> MethodRouter<AppState> {
+    post(update).layer(DefaultBodyLimit::max(crate::photos::MAX_PHOTOS_BODY))
+}
+
+/// The photos of a submitted form: uploads checked, removals parsed.
+async fn photo_batch(sub: &mut FormWithPhotos) -> Result<PhotoBatch, AppError> {
+    let uploads = std::mem::take(&mut sub.uploads.0);
+    let mut batch = PhotoBatch::check(uploads).await?;
+    batch.remove = sub
+        .all("remove_photo")
+        .filter_map(|v| crate::photos::parse_photo_id(v).ok())
+        .collect();
+    Ok(batch)
+}
+
+/// `POST /activities` (url-encoded, or multipart with `photo` files).
 pub async fn create(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     ClientIp(ip): ClientIp,
-    Form(f): Form<ActivityForm>,
+    mut sub: FormWithPhotos,
 ) -> WebResult {
-    match activities::create(&state, &actor, ip, &f.unit_code, &f.draft()).await {
+    let f: ActivityForm = sub.parse()?;
+    let choose_again = !sub.uploads.0.is_empty();
+    let batch = photo_batch(&mut sub).await?;
+    match activities::create_with_photos(&state, &actor, ip, &f.unit_code, &f.draft(), batch).await
+    {
         Ok(_) => Ok(Redirect::to(&format!(
             "/activities?unit={}&done=created",
             f.unit_code.trim()
         ))
         .into_response()),
         Err(AppError::InvalidFields(errors)) => {
-            form_page(&state, &actor, lang, &f, None, &errors).await
+            let photos = PhotoState {
+                choose_again,
+                ..Default::default()
+            };
+            form_page(&state, &actor, lang, &f, None, &errors, photos).await
         }
         Err(e) => Err(e),
     }
@@ -278,6 +347,10 @@ pub async fn edit_form(
         .store
         .activity_in_scope(actor.scope(), parse_id(&id)?)
         .await?;
+    let photos = PhotoState {
+        existing: existing_photos(&state, &actor, a.id).await?,
+        ..Default::default()
+    };
     form_page(
         &state,
         &actor,
@@ -285,29 +358,73 @@ pub async fn edit_form(
         &ActivityForm::of(&a),
         Some(a.id.get()),
         &[],
+        photos,
     )
     .await
 }
 
-/// `POST /activities/{id}`: save an edit.
+async fn existing_photos(
+    state: &AppState,
+    actor: &Actor,
+    id: jinguo_domain::ActivityId,
+) -> Result<Vec<PhotoView>, AppError> {
+    Ok(state
+        .store
+        .photos_of(actor.scope(), id)
+        .await?
+        .iter()
+        .map(PhotoView::from)
+        .collect())
+}
+
+/// `POST /activities/{id}`: save an edit, with photos added and removed.
 pub async fn update(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    Form(f): Form<ActivityForm>,
+    mut sub: FormWithPhotos,
 ) -> WebResult {
     let id = parse_id(&id)?;
-    match activities::update(&state, &actor, ip, id, &f.unit_code, &f.draft()).await {
+    let f: ActivityForm = sub.parse()?;
+    let choose_again = !sub.uploads.0.is_empty();
+    let batch = photo_batch(&mut sub).await?;
+    let removing: Vec<i64> = batch.remove.iter().map(|p| p.get()).collect();
+    match activities::update_with_photos(&state, &actor, ip, id, &f.unit_code, &f.draft(), batch)
+        .await
+    {
         Ok(a) => Ok(
             Redirect::to(&format!("/activities?unit={}&done=updated", a.unit.code)).into_response(),
         ),
         Err(AppError::InvalidFields(errors)) => {
-            form_page(&state, &actor, lang, &f, Some(id.get()), &errors).await
+            let photos = PhotoState {
+                existing: existing_photos(&state, &actor, id).await?,
+                removing,
+                choose_again,
+            };
+            form_page(&state, &actor, lang, &f, Some(id.get()), &errors, photos).await
         }
         Err(e) => Err(e),
     }
+}
+
+/// `GET /activities/{id}/photos/{photo}`: a photo for a page, to anyone
+/// whose subtree holds the activity.
+pub async fn photo(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    Path((id, photo)): Path<(String, String)>,
+) -> WebResult {
+    let p = state
+        .store
+        .photo_in_scope(
+            actor.scope(),
+            parse_id(&id)?,
+            crate::photos::parse_photo_id(&photo)?,
+        )
+        .await?;
+    crate::photos::serve::respond(&state, &p).await
 }
 
 /// `POST /activities/{id}/delete`.
