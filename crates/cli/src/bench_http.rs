@@ -85,20 +85,51 @@ pub async fn run(a: HttpArgs) -> anyhow::Result<()> {
     let region_api = api_login(&client, &base, REGION_USER).await?;
     let banner_api = api_login(&client, &base, BANNER_USER).await?;
     let region_code = store.root_unit().await?.code;
-    println!("server at {base}, {clients} concurrent clients, RSS {}", mib("VmRSS"));
+    println!(
+        "server at {base}, {clients} concurrent clients, RSS {}",
+        mib("VmRSS")
+    );
 
     // Reads: the dashboard page (default period, then the twelve months up
     // to this one) and the JSON roll-up, for the region and a banner.
     let this_month = Month::of_date(today);
     let year = format!("from={}&to={this_month}", this_month.minus(11));
     let reads = [
-        ("dashboard region, default period", format!("/dashboard/{region_code}"), Auth::Cookie(region_web.cookie.clone())),
-        ("dashboard region, one year", format!("/dashboard/{region_code}?{year}"), Auth::Cookie(region_web.cookie.clone())),
-        ("dashboard banner, default period", format!("/dashboard/{BANNER_CODE}"), Auth::Cookie(banner_web.cookie.clone())),
-        ("dashboard banner, one year", format!("/dashboard/{BANNER_CODE}?{year}"), Auth::Cookie(banner_web.cookie.clone())),
-        ("API rollup region, default period", format!("/api/v1/units/{region_code}/rollup"), Auth::Bearer(region_api.clone())),
-        ("API rollup region, one year", format!("/api/v1/units/{region_code}/rollup?{year}"), Auth::Bearer(region_api.clone())),
-        ("API rollup banner, one year", format!("/api/v1/units/{BANNER_CODE}/rollup?{year}"), Auth::Bearer(banner_api.clone())),
+        (
+            "dashboard region, default period",
+            format!("/dashboard/{region_code}"),
+            Auth::Cookie(region_web.cookie.clone()),
+        ),
+        (
+            "dashboard region, one year",
+            format!("/dashboard/{region_code}?{year}"),
+            Auth::Cookie(region_web.cookie.clone()),
+        ),
+        (
+            "dashboard banner, default period",
+            format!("/dashboard/{BANNER_CODE}"),
+            Auth::Cookie(banner_web.cookie.clone()),
+        ),
+        (
+            "dashboard banner, one year",
+            format!("/dashboard/{BANNER_CODE}?{year}"),
+            Auth::Cookie(banner_web.cookie.clone()),
+        ),
+        (
+            "API rollup region, default period",
+            format!("/api/v1/units/{region_code}/rollup"),
+            Auth::Bearer(region_api.clone()),
+        ),
+        (
+            "API rollup region, one year",
+            format!("/api/v1/units/{region_code}/rollup?{year}"),
+            Auth::Bearer(region_api.clone()),
+        ),
+        (
+            "API rollup banner, one year",
+            format!("/api/v1/units/{BANNER_CODE}/rollup?{year}"),
+            Auth::Bearer(banner_api.clone()),
+        ),
     ];
     let mut read_results = Vec::new();
     for (label, path, auth) in reads {
@@ -323,7 +354,11 @@ async fn api_login(client: &reqwest::Client, base: &str, user: &str) -> anyhow::
         .json(&body)
         .send()
         .await?;
-    anyhow::ensure!(resp.status() == StatusCode::OK, "API login of {user} answered {}", resp.status());
+    anyhow::ensure!(
+        resp.status() == StatusCode::OK,
+        "API login of {user} answered {}",
+        resp.status()
+    );
     let v: serde_json::Value = resp.json().await?;
     v["token"]
         .as_str()
