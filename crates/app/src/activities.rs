@@ -29,16 +29,12 @@ pub async fn validate(
             None
         }
     };
-    let active = |entries: Vec<jinguo_store::model::DictEntry>| -> Vec<String> {
-        entries
-            .into_iter()
-            .filter(|e| e.active)
-            .map(|e| e.key)
-            .collect()
+    let known = |entries: &[jinguo_store::model::DictEntry], key: &str| {
+        entries.iter().any(|e| e.active && e.key == key)
     };
-    let types = active(state.store.dictionary(DictKind::ActivityType).await?);
+    let types = state.dictionary(DictKind::ActivityType).await?;
     let type_key = draft.type_key.trim();
-    if !type_key.is_empty() && !types.iter().any(|k| k == type_key) {
+    if !type_key.is_empty() && !known(&types, type_key) {
         errors.push(FieldError::new("type", "err.activity.type_unknown"));
     }
     if let Some(p) = draft
@@ -47,8 +43,8 @@ pub async fn validate(
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        let programs = active(state.store.dictionary(DictKind::Program).await?);
-        if !programs.iter().any(|k| k == p) {
+        let programs = state.dictionary(DictKind::Program).await?;
+        if !known(&programs, p) {
             errors.push(FieldError::new("program", "err.activity.program_unknown"));
         }
     }
@@ -204,7 +200,6 @@ pub async fn labels(
     lang: crate::i18n::Lang,
 ) -> AppResult<std::collections::BTreeMap<String, String>> {
     Ok(state
-        .store
         .dictionary(kind)
         .await?
         .iter()

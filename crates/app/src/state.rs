@@ -17,6 +17,10 @@ pub struct AppState {
     /// Failed logins for names that have no account, so that they lock
     /// exactly like real accounts and answers reveal nothing.
     pub unknown_logins: Arc<Mutex<HashMap<String, (i64, i64)>>>,
+    /// Dictionaries, read by every form submission and dashboard.
+    pub dictionaries: Arc<crate::cache::Dictionaries>,
+    /// The dashboard's quiet-unit counts.
+    pub quiet: Arc<crate::cache::QuietCounts>,
 }
 
 impl AppState {
@@ -28,7 +32,17 @@ impl AppState {
             config: Arc::new(config),
             catalogue,
             unknown_logins: Arc::default(),
+            dictionaries: Arc::default(),
+            quiet: Arc::default(),
         }
+    }
+
+    /// A dictionary, from the cache (see [`crate::cache::Dictionaries`]).
+    pub async fn dictionary(
+        &self,
+        kind: jinguo_store::model::DictKind,
+    ) -> crate::error::AppResult<Arc<Vec<jinguo_store::model::DictEntry>>> {
+        Ok(self.dictionaries.get(self.store.as_ref(), kind).await?)
     }
 }
 

@@ -172,7 +172,7 @@ async fn form_page(
     errors: &[jinguo_domain::FieldError],
 ) -> WebResult {
     let dict = |kind| async move {
-        let entries = state.store.dictionary(kind).await?;
+        let entries = state.dictionary(kind).await?;
         Ok::<_, AppError>(
             entries
                 .iter()

@@ -72,13 +72,7 @@ pub async fn show(
     let quiet = match quiet_level {
         Some(level) => {
             let since = Month::of_date(today(&state.config)).minus(2);
-            Some(
-                state
-                    .store
-                    .quiet_units(actor.scope(), &unit, level, since)
-                    .await?
-                    .len(),
-            )
+            Some(state.quiet.get(&state.store, &unit, level, since).await?)
         }
         None => None,
     };
