@@ -53,7 +53,7 @@ pub async fn validate(
             errors.push(FieldError::new("unit_code", "err.code.format"));
             None
         }
-        Ok(code) => match state.store.unit_in_scope(actor.scope(), &code).await {
+        Ok(code) => match state.unit_in_scope(actor.scope(), &code).await {
             Ok(u) if u.active => Some(u),
             Ok(_) => {
                 errors.push(FieldError::new("unit_code", "err.unit.retired"));

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use jinguo_domain::{Level, Month, Scope, UnitId};
+use jinguo_domain::{Level, Month, Scope, UnitCode, UnitId};
 use jinguo_store::model::{DictEntry, DictKind, Unit};
 use jinguo_store::{Store, StoreError};
 
@@ -136,4 +136,79 @@ async fn count(
 ) -> Result<usize, StoreError> {
     let own = Scope::new(unit.id, unit.level);
     Ok(store.quiet_units(own, unit, level, since).await?.len())
+}
+
+/// Units by id and by code: every request reads its actor's unit, and form
+/// submissions, dashboards and roll-ups the unit they name. Units change
+/// only by an import of the division list or a new sector; this server's
+/// new sectors clear the cache, and the time limit bounds how long an
+/// import (a separate `jinguo org import` process) stays unseen. Writes do
+/// not trust it: the store checks scope and retirement again on its own
+/// reading of the unit.
+#[derive(Default)]
+pub struct Units {
+    by_id: Mutex<HashMap<UnitId, (Instant, Unit)>>,
+    by_code: Mutex<HashMap<UnitCode, (Instant, Unit)>>,
+    generation: AtomicU64,
+}
+
+const UNIT_TTL: Duration = Duration::from_secs(60);
+/// The bundled tree has ~16,000 units; this bounds memory if it grows.
+const UNIT_MAX_KEYS: usize = 50_000;
+
+impl Units {
+    pub async fn by_id(&self, store: &dyn Store, id: UnitId) -> Result<Unit, StoreError> {
+        if let Some(u) = fresh(&self.by_id, &id, UNIT_TTL) {
+            return Ok(u);
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let u = store.unit_by_id(id).await?;
+        self.put(generation, u.clone());
+        Ok(u)
+    }
+
+    pub async fn by_code(&self, store: &dyn Store, code: &UnitCode) -> Result<Unit, StoreError> {
+        if let Some(u) = fresh(&self.by_code, code, UNIT_TTL) {
+            return Ok(u);
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let u = store.unit_by_code(code).await?;
+        self.put(generation, u.clone());
+        Ok(u)
+    }
+
+    /// Keeps a unit read under `generation`, unless the cache was cleared since.
+    fn put(&self, generation: u64, u: Unit) {
+        let mut by_id = self.by_id.lock().expect("not poisoned");
+        let mut by_code = self.by_code.lock().expect("not poisoned");
+        if self.generation.load(Ordering::Acquire) != generation {
+            return;
+        }
+        if by_id.len() >= UNIT_MAX_KEYS || by_code.len() >= UNIT_MAX_KEYS {
+            by_id.clear();
+            by_code.clear();
+        }
+        let now = Instant::now();
+        by_code.insert(u.code.clone(), (now, u.clone()));
+        by_id.insert(u.id, (now, u));
+    }
+
+    /// Forgets every unit; call after changing units.
+    pub fn invalidate(&self) {
+        let mut by_id = self.by_id.lock().expect("not poisoned");
+        let mut by_code = self.by_code.lock().expect("not poisoned");
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        by_id.clear();
+        by_code.clear();
+    }
+}
+
+fn fresh<K: std::hash::Hash + Eq, V: Clone>(
+    map: &Mutex<HashMap<K, (Instant, V)>>,
+    key: &K,
+    ttl: Duration,
+) -> Option<V> {
+    let map = map.lock().expect("not poisoned");
+    let (at, v) = map.get(key)?;
+    (at.elapsed() < ttl).then(|| v.clone())
 }

@@ -21,6 +21,9 @@ pub struct AppState {
     pub dictionaries: Arc<crate::cache::Dictionaries>,
     /// The dashboard's quiet-unit counts.
     pub quiet: Arc<crate::cache::QuietCounts>,
+    /// Units by id and by code, for the actor and the units that hot
+    /// requests name.
+    pub units: Arc<crate::cache::Units>,
 }
 
 impl AppState {
@@ -34,6 +37,22 @@ impl AppState {
             unknown_logins: Arc::default(),
             dictionaries: Arc::default(),
             quiet: Arc::default(),
+            units: Arc::default(),
+        }
+    }
+
+    /// A unit of the scope by its code, from the cache (see
+    /// [`crate::cache::Units`]); outside the scope reads like not found.
+    pub async fn unit_in_scope(
+        &self,
+        scope: jinguo_domain::Scope,
+        code: &jinguo_domain::UnitCode,
+    ) -> Result<jinguo_store::model::Unit, jinguo_store::StoreError> {
+        let unit = self.units.by_code(self.store.as_ref(), code).await?;
+        if scope.contains(&unit.ancestors) {
+            Ok(unit)
+        } else {
+            Err(jinguo_store::StoreError::NotFound)
         }
     }
 

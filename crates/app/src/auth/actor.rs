@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use jinguo_domain::{Role, Scope, UnitCode, UnitId};
 use jinguo_store::StoreError;
-use jinguo_store::model::{NewAudit, Unit, User};
+use jinguo_store::model::{NewAudit, Session, Unit, User};
 
 use super::token::token_hash;
 use crate::error::{AppError, AppResult};
@@ -106,6 +106,11 @@ impl Actor {
             Err(StoreError::NotFound) => return Err(AppError::Unauthorized),
             Err(e) => return Err(e.into()),
         };
+        Self::from_session(state, hash, session).await
+    }
+
+    /// The actor of a session already read in this request.
+    async fn from_session(state: &AppState, hash: String, session: Session) -> AppResult<Actor> {
         let now = now();
         if now - session.last_seen > state.config.idle_timeout_minutes * 60
             || now - session.created_at > MAX_SESSION_SECS
@@ -123,7 +128,10 @@ impl Actor {
         if now - session.last_seen >= 60 {
             state.store.touch_session(&hash, now).await?;
         }
-        let unit = state.store.unit_by_id(user.unit.id).await?;
+        let unit = state
+            .units
+            .by_id(state.store.as_ref(), user.unit.id)
+            .await?;
         Ok(Actor {
             user,
             unit,
@@ -166,6 +174,23 @@ impl FromRequestParts<AppState> for WebActor {
             .get(SESSION_COOKIE)
             .map(|c| c.value().to_owned())
             .ok_or(AppError::Unauthorized)?;
+        // The CSRF guard has already read the session of a form post.
+        if let Some(seen) = parts.extensions.remove::<SessionRead>() {
+            let hash = token_hash(&token);
+            if seen.token_hash == hash {
+                return Actor::from_session(state, hash, seen.session)
+                    .await
+                    .map(WebActor);
+            }
+        }
         Actor::from_token(state, &token).await.map(WebActor)
     }
+}
+
+/// A session as read earlier in the same request (by the CSRF guard), so
+/// the actor is resolved without reading it twice.
+#[derive(Clone)]
+pub struct SessionRead {
+    pub token_hash: String,
+    pub session: Session,
 }

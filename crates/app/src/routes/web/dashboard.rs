@@ -31,7 +31,6 @@ pub async fn show(
     Query(q): Query<DashboardQuery>,
 ) -> WebResult {
     let unit = state
-        .store
         .unit_in_scope(actor.scope(), &page_code(&code)?)
         .await?;
     let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;
