@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use jinguo_domain::{Level, Month, Scope, UnitCode, UnitId};
-use jinguo_store::model::{DictEntry, DictKind, Unit};
+use jinguo_domain::{Level, Month, Scope, UnitCode, UnitId, UserId};
+use jinguo_store::model::{DictEntry, DictKind, Unit, User};
 use jinguo_store::{Store, StoreError};
 
 /// The dictionaries (activity types, programmes), read by every form
@@ -211,4 +211,46 @@ fn fresh<K: std::hash::Hash + Eq, V: Clone>(
     let map = map.lock().expect("not poisoned");
     let (at, v) = map.get(key)?;
     (at.elapsed() < ttl).then(|| v.clone())
+}
+
+/// Active users by id, for resolving the actor of each request. Safe to
+/// keep a minute because the session is always read fresh: disabling a
+/// user or resetting her password deletes her sessions (here and in the
+/// `jinguo user` commands), which ends her access at once whatever is
+/// cached. Inactive users are never kept, and this server's user changes
+/// clear the cache.
+#[derive(Default)]
+pub struct Users {
+    by_id: Mutex<HashMap<UserId, (Instant, User)>>,
+    generation: AtomicU64,
+}
+
+const USER_TTL: Duration = Duration::from_secs(60);
+const USER_MAX_KEYS: usize = 50_000;
+
+impl Users {
+    pub async fn by_id(&self, store: &dyn Store, id: UserId) -> Result<User, StoreError> {
+        if let Some(u) = fresh(&self.by_id, &id, USER_TTL) {
+            return Ok(u);
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let u = store.user_by_id(id).await?;
+        if u.active {
+            let mut map = self.by_id.lock().expect("not poisoned");
+            if self.generation.load(Ordering::Acquire) == generation {
+                if map.len() >= USER_MAX_KEYS {
+                    map.clear();
+                }
+                map.insert(id, (Instant::now(), u.clone()));
+            }
+        }
+        Ok(u)
+    }
+
+    /// Forgets every user; call after changing users.
+    pub fn invalidate(&self) {
+        let mut map = self.by_id.lock().expect("not poisoned");
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        map.clear();
+    }
 }

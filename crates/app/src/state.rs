@@ -24,6 +24,8 @@ pub struct AppState {
     /// Units by id and by code, for the actor and the units that hot
     /// requests name.
     pub units: Arc<crate::cache::Units>,
+    /// Active users by id, for the actor of each request.
+    pub users: Arc<crate::cache::Users>,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             dictionaries: Arc::default(),
             quiet: Arc::default(),
             units: Arc::default(),
+            users: Arc::default(),
         }
     }
 

@@ -118,7 +118,10 @@ impl Actor {
             state.store.delete_session(&hash).await?;
             return Err(AppError::Unauthorized);
         }
-        let user = state.store.user_by_id(session.user_id).await?;
+        let user = state
+            .users
+            .by_id(state.store.as_ref(), session.user_id)
+            .await?;
         if !user.active {
             state.store.delete_session(&hash).await?;
             return Err(AppError::Unauthorized);
