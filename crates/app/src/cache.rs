@@ -16,11 +16,14 @@ use jinguo_store::{Store, StoreError};
 /// server process on the same database) stays unseen.
 #[derive(Default)]
 pub struct Dictionaries {
-    entries: Mutex<HashMap<DictKind, (Instant, Arc<Vec<DictEntry>>)>>,
+    entries: Mutex<HashMap<DictKind, Stamped<Arc<Vec<DictEntry>>>>>,
     /// Bumped by every invalidation, so a read that started before a save
     /// cannot put its older answer back after the save cleared the cache.
     generation: AtomicU64,
 }
+
+/// A cached value and when it was read.
+type Stamped<T> = (Instant, T);
 
 const DICTIONARY_TTL: Duration = Duration::from_secs(60);
 
@@ -30,10 +33,8 @@ impl Dictionaries {
         store: &dyn Store,
         kind: DictKind,
     ) -> Result<Arc<Vec<DictEntry>>, StoreError> {
-        if let Some((at, v)) = self.entries.lock().expect("not poisoned").get(&kind)
-            && at.elapsed() < DICTIONARY_TTL
-        {
-            return Ok(v.clone());
+        if let Some(v) = fresh(&self.entries, &kind, DICTIONARY_TTL) {
+            return Ok(v);
         }
         let generation = self.generation.load(Ordering::Acquire);
         let v = Arc::new(store.dictionary(kind).await?);
@@ -60,7 +61,7 @@ impl Dictionaries {
 /// dashboard at most about a minute after its first activity is recorded.
 #[derive(Default)]
 pub struct QuietCounts {
-    counts: Mutex<HashMap<QuietKey, (Instant, usize)>>,
+    counts: Mutex<HashMap<QuietKey, Stamped<usize>>>,
     refreshing: Mutex<HashSet<QuietKey>>,
     /// Serialises first computations, so a burst of requests for a cold
     /// figure counts it once rather than once per request.
@@ -147,8 +148,8 @@ async fn count(
 /// reading of the unit.
 #[derive(Default)]
 pub struct Units {
-    by_id: Mutex<HashMap<UnitId, (Instant, Unit)>>,
-    by_code: Mutex<HashMap<UnitCode, (Instant, Unit)>>,
+    by_id: Mutex<HashMap<UnitId, Stamped<Unit>>>,
+    by_code: Mutex<HashMap<UnitCode, Stamped<Unit>>>,
     generation: AtomicU64,
 }
 
@@ -204,7 +205,7 @@ impl Units {
 }
 
 fn fresh<K: std::hash::Hash + Eq, V: Clone>(
-    map: &Mutex<HashMap<K, (Instant, V)>>,
+    map: &Mutex<HashMap<K, Stamped<V>>>,
     key: &K,
     ttl: Duration,
 ) -> Option<V> {
@@ -221,7 +222,7 @@ fn fresh<K: std::hash::Hash + Eq, V: Clone>(
 /// clear the cache.
 #[derive(Default)]
 pub struct Users {
-    by_id: Mutex<HashMap<UserId, (Instant, User)>>,
+    by_id: Mutex<HashMap<UserId, Stamped<User>>>,
     generation: AtomicU64,
 }
 
