@@ -30,16 +30,12 @@ pub async fn validate(
             None
         }
     };
-    let active = |entries: Vec<jinguo_store::model::DictEntry>| -> Vec<String> {
-        entries
-            .into_iter()
-            .filter(|e| e.active)
-            .map(|e| e.key)
-            .collect()
+    let known = |entries: &[jinguo_store::model::DictEntry], key: &str| {
+        entries.iter().any(|e| e.active && e.key == key)
     };
-    let types = active(state.store.dictionary(DictKind::ActivityType).await?);
+    let types = state.dictionary(DictKind::ActivityType).await?;
     let type_key = draft.type_key.trim();
-    if !type_key.is_empty() && !types.iter().any(|k| k == type_key) {
+    if !type_key.is_empty() && !known(&types, type_key) {
         errors.push(FieldError::new("type", "err.activity.type_unknown"));
     }
     if let Some(p) = draft
@@ -48,8 +44,8 @@ pub async fn validate(
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        let programs = active(state.store.dictionary(DictKind::Program).await?);
-        if !programs.iter().any(|k| k == p) {
+        let programs = state.dictionary(DictKind::Program).await?;
+        if !known(&programs, p) {
             errors.push(FieldError::new("program", "err.activity.program_unknown"));
         }
     }
@@ -58,7 +54,7 @@ pub async fn validate(
             errors.push(FieldError::new("unit_code", "err.code.format"));
             None
         }
-        Ok(code) => match state.store.unit_in_scope(actor.scope(), &code).await {
+        Ok(code) => match state.unit_in_scope(actor.scope(), &code).await {
             Ok(u) if u.active => Some(u),
             Ok(_) => {
                 errors.push(FieldError::new("unit_code", "err.unit.retired"));
@@ -288,7 +284,6 @@ pub async fn labels(
     lang: crate::i18n::Lang,
 ) -> AppResult<std::collections::BTreeMap<String, String>> {
     Ok(state
-        .store
         .dictionary(kind)
         .await?
         .iter()

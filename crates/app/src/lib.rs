@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod auth;
+pub mod cache;
 mod charts;
 pub mod config;
 pub mod error;

@@ -17,6 +17,15 @@ pub struct AppState {
     /// Failed logins for names that have no account, so that they lock
     /// exactly like real accounts and answers reveal nothing.
     pub unknown_logins: Arc<Mutex<HashMap<String, (i64, i64)>>>,
+    /// Dictionaries, read by every form submission and dashboard.
+    pub dictionaries: Arc<crate::cache::Dictionaries>,
+    /// The dashboard's quiet-unit counts.
+    pub quiet: Arc<crate::cache::QuietCounts>,
+    /// Units by id and by code, for the actor and the units that hot
+    /// requests name.
+    pub units: Arc<crate::cache::Units>,
+    /// Active users by id, for the actor of each request.
+    pub users: Arc<crate::cache::Users>,
 }
 
 impl AppState {
@@ -28,7 +37,34 @@ impl AppState {
             config: Arc::new(config),
             catalogue,
             unknown_logins: Arc::default(),
+            dictionaries: Arc::default(),
+            quiet: Arc::default(),
+            units: Arc::default(),
+            users: Arc::default(),
         }
+    }
+
+    /// A unit of the scope by its code, from the cache (see
+    /// [`crate::cache::Units`]); outside the scope reads like not found.
+    pub async fn unit_in_scope(
+        &self,
+        scope: jinguo_domain::Scope,
+        code: &jinguo_domain::UnitCode,
+    ) -> Result<jinguo_store::model::Unit, jinguo_store::StoreError> {
+        let unit = self.units.by_code(self.store.as_ref(), code).await?;
+        if scope.contains(&unit.ancestors) {
+            Ok(unit)
+        } else {
+            Err(jinguo_store::StoreError::NotFound)
+        }
+    }
+
+    /// A dictionary, from the cache (see [`crate::cache::Dictionaries`]).
+    pub async fn dictionary(
+        &self,
+        kind: jinguo_store::model::DictKind,
+    ) -> crate::error::AppResult<Arc<Vec<jinguo_store::model::DictEntry>>> {
+        Ok(self.dictionaries.get(self.store.as_ref(), kind).await?)
     }
 }
 

@@ -48,6 +48,8 @@ pub async fn create_sector(
             },
         )
         .await?;
+    // The parent's number of children changed.
+    state.units.invalidate();
     actor
         .audit(
             state,

@@ -102,6 +102,7 @@ pub async fn set_active(
         return Err(jinguo_domain::FieldError::new("user", "err.user.self_disable").into());
     }
     state.store.set_active(user.id, active).await?;
+    state.users.invalidate();
     if !active {
         state.store.delete_user_sessions(user.id).await?;
     }
@@ -133,6 +134,7 @@ pub async fn reset_password(
     let pw = Password::parse(new_password)?;
     let hash = password::hash(pw).await?;
     state.store.set_password_hash(user.id, &hash).await?;
+    state.users.invalidate();
     state.store.delete_user_sessions(user.id).await?;
     actor
         .audit(

@@ -13,6 +13,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+#[path = "bench_http.rs"]
+mod http;
+
 #[derive(Subcommand)]
 pub enum BenchCommand {
     /// Time `demo` on an empty directory until it answers HTTP (target: under 5 s).
@@ -59,12 +62,16 @@ pub enum BenchCommand {
         #[arg(long)]
         keep: bool,
     },
+    /// The ledger over HTTP: dashboard page and JSON roll-up under concurrent
+    /// clients, web form and API submissions per second, on N activities.
+    Http(http::HttpArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::DemoStart { runs } => demo_start(runs).await,
         BenchCommand::Login { runs, clients } => login(runs, clients).await,
+        BenchCommand::Http(args) => http::run(args).await,
         BenchCommand::Rollup {
             activities,
             database,

@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use jinguo_domain::{Role, Scope, UnitCode, UnitId};
 use jinguo_store::StoreError;
-use jinguo_store::model::{NewAudit, Unit, User};
+use jinguo_store::model::{NewAudit, Session, Unit, User};
 
 use super::token::token_hash;
 use crate::error::{AppError, AppResult};
@@ -108,6 +108,11 @@ impl Actor {
             Err(StoreError::NotFound) => return Err(AppError::Unauthorized),
             Err(e) => return Err(e.into()),
         };
+        Self::from_session(state, hash, session).await
+    }
+
+    /// The actor of a session already read in this request.
+    async fn from_session(state: &AppState, hash: String, session: Session) -> AppResult<Actor> {
         let now = now();
         if now - session.last_seen > state.config.idle_timeout_minutes * 60
             || now - session.created_at > MAX_SESSION_SECS
@@ -115,7 +120,10 @@ impl Actor {
             state.store.delete_session(&hash).await?;
             return Err(AppError::Unauthorized);
         }
-        let user = state.store.user_by_id(session.user_id).await?;
+        let user = state
+            .users
+            .by_id(state.store.as_ref(), session.user_id)
+            .await?;
         if !user.active {
             state.store.delete_session(&hash).await?;
             return Err(AppError::Unauthorized);
@@ -125,7 +133,10 @@ impl Actor {
         if now - session.last_seen >= 60 {
             state.store.touch_session(&hash, now).await?;
         }
-        let unit = state.store.unit_by_id(user.unit.id).await?;
+        let unit = state
+            .units
+            .by_id(state.store.as_ref(), user.unit.id)
+            .await?;
         Ok(Actor {
             user,
             unit,
@@ -169,11 +180,28 @@ impl FromRequestParts<AppState> for WebActor {
             .get(SESSION_COOKIE)
             .map(|c| c.value().to_owned())
             .ok_or(AppError::Unauthorized)?;
-        let mut actor = Actor::from_token(state, &token).await?;
+        // The CSRF guard has already read the session of a form post.
+        let seen = parts
+            .extensions
+            .remove::<SessionRead>()
+            .filter(|seen| seen.token_hash == token_hash(&token));
+        let mut actor = match seen {
+            Some(seen) => Actor::from_session(state, seen.token_hash, seen.session).await?,
+            None => Actor::from_token(state, &token).await?,
+        };
+        // Pages show the unread count in the menu.
         actor.unread_notices = state
             .store
             .unread_notices(actor.unit.id, actor.user.id)
             .await?;
         Ok(WebActor(actor))
     }
+}
+
+/// A session as read earlier in the same request (by the CSRF guard), so
+/// the actor is resolved without reading it twice.
+#[derive(Clone)]
+pub struct SessionRead {
+    pub token_hash: String,
+    pub session: Session,
 }

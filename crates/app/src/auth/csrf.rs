@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 
-use super::actor::SESSION_COOKIE;
+use super::actor::{SESSION_COOKIE, SessionRead};
 use super::token::{constant_time_eq, token_hash};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -68,21 +68,33 @@ async fn multipart_token(content_type: &str, bytes: Bytes) -> Option<String> {
     None
 }
 
-pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     let jar = CookieJar::from_headers(req.headers());
-    let expected = match jar.get(SESSION_COOKIE) {
-        Some(c) => state
-            .store
-            .session(&token_hash(c.value()))
-            .await
-            .ok()
-            .map(|s| s.csrf_token)
-            .or_else(|| jar.get(PRE_SESSION_COOKIE).map(|c| c.value().to_owned())),
+    let session = match jar.get(SESSION_COOKIE) {
+        Some(c) => {
+            let hash = token_hash(c.value());
+            state
+                .store
+                .session(&hash)
+                .await
+                .ok()
+                .map(|session| SessionRead {
+                    token_hash: hash,
+                    session,
+                })
+        }
+        None => None,
+    };
+    let expected = match &session {
+        Some(s) => Some(s.session.csrf_token.clone()),
         None => jar.get(PRE_SESSION_COOKIE).map(|c| c.value().to_owned()),
     };
+    if let Some(s) = session {
+        req.extensions_mut().insert(s);
+    }
     let Some(expected) = expected else {
         // No live session and no login form token: someone whose session
         // ended is sent to log in again; a bare login post is refused.

@@ -149,8 +149,8 @@ pub async fn list(
 }
 
 async fn dictionary(state: &AppState, kind: DictKind) -> AppResult<Json<Value>> {
-    let entries = state.store.dictionary(kind).await?;
-    Ok(Json(json!({ "entries": entries })))
+    let entries = state.dictionary(kind).await?;
+    Ok(Json(json!({ "entries": *entries })))
 }
 
 /// `GET /api/v1/dictionaries/activity-types`.

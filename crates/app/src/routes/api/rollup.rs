@@ -37,7 +37,6 @@ pub async fn rollup(
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> AppResult<Json<Value>> {
     let unit = state
-        .store
         .unit_in_scope(actor.scope(), &parse_code(&code)?)
         .await?;
     let p = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;

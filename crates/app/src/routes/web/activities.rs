@@ -197,7 +197,7 @@ async fn form_page(
     photos: PhotoState,
 ) -> WebResult {
     let dict = |kind| async move {
-        let entries = state.store.dictionary(kind).await?;
+        let entries = state.dictionary(kind).await?;
         Ok::<_, AppError>(
             entries
                 .iter()

@@ -31,7 +31,6 @@ pub async fn show(
     Query(q): Query<DashboardQuery>,
 ) -> WebResult {
     let unit = state
-        .store
         .unit_in_scope(actor.scope(), &page_code(&code)?)
         .await?;
     let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;
@@ -72,13 +71,7 @@ pub async fn show(
     let quiet = match quiet_level {
         Some(level) => {
             let since = Month::of_date(today(&state.config)).minus(2);
-            Some(
-                state
-                    .store
-                    .quiet_units(actor.scope(), &unit, level, since)
-                    .await?
-                    .len(),
-            )
+            Some(state.quiet.get(&state.store, &unit, level, since).await?)
         }
         None => None,
     };

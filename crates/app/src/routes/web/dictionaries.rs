@@ -134,6 +134,7 @@ pub async fn save(
     match f.parse() {
         Ok(entry) => {
             state.store.save_dict_entry(kind, &entry).await?;
+            state.dictionaries.invalidate();
             actor
                 .audit(
                     &state,
