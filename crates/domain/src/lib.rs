@@ -6,19 +6,26 @@
 pub mod code;
 pub mod division_list;
 pub mod error;
+mod halfwidth;
+pub mod id_number;
 pub mod ids;
 pub mod level;
 pub mod password;
+pub mod phone;
 pub mod role;
+pub mod sex;
 pub mod username;
 
 pub use code::{UnitCode, UnitKind};
 pub use division_list::{DivisionRecord, RawDivisionRow, RowError, parse_division_rows};
 pub use error::FieldError;
+pub use id_number::IdNumber;
 pub use ids::{ActivityId, PhotoId, TaskId, UnitId, UserId};
 pub use level::{Level, LevelNames};
 pub use password::Password;
+pub use phone::{Phone, PhoneKind};
 pub use role::{Role, Roles};
+pub use sex::Sex;
 pub use username::Username;
 pub mod scope;
 pub use scope::Scope;
