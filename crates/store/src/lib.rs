@@ -9,12 +9,14 @@ mod error;
 pub mod model;
 mod sql;
 mod traits;
+pub mod vault;
 
 pub use error::StoreError;
 pub use sql::{Backend, SqlStore};
 pub use traits::{
     ActivityStore, AuditStore, PhotoStore, SessionStore, Store, TaskStore, UnitStore, UserStore,
 };
+pub use vault::{Vault, VaultError};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub mod testing;
