@@ -5,6 +5,7 @@ mod config_args;
 mod demo;
 mod demo_data;
 mod import_cmd;
+mod key_cmd;
 mod org_cmd;
 mod user_cmd;
 
@@ -48,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: import_cmd::ImportCommand,
     },
+    /// Encryption keys for personal data: `key generate`, `key check`.
+    Key {
+        #[command(subcommand)]
+        command: key_cmd::KeyCommand,
+    },
     /// Measure the speed targets recorded in BENCHMARKS.md.
     Bench {
         #[command(subcommand)]
@@ -84,6 +90,7 @@ fn main() -> std::process::ExitCode {
             Command::User { command } => user_cmd::run(command).await,
             Command::Org { command } => org_cmd::run(command).await,
             Command::Import { command } => import_cmd::run(command).await,
+            Command::Key { command } => key_cmd::run(command),
             Command::Bench { command } => bench::run(command).await,
         }
     });
