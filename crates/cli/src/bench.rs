@@ -59,12 +59,16 @@ pub enum BenchCommand {
         #[arg(long)]
         keep: bool,
     },
+    /// Time five-level linkage over the bundled tree: issuing a task to every
+    /// village, the region's progress while clients hand answers in, the export.
+    Tasks(crate::bench_tasks::TasksArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::DemoStart { runs } => demo_start(runs).await,
         BenchCommand::Login { runs, clients } => login(runs, clients).await,
+        BenchCommand::Tasks(args) => crate::bench_tasks::run(args).await,
         BenchCommand::Rollup {
             activities,
             database,
