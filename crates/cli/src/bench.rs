@@ -65,6 +65,9 @@ pub enum BenchCommand {
     /// The ledger over HTTP: dashboard page and JSON roll-up under concurrent
     /// clients, web form and API submissions per second, on N activities.
     Http(http::HttpArgs),
+    /// Time five-level linkage over the bundled tree: issuing a task to every
+    /// village, the region's progress while clients hand answers in, the export.
+    Tasks(crate::bench_tasks::TasksArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -72,6 +75,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::DemoStart { runs } => demo_start(runs).await,
         BenchCommand::Login { runs, clients } => login(runs, clients).await,
         BenchCommand::Http(args) => http::run(args).await,
+        BenchCommand::Tasks(args) => crate::bench_tasks::run(args).await,
         BenchCommand::Rollup {
             activities,
             database,

@@ -1,6 +1,7 @@
 //! `jinguo`: the one binary. Serves the platform and administers it.
 
 mod bench;
+mod bench_tasks;
 mod config_args;
 mod demo;
 mod demo_data;

@@ -60,19 +60,38 @@ CREATE TABLE task_reports (
     UNIQUE (task_id, unit_id)
 );
 CREATE INDEX task_reports_unit ON task_reports(unit_id, task_id);
-CREATE INDEX task_reports_l2 ON task_reports(task_id, l2);
+-- Progress groups a subtree's reports by child and status. For the two
+-- widest subtrees (region, league) these indexes answer it on their own,
+-- without reading a report row; narrower subtrees are small enough.
+CREATE INDEX task_reports_p1 ON task_reports(task_id, l1, l2, status, first_submitted_on, unit_id);
+CREATE INDEX task_reports_p2 ON task_reports(task_id, l2, l3, status, first_submitted_on, unit_id);
 CREATE INDEX task_reports_l3 ON task_reports(task_id, l3);
 CREATE INDEX task_reports_l4 ON task_reports(task_id, l4);
 CREATE INDEX task_reports_l5 ON task_reports(task_id, l5);
 CREATE INDEX task_reports_via ON task_reports(task_id, via_unit_id);
 
--- Numeric answers again, one row each, so totals are SQL aggregates.
+-- Numeric answers again, one row each, so totals are SQL aggregates. The
+-- report's task and ancestors are copied in, with whether it is handed in
+-- (submitted or approved), so a subtree's totals read one index and join
+-- nothing.
 CREATE TABLE task_numbers (
-    report_id  BIGINT NOT NULL REFERENCES task_reports(id),
+    report_id  BIGINT  NOT NULL REFERENCES task_reports(id),
     key        TEXT    NOT NULL,
     value      DOUBLE PRECISION    NOT NULL,
+    task_id    BIGINT  NOT NULL,
+    l1         BIGINT  NOT NULL,
+    l2         BIGINT,
+    l3         BIGINT,
+    l4         BIGINT,
+    l5         BIGINT,
+    counted    BIGINT  NOT NULL DEFAULT 0,
     PRIMARY KEY (report_id, key)
 );
+CREATE INDEX task_numbers_l1 ON task_numbers(task_id, l1, counted, key, value);
+CREATE INDEX task_numbers_l2 ON task_numbers(task_id, l2, counted, key, value);
+CREATE INDEX task_numbers_l3 ON task_numbers(task_id, l3, counted, key, value);
+CREATE INDEX task_numbers_l4 ON task_numbers(task_id, l4, counted, key, value);
+CREATE INDEX task_numbers_l5 ON task_numbers(task_id, l5, counted, key, value);
 
 -- In-app notices, addressed to a unit: everyone working for it sees them.
 CREATE TABLE notices (

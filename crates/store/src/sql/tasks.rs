@@ -334,13 +334,22 @@ impl TaskStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         if !answer.numbers.is_empty() {
+            // An open report is not handed in: `counted` starts at 0.
             let sql = format!(
-                "INSERT INTO task_numbers (report_id, key, value) VALUES {}",
-                self.backend.row_params(answer.numbers.len(), 3)
+                "INSERT INTO task_numbers (report_id, key, value, task_id, l1, l2, l3, l4, l5) \
+                 VALUES {}",
+                self.backend.row_params(answer.numbers.len(), 9)
             );
             let mut q = sqlx::query(&sql);
             for (key, value) in &answer.numbers {
-                q = q.bind(report.id).bind(key.as_str()).bind(*value);
+                q = q
+                    .bind(report.id)
+                    .bind(key.as_str())
+                    .bind(*value)
+                    .bind(report.task_id.get());
+                for a in report.ancestors {
+                    q = q.bind(a.map(UnitId::get));
+                }
             }
             q.execute(&mut *tx).await?;
         }
@@ -372,6 +381,7 @@ impl TaskStore for SqlStore {
         if changed == 0 {
             return Err(locked());
         }
+        count_numbers(&mut tx, report.id, true).await?;
         if let Some(parent) = parent_of(report) {
             add_notice_in(&mut tx, parent, report.task_id, "submitted", now).await?;
         }
@@ -428,6 +438,9 @@ impl TaskStore for SqlStore {
                     "err.task.descendants_pending"
                 },
             });
+        }
+        if !approve {
+            count_numbers(&mut tx, report.id, false).await?;
         }
         let kind = if approve { "approved" } else { "returned" };
         add_notice_in(&mut tx, report.unit.id, report.task_id, kind, now).await?;
@@ -512,10 +525,13 @@ impl TaskStore for SqlStore {
             .level
             .child()
             .map_or("CAST(NULL AS BIGINT)", Level::ancestor_column);
+        // A report whose unit is the child itself is that child's own one;
+        // counting them here spares a second pass over the subtree.
         let sql = format!(
             "SELECT {child} AS child, status, COUNT(*) AS n, \
              SUM(CASE WHEN first_submitted_on IS NOT NULL AND first_submitted_on <= $3 \
-             THEN 1 ELSE 0 END) AS on_time \
+             THEN 1 ELSE 0 END) AS on_time, \
+             SUM(CASE WHEN unit_id = {child} THEN 1 ELSE 0 END) AS own_n \
              FROM task_reports WHERE task_id = $1 AND {col} = $2 GROUP BY {child}, status"
         );
         let rows = sqlx::query(&sql)
@@ -529,6 +545,9 @@ impl TaskStore for SqlStore {
         let mut own = None;
         let mut by_child: std::collections::BTreeMap<UnitId, (StatusCounts, i64)> =
             Default::default();
+        // Which children are targets themselves (a child answers for its
+        // own unit as well as leading its subtree).
+        let mut own_of = std::collections::HashMap::new();
         for r in &rows {
             let status = status_of(r, "status")?;
             let n: i64 = r.try_get("n")?;
@@ -538,6 +557,9 @@ impl TaskStore for SqlStore {
             match r.try_get::<Option<i64>, _>("child")? {
                 None => own = Some(status),
                 Some(c) => {
+                    if r.try_get::<i64, _>("own_n")? > 0 {
+                        own_of.insert(UnitId::new(c), status);
+                    }
                     let e = by_child.entry(UnitId::new(c)).or_default();
                     *e.0.entry(status).or_default() += n;
                     e.1 += ot;
@@ -546,24 +568,6 @@ impl TaskStore for SqlStore {
         }
         let ids: Vec<UnitId> = by_child.keys().copied().collect();
         let refs = self.units_by_ids(&ids).await?;
-        // Which children are targets themselves (a child answers for its
-        // own unit as well as leading its subtree).
-        let mut own_of = std::collections::HashMap::new();
-        if let Some(child_level) = unit.level.child() {
-            let sql = format!(
-                "SELECT unit_id, status FROM task_reports \
-                 WHERE task_id = $1 AND {col} = $2 AND level = $3"
-            );
-            for r in sqlx::query(&sql)
-                .bind(task.id.get())
-                .bind(unit.id.get())
-                .bind(i64::from(child_level.get()))
-                .fetch_all(&self.pool)
-                .await?
-            {
-                own_of.insert(UnitId::new(r.try_get("unit_id")?), status_of(&r, "status")?);
-            }
-        }
         let mut children: Vec<ChildProgress> = by_child
             .into_iter()
             .filter_map(|(id, (counts, on_time))| {
@@ -577,10 +581,9 @@ impl TaskStore for SqlStore {
             .collect();
         children.sort_by(|a, b| a.unit.code.as_str().cmp(b.unit.code.as_str()));
         let sql = format!(
-            "SELECT n.key, SUM(n.value) AS s, MIN(n.value) AS lo, MAX(n.value) AS hi, \
-             AVG(n.value) AS mean, COUNT(*) AS c FROM task_numbers n \
-             JOIN task_reports r ON r.id = n.report_id \
-             WHERE r.task_id = $1 AND r.{col} = $2 AND r.status IN {COMPLETE} GROUP BY n.key"
+            "SELECT key, SUM(value) AS s, MIN(value) AS lo, MAX(value) AS hi, \
+             AVG(value) AS mean, COUNT(*) AS c FROM task_numbers \
+             WHERE task_id = $1 AND {col} = $2 AND counted = 1 GROUP BY key"
         );
         let totals = sqlx::query(&sql)
             .bind(task.id.get())
@@ -630,32 +633,46 @@ impl TaskStore for SqlStore {
     async fn export_rows(&self, task: &Task, unit: &Unit) -> Result<Vec<ExportRow>> {
         let col = unit.level.ancestor_column();
         let sql = format!(
-            "SELECT {REPORT_COLS}, a1.name AS n1, a2.name AS n2, a3.name AS n3, a4.name AS n4, \
-             a5.name AS n5 FROM task_reports r JOIN units u ON u.id = r.unit_id \
-             LEFT JOIN units a1 ON a1.id = r.l1 LEFT JOIN units a2 ON a2.id = r.l2 \
-             LEFT JOIN units a3 ON a3.id = r.l3 LEFT JOIN units a4 ON a4.id = r.l4 \
-             LEFT JOIN units a5 ON a5.id = r.l5 \
+            "SELECT {REPORT_COLS} FROM task_reports r JOIN units u ON u.id = r.unit_id \
              WHERE r.task_id = $1 AND r.{col} = $2 ORDER BY u.code"
         );
-        sqlx::query(&sql)
+        let reports = sqlx::query(&sql)
             .bind(task.id.get())
             .bind(unit.id.get())
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| {
-                Ok(ExportRow {
-                    report: report_from_row(r)?,
-                    path: [
-                        r.try_get("n1")?,
-                        r.try_get("n2")?,
-                        r.try_get("n3")?,
-                        r.try_get("n4")?,
-                        r.try_get("n5")?,
-                    ],
-                })
+            .map(report_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        // The ancestors' names, each looked up once: a region's villages
+        // share about a thousand of them, where five joins per row cost
+        // more than the rows themselves.
+        let mut ids: Vec<UnitId> = reports
+            .iter()
+            .flat_map(|r| r.ancestors.iter().flatten().filter(|&&a| a != r.unit.id))
+            .copied()
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let mut names = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            names.extend(self.units_by_ids(chunk).await?);
+        }
+        Ok(reports
+            .into_iter()
+            .map(|report| {
+                let path = report.ancestors.map(|a| {
+                    a.and_then(|a| {
+                        if a == report.unit.id {
+                            Some(report.unit.name.clone())
+                        } else {
+                            names.get(&a).map(|u| u.name.clone())
+                        }
+                    })
+                });
+                ExportRow { report, path }
             })
-            .collect()
+            .collect())
     }
 
     async fn notices(&self, unit: UnitId, user: UserId, page: Page) -> Result<Vec<Notice>> {
@@ -769,6 +786,21 @@ fn locked() -> StoreError {
 fn parent_of(report: &Report) -> Option<UnitId> {
     let level = usize::from(report.unit.level.get());
     (level >= 2).then(|| report.ancestors[level - 2]).flatten()
+}
+
+/// Marks a report's numbers as handed in or not, as its status changes
+/// between open and submitted/approved.
+async fn count_numbers(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    report: i64,
+    counted: bool,
+) -> Result<()> {
+    sqlx::query("UPDATE task_numbers SET counted = $1 WHERE report_id = $2")
+        .bind(i64::from(counted))
+        .bind(report)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn add_notice_in(
