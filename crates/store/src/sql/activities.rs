@@ -317,16 +317,11 @@ impl ActivityStore for SqlStore {
 
     async fn bulk_insert_activities(&self, rows: &[NewActivity], now: i64) -> Result<u64> {
         let mut conn = self.pool.acquire().await?;
-        let cache = bulk::enlarge_cache(&mut conn, self.backend).await?;
-        let out = async {
-            let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
-            b.push(rows).await?;
-            b.commit().await
-        }
-        .await;
-        bulk::restore_cache(&mut conn, cache).await?;
-        bulk::analyze_if_large(&mut conn, self.backend, *out.as_ref().unwrap_or(&0)).await?;
-        out
+        let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
+        b.push(rows).await?;
+        let written = b.commit().await?;
+        bulk::analyze_if_large(&mut conn, self.backend, written).await?;
+        Ok(written)
     }
 
     async fn import_activities(
