@@ -42,9 +42,14 @@ pub enum BenchCommand {
         /// An empty database [default: SQLite in a fresh temporary directory].
         #[arg(long, value_name = "URL")]
         database: Option<String>,
-        /// Activities per `bulk_insert_activities` call (one transaction each).
+        /// Activities generated and handed to the store at a time.
         #[arg(long, default_value_t = 5000)]
         batch: usize,
+        /// One `bulk_insert_activities` call (one transaction) per batch, as
+        /// before `import_activities` [default: the whole import in one
+        /// `import_activities` transaction].
+        #[arg(long)]
+        per_call: bool,
         /// Runs of each roll-up query.
         #[arg(long, default_value_t = 200)]
         runs: usize,
@@ -80,6 +85,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             activities,
             database,
             batch,
+            per_call,
             runs,
             singles,
             writers,
@@ -90,6 +96,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 activities,
                 database,
                 batch: batch.max(1),
+                per_call,
                 runs: runs.max(1),
                 singles,
                 writers,
@@ -206,6 +213,7 @@ struct RollupArgs {
     activities: u64,
     database: Option<String>,
     batch: usize,
+    per_call: bool,
     runs: usize,
     singles: usize,
     writers: usize,
@@ -334,6 +342,69 @@ fn file_mib(path: &std::path::Path) -> f64 {
     std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1048576.0)
 }
 
+/// Rows written so far, with a line every `step` rows.
+struct BulkProgress {
+    pb: ProgressBar,
+    n: u64,
+    step: u64,
+    next_mark: u64,
+    done: u64,
+    gen_time: Duration,
+    insert_time: Duration,
+    batch_times: Vec<Duration>,
+    bulk_start: Instant,
+    mark: (Instant, u64, f64),
+}
+
+impl BulkProgress {
+    fn new(n: u64, batch: usize, pb: ProgressBar) -> Self {
+        let step = (n / 20).clamp(batch as u64, 100_000.max(batch as u64));
+        BulkProgress {
+            pb,
+            n,
+            step,
+            next_mark: step,
+            done: 0,
+            gen_time: Duration::ZERO,
+            insert_time: Duration::ZERO,
+            batch_times: Vec::new(),
+            bulk_start: Instant::now(),
+            mark: (Instant::now(), 0, cpu_secs()),
+        }
+    }
+
+    /// Rows handed to the store but not yet reported written.
+    fn pending(&self, handed: Option<(Instant, usize)>) -> u64 {
+        handed.map_or(0, |(_, k)| k as u64)
+    }
+
+    fn batch_done(&mut self, k: usize, took: Duration) {
+        self.insert_time += took;
+        self.batch_times.push(took);
+        self.done += k as u64;
+        self.pb.inc(k as u64);
+        if self.done >= self.next_mark || self.done == self.n {
+            let (at, mark_done, mark_cpu) = self.mark;
+            let window = at.elapsed().as_secs_f64();
+            let cpu = cpu_secs();
+            let done = self.done;
+            let line = format!(
+                "  {done:>10} rows after {:>7.1} s: last {} at {:.0}/s (CPU {:.0} % of wall), \
+                 overall {:.0}/s, RSS {}",
+                self.bulk_start.elapsed().as_secs_f64(),
+                done - mark_done,
+                (done - mark_done) as f64 / window,
+                (cpu - mark_cpu) / window * 100.0,
+                done as f64 / self.bulk_start.elapsed().as_secs_f64(),
+                mib("VmRSS"),
+            );
+            self.pb.suspend(|| println!("{line}"));
+            self.mark = (Instant::now(), done, cpu);
+            self.next_mark += self.step;
+        }
+    }
+}
+
 async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let temp_dir = a
@@ -401,8 +472,13 @@ async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
     // 2. Bulk insert.
     let n = a.activities;
     println!(
-        "bulk insert: {n} activities over 2024-01..2026-12, batches of {}",
-        a.batch
+        "bulk insert: {n} activities over 2024-01..2026-12, batches of {}, {}",
+        a.batch,
+        if a.per_call {
+            "one bulk_insert_activities call (transaction) per batch"
+        } else {
+            "all in one import_activities transaction"
+        }
     );
     let pb = ProgressBar::new(n);
     pb.set_style(
@@ -412,57 +488,61 @@ async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
         .progress_chars("##-"),
     );
     let now = jinguo_app::state::now();
-    let (mut gen_time, mut insert_time) = (Duration::ZERO, Duration::ZERO);
-    let mut batch_times = Vec::new();
-    let step = (n / 20).clamp(a.batch as u64, 100_000.max(a.batch as u64));
-    let (mut done, mut next_mark) = (0u64, step);
-    let (mut mark_at, mut mark_done, mut mark_cpu) = (Instant::now(), 0u64, cpu_secs());
-    let bulk_start = Instant::now();
+    let mut progress = BulkProgress::new(n, a.batch, pb);
     let bulk_cpu = cpu_secs();
-    while done < n {
-        let k = (n - done).min(a.batch as u64) as usize;
+    let mut to_go = n;
+    let mut next_batch = || {
+        let k = to_go.min(a.batch as u64) as usize;
+        to_go -= k as u64;
         let g0 = Instant::now();
         let rows: Vec<NewActivity> = (0..k).map(|_| generator.next()).collect();
-        gen_time += g0.elapsed();
-        let i0 = Instant::now();
-        store.bulk_insert_activities(&rows, now).await?;
-        let took = i0.elapsed();
-        insert_time += took;
-        batch_times.push(took);
-        done += k as u64;
-        pb.inc(k as u64);
-        if done >= next_mark || done == n {
-            let window = mark_at.elapsed().as_secs_f64();
-            let cpu = cpu_secs();
-            let line = format!(
-                "  {done:>10} rows after {:>7.1} s: last {} at {:.0}/s (CPU {:.0} % of wall), \
-                 overall {:.0}/s, RSS {}",
-                bulk_start.elapsed().as_secs_f64(),
-                done - mark_done,
-                (done - mark_done) as f64 / window,
-                (cpu - mark_cpu) / window * 100.0,
-                done as f64 / bulk_start.elapsed().as_secs_f64(),
-                mib("VmRSS"),
-            );
-            pb.suspend(|| println!("{line}"));
-            (mark_at, mark_done, mark_cpu) = (Instant::now(), done, cpu);
-            next_mark += step;
+        (rows, g0.elapsed())
+    };
+    if a.per_call {
+        while progress.done < n {
+            let (rows, gen_took) = next_batch();
+            progress.gen_time += gen_took;
+            let i0 = Instant::now();
+            store.bulk_insert_activities(&rows, now).await?;
+            progress.batch_done(rows.len(), i0.elapsed());
         }
+    } else {
+        // The store asks for the next batch once it has written the previous
+        // one, so the time between two asks is that batch's insert time.
+        let mut handed: Option<(Instant, usize)> = None;
+        let mut batches = std::iter::from_fn(|| {
+            if let Some((at, k)) = handed.take() {
+                progress.batch_done(k, at.elapsed());
+            }
+            if progress.done + progress.pending(handed) >= n {
+                return None;
+            }
+            let (rows, gen_took) = next_batch();
+            progress.gen_time += gen_took;
+            handed = Some((Instant::now(), rows.len()));
+            Some(rows)
+        });
+        store.import_activities(&mut batches, now).await?;
+        let commit = progress.bulk_start.elapsed() - progress.gen_time - progress.insert_time;
+        println!(
+            "  import_activities after its last batch (last counter flush, commit): {:.1} s",
+            commit.as_secs_f64()
+        );
     }
-    pb.finish_and_clear();
-    let bulk = bulk_start.elapsed();
+    progress.pb.finish_and_clear();
+    let bulk = progress.bulk_start.elapsed();
     let bulk_rate = n as f64 / bulk.as_secs_f64();
     println!(
         "bulk insert: {n} activities in {:.1} s = {bulk_rate:.0} activities/s \
-         (generating rows {:.1} s, bulk_insert_activities {:.1} s; process CPU {:.1} s)",
+         (generating rows {:.1} s, batches written {:.1} s; process CPU {:.1} s)",
         bulk.as_secs_f64(),
-        gen_time.as_secs_f64(),
-        insert_time.as_secs_f64(),
+        progress.gen_time.as_secs_f64(),
+        progress.insert_time.as_secs_f64(),
         cpu_secs() - bulk_cpu
     );
     report(
-        &format!("bulk_insert_activities per batch of {}", a.batch),
-        &mut batch_times,
+        &format!("one batch of {} written", a.batch),
+        &mut progress.batch_times,
     );
 
     // The write volume of one batch, as far as it can be seen from outside the

@@ -121,6 +121,16 @@ pub trait ActivityStore: Send + Sync {
     /// Inserts many activities at once (imports, demo data); the caller has
     /// checked every unit's scope. Counters are applied per batch.
     async fn bulk_insert_activities(&self, rows: &[NewActivity], now: i64) -> Result<u64>;
+    /// Inserts every batch `batches` yields, all in one transaction (all or
+    /// nothing), for imports too large to hold in memory at once. Counters
+    /// are summed over the whole import before they are written, so each
+    /// counter row is written about once per import instead of once per
+    /// activity. The caller has checked every unit's scope.
+    async fn import_activities(
+        &self,
+        batches: &mut (dyn Iterator<Item = Vec<NewActivity>> + Send),
+        now: i64,
+    ) -> Result<u64>;
     /// A unit's numbers for a month range, from the counters alone.
     async fn rollup(&self, scope: Scope, unit: &Unit, from: Month, to: Month) -> Result<Rollup>;
     /// Active geographic units at `level` under `unit` with no activity

@@ -140,9 +140,53 @@ async fn property(store: SqlStore, seed: u64) {
                     .collect();
                 store.bulk_insert_activities(&rows, now).await.unwrap();
             }
+            9 => {
+                // A streamed import: several batches, one transaction,
+                // counters summed over all of them.
+                let mut batches: Vec<Vec<NewActivity>> = (0..rng.gen_range(1..4))
+                    .map(|_| {
+                        (0..rng.gen_range(1..30))
+                            .map(|_| NewActivity {
+                                unit: units[rng.gen_range(0..units.len())],
+                                fields: fields(&mut rng),
+                                by: None,
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let n: usize = batches.iter().map(Vec::len).sum();
+                let written = store
+                    .import_activities(&mut batches.drain(..), now)
+                    .await
+                    .unwrap();
+                assert_eq!(written, n as u64);
+            }
             _ => {}
         }
     }
+    // An import is all or nothing: an unknown unit in its last batch leaves
+    // neither rows nor counters of the batches before it.
+    let before = store.activity_count().await.unwrap();
+    let good: Vec<NewActivity> = (0..20)
+        .map(|_| NewActivity {
+            unit: units[rng.gen_range(0..units.len())],
+            fields: fields(&mut rng),
+            by: None,
+        })
+        .collect();
+    let unknown = vec![NewActivity {
+        unit: UnitId::new(i64::from(i32::MAX)),
+        fields: fields(&mut rng),
+        by: None,
+    }];
+    assert!(
+        store
+            .import_activities(&mut vec![good, unknown].into_iter(), 9_999)
+            .await
+            .is_err()
+    );
+    assert_eq!(store.activity_count().await.unwrap(), before);
+
     let bad = store.rollup_mismatches().await.unwrap();
     assert!(
         bad.is_empty(),

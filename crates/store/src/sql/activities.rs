@@ -2,7 +2,11 @@
 //!
 //! Every write turns into signed deltas — one per ancestor unit (itself
 //! included) × dimension (`all`, `t:<type>`, `p:<program>`) — merged and
-//! applied with one multi-row upsert in the same transaction as the row.
+//! applied with multi-row upserts in the same transaction as the rows.
+
+mod bulk;
+mod deltas;
+mod single;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,17 +14,15 @@ use async_trait::async_trait;
 use jinguo_domain::activity::parse_date;
 use jinguo_domain::{ActivityFields, ActivityId, Level, Month, Scope, UnitCode, UnitId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Connection, Row};
 
+use self::bulk::Bulk;
+pub(super) use self::deltas::Deltas;
 use super::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
     Activity, Counts, DictEntry, DictKind, NewActivity, Page, Rollup, Unit, UnitRef,
 };
 use crate::{ActivityStore, Result, StoreError, UnitStore};
-
-/// Rows per multi-row statement; far below both backends' parameter limits.
-const ACTIVITY_BATCH: usize = 400;
-const DELTA_BATCH: usize = 1000;
 
 const ACTIVITY_COLS: &str = "a.id, a.unit_id, a.l1, a.l2, a.l3, a.l4, a.l5, a.date, a.type_key, \
      a.program_key, a.title, a.title_mn, a.place, a.participants, a.women, a.summary, \
@@ -61,65 +63,6 @@ fn bind_activity<'q>(
 }
 
 type DeltaKey = (i64, String, i64);
-
-/// Signed changes to counters, merged by (unit, dim, month).
-#[derive(Default)]
-pub(super) struct Deltas(HashMap<DeltaKey, Counts>);
-
-impl Deltas {
-    pub(super) fn add(&mut self, anc: &[Option<UnitId>; 5], f: &ActivityFields, sign: i64) {
-        let month = f.month().yyyymm();
-        let mut dims = vec!["all".to_owned(), format!("t:{}", f.type_key)];
-        if let Some(p) = &f.program_key {
-            dims.push(format!("p:{p}"));
-        }
-        for unit in anc.iter().flatten() {
-            for dim in &dims {
-                let c = self.0.entry((unit.get(), dim.clone(), month)).or_default();
-                c.activities += sign;
-                c.participants += sign * f.participants;
-                c.women += sign * f.women;
-            }
-        }
-    }
-
-    pub(super) async fn apply(
-        self,
-        tx: &mut Transaction<'static, Any>,
-        backend: Backend,
-    ) -> Result<()> {
-        let mut rows: Vec<(DeltaKey, Counts)> = self
-            .0
-            .into_iter()
-            .filter(|(_, c)| *c != Counts::default())
-            .collect();
-        // In key order the upserts walk the counter index front to back
-        // instead of jumping around it.
-        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for chunk in rows.chunks(DELTA_BATCH) {
-            let values = backend.row_params(chunk.len(), 6);
-            let sql = format!(
-                "INSERT INTO rollup_activities (unit_id, dim, month, activities, participants, women) \
-                 VALUES {values} ON CONFLICT (unit_id, dim, month) DO UPDATE SET \
-                 activities = rollup_activities.activities + excluded.activities, \
-                 participants = rollup_activities.participants + excluded.participants, \
-                 women = rollup_activities.women + excluded.women"
-            );
-            let mut q = sqlx::query(&sql);
-            for ((unit, dim, month), c) in chunk {
-                q = q
-                    .bind(*unit)
-                    .bind(dim.as_str())
-                    .bind(*month)
-                    .bind(c.activities)
-                    .bind(c.participants)
-                    .bind(c.women);
-            }
-            q.execute(&mut **tx).await?;
-        }
-        Ok(())
-    }
-}
 
 fn decode_err(what: String) -> StoreError {
     sqlx::Error::Decode(what.into()).into()
@@ -182,24 +125,6 @@ impl SqlStore {
         }
         Ok(u)
     }
-
-    async fn insert_rows(
-        tx: &mut Transaction<'static, Any>,
-        backend: Backend,
-        rows: &[(UnitId, [Option<UnitId>; 5], &NewActivity)],
-        now: i64,
-    ) -> Result<()> {
-        for chunk in rows.chunks(ACTIVITY_BATCH) {
-            let values = backend.row_params(chunk.len(), ACTIVITY_WIDTH);
-            let sql = format!("{INSERT_ACTIVITY} VALUES {values}");
-            let mut q = sqlx::query(&sql);
-            for (unit, anc, new) in chunk {
-                q = bind_activity(q, *unit, anc, new, now);
-            }
-            q.execute(&mut **tx).await?;
-        }
-        Ok(())
-    }
 }
 
 #[async_trait]
@@ -251,20 +176,24 @@ impl ActivityStore for SqlStore {
         new: NewActivity,
         now: i64,
     ) -> Result<ActivityId> {
-        let unit = self.recordable_unit(scope, new.unit).await?;
-        let mut tx = self.pool.begin().await?;
-        let sql = format!(
-            "{INSERT_ACTIVITY} VALUES ({}) RETURNING id",
-            self.backend.params(1, ACTIVITY_WIDTH)
-        );
-        let row = bind_activity(sqlx::query(&sql), unit.id, &unit.ancestors, &new, now)
-            .fetch_one(&mut *tx)
-            .await?;
-        let id: i64 = row.try_get("id")?;
+        // One connection for the whole call: each pool checkout costs a
+        // round trip of its own.
+        let mut conn = self.pool.acquire().await?;
+        let anc = single::recordable_ancestors(&mut conn, scope, new.unit).await?;
         let mut d = Deltas::default();
-        d.add(&unit.ancestors, &new.fields, 1);
-        d.apply(&mut tx, self.backend).await?;
-        tx.commit().await?;
+        d.add(&anc, &new.fields, 1);
+        let id = match self.backend {
+            Backend::Postgres => {
+                single::insert_in_one_statement(&mut conn, &anc, &new, d, now).await?
+            }
+            Backend::Sqlite => {
+                let mut tx = conn.begin().await?;
+                let id = single::insert_row(&mut tx, self.backend, &anc, &new, now).await?;
+                d.apply(&mut tx, self.backend).await?;
+                tx.commit().await?;
+                id
+            }
+        };
         Ok(ActivityId::new(id))
     }
 
@@ -387,43 +316,32 @@ impl ActivityStore for SqlStore {
     }
 
     async fn bulk_insert_activities(&self, rows: &[NewActivity], now: i64) -> Result<u64> {
-        // Ancestors of each distinct unit, looked up once, many per query.
-        let mut ids: Vec<UnitId> = rows.iter().map(|r| r.unit).collect();
-        ids.sort();
-        ids.dedup();
-        let mut anc_of: HashMap<UnitId, [Option<UnitId>; 5]> = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let sql = format!(
-                "SELECT id, l1, l2, l3, l4, l5 FROM units WHERE id IN ({})",
-                self.backend.params(1, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(id.get());
+        let mut conn = self.pool.acquire().await?;
+        let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
+        b.push(rows).await?;
+        let written = b.commit().await?;
+        bulk::analyze_if_large(&mut conn, self.backend, written).await?;
+        Ok(written)
+    }
+
+    async fn import_activities(
+        &self,
+        batches: &mut (dyn Iterator<Item = Vec<NewActivity>> + Send),
+        now: i64,
+    ) -> Result<u64> {
+        let mut conn = self.pool.acquire().await?;
+        let cache = bulk::enlarge_cache(&mut conn, self.backend).await?;
+        let out = async {
+            let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
+            for rows in batches {
+                b.push(&rows).await?;
             }
-            for r in q.fetch_all(&self.pool).await? {
-                anc_of.insert(UnitId::new(r.try_get("id")?), ancestors(&r, "")?);
-            }
+            b.commit().await
         }
-        if ids.iter().any(|id| !anc_of.contains_key(id)) {
-            return Err(StoreError::NotFound);
-        }
-        let mut tx = self.pool.begin().await?;
-        let mut d = Deltas::default();
-        let mut prepared: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                let anc = anc_of[&r.unit];
-                d.add(&anc, &r.fields, 1);
-                (r.unit, anc, r)
-            })
-            .collect();
-        // Grouped by unit and month, the index inserts touch neighbouring pages.
-        prepared.sort_by_key(|(unit, _, r)| (*unit, r.fields.month()));
-        Self::insert_rows(&mut tx, self.backend, &prepared, now).await?;
-        d.apply(&mut tx, self.backend).await?;
-        tx.commit().await?;
-        Ok(rows.len() as u64)
+        .await;
+        bulk::restore_cache(&mut conn, cache).await?;
+        bulk::analyze_if_large(&mut conn, self.backend, *out.as_ref().unwrap_or(&0)).await?;
+        out
     }
 
     async fn rollup(&self, scope: Scope, unit: &Unit, from: Month, to: Month) -> Result<Rollup> {
@@ -592,11 +510,7 @@ impl ActivityStore for SqlStore {
             };
             expected.add(&ancestors(r, "")?, &f, 1);
         }
-        let mut expected: HashMap<DeltaKey, Counts> = expected
-            .0
-            .into_iter()
-            .filter(|(_, c)| *c != Counts::default())
-            .collect();
+        let mut expected: HashMap<DeltaKey, Counts> = expected.into_rows().into_iter().collect();
         let stored = sqlx::query(
             "SELECT unit_id, dim, month, activities, participants, women FROM rollup_activities",
         )
