@@ -13,7 +13,8 @@ mod traits;
 pub use error::StoreError;
 pub use sql::{Backend, SqlStore};
 pub use traits::{
-    ActivityStore, AuditStore, PhotoStore, SessionStore, Store, TaskStore, UnitStore, UserStore,
+    ActivityStore, AuditStore, PhotoStore, SessionStore, Store, TaskFileStore, TaskStore,
+    UnitStore, UserStore,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
