@@ -2,7 +2,7 @@
 //! bytes, at most ten a task, and everyone who sees the task downloads
 //! them unchanged; others get 403 or 404 exactly as the rules say.
 
-use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, LOCATION};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
@@ -156,10 +156,76 @@ async fn attachments(app: &TestApp) {
     assert_eq!(stored, 10, "refused uploads leave no files");
 }
 
+/// The task page lists the files; the issuing side gets the upload form,
+/// whose answers come back to the page as messages.
+async fn web_form(app: &TestApp) {
+    let banner_id = app.add_user("web-banner", "cadre", XILINHOT).await;
+    let sumu_id = app.add_user("web-sumu", "cadre", BAOLIGEN).await;
+    let token = app.token("web-banner").await;
+    let body = json!({"title": "附件任务", "deadline": deadline(), "issuer_unit": XILINHOT,
+        "target_units": [BAOLIGEN],
+        "fields": [{"key": "n", "label": "次数", "type": "integer", "required": false}]});
+    let r = app.post_json(&token, "/api/v1/tasks", body).await;
+    let task = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let (cookie, csrf) = app.session_for(banner_id).await;
+    let post = |bytes: Vec<u8>| {
+        app.client
+            .post(app.url(&format!("/tasks/{task}/attachments")))
+            .header(COOKIE, format!("jinguo_session={cookie}"))
+            .multipart(
+                Form::new()
+                    .text("_csrf", csrf.clone())
+                    .part("file", Part::bytes(bytes).file_name("议事规则.pdf")),
+            )
+            .send()
+    };
+    let r = post(PDF.to_vec()).await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()[LOCATION],
+        format!("/tasks/{task}?done=attached")
+    );
+    let r = post(b"not a document".to_vec()).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let back = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(
+        back,
+        format!("/tasks/{task}?file_error=err.attachment.type")
+    );
+    let page = app
+        .client
+        .get(app.url(&back))
+        .header(COOKIE, format!("jinguo_session={cookie}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("议事规则.pdf"), "the file is listed");
+    assert!(page.contains(&format!("action=\"/tasks/{task}/attachments\"")));
+    assert!(page.contains("只能上传 PDF"), "the refusal is shown");
+    // A target unit sees the file but no upload form.
+    let (sumu_cookie, _) = app.session_for(sumu_id).await;
+    let page = app
+        .client
+        .get(app.url(&format!("/tasks/{task}")))
+        .header(COOKIE, format!("jinguo_session={sumu_cookie}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("议事规则.pdf"));
+    assert!(!page.contains(&format!("action=\"/tasks/{task}/attachments\"")));
+}
+
 async fn attachments_on(db: Db) {
     let Some(app) = spawn_app(db, |_| {}).await else {
         return;
     };
     attachments(&app).await;
+    web_form(&app).await;
 }
 both_backends!(task_attachments, attachments_on);
