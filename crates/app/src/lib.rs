@@ -2,6 +2,7 @@
 //! the JSON API and the server-rendered pages.
 
 pub mod activities;
+pub mod attachments;
 pub mod auth;
 pub mod cache;
 mod charts;

@@ -699,7 +699,8 @@ pub async fn progress(state: &AppState, task: &Task, unit: &Unit) -> AppResult<P
     Ok(progress_view(p, task.deadline, today(&state.config)))
 }
 
-pub fn task_json(t: &Task) -> Value {
+/// A task as the API shows it, with the files attached to it.
+pub fn task_json(t: &Task, attachments: &[jinguo_store::model::Attachment]) -> Value {
     json!({
         "id": t.id,
         "title": t.title,
@@ -710,6 +711,7 @@ pub fn task_json(t: &Task) -> Value {
         "forwards": t.forwards,
         "targets": t.targets,
         "created_at": t.created_at,
+        "attachments": attachments.iter().map(crate::attachments::attachment_json).collect::<Vec<_>>(),
     })
 }
 

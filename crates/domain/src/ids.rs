@@ -40,3 +40,7 @@ id_type!(
     /// Surrogate key of a photo attached to an activity.
     PhotoId
 );
+id_type!(
+    /// Surrogate key of a file attached to a task.
+    AttachmentId
+);

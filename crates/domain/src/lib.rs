@@ -20,7 +20,7 @@ pub use code::{UnitCode, UnitKind};
 pub use division_list::{DivisionRecord, RawDivisionRow, RowError, parse_division_rows};
 pub use error::FieldError;
 pub use id_number::IdNumber;
-pub use ids::{ActivityId, PhotoId, TaskId, UnitId, UserId};
+pub use ids::{ActivityId, AttachmentId, PhotoId, TaskId, UnitId, UserId};
 pub use level::{Level, LevelNames};
 pub use password::Password;
 pub use phone::{Phone, PhoneKind};

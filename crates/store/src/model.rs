@@ -498,3 +498,29 @@ pub struct PhotoChange {
     /// The rows removed, so the caller can remove their files.
     pub removed: Vec<Photo>,
 }
+
+/// A file attached to a task as stored: the uploader's cleaned file name,
+/// the type found by looking at the bytes, and the random file name under
+/// the data directory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub id: jinguo_domain::AttachmentId,
+    pub task: TaskId,
+    pub name: String,
+    pub content_type: String,
+    pub byte_size: i64,
+    #[serde(skip)]
+    pub storage_name: String,
+    #[serde(skip)]
+    pub created_by: Option<UserId>,
+    pub created_at: i64,
+}
+
+/// A checked attachment whose file has already been written.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub name: String,
+    pub content_type: &'static str,
+    pub byte_size: i64,
+    pub storage_name: String,
+}

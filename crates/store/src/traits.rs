@@ -6,8 +6,8 @@
 use async_trait::async_trait;
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
-    ActivityFields, ActivityId, DivisionRecord, Level, Month, PhotoId, Scope, TaskId, UnitCode,
-    UnitId, UserId,
+    ActivityFields, ActivityId, AttachmentId, DivisionRecord, Level, Month, PhotoId, Scope, TaskId,
+    UnitCode, UnitId, UserId,
 };
 
 use crate::Result;
@@ -248,12 +248,48 @@ pub trait PhotoStore: Send + Sync {
     ) -> Result<(Activity, Vec<Photo>)>;
 }
 
+/// Files attached to tasks: rows only, the files are the application's.
+/// Callers find the task with [`TaskStore::task_in_scope`] first, so these
+/// take a task already known to be visible.
+#[async_trait]
+pub trait TaskFileStore: Send + Sync {
+    /// Adds attachments in one transaction; `Refused` on the `file` field
+    /// when the task would end up with more than `max`.
+    async fn add_attachments(
+        &self,
+        task: TaskId,
+        add: &[NewAttachment],
+        max: usize,
+        by: UserId,
+        now: i64,
+    ) -> Result<Vec<AttachmentId>>;
+    /// The attachments of a task, oldest first.
+    async fn attachments_of(&self, task: TaskId) -> Result<Vec<Attachment>>;
+    /// One attachment of a task; `NotFound` when it belongs to another.
+    async fn attachment(&self, task: TaskId, id: AttachmentId) -> Result<Attachment>;
+}
+
 /// Everything the application needs from persistence.
 pub trait Store:
-    UnitStore + UserStore + SessionStore + AuditStore + ActivityStore + TaskStore + PhotoStore
+    UnitStore
+    + UserStore
+    + SessionStore
+    + AuditStore
+    + ActivityStore
+    + TaskStore
+    + PhotoStore
+    + TaskFileStore
 {
 }
-impl<T: UnitStore + UserStore + SessionStore + AuditStore + ActivityStore + TaskStore + PhotoStore>
-    Store for T
+impl<
+    T: UnitStore
+        + UserStore
+        + SessionStore
+        + AuditStore
+        + ActivityStore
+        + TaskStore
+        + PhotoStore
+        + TaskFileStore,
+> Store for T
 {
 }

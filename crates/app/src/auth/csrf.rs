@@ -39,11 +39,21 @@ fn upload_limit(path: &str) -> Option<(usize, jinguo_domain::FieldError)> {
             FieldError::new("file", "imp.err.too_large"),
         ));
     }
+    // The attachment form of a task page: `/tasks/{id}/attachments`.
+    let digits = |id: &str| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
+    if path
+        .strip_prefix("/tasks/")
+        .and_then(|rest| rest.strip_suffix("/attachments"))
+        .is_some_and(digits)
+    {
+        return Some((
+            crate::attachments::MAX_ATTACHMENTS_BODY,
+            crate::attachments::check::TOO_LARGE,
+        ));
+    }
     // The activity form: `/activities` and `/activities/{id}`.
-    let activity_form = path == "/activities"
-        || path
-            .strip_prefix("/activities/")
-            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+    let activity_form =
+        path == "/activities" || path.strip_prefix("/activities/").is_some_and(digits);
     activity_form.then_some((
         crate::photos::MAX_PHOTOS_BODY,
         crate::photos::check::TOO_LARGE,

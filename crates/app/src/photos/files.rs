@@ -1,13 +1,14 @@
-//! Photo files under `<data dir>/photos/`, named by 128 random bits so no
-//! name can be guessed, written whole or not at all (a temporary file
-//! renamed into place), and read back only through a scoped handler.
+//! Stored files under a folder of the data directory (`photos/`,
+//! `attachments/`), named by 128 random bits so no name can be guessed,
+//! written whole or not at all (a temporary file renamed into place), and
+//! read back only through a scoped handler.
 
 use std::path::{Path, PathBuf};
 
 use rand::RngCore;
 use tokio::io::AsyncWriteExt;
 
-/// The photo folder of a data directory.
+/// One file folder of a data directory (photos by default).
 #[derive(Debug, Clone)]
 pub struct PhotoFiles {
     dir: PathBuf,
@@ -27,8 +28,14 @@ fn random_name() -> String {
 
 impl PhotoFiles {
     pub fn new(data_dir: &Path) -> Self {
+        Self::in_folder(data_dir, "photos")
+    }
+
+    /// The files of another kind, in their own folder of the data
+    /// directory, so one kind's names can never reach the other's files.
+    pub fn in_folder(data_dir: &Path, folder: &str) -> Self {
         PhotoFiles {
-            dir: data_dir.join("photos"),
+            dir: data_dir.join(folder),
         }
     }
 
@@ -72,7 +79,7 @@ impl PhotoFiles {
             match tokio::fs::remove_file(&path).await {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => tracing::warn!(error = %e, "photo file not removed"),
+                Err(e) => tracing::warn!(error = %e, "stored file not removed"),
             }
         }
     }
@@ -95,6 +102,19 @@ mod tests {
         assert_eq!(entries.len(), 1);
         files.remove_all(vec![name.clone(), name.clone()]).await;
         assert!(!path.exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn another_folder_keeps_its_own_files() {
+        let dir = std::env::temp_dir().join(format!("jinguo-photofiles-{}", random_name()));
+        let files = PhotoFiles::in_folder(&dir, "attachments");
+        let name = files.write(b"xyz").await.unwrap();
+        assert_eq!(
+            std::fs::read(dir.join("attachments").join(&name)).unwrap(),
+            b"xyz"
+        );
+        assert!(!dir.join("photos").exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

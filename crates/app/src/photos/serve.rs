@@ -18,6 +18,27 @@ fn internal(what: &str) -> AppError {
     AppError::Internal(anyhow::anyhow!("photo: {what}"))
 }
 
+/// A file's bytes as a body, read in pieces so a large file never sits
+/// whole in memory; a read error ends the body.
+pub fn stream(file: tokio::fs::File) -> Body {
+    Body::from_stream(futures_util::stream::unfold(
+        Some(file),
+        |file| async move {
+            let mut file = file?;
+            let mut buf = vec![0u8; CHUNK];
+            match file.read(&mut buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    Some((Ok(Bytes::from(buf)), Some(file)))
+                }
+                // Ends the body after the error.
+                Err(e) => Some((Err(e), None)),
+            }
+        },
+    ))
+}
+
 /// The response for a photo the caller may see.
 pub async fn respond(state: &AppState, photo: &Photo) -> AppResult<Response> {
     let kind =
@@ -34,25 +55,12 @@ pub async fn respond(state: &AppState, photo: &Photo) -> AppResult<Response> {
         }
         Err(e) => return Err(AppError::Internal(e.into())),
     };
-    let stream = futures_util::stream::unfold(Some(file), |file| async move {
-        let mut file = file?;
-        let mut buf = vec![0u8; CHUNK];
-        match file.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok(Bytes::from(buf)), Some(file)))
-            }
-            // Ends the body after the error.
-            Err(e) => Some((Err(e), None)),
-        }
-    });
     let disposition = format!(
         "inline; filename=\"photo-{}.{}\"",
         photo.id.get(),
         kind.extension()
     );
-    let mut resp = Body::from_stream(stream).into_response();
+    let mut resp = stream(file).into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

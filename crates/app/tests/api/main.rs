@@ -9,6 +9,7 @@ mod images;
 mod ledger_io;
 mod matrix;
 mod photos;
+mod task_files;
 mod tasks;
 mod units_users;
 mod web;

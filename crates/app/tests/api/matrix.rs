@@ -60,17 +60,24 @@ enum Target {
     Task(i64, String),
     /// A photo: its activity, its id and the code of the activity's unit.
     Photo(i64, i64, &'static str),
+    /// A task attachment: the task, its id and the code of the unit
+    /// whose side issued the task.
+    Attachment(i64, i64, &'static str),
     MissingUnit,
     MissingUser,
     MissingActivity,
     MissingTask,
     MissingPhoto,
+    MissingAttachment,
 }
 
 impl Target {
     fn code(&self) -> &str {
         match self {
-            Target::Unit(c) | Target::Activity(_, c) | Target::Photo(_, _, c) => c,
+            Target::Unit(c)
+            | Target::Activity(_, c)
+            | Target::Photo(_, _, c)
+            | Target::Attachment(_, _, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
@@ -79,7 +86,7 @@ impl Target {
         match self {
             Target::User(id) => id.get().to_string(),
             Target::Activity(id, _) | Target::Photo(id, _, _) => id.to_string(),
-            Target::Task(id, _) => id.to_string(),
+            Target::Task(id, _) | Target::Attachment(id, _, _) => id.to_string(),
             _ => "999999".into(),
         }
     }
@@ -88,6 +95,13 @@ impl Target {
         match self {
             Target::Photo(a, p, _) => format!("{a}/photos/{p}"),
             _ => "999999/photos/999999".into(),
+        }
+    }
+    /// `{id}/attachments/{attachment_id}` of an attachment target.
+    fn attachment_path(&self) -> String {
+        match self {
+            Target::Attachment(t, a, _) => format!("{t}/attachments/{a}"),
+            _ => "999999/attachments/999999".into(),
         }
     }
 }
@@ -102,6 +116,8 @@ enum Kind {
     Task,
     /// A task to a child of the unit, whose report is handed in.
     Submitted,
+    /// A task issued by the unit's side, with one attachment.
+    Attached,
 }
 
 /// A deadline a month ahead, as a task needs.
@@ -267,6 +283,12 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         ok,
         out_of_scope: 404,
         kind: Kind::Photo,
+    };
+    let f = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Attached,
     };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
     // Tasks. An issuing unit outside the subtree is a field error, worded
@@ -706,6 +728,38 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         ("GET", "/activities/{id}/photos/{photo_id}"),
         p(|t| call(format!("/activities/{}", t.photo_path())), 200),
     );
+    // Task attachments: added by the issuing side, read by all who see the task.
+    m.insert(
+        ("POST", "/api/v1/tasks/{id}/attachments"),
+        f(
+            |t| Call {
+                path: format!("/api/v1/tasks/{}/attachments", t.id()),
+                body: Body::Upload(PDF.to_vec()),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/tasks/{id}/attachments/{attachment_id}"),
+        f(
+            |t| call(format!("/api/v1/tasks/{}", t.attachment_path())),
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/tasks/{id}/attachments"),
+        f(
+            |t| Call {
+                path: format!("/tasks/{}/attachments", t.id()),
+                body: Body::Upload(PDF.to_vec()),
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("GET", "/tasks/{id}/attachments/{attachment_id}"),
+        f(|t| call(format!("/tasks/{}", t.attachment_path())), 200),
+    );
     m.insert(
         ("GET", "/api/v1/units/{code}/rollup"),
         c(|t| call(format!("/api/v1/units/{}/rollup", t.code())), 200),
@@ -1003,6 +1057,56 @@ async fn new_photo(app: &TestApp, region_token: &str, code: &'static str) -> Tar
     Target::Photo(activity, v["ids"][0].as_i64().unwrap(), code)
 }
 
+/// A small PDF, as the attachment routes take it.
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+/// A task issued by `code` to a child of it other than the actors' own
+/// unit, or, when the subset tree gives it none, by the region to `code`;
+/// with one attachment added by a region admin through the API.
+async fn new_attached(app: &TestApp, region_token: &str, code: &'static str, by: UserId) -> Target {
+    use jinguo_store::model::{NewTask, TaskTargets};
+    use jinguo_store::{TaskStore, UnitStore};
+    let root = app.store.root_unit().await.unwrap();
+    let unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    let children = app.store.children(unit.id).await.unwrap();
+    let (issuer, target) = match children.into_iter().find(|c| c.code.as_str() != XILINHOT) {
+        Some(child) => (unit.id, child.id),
+        None => (root.id, unit.id),
+    };
+    let id = app
+        .store
+        .create_task(
+            jinguo_domain::Scope::new(root.id, root.level),
+            NewTask {
+                issuer,
+                title: "矩阵附件".into(),
+                description: String::new(),
+                deadline: time::OffsetDateTime::now_utc().date() + time::Duration::days(30),
+                targets: TaskTargets::Units(vec![target]),
+                fields: Vec::new(),
+                by,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/tasks/{}/attachments", id.get())))
+        .bearer_auth(region_token)
+        .multipart(upload_form(PDF.to_vec(), None))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "attachment fixture");
+    let v: Value = r.json().await.unwrap();
+    Target::Attachment(id.get(), v["ids"][0].as_i64().unwrap(), code)
+}
+
 async fn authorization_matrix(db: Db) {
     let Some(app) = spawn_app(db, |_| {}).await else {
         return;
@@ -1099,6 +1203,9 @@ async fn authorization_matrix(db: Db) {
                     Kind::Task => new_task(&app, rel.code(), roles[0].1, false).await,
                     Kind::Submitted => new_task(&app, rel.code(), roles[0].1, true).await,
                     Kind::Photo => new_photo(&app, &region_token, rel.code()).await,
+                    Kind::Attached => {
+                        new_attached(&app, &region_token, rel.code(), roles[0].1).await
+                    }
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
@@ -1127,6 +1234,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Activity => Target::MissingActivity,
                             Kind::Task | Kind::Submitted => Target::MissingTask,
                             Kind::Photo => Target::MissingPhoto,
+                            Kind::Attached => Target::MissingAttachment,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;

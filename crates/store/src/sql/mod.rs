@@ -7,6 +7,7 @@ mod activities;
 mod audit;
 mod photos;
 mod sessions;
+mod task_files;
 mod tasks;
 pub(crate) mod units;
 mod users;

@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod photos;
 pub mod rollup;
 pub mod session;
+pub mod task_files;
 pub mod tasks;
 pub mod units;
 pub mod users;

@@ -99,7 +99,8 @@ pub async fn show(
 ) -> AppResult<Json<Value>> {
     let task = tasks::load(&state, &actor, &id).await?;
     let p = tasks::progress(&state, &task, &actor.unit).await?;
-    let mut body = tasks::task_json(&task);
+    let files = state.store.attachments_of(task.id).await?;
+    let mut body = tasks::task_json(&task, &files);
     body["progress"] = tasks::progress_json(&actor.unit, &p);
     Ok(Json(body))
 }

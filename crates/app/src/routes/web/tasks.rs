@@ -333,6 +333,8 @@ async fn task_form_page(
 pub struct UnitQuery {
     unit: Option<String>,
     done: Option<String>,
+    /// Why the last attachment upload was refused (a message key).
+    file_error: Option<String>,
 }
 
 /// `GET /tasks/new?unit=`: the form to issue a task from a unit.
@@ -431,6 +433,14 @@ pub async fn show(
         .chain(task.forwards.iter().flat_map(|f| &f.fields))
         .map(|f| (f.key.clone(), f.label.clone()))
         .collect();
+    let files = state.store.attachments_of(task.id).await?;
+    let can_attach = actor.require_any(crate::activities::RECORDERS).is_ok()
+        && crate::attachments::issuer_side(&actor, &task);
+    // Only a key the upload can give is shown, never text from the address.
+    let file_error = q
+        .file_error
+        .as_deref()
+        .and_then(crate::attachments::check::message_key);
     let path = state.store.path(&unit).await?;
     let path: Vec<_> = path
         .into_iter()
@@ -442,7 +452,14 @@ pub async fn show(
         Some(&actor),
         context! {
             unit, path,
-            done => q.done.filter(|d| d == "issued"),
+            done => q.done.filter(|d| d == "issued" || d == "attached"),
+            file_error, can_attach,
+            max_attachments => crate::attachments::MAX_ATTACHMENTS,
+            max_attachment_mb => crate::attachments::check::MAX_ATTACHMENT_BYTES / 1024 / 1024,
+            attachments => files.iter().map(|a| context! {
+                id => a.id.get(), name => a.name, content_type => a.content_type,
+                size_kb => (a.byte_size + 1023) / 1024,
+            }).collect::<Vec<_>>(),
             task => context! {
                 id => task.id.get(), title => task.title, description => task.description,
                 issuer => task.issuer.name, issuer_code => task.issuer.code.as_str(),

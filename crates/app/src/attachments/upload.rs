@@ -1,0 +1,73 @@
+//! Reading the `file` parts of a multipart body, each capped at the
+//! attachment size limit while it streams in; other parts (the web form's
+//! `_csrf`) are skipped.
+
+use axum::extract::Multipart;
+use axum::extract::multipart::{Field, MultipartError};
+use axum::http::StatusCode;
+use jinguo_domain::FieldError;
+
+use super::check::{MAX_ATTACHMENT_BYTES, TOO_LARGE};
+use crate::error::{AppError, AppResult};
+
+/// The name of the file parts.
+pub const FILE_FIELD: &str = "file";
+
+/// One uploaded file: the name the client gave it and its bytes, or why
+/// it cannot be kept.
+pub struct Upload {
+    pub name: String,
+    pub bytes: Result<Vec<u8>, FieldError>,
+}
+
+/// A body over the route's limit reads as "too large" on the file field;
+/// anything else malformed is a bad request.
+fn multipart_error(e: &MultipartError) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::Invalid(TOO_LARGE)
+    } else {
+        AppError::BadRequest(e.body_text())
+    }
+}
+
+/// One `file` part, or `None` for the empty part a browser sends when no
+/// file was chosen.
+async fn read_file(mut field: Field<'_>) -> AppResult<Option<Upload>> {
+    let name = field.file_name().unwrap_or("").trim().to_owned();
+    let mut data = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e))? {
+        if data.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
+            // The rest of the part is skipped by the next `next_field`.
+            return Ok(Some(Upload {
+                name,
+                bytes: Err(TOO_LARGE),
+            }));
+        }
+        data.extend_from_slice(&chunk);
+    }
+    if data.is_empty() && name.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Upload {
+        name,
+        bytes: Ok(data),
+    }))
+}
+
+/// Every `file` part of a multipart body, in order. Stops at `max` + 1:
+/// one more than a task may hold already answers "too many".
+pub async fn files_only(mut form: Multipart, max: usize) -> AppResult<Vec<Upload>> {
+    let mut out = Vec::new();
+    while let Some(field) = form.next_field().await.map_err(|e| multipart_error(&e))? {
+        if field.name() != Some(FILE_FIELD) {
+            continue;
+        }
+        if let Some(u) = read_file(field).await? {
+            out.push(u);
+            if out.len() > max {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
