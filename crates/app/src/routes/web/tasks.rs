@@ -290,6 +290,15 @@ async fn dict_options(
         .collect())
 }
 
+/// What the selects of the field builder offer, for every page that has one.
+async fn builder_options(state: &AppState, lang: Lang) -> AppResult<minijinja::Value> {
+    Ok(context! {
+        types => dict_options(state, DictKind::ActivityType, lang).await?,
+        programs => dict_options(state, DictKind::Program, lang).await?,
+        field_types => FieldType::ALL.map(FieldType::as_str),
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn task_form_page(
     state: &AppState,
@@ -320,9 +329,7 @@ async fn task_form_page(
             target_level => form.target_level, target_units => form.target_units,
             levels => tasks::levels_below(unit.level),
             min_date => format_date(today(&state.config)),
-            types => dict_options(state, DictKind::ActivityType, lang).await?,
-            programs => dict_options(state, DictKind::Program, lang).await?,
-            field_types => FieldType::ALL.map(FieldType::as_str),
+            ..builder_options(state, lang).await?
         },
     );
     *resp.status_mut() = status;
@@ -566,9 +573,7 @@ async fn report_page(
             can_review => is_recorder && r.status == ReportStatus::Submitted && actor.unit.id != t.unit.id,
             levels => tasks::levels_below(t.unit.level),
             forward_rows => vec![FieldRow::default()],
-            types => dict_options(state, DictKind::ActivityType, lang).await?,
-            programs => dict_options(state, DictKind::Program, lang).await?,
-            field_types => FieldType::ALL.map(FieldType::as_str),
+            ..builder_options(state, lang).await?
         },
     );
     *resp.status_mut() = page.status;
