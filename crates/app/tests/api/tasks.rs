@@ -431,3 +431,55 @@ async fn webhook_relays(db: Db) {
     assert_eq!(event["targets"], 2);
 }
 both_backends!(webhook_relays, webhook_relays);
+
+/// The web form passes a task down to picked units; a unit outside the
+/// forwarding unit's subtree is a field error and changes nothing.
+async fn web_forward_to_picked_units(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    app.add_user("league", "admin", XILINGOL).await;
+    let banner = app.add_user("banner", "cadre", XILINHOT).await;
+    let league = app.token("league").await;
+    let township = {
+        app.add_user("township", "cadre", BAOLIGEN).await;
+        app.token("township").await
+    };
+    let (status, body) = json_of(
+        app.post_json(
+            &league,
+            "/api/v1/tasks",
+            json!({"title": "培训人数", "deadline": deadline(10), "issuer_unit": XILINGOL,
+                   "target_level": 3, "fields": []}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    let (token, csrf) = app.session_for(banner).await;
+    let post = |units: &'static str| {
+        app.client
+            .post(app.url(&format!("/tasks/{id}/reports/{XILINHOT}/forward")))
+            .header(reqwest::header::COOKIE, format!("jinguo_session={token}"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("target_mode", "units"),
+                ("target_units", units),
+            ])
+            .send()
+    };
+    let r = post(BAOTOU_BANNER).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let r = app
+        .get(&township, &format!("/api/v1/tasks/{id}/reports/{BAOLIGEN}"))
+        .await;
+    assert_eq!(r.status(), 404, "nothing was forwarded");
+    let r = post(BAOLIGEN).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let r = app
+        .get(&township, &format!("/api/v1/tasks/{id}/reports/{BAOLIGEN}"))
+        .await;
+    assert_eq!(r.status(), 200);
+}
+both_backends!(web_forward_to_picked_units, web_forward_to_picked_units);

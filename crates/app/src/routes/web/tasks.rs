@@ -770,7 +770,14 @@ pub async fn forward(
 ) -> WebResult {
     actor.require_any(RECORDERS)?;
     let t = tasks::target(&state, &actor, &id, &code).await?;
-    let target_level = first(&pairs, "target_level");
+    let (target_level, target_units) = if first(&pairs, "target_mode") == "units" {
+        (None, split_codes(&first(&pairs, "target_units")))
+    } else {
+        (
+            Some(first(&pairs, "target_level").trim().parse().unwrap_or(0)),
+            Vec::new(),
+        )
+    };
     let inputs = FieldInputs::from_pairs(&pairs);
     let mut errors = Vec::new();
     // Keys of added fields carry the forwarding unit, so they never clash
@@ -784,8 +791,8 @@ pub async fn forward(
             ip,
             &t,
             &ForwardDraft {
-                target_level: Some(target_level.trim().parse().unwrap_or(0)),
-                target_units: Vec::new(),
+                target_level,
+                target_units,
                 fields,
             },
         )
