@@ -405,14 +405,18 @@ impl BulkProgress {
     }
 }
 
-async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let temp_dir = a
-        .database
+/// The store a bench writes into: the given database, which must hold no
+/// units yet, or SQLite in a fresh temporary directory (returned, so the
+/// bench can remove it).
+pub(crate) async fn empty_store(
+    database: Option<&str>,
+    name: &str,
+) -> anyhow::Result<(jinguo_store::SqlStore, Config, Option<std::path::PathBuf>)> {
+    let temp_dir = database
         .is_none()
-        .then(|| std::env::temp_dir().join(format!("jinguo-bench-rollup-{}", std::process::id())));
-    let url = match (&a.database, &temp_dir) {
-        (Some(url), _) => url.clone(),
+        .then(|| std::env::temp_dir().join(format!("jinguo-bench-{name}-{}", std::process::id())));
+    let url = match (database, &temp_dir) {
+        (Some(url), _) => url.to_owned(),
         (None, Some(dir)) => {
             let _ = std::fs::remove_dir_all(dir);
             std::fs::create_dir_all(dir)?;
@@ -431,6 +435,12 @@ async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
         store.unit_counts().await?.iter().all(|&n| n == 0),
         "the database already has units: give an empty one"
     );
+    Ok((store, config, temp_dir))
+}
+
+async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let (store, _config, temp_dir) = empty_store(a.database.as_deref(), "rollup").await?;
 
     // 1. The tree and its villages.
     let t0 = Instant::now();
@@ -816,12 +826,13 @@ async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
 }
 
 /// Milliseconds at the quantiles `report` prints.
-struct Stats {
-    p50: f64,
-    p99: f64,
+pub(crate) struct Stats {
+    pub(crate) p50: f64,
+    pub(crate) p99: f64,
+    pub(crate) max: f64,
 }
 
-fn report(what: &str, times: &mut [Duration]) -> Stats {
+pub(crate) fn report(what: &str, times: &mut [Duration]) -> Stats {
     times.sort();
     let pick = |q: f64| {
         let i = ((times.len() as f64 - 1.0) * q).round() as usize;
@@ -838,5 +849,6 @@ fn report(what: &str, times: &mut [Duration]) -> Stats {
     Stats {
         p50: pick(0.5),
         p99: pick(0.99),
+        max: pick(1.0),
     }
 }

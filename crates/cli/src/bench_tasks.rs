@@ -9,10 +9,11 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::Args;
-use jinguo_app::Config;
+
+use crate::bench::report;
 use jinguo_app::auth::{password, token};
 use jinguo_domain::{ActivityFields, Level, Password, Roles, Scope, UnitKind, Username};
 use jinguo_store::model::{NewActivity, NewTask, NewUser, TaskTargets, Unit};
@@ -68,30 +69,8 @@ fn task_body(title: &str, deadline: &str) -> String {
 
 pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let temp_dir = a
-        .database
-        .is_none()
-        .then(|| std::env::temp_dir().join(format!("jinguo-bench-tasks-{}", std::process::id())));
-    let url = match (&a.database, &temp_dir) {
-        (Some(url), _) => url.clone(),
-        (None, Some(dir)) => {
-            let _ = std::fs::remove_dir_all(dir);
-            std::fs::create_dir_all(dir)?;
-            format!("sqlite://{}", dir.join("jinguo.db").display())
-        }
-        (None, None) => unreachable!(),
-    };
-    let config = Config {
-        database_url: url.clone(),
-        data_dir: temp_dir.clone().unwrap_or_else(|| ".".into()),
-        ..Config::default()
-    };
-    println!("database: {}", jinguo_app::config::redact_url(&url));
-    let store = jinguo_app::open_store(&config).await?;
-    anyhow::ensure!(
-        store.unit_counts().await?.iter().all(|&n| n == 0),
-        "the database already has units: give an empty one"
-    );
+    let (store, config, temp_dir) =
+        crate::bench::empty_store(a.database.as_deref(), "tasks").await?;
 
     // The tree, the villages, some ledger data.
     let t0 = Instant::now();
@@ -573,34 +552,6 @@ impl Conn {
             self.io.read_exact(&mut body).await?;
         }
         Ok(Response { status, body })
-    }
-}
-
-/// Milliseconds at the quantiles `report` prints.
-struct Stats {
-    p50: f64,
-    p99: f64,
-    max: f64,
-}
-
-fn report(what: &str, times: &mut [Duration]) -> Stats {
-    times.sort();
-    let pick = |q: f64| {
-        let i = ((times.len() as f64 - 1.0) * q).round() as usize;
-        times[i].as_secs_f64() * 1000.0
-    };
-    println!(
-        "{what}: n={} min {:.1} ms, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-        times.len(),
-        pick(0.0),
-        pick(0.5),
-        pick(0.99),
-        pick(1.0)
-    );
-    Stats {
-        p50: pick(0.5),
-        p99: pick(0.99),
-        max: pick(1.0),
     }
 }
 

@@ -17,7 +17,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Connection, Row};
 
 use self::bulk::Bulk;
-pub(super) use self::deltas::Deltas;
+use self::deltas::Deltas;
 use super::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
     Activity, Counts, DictEntry, DictKind, NewActivity, Page, Rollup, Unit, UnitRef,
@@ -124,6 +124,29 @@ impl SqlStore {
             return Err(StoreError::Conflict("unit_retired"));
         }
         Ok(u)
+    }
+}
+
+impl SqlStore {
+    /// Deletes an activity as it was read and takes it out of every
+    /// counter, inside the caller's transaction; `Conflict` when someone
+    /// changed or deleted it since.
+    pub(super) async fn delete_read_activity(
+        &self,
+        tx: &mut sqlx::Transaction<'static, Any>,
+        old: &Activity,
+    ) -> Result<()> {
+        let gone = sqlx::query("DELETE FROM activities WHERE id = $1 AND updated_at = $2")
+            .bind(old.id.get())
+            .bind(old.updated_at)
+            .execute(&mut **tx)
+            .await?;
+        if gone.rows_affected() != 1 {
+            return Err(StoreError::Conflict("activity_changed"));
+        }
+        let mut d = Deltas::default();
+        d.add(&old.ancestors, &old.fields, -1);
+        d.apply(tx, self.backend).await
     }
 }
 
@@ -270,17 +293,7 @@ impl ActivityStore for SqlStore {
     async fn delete_activity(&self, scope: Scope, id: ActivityId) -> Result<Activity> {
         let old = self.activity_in_scope(scope, id).await?;
         let mut tx = self.pool.begin().await?;
-        let gone = sqlx::query("DELETE FROM activities WHERE id = $1 AND updated_at = $2")
-            .bind(id.get())
-            .bind(old.updated_at)
-            .execute(&mut *tx)
-            .await?;
-        if gone.rows_affected() != 1 {
-            return Err(StoreError::Conflict("activity_changed"));
-        }
-        let mut d = Deltas::default();
-        d.add(&old.ancestors, &old.fields, -1);
-        d.apply(&mut tx, self.backend).await?;
+        self.delete_read_activity(&mut tx, &old).await?;
         tx.commit().await?;
         Ok(old)
     }

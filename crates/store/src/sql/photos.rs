@@ -7,7 +7,6 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
-use super::activities::Deltas;
 use crate::model::{Activity, Photo, PhotoChange, PhotoEdit};
 use crate::{ActivityStore, PhotoStore, Result, StoreError};
 
@@ -191,17 +190,7 @@ impl PhotoStore for SqlStore {
         .iter()
         .map(photo_from_row)
         .collect::<Result<Vec<_>>>()?;
-        let gone = sqlx::query("DELETE FROM activities WHERE id = $1 AND updated_at = $2")
-            .bind(activity.get())
-            .bind(old.updated_at)
-            .execute(&mut *tx)
-            .await?;
-        if gone.rows_affected() != 1 {
-            return Err(StoreError::Conflict("activity_changed"));
-        }
-        let mut d = Deltas::default();
-        d.add(&old.ancestors, &old.fields, -1);
-        d.apply(&mut tx, self.backend).await?;
+        self.delete_read_activity(&mut tx, &old).await?;
         tx.commit().await?;
         Ok((old, photos))
     }

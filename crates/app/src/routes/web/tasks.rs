@@ -631,40 +631,19 @@ async fn or_page(
     typed: Option<&BTreeMap<String, String>>,
     result: AppResult<Response>,
 ) -> WebResult {
-    match result {
-        Ok(r) => Ok(r),
-        Err(AppError::InvalidFields(errors)) => {
-            report_page(
-                state,
-                actor,
-                lang,
-                t,
-                ReportPage {
-                    typed,
-                    errors: &errors,
-                    done: None,
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                },
-            )
-            .await
-        }
-        Err(AppError::Invalid(e)) => {
-            report_page(
-                state,
-                actor,
-                lang,
-                t,
-                ReportPage {
-                    typed,
-                    errors: &[e],
-                    done: None,
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let errors = match result {
+        Ok(r) => return Ok(r),
+        Err(AppError::InvalidFields(errors)) => errors,
+        Err(AppError::Invalid(e)) => vec![e],
+        Err(e) => return Err(e),
+    };
+    let page = ReportPage {
+        typed,
+        errors: &errors,
+        done: None,
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    report_page(state, actor, lang, t, page).await
 }
 
 /// `POST /tasks/{id}/reports/{code}`: saves, or saves and submits.
