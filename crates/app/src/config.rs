@@ -26,6 +26,10 @@ pub struct Config {
     /// Where task notices are POSTed as JSON for a messaging gateway to
     /// relay (plain `http://`, on the intranet); none when unset.
     pub webhook_url: Option<String>,
+    /// The key file that seals personal data (see README, "Encryption keys
+    /// for personal data"); without it, `JINGUO_ENCRYPTION_KEY_FILE` or
+    /// `JINGUO_ENCRYPTION_KEY` from the environment.
+    pub encryption_key_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -61,6 +65,7 @@ impl Default for Config {
             utc_offset_hours: 8,
             level_names: LevelNames::default(),
             webhook_url: None,
+            encryption_key_file: None,
         }
     }
 }
@@ -79,6 +84,7 @@ pub struct ConfigLayer {
     pub utc_offset_hours: Option<i8>,
     pub level_names: Option<[String; 5]>,
     pub webhook_url: Option<String>,
+    pub encryption_key_file: Option<PathBuf>,
 }
 
 impl ConfigLayer {
@@ -110,6 +116,7 @@ impl ConfigLayer {
             utc_offset_hours: var("JINGUO_UTC_OFFSET_HOURS")?,
             level_names: None,
             webhook_url: var("JINGUO_WEBHOOK_URL")?,
+            encryption_key_file: var("JINGUO_ENCRYPTION_KEY_FILE")?,
         })
     }
 }
@@ -131,6 +138,9 @@ impl Config {
         );
         if let Some(url) = l.webhook_url {
             self.webhook_url = Some(url).filter(|u| !u.is_empty());
+        }
+        if let Some(f) = l.encryption_key_file {
+            self.encryption_key_file = Some(f).filter(|f| !f.as_os_str().is_empty());
         }
         if let Some(n) = l.level_names {
             self.level_names = LevelNames(n);

@@ -39,13 +39,35 @@ pub fn i18n_global() -> &'static i18n::Catalogue {
 }
 
 /// Connects the store named by the configuration and applies migrations.
+/// The vault is opened when a key is configured; commands that never touch
+/// personal data run without one, and [`require_vault`] refuses to serve
+/// without it.
 pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
-    SqlStore::connect(&config.database_url).await.map_err(|e| {
+    let store = SqlStore::connect(&config.database_url).await.map_err(|e| {
         anyhow::anyhow!(
             "cannot open {}: {e}",
             config::redact_url(&config.database_url)
         )
-    })
+    })?;
+    match jinguo_store::Vault::load(config.encryption_key_file.as_deref()) {
+        Ok(vault) => Ok(store.with_vault(Arc::new(vault))),
+        Err(jinguo_store::VaultError::NoKey) => Ok(store),
+        Err(e) => Err(anyhow::anyhow!("cannot open the encryption key: {e}")),
+    }
+}
+
+/// Fails unless an encryption key is configured: the server stores
+/// personal data and must never write it unsealed.
+pub fn require_vault(config: &Config) -> anyhow::Result<()> {
+    jinguo_store::Vault::load(config.encryption_key_file.as_deref())
+        .map(drop)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{e}: the server needs an encryption key for personal data; make one with \
+                 `jinguo key generate --id 1 > FILE` and set `encryption_key_file` (README, \
+                 \"Encryption keys for personal data\")"
+            )
+        })
 }
 
 /// Serves on an already bound listener until the process is stopped.

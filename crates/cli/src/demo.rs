@@ -105,6 +105,7 @@ pub async fn prepare(
         listen,
         database_url: format!("sqlite://{}", dir.join("jinguo.db").display()),
         data_dir: dir.to_owned(),
+        encryption_key_file: demo_key_file(dir)?,
         ..Config::default()
     };
     // Bind first: a taken port should fail before any work is done.
@@ -130,6 +131,24 @@ pub async fn prepare(
         password,
         fresh,
     })
+}
+
+/// The demo's encryption key: the one the environment names, else a key
+/// file kept in the demo directory (made on the first start). A real
+/// deployment keeps its key apart from the data (README).
+fn demo_key_file(dir: &Path) -> anyhow::Result<Option<PathBuf>> {
+    let from_env = ["JINGUO_ENCRYPTION_KEY_FILE", "JINGUO_ENCRYPTION_KEY"]
+        .iter()
+        .any(|v| std::env::var(v).is_ok_and(|s| !s.trim().is_empty()));
+    if from_env {
+        return Ok(None);
+    }
+    let file = dir.join("encryption.key");
+    if !file.exists() {
+        let id = jinguo_store::vault::KeyId::new(1).expect("1 is a key id");
+        write_private(&file, &jinguo_store::vault::generate_key_line(id))?;
+    }
+    Ok(Some(file))
 }
 
 /// The password given, else the one kept from the first start, else a new

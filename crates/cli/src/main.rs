@@ -106,6 +106,7 @@ fn main() -> std::process::ExitCode {
 
 async fn serve(args: ConfigArgs) -> anyhow::Result<()> {
     let config = args.load()?;
+    jinguo_app::require_vault(&config)?;
     let store = jinguo_app::open_store(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

@@ -44,3 +44,27 @@ id_type!(
     /// Surrogate key of a file attached to a task.
     AttachmentId
 );
+id_type!(
+    /// Surrogate key of a household recorded during home visits.
+    HouseholdId
+);
+id_type!(
+    /// Surrogate key of one member of a household.
+    MemberId
+);
+id_type!(
+    /// Surrogate key of a home visit.
+    VisitId
+);
+id_type!(
+    /// Surrogate key of a need (a visit's or a help request's).
+    NeedId
+);
+id_type!(
+    /// Surrogate key of a Women's Home (妇女之家).
+    HomeId
+);
+id_type!(
+    /// Surrogate key of a request from the public help page.
+    HelpId
+);

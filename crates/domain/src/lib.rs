@@ -20,7 +20,10 @@ pub use code::{UnitCode, UnitKind};
 pub use division_list::{DivisionRecord, RawDivisionRow, RowError, parse_division_rows};
 pub use error::FieldError;
 pub use id_number::IdNumber;
-pub use ids::{ActivityId, AttachmentId, PhotoId, TaskId, UnitId, UserId};
+pub use ids::{
+    ActivityId, AttachmentId, HelpId, HomeId, HouseholdId, MemberId, NeedId, PhotoId, TaskId,
+    UnitId, UserId, VisitId,
+};
 pub use level::{Level, LevelNames};
 pub use password::Password;
 pub use phone::{Phone, PhoneKind};
@@ -33,5 +36,8 @@ pub mod activity;
 pub mod month;
 pub use activity::{ActivityDraft, ActivityFields};
 pub use month::Month;
+pub mod household;
+pub mod need;
 pub mod task;
+pub mod text;
 pub use task::{ReportStatus, TaskDraft, TaskSpec};

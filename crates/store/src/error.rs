@@ -15,6 +15,12 @@ pub enum StoreError {
         field: &'static str,
         key: &'static str,
     },
+    /// Personal data was to be sealed or opened but no key is loaded.
+    #[error("no encryption key is loaded")]
+    NoKey,
+    /// A sealed value did not open: wrong key, or a value moved between rows.
+    #[error("sealed value: {0}")]
+    Vault(#[from] crate::VaultError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]

@@ -4,10 +4,11 @@
 //! itself (codes, names, levels) is readable without one.
 
 use async_trait::async_trait;
+use jinguo_domain::need::{NeedStatus, Resolution};
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
-    ActivityFields, ActivityId, AttachmentId, DivisionRecord, Level, Month, PhotoId, Scope, TaskId,
-    UnitCode, UnitId, UserId,
+    ActivityFields, ActivityId, AttachmentId, DivisionRecord, HouseholdId, Level, MemberId, Month,
+    NeedId, PhotoId, Scope, TaskId, UnitCode, UnitId, UserId, VisitId,
 };
 
 use crate::Result;
@@ -267,6 +268,113 @@ pub trait TaskFileStore: Send + Sync {
     async fn attachments_of(&self, task: TaskId) -> Result<Vec<Attachment>>;
     /// One attachment of a task; `NotFound` when it belongs to another.
     async fn attachment(&self, task: TaskId, id: AttachmentId) -> Result<Attachment>;
+}
+
+/// Households and home visits. Identity numbers, phones, addresses and
+/// visit notes are sealed by the vault on the way in; reads give them masked
+/// or opened as [`HouseholdView`] says.
+#[async_trait]
+pub trait HouseholdStore: Send + Sync {
+    /// Records a household at an active unit of the scope.
+    async fn create_household(
+        &self,
+        scope: Scope,
+        new: NewHousehold,
+        now: i64,
+    ) -> Result<HouseholdId>;
+    async fn household_in_scope(&self, scope: Scope, id: HouseholdId) -> Result<HouseholdView>;
+    /// Households of `unit`'s subtree, newest first.
+    async fn households_under(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        page: Page,
+    ) -> Result<Vec<HouseholdSummary>>;
+    /// One member's full ID number or phone; `NotFound` when the member is
+    /// not the household's or the value was never recorded. The caller
+    /// writes the audit entry.
+    async fn reveal(
+        &self,
+        scope: Scope,
+        household: HouseholdId,
+        member: MemberId,
+        field: SealedField,
+    ) -> Result<String>;
+    /// Records a visit to a household of the scope and its 入户走访
+    /// activity, counters included, in one transaction.
+    async fn create_visit(&self, scope: Scope, new: NewVisit, now: i64) -> Result<VisitId>;
+    async fn visit_in_scope(&self, scope: Scope, id: VisitId) -> Result<Visit>;
+    /// Visits in `unit`'s subtree (or of one household), newest first.
+    async fn visits_under(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        household: Option<HouseholdId>,
+        page: Page,
+    ) -> Result<Vec<Visit>>;
+}
+
+/// Needs and the practical-deeds ledger. Every write changes the ledger
+/// counters of all the origin's ancestors in the same transaction.
+#[async_trait]
+pub trait NeedStore: Send + Sync {
+    /// Records a need; the origin must be an active unit of the scope.
+    async fn create_need(&self, scope: Scope, new: NewNeed, now: i64) -> Result<NeedId>;
+    /// A need the scope may see: its origin lies in the scope.
+    async fn need_in_scope(&self, scope: Scope, id: NeedId) -> Result<Need>;
+    /// Needs of a unit of the scope, optionally of one status, newest first.
+    async fn needs_of(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        queue: NeedQueue,
+        status: Option<NeedStatus>,
+        page: Page,
+    ) -> Result<Vec<NeedSummary>>;
+    /// What happened to a need, oldest first.
+    async fn need_events(&self, need: NeedId) -> Result<Vec<NeedEvent>>;
+    /// open → in progress, optionally naming the user who handles it.
+    async fn start_need(
+        &self,
+        need: &Need,
+        assignee_user: Option<UserId>,
+        by: UserId,
+        now: i64,
+    ) -> Result<()>;
+    /// Moves a live need to the parent of its assignee, back to `open`.
+    /// `Refused` at the root.
+    async fn escalate_need(&self, need: &Need, note: &str, by: UserId, now: i64) -> Result<()>;
+    /// A live need is resolved on `today` with what was done and a rating.
+    async fn resolve_need(
+        &self,
+        need: &Need,
+        resolution: &Resolution,
+        today: time::Date,
+        by: UserId,
+        now: i64,
+    ) -> Result<()>;
+    /// A live need is closed unresolved, with the reason.
+    async fn close_need(
+        &self,
+        need: &Need,
+        reason: &str,
+        today: time::Date,
+        by: UserId,
+        now: i64,
+    ) -> Result<()>;
+    /// The ledger of a unit for a month range, from the counters alone;
+    /// `today` decides what is overdue.
+    async fn deeds(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        from: Month,
+        to: Month,
+        today: time::Date,
+    ) -> Result<Deeds>;
+    /// Ledger counters that differ from a recount of the needs (empty when
+    /// all is well).
+    async fn deeds_mismatches(&self) -> Result<Vec<String>>;
 }
 
 /// Everything the application needs from persistence.

@@ -78,7 +78,10 @@ pub async fn spawn_app(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestAp
             PostgresTarget::Skipped => return None,
         },
     };
-    let store = SqlStore::connect(&url).await.expect("connect");
+    let store = SqlStore::connect(&url)
+        .await
+        .expect("connect")
+        .with_vault(test_vault());
     let records = read_division_csv(subset_csv().as_bytes()).expect("subset list");
     store.import_divisions(&records).await.expect("import");
     let data_dir = std::env::temp_dir().join(format!("jinguo-data-{}", new_token()));
@@ -199,4 +202,12 @@ macro_rules! both_backends {
             }
         }
     };
+}
+
+/// A vault with a fixed test key, so sealed columns work in every test app.
+pub fn test_vault() -> std::sync::Arc<jinguo_store::Vault> {
+    let ring =
+        jinguo_store::vault::keys::KeyRing::parse("1:000102030405060708090a0b0c0d0e0f", "test")
+            .expect("test key");
+    std::sync::Arc::new(jinguo_store::Vault::from_keys(ring))
 }

@@ -155,16 +155,28 @@ impl Default for Page {
 pub enum DictKind {
     ActivityType,
     Program,
+    NeedCategory,
+    VisitTag,
+    HomeFacility,
 }
 
 impl DictKind {
-    pub const ALL: [DictKind; 2] = [DictKind::ActivityType, DictKind::Program];
+    pub const ALL: [DictKind; 5] = [
+        DictKind::ActivityType,
+        DictKind::Program,
+        DictKind::NeedCategory,
+        DictKind::VisitTag,
+        DictKind::HomeFacility,
+    ];
 
     /// The name in URLs: `activity-types`, `programs`.
     pub const fn slug(self) -> &'static str {
         match self {
             DictKind::ActivityType => "activity-types",
             DictKind::Program => "programs",
+            DictKind::NeedCategory => "need-categories",
+            DictKind::VisitTag => "visit-tags",
+            DictKind::HomeFacility => "home-facilities",
         }
     }
 
@@ -172,10 +184,18 @@ impl DictKind {
         DictKind::ALL.into_iter().find(|k| k.slug() == s)
     }
 
+    /// Whether the public help page may read it without a login.
+    pub const fn is_public(self) -> bool {
+        matches!(self, DictKind::NeedCategory | DictKind::HomeFacility)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             DictKind::ActivityType => "activity_type",
             DictKind::Program => "program",
+            DictKind::NeedCategory => "need_category",
+            DictKind::VisitTag => "visit_tag",
+            DictKind::HomeFacility => "home_facility",
         }
     }
 }
@@ -524,3 +544,8 @@ pub struct NewAttachment {
     pub byte_size: i64,
     pub storage_name: String,
 }
+
+mod households;
+mod needs;
+pub use households::*;
+pub use needs::*;

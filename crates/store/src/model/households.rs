@@ -1,0 +1,123 @@
+//! Households, their members and home visits as the application sees them.
+//! Sealed columns arrive opened (the address, visit notes) or masked (ID
+//! numbers, phones); a full ID number or phone only through a reveal.
+
+use jinguo_domain::household::Household;
+use jinguo_domain::{HouseholdId, MemberId, Sex, UnitCode, UnitId, UserId, VisitId};
+use serde::Serialize;
+
+/// A household to record at a unit.
+#[derive(Debug, Clone)]
+pub struct NewHousehold {
+    pub unit: UnitId,
+    pub household: Household,
+    pub by: UserId,
+}
+
+/// One member, identity fields masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberView {
+    pub id: MemberId,
+    pub name: String,
+    pub sex: Sex,
+    pub birth_year: i64,
+    pub relation: String,
+    pub ethnicity: Option<String>,
+    /// `150102********123X`
+    pub id_number: Option<String>,
+    /// `138****5678`
+    pub phone: Option<String>,
+    pub guardian: Option<ConsentView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsentView {
+    pub given_by: String,
+    pub method: String,
+}
+
+/// A household of the scope, address opened, members masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdView {
+    pub id: HouseholdId,
+    #[serde(skip)]
+    pub unit_id: UnitId,
+    pub unit_code: UnitCode,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub ancestors: [Option<UnitId>; 5],
+    pub address: String,
+    pub consent: ConsentView,
+    /// Unix seconds.
+    pub consent_at: i64,
+    pub members: Vec<MemberView>,
+    pub created_at: i64,
+}
+
+/// A line of a household list: no sealed field is opened for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdSummary {
+    pub id: HouseholdId,
+    pub unit_code: UnitCode,
+    pub unit_name: String,
+    /// The first member listed (usually the head).
+    pub head: String,
+    pub members: i64,
+    /// `YYYY-MM-DD` of the latest visit.
+    pub last_visit: Option<String>,
+}
+
+/// Which sealed value of a member to reveal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SealedField {
+    IdNumber,
+    Phone,
+}
+
+impl SealedField {
+    pub fn parse(s: &str) -> Option<SealedField> {
+        match s.trim() {
+            "id_number" => Some(SealedField::IdNumber),
+            "phone" => Some(SealedField::Phone),
+            _ => None,
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SealedField::IdNumber => "id_number",
+            SealedField::Phone => "phone",
+        }
+    }
+}
+
+/// A home visit to record. It also counts as one 入户走访 activity of the
+/// household's unit, with the household's members as participants.
+#[derive(Debug, Clone)]
+pub struct NewVisit {
+    pub household: HouseholdId,
+    pub date: time::Date,
+    pub visitors: String,
+    pub notes: Option<String>,
+    /// Visit-tag dictionary keys, already checked.
+    pub tags: Vec<String>,
+    pub by: UserId,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Visit {
+    pub id: VisitId,
+    pub household: HouseholdId,
+    #[serde(skip)]
+    pub unit_id: UnitId,
+    pub unit_code: UnitCode,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub ancestors: [Option<UnitId>; 5],
+    /// `YYYY-MM-DD`
+    pub date: String,
+    pub visitors: String,
+    pub notes: Option<String>,
+    pub tags: Vec<String>,
+    pub created_at: i64,
+}
