@@ -127,6 +127,9 @@ impl Templates {
             "task.html",
             "report.html",
             "notices.html",
+            "households/list.html",
+            "households/form.html",
+            "households/show.html",
         );
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()

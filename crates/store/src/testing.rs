@@ -85,3 +85,17 @@ pub fn fresh_sqlite_url() -> String {
     std::fs::create_dir_all(&dir).expect("create temp dir");
     format!("sqlite://{}", dir.join("jinguo.db").display())
 }
+
+/// The first column of every row of `sql`, as text: for tests that must
+/// look at what is stored (that a sealed column holds no plaintext, that
+/// nothing was half-saved). Numbers are cast by the query (`CAST(… AS TEXT)`).
+pub async fn column_texts(store: &crate::SqlStore, sql: &str) -> Vec<Option<String>> {
+    use sqlx::Row;
+    sqlx::query(sql)
+        .fetch_all(store.pool())
+        .await
+        .expect("test query")
+        .iter()
+        .map(|r| r.try_get::<Option<String>, _>(0).expect("a text column"))
+        .collect()
+}

@@ -387,6 +387,7 @@ pub trait Store:
     + TaskStore
     + PhotoStore
     + TaskFileStore
+    + HouseholdStore
 {
 }
 impl<
@@ -397,7 +398,8 @@ impl<
         + ActivityStore
         + TaskStore
         + PhotoStore
-        + TaskFileStore,
+        + TaskFileStore
+        + HouseholdStore,
 > Store for T
 {
 }

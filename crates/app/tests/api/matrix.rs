@@ -63,8 +63,11 @@ enum Target {
     /// A task attachment: the task, its id and the code of the unit
     /// whose side issued the task.
     Attachment(i64, i64, &'static str),
+    /// A household, its first member and a visit to it, and its unit.
+    Household(i64, i64, i64, &'static str),
     MissingUnit,
     MissingUser,
+    MissingHousehold,
     MissingActivity,
     MissingTask,
     MissingPhoto,
@@ -77,7 +80,8 @@ impl Target {
             Target::Unit(c)
             | Target::Activity(_, c)
             | Target::Photo(_, _, c)
-            | Target::Attachment(_, _, c) => c,
+            | Target::Attachment(_, _, c)
+            | Target::Household(_, _, _, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
@@ -87,6 +91,21 @@ impl Target {
             Target::User(id) => id.get().to_string(),
             Target::Activity(id, _) | Target::Photo(id, _, _) => id.to_string(),
             Target::Task(id, _) | Target::Attachment(id, _, _) => id.to_string(),
+            Target::Household(id, _, _, _) => id.to_string(),
+            _ => "999999".into(),
+        }
+    }
+    /// The first member of a household target.
+    fn member(&self) -> i64 {
+        match self {
+            Target::Household(_, m, _, _) => *m,
+            _ => 999_999,
+        }
+    }
+    /// The visit of a household target.
+    fn visit(&self) -> String {
+        match self {
+            Target::Household(_, _, v, _) => v.to_string(),
             _ => "999999".into(),
         }
     }
@@ -118,6 +137,32 @@ enum Kind {
     Submitted,
     /// A task issued by the unit's side, with one attachment.
     Attached,
+    /// A household of the unit, with a visit.
+    Household,
+}
+
+fn household_json(code: &str) -> Value {
+    json!({"unit_code": code, "address": "一组 3 号",
+           "members": [{"name": "矩阵户主", "sex": "F", "birth_year": 1980, "relation": "head",
+                        "phone": "13800001234"}],
+           "consent": {"given_by": "矩阵户主", "method": "oral"}})
+}
+
+fn household_form(code: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("unit_code", code.into()),
+        ("address", "一组 3 号".into()),
+        ("m_name", "矩阵户主".into()),
+        ("m_sex", "F".into()),
+        ("m_birth_year", "1980".into()),
+        ("m_relation", "head".into()),
+        ("consent_given_by", "矩阵户主".into()),
+        ("consent_method", "oral".into()),
+    ]
+}
+
+fn today_text() -> String {
+    jinguo_domain::activity::format_date(time::OffsetDateTime::now_utc().date())
 }
 
 /// A deadline a month ahead, as a task needs.
@@ -290,7 +335,118 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         out_of_scope: 404,
         kind: Kind::Attached,
     };
+    let hh = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Household,
+    };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
+    // Households and visits. A unit or household outside the subtree in a
+    // body is a field error, worded like a missing one.
+    m.insert(
+        ("POST", "/api/v1/households"),
+        Case {
+            build: |t| Call {
+                path: "/api/v1/households".into(),
+                body: Body::Json(household_json(t.code())),
+            },
+            ok: 201,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/households"),
+        c(
+            |t| call(format!("/api/v1/households?unit={}", t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/households/{id}"),
+        hh(|t| call(format!("/api/v1/households/{}", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/api/v1/households/{id}/reveal"),
+        hh(
+            |t| Call {
+                path: format!("/api/v1/households/{}/reveal", t.id()),
+                body: Body::Json(json!({"member": t.member(), "field": "phone", "reason": "核对"})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/visits"),
+        Case {
+            build: |t| Call {
+                path: "/api/v1/visits".into(),
+                body: Body::Json(json!({"household_id": t.id().parse::<i64>().unwrap(),
+                                        "date": today_text(), "visitors": "矩阵"})),
+            },
+            ok: 201,
+            out_of_scope: 422,
+            kind: Kind::Household,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/visits"),
+        c(|t| call(format!("/api/v1/visits?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/visits/{id}"),
+        hh(|t| call(format!("/api/v1/visits/{}", t.visit())), 200),
+    );
+    m.insert(
+        ("GET", "/households"),
+        c(|t| call(format!("/households?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/households/new"),
+        c(|t| call(format!("/households/new?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("POST", "/households"),
+        Case {
+            build: |t| form("/households".into(), &household_form(t.code())),
+            ok: 303,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/households/{id}"),
+        hh(|t| call(format!("/households/{}", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/households/{id}/reveal"),
+        hh(
+            |t| {
+                form(
+                    format!("/households/{}/reveal", t.id()),
+                    &[
+                        ("member", t.member().to_string()),
+                        ("field", "phone".into()),
+                        ("reason", "核对".into()),
+                    ],
+                )
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/households/{id}/visits"),
+        hh(
+            |t| {
+                form(
+                    format!("/households/{}/visits", t.id()),
+                    &[("date", today_text()), ("visitors", "矩阵".into())],
+                )
+            },
+            303,
+        ),
+    );
     // Tasks. An issuing unit outside the subtree is a field error, worded
     // exactly like an unknown unit; a task or report out of scope is 404.
     m.insert(
@@ -961,6 +1117,53 @@ async fn send(app: &TestApp, method: &str, c: Call, session: Option<&(String, St
 }
 
 /// Records an activity at a unit straight through the store.
+/// A household at `code` with one member and one visit, written through
+/// the store so the fixture does not depend on the routes under test.
+async fn new_household(app: &TestApp, code: &'static str, by: UserId) -> Target {
+    use jinguo_store::{HouseholdStore, UnitStore};
+    let root = app.store.root_unit().await.unwrap();
+    let scope = jinguo_domain::Scope::new(root.id, root.level);
+    let unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    let input: jinguo_domain::household::HouseholdInput =
+        serde_json::from_value(household_json(code)).unwrap();
+    let household = input.parse(time::OffsetDateTime::now_utc().date()).unwrap();
+    let id = app
+        .store
+        .create_household(
+            scope,
+            jinguo_store::model::NewHousehold {
+                unit: unit.id,
+                household,
+                by,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let view = app.store.household_in_scope(scope, id).await.unwrap();
+    let visit = app
+        .store
+        .create_visit(
+            scope,
+            jinguo_store::model::NewVisit {
+                household: id,
+                date: time::OffsetDateTime::now_utc().date(),
+                visitors: "矩阵".into(),
+                notes: None,
+                tags: Vec::new(),
+                by,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    Target::Household(id.get(), view.members[0].id.get(), visit.get(), code)
+}
+
 async fn new_activity(app: &TestApp, code: &str) -> i64 {
     use jinguo_store::{ActivityStore, UnitStore};
     let root = app.store.root_unit().await.unwrap();
@@ -1206,6 +1409,7 @@ async fn authorization_matrix(db: Db) {
                     Kind::Attached => {
                         new_attached(&app, &region_token, rel.code(), roles[0].1).await
                     }
+                    Kind::Household => new_household(&app, rel.code(), roles[0].1).await,
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
@@ -1235,6 +1439,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Task | Kind::Submitted => Target::MissingTask,
                             Kind::Photo => Target::MissingPhoto,
                             Kind::Attached => Target::MissingAttachment,
+                            Kind::Household => Target::MissingHousehold,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;

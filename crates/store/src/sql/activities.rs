@@ -6,7 +6,7 @@
 
 mod bulk;
 mod deltas;
-mod single;
+pub(crate) mod single;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -148,6 +148,23 @@ impl SqlStore {
         d.add(&old.ancestors, &old.fields, -1);
         d.apply(tx, self.backend).await
     }
+}
+
+/// Inserts an activity and its counters on `conn`, inside the caller's
+/// transaction: a home visit records its 入户走访 activity this way, so the
+/// visit and the activity ledger cannot disagree.
+pub(crate) async fn insert_with_counters(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    anc: &[Option<UnitId>; 5],
+    new: &NewActivity,
+    now: i64,
+) -> Result<ActivityId> {
+    let id = single::insert_row(conn, backend, anc, new, now).await?;
+    let mut d = Deltas::default();
+    d.add(anc, &new.fields, 1);
+    d.apply(conn, backend).await?;
+    Ok(ActivityId::new(id))
 }
 
 #[async_trait]

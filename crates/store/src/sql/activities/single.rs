@@ -14,7 +14,7 @@ use crate::model::NewActivity;
 use crate::{Result, StoreError};
 
 /// The ancestors of `unit` if it lies in the scope and is active.
-pub(super) async fn recordable_ancestors(
+pub(crate) async fn recordable_ancestors(
     conn: &mut AnyConnection,
     scope: Scope,
     unit: UnitId,

@@ -1,0 +1,238 @@
+//! Households and home visits (进万家门、访万家情): the rules shared by the
+//! API and the pages. Parsing lives in the domain; this module authorizes,
+//! calls the store and writes the audit entries.
+
+use jinguo_domain::household::HouseholdInput;
+use jinguo_domain::text::clean_text;
+use jinguo_domain::{FieldError, HouseholdId, MemberId, UnitCode, VisitId};
+use jinguo_store::model::{DictKind, NewHousehold, NewVisit, SealedField};
+use serde::Deserialize;
+
+use crate::activities::RECORDERS;
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::state::{AppState, now, today};
+
+/// The visit tag that asks the cadre to open a rights-protection case.
+pub const DV_RISK_TAG: &str = "dv_risk";
+
+/// Records a household at a unit of the actor's subtree.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    unit_code: &str,
+    input: &HouseholdInput,
+) -> AppResult<HouseholdId> {
+    actor.require_any(RECORDERS)?;
+    let code = UnitCode::parse(unit_code)
+        .map_err(|_| AppError::Invalid(FieldError::new("unit_code", "err.code.format")))?;
+    let unit = state
+        .unit_in_scope(actor.scope(), &code)
+        .await
+        .map_err(|_| AppError::Invalid(FieldError::new("unit_code", "err.unit.unknown")))?;
+    let household = input
+        .parse(today(&state.config))
+        .map_err(AppError::InvalidFields)?;
+    let members = household.members.len();
+    let id = state
+        .store
+        .create_household(
+            actor.scope(),
+            NewHousehold {
+                unit: unit.id,
+                household,
+                by: actor.user.id,
+            },
+            now(),
+        )
+        .await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "household.created",
+            unit.id,
+            format!(
+                "household={} unit={} members={members}",
+                id.get(),
+                unit.code
+            ),
+        )
+        .await?;
+    Ok(id)
+}
+
+/// Shows one member's full ID number or phone. The reason is required and
+/// goes into the audit log with who asked, so every reveal can be checked.
+pub async fn reveal(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    household: HouseholdId,
+    member: i64,
+    field: &str,
+    reason: &str,
+) -> AppResult<String> {
+    actor.require_any(RECORDERS)?;
+    let field = SealedField::parse(field).ok_or(AppError::Invalid(FieldError::new(
+        "field",
+        "err.reveal.field",
+    )))?;
+    let reason = match clean_text(reason, 200) {
+        Ok(Some(r)) if r.chars().count() >= 2 => r,
+        Ok(_) => {
+            return Err(AppError::Invalid(FieldError::new(
+                "reason",
+                "err.reveal.reason",
+            )));
+        }
+        Err(_) => {
+            return Err(AppError::Invalid(FieldError::new(
+                "reason",
+                "err.text.too_long",
+            )));
+        }
+    };
+    let view = state
+        .store
+        .household_in_scope(actor.scope(), household)
+        .await?;
+    let value = state
+        .store
+        .reveal(actor.scope(), household, MemberId::new(member), field)
+        .await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "household.revealed",
+            view.unit_id,
+            format!(
+                "household={} member={member} field={} reason={reason}",
+                household.get(),
+                field.as_str()
+            ),
+        )
+        .await?;
+    Ok(value)
+}
+
+/// A visit as typed (JSON, or a form turned into this).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VisitInput {
+    pub household_id: Option<i64>,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub visitors: String,
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// Records a visit; returns its id and whether it carries the DV-risk tag
+/// (the page then prompts for a rights-protection case).
+pub async fn create_visit(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    input: &VisitInput,
+) -> AppResult<(VisitId, bool)> {
+    actor.require_any(RECORDERS)?;
+    let mut errors = Vec::new();
+    let today = today(&state.config);
+    let household = input.household_id.filter(|&n| n > 0).map(HouseholdId::new);
+    if household.is_none() {
+        errors.push(FieldError::new("household_id", "err.visit.household"));
+    }
+    let date = jinguo_domain::activity::parse_date(&input.date)
+        .filter(|d| *d <= today && d.year() >= 2000);
+    if date.is_none() {
+        errors.push(FieldError::new("date", "err.visit.date"));
+    }
+    let visitors =
+        jinguo_domain::need::required_text(&input.visitors, "visitors", 100, &mut errors);
+    let notes = match input.notes.as_deref().map(|n| clean_text(n, 2000)) {
+        None | Some(Ok(None)) => None,
+        Some(Ok(Some(n))) => Some(n),
+        Some(Err(_)) => {
+            errors.push(FieldError::new("notes", "err.text.too_long"));
+            None
+        }
+    };
+    let known = state.dictionary(DictKind::VisitTag).await?;
+    let mut tags: Vec<String> = Vec::new();
+    for t in input
+        .tags
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+    {
+        if !known.iter().any(|e| e.active && e.key == t) {
+            errors.push(FieldError::new("tags", "err.visit.tag"));
+            break;
+        }
+        if !tags.iter().any(|x| x == t) {
+            tags.push(t.to_owned());
+        }
+    }
+    let (Some(household), Some(date), Some(visitors), true) =
+        (household, date, visitors, errors.is_empty())
+    else {
+        return Err(AppError::InvalidFields(errors));
+    };
+    let dv = tags.iter().any(|t| t == DV_RISK_TAG);
+    let view = state
+        .store
+        .household_in_scope(actor.scope(), household)
+        .await
+        .map_err(|e| match e {
+            jinguo_store::StoreError::NotFound => {
+                AppError::Invalid(FieldError::new("household_id", "err.visit.household"))
+            }
+            other => other.into(),
+        })?;
+    let id = state
+        .store
+        .create_visit(
+            actor.scope(),
+            NewVisit {
+                household,
+                date,
+                visitors,
+                notes,
+                tags,
+                by: actor.user.id,
+            },
+            now(),
+        )
+        .await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "visit.created",
+            view.unit_id,
+            format!("visit={} household={}", id.get(), household.get()),
+        )
+        .await?;
+    Ok((id, dv))
+}
+
+/// A household id from a path: anything but a positive integer is "no such record".
+pub fn parse_household_id(s: &str) -> AppResult<HouseholdId> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .map(HouseholdId::new)
+        .ok_or(AppError::NotFound)
+}
+
+pub fn parse_visit_id(s: &str) -> AppResult<VisitId> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .map(VisitId::new)
+        .ok_or(AppError::NotFound)
+}

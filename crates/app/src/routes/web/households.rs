@@ -1,0 +1,518 @@
+//! Household pages: the list of a unit's households, recording one (with
+//! consent), a household with its members masked, revealing one value with
+//! a reason, and recording a visit from the household's page.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use jinguo_domain::FieldError;
+use jinguo_domain::activity::format_date;
+use jinguo_domain::household::{
+    ConsentInput, ConsentMethod, HouseholdInput, MemberInput, Relation,
+};
+use jinguo_store::model::{DictKind, HouseholdView, Page, Unit};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::page_code;
+use crate::activities::{self, RECORDERS};
+use crate::auth::{Actor, WebActor};
+use crate::error::{AppError, AppResult};
+use crate::households::{self, VisitInput, parse_household_id};
+use crate::i18n::Lang;
+use crate::net::ClientIp;
+use crate::paging::PageNo;
+use crate::render::WebResult;
+use crate::state::{AppState, today};
+
+/// Member rows the form offers without JavaScript; blank rows are skipped.
+const MEMBER_ROWS: usize = 6;
+
+type Pairs = Vec<(String, String)>;
+
+fn first(pairs: &Pairs, name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+fn all(pairs: &Pairs, name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    unit: Option<String>,
+    page: Option<i64>,
+}
+
+async fn unit_of(state: &AppState, actor: &Actor, code: Option<&str>) -> AppResult<Unit> {
+    let code = code.filter(|s| !s.is_empty()).map(page_code).transpose()?;
+    actor.unit_or_own(state, code.as_ref()).await
+}
+
+/// `GET /households`: households of a unit's subtree.
+pub async fn list(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<ListQuery>,
+) -> WebResult {
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let page_no = PageNo::new(q.page);
+    let rows = state
+        .store
+        .households_under(actor.scope(), &unit, page_no.query())
+        .await?;
+    let (rows, has_next) = page_no.split(rows);
+    let visits = state
+        .store
+        .visits_under(actor.scope(), &unit, None, Page::new(10, 0))
+        .await?;
+    let tags = activities::labels(&state, DictKind::VisitTag, lang).await?;
+    Ok(state.templates.render(
+        "households/list.html",
+        lang,
+        Some(&actor),
+        context! {
+            unit, rows, page_no, has_next, visits, tags,
+            can_record => actor.require_any(RECORDERS).is_ok(),
+        },
+    ))
+}
+
+/// One member row of the form, as typed.
+#[derive(Debug, Clone, Default, Serialize)]
+struct MemberRow {
+    name: String,
+    sex: String,
+    birth_year: String,
+    relation: String,
+    ethnicity: String,
+    id_number: String,
+    phone: String,
+    guardian_by: String,
+    guardian_method: String,
+}
+
+impl MemberRow {
+    fn is_blank(&self) -> bool {
+        [
+            &self.name,
+            &self.birth_year,
+            &self.ethnicity,
+            &self.id_number,
+            &self.phone,
+            &self.guardian_by,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
+    }
+
+    fn input(&self, i: usize, errors: &mut Vec<FieldError>) -> MemberInput {
+        let birth_year = match self.birth_year.trim() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    errors.push(FieldError::named(
+                        format!("members[{i}].birth_year"),
+                        "err.member.birth_year",
+                    ));
+                    None
+                }
+            },
+        };
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        MemberInput {
+            name: self.name.clone(),
+            sex: self.sex.clone(),
+            // A typed-but-unparsable year is reported above; the domain
+            // then also reports it missing, which says the same thing.
+            birth_year,
+            relation: self.relation.clone(),
+            ethnicity: opt(&self.ethnicity),
+            id_number: opt(&self.id_number),
+            phone: opt(&self.phone),
+            guardian: opt(&self.guardian_by).map(|given_by| ConsentInput {
+                given_by,
+                method: self.guardian_method.clone(),
+            }),
+        }
+    }
+}
+
+/// The household form as typed.
+#[derive(Debug, Clone, Default, Serialize)]
+struct HouseholdForm {
+    unit_code: String,
+    address: String,
+    consent_given_by: String,
+    consent_method: String,
+    members: Vec<MemberRow>,
+}
+
+impl HouseholdForm {
+    fn from_pairs(p: &Pairs) -> Self {
+        let cols = [
+            "m_name",
+            "m_sex",
+            "m_birth_year",
+            "m_relation",
+            "m_ethnicity",
+            "m_id_number",
+            "m_phone",
+            "m_guardian_by",
+            "m_guardian_method",
+        ]
+        .map(|c| all(p, c));
+        let n = cols.iter().map(Vec::len).max().unwrap_or(0);
+        let at = |c: usize, i: usize| cols[c].get(i).cloned().unwrap_or_default();
+        let members = (0..n)
+            .map(|i| MemberRow {
+                name: at(0, i),
+                sex: at(1, i),
+                birth_year: at(2, i),
+                relation: at(3, i),
+                ethnicity: at(4, i),
+                id_number: at(5, i),
+                phone: at(6, i),
+                guardian_by: at(7, i),
+                guardian_method: at(8, i),
+            })
+            .filter(|m| !m.is_blank())
+            .collect();
+        HouseholdForm {
+            unit_code: first(p, "unit_code"),
+            address: first(p, "address"),
+            consent_given_by: first(p, "consent_given_by"),
+            consent_method: first(p, "consent_method"),
+            members,
+        }
+    }
+
+    fn input(&self, errors: &mut Vec<FieldError>) -> HouseholdInput {
+        HouseholdInput {
+            address: self.address.clone(),
+            members: self
+                .members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| m.input(i, errors))
+                .collect(),
+            consent: Some(ConsentInput {
+                given_by: self.consent_given_by.clone(),
+                method: self.consent_method.clone(),
+            }),
+        }
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    form: &HouseholdForm,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> WebResult {
+    let errors: BTreeMap<String, &str> = errors
+        .iter()
+        .map(|e| (e.field.to_string(), e.key))
+        .collect();
+    let mut members = form.members.clone();
+    while members.len() < MEMBER_ROWS {
+        members.push(MemberRow::default());
+    }
+    let mut resp = state.templates.render(
+        "households/form.html",
+        lang,
+        Some(actor),
+        context! {
+            form, members, errors,
+            relations => Relation::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            methods => ConsentMethod::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+        },
+    );
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    unit: Option<String>,
+}
+
+/// `GET /households/new`.
+pub async fn new_form(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<NewQuery>,
+) -> WebResult {
+    actor.require_any(RECORDERS)?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let form = HouseholdForm {
+        unit_code: unit.code.to_string(),
+        consent_method: "oral".into(),
+        ..Default::default()
+    };
+    form_page(&state, &actor, lang, &form, &[], StatusCode::OK).await
+}
+
+/// `POST /households`.
+pub async fn create(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Form(pairs): Form<Pairs>,
+) -> WebResult {
+    actor.require_any(RECORDERS)?;
+    let form = HouseholdForm::from_pairs(&pairs);
+    let mut errors = Vec::new();
+    let input = form.input(&mut errors);
+    let result = if errors.is_empty() {
+        households::create(&state, &actor, ip, &form.unit_code, &input).await
+    } else {
+        Err(AppError::InvalidFields(errors))
+    };
+    match result {
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/households/{}?done=created", id.get())).into_response())
+        }
+        Err(AppError::InvalidFields(errors)) => {
+            form_page(
+                &state,
+                &actor,
+                lang,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(AppError::Invalid(e)) => {
+            form_page(
+                &state,
+                &actor,
+                lang,
+                &form,
+                &[e],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    done: Option<String>,
+    dv: Option<String>,
+}
+
+/// What the household page shows besides the household: a revealed value,
+/// the visit form as typed and its errors.
+#[derive(Default, Serialize)]
+struct Extra {
+    revealed: Option<(i64, String, String)>,
+    visit: VisitForm,
+    errors: BTreeMap<String, &'static str>,
+    done: Option<String>,
+    dv: bool,
+}
+
+async fn show_page(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    h: &HouseholdView,
+    extra: Extra,
+    status: StatusCode,
+) -> WebResult {
+    let visits = state
+        .store
+        .visits_under(
+            actor.scope(),
+            &state
+                .units
+                .by_code(state.store.as_ref(), &h.unit_code)
+                .await?,
+            Some(h.id),
+            Page::new(50, 0),
+        )
+        .await?;
+    let tags = state.dictionary(DictKind::VisitTag).await?;
+    let tag_labels = activities::labels(state, DictKind::VisitTag, lang).await?;
+    let tag_options: Vec<_> = tags
+        .iter()
+        .filter(|e| e.active)
+        .map(|e| context! { key => e.key, label => activities::label(e, lang) })
+        .collect();
+    let mut resp = state.templates.render(
+        "households/show.html",
+        lang,
+        Some(actor),
+        context! {
+            h, visits, tag_labels, tag_options,
+            revealed => extra.revealed,
+            visit => extra.visit,
+            errors => extra.errors,
+            done => extra.done,
+            dv => extra.dv,
+            today => format_date(today(&state.config)),
+            can_record => actor.require_any(RECORDERS).is_ok(),
+        },
+    );
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+/// `GET /households/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> WebResult {
+    let id = parse_household_id(&id)?;
+    let h = state.store.household_in_scope(actor.scope(), id).await?;
+    let extra = Extra {
+        done: q
+            .done
+            .filter(|d| ["created", "visited"].contains(&d.as_str())),
+        dv: q.dv.as_deref() == Some("1"),
+        ..Extra::default()
+    };
+    show_page(&state, &actor, lang, &h, extra, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct RevealForm {
+    #[serde(default)]
+    member: i64,
+    #[serde(default)]
+    field: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /households/{id}/reveal`: the value is shown on this response
+/// only, never put in a URL.
+pub async fn reveal(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(f): Form<RevealForm>,
+) -> WebResult {
+    actor.require_any(RECORDERS)?;
+    let id = parse_household_id(&id)?;
+    let h = state.store.household_in_scope(actor.scope(), id).await?;
+    match households::reveal(&state, &actor, ip, id, f.member, &f.field, &f.reason).await {
+        Ok(value) => {
+            let extra = Extra {
+                revealed: Some((f.member, f.field, value)),
+                ..Extra::default()
+            };
+            let mut resp = show_page(&state, &actor, lang, &h, extra, StatusCode::OK).await?;
+            resp.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            Ok(resp)
+        }
+        Err(AppError::Invalid(e)) => {
+            let extra = Extra {
+                errors: BTreeMap::from([(format!("reveal-{}-{}", f.member, f.field), e.key)]),
+                ..Extra::default()
+            };
+            show_page(
+                &state,
+                &actor,
+                lang,
+                &h,
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The visit form as typed.
+#[derive(Debug, Clone, Default, Serialize)]
+struct VisitForm {
+    date: String,
+    visitors: String,
+    notes: String,
+    tags: Vec<String>,
+}
+
+/// `POST /households/{id}/visits`.
+pub async fn create_visit(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> WebResult {
+    actor.require_any(RECORDERS)?;
+    let id = parse_household_id(&id)?;
+    let h = state.store.household_in_scope(actor.scope(), id).await?;
+    let form = VisitForm {
+        date: first(&pairs, "date"),
+        visitors: first(&pairs, "visitors"),
+        notes: first(&pairs, "notes"),
+        tags: all(&pairs, "tags"),
+    };
+    let input = VisitInput {
+        household_id: Some(id.get()),
+        date: form.date.clone(),
+        visitors: form.visitors.clone(),
+        notes: Some(form.notes.clone()),
+        tags: form.tags.clone(),
+    };
+    match households::create_visit(&state, &actor, ip, &input).await {
+        Ok((_, dv)) => Ok(Redirect::to(&format!(
+            "/households/{}?done=visited{}",
+            id.get(),
+            if dv { "&dv=1" } else { "" }
+        ))
+        .into_response()),
+        Err(AppError::InvalidFields(errors)) => {
+            let extra = Extra {
+                visit: form,
+                errors: errors
+                    .iter()
+                    .map(|e| (e.field.to_string(), e.key))
+                    .collect(),
+                ..Extra::default()
+            };
+            show_page(
+                &state,
+                &actor,
+                lang,
+                &h,
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

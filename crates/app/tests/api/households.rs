@@ -1,0 +1,399 @@
+//! Households and home visits over HTTP: identity fields are checked,
+//! sealed at rest, shown masked and revealed only with a reason that is
+//! audited; a visit counts as a 入户走访 activity; bad input changes nothing;
+//! no personal data reaches a log line.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use jinguo_store::testing::column_texts;
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::support::*;
+
+/// A valid number for a woman born 1985-03-07 (check digit computed per GB 11643).
+const QIQIGE_ID: &str = "150102198503070025";
+const QIQIGE_PHONE: &str = "13847125678";
+const QIQIGE: &str = "其其格木兰";
+const CHILD: &str = "小花朵朵";
+
+fn today() -> String {
+    jinguo_domain::activity::format_date(time::OffsetDateTime::now_utc().date())
+}
+
+fn household(unit: &str) -> Value {
+    json!({
+        "unit_code": unit,
+        "address": "伊利勒特嘎查一组 12 号",
+        "members": [
+            {"name": QIQIGE, "sex": "F", "birth_year": 1985, "relation": "head",
+             "ethnicity": "蒙古族", "id_number": QIQIGE_ID, "phone": QIQIGE_PHONE},
+            {"name": CHILD, "sex": "F", "birth_year": 2018, "relation": "child",
+             "guardian": {"given_by": QIQIGE, "method": "written"}}
+        ],
+        "consent": {"given_by": QIQIGE, "method": "oral"}
+    })
+}
+
+async fn json_of(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    column_texts(
+        &app.store,
+        &format!("SELECT CAST(COUNT(*) AS TEXT) FROM {table}"),
+    )
+    .await[0]
+        .as_deref()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn fields(v: &Value) -> Vec<String> {
+    let mut out: Vec<String> = v["error"]["fields"]
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    if let Some(f) = v["error"]["field"].as_str() {
+        out.push(f.to_owned());
+    }
+    out
+}
+
+async fn story(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    app.add_user("yilelt", "cadre", YILELT).await;
+    app.add_user("baoligen", "cadre", BAOLIGEN).await;
+    app.add_user("baotou", "cadre", BAOTOU).await;
+    app.add_user("reader", "auditor", YILELT).await;
+    let yilelt = app.token("yilelt").await;
+    let baoligen = app.token("baoligen").await;
+    let baotou = app.token("baotou").await;
+
+    // Bad input: each rule answers on its own field, nothing is stored.
+    let mut bad = household(YILELT);
+    bad["members"][0]["id_number"] = json!("150102198503070026");
+    bad["members"][0]["phone"] = json!("1384712567");
+    bad["members"][1]["guardian"] = Value::Null;
+    bad["members"][1]["birth_year"] = json!(2031);
+    let (status, v) = json_of(app.post_json(&yilelt, "/api/v1/households", bad).await).await;
+    assert_eq!(status, 422, "{v}");
+    let f = fields(&v);
+    for want in [
+        "members[0].id_number",
+        "members[0].phone",
+        "members[1].birth_year",
+    ] {
+        assert!(f.iter().any(|x| x == want), "{want} in {f:?}");
+    }
+    let mut impossible = household(YILELT);
+    impossible["members"][0]["id_number"] = json!("150102198502300028");
+    let (status, v) = json_of(
+        app.post_json(&yilelt, "/api/v1/households", impossible)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(count(&app, "households").await, 0);
+    assert_eq!(count(&app, "household_members").await, 0);
+
+    // A village cadre cannot record outside her village.
+    let (status, _) = json_of(
+        app.post_json(&yilelt, "/api/v1/households", household(BAOTOU))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+
+    let (status, v) = json_of(
+        app.post_json(&yilelt, "/api/v1/households", household(YILELT))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_i64().unwrap();
+
+    // Sealed at rest: neither the number nor the phone nor the address is
+    // anywhere in the rows, in any form.
+    let stored = column_texts(
+        &app.store,
+        "SELECT COALESCE(id_enc, '') || '|' || COALESCE(phone_enc, '') || '|' || \
+         COALESCE(id_mask, '') || '|' || COALESCE(phone_mask, '') FROM household_members",
+    )
+    .await;
+    let all = stored
+        .iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !all.contains(QIQIGE_ID) && !all.contains(QIQIGE_PHONE),
+        "{all}"
+    );
+    assert!(all.contains("150102********0025") && all.contains("138****5678"));
+    let address = column_texts(&app.store, "SELECT address_enc FROM households").await;
+    assert!(!address[0].as_deref().unwrap().contains("伊利勒特"));
+
+    // Reads are masked; the township above sees it, another league does not.
+    let (status, h) = json_of(
+        app.get(&baoligen, &format!("/api/v1/households/{id}"))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(h["members"][0]["id_number"], "150102********0025");
+    assert_eq!(h["members"][0]["phone"], "138****5678");
+    assert_eq!(h["address"], "伊利勒特嘎查一组 12 号");
+    assert_eq!(h["members"][1]["guardian"]["method"], "written");
+    assert!(!h.to_string().contains(QIQIGE_ID));
+    let (status, _) = json_of(app.get(&baotou, &format!("/api/v1/households/{id}")).await).await;
+    assert_eq!(status, 404);
+    let (status, list) = json_of(
+        app.get(&baoligen, &format!("/api/v1/households?unit={BAOLIGEN}"))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(list["households"][0]["head"], QIQIGE);
+    assert_eq!(list["households"][0]["members"], 2);
+
+    // Reveal: a reason is required; with one, the full value, and an audit entry.
+    let member = h["members"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/households/{id}/reveal");
+    let (status, v) = json_of(
+        app.post_json(
+            &yilelt,
+            &path,
+            json!({"member": member, "field": "id_number", "reason": ""}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, v["error"]["field"].as_str()),
+        (422, Some("reason"))
+    );
+    let (status, v) = json_of(
+        app.post_json(
+            &yilelt,
+            &path,
+            json!({"member": member, "field": "id_number", "reason": "办理低保核对身份"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["value"], QIQIGE_ID);
+    let (status, v) = json_of(
+        app.post_json(
+            &yilelt,
+            &path,
+            json!({"member": member, "field": "phone", "reason": "联系复访"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, v["value"].as_str()), (200, Some(QIQIGE_PHONE)));
+    // The child has no phone; another household's member is not found.
+    let child = h["members"][1]["id"].as_i64().unwrap();
+    let (status, _) = json_of(
+        app.post_json(
+            &yilelt,
+            &path,
+            json!({"member": child, "field": "phone", "reason": "联系复访"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = json_of(
+        app.post_json(
+            &baotou,
+            &path,
+            json!({"member": member, "field": "phone", "reason": "联系复访"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let reader = app.token("reader").await;
+    let (_, audit) = json_of(app.get(&reader, "/api/v1/audit").await).await;
+    let reveals: Vec<&Value> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "household.revealed")
+        .collect();
+    assert_eq!(reveals.len(), 2, "{audit}");
+    assert!(reveals.iter().any(|e| {
+        e["detail"]
+            .as_str()
+            .unwrap()
+            .contains("reason=办理低保核对身份")
+    }));
+    assert!(!audit.to_string().contains(QIQIGE_ID));
+
+    // Visits: bad input changes nothing; a good one counts as 入户走访.
+    let (status, v) = json_of(
+        app.post_json(
+            &yilelt,
+            "/api/v1/visits",
+            json!({"household_id": id, "date": "2099-01-01", "visitors": "", "tags": ["no_such_tag"]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    let f = fields(&v);
+    for want in ["date", "visitors", "tags"] {
+        assert!(f.iter().any(|x| x == want), "{want} in {f:?}");
+    }
+    assert_eq!(count(&app, "visits").await, 0);
+    assert_eq!(count(&app, "activities").await, 0);
+    let (status, v) = json_of(
+        app.post_json(
+            &yilelt,
+            "/api/v1/visits",
+            json!({"household_id": id, "date": today(), "visitors": "乌云 其木格",
+                   "notes": "丈夫酗酒后有推搡", "tags": ["dv_risk", "left_behind_children"]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["suggest_rights_case"], true);
+    let visit = v["id"].as_i64().unwrap();
+    let notes = column_texts(&app.store, "SELECT notes_enc FROM visits").await;
+    assert!(!notes[0].as_deref().unwrap().contains("酗酒"));
+    let (status, v) = json_of(app.get(&baoligen, &format!("/api/v1/visits/{visit}")).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["notes"], "丈夫酗酒后有推搡");
+    assert_eq!(v["tags"], json!(["dv_risk", "left_behind_children"]));
+    let (status, _) = json_of(app.get(&baotou, &format!("/api/v1/visits/{visit}")).await).await;
+    assert_eq!(status, 404);
+    let (status, v) = json_of(
+        app.get(
+            &baoligen,
+            &format!("/api/v1/visits?unit={BAOLIGEN}&household={id}"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, v["visits"].as_array().unwrap().len()), (200, 1));
+    // The township's roll-up counts one home visit with two women.
+    let month = &today()[..7];
+    let (_, r) = json_of(
+        app.get(
+            &baoligen,
+            &format!("/api/v1/units/{BAOLIGEN}/rollup?from={month}&to={month}"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(r["by_type"]["home_visit"]["activities"], 1, "{r}");
+    assert_eq!(r["by_type"]["home_visit"]["women"], 2, "{r}");
+    let (status, _) = json_of(
+        app.post_json(
+            &baotou,
+            "/api/v1/visits",
+            json!({"household_id": id, "date": today(), "visitors": "某某"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(count(&app, "visits").await, 1);
+}
+both_backends!(households_and_visits, story);
+
+/// Log lines of this test binary, captured from the moment the first test
+/// asks for them.
+fn captured() -> Arc<Mutex<Vec<u8>>> {
+    static BUF: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    BUF.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let writer = Capture(buf.clone());
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one subscriber");
+        buf
+    })
+    .clone()
+}
+
+#[derive(Clone)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A whole scenario at debug level, bad input included, then the log is
+/// searched for every name, number, phone and note used.
+async fn no_personal_data_in_logs(db: Db) {
+    let logs = captured();
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    app.add_user("yilelt", "cadre", YILELT).await;
+    let token = app.token("yilelt").await;
+    let mut bad = household(YILELT);
+    bad["members"][0]["phone"] = json!("1384712567x");
+    app.post_json(&token, "/api/v1/households", bad).await;
+    let (_, v) = json_of(
+        app.post_json(&token, "/api/v1/households", household(YILELT))
+            .await,
+    )
+    .await;
+    let id = v["id"].as_i64().unwrap();
+    let (_, h) = json_of(app.get(&token, &format!("/api/v1/households/{id}")).await).await;
+    let member = h["members"][0]["id"].as_i64().unwrap();
+    app.post_json(
+        &token,
+        &format!("/api/v1/households/{id}/reveal"),
+        json!({"member": member, "field": "phone", "reason": "联系复访"}),
+    )
+    .await;
+    app.post_json(
+        &token,
+        "/api/v1/visits",
+        json!({"household_id": id, "date": today(), "visitors": "乌云", "notes": "丈夫酗酒后有推搡",
+               "tags": ["dv_risk"]}),
+    )
+    .await;
+    app.get(&token, &format!("/api/v1/households?unit={YILELT}"))
+        .await;
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(
+        text.contains("/api/v1/households"),
+        "the scenario's requests are logged at all"
+    );
+    for secret in [
+        QIQIGE,
+        CHILD,
+        QIQIGE_ID,
+        QIQIGE_PHONE,
+        "1384712567x",
+        "伊利勒特嘎查一组",
+        "酗酒",
+    ] {
+        assert!(!text.contains(secret), "{secret} appears in the log");
+    }
+}
+both_backends!(logs_hold_no_personal_data, no_personal_data_in_logs);

@@ -1,0 +1,430 @@
+//! Households, members and home visits.
+//!
+//! Sealed columns are written after the row's insert, in the same
+//! transaction, because their associated data names the row id: a sealed
+//! phone copied into another member's row no longer opens.
+
+use async_trait::async_trait;
+use jinguo_domain::activity::format_date;
+use jinguo_domain::{ActivityFields, HouseholdId, MemberId, Scope, Sex, UnitCode, UnitId, VisitId};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Connection, Row};
+
+use super::activities::insert_with_counters;
+use super::activities::single::recordable_ancestors;
+use super::{SqlStore, ancestors, not_found_if_none};
+use crate::model::{
+    ConsentView, HouseholdSummary, HouseholdView, MemberView, NewActivity, NewHousehold, NewVisit,
+    Page, SealedField, Unit, Visit,
+};
+use crate::vault::associated_data;
+use crate::{HouseholdStore, Result, StoreError};
+
+/// The activity type a visit counts as in the activity ledger.
+const VISIT_ACTIVITY_TYPE: &str = "home_visit";
+
+fn unit_code(row: &AnyRow, col: &str) -> Result<UnitCode> {
+    let s: String = row.try_get(col)?;
+    UnitCode::parse(&s).map_err(|_| sqlx::Error::Decode(format!("bad unit code {s}").into()).into())
+}
+
+/// Seals `value` into `table.column` of row `id`.
+async fn seal(
+    conn: &mut AnyConnection,
+    store: &SqlStore,
+    table: &'static str,
+    column: &'static str,
+    id: i64,
+    value: &str,
+) -> Result<()> {
+    let sealed = store
+        .vault()?
+        .encrypt_text(value, &associated_data(table, id, column));
+    // Table and column names are constants of this module, never input.
+    let sql = format!("UPDATE {table} SET {column}_enc = $1 WHERE id = $2");
+    sqlx::query(&sql)
+        .bind(sealed)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl SqlStore {
+    /// Opens `table.column` of row `id`, sealed by [`seal`].
+    fn open(&self, table: &str, column: &str, id: i64, sealed: &str) -> Result<String> {
+        let plain = self
+            .vault()?
+            .decrypt_text(sealed, &associated_data(table, id, column))?;
+        Ok(plain.as_str().to_owned())
+    }
+
+    /// The unit and ancestors of a household of the scope.
+    async fn household_place(
+        &self,
+        conn: &mut AnyConnection,
+        scope: Scope,
+        id: HouseholdId,
+    ) -> Result<(UnitId, [Option<UnitId>; 5])> {
+        let sql = format!(
+            "SELECT unit_id, l1, l2, l3, l4, l5 FROM households WHERE id = $1 AND {} = $2",
+            scope.level().ancestor_column()
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.get())
+            .bind(scope.unit().get())
+            .fetch_optional(&mut *conn)
+            .await?;
+        let row = not_found_if_none(row)?;
+        Ok((UnitId::new(row.try_get("unit_id")?), ancestors(&row, "")?))
+    }
+
+    fn visit_from_row(&self, row: &AnyRow) -> Result<Visit> {
+        let id: i64 = row.try_get("id")?;
+        let notes = row
+            .try_get::<Option<String>, _>("notes_enc")?
+            .map(|s| self.open("visits", "notes", id, &s))
+            .transpose()?;
+        let tags: String = row.try_get("tags")?;
+        Ok(Visit {
+            id: VisitId::new(id),
+            household: HouseholdId::new(row.try_get("household_id")?),
+            unit_id: UnitId::new(row.try_get("unit_id")?),
+            unit_code: unit_code(row, "code")?,
+            unit_name: row.try_get("name")?,
+            ancestors: ancestors(row, "")?,
+            date: row.try_get("date")?,
+            visitors: row.try_get("visitors")?,
+            notes,
+            tags: tags
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            created_at: row.try_get("created_at")?,
+        })
+    }
+}
+
+const VISIT_COLS: &str = "v.id, v.household_id, v.unit_id, v.l1, v.l2, v.l3, v.l4, v.l5, v.date, \
+     v.visitors, v.notes_enc, v.tags, v.created_at, u.code, u.name";
+
+fn member_from_row(row: &AnyRow) -> Result<MemberView> {
+    let sex: String = row.try_get("sex")?;
+    let guardian = match (
+        row.try_get::<Option<String>, _>("guardian_given_by")?,
+        row.try_get::<Option<String>, _>("guardian_method")?,
+    ) {
+        (Some(given_by), Some(method)) => Some(ConsentView { given_by, method }),
+        _ => None,
+    };
+    Ok(MemberView {
+        id: MemberId::new(row.try_get("id")?),
+        name: row.try_get("name")?,
+        sex: if sex == "M" { Sex::Male } else { Sex::Female },
+        birth_year: row.try_get("birth_year")?,
+        relation: row.try_get("relation")?,
+        ethnicity: row.try_get("ethnicity")?,
+        id_number: row.try_get("id_mask")?,
+        phone: row.try_get("phone_mask")?,
+        guardian,
+    })
+}
+
+#[async_trait]
+impl HouseholdStore for SqlStore {
+    async fn create_household(
+        &self,
+        scope: Scope,
+        new: NewHousehold,
+        now: i64,
+    ) -> Result<HouseholdId> {
+        // Fail before any write when no key is loaded.
+        self.vault()?;
+        let mut conn = self.pool.acquire().await?;
+        let anc = recordable_ancestors(&mut conn, scope, new.unit).await?;
+        let mut tx = conn.begin().await?;
+        let h = &new.household;
+        let row = sqlx::query(
+            "INSERT INTO households (unit_id, l1, l2, l3, l4, l5, consent_given_by, \
+             consent_method, consent_at, consent_by, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $9, $9) RETURNING id",
+        )
+        .bind(new.unit.get())
+        .bind(anc[0].map(UnitId::get))
+        .bind(anc[1].map(UnitId::get))
+        .bind(anc[2].map(UnitId::get))
+        .bind(anc[3].map(UnitId::get))
+        .bind(anc[4].map(UnitId::get))
+        .bind(h.consent.given_by.as_str())
+        .bind(h.consent.method.as_str())
+        .bind(now)
+        .bind(new.by.get())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        seal(&mut tx, self, "households", "address", id, &h.address).await?;
+        for (i, m) in h.members.iter().enumerate() {
+            let row = sqlx::query(
+                "INSERT INTO household_members (household_id, sort, name, sex, birth_year, \
+                 relation, ethnicity, id_mask, phone_mask, guardian_given_by, guardian_method) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(id)
+            .bind(i as i64)
+            .bind(m.name.as_str())
+            .bind(m.sex.code())
+            .bind(i64::from(m.birth_year))
+            .bind(m.relation.as_str())
+            .bind(m.ethnicity.as_deref())
+            .bind(m.id_number.as_ref().map(|n| n.mask()))
+            .bind(m.phone.as_ref().map(|p| p.mask()))
+            .bind(m.guardian.as_ref().map(|g| g.given_by.as_str()))
+            .bind(m.guardian.as_ref().map(|g| g.method.as_str()))
+            .fetch_one(&mut *tx)
+            .await?;
+            let member: i64 = row.try_get("id")?;
+            if let Some(n) = &m.id_number {
+                seal(&mut tx, self, "household_members", "id", member, n.as_str()).await?;
+            }
+            if let Some(p) = &m.phone {
+                seal(
+                    &mut tx,
+                    self,
+                    "household_members",
+                    "phone",
+                    member,
+                    p.as_str(),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(HouseholdId::new(id))
+    }
+
+    async fn household_in_scope(&self, scope: Scope, id: HouseholdId) -> Result<HouseholdView> {
+        let sql = format!(
+            "SELECT h.id, h.unit_id, h.l1, h.l2, h.l3, h.l4, h.l5, h.address_enc, \
+             h.consent_given_by, h.consent_method, h.consent_at, h.created_at, u.code, u.name \
+             FROM households h JOIN units u ON u.id = h.unit_id WHERE h.id = $1 AND h.{} = $2",
+            scope.level().ancestor_column()
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.get())
+            .bind(scope.unit().get())
+            .fetch_optional(&self.pool)
+            .await?;
+        let row = not_found_if_none(row)?;
+        let address = match row.try_get::<Option<String>, _>("address_enc")? {
+            Some(s) => self.open("households", "address", id.get(), &s)?,
+            None => String::new(),
+        };
+        let members = sqlx::query(
+            "SELECT id, name, sex, birth_year, relation, ethnicity, id_mask, phone_mask, \
+             guardian_given_by, guardian_method FROM household_members \
+             WHERE household_id = $1 ORDER BY sort",
+        )
+        .bind(id.get())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(member_from_row)
+        .collect::<Result<Vec<_>>>()?;
+        Ok(HouseholdView {
+            id,
+            unit_id: UnitId::new(row.try_get("unit_id")?),
+            unit_code: unit_code(&row, "code")?,
+            unit_name: row.try_get("name")?,
+            ancestors: ancestors(&row, "")?,
+            address,
+            consent: ConsentView {
+                given_by: row.try_get("consent_given_by")?,
+                method: row.try_get("consent_method")?,
+            },
+            consent_at: row.try_get("consent_at")?,
+            members,
+            created_at: row.try_get("created_at")?,
+        })
+    }
+
+    async fn households_under(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        page: Page,
+    ) -> Result<Vec<HouseholdSummary>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let sql = format!(
+            "SELECT h.id, u.code, u.name, \
+             (SELECT m.name FROM household_members m WHERE m.household_id = h.id \
+              ORDER BY m.sort LIMIT 1) AS head, \
+             (SELECT COUNT(*) FROM household_members m WHERE m.household_id = h.id) AS members, \
+             (SELECT MAX(v.date) FROM visits v WHERE v.household_id = h.id) AS last_visit \
+             FROM households h JOIN units u ON u.id = h.unit_id \
+             WHERE h.{} = $1 ORDER BY h.id DESC LIMIT $2 OFFSET $3",
+            unit.level.ancestor_column()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(unit.id.get())
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HouseholdSummary {
+                    id: HouseholdId::new(r.try_get("id")?),
+                    unit_code: unit_code(r, "code")?,
+                    unit_name: r.try_get("name")?,
+                    head: r.try_get::<Option<String>, _>("head")?.unwrap_or_default(),
+                    members: r.try_get("members")?,
+                    last_visit: r.try_get("last_visit")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn reveal(
+        &self,
+        scope: Scope,
+        household: HouseholdId,
+        member: MemberId,
+        field: SealedField,
+    ) -> Result<String> {
+        let mut conn = self.pool.acquire().await?;
+        self.household_place(&mut conn, scope, household).await?;
+        let column = match field {
+            SealedField::IdNumber => "id",
+            SealedField::Phone => "phone",
+        };
+        let sql = format!(
+            "SELECT {column}_enc AS sealed FROM household_members \
+             WHERE id = $1 AND household_id = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(member.get())
+            .bind(household.get())
+            .fetch_optional(&mut *conn)
+            .await?;
+        let sealed: Option<String> = not_found_if_none(row)?.try_get("sealed")?;
+        let sealed = not_found_if_none(sealed)?;
+        self.open("household_members", column, member.get(), &sealed)
+    }
+
+    async fn create_visit(&self, scope: Scope, new: NewVisit, now: i64) -> Result<VisitId> {
+        self.vault()?;
+        let mut conn = self.pool.acquire().await?;
+        let (unit, _) = self
+            .household_place(&mut conn, scope, new.household)
+            .await?;
+        // The household's unit must still take records (not retired).
+        let anc = recordable_ancestors(&mut conn, scope, unit).await?;
+        let counts = sqlx::query(
+            "SELECT COUNT(*) AS members, \
+             COALESCE(SUM(CASE WHEN sex = 'F' THEN 1 ELSE 0 END), 0) AS women \
+             FROM household_members WHERE household_id = $1",
+        )
+        .bind(new.household.get())
+        .fetch_one(&mut *conn)
+        .await?;
+        let date = format_date(new.date);
+        let mut tx = conn.begin().await?;
+        let activity = NewActivity {
+            unit,
+            fields: ActivityFields {
+                date: new.date,
+                type_key: VISIT_ACTIVITY_TYPE.to_owned(),
+                program_key: None,
+                title: "入户走访".to_owned(),
+                title_mn: None,
+                place: None,
+                participants: counts.try_get("members")?,
+                women: counts.try_get("women")?,
+                summary: None,
+            },
+            by: Some(new.by),
+        };
+        let activity_id = insert_with_counters(&mut tx, self.backend, &anc, &activity, now).await?;
+        let row = sqlx::query(
+            "INSERT INTO visits (household_id, unit_id, l1, l2, l3, l4, l5, date, month, \
+             visitors, tags, activity_id, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+             RETURNING id",
+        )
+        .bind(new.household.get())
+        .bind(unit.get())
+        .bind(anc[0].map(UnitId::get))
+        .bind(anc[1].map(UnitId::get))
+        .bind(anc[2].map(UnitId::get))
+        .bind(anc[3].map(UnitId::get))
+        .bind(anc[4].map(UnitId::get))
+        .bind(date.as_str())
+        .bind(activity.fields.month().yyyymm())
+        .bind(new.visitors.as_str())
+        .bind(new.tags.join(","))
+        .bind(activity_id.get())
+        .bind(new.by.get())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        if let Some(notes) = &new.notes {
+            seal(&mut tx, self, "visits", "notes", id, notes).await?;
+        }
+        sqlx::query("UPDATE households SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(new.household.get())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(VisitId::new(id))
+    }
+
+    async fn visit_in_scope(&self, scope: Scope, id: VisitId) -> Result<Visit> {
+        let sql = format!(
+            "SELECT {VISIT_COLS} FROM visits v JOIN units u ON u.id = v.unit_id \
+             WHERE v.id = $1 AND v.{} = $2",
+            scope.level().ancestor_column()
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.get())
+            .bind(scope.unit().get())
+            .fetch_optional(&self.pool)
+            .await?;
+        self.visit_from_row(&not_found_if_none(row)?)
+    }
+
+    async fn visits_under(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        household: Option<HouseholdId>,
+        page: Page,
+    ) -> Result<Vec<Visit>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let by_household = if household.is_some() {
+            " AND v.household_id = $4"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {VISIT_COLS} FROM visits v JOIN units u ON u.id = v.unit_id \
+             WHERE v.{} = $1{by_household} ORDER BY v.date DESC, v.id DESC LIMIT $2 OFFSET $3",
+            unit.level.ancestor_column()
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(unit.id.get())
+            .bind(page.limit)
+            .bind(page.offset);
+        if let Some(h) = household {
+            q = q.bind(h.get());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter().map(|r| self.visit_from_row(r)).collect()
+    }
+}
