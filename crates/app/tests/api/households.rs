@@ -299,6 +299,22 @@ async fn story(db: Db) {
     .await;
     assert_eq!(r["by_type"]["home_visit"]["activities"], 1, "{r}");
     assert_eq!(r["by_type"]["home_visit"]["women"], 2, "{r}");
+    // The visit's activity cannot be deleted on its own.
+    let activity = column_texts(&app.store, "SELECT CAST(activity_id AS TEXT) FROM visits").await;
+    let activity = activity[0].as_deref().unwrap();
+    let r = app
+        .client
+        .delete(app.url(&format!("/api/v1/activities/{activity}")))
+        .bearer_auth(&yilelt)
+        .send()
+        .await
+        .unwrap();
+    let (status, v) = json_of(r).await;
+    assert_eq!(
+        (status, v["error"]["field"].as_str()),
+        (422, Some("activity"))
+    );
+    assert_eq!(count(&app, "activities").await, 1);
     let (status, _) = json_of(
         app.post_json(
             &baotou,

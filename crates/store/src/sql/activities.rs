@@ -136,6 +136,18 @@ impl SqlStore {
         tx: &mut sqlx::Transaction<'static, Any>,
         old: &Activity,
     ) -> Result<()> {
+        // A visit's 入户走访 activity goes with the visit, never alone: the
+        // visit would otherwise point at nothing.
+        let of_visit = sqlx::query("SELECT id FROM visits WHERE activity_id = $1")
+            .bind(old.id.get())
+            .fetch_optional(&mut **tx)
+            .await?;
+        if of_visit.is_some() {
+            return Err(StoreError::Refused {
+                field: "activity",
+                key: "err.activity.of_visit",
+            });
+        }
         let gone = sqlx::query("DELETE FROM activities WHERE id = $1 AND updated_at = $2")
             .bind(old.id.get())
             .bind(old.updated_at)
