@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use jinguo_store::Vault;
+
+use crate::config_args::ConfigArgs;
 use jinguo_store::vault::{KeyId, generate_key_line};
 
 #[derive(Subcommand)]
@@ -25,9 +27,19 @@ pub enum KeyCommand {
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
     },
+    /// After a new key was put first in the key file: re-encrypt every
+    /// stored value still sealed with an older key, then print how many
+    /// values each key sealed before the run. Safe while the server runs.
+    Rotate {
+        /// Only count the values per key; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
 }
 
-pub fn run(cmd: KeyCommand) -> anyhow::Result<()> {
+pub async fn run(cmd: KeyCommand) -> anyhow::Result<()> {
     match cmd {
         KeyCommand::Generate { id } => {
             let id = KeyId::new(id).ok_or_else(|| anyhow::anyhow!("a key id is 1 to 65535"))?;
@@ -37,6 +49,54 @@ pub fn run(cmd: KeyCommand) -> anyhow::Result<()> {
             let vault = Vault::load(file.as_deref())?;
             println!("keys load: {vault:?}");
         }
+        KeyCommand::Rotate { dry_run, config } => {
+            let config = config.load()?;
+            jinguo_app::require_vault(&config)?;
+            let store = jinguo_app::open_store(&config).await?;
+            let report = store.reseal_all(dry_run).await?;
+            let current = current_key(&config)?;
+            let mut left = 0;
+            for ((table, column), r) in report {
+                let keys: Vec<String> = r
+                    .by_key
+                    .iter()
+                    .map(|(k, n)| format!("key {k}: {n}"))
+                    .collect();
+                println!(
+                    "{table}.{column}: {} — {} re-encrypted",
+                    if keys.is_empty() {
+                        "no values".to_owned()
+                    } else {
+                        keys.join(", ")
+                    },
+                    r.resealed
+                );
+                if dry_run {
+                    left += r
+                        .by_key
+                        .iter()
+                        .filter(|(k, _)| **k != current)
+                        .map(|(_, n)| n)
+                        .sum::<u64>();
+                }
+            }
+            if dry_run {
+                println!(
+                    "{left} values are sealed with an older key; run without --dry-run to re-encrypt them"
+                );
+            } else {
+                println!(
+                    "every value is now sealed with the current key; older keys can leave the key file"
+                );
+            }
+        }
     }
     Ok(())
+}
+
+/// The id of the key new values are sealed with.
+fn current_key(config: &jinguo_app::Config) -> anyhow::Result<u16> {
+    Ok(Vault::load(config.encryption_key_file.as_deref())?
+        .current_key()
+        .get())
 }

@@ -91,7 +91,7 @@ fn main() -> std::process::ExitCode {
             Command::User { command } => user_cmd::run(command).await,
             Command::Org { command } => org_cmd::run(command).await,
             Command::Import { command } => import_cmd::run(command).await,
-            Command::Key { command } => key_cmd::run(command),
+            Command::Key { command } => key_cmd::run(command).await,
             Command::Bench { command } => bench::run(command).await,
         }
     });

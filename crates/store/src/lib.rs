@@ -7,11 +7,12 @@
 pub mod csv_import;
 mod error;
 pub mod model;
-mod sql;
+pub(crate) mod sql;
 mod traits;
 pub mod vault;
 
 pub use error::StoreError;
+pub use sql::reseal::{ColumnReport, SEALED_COLUMNS};
 pub use sql::{Backend, SqlStore};
 pub use traits::{
     ActivityStore, AuditStore, HouseholdStore, NeedStore, PhotoStore, SessionStore, Store,

@@ -9,6 +9,7 @@ mod households;
 #[expect(dead_code, reason = "the needs store and the help page use it next")]
 mod needs;
 mod photos;
+pub mod reseal;
 mod sessions;
 mod task_files;
 mod tasks;
