@@ -65,6 +65,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             if let Err(e) = crate::demo_data::fill(&store, args.activities, today).await {
                 tracing::error!(error = %format!("{e:#}"), "demo activities failed");
             }
+            match crate::demo_households::fill(&store, today).await {
+                Ok(n) => tracing::info!(households = n, "demo households recorded"),
+                Err(e) => tracing::error!(error = %format!("{e:#}"), "demo households failed"),
+            }
         });
     }
     jinguo_app::serve_on(p.listener, p.state).await

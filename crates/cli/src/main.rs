@@ -5,6 +5,7 @@ mod bench_tasks;
 mod config_args;
 mod demo;
 mod demo_data;
+mod demo_households;
 mod import_cmd;
 mod key_cmd;
 mod org_cmd;
