@@ -43,6 +43,10 @@ pub struct TasksArgs {
     /// Keep the temporary SQLite directory instead of removing it.
     #[arg(long)]
     keep: bool,
+    /// Send reads through the main pool too, as before SQLite had its own
+    /// read-only pool: to compare the two designs.
+    #[arg(long)]
+    one_pool: bool,
 }
 
 const REGION_CODE: &str = "150000000000";
@@ -71,6 +75,12 @@ pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let (store, config, temp_dir) =
         crate::bench::empty_store(a.database.as_deref(), "tasks").await?;
+    let store = if a.one_pool {
+        println!("reads share the main pool (--one-pool)");
+        store.sharing_one_pool()
+    } else {
+        store
+    };
 
     // The tree, the villages, some ledger data.
     let t0 = Instant::now();

@@ -187,7 +187,7 @@ impl ActivityStore for SqlStore {
              WHERE kind = $1 ORDER BY sort, key",
         )
         .bind(kind.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?;
         rows.iter()
             .map(|r| {
@@ -258,7 +258,7 @@ impl ActivityStore for SqlStore {
         let row = sqlx::query(&sql)
             .bind(id.get())
             .bind(scope.unit().get())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         activity_from_row(&not_found_if_none(row)?)
     }
@@ -350,7 +350,7 @@ impl ActivityStore for SqlStore {
             .bind(to.yyyymm())
             .bind(page.limit)
             .bind(page.offset)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(activity_from_row)
@@ -398,7 +398,7 @@ impl ActivityStore for SqlStore {
         .bind(id)
         .bind(f)
         .bind(t)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?;
         let mut total = Counts::default();
         let mut by_type = Vec::new();
@@ -438,7 +438,7 @@ impl ActivityStore for SqlStore {
         .bind(id)
         .bind(f)
         .bind(t)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?;
         let mut children = Vec::with_capacity(child_rows.len());
         for r in &child_rows {
@@ -462,7 +462,7 @@ impl ActivityStore for SqlStore {
         .bind(id)
         .bind(f)
         .bind(t)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?;
         let mut by_month: BTreeMap<i64, Counts> = BTreeMap::new();
         for r in &month_rows {
@@ -508,7 +508,7 @@ impl ActivityStore for SqlStore {
             .bind(unit.id.get())
             .bind(i64::from(level.get()))
             .bind(since.yyyymm())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?;
         rows.iter()
             .map(|r| {
@@ -526,7 +526,7 @@ impl ActivityStore for SqlStore {
 
     async fn activity_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM activities")
-            .fetch_one(&self.pool)
+            .fetch_one(self.reader())
             .await?)
     }
 

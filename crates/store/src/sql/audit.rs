@@ -38,7 +38,7 @@ impl AuditStore for SqlStore {
             .bind(scope.unit().get())
             .bind(page.limit)
             .bind(page.offset)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?;
         rows.iter()
             .map(|r| {

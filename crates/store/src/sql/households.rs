@@ -213,7 +213,7 @@ impl HouseholdStore for SqlStore {
         let row = sqlx::query(&sql)
             .bind(id.get())
             .bind(scope.unit().get())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         let row = not_found_if_none(row)?;
         let address = match row.try_get::<Option<String>, _>("address_enc")? {
@@ -226,7 +226,7 @@ impl HouseholdStore for SqlStore {
              WHERE household_id = $1 ORDER BY sort",
         )
         .bind(id.get())
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?
         .iter()
         .map(member_from_row)
@@ -271,7 +271,7 @@ impl HouseholdStore for SqlStore {
             .bind(unit.id.get())
             .bind(page.limit)
             .bind(page.offset)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?;
         rows.iter()
             .map(|r| {
@@ -392,7 +392,7 @@ impl HouseholdStore for SqlStore {
         let row = sqlx::query(&sql)
             .bind(id.get())
             .bind(scope.unit().get())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         self.visit_from_row(&not_found_if_none(row)?)
     }
@@ -424,7 +424,7 @@ impl HouseholdStore for SqlStore {
         if let Some(h) = household {
             q = q.bind(h.get());
         }
-        let rows = q.fetch_all(&self.pool).await?;
+        let rows = q.fetch_all(self.reader()).await?;
         rows.iter().map(|r| self.visit_from_row(r)).collect()
     }
 }

@@ -78,10 +78,19 @@ impl Backend {
     }
 }
 
+/// Read-only SQLite connections besides the main pool's eight.
+const SQLITE_READERS: u32 = 4;
+
 /// The store over a connection pool of either backend.
 #[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
+    /// Where reads that need no transaction go. On SQLite a separate pool
+    /// of read-only connections: with one writer at a time, a reader that
+    /// waits for a connection of the main pool waits behind writers queued
+    /// for the write lock, though WAL would let it read at once. On
+    /// PostgreSQL the main pool itself.
+    reader: AnyPool,
     backend: Backend,
     /// Seals and opens personal data; `None` until [`SqlStore::with_vault`],
     /// and then every call that touches a sealed column fails with
@@ -121,14 +130,32 @@ impl SqlStore {
             Backend::Postgres => opts.max_connections(16),
         };
         let pool = opts.connect(&url).await?;
-        if backend == Backend::Sqlite {
+        let reader = if backend == Backend::Sqlite {
             // WAL is a property of the file; setting it once is enough.
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
                 .await?;
-        }
+            AnyPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(10))
+                .max_connections(SQLITE_READERS)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; \
+                             PRAGMA temp_store = MEMORY;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect(&url)
+                .await?
+        } else {
+            pool.clone()
+        };
         let store = SqlStore {
             pool,
+            reader,
             backend,
             vault: None,
         };
@@ -155,6 +182,18 @@ impl SqlStore {
         self.vault.as_deref().ok_or(crate::StoreError::NoKey)
     }
 
+    /// The store with reads sent through the main pool, as before SQLite had
+    /// a read pool of its own: for benchmarks that compare the two designs.
+    pub fn sharing_one_pool(mut self) -> Self {
+        self.reader = self.pool.clone();
+        self
+    }
+
+    /// The pool for reads outside a transaction (see the `reader` field).
+    pub(crate) fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
     /// The pool, for the test helpers of [`crate::testing`].
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
@@ -165,6 +204,7 @@ impl SqlStore {
     }
 
     pub async fn close(&self) {
+        self.reader.close().await;
         self.pool.close().await;
     }
 }

@@ -56,7 +56,7 @@ impl PhotoStore for SqlStore {
         sqlx::query(&sql)
             .bind(scope.unit().get())
             .bind(activity.get())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(photo_from_row)
@@ -76,7 +76,7 @@ impl PhotoStore for SqlStore {
             for id in chunk {
                 q = q.bind(id.get());
             }
-            for row in q.fetch_all(&self.pool).await? {
+            for row in q.fetch_all(self.reader()).await? {
                 out.push(photo_from_row(&row)?);
             }
         }
@@ -97,7 +97,7 @@ impl PhotoStore for SqlStore {
             .bind(scope.unit().get())
             .bind(activity.get())
             .bind(photo.get())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         photo_from_row(&super::not_found_if_none(row)?)
     }

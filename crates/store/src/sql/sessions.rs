@@ -33,7 +33,7 @@ impl SessionStore for SqlStore {
             "SELECT user_id, csrf_token, created_at, last_seen FROM sessions WHERE token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.reader())
         .await?;
         let row = not_found_if_none(row)?;
         Ok(Session {

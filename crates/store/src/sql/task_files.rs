@@ -85,7 +85,7 @@ impl TaskFileStore for SqlStore {
             "SELECT {COLS} FROM task_attachments WHERE task_id = $1 ORDER BY id"
         ))
         .bind(task.get())
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?
         .iter()
         .map(attachment_from_row)
@@ -98,7 +98,7 @@ impl TaskFileStore for SqlStore {
         ))
         .bind(task.get())
         .bind(id.get())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.reader())
         .await?;
         attachment_from_row(&super::not_found_if_none(row)?)
     }

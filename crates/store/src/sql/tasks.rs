@@ -201,7 +201,7 @@ impl TaskStore for SqlStore {
         let row = sqlx::query(&sql)
             .bind(id.get())
             .bind(scope.unit().get())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         let row = not_found_if_none(row)?;
         let forwards = sqlx::query(
@@ -209,7 +209,7 @@ impl TaskStore for SqlStore {
              JOIN units u ON u.id = f.unit_id WHERE f.task_id = $1 ORDER BY f.id",
         )
         .bind(id.get())
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?
         .iter()
         .map(|r| {
@@ -270,7 +270,7 @@ impl TaskStore for SqlStore {
             .bind(unit.id.get())
             .bind(page.limit)
             .bind(page.offset)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(|r| {
@@ -303,7 +303,7 @@ impl TaskStore for SqlStore {
         let row = sqlx::query(&sql)
             .bind(task.get())
             .bind(unit.get())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         report_from_row(&not_found_if_none(row)?)
     }
@@ -538,7 +538,7 @@ impl TaskStore for SqlStore {
             .bind(task.id.get())
             .bind(unit.id.get())
             .bind(format_date(task.deadline))
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?;
         let mut counts = StatusCounts::new();
         let mut on_time = 0;
@@ -588,7 +588,7 @@ impl TaskStore for SqlStore {
         let totals = sqlx::query(&sql)
             .bind(task.id.get())
             .bind(unit.id.get())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(|r| {
@@ -623,7 +623,7 @@ impl TaskStore for SqlStore {
         sqlx::query(&sql)
             .bind(report.task_id.get())
             .bind(report.unit.id.get())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(|r| Ok((r.try_get("key")?, r.try_get("s")?)))
@@ -639,7 +639,7 @@ impl TaskStore for SqlStore {
         let reports = sqlx::query(&sql)
             .bind(task.id.get())
             .bind(unit.id.get())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(report_from_row)
@@ -688,7 +688,7 @@ impl TaskStore for SqlStore {
         .bind(user.get())
         .bind(page.limit)
         .bind(page.offset)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?
         .iter()
         .map(notice_from_row)
@@ -702,7 +702,7 @@ impl TaskStore for SqlStore {
         )
         .bind(unit.get())
         .bind(user.get())
-        .fetch_one(&self.pool)
+        .fetch_one(self.reader())
         .await?
         .try_get("c")?)
     }

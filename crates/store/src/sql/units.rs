@@ -72,7 +72,7 @@ impl SqlStore {
         for id in ids {
             q = q.bind(id.get());
         }
-        q.fetch_all(&self.pool)
+        q.fetch_all(self.reader())
             .await?
             .iter()
             .map(|r| unit_ref_from_row(r).map(|u| (u.id, u)))
@@ -94,7 +94,7 @@ impl UnitStore for SqlStore {
         let sql = format!("SELECT {UNIT_COLS} FROM units u WHERE u.code = $1");
         let row = sqlx::query(&sql)
             .bind(code.as_str())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         unit_from_row(&not_found_if_none(row)?)
     }
@@ -103,7 +103,7 @@ impl UnitStore for SqlStore {
         let sql = format!("SELECT {UNIT_COLS} FROM units u WHERE u.id = $1");
         let row = sqlx::query(&sql)
             .bind(id.get())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         unit_from_row(&not_found_if_none(row)?)
     }
@@ -113,7 +113,7 @@ impl UnitStore for SqlStore {
             "SELECT {UNIT_COLS} FROM units u WHERE u.level = 1 AND u.kind = 'geo' \
              ORDER BY u.active DESC, u.id LIMIT 1"
         );
-        let row = sqlx::query(&sql).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&sql).fetch_optional(self.reader()).await?;
         unit_from_row(&not_found_if_none(row)?)
     }
 
@@ -130,7 +130,7 @@ impl UnitStore for SqlStore {
         );
         sqlx::query(&sql)
             .bind(parent.get())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(unit_from_row)
@@ -161,7 +161,7 @@ impl UnitStore for SqlStore {
             .bind(&pattern)
             .bind(limit.clamp(1, 100))
             .bind(within.map_or(0, |sc| sc.unit().get()))
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(unit_from_row)
@@ -186,7 +186,7 @@ impl UnitStore for SqlStore {
         let rows = sqlx::query(
             "SELECT level, COUNT(*) AS n FROM units WHERE active = 1 AND kind = 'geo' GROUP BY level",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(self.reader())
         .await?;
         let mut out = [0; 5];
         for r in rows {

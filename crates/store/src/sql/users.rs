@@ -70,7 +70,7 @@ impl UserStore for SqlStore {
             .bind(unit.id.get())
             .bind(page.limit)
             .bind(page.offset)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(user_from_row)
@@ -85,7 +85,7 @@ impl UserStore for SqlStore {
         let row = sqlx::query(&sql)
             .bind(id.get())
             .bind(scope.unit().get())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         user_from_row(&not_found_if_none(row)?)
     }
@@ -94,7 +94,7 @@ impl UserStore for SqlStore {
         let sql = format!("{USER_FROM} WHERE us.username = $1");
         let row = sqlx::query(&sql)
             .bind(username)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         let row = not_found_if_none(row)?;
         Ok(Credentials {
@@ -108,7 +108,7 @@ impl UserStore for SqlStore {
         let sql = format!("{USER_FROM} WHERE us.id = $1");
         let row = sqlx::query(&sql)
             .bind(id.get())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await?;
         user_from_row(&not_found_if_none(row)?)
     }
@@ -116,7 +116,7 @@ impl UserStore for SqlStore {
     async fn all_users(&self) -> Result<Vec<User>> {
         let sql = format!("{USER_FROM} ORDER BY u.level, u.code, us.username");
         sqlx::query(&sql)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reader())
             .await?
             .iter()
             .map(user_from_row)
@@ -176,7 +176,7 @@ impl UserStore for SqlStore {
 
     async fn user_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
+            .fetch_one(self.reader())
             .await?)
     }
 }
