@@ -7,7 +7,6 @@
 
 use serde::Serialize;
 
-use crate::need::required_text;
 use crate::text::clean_text;
 use crate::{FieldError, Phone};
 
@@ -136,6 +135,21 @@ pub struct HomeFields {
     pub status: HomeStatus,
 }
 
+/// A required text field, with this module's own message keys.
+fn required(s: &str, field: &'static str, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
+    match clean_text(s, max) {
+        Ok(Some(t)) => Some(t),
+        Ok(None) => {
+            errors.push(FieldError::new(field, "err.home.required"));
+            None
+        }
+        Err(_) => {
+            errors.push(FieldError::new(field, "err.home.too_long"));
+            None
+        }
+    }
+}
+
 /// A dictionary key as stored: lowercase ASCII letters, digits and `_`.
 fn is_key(s: &str) -> bool {
     !s.is_empty()
@@ -148,8 +162,8 @@ impl HomeDraft {
     /// Checks every field, reporting all problems at once.
     pub fn validate(&self) -> Result<HomeFields, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let name = required_text(&self.name, "name", NAME_MAX, &mut errors);
-        let address = required_text(&self.address, "address", ADDRESS_MAX, &mut errors);
+        let name = required(&self.name, "name", NAME_MAX, &mut errors);
+        let address = required(&self.address, "address", ADDRESS_MAX, &mut errors);
         let coords = match (self.lat, self.lon) {
             (None, None) => None,
             (Some(lat), Some(lon)) => Coordinates::parse(lat, lon)
@@ -167,7 +181,7 @@ impl HomeDraft {
         let hours = match clean_text(self.hours.as_deref().unwrap_or(""), HOURS_MAX) {
             Ok(h) => h,
             Err(_) => {
-                errors.push(FieldError::new("hours", "err.text.too_long"));
+                errors.push(FieldError::new("hours", "err.home.too_long"));
                 None
             }
         };
@@ -297,9 +311,9 @@ mod tests {
         assert_eq!(
             keys(d.validate()),
             vec![
-                "name=err.text.required",
-                "address=err.text.too_long",
-                "hours=err.text.too_long",
+                "name=err.home.required",
+                "address=err.home.too_long",
+                "hours=err.home.too_long",
                 "phone=err.phone.format",
                 "facilities=err.home.facility_unknown",
                 "status=err.home.status",

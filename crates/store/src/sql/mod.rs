@@ -5,6 +5,7 @@
 
 mod activities;
 mod audit;
+mod homes;
 #[expect(dead_code, reason = "the needs store and the help page use it next")]
 mod needs;
 mod photos;
