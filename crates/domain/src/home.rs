@@ -136,7 +136,12 @@ pub struct HomeFields {
 }
 
 /// A required text field, with this module's own message keys.
-fn required(s: &str, field: &'static str, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
+fn required(
+    s: &str,
+    field: &'static str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
     match clean_text(s, max) {
         Ok(Some(t)) => Some(t),
         Ok(None) => {
@@ -252,7 +257,11 @@ mod tests {
             lon: Some(116.0833),
             hours: Some("周一至周五 9:00-17:00".into()),
             phone: Some("0479-8221234".into()),
-            facilities: vec!["activity_room".into(), "reading_corner".into(), "activity_room".into()],
+            facilities: vec![
+                "activity_room".into(),
+                "reading_corner".into(),
+                "activity_room".into(),
+            ],
             status: None,
         }
     }
@@ -278,7 +287,11 @@ mod tests {
     #[test]
     fn coordinates_outside_inner_mongolia_are_refused() {
         for (lat, lon, want) in [
-            (116.08, 43.93, vec!["lat=err.home.lat_range", "lon=err.home.lon_range"]),
+            (
+                116.08,
+                43.93,
+                vec!["lat=err.home.lat_range", "lon=err.home.lon_range"],
+            ),
             (31.2, 121.5, vec!["lat=err.home.lat_range"]),
             (45.0, 90.0, vec!["lon=err.home.lon_range"]),
             (f64::NAN, 110.0, vec!["lat=err.home.lat_range"]),

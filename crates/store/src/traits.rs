@@ -9,8 +9,7 @@ use jinguo_domain::need::{NeedStatus, Resolution};
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
     ActivityFields, ActivityId, AttachmentId, DivisionRecord, HomeId, HouseholdId, Level, MemberId,
-    Month,
-    NeedId, PhotoId, Scope, TaskId, UnitCode, UnitId, UserId, VisitId,
+    Month, NeedId, PhotoId, Scope, TaskId, UnitCode, UnitId, UserId, VisitId,
 };
 
 use crate::Result;

@@ -72,11 +72,19 @@ async fn story(store: SqlStore) {
     };
     // Two homes in one village cover it once.
     let a = store
-        .create_home(township_scope, new(&yilelt, "伊勒勒特妇女之家", HomeStatus::Active), 10)
+        .create_home(
+            township_scope,
+            new(&yilelt, "伊勒勒特妇女之家", HomeStatus::Active),
+            10,
+        )
         .await
         .unwrap();
     let b = store
-        .create_home(township_scope, new(&yilelt, "伊勒勒特第二妇女之家", HomeStatus::Active), 11)
+        .create_home(
+            township_scope,
+            new(&yilelt, "伊勒勒特第二妇女之家", HomeStatus::Active),
+            11,
+        )
         .await
         .unwrap();
     let c = counts(&store, all, &township).await;
@@ -85,12 +93,22 @@ async fn story(store: SqlStore) {
 
     // A suspended home covers nothing until it opens.
     let h = store
-        .create_home(all, new(&hanaula, "哈那乌拉妇女之家", HomeStatus::Suspended), 12)
+        .create_home(
+            all,
+            new(&hanaula, "哈那乌拉妇女之家", HomeStatus::Suspended),
+            12,
+        )
         .await
         .unwrap();
     assert_eq!(counts(&store, all, &township).await.covered_villages, 1);
     store
-        .update_home(all, h, hanaula.id, fields("哈那乌拉妇女之家", HomeStatus::Active), 13)
+        .update_home(
+            all,
+            h,
+            hanaula.id,
+            fields("哈那乌拉妇女之家", HomeStatus::Active),
+            13,
+        )
         .await
         .unwrap();
     let c = counts(&store, all, &township).await;
@@ -120,12 +138,24 @@ async fn story(store: SqlStore) {
     // Moving one of two homes keeps the village covered; moving the last
     // one away uncovers it. The move goes to another league.
     store
-        .update_home(all, a, hanaula.id, fields("伊勒勒特妇女之家", HomeStatus::Active), 15)
+        .update_home(
+            all,
+            a,
+            hanaula.id,
+            fields("伊勒勒特妇女之家", HomeStatus::Active),
+            15,
+        )
         .await
         .unwrap();
     assert_eq!(counts(&store, all, &township).await.covered_villages, 2);
     store
-        .update_home(all, b, baotou_village.id, fields("迁走的妇女之家", HomeStatus::Active), 16)
+        .update_home(
+            all,
+            b,
+            baotou_village.id,
+            fields("迁走的妇女之家", HomeStatus::Active),
+            16,
+        )
         .await
         .unwrap();
     let c = counts(&store, all, &township).await;
@@ -136,17 +166,35 @@ async fn story(store: SqlStore) {
 
     // Closing and reopening in place.
     store
-        .update_home(all, h, hanaula.id, fields("哈那乌拉妇女之家", HomeStatus::Closed), 17)
+        .update_home(
+            all,
+            h,
+            hanaula.id,
+            fields("哈那乌拉妇女之家", HomeStatus::Closed),
+            17,
+        )
         .await
         .unwrap();
     store
-        .update_home(all, a, hanaula.id, fields("伊勒勒特妇女之家", HomeStatus::Suspended), 18)
+        .update_home(
+            all,
+            a,
+            hanaula.id,
+            fields("伊勒勒特妇女之家", HomeStatus::Suspended),
+            18,
+        )
         .await
         .unwrap();
     let c = counts(&store, all, &township).await;
     assert_eq!((c.active_homes, c.covered_villages), (1, 0));
     store
-        .update_home(all, a, hanaula.id, fields("伊勒勒特妇女之家", HomeStatus::Active), 19)
+        .update_home(
+            all,
+            a,
+            hanaula.id,
+            fields("伊勒勒特妇女之家", HomeStatus::Active),
+            19,
+        )
         .await
         .unwrap();
     let c = counts(&store, all, &township).await;
@@ -189,7 +237,13 @@ async fn story(store: SqlStore) {
     ));
     assert!(matches!(
         store
-            .update_home(township_scope, a, baotou_village.id, fields("越权", HomeStatus::Active), 20)
+            .update_home(
+                township_scope,
+                a,
+                baotou_village.id,
+                fields("越权", HomeStatus::Active),
+                20
+            )
             .await,
         Err(StoreError::NotFound)
     ));
@@ -206,7 +260,12 @@ async fn story(store: SqlStore) {
         .unwrap();
     assert_eq!(listed.len(), 3);
     let closed = store
-        .homes_under(township_scope, &township, Some(HomeStatus::Closed), Page::default())
+        .homes_under(
+            township_scope,
+            &township,
+            Some(HomeStatus::Closed),
+            Page::default(),
+        )
         .await
         .unwrap();
     assert_eq!(closed.len(), 1);
@@ -239,17 +298,32 @@ async fn story(store: SqlStore) {
     };
     let first = "0123456789abcdef0123456789abcdef";
     let second = "fedcba9876543210fedcba9876543210";
-    assert_eq!(store.set_home_photo(all, a, Some(p(first)), 30).await.unwrap(), None);
     assert_eq!(
-        store.set_home_photo(all, a, Some(p(second)), 31).await.unwrap(),
+        store
+            .set_home_photo(all, a, Some(p(first)), 30)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .set_home_photo(all, a, Some(p(second)), 31)
+            .await
+            .unwrap(),
         Some(p(first))
     );
-    assert_eq!(store.home_in_scope(all, a).await.unwrap().photo, Some(p(second)));
+    assert_eq!(
+        store.home_in_scope(all, a).await.unwrap().photo,
+        Some(p(second))
+    );
     assert!(matches!(
         store.set_home_photo(baotou_scope, a, None, 32).await,
         Err(StoreError::NotFound)
     ));
-    assert_eq!(store.set_home_photo(all, a, None, 32).await.unwrap(), Some(p(second)));
+    assert_eq!(
+        store.set_home_photo(all, a, None, 32).await.unwrap(),
+        Some(p(second))
+    );
     recount_ok(&store, "end").await;
 }
 

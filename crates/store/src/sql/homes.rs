@@ -64,10 +64,12 @@ fn home_from_row(row: &AnyRow) -> Result<Home> {
             status: HomeStatus::parse(&status)
                 .ok_or_else(|| decode_err(format!("bad home status {status}")))?,
         },
-        photo: photo_file.zip(photo_type).map(|(storage_name, content_type)| HomePhoto {
-            storage_name,
-            content_type,
-        }),
+        photo: photo_file
+            .zip(photo_type)
+            .map(|(storage_name, content_type)| HomePhoto {
+                storage_name,
+                content_type,
+            }),
         created_by: row
             .try_get::<Option<i64>, _>("created_by")?
             .map(UserId::new),
@@ -396,12 +398,7 @@ impl HomeStore for SqlStore {
             Some(r) => (r.try_get("active_homes")?, r.try_get("covered_villages")?),
             None => (0, 0),
         };
-        let villages = self
-            .villages_by(unit, None)
-            .await?
-            .values()
-            .copied()
-            .sum();
+        let villages = self.villages_by(unit, None).await?.values().copied().sum();
         let child_rows = sqlx::query(
             "SELECT c.id, c.code, c.name, c.level, \
              COALESCE(r.active_homes, 0) AS active_homes, \
@@ -474,8 +471,7 @@ impl HomeStore for SqlStore {
         // The township a woman's village belongs to is where she can walk
         // or ride to; above township level the chosen unit is the place.
         let place = if unit.level >= Level::TOWNSHIP {
-            unit.ancestors[usize::from(Level::TOWNSHIP.get() - 1)]
-                .map(|t| (Level::TOWNSHIP, t))
+            unit.ancestors[usize::from(Level::TOWNSHIP.get() - 1)].map(|t| (Level::TOWNSHIP, t))
         } else {
             Some((unit.level, unit.id))
         };
@@ -521,9 +517,10 @@ impl HomeStore for SqlStore {
                 }
             }
         }
-        let stored = sqlx::query("SELECT unit_id, active_homes, covered_villages FROM rollup_homes")
-            .fetch_all(&self.pool)
-            .await?;
+        let stored =
+            sqlx::query("SELECT unit_id, active_homes, covered_villages FROM rollup_homes")
+                .fetch_all(&self.pool)
+                .await?;
         let mut out = Vec::new();
         for r in &stored {
             let unit: i64 = r.try_get("unit_id")?;
