@@ -131,6 +131,8 @@ impl Templates {
             "households/form.html",
             "households/show.html",
         );
+        // Women's Homes (妇女之家).
+        templates!(env, "homes/list.html", "homes/form.html", "homes/show.html",);
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()
         });

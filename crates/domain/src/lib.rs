@@ -36,6 +36,7 @@ pub mod activity;
 pub mod month;
 pub use activity::{ActivityDraft, ActivityFields};
 pub use month::Month;
+pub mod home;
 pub mod household;
 pub mod need;
 pub mod task;

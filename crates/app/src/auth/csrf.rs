@@ -51,6 +51,13 @@ fn upload_limit(path: &str) -> Option<(usize, jinguo_domain::FieldError)> {
             crate::attachments::check::TOO_LARGE,
         ));
     }
+    // The Women's Home form (one photo): `/homes` and `/homes/{id}`.
+    if path == "/homes" || path.strip_prefix("/homes/").is_some_and(digits) {
+        return Some((
+            crate::routes::web::homes::FORM_BODY,
+            crate::photos::check::TOO_LARGE,
+        ));
+    }
     // The activity form: `/activities` and `/activities/{id}`.
     let activity_form =
         path == "/activities" || path.strip_prefix("/activities/").is_some_and(digits);

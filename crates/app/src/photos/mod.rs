@@ -81,8 +81,9 @@ impl PhotoBatch {
     }
 }
 
-/// Writes the files of checked photos; on failure removes those written.
-async fn write_files(files: &PhotoFiles, photos: &[CheckedPhoto]) -> AppResult<Vec<NewPhoto>> {
+/// Writes the files of checked photos into `files` (the folder of their
+/// kind); on failure removes those written.
+pub async fn write_files(files: &PhotoFiles, photos: &[CheckedPhoto]) -> AppResult<Vec<NewPhoto>> {
     let mut out: Vec<NewPhoto> = Vec::with_capacity(photos.len());
     for p in photos {
         match files.write(&p.bytes).await {

@@ -5,6 +5,7 @@ mod support;
 
 mod activities;
 mod auth;
+mod homes;
 mod households;
 mod images;
 mod ledger_io;

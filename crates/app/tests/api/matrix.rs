@@ -63,11 +63,14 @@ enum Target {
     /// A task attachment: the task, its id and the code of the unit
     /// whose side issued the task.
     Attachment(i64, i64, &'static str),
+    /// A Women's Home and the code of its unit.
+    Home(i64, &'static str),
     /// A household, its first member and a visit to it, and its unit.
     Household(i64, i64, i64, &'static str),
     MissingUnit,
     MissingUser,
     MissingHousehold,
+    MissingHome,
     MissingActivity,
     MissingTask,
     MissingPhoto,
@@ -81,6 +84,7 @@ impl Target {
             | Target::Activity(_, c)
             | Target::Photo(_, _, c)
             | Target::Attachment(_, _, c)
+            | Target::Home(_, c)
             | Target::Household(_, _, _, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
@@ -89,7 +93,9 @@ impl Target {
     fn id(&self) -> String {
         match self {
             Target::User(id) => id.get().to_string(),
-            Target::Activity(id, _) | Target::Photo(id, _, _) => id.to_string(),
+            Target::Activity(id, _) | Target::Photo(id, _, _) | Target::Home(id, _) => {
+                id.to_string()
+            }
             Target::Task(id, _) | Target::Attachment(id, _, _) => id.to_string(),
             Target::Household(id, _, _, _) => id.to_string(),
             _ => "999999".into(),
@@ -137,6 +143,10 @@ enum Kind {
     Submitted,
     /// A task issued by the unit's side, with one attachment.
     Attached,
+    /// A Women's Home at the unit.
+    Home,
+    /// A Women's Home at the unit, with a photo.
+    HomePhoto,
     /// A household of the unit, with a visit.
     Household,
 }
@@ -202,6 +212,22 @@ fn activity_form(code: &str) -> Vec<(&'static str, String)> {
         ("title", "巾帼大宣讲".into()),
         ("participants", "10".into()),
         ("women", "6".into()),
+    ]
+}
+
+/// A valid Women's Home body for a unit.
+fn home_json(code: &str) -> Value {
+    json!({"unit_code": code, "name": "矩阵妇女之家", "address": "党群服务中心",
+           "phone": "0479-8221234", "facilities": ["activity_room"]})
+}
+
+fn home_form(code: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("unit_code", code.into()),
+        ("name", "矩阵妇女之家".into()),
+        ("address", "党群服务中心".into()),
+        ("facilities", "activity_room".into()),
+        ("status", "active".into()),
     ]
 }
 
@@ -335,13 +361,25 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         out_of_scope: 404,
         kind: Kind::Attached,
     };
+    let h = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Home,
+    };
+    let hp = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::HomePhoto,
+    };
+    let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
     let hh = |build, ok| Case {
         build,
         ok,
         out_of_scope: 404,
         kind: Kind::Household,
     };
-    let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
     // Households and visits. A unit or household outside the subtree in a
     // body is a field error, worded like a missing one.
     m.insert(
@@ -446,6 +484,99 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
             },
             303,
         ),
+    );
+    // Women's Homes. A unit outside the subtree in a body is a field
+    // error, worded exactly like an unknown unit.
+    m.insert(
+        ("POST", "/api/v1/homes"),
+        Case {
+            build: |t| Call {
+                path: "/api/v1/homes".into(),
+                body: Body::Json(home_json(t.code())),
+            },
+            ok: 201,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/homes"),
+        c(|t| call(format!("/api/v1/homes?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/homes/{id}"),
+        h(|t| call(format!("/api/v1/homes/{}", t.id())), 200),
+    );
+    m.insert(
+        ("PUT", "/api/v1/homes/{id}"),
+        h(
+            |t| Call {
+                path: format!("/api/v1/homes/{}", t.id()),
+                body: Body::Json(home_json(t.code())),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/homes/{id}/photo"),
+        h(
+            |t| Call {
+                path: format!("/api/v1/homes/{}/photo", t.id()),
+                body: Body::Photo(crate::images::png(4, 3, [200, 40, 40], [40, 40, 200])),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/homes/{id}/photo"),
+        hp(|t| call(format!("/api/v1/homes/{}/photo", t.id())), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/units/{code}/homes/coverage"),
+        c(
+            |t| call(format!("/api/v1/units/{}/homes/coverage", t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/dictionaries/home-facilities"),
+        c(|_| call("/api/v1/dictionaries/home-facilities".into()), 200),
+    );
+    m.insert(
+        ("GET", "/homes"),
+        c(|t| call(format!("/homes?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/homes/new"),
+        c(|t| call(format!("/homes/new?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("POST", "/homes"),
+        Case {
+            build: |t| form("/homes".into(), &home_form(t.code())),
+            ok: 303,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/homes/{id}"),
+        h(|t| call(format!("/homes/{}", t.id())), 200),
+    );
+    m.insert(
+        ("GET", "/homes/{id}/edit"),
+        h(|t| call(format!("/homes/{}/edit", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/homes/{id}"),
+        h(
+            |t| form(format!("/homes/{}", t.id()), &home_form(t.code())),
+            303,
+        ),
+    );
+    m.insert(
+        ("GET", "/homes/{id}/photo"),
+        hp(|t| call(format!("/homes/{}/photo", t.id())), 200),
     );
     // Tasks. An issuing unit outside the subtree is a field error, worded
     // exactly like an unknown unit; a task or report out of scope is 404.
@@ -1260,6 +1391,53 @@ async fn new_photo(app: &TestApp, region_token: &str, code: &'static str) -> Tar
     Target::Photo(activity, v["ids"][0].as_i64().unwrap(), code)
 }
 
+/// Registers a Women's Home at a unit straight through the store, with a
+/// photo added by a region admin through the API when asked (the store
+/// alone would leave no file to serve).
+async fn new_home(app: &TestApp, region_token: &str, code: &'static str, photo: bool) -> Target {
+    use jinguo_store::{HomeStore, UnitStore};
+    let root = app.store.root_unit().await.unwrap();
+    let unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    let fields = jinguo_domain::home::HomeDraft {
+        name: "矩阵妇女之家".into(),
+        address: "党群服务中心".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    let id = app
+        .store
+        .create_home(
+            jinguo_domain::Scope::new(root.id, root.level),
+            jinguo_store::model::NewHome {
+                unit: unit.id,
+                fields,
+                by: None,
+                photo: None,
+            },
+            1,
+        )
+        .await
+        .unwrap()
+        .get();
+    if photo {
+        let r = app
+            .client
+            .post(app.url(&format!("/api/v1/homes/{id}/photo")))
+            .bearer_auth(region_token)
+            .multipart(photo_form(crate::images::jpeg(16, 8)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "home photo fixture");
+    }
+    Target::Home(id, code)
+}
+
 /// A small PDF, as the attachment routes take it.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
@@ -1409,6 +1587,8 @@ async fn authorization_matrix(db: Db) {
                     Kind::Attached => {
                         new_attached(&app, &region_token, rel.code(), roles[0].1).await
                     }
+                    Kind::Home => new_home(&app, &region_token, rel.code(), false).await,
+                    Kind::HomePhoto => new_home(&app, &region_token, rel.code(), true).await,
                     Kind::Household => new_household(&app, rel.code(), roles[0].1).await,
                 };
                 let session = app.session_for(*user).await;
@@ -1439,6 +1619,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Task | Kind::Submitted => Target::MissingTask,
                             Kind::Photo => Target::MissingPhoto,
                             Kind::Attached => Target::MissingAttachment,
+                            Kind::Home | Kind::HomePhoto => Target::MissingHome,
                             Kind::Household => Target::MissingHousehold,
                         };
                         let session = app.session_for(*user).await;

@@ -549,3 +549,5 @@ mod households;
 mod needs;
 pub use households::*;
 pub use needs::*;
+mod homes;
+pub use homes::*;

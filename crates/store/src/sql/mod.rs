@@ -5,6 +5,7 @@
 
 pub(crate) mod activities;
 mod audit;
+mod homes;
 mod households;
 #[expect(dead_code, reason = "the needs store and the help page use it next")]
 mod needs;

@@ -1,0 +1,541 @@
+//! Women's Homes and their coverage counters.
+//!
+//! `rollup_homes` holds, for every unit, the active homes of its subtree and
+//! the villages of its subtree with at least one active home. A write turns
+//! into signed changes of active homes per (ancestors, village); the village
+//! rows are applied first, one statement each with `RETURNING`, so the row
+//! lock tells whether a village just gained its first home or lost its
+//! last; the ancestors' rows follow in one multi-row upsert. Rows are
+//! always locked villages first, each group by id, so concurrent writers
+//! never wait on each other in a circle.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use async_trait::async_trait;
+use jinguo_domain::home::{
+    Coordinates, HomeFields, HomeStatus, facilities_from_text, facilities_text,
+};
+use jinguo_domain::{HomeId, Level, Phone, Scope, UnitCode, UnitId, UnitKind, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
+use crate::model::{
+    CoverageCounts, Home, HomeCoverage, HomePhoto, NewHome, Page, PublicHome, Unit, UnitRef,
+};
+use crate::{HomeStore, Result, StoreError, UnitStore};
+
+const HOME_COLS: &str = "h.id, h.unit_id, h.l1, h.l2, h.l3, h.l4, h.l5, h.name, h.address, \
+     h.lat_e6, h.lon_e6, h.hours, h.phone, h.facilities, h.status, h.photo_file, h.photo_type, \
+     h.created_by, h.created_at, h.updated_at, u.code, u.name AS unit_name, u.level, u.kind";
+
+fn decode_err(what: String) -> StoreError {
+    sqlx::Error::Decode(what.into()).into()
+}
+
+fn home_from_row(row: &AnyRow) -> Result<Home> {
+    let code: String = row.try_get("code")?;
+    let status: String = row.try_get("status")?;
+    let kind: String = row.try_get("kind")?;
+    let lat: Option<i64> = row.try_get("lat_e6")?;
+    let lon: Option<i64> = row.try_get("lon_e6")?;
+    let phone: Option<String> = row.try_get("phone")?;
+    let photo_file: Option<String> = row.try_get("photo_file")?;
+    let photo_type: Option<String> = row.try_get("photo_type")?;
+    Ok(Home {
+        id: HomeId::new(row.try_get("id")?),
+        unit: UnitRef {
+            id: UnitId::new(row.try_get("unit_id")?),
+            code: UnitCode::parse(&code)
+                .map_err(|_| decode_err(format!("bad unit code {code}")))?,
+            name: row.try_get("unit_name")?,
+            level: level_of(row, "level")?,
+        },
+        unit_kind: UnitKind::parse(&kind).unwrap_or(UnitKind::Geo),
+        ancestors: ancestors(row, "")?,
+        fields: HomeFields {
+            name: row.try_get("name")?,
+            address: row.try_get("address")?,
+            coords: lat.zip(lon).map(|(a, o)| Coordinates::from_e6(a, o)),
+            hours: row.try_get("hours")?,
+            // Stored in canonical form, so it parses again.
+            phone: phone.as_deref().and_then(|p| Phone::parse(p).ok()),
+            facilities: facilities_from_text(&row.try_get::<String, _>("facilities")?),
+            status: HomeStatus::parse(&status)
+                .ok_or_else(|| decode_err(format!("bad home status {status}")))?,
+        },
+        photo: photo_file
+            .zip(photo_type)
+            .map(|(storage_name, content_type)| HomePhoto {
+                storage_name,
+                content_type,
+            }),
+        created_by: row
+            .try_get::<Option<i64>, _>("created_by")?
+            .map(UserId::new),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// The village a home at this unit covers: the unit itself when it is a
+/// geographic village. Homes of sector organisations and of townships and
+/// above count as homes, not as village coverage.
+fn village_of(level: Level, kind: UnitKind, unit: UnitId) -> Option<UnitId> {
+    (level == Level::VILLAGE && kind == UnitKind::Geo).then_some(unit)
+}
+
+/// Signed changes of active homes, merged before they are written.
+#[derive(Default)]
+struct HomeDeltas {
+    /// Per village: net change of its active homes, and its ancestors.
+    villages: BTreeMap<i64, (i64, [Option<UnitId>; 5])>,
+    /// Per unit: net change of active homes (village rows included, applied
+    /// separately).
+    homes: BTreeMap<i64, i64>,
+}
+
+impl HomeDeltas {
+    /// Counts `n` (±1) active homes at a unit with these ancestors.
+    fn add(&mut self, anc: &[Option<UnitId>; 5], village: Option<UnitId>, n: i64) {
+        for u in anc.iter().flatten() {
+            *self.homes.entry(u.get()).or_default() += n;
+        }
+        if let Some(v) = village {
+            let e = self.villages.entry(v.get()).or_insert((0, *anc));
+            e.0 += n;
+        }
+    }
+
+    /// Writes the changes inside the caller's transaction.
+    async fn apply(self, conn: &mut AnyConnection, backend: Backend) -> Result<()> {
+        // unit -> (active homes, covered villages) still to add.
+        let mut rows: BTreeMap<i64, (i64, i64)> = self
+            .homes
+            .iter()
+            .filter(|(_, n)| **n != 0)
+            .map(|(u, n)| (*u, (*n, 0)))
+            .collect();
+        for (village, (n, anc)) in &self.villages {
+            if *n == 0 {
+                continue;
+            }
+            let after: i64 = sqlx::query_scalar(
+                "INSERT INTO rollup_homes (unit_id, active_homes, covered_villages) \
+                 VALUES ($1, $2, 0) ON CONFLICT (unit_id) DO UPDATE SET \
+                 active_homes = rollup_homes.active_homes + excluded.active_homes \
+                 RETURNING active_homes",
+            )
+            .bind(*village)
+            .bind(*n)
+            .fetch_one(&mut *conn)
+            .await?;
+            if let Some(r) = rows.get_mut(village) {
+                r.0 -= n;
+            }
+            let before = after - n;
+            let covered = match (before > 0, after > 0) {
+                (false, true) => 1,
+                (true, false) => -1,
+                _ => 0,
+            };
+            if covered != 0 {
+                for u in anc.iter().flatten() {
+                    rows.entry(u.get()).or_default().1 += covered;
+                }
+            }
+        }
+        rows.retain(|_, (h, c)| *h != 0 || *c != 0);
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "INSERT INTO rollup_homes (unit_id, active_homes, covered_villages) VALUES {} \
+             ON CONFLICT (unit_id) DO UPDATE SET \
+             active_homes = rollup_homes.active_homes + excluded.active_homes, \
+             covered_villages = rollup_homes.covered_villages + excluded.covered_villages",
+            backend.row_params(rows.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for (u, (h, c)) in &rows {
+            q = q.bind(*u).bind(*h).bind(*c);
+        }
+        q.execute(&mut *conn).await?;
+        Ok(())
+    }
+}
+
+impl SqlStore {
+    /// An active unit of the scope, for registering a home at.
+    async fn home_unit(&self, scope: Scope, unit: UnitId) -> Result<Unit> {
+        let u = self.unit_by_id(unit).await?;
+        if !scope.contains(&u.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        if !u.active {
+            return Err(StoreError::Conflict("unit_retired"));
+        }
+        Ok(u)
+    }
+
+    /// Active homes whose ancestor column `col` is `unit`, public fields only.
+    async fn public_homes(&self, col: &str, unit: UnitId, limit: i64) -> Result<Vec<PublicHome>> {
+        let sql = format!(
+            "SELECT h.name, h.address, h.hours, h.phone, h.facilities FROM homes h \
+             WHERE h.{col} = $1 AND h.status = 'active' ORDER BY h.name, h.id LIMIT $2"
+        );
+        sqlx::query(&sql)
+            .bind(unit.get())
+            .bind(limit.clamp(1, 100))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(PublicHome {
+                    name: r.try_get("name")?,
+                    address: r.try_get("address")?,
+                    hours: r.try_get("hours")?,
+                    phone: r.try_get("phone")?,
+                    facilities: facilities_from_text(&r.try_get::<String, _>("facilities")?),
+                })
+            })
+            .collect()
+    }
+
+    /// Active geographic villages of `unit`'s subtree, in one group or, with
+    /// `group`, per ancestor at that level (the unit's children).
+    async fn villages_by(
+        &self,
+        unit: &Unit,
+        group: Option<Level>,
+    ) -> Result<HashMap<Option<i64>, i64>> {
+        let col = unit.level.ancestor_column();
+        let (select, group_by) = match group {
+            Some(l) => (
+                format!("u.{} AS g", l.ancestor_column()),
+                format!("GROUP BY u.{}", l.ancestor_column()),
+            ),
+            None => ("CAST(NULL AS BIGINT) AS g".to_owned(), String::new()),
+        };
+        let sql = format!(
+            "SELECT {select}, COUNT(*) AS n FROM units u \
+             WHERE u.{col} = $1 AND u.level = 5 AND u.kind = 'geo' AND u.active = 1 {group_by}"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(unit.id.get())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = HashMap::new();
+        for r in &rows {
+            out.insert(r.try_get::<Option<i64>, _>("g")?, r.try_get("n")?);
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl HomeStore for SqlStore {
+    async fn create_home(&self, scope: Scope, new: NewHome, now: i64) -> Result<HomeId> {
+        let unit = self.home_unit(scope, new.unit).await?;
+        let anc = unit.ancestors;
+        let f = &new.fields;
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO homes (unit_id, l1, l2, l3, l4, l5, name, address, lat_e6, lon_e6, hours, \
+             phone, facilities, status, photo_file, photo_type, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $18) \
+             RETURNING id",
+        )
+        .bind(unit.id.get())
+        .bind(anc[0].map(UnitId::get))
+        .bind(anc[1].map(UnitId::get))
+        .bind(anc[2].map(UnitId::get))
+        .bind(anc[3].map(UnitId::get))
+        .bind(anc[4].map(UnitId::get))
+        .bind(f.name.as_str())
+        .bind(f.address.as_str())
+        .bind(f.coords.map(Coordinates::lat_e6))
+        .bind(f.coords.map(Coordinates::lon_e6))
+        .bind(f.hours.as_deref())
+        .bind(f.phone.as_ref().map(Phone::as_str))
+        .bind(facilities_text(&f.facilities))
+        .bind(f.status.as_str())
+        .bind(new.photo.as_ref().map(|p| p.storage_name.as_str()))
+        .bind(new.photo.as_ref().map(|p| p.content_type.as_str()))
+        .bind(new.by.map(UserId::get))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if f.status.is_active() {
+            let mut d = HomeDeltas::default();
+            d.add(&anc, village_of(unit.level, unit.kind, unit.id), 1);
+            d.apply(&mut tx, self.backend).await?;
+        }
+        tx.commit().await?;
+        Ok(HomeId::new(id))
+    }
+
+    async fn home_in_scope(&self, scope: Scope, id: HomeId) -> Result<Home> {
+        let sql = format!(
+            "SELECT {HOME_COLS} FROM homes h JOIN units u ON u.id = h.unit_id \
+             WHERE h.id = $1 AND h.{} = $2",
+            scope.level().ancestor_column()
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.get())
+            .bind(scope.unit().get())
+            .fetch_optional(&self.pool)
+            .await?;
+        home_from_row(&not_found_if_none(row)?)
+    }
+
+    async fn update_home(
+        &self,
+        scope: Scope,
+        id: HomeId,
+        unit: UnitId,
+        fields: HomeFields,
+        now: i64,
+    ) -> Result<Home> {
+        let old = self.home_in_scope(scope, id).await?;
+        // A move takes the new unit's ancestors as of now; staying keeps
+        // those written with the home.
+        let (anc, level, kind, unit_id) = if unit == old.unit.id {
+            (old.ancestors, old.unit.level, old.unit_kind, old.unit.id)
+        } else {
+            let u = self.home_unit(scope, unit).await?;
+            (u.ancestors, u.level, u.kind, u.id)
+        };
+        let f = &fields;
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE homes SET unit_id = $1, l1 = $2, l2 = $3, l3 = $4, l4 = $5, l5 = $6, \
+             name = $7, address = $8, lat_e6 = $9, lon_e6 = $10, hours = $11, phone = $12, \
+             facilities = $13, status = $14, updated_at = $15 \
+             WHERE id = $16 AND updated_at = $17",
+        )
+        .bind(unit_id.get())
+        .bind(anc[0].map(UnitId::get))
+        .bind(anc[1].map(UnitId::get))
+        .bind(anc[2].map(UnitId::get))
+        .bind(anc[3].map(UnitId::get))
+        .bind(anc[4].map(UnitId::get))
+        .bind(f.name.as_str())
+        .bind(f.address.as_str())
+        .bind(f.coords.map(Coordinates::lat_e6))
+        .bind(f.coords.map(Coordinates::lon_e6))
+        .bind(f.hours.as_deref())
+        .bind(f.phone.as_ref().map(Phone::as_str))
+        .bind(facilities_text(&f.facilities))
+        .bind(f.status.as_str())
+        // Strictly later than the version read, so two edits in the same
+        // second still tell each other apart.
+        .bind(now.max(old.updated_at + 1))
+        .bind(id.get())
+        .bind(old.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() != 1 {
+            return Err(StoreError::Conflict("home_changed"));
+        }
+        let mut d = HomeDeltas::default();
+        if old.fields.status.is_active() {
+            let v = village_of(old.unit.level, old.unit_kind, old.unit.id);
+            d.add(&old.ancestors, v, -1);
+        }
+        if f.status.is_active() {
+            d.add(&anc, village_of(level, kind, unit_id), 1);
+        }
+        d.apply(&mut tx, self.backend).await?;
+        tx.commit().await?;
+        self.home_in_scope(scope, id).await
+    }
+
+    async fn homes_under(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        status: Option<HomeStatus>,
+        page: Page,
+    ) -> Result<Vec<Home>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let col = unit.level.ancestor_column();
+        let status_filter = if status.is_some() {
+            "AND h.status = $2"
+        } else {
+            "AND $2 = $2"
+        };
+        let sql = format!(
+            "SELECT {HOME_COLS} FROM homes h JOIN units u ON u.id = h.unit_id \
+             WHERE h.{col} = $1 {status_filter} ORDER BY u.code, h.name, h.id LIMIT $3 OFFSET $4"
+        );
+        sqlx::query(&sql)
+            .bind(unit.id.get())
+            .bind(status.map_or("", HomeStatus::as_str))
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(home_from_row)
+            .collect()
+    }
+
+    async fn home_coverage(&self, scope: Scope, unit: &Unit) -> Result<HomeCoverage> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let own = sqlx::query(
+            "SELECT active_homes, covered_villages FROM rollup_homes WHERE unit_id = $1",
+        )
+        .bind(unit.id.get())
+        .fetch_optional(&self.pool)
+        .await?;
+        let (active_homes, covered_villages) = match own {
+            Some(r) => (r.try_get("active_homes")?, r.try_get("covered_villages")?),
+            None => (0, 0),
+        };
+        let villages = self.villages_by(unit, None).await?.values().copied().sum();
+        let child_rows = sqlx::query(
+            "SELECT c.id, c.code, c.name, c.level, \
+             COALESCE(r.active_homes, 0) AS active_homes, \
+             COALESCE(r.covered_villages, 0) AS covered_villages \
+             FROM units c LEFT JOIN rollup_homes r ON r.unit_id = c.id \
+             WHERE c.parent_id = $1 AND c.active = 1 ORDER BY c.kind, c.code",
+        )
+        .bind(unit.id.get())
+        .fetch_all(&self.pool)
+        .await?;
+        let per_child = match unit.level.child() {
+            Some(l) if !child_rows.is_empty() => self.villages_by(unit, Some(l)).await?,
+            _ => HashMap::new(),
+        };
+        let mut children = Vec::with_capacity(child_rows.len());
+        for r in &child_rows {
+            let u = super::units::unit_ref_from_row(r)?;
+            let villages = per_child.get(&Some(u.id.get())).copied().unwrap_or(0);
+            children.push((
+                u,
+                CoverageCounts {
+                    active_homes: r.try_get("active_homes")?,
+                    villages,
+                    covered_villages: r.try_get("covered_villages")?,
+                },
+            ));
+        }
+        Ok(HomeCoverage {
+            unit: UnitRef {
+                id: unit.id,
+                code: unit.code.clone(),
+                name: unit.name.clone(),
+                level: unit.level,
+            },
+            counts: CoverageCounts {
+                active_homes,
+                villages,
+                covered_villages,
+            },
+            children,
+        })
+    }
+
+    async fn set_home_photo(
+        &self,
+        scope: Scope,
+        id: HomeId,
+        photo: Option<HomePhoto>,
+        now: i64,
+    ) -> Result<Option<HomePhoto>> {
+        let old = self.home_in_scope(scope, id).await?;
+        let changed = sqlx::query(
+            "UPDATE homes SET photo_file = $1, photo_type = $2, updated_at = $3 \
+             WHERE id = $4 AND updated_at = $5",
+        )
+        .bind(photo.as_ref().map(|p| p.storage_name.as_str()))
+        .bind(photo.as_ref().map(|p| p.content_type.as_str()))
+        .bind(now.max(old.updated_at + 1))
+        .bind(id.get())
+        .bind(old.updated_at)
+        .execute(&self.pool)
+        .await?;
+        if changed.rows_affected() != 1 {
+            return Err(StoreError::Conflict("home_changed"));
+        }
+        Ok(old.photo)
+    }
+
+    async fn homes_near(&self, unit: &Unit, limit: i64) -> Result<Vec<PublicHome>> {
+        // The township a woman's village belongs to is where she can walk
+        // or ride to; above township level the chosen unit is the place.
+        let place = if unit.level >= Level::TOWNSHIP {
+            unit.ancestors[usize::from(Level::TOWNSHIP.get() - 1)].map(|t| (Level::TOWNSHIP, t))
+        } else {
+            Some((unit.level, unit.id))
+        };
+        if let Some((level, id)) = place {
+            let found = self
+                .public_homes(level.ancestor_column(), id, limit)
+                .await?;
+            if !found.is_empty() || level < Level::TOWNSHIP {
+                return Ok(found);
+            }
+        }
+        match unit.ancestors[usize::from(Level::BANNER.get() - 1)] {
+            Some(banner) if unit.level > Level::BANNER => {
+                self.public_homes(Level::BANNER.ancestor_column(), banner, limit)
+                    .await
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    async fn homes_mismatches(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT h.unit_id, h.l1, h.l2, h.l3, h.l4, h.l5, u.level, u.kind \
+             FROM homes h JOIN units u ON u.id = h.unit_id WHERE h.status = 'active'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut expected: HashMap<i64, (i64, i64)> = HashMap::new();
+        let mut villages: HashSet<i64> = HashSet::new();
+        for r in &rows {
+            let anc = ancestors(r, "")?;
+            for u in anc.iter().flatten() {
+                expected.entry(u.get()).or_default().0 += 1;
+            }
+            let unit = UnitId::new(r.try_get("unit_id")?);
+            let kind: String = r.try_get("kind")?;
+            let kind = UnitKind::parse(&kind).unwrap_or(UnitKind::Geo);
+            if let Some(v) = village_of(level_of(r, "level")?, kind, unit)
+                && villages.insert(v.get())
+            {
+                for u in anc.iter().flatten() {
+                    expected.entry(u.get()).or_default().1 += 1;
+                }
+            }
+        }
+        let stored =
+            sqlx::query("SELECT unit_id, active_homes, covered_villages FROM rollup_homes")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out = Vec::new();
+        for r in &stored {
+            let unit: i64 = r.try_get("unit_id")?;
+            let got: (i64, i64) = (r.try_get("active_homes")?, r.try_get("covered_villages")?);
+            let want = expected.remove(&unit).unwrap_or_default();
+            if got != want {
+                out.push(format!(
+                    "unit {unit}: stored (homes, villages) {got:?}, recount {want:?}"
+                ));
+            }
+        }
+        for (unit, want) in expected {
+            out.push(format!("unit {unit}: missing, recount {want:?}"));
+        }
+        out.sort();
+        Ok(out)
+    }
+}
