@@ -8,6 +8,7 @@ pub mod cache;
 mod charts;
 pub mod config;
 pub mod error;
+pub mod help;
 pub mod i18n;
 mod map;
 mod net;

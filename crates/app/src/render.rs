@@ -127,6 +127,12 @@ impl Templates {
             "task.html",
             "report.html",
             "notices.html",
+            "help/base.html",
+            "help/page.html",
+            "help/done.html",
+            "help/track.html",
+            "help/requests.html",
+            "help/request.html",
         );
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()

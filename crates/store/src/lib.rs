@@ -14,7 +14,7 @@ pub mod vault;
 pub use error::StoreError;
 pub use sql::{Backend, SqlStore};
 pub use traits::{
-    ActivityStore, AuditStore, HouseholdStore, NeedStore, PhotoStore, SessionStore, Store,
+    ActivityStore, AuditStore, HelpStore, HouseholdStore, NeedStore, PhotoStore, SessionStore, Store,
     TaskFileStore, TaskStore, UnitStore, UserStore,
 };
 pub use vault::{Vault, VaultError};

@@ -545,7 +545,9 @@ pub struct NewAttachment {
     pub storage_name: String,
 }
 
+mod help;
 mod households;
 mod needs;
+pub use help::*;
 pub use households::*;
 pub use needs::*;
