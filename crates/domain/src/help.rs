@@ -265,7 +265,10 @@ mod tests {
         use crate::need::NeedStatus as N;
         assert_eq!(HelpStatus::of_need(N::Open, 0), HelpStatus::Received);
         assert_eq!(HelpStatus::of_need(N::Open, 1), HelpStatus::Referred);
-        assert_eq!(HelpStatus::of_need(N::InProgress, 0), HelpStatus::InProgress);
+        assert_eq!(
+            HelpStatus::of_need(N::InProgress, 0),
+            HelpStatus::InProgress
+        );
         assert_eq!(HelpStatus::of_need(N::Resolved, 2), HelpStatus::Resolved);
         assert_eq!(HelpStatus::of_need(N::Closed, 0), HelpStatus::Closed);
     }
@@ -286,11 +289,16 @@ mod tests {
             "help.err.scripted"
         );
         assert_eq!(
-            parse_description("http://a http://b www.c").unwrap_err().key,
+            parse_description("http://a http://b www.c")
+                .unwrap_err()
+                .key,
             "help.err.scripted"
         );
         assert_eq!(parse_contact(None), Ok(None));
-        assert_eq!(parse_contact(Some(" 138 0000 ")), Ok(Some("138 0000".into())));
+        assert_eq!(
+            parse_contact(Some(" 138 0000 ")),
+            Ok(Some("138 0000".into()))
+        );
         assert!(parse_contact(Some(&"1".repeat(101))).is_err());
     }
 }

@@ -14,8 +14,8 @@ pub mod vault;
 pub use error::StoreError;
 pub use sql::{Backend, SqlStore};
 pub use traits::{
-    ActivityStore, AuditStore, HelpStore, HouseholdStore, NeedStore, PhotoStore, SessionStore, Store,
-    TaskFileStore, TaskStore, UnitStore, UserStore,
+    ActivityStore, AuditStore, HelpStore, HouseholdStore, NeedStore, PhotoStore, SessionStore,
+    Store, TaskFileStore, TaskStore, UnitStore, UserStore,
 };
 pub use vault::{Vault, VaultError};
 

@@ -85,3 +85,15 @@ pub fn fresh_sqlite_url() -> String {
     std::fs::create_dir_all(&dir).expect("create temp dir");
     format!("sqlite://{}", dir.join("jinguo.db").display())
 }
+
+/// The first column of the first row of a query, for tests that check
+/// rows no store method returns (`None` when there is no row or it is
+/// NULL). Both backends: write the SQL in the dialect they share.
+pub async fn scalar(store: &crate::SqlStore, sql: &str) -> Option<i64> {
+    use sqlx::Row;
+    let row = sqlx::query(sql)
+        .fetch_optional(store.pool_for_tests())
+        .await
+        .expect("test query");
+    row.and_then(|r| r.try_get::<Option<i64>, _>(0).expect("an integer column"))
+}

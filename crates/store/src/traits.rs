@@ -8,8 +8,8 @@ use jinguo_domain::help::{HelpKind, HelpStatus, TrackingCode};
 use jinguo_domain::need::{NeedStatus, Resolution};
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
-    ActivityFields, ActivityId, AttachmentId, DivisionRecord, HelpId, HouseholdId, Level, MemberId, Month,
-    NeedId, PhotoId, Scope, TaskId, UnitCode, UnitId, UserId, VisitId,
+    ActivityFields, ActivityId, AttachmentId, DivisionRecord, HelpId, HouseholdId, Level, MemberId,
+    Month, NeedId, PhotoId, Scope, TaskId, UnitCode, UnitId, UserId, VisitId,
 };
 
 use crate::Result;

@@ -93,7 +93,13 @@ impl Challenges {
     }
 
     /// Checks a challenge and its proof; on success the challenge is spent.
-    pub fn accept(&self, challenge: &str, proof: Proof<'_>, bits: u32, now: i64) -> Result<(), Refusal> {
+    pub fn accept(
+        &self,
+        challenge: &str,
+        proof: Proof<'_>,
+        bits: u32,
+        now: i64,
+    ) -> Result<(), Refusal> {
         let (expires, salt, mac) = Self::parts(challenge).ok_or(Refusal::Invalid)?;
         let want = hex(&self.mac(&["challenge", &expires.to_string(), salt])[..16]);
         if !constant_time_eq(mac, &want) {
@@ -147,14 +153,26 @@ mod tests {
         let c = Challenges::new();
         let ch = c.issue(100);
         let nonce = work(&ch, 8);
-        assert_eq!(c.accept(&ch, Proof::Work("x"), 30, 100), Err(Refusal::WrongAnswer));
+        assert_eq!(
+            c.accept(&ch, Proof::Work("x"), 30, 100),
+            Err(Refusal::WrongAnswer)
+        );
         assert_eq!(c.accept(&ch, Proof::Work(&nonce), 8, 100), Ok(()));
-        assert_eq!(c.accept(&ch, Proof::Work(&nonce), 8, 100), Err(Refusal::Used));
+        assert_eq!(
+            c.accept(&ch, Proof::Work(&nonce), 8, 100),
+            Err(Refusal::Used)
+        );
 
         let ch = c.issue(100);
         let (a, b) = c.question(&ch).unwrap();
-        assert_eq!(c.accept(&ch, Proof::Sum(&(a + b + 1).to_string()), 8, 100), Err(Refusal::WrongAnswer));
-        assert_eq!(c.accept(&ch, Proof::Sum(&format!(" {} ", a + b)), 8, 100), Ok(()));
+        assert_eq!(
+            c.accept(&ch, Proof::Sum(&(a + b + 1).to_string()), 8, 100),
+            Err(Refusal::WrongAnswer)
+        );
+        assert_eq!(
+            c.accept(&ch, Proof::Sum(&format!(" {} ", a + b)), 8, 100),
+            Ok(())
+        );
     }
 
     #[test]
@@ -168,10 +186,19 @@ mod tests {
         );
         // A later expiry under the old MAC is not ours.
         let forged = ch.replacen(&(100 + LIFETIME_SECS).to_string(), "99999999999", 1);
-        assert_eq!(c.accept(&forged, Proof::Work("1"), 0, 100), Err(Refusal::Invalid));
+        assert_eq!(
+            c.accept(&forged, Proof::Work("1"), 0, 100),
+            Err(Refusal::Invalid)
+        );
         // Another process's challenge does not verify here.
         let other = Challenges::new().issue(100);
-        assert_eq!(c.accept(&other, Proof::Work("1"), 0, 100), Err(Refusal::Invalid));
-        assert_eq!(c.accept("", Proof::Work("1"), 0, 100), Err(Refusal::Invalid));
+        assert_eq!(
+            c.accept(&other, Proof::Work("1"), 0, 100),
+            Err(Refusal::Invalid)
+        );
+        assert_eq!(
+            c.accept("", Proof::Work("1"), 0, 100),
+            Err(Refusal::Invalid)
+        );
     }
 }

@@ -33,9 +33,9 @@ impl RateLimiter {
         while times.front().is_some_and(|t| *t <= now - DAY) {
             times.pop_front();
         }
-        let allowed = limits.iter().all(|(window, most)| {
-            times.iter().filter(|t| **t > now - window).count() < *most
-        });
+        let allowed = limits
+            .iter()
+            .all(|(window, most)| times.iter().filter(|t| **t > now - window).count() < *most);
         if allowed {
             times.push_back(now);
         }

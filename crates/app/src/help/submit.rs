@@ -76,8 +76,7 @@ pub fn too_many() -> Response {
 
 /// 413: the body was larger than [`MAX_BODY`].
 pub fn too_large() -> Response {
-    let mut r =
-        AppError::Invalid(FieldError::new("request", "help.err.too_large")).into_response();
+    let mut r = AppError::Invalid(FieldError::new("request", "help.err.too_large")).into_response();
     *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
     r
 }
@@ -100,10 +99,12 @@ pub fn allow_submit(state: &AppState, ip: Option<&str>) -> bool {
 /// Counts a lookup (or a challenge fetched) of `ip`; `false` past the limit.
 pub fn allow_lookup(state: &AppState, ip: Option<&str>) -> bool {
     let s = &state.config.help;
-    state
-        .help
-        .limits
-        .hit(Bucket::Lookup, ip_key(ip), now(), &[(600, s.lookups_per_10min)])
+    state.help.limits.hit(
+        Bucket::Lookup,
+        ip_key(ip),
+        now(),
+        &[(600, s.lookups_per_10min)],
+    )
 }
 
 /// A village people may pick: active, geographic, at level 5.
@@ -127,7 +128,11 @@ pub async fn village(state: &AppState, code: &str) -> Result<Unit, FieldError> {
 pub async fn submit(state: &AppState, input: HelpInput) -> Result<TrackingCode, Refused> {
     // Filled by a script that fills every field: refused with a message
     // that does not say why.
-    if input.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
+    if input
+        .honeypot
+        .as_deref()
+        .is_some_and(|h| !h.trim().is_empty())
+    {
         return Err(Refused::Fields(vec![FieldError::new(
             "request",
             "help.err.refused",
@@ -187,13 +192,18 @@ pub async fn submit(state: &AppState, input: HelpInput) -> Result<TrackingCode, 
     state
         .help
         .challenges
-        .accept(input.challenge.trim(), proof, state.config.help.pow_bits, now())
+        .accept(
+            input.challenge.trim(),
+            proof,
+            state.config.help.pow_bits,
+            now(),
+        )
         .map_err(|r| {
-            let key = match r {
-                Refusal::Invalid => "help.err.no_challenge",
-                Refusal::Expired | Refusal::Used => "help.err.expired",
-                Refusal::WrongAnswer if is_sum => "help.err.answer",
-                Refusal::WrongAnswer => "help.err.work",
+            let (field, key) = match r {
+                Refusal::Invalid => ("challenge", "help.err.no_challenge"),
+                Refusal::Expired | Refusal::Used => ("challenge", "help.err.expired"),
+                Refusal::WrongAnswer if is_sum => (field, "help.err.answer"),
+                Refusal::WrongAnswer => (field, "help.err.work"),
             };
             Refused::Fields(vec![FieldError::new(field, key)])
         })?;

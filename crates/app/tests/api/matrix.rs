@@ -63,12 +63,15 @@ enum Target {
     /// A task attachment: the task, its id and the code of the unit
     /// whose side issued the task.
     Attachment(i64, i64, &'static str),
+    /// A rights request from the help page queued at a unit, and its code.
+    Help(i64, &'static str),
     MissingUnit,
     MissingUser,
     MissingActivity,
     MissingTask,
     MissingPhoto,
     MissingAttachment,
+    MissingHelp,
 }
 
 impl Target {
@@ -77,7 +80,8 @@ impl Target {
             Target::Unit(c)
             | Target::Activity(_, c)
             | Target::Photo(_, _, c)
-            | Target::Attachment(_, _, c) => c,
+            | Target::Attachment(_, _, c)
+            | Target::Help(_, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
@@ -85,7 +89,9 @@ impl Target {
     fn id(&self) -> String {
         match self {
             Target::User(id) => id.get().to_string(),
-            Target::Activity(id, _) | Target::Photo(id, _, _) => id.to_string(),
+            Target::Activity(id, _) | Target::Photo(id, _, _) | Target::Help(id, _) => {
+                id.to_string()
+            }
             Target::Task(id, _) | Target::Attachment(id, _, _) => id.to_string(),
             _ => "999999".into(),
         }
@@ -118,6 +124,8 @@ enum Kind {
     Submitted,
     /// A task issued by the unit's side, with one attachment.
     Attached,
+    /// A rights request from the help page queued at the unit.
+    Help,
 }
 
 /// A deadline a month ahead, as a task needs.
@@ -290,7 +298,83 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         out_of_scope: 404,
         kind: Kind::Attached,
     };
+    let h = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Help,
+    };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
+    // The public help page. Anonymous calls: a challenge, a request without
+    // one (refused, 422), an unknown tracking code (404); the web form post
+    // without the pre-session token is refused by the CSRF guard.
+    m.insert(
+        ("GET", "/api/v1/public/help/challenge"),
+        c(|_| call("/api/v1/public/help/challenge".into()), 200),
+    );
+    m.insert(
+        ("POST", "/api/v1/public/help"),
+        c(
+            |t| Call {
+                path: "/api/v1/public/help".into(),
+                body: Body::Json(json!({"unit_code": t.code(), "category": "other",
+                    "kind": "need", "description": "需要帮助"})),
+            },
+            422,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/public/help/{tracking_code}"),
+        c(|_| call("/api/v1/public/help/2345-6789-ABCD".into()), 404),
+    );
+    m.insert(
+        ("GET", "/help"),
+        c(|t| call(format!("/help?place={}", t.code())), 200),
+    );
+    m.insert(
+        ("POST", "/help"),
+        c(
+            |t| form("/help".into(), &[("unit_code", t.code().into())]),
+            403,
+        ),
+    );
+    m.insert(
+        ("GET", "/help/track"),
+        c(|_| call("/help/track".into()), 200),
+    );
+    // Rights intake: caseworkers and admins, for queues in their subtree.
+    m.insert(
+        ("GET", "/api/v1/help-requests"),
+        c(
+            |t| {
+                call(format!(
+                    "/api/v1/help-requests?unit={}&kind=rights",
+                    t.code()
+                ))
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/help-requests"),
+        c(|t| call(format!("/help-requests?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/help-requests/{id}"),
+        h(|t| call(format!("/help-requests/{}", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/help-requests/{id}/status"),
+        h(
+            |t| {
+                form(
+                    format!("/help-requests/{}/status", t.id()),
+                    &[("status", "in_progress".into())],
+                )
+            },
+            303,
+        ),
+    );
     // Tasks. An issuing unit outside the subtree is a field error, worded
     // exactly like an unknown unit; a task or report out of scope is 404.
     m.insert(
@@ -1040,6 +1124,36 @@ async fn new_task(app: &TestApp, code: &str, by: UserId, submitted: bool) -> Tar
     Target::Task(id.get(), unit.code.as_str().to_owned())
 }
 
+/// A rights request "from the help page" placed at a unit straight through
+/// the store; the matrix puts a cadre at every target unit, so it is queued
+/// at the unit itself.
+async fn new_help(app: &TestApp, code: &'static str) -> Target {
+    use jinguo_store::model::NewHelpRequest;
+    use jinguo_store::{HelpStore, UnitStore};
+    let place = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    let created = app
+        .store
+        .create_help_request(
+            NewHelpRequest {
+                code: jinguo_domain::help::TrackingCode::generate(rand::random::<u8>),
+                kind: jinguo_domain::help::HelpKind::Rights,
+                place,
+                category: "rights".into(),
+                description: "矩阵求助".into(),
+                contact: None,
+                today: time::OffsetDateTime::now_utc().date(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    Target::Help(created.id.get(), code)
+}
+
 /// Adds a photo to a fresh activity at a unit, as a region admin through
 /// the API (the store alone would leave no file to serve).
 async fn new_photo(app: &TestApp, region_token: &str, code: &'static str) -> Target {
@@ -1206,6 +1320,7 @@ async fn authorization_matrix(db: Db) {
                     Kind::Attached => {
                         new_attached(&app, &region_token, rel.code(), roles[0].1).await
                     }
+                    Kind::Help => new_help(&app, rel.code()).await,
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
@@ -1235,6 +1350,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Task | Kind::Submitted => Target::MissingTask,
                             Kind::Photo => Target::MissingPhoto,
                             Kind::Attached => Target::MissingAttachment,
+                            Kind::Help => Target::MissingHelp,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;

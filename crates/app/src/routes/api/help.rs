@@ -123,7 +123,10 @@ pub async fn intake(
 ) -> AppResult<Json<serde_json::Value>> {
     actor.require_any(INTAKE_ROLES)?;
     // Needs from the page are worked in the needs queue, not here.
-    if q.kind.as_deref().is_some_and(|k| k != HelpKind::Rights.as_str()) {
+    if q.kind
+        .as_deref()
+        .is_some_and(|k| k != HelpKind::Rights.as_str())
+    {
         return Err(FieldError::new("kind", "help.err.intake_kind").into());
     }
     let code = q.unit.as_deref().map(parse_code).transpose()?;

@@ -65,7 +65,12 @@ async fn categories(state: &AppState, lang: Lang) -> Result<Vec<Choice>, AppErro
         .filter(|e| e.active)
         .map(|e| Choice {
             key: e.key.clone(),
-            label: label(lang, &e.label_zh, e.label_mn.as_deref(), e.label_en.as_deref()),
+            label: label(
+                lang,
+                &e.label_zh,
+                e.label_mn.as_deref(),
+                e.label_en.as_deref(),
+            ),
         })
         .collect();
     out.push(Choice {
@@ -301,7 +306,10 @@ pub async fn submit(
         return Ok(submit::too_large());
     };
     let Ok(f) = serde_urlencoded::from_bytes::<HelpForm>(&bytes) else {
-        return Err(AppError::Invalid(FieldError::new("request", "help.err.malformed")));
+        return Err(AppError::Invalid(FieldError::new(
+            "request",
+            "help.err.malformed",
+        )));
     };
     let lang = f.lang.as_deref().and_then(Lang::from_tag).unwrap_or(lang);
     let typed = Typed {
@@ -314,7 +322,17 @@ pub async fn submit(
         let state = state.clone();
         let place = place.clone();
         async move {
-            page(&state, jar, lang, Some(&place), None, typed, &errors, status).await
+            page(
+                &state,
+                jar,
+                lang,
+                Some(&place),
+                None,
+                typed,
+                &errors,
+                status,
+            )
+            .await
         }
     };
     if !submit::allow_submit(&state, ip.as_deref()) {
@@ -429,7 +447,10 @@ pub struct IntakeQuery {
 }
 
 /// Category labels by key, for the intake pages.
-async fn category_labels(state: &AppState, lang: Lang) -> Result<HashMap<String, String>, AppError> {
+async fn category_labels(
+    state: &AppState,
+    lang: Lang,
+) -> Result<HashMap<String, String>, AppError> {
     Ok(categories(state, lang)
         .await?
         .into_iter()
