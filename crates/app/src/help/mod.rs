@@ -11,6 +11,10 @@ pub mod submit;
 
 use std::sync::Arc;
 
+/// Where the public form posts; the CSRF guard lets it through (see
+/// [`crate::auth::csrf::guard`]).
+pub const FORM_PATH: &str = "/help";
+
 /// Limits and the quick exit, from the configuration.
 #[derive(Debug, Clone)]
 pub struct HelpSettings {

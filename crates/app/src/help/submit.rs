@@ -37,8 +37,6 @@ pub struct HelpInput {
 /// Why a request was not taken, in the terms both front ends need.
 #[derive(Debug)]
 pub enum Refused {
-    /// Too many from this address.
-    TooMany,
     /// Bad fields, to show next to them.
     Fields(Vec<FieldError>),
     /// Anything else (store trouble).
@@ -55,7 +53,6 @@ impl Refused {
     /// The JSON answer (the page renders its own).
     pub fn into_api(self) -> Response {
         match self {
-            Refused::TooMany => too_many(),
             Refused::Fields(mut f) if f.len() == 1 => {
                 AppError::Invalid(f.remove(0)).into_response()
             }
@@ -124,7 +121,7 @@ pub async fn village(state: &AppState, code: &str) -> Result<Unit, FieldError> {
 }
 
 /// Checks and records a request; returns its tracking code. The rate
-/// limit is counted by the caller before the body is read.
+/// limit is counted by the caller, before the body is read.
 pub async fn submit(state: &AppState, input: HelpInput) -> Result<TrackingCode, Refused> {
     // Filled by a script that fills every field: refused with a message
     // that does not say why.

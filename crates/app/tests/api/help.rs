@@ -352,9 +352,9 @@ fn input_value(html: &str, name: &str) -> String {
     rest[..rest.find('"').unwrap()].to_owned()
 }
 
-/// The form page of a village, the pre-session cookie it set, and the sum
-/// asked in `<noscript>`.
-async fn form_page(app: &TestApp, place: &str) -> (String, String, u32) {
+/// The form page of a village and the sum asked in `<noscript>`. It sets
+/// no cookie: nothing is left behind on a shared phone.
+async fn form_page(app: &TestApp, place: &str) -> (String, u32) {
     let r = app
         .client
         .get(app.url(&format!("/help?place={place}")))
@@ -362,19 +362,13 @@ async fn form_page(app: &TestApp, place: &str) -> (String, String, u32) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let cookie = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
-        .find(|c| c.starts_with("jinguo_csrf="))
-        .expect("pre-session cookie");
+    assert!(r.headers().get("set-cookie").is_none(), "no cookie");
     let html = r.text().await.unwrap();
     let sum = html.split("<noscript>").nth(1).unwrap();
     let (a, b) = sum.split_once(" + ").unwrap();
     let a: u32 = a.rsplit(' ').next().unwrap().trim().parse().unwrap();
     let b: u32 = b.split(' ').next().unwrap().trim().parse().unwrap();
-    (html, cookie, a + b)
+    (html, a + b)
 }
 
 async fn form_works_without_javascript(db: Db) {
@@ -410,22 +404,16 @@ async fn form_works_without_javascript(db: Db) {
         .unwrap();
     assert_eq!(r.status(), 200);
 
-    let (html, cookie, answer) = form_page(&app, YILELT).await;
+    let (html, answer) = form_page(&app, YILELT).await;
     assert!(html.contains("data-exit=\"about:blank\""), "quick exit");
     assert!(html.contains("name=\"website\""), "honeypot");
     assert!(!html.contains("秘密的求助内容"));
-    let csrf = input_value(&html, "_csrf");
     let challenge = input_value(&html, "challenge");
     let send = |fields: Vec<(&'static str, String)>| {
-        app.client
-            .post(app.url("/help"))
-            .header("cookie", cookie.clone())
-            .form(&fields)
-            .send()
+        app.client.post(app.url("/help")).form(&fields).send()
     };
     // A wrong sum: the form again, what was typed kept, nothing saved.
     let mut fields = vec![
-        ("_csrf", csrf.clone()),
         ("unit_code", YILELT.to_owned()),
         ("category", "childcare".to_owned()),
         ("description", "孩子没人带".to_owned()),
@@ -442,7 +430,7 @@ async fn form_works_without_javascript(db: Db) {
     assert!(again.contains("计算结果不对"));
     assert_eq!(rows(&app.store).await, (1, 0));
 
-    fields[7].1 = answer.to_string();
+    fields[6].1 = answer.to_string();
     let r = send(fields.clone()).await.unwrap();
     assert_eq!(r.status(), 200);
     let done = r.text().await.unwrap();
@@ -490,16 +478,14 @@ async fn form_works_without_javascript(db: Db) {
     assert!(html.contains("ᠬᠤᠷᠳᠤᠨ ᠭᠠᠷᠬᠤ"));
 
     // Honeypot filled from the form: refused quietly, nothing saved.
-    let (html, cookie, answer) = form_page(&app, YILELT).await;
+    let (html, answer) = form_page(&app, YILELT).await;
     let mut trap = fields.clone();
-    trap[0].1 = input_value(&html, "_csrf");
-    trap[5].1 = input_value(&html, "challenge");
-    trap[7].1 = answer.to_string();
-    trap[8].1 = "http://spam.example".into();
+    trap[4].1 = input_value(&html, "challenge");
+    trap[6].1 = answer.to_string();
+    trap[7].1 = "http://spam.example".into();
     let r = app
         .client
         .post(app.url("/help"))
-        .header("cookie", cookie)
         .form(&trap)
         .send()
         .await

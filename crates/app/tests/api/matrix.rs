@@ -306,8 +306,8 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
     };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
     // The public help page. Anonymous calls: a challenge, a request without
-    // one (refused, 422), an unknown tracking code (404); the web form post
-    // without the pre-session token is refused by the CSRF guard.
+    // one (refused, 422, on the API and the form alike), an unknown
+    // tracking code (404).
     m.insert(
         ("GET", "/api/v1/public/help/challenge"),
         c(|_| call("/api/v1/public/help/challenge".into()), 200),
@@ -335,7 +335,7 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         ("POST", "/help"),
         c(
             |t| form("/help".into(), &[("unit_code", t.code().into())]),
-            403,
+            422,
         ),
     );
     m.insert(

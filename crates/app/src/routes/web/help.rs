@@ -13,8 +13,6 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
-use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use jinguo_domain::help::{HelpKind, HelpStatus};
 use jinguo_domain::{FieldError, HelpId, UnitCode, UnitKind};
 use jinguo_store::model::{DictKind, HelpSummary, Unit};
@@ -23,8 +21,6 @@ use serde::{Deserialize, Serialize};
 
 use super::page_code;
 use crate::auth::WebActor;
-use crate::auth::csrf::PRE_SESSION_COOKIE;
-use crate::auth::token::new_token;
 use crate::error::AppError;
 use crate::help::submit::{self, HelpInput, RIGHTS_CATEGORY, Refused};
 use crate::i18n::Lang;
@@ -111,12 +107,10 @@ pub struct PageQuery {
 }
 
 /// Renders the page: the place picker, and once a village is chosen, the
-/// form with a fresh challenge. Sets the pre-session CSRF cookie the form
-/// posts back.
-#[expect(clippy::too_many_arguments, reason = "one call per way into the page")]
+/// form with a fresh challenge. No cookie: the challenge stands in for a
+/// CSRF token (see [`crate::help::FORM_PATH`]).
 async fn page(
     state: &AppState,
-    jar: CookieJar,
     lang: Lang,
     place: Option<&str>,
     q: Option<&str>,
@@ -124,18 +118,6 @@ async fn page(
     errors: &[FieldError],
     status: StatusCode,
 ) -> WebResult {
-    let token = jar
-        .get(PRE_SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_else(new_token);
-    let cookie = Cookie::build((PRE_SESSION_COOKIE, token.clone()))
-        .path("/")
-        .http_only(true)
-        .secure(state.config.secure_cookies)
-        .same_site(SameSite::Lax)
-        .build();
-    let jar = jar.add(cookie);
-
     let chosen = match place.and_then(|p| UnitCode::parse(p.trim()).ok()) {
         Some(code) => state
             .units
@@ -240,7 +222,6 @@ async fn page(
         context! {
             exit_url => state.config.help.exit_url,
             lang_links,
-            help_csrf => token,
             place => chosen.as_ref().map(|u| context! {
                 code => u.code.as_str(), name => unit_name(lang, u), level => u.level.get(),
             }),
@@ -254,20 +235,18 @@ async fn page(
     if resp.status() == StatusCode::OK {
         *resp.status_mut() = status;
     }
-    Ok((jar, resp).into_response())
+    Ok(resp)
 }
 
 /// `GET /help`.
 pub async fn form(
     State(state): State<AppState>,
-    jar: CookieJar,
     headers: HeaderMap,
     Query(q): Query<PageQuery>,
 ) -> WebResult {
     let lang = page_lang(q.lang.as_deref(), &headers);
     page(
         &state,
-        jar,
         lang,
         q.place.as_deref(),
         q.q.as_deref(),
@@ -296,7 +275,6 @@ struct HelpForm {
 /// was typed and the errors next to the fields, otherwise.
 pub async fn submit(
     State(state): State<AppState>,
-    jar: CookieJar,
     headers: HeaderMap,
     ClientIp(ip): ClientIp,
     body: Body,
@@ -318,26 +296,14 @@ pub async fn submit(
         contact: f.contact.clone().unwrap_or_default(),
     };
     let place = f.unit_code.clone();
-    let again = |errors: Vec<FieldError>, status: StatusCode, typed: Typed, jar: CookieJar| {
+    let again = |errors: Vec<FieldError>, status: StatusCode, typed: Typed| {
         let state = state.clone();
         let place = place.clone();
-        async move {
-            page(
-                &state,
-                jar,
-                lang,
-                Some(&place),
-                None,
-                typed,
-                &errors,
-                status,
-            )
-            .await
-        }
+        async move { page(&state, lang, Some(&place), None, typed, &errors, status).await }
     };
     if !submit::allow_submit(&state, ip.as_deref()) {
         let e = vec![FieldError::new("request", "help.err.too_many")];
-        return again(e, StatusCode::TOO_MANY_REQUESTS, typed, jar).await;
+        return again(e, StatusCode::TOO_MANY_REQUESTS, typed).await;
     }
     let kind = if f.category.trim() == RIGHTS_CATEGORY {
         HelpKind::Rights
@@ -367,10 +333,6 @@ pub async fn submit(
                 kind => kind.as_str(),
             },
         )),
-        Err(Refused::TooMany) => {
-            let e = vec![FieldError::new("request", "help.err.too_many")];
-            again(e, StatusCode::TOO_MANY_REQUESTS, typed, jar).await
-        }
         Err(Refused::Fields(e)) => {
             // A refused honeypot keeps nothing of what was typed.
             let typed = if e.iter().any(|e| e.key == "help.err.refused") {
@@ -378,7 +340,7 @@ pub async fn submit(
             } else {
                 typed
             };
-            again(e, StatusCode::UNPROCESSABLE_ENTITY, typed, jar).await
+            again(e, StatusCode::UNPROCESSABLE_ENTITY, typed).await
         }
         Err(Refused::Other(e)) => Err(e),
     }
