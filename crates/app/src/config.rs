@@ -30,6 +30,8 @@ pub struct Config {
     /// for personal data"); without it, `JINGUO_ENCRYPTION_KEY_FILE` or
     /// `JINGUO_ENCRYPTION_KEY` from the environment.
     pub encryption_key_file: Option<PathBuf>,
+    /// The public help page's abuse limits and quick exit.
+    pub help: crate::help::HelpSettings,
 }
 
 impl std::fmt::Debug for Config {
@@ -66,6 +68,7 @@ impl Default for Config {
             level_names: LevelNames::default(),
             webhook_url: None,
             encryption_key_file: None,
+            help: crate::help::HelpSettings::default(),
         }
     }
 }
@@ -85,6 +88,8 @@ pub struct ConfigLayer {
     pub level_names: Option<[String; 5]>,
     pub webhook_url: Option<String>,
     pub encryption_key_file: Option<PathBuf>,
+    /// Where the help page's quick-exit button goes (a neutral page).
+    pub help_exit_url: Option<String>,
 }
 
 impl ConfigLayer {
@@ -117,6 +122,7 @@ impl ConfigLayer {
             level_names: None,
             webhook_url: var("JINGUO_WEBHOOK_URL")?,
             encryption_key_file: var("JINGUO_ENCRYPTION_KEY_FILE")?,
+            help_exit_url: var("JINGUO_HELP_EXIT_URL")?,
         })
     }
 }
@@ -141,6 +147,9 @@ impl Config {
         }
         if let Some(f) = l.encryption_key_file {
             self.encryption_key_file = Some(f).filter(|f| !f.as_os_str().is_empty());
+        }
+        if let Some(url) = l.help_exit_url.filter(|u| !u.trim().is_empty()) {
+            self.help.exit_url = url;
         }
         if let Some(n) = l.level_names {
             self.level_names = LevelNames(n);

@@ -8,6 +8,7 @@ pub mod cache;
 mod charts;
 pub mod config;
 pub mod error;
+pub mod help;
 pub mod homes;
 pub mod households;
 pub mod i18n;

@@ -130,6 +130,12 @@ impl Templates {
             "households/list.html",
             "households/form.html",
             "households/show.html",
+            "help/base.html",
+            "help/page.html",
+            "help/done.html",
+            "help/track.html",
+            "help/requests.html",
+            "help/request.html",
         );
         // Women's Homes (妇女之家).
         templates!(env, "homes/list.html", "homes/form.html", "homes/show.html",);

@@ -26,6 +26,8 @@ pub struct AppState {
     pub units: Arc<crate::cache::Units>,
     /// Active users by id, for the actor of each request.
     pub users: Arc<crate::cache::Users>,
+    /// The public help page's challenge secret and rate limits.
+    pub help: Arc<crate::help::HelpGuard>,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             quiet: Arc::default(),
             units: Arc::default(),
             users: Arc::default(),
+            help: crate::help::HelpGuard::new(),
         }
     }
 

@@ -15,8 +15,8 @@ pub use error::StoreError;
 pub use sql::reseal::{ColumnReport, SEALED_COLUMNS};
 pub use sql::{Backend, SqlStore};
 pub use traits::{
-    ActivityStore, AuditStore, HomeStore, HouseholdStore, NeedStore, PhotoStore, SessionStore,
-    Store, TaskFileStore, TaskStore, UnitStore, UserStore,
+    ActivityStore, AuditStore, HelpStore, HomeStore, HouseholdStore, NeedStore, PhotoStore,
+    SessionStore, Store, TaskFileStore, TaskStore, UnitStore, UserStore,
 };
 pub use vault::{Vault, VaultError};
 

@@ -92,10 +92,22 @@ pub fn fresh_sqlite_url() -> String {
 pub async fn column_texts(store: &crate::SqlStore, sql: &str) -> Vec<Option<String>> {
     use sqlx::Row;
     sqlx::query(sql)
-        .fetch_all(store.pool())
+        .fetch_all(store.pool_for_tests())
         .await
         .expect("test query")
         .iter()
         .map(|r| r.try_get::<Option<String>, _>(0).expect("a text column"))
         .collect()
+}
+
+/// The first column of the first row of a query, for tests that check
+/// rows no store method returns (`None` when there is no row or it is
+/// NULL). Both backends: write the SQL in the dialect they share.
+pub async fn scalar(store: &crate::SqlStore, sql: &str) -> Option<i64> {
+    use sqlx::Row;
+    let row = sqlx::query(sql)
+        .fetch_optional(store.pool_for_tests())
+        .await
+        .expect("test query");
+    row.and_then(|r| r.try_get::<Option<i64>, _>(0).expect("an integer column"))
 }

@@ -4,12 +4,13 @@
 //! itself (codes, names, levels) is readable without one.
 
 use async_trait::async_trait;
+use jinguo_domain::help::{HelpKind, HelpStatus, TrackingCode};
 use jinguo_domain::home::{HomeFields, HomeStatus};
 use jinguo_domain::need::{NeedStatus, Resolution};
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
-    ActivityFields, ActivityId, AttachmentId, DivisionRecord, HomeId, HouseholdId, Level, MemberId,
-    Month, NeedId, PhotoId, Scope, TaskId, UnitCode, UnitId, UserId, VisitId,
+    ActivityFields, ActivityId, AttachmentId, DivisionRecord, HelpId, HomeId, HouseholdId, Level,
+    MemberId, Month, NeedId, PhotoId, Scope, TaskId, UnitCode, UnitId, UserId, VisitId,
 };
 
 use crate::Result;
@@ -426,6 +427,39 @@ pub trait HomeStore: Send + Sync {
     async fn homes_mismatches(&self) -> Result<Vec<String>>;
 }
 
+/// Requests from the public help page. Descriptions and contacts are sealed
+/// by the vault; a tracking code reveals only a status and a date.
+#[async_trait]
+pub trait HelpStore: Send + Sync {
+    /// Records a request at a village, queued at the village when it has an
+    /// active user of [`QUEUE_ROLES`], else at its township; a `need` request
+    /// becomes a need in the same transaction. `Conflict("tracking_code")`
+    /// when the code is taken (the caller draws another).
+    async fn create_help_request(&self, new: NewHelpRequest, now: i64) -> Result<HelpCreated>;
+    /// Status and last change of the request with this code; for a need,
+    /// derived from the need. `NotFound` for an unknown code.
+    async fn help_status(&self, code: &TrackingCode) -> Result<HelpPublicStatus>;
+    /// Requests of one kind queued in `unit`'s subtree, newest first.
+    async fn help_requests_under(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        kind: HelpKind,
+        page: Page,
+    ) -> Result<Vec<HelpSummary>>;
+    /// One request whose queue unit lies in the scope, opened. The caller
+    /// writes the audit entry.
+    async fn help_request_in_scope(&self, scope: Scope, id: HelpId) -> Result<HelpRequest>;
+    /// Sets the status of a rights request whose queue lies in the scope.
+    async fn set_help_status(
+        &self,
+        scope: Scope,
+        id: HelpId,
+        status: HelpStatus,
+        now: i64,
+    ) -> Result<()>;
+}
+
 /// Everything the application needs from persistence.
 pub trait Store:
     UnitStore
@@ -438,6 +472,7 @@ pub trait Store:
     + TaskFileStore
     + HouseholdStore
     + HomeStore
+    + HelpStore
 {
 }
 impl<
@@ -450,7 +485,8 @@ impl<
         + PhotoStore
         + TaskFileStore
         + HouseholdStore
-        + HomeStore,
+        + HomeStore
+        + HelpStore,
 > Store for T
 {
 }

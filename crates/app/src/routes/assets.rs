@@ -21,6 +21,16 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../static/favicon.svg"),
     ),
     (
+        "help.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/help.css"),
+    ),
+    (
+        "help.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/help.js"),
+    ),
+    (
         "htmx.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/htmx.min.js"),

@@ -64,6 +64,7 @@ pub fn table() -> Vec<RouteDef> {
     let admin = Role(jinguo_domain::Role::Admin);
     let auditor = Role(jinguo_domain::Role::Auditor);
     let recorder = AnyRole(crate::activities::RECORDERS);
+    let intake = AnyRole(api::help::INTAKE_ROLES);
     vec![
         // JSON API.
         r(M::POST, "/api/v1/session", Public, post(api::session::create)),
@@ -122,6 +123,10 @@ pub fn table() -> Vec<RouteDef> {
         r(M::GET, "/api/v1/units/{code}/homes/coverage", Scoped, get(api::homes::coverage)),
         r(M::GET, "/api/v1/dictionaries/home-facilities", Public, get(api::homes::facilities)),
         r(M::GET, "/api/v1/openapi.json", Public, get(api::openapi::document)),
+        r(M::GET, "/api/v1/public/help/challenge", Public, get(api::help::challenge)),
+        r(M::POST, "/api/v1/public/help", Public, post(api::help::create)),
+        r(M::GET, "/api/v1/public/help/{tracking_code}", Public, get(api::help::status)),
+        r(M::GET, "/api/v1/help-requests", intake, get(api::help::intake)),
         // Web pages.
         r(M::GET, "/login", Public, get(web::login::form)),
         r(M::POST, "/login", Public, post(web::login::submit)),
@@ -180,6 +185,12 @@ pub fn table() -> Vec<RouteDef> {
         r(M::GET, "/audit", auditor, get(web::audit::list)),
         r(M::GET, "/dictionaries", RegionRole(jinguo_domain::Role::Admin), get(web::dictionaries::list)),
         r(M::POST, "/dictionaries/{kind}", RegionRole(jinguo_domain::Role::Admin), post(web::dictionaries::save)),
+        r(M::GET, "/help", Public, get(web::help::form)),
+        r(M::POST, "/help", Public, post(web::help::submit)),
+        r(M::GET, "/help/track", Public, get(web::help::track)),
+        r(M::GET, "/help-requests", intake, get(web::help::intake)),
+        r(M::GET, "/help-requests/{id}", intake, get(web::help::show)),
+        r(M::POST, "/help-requests/{id}/status", intake, post(web::help::set_status)),
         r(M::GET, "/static/{file}", Public, get(assets::serve)),
         r(M::GET, "/healthz", Public, get(assets::health)),
     ]

@@ -67,8 +67,11 @@ enum Target {
     Home(i64, &'static str),
     /// A household, its first member and a visit to it, and its unit.
     Household(i64, i64, i64, &'static str),
+    /// A rights request from the help page queued at a unit, and its code.
+    Help(i64, &'static str),
     MissingUnit,
     MissingUser,
+    MissingHelp,
     MissingHousehold,
     MissingHome,
     MissingActivity,
@@ -85,7 +88,8 @@ impl Target {
             | Target::Photo(_, _, c)
             | Target::Attachment(_, _, c)
             | Target::Home(_, c)
-            | Target::Household(_, _, _, c) => c,
+            | Target::Household(_, _, _, c)
+            | Target::Help(_, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
@@ -98,6 +102,7 @@ impl Target {
             }
             Target::Task(id, _) | Target::Attachment(id, _, _) => id.to_string(),
             Target::Household(id, _, _, _) => id.to_string(),
+            Target::Help(id, _) => id.to_string(),
             _ => "999999".into(),
         }
     }
@@ -149,6 +154,8 @@ enum Kind {
     HomePhoto,
     /// A household of the unit, with a visit.
     Household,
+    /// A rights request from the help page queued at the unit.
+    Help,
 }
 
 fn household_json(code: &str) -> Value {
@@ -373,7 +380,83 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         out_of_scope: 404,
         kind: Kind::HomePhoto,
     };
+    let hr = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Help,
+    };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
+    // The public help page. Anonymous calls: a challenge, a request without
+    // one (refused, 422, on the API and the form alike), an unknown
+    // tracking code (404).
+    m.insert(
+        ("GET", "/api/v1/public/help/challenge"),
+        c(|_| call("/api/v1/public/help/challenge".into()), 200),
+    );
+    m.insert(
+        ("POST", "/api/v1/public/help"),
+        c(
+            |t| Call {
+                path: "/api/v1/public/help".into(),
+                body: Body::Json(json!({"unit_code": t.code(), "category": "other",
+                    "kind": "need", "description": "需要帮助"})),
+            },
+            422,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/public/help/{tracking_code}"),
+        c(|_| call("/api/v1/public/help/2345-6789-ABCD".into()), 404),
+    );
+    m.insert(
+        ("GET", "/help"),
+        c(|t| call(format!("/help?place={}", t.code())), 200),
+    );
+    m.insert(
+        ("POST", "/help"),
+        c(
+            |t| form("/help".into(), &[("unit_code", t.code().into())]),
+            422,
+        ),
+    );
+    m.insert(
+        ("GET", "/help/track"),
+        c(|_| call("/help/track".into()), 200),
+    );
+    // Rights intake: caseworkers and admins, for queues in their subtree.
+    m.insert(
+        ("GET", "/api/v1/help-requests"),
+        c(
+            |t| {
+                call(format!(
+                    "/api/v1/help-requests?unit={}&kind=rights",
+                    t.code()
+                ))
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/help-requests"),
+        c(|t| call(format!("/help-requests?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/help-requests/{id}"),
+        hr(|t| call(format!("/help-requests/{}", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/help-requests/{id}/status"),
+        hr(
+            |t| {
+                form(
+                    format!("/help-requests/{}/status", t.id()),
+                    &[("status", "in_progress".into())],
+                )
+            },
+            303,
+        ),
+    );
     let hh = |build, ok| Case {
         build,
         ok,
@@ -1295,6 +1378,36 @@ async fn new_household(app: &TestApp, code: &'static str, by: UserId) -> Target 
     Target::Household(id.get(), view.members[0].id.get(), visit.get(), code)
 }
 
+/// A rights request "from the help page" placed at a unit straight through
+/// the store; the matrix puts a cadre at every target unit, so it is queued
+/// at the unit itself.
+async fn new_help(app: &TestApp, code: &'static str) -> Target {
+    use jinguo_store::model::NewHelpRequest;
+    use jinguo_store::{HelpStore, UnitStore};
+    let place = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    let created = app
+        .store
+        .create_help_request(
+            NewHelpRequest {
+                code: jinguo_domain::help::TrackingCode::generate(rand::random::<u8>),
+                kind: jinguo_domain::help::HelpKind::Rights,
+                place,
+                category: "rights".into(),
+                description: "矩阵求助".into(),
+                contact: None,
+                today: time::OffsetDateTime::now_utc().date(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    Target::Help(created.id.get(), code)
+}
+
 async fn new_activity(app: &TestApp, code: &str) -> i64 {
     use jinguo_store::{ActivityStore, UnitStore};
     let root = app.store.root_unit().await.unwrap();
@@ -1590,6 +1703,7 @@ async fn authorization_matrix(db: Db) {
                     Kind::Home => new_home(&app, &region_token, rel.code(), false).await,
                     Kind::HomePhoto => new_home(&app, &region_token, rel.code(), true).await,
                     Kind::Household => new_household(&app, rel.code(), roles[0].1).await,
+                    Kind::Help => new_help(&app, rel.code()).await,
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
@@ -1621,6 +1735,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Attached => Target::MissingAttachment,
                             Kind::Home | Kind::HomePhoto => Target::MissingHome,
                             Kind::Household => Target::MissingHousehold,
+                            Kind::Help => Target::MissingHelp,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;

@@ -545,8 +545,10 @@ pub struct NewAttachment {
     pub storage_name: String,
 }
 
+mod help;
 mod households;
 mod needs;
+pub use help::*;
 pub use households::*;
 pub use needs::*;
 mod homes;

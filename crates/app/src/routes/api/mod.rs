@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod help;
 pub mod homes;
 pub mod households;
 pub mod me;

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod audit;
 pub mod dashboard;
 pub mod dictionaries;
+pub mod help;
 pub mod homes;
 pub mod households;
 pub mod lang;
