@@ -445,3 +445,50 @@ async fn web_pages(db: Db) {
     recount_ok(&app).await;
 }
 both_backends!(web_pages, web_pages);
+
+/// The public help page lists the active homes near the chosen village,
+/// with hours and phone, to anyone; a suspended home is not offered.
+async fn listed_on_the_help_page(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    app.add_user("baoligen", "cadre", BAOLIGEN).await;
+    let token = app.token("baoligen").await;
+    let mut open = home(BAOLIGEN);
+    open["name"] = json!("宝力根苏木妇女之家");
+    let r = app.post_json(&token, "/api/v1/homes", open).await;
+    assert_eq!(r.status(), 201);
+    let mut shut = home(YILELT);
+    shut["name"] = json!("暂停的妇女之家");
+    shut["status"] = json!("suspended");
+    let r = app.post_json(&token, "/api/v1/homes", shut).await;
+    assert_eq!(r.status(), 201);
+    let page = app
+        .client
+        .get(app.url(&format!("/help?place={YILELT}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("宝力根苏木妇女之家"),
+        "the township's home is listed"
+    );
+    assert!(
+        !html.contains("暂停的妇女之家"),
+        "a suspended home is not offered"
+    );
+    // Before a village is chosen there is nothing to list.
+    let html = app
+        .client
+        .get(app.url("/help"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("宝力根苏木妇女之家"));
+}
+both_backends!(listed_on_the_help_page, listed_on_the_help_page);

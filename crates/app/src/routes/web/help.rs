@@ -109,6 +109,9 @@ pub struct PageQuery {
 /// Renders the page: the place picker, and once a village is chosen, the
 /// form with a fresh challenge. No cookie: the challenge stands in for a
 /// CSRF token (see [`crate::help::FORM_PATH`]).
+/// Women's Homes listed near the chosen place.
+const HOMES_NEAR: i64 = 5;
+
 async fn page(
     state: &AppState,
     lang: Lang,
@@ -191,6 +194,33 @@ async fn page(
         ),
         None => None,
     };
+    // The Women's Homes she can walk into: with hours and a phone, and
+    // facility names in her language.
+    let homes = match village {
+        Some(v) => {
+            let facilities =
+                crate::activities::labels(state, jinguo_store::model::DictKind::HomeFacility, lang)
+                    .await?;
+            state
+                .store
+                .homes_near(v, HOMES_NEAR)
+                .await?
+                .into_iter()
+                .map(|h| {
+                    let names: Vec<String> = h
+                        .facilities
+                        .iter()
+                        .map(|f| facilities.get(f).cloned().unwrap_or_else(|| f.clone()))
+                        .collect();
+                    context! {
+                        name => h.name, address => h.address, hours => h.hours,
+                        phone => h.phone, facilities => names,
+                    }
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
     let (challenge, sum, cats) = match village {
         Some(_) => {
             let ch = state.help.challenges.issue(now());
@@ -229,7 +259,7 @@ async fn page(
             village => village.is_some(),
             challenge, bits => state.config.help.pow_bits,
             sum_a => sum.map(|s| s.0), sum_b => sum.map(|s| s.1),
-            categories => cats, typed, errors => errs,
+            categories => cats, typed, errors => errs, homes,
         },
     );
     if resp.status() == StatusCode::OK {
