@@ -12,7 +12,7 @@ mod traits;
 pub mod vault;
 
 pub use error::StoreError;
-pub use sql::{Backend, SqlStore};
+pub use sql::{Backend, BulkNeed, SqlStore};
 pub use traits::{
     ActivityStore, AuditStore, HouseholdStore, NeedStore, PhotoStore, SessionStore, Store,
     TaskFileStore, TaskStore, UnitStore, UserStore,

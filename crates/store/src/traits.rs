@@ -387,6 +387,7 @@ pub trait Store:
     + TaskStore
     + PhotoStore
     + TaskFileStore
+    + NeedStore
 {
 }
 impl<
@@ -397,7 +398,8 @@ impl<
         + ActivityStore
         + TaskStore
         + PhotoStore
-        + TaskFileStore,
+        + TaskFileStore
+        + NeedStore,
 > Store for T
 {
 }

@@ -5,7 +5,6 @@
 
 mod activities;
 mod audit;
-#[expect(dead_code, reason = "the needs store and the help page use it next")]
 mod needs;
 mod photos;
 mod sessions;
@@ -13,6 +12,8 @@ mod task_files;
 mod tasks;
 pub(crate) mod units;
 mod users;
+
+pub use needs::BulkNeed;
 
 use std::str::FromStr;
 use std::sync::Once;
@@ -149,7 +150,6 @@ impl SqlStore {
     }
 
     /// The vault, for the calls that read or write sealed columns.
-    #[expect(dead_code, reason = "households, needs and help requests use it next")]
     pub(crate) fn vault(&self) -> Result<&crate::Vault> {
         self.vault.as_deref().ok_or(crate::StoreError::NoKey)
     }
