@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod i18n;
 mod map;
+pub mod needs;
 mod net;
 mod paging;
 mod period;

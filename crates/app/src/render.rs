@@ -127,6 +127,10 @@ impl Templates {
             "task.html",
             "report.html",
             "notices.html",
+            "needs/list.html",
+            "needs/form.html",
+            "needs/show.html",
+            "needs/deeds.html",
         );
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()

@@ -8,6 +8,7 @@ mod auth;
 mod images;
 mod ledger_io;
 mod matrix;
+mod needs;
 mod photos;
 mod task_files;
 mod tasks;

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod audit;
 pub mod me;
+pub mod needs;
 pub mod openapi;
 pub mod photos;
 pub mod rollup;

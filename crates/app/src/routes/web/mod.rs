@@ -8,6 +8,7 @@ pub mod dictionaries;
 pub mod lang;
 pub mod ledger_io;
 pub mod login;
+pub mod needs;
 pub mod task_files;
 pub mod tasks;
 pub mod units;
