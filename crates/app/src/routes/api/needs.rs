@@ -71,11 +71,12 @@ pub fn parse_queue(s: Option<&str>) -> Option<NeedQueue> {
     }
 }
 
-/// A `status=` parameter: empty means every status.
-pub fn parse_status(s: Option<&str>) -> Result<Option<NeedStatus>, ()> {
+/// A `status=` parameter: `Some(None)` (every status) when empty, `None`
+/// when it names no status.
+pub fn parse_status(s: Option<&str>) -> Option<Option<NeedStatus>> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => NeedStatus::parse(s).map(Some).ok_or(()),
+        None => Some(None),
+        Some(s) => NeedStatus::parse(s).map(Some),
     }
 }
 
@@ -89,7 +90,7 @@ pub async fn list(
     let unit = actor.unit_or_own(&state, code.as_ref()).await?;
     let queue = parse_queue(q.queue.as_deref())
         .ok_or_else(|| AppError::BadRequest("queue must be assigned or subtree".into()))?;
-    let status = parse_status(q.status.as_deref()).map_err(|()| {
+    let status = parse_status(q.status.as_deref()).ok_or_else(|| {
         AppError::BadRequest("status must be open, in_progress, resolved or closed".into())
     })?;
     let page = Page::new(q.limit.unwrap_or(50), q.offset.unwrap_or(0));

@@ -49,7 +49,7 @@ pub async fn list(
 ) -> WebResult {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let queue = parse_queue(q.queue.as_deref()).unwrap_or(NeedQueue::Assigned);
-    let status = parse_status(q.status.as_deref()).unwrap_or(None);
+    let status = parse_status(q.status.as_deref()).flatten();
     let page_no = PageNo::new(q.page);
     let rows = state
         .store
