@@ -456,6 +456,50 @@ step('the region issues a task to villages; yilelt answers; baoligen approves; t
   await screenshot(page, 'task-progress-desktop.png');
 });
 
+step('a woman asks for help on a phone without logging in; yilelt finds it in her queue', PHONE, async (page) => {
+  await page.goto('/help');
+  check(await page.locator('a.exit').count() === 1, 'the quick-exit button is there before anything is typed');
+  await page.locator('#q').fill('伊利勒特');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form.search button[type="submit"]').click(),
+  ]);
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('ul.picks a', { hasText: '伊利勒特' }).first().click(),
+  ]);
+  check(await page.locator('form#ask').count() === 1, 'choosing her village opens the request form');
+  await page.locator('input[name="category"][value="employment"]').check();
+  await page.locator('#description').fill('想学电商技能，在家附近找一份工作。');
+  await lookForDefects(page, 'help page (phone)');
+  await screenshot(page, 'help-phone.png');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form#ask button.send').click(),
+  ]);
+  const code = await text(page.locator('#code'));
+  check(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code), `she gets a tracking code (got "${code}")`);
+  await screenshot(page, 'help-code-phone.png');
+
+  await page.goto('/help/track');
+  await page.locator('#code').fill(code.toLowerCase());
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form.search button[type="submit"]').click(),
+  ]);
+  const status = await text(page.locator('dl.status'));
+  check(status.length > 0, `looking the code up shows a status and a date ("${status}")`);
+  check(!(await text(page.locator('main'))).includes('电商'), 'the lookup never shows what she wrote');
+
+  await login(page, 'yilelt', YILELT);
+  const res = await page.goto(`/needs?unit=${YILELT}&status=open`);
+  check(res && res.status() === 200, 'the village queue answers 200');
+  const queue = await text(page.locator('main'));
+  check(queue.includes('就业'), `the request is in the village queue as an open need ("${queue.slice(0, 200)}")`);
+  await lookForDefects(page, 'need queue (phone)');
+  await screenshot(page, 'needs-queue-phone.png');
+});
+
 step('auditor opens /audit', DESKTOP, async (page) => {
   await login(page, 'auditor', REGION);
   check(await page.locator('nav.menu a[href="/audit"]').count() === 1, 'menu links to /audit');

@@ -13,6 +13,7 @@ pub mod homes;
 pub mod households;
 pub mod i18n;
 mod map;
+pub mod needs;
 mod net;
 mod paging;
 mod period;

@@ -136,6 +136,10 @@ impl Templates {
             "help/track.html",
             "help/requests.html",
             "help/request.html",
+            "needs/list.html",
+            "needs/form.html",
+            "needs/show.html",
+            "needs/deeds.html",
         );
         // Women's Homes (妇女之家).
         templates!(env, "homes/list.html", "homes/form.html", "homes/show.html",);

@@ -73,6 +73,9 @@ pub enum BenchCommand {
     /// Time five-level linkage over the bundled tree: issuing a task to every
     /// village, the region's progress while clients hand answers in, the export.
     Tasks(crate::bench_tasks::TasksArgs),
+    /// Time the practical-deeds ledger: N needs over the bundled tree's villages
+    /// and 24 months, then the ledger of the region, a league and a banner.
+    Deeds(crate::bench_deeds::DeedsArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -81,6 +84,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Login { runs, clients } => login(runs, clients).await,
         BenchCommand::Http(args) => http::run(args).await,
         BenchCommand::Tasks(args) => crate::bench_tasks::run(args).await,
+        BenchCommand::Deeds(args) => crate::bench_deeds::run(args).await,
         BenchCommand::Rollup {
             activities,
             database,

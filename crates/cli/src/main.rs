@@ -1,6 +1,7 @@
 //! `jinguo`: the one binary. Serves the platform and administers it.
 
 mod bench;
+mod bench_deeds;
 mod bench_tasks;
 mod config_args;
 mod demo;

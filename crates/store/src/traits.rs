@@ -473,6 +473,7 @@ pub trait Store:
     + HouseholdStore
     + HomeStore
     + HelpStore
+    + NeedStore
 {
 }
 impl<
@@ -486,7 +487,8 @@ impl<
         + TaskFileStore
         + HouseholdStore
         + HomeStore
-        + HelpStore,
+        + HelpStore
+        + NeedStore,
 > Store for T
 {
 }

@@ -11,6 +11,7 @@ mod households;
 mod images;
 mod ledger_io;
 mod matrix;
+mod needs;
 mod photos;
 mod task_files;
 mod tasks;

@@ -69,8 +69,11 @@ enum Target {
     Household(i64, i64, i64, &'static str),
     /// A rights request from the help page queued at a unit, and its code.
     Help(i64, &'static str),
+    /// A need raised at, and sitting in the queue of, the unit of the code.
+    Need(i64, &'static str),
     MissingUnit,
     MissingUser,
+    MissingNeed,
     MissingHelp,
     MissingHousehold,
     MissingHome,
@@ -89,7 +92,8 @@ impl Target {
             | Target::Attachment(_, _, c)
             | Target::Home(_, c)
             | Target::Household(_, _, _, c)
-            | Target::Help(_, c) => c,
+            | Target::Help(_, c)
+            | Target::Need(_, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
@@ -103,6 +107,7 @@ impl Target {
             Target::Task(id, _) | Target::Attachment(id, _, _) => id.to_string(),
             Target::Household(id, _, _, _) => id.to_string(),
             Target::Help(id, _) => id.to_string(),
+            Target::Need(id, _) => id.to_string(),
             _ => "999999".into(),
         }
     }
@@ -156,6 +161,8 @@ enum Kind {
     Household,
     /// A rights request from the help page queued at the unit.
     Help,
+    /// An open need raised at the unit, in its own queue.
+    Need,
 }
 
 fn household_json(code: &str) -> Value {
@@ -386,7 +393,176 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         out_of_scope: 404,
         kind: Kind::Help,
     };
+    let nd = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Need,
+    };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
+    // Needs. A unit outside the subtree in a body is a field error, worded
+    // exactly like an unknown unit; a need out of scope is 404.
+    m.insert(
+        ("GET", "/api/v1/dictionaries/need-categories"),
+        c(|_| call("/api/v1/dictionaries/need-categories".into()), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/dictionaries/visit-tags"),
+        c(|_| call("/api/v1/dictionaries/visit-tags".into()), 200),
+    );
+    m.insert(
+        ("POST", "/api/v1/needs"),
+        Case {
+            build: |t| Call {
+                path: "/api/v1/needs".into(),
+                body: Body::Json(json!({"unit_code": t.code(), "category": "employment",
+                                        "description": "想学电商技能"})),
+            },
+            ok: 201,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/needs"),
+        c(
+            |t| call(format!("/api/v1/needs?unit={}&queue=subtree", t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/needs/{id}"),
+        nd(|t| call(format!("/api/v1/needs/{}", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/api/v1/needs/{id}/start"),
+        nd(
+            |t| Call {
+                path: format!("/api/v1/needs/{}/start", t.id()),
+                body: Body::Json(json!({})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/needs/{id}/escalate"),
+        nd(
+            |t| Call {
+                path: format!("/api/v1/needs/{}/escalate", t.id()),
+                body: Body::Json(json!({"note": "需上级协调"})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/needs/{id}/resolve"),
+        nd(
+            |t| Call {
+                path: format!("/api/v1/needs/{}/resolve", t.id()),
+                body: Body::Json(json!({"resolution": "已介绍就业", "satisfaction": 5})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/needs/{id}/close"),
+        nd(
+            |t| Call {
+                path: format!("/api/v1/needs/{}/close", t.id()),
+                body: Body::Json(json!({"reason": "已搬离"})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/units/{code}/deeds"),
+        c(|t| call(format!("/api/v1/units/{}/deeds", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/needs"),
+        c(
+            |t| call(format!("/needs?unit={}&queue=subtree", t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/needs/new"),
+        c(|t| call(format!("/needs/new?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("POST", "/needs"),
+        Case {
+            build: |t| {
+                form(
+                    "/needs".into(),
+                    &[
+                        ("unit_code", t.code().into()),
+                        ("category", "employment".into()),
+                        ("urgency", "normal".into()),
+                        ("description", "想学电商技能".into()),
+                    ],
+                )
+            },
+            ok: 303,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/needs/{id}"),
+        nd(|t| call(format!("/needs/{}", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/needs/{id}/start"),
+        nd(|t| form(format!("/needs/{}/start", t.id()), &[]), 303),
+    );
+    m.insert(
+        ("POST", "/needs/{id}/escalate"),
+        nd(
+            |t| {
+                form(
+                    format!("/needs/{}/escalate", t.id()),
+                    &[("note", "需上级协调".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/needs/{id}/resolve"),
+        nd(
+            |t| {
+                form(
+                    format!("/needs/{}/resolve", t.id()),
+                    &[
+                        ("resolution", "已介绍就业".into()),
+                        ("satisfaction", "4".into()),
+                    ],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/needs/{id}/close"),
+        nd(
+            |t| {
+                form(
+                    format!("/needs/{}/close", t.id()),
+                    &[("reason", "已搬离".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("GET", "/deeds/{code}"),
+        c(|t| call(format!("/deeds/{}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/deeds/{code}/export.xlsx"),
+        c(|t| call(format!("/deeds/{}/export.xlsx", t.code())), 200),
+    );
     // The public help page. Anonymous calls: a challenge, a request without
     // one (refused, 422, on the API and the form alike), an unknown
     // tracking code (404).
@@ -1408,6 +1584,43 @@ async fn new_help(app: &TestApp, code: &'static str) -> Target {
     Target::Help(created.id.get(), code)
 }
 
+/// An open need raised at a unit, straight through the store.
+async fn new_need(app: &TestApp, code: &'static str) -> Target {
+    use jinguo_store::model::{NeedSource, NewNeed};
+    use jinguo_store::{NeedStore, UnitStore};
+    let root = app.store.root_unit().await.unwrap();
+    let unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    let id = app
+        .store
+        .create_need(
+            jinguo_domain::Scope::new(root.id, root.level),
+            NewNeed {
+                origin: unit.id,
+                assignee: unit.id,
+                assignee_user: None,
+                household: None,
+                visit: None,
+                source: NeedSource::Direct,
+                category: "employment".into(),
+                urgency: jinguo_domain::need::Urgency::Normal,
+                description: "想学电商技能".into(),
+                due_date: None,
+                raised_on: time::macros::date!(2026 - 11 - 01),
+                by: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    Target::Need(id.get(), code)
+}
+
+/// Adds a photo to a fresh activity at a unit, as a region admin through
+/// the API (the store alone would leave no file to serve).
 async fn new_activity(app: &TestApp, code: &str) -> i64 {
     use jinguo_store::{ActivityStore, UnitStore};
     let root = app.store.root_unit().await.unwrap();
@@ -1704,6 +1917,7 @@ async fn authorization_matrix(db: Db) {
                     Kind::HomePhoto => new_home(&app, &region_token, rel.code(), true).await,
                     Kind::Household => new_household(&app, rel.code(), roles[0].1).await,
                     Kind::Help => new_help(&app, rel.code()).await,
+                    Kind::Need => new_need(&app, rel.code()).await,
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
@@ -1736,6 +1950,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Home | Kind::HomePhoto => Target::MissingHome,
                             Kind::Household => Target::MissingHousehold,
                             Kind::Help => Target::MissingHelp,
+                            Kind::Need => Target::MissingNeed,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;

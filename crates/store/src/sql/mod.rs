@@ -8,7 +8,6 @@ mod audit;
 mod help;
 mod homes;
 mod households;
-#[expect(dead_code, reason = "the needs store uses the rest next")]
 mod needs;
 mod photos;
 pub mod reseal;
@@ -17,6 +16,8 @@ mod task_files;
 mod tasks;
 pub(crate) mod units;
 mod users;
+
+pub use needs::BulkNeed;
 
 use std::str::FromStr;
 use std::sync::Once;

@@ -7,6 +7,7 @@ pub mod help;
 pub mod homes;
 pub mod households;
 pub mod me;
+pub mod needs;
 pub mod openapi;
 pub mod photos;
 pub mod rollup;

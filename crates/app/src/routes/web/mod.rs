@@ -11,6 +11,7 @@ pub mod households;
 pub mod lang;
 pub mod ledger_io;
 pub mod login;
+pub mod needs;
 pub mod task_files;
 pub mod tasks;
 pub mod units;

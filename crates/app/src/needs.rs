@@ -1,0 +1,395 @@
+//! Needs and the practical-deeds ledger, shared by the API and the web
+//! pages: parse → authorize → check scope → store → audit.
+//!
+//! Seeing a need follows its origin: a village keeps following a need it
+//! escalated (it reads 已上报, referred). Acting on it follows its assignee:
+//! only recorders whose subtree holds the unit whose queue it sits in may
+//! start, escalate, resolve or close it.
+
+use jinguo_domain::activity::{format_date, parse_date};
+use jinguo_domain::need::{NeedStatus, Resolution, Urgency, required_text};
+use jinguo_domain::{FieldError, HouseholdId, Month, NeedId, UnitCode, UserId, VisitId};
+use jinguo_store::StoreError;
+use jinguo_store::model::{
+    DeedCounts, Deeds, DictKind, Need, NeedEvent, NeedSource, NeedSummary, NewNeed, Unit,
+};
+use serde_json::{Map, Value, json};
+
+use crate::activities::RECORDERS;
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::state::{AppState, now, today};
+
+/// Longest description, resolution, note or reason, in characters.
+pub const TEXT_MAX: usize = 2000;
+
+/// A need id from a path: anything but a positive integer is "no such need".
+pub fn parse_need_id(s: &str) -> AppResult<NeedId> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .map(NeedId::new)
+        .ok_or(AppError::NotFound)
+}
+
+/// A need as typed into a form or a JSON body.
+#[derive(Debug, Clone, Default)]
+pub struct NeedDraft {
+    pub unit_code: String,
+    pub category: String,
+    pub urgency: Option<String>,
+    pub description: String,
+    pub due_date: Option<String>,
+    pub household_id: Option<i64>,
+    pub visit_id: Option<i64>,
+}
+
+/// Checks every field together, so a form can mark all problems at once.
+async fn validate(state: &AppState, actor: &Actor, d: &NeedDraft) -> AppResult<NewNeed> {
+    let mut errors = Vec::new();
+    let unit = match UnitCode::parse(d.unit_code.trim()) {
+        Ok(code) => match state.unit_in_scope(actor.scope(), &code).await {
+            Ok(u) if u.active => Some(u),
+            Ok(_) | Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        Err(_) => None,
+    };
+    if unit.is_none() {
+        errors.push(FieldError::new("unit_code", "err.unit.unknown"));
+    }
+    let categories = state.dictionary(DictKind::NeedCategory).await?;
+    let category = d.category.trim();
+    if !categories.iter().any(|e| e.active && e.key == category) {
+        errors.push(FieldError::new("category", "err.need.category"));
+    }
+    let urgency = match d
+        .urgency
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => Some(Urgency::Normal),
+        Some(s) => Urgency::parse(s),
+    };
+    if urgency.is_none() {
+        errors.push(FieldError::new("urgency", "err.need.urgency"));
+    }
+    let description = required_text(&d.description, "description", TEXT_MAX, &mut errors);
+    let today = today(&state.config);
+    let due_date = match d
+        .due_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(s) => match parse_date(s) {
+            Some(date) if date >= today => Some(date),
+            Some(_) => {
+                errors.push(FieldError::new("due_date", "err.need.due_past"));
+                None
+            }
+            None => {
+                errors.push(FieldError::new("due_date", "err.date"));
+                None
+            }
+        },
+    };
+    let id_of = |v: Option<i64>, field: &'static str, errors: &mut Vec<FieldError>| match v {
+        Some(n) if n > 0 => Some(n),
+        Some(_) => {
+            errors.push(FieldError::new(field, "err.need.link"));
+            None
+        }
+        None => None,
+    };
+    let household = id_of(d.household_id, "household_id", &mut errors).map(HouseholdId::new);
+    let visit = id_of(d.visit_id, "visit_id", &mut errors).map(VisitId::new);
+    let (Some(unit), Some(urgency), Some(description), true) =
+        (unit, urgency, description, errors.is_empty())
+    else {
+        return Err(AppError::InvalidFields(errors));
+    };
+    Ok(NewNeed {
+        origin: unit.id,
+        assignee: unit.id,
+        assignee_user: None,
+        household,
+        visit,
+        source: if visit.is_some() {
+            NeedSource::Visit
+        } else {
+            NeedSource::Direct
+        },
+        category: category.to_owned(),
+        urgency,
+        description,
+        due_date,
+        raised_on: today,
+        by: Some(actor.user.id),
+    })
+}
+
+/// Records a need at a unit of the actor's subtree, in its own queue.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    d: &NeedDraft,
+) -> AppResult<NeedId> {
+    actor.require_any(RECORDERS)?;
+    let new = validate(state, actor, d).await?;
+    let (origin, category) = (new.origin, new.category.clone());
+    let id = state.store.create_need(actor.scope(), new, now()).await?;
+    actor
+        .audit(
+            state,
+            ip,
+            "need.raised",
+            origin,
+            format!("need={} category={category}", id.get()),
+        )
+        .await?;
+    Ok(id)
+}
+
+/// A need the actor may see: its origin lies in her subtree.
+pub async fn load(state: &AppState, actor: &Actor, id: &str) -> AppResult<Need> {
+    Ok(state
+        .store
+        .need_in_scope(actor.scope(), parse_need_id(id)?)
+        .await?)
+}
+
+/// Whether the need sits in a queue of the actor's subtree (otherwise it
+/// was escalated above her unit).
+pub async fn assigned_within(state: &AppState, actor: &Actor, need: &Need) -> AppResult<bool> {
+    let assignee = state
+        .units
+        .by_id(state.store.as_ref(), need.assignee_id)
+        .await?;
+    Ok(actor.scope().contains(&assignee.ancestors))
+}
+
+/// Whether the actor may start, escalate, resolve or close the need.
+pub async fn may_act(state: &AppState, actor: &Actor, need: &Need) -> AppResult<bool> {
+    Ok(RECORDERS.iter().any(|r| actor.has(*r)) && assigned_within(state, actor, need).await?)
+}
+
+/// The status as the actor reads it: a live need that left her subtree
+/// reads `referred` (已上报).
+pub async fn status_for(state: &AppState, actor: &Actor, need: &Need) -> AppResult<&'static str> {
+    Ok(if assigned_within(state, actor, need).await? {
+        need.status.as_str()
+    } else {
+        need.status.as_seen_from_below()
+    })
+}
+
+/// The status of a queue line as a unit reads it.
+pub async fn summary_status(state: &AppState, actor: &Actor, n: &NeedSummary) -> &'static str {
+    if !n.status.is_live() {
+        return n.status.as_str();
+    }
+    match state.unit_in_scope(actor.scope(), &n.assignee_code).await {
+        Ok(_) => n.status.as_str(),
+        Err(_) => n.status.as_seen_from_below(),
+    }
+}
+
+/// 403 unless the actor may act on the need (which she can see).
+async fn require_actor(state: &AppState, actor: &Actor, need: &Need) -> AppResult<()> {
+    actor.require_any(RECORDERS)?;
+    if assigned_within(state, actor, need).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn audit(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    action: &'static str,
+    need: &Need,
+) -> AppResult<()> {
+    actor
+        .audit(
+            state,
+            ip,
+            action,
+            need.assignee_id,
+            format!("need={} unit={}", need.id.get(), need.assignee_code),
+        )
+        .await
+}
+
+/// open → in progress, optionally naming the user of the assignee unit
+/// who handles it.
+pub async fn start(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    need: &Need,
+    handler: Option<i64>,
+) -> AppResult<()> {
+    require_actor(state, actor, need).await?;
+    let handler = match handler {
+        Some(n) if n > 0 => Some(UserId::new(n)),
+        Some(_) => return Err(FieldError::new("assignee_user", "err.need.assignee_user").into()),
+        None => None,
+    };
+    state
+        .store
+        .start_need(need, handler, actor.user.id, now())
+        .await?;
+    audit(state, actor, ip, "need.started", need).await
+}
+
+/// Passes the need to the parent of its assignee, with why.
+pub async fn escalate(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    need: &Need,
+    note: &str,
+) -> AppResult<()> {
+    require_actor(state, actor, need).await?;
+    let mut errors = Vec::new();
+    let Some(note) = required_text(note, "note", TEXT_MAX, &mut errors) else {
+        return Err(AppError::InvalidFields(errors));
+    };
+    state
+        .store
+        .escalate_need(need, &note, actor.user.id, now())
+        .await?;
+    audit(state, actor, ip, "need.escalated", need).await
+}
+
+/// Resolves the need with what was done and the household's rating.
+pub async fn resolve(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    need: &Need,
+    what: &str,
+    satisfaction: Option<i64>,
+) -> AppResult<()> {
+    require_actor(state, actor, need).await?;
+    let r = Resolution::parse(what, satisfaction).map_err(AppError::InvalidFields)?;
+    state
+        .store
+        .resolve_need(need, &r, today(&state.config), actor.user.id, now())
+        .await?;
+    audit(state, actor, ip, "need.resolved", need).await
+}
+
+/// Closes the need unresolved, with the reason.
+pub async fn close(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    need: &Need,
+    reason: &str,
+) -> AppResult<()> {
+    require_actor(state, actor, need).await?;
+    let mut errors = Vec::new();
+    let Some(reason) = required_text(reason, "reason", TEXT_MAX, &mut errors) else {
+        return Err(AppError::InvalidFields(errors));
+    };
+    state
+        .store
+        .close_need(need, &reason, today(&state.config), actor.user.id, now())
+        .await?;
+    audit(state, actor, ip, "need.closed", need).await
+}
+
+pub fn summary_json(n: &NeedSummary, status: &str, today: time::Date) -> Value {
+    json!({
+        "id": n.id,
+        "origin": {"code": n.origin_code, "name": n.origin_name},
+        "assignee": {"code": n.assignee_code, "name": n.assignee_name},
+        "source": n.source,
+        "category": n.category,
+        "urgency": n.urgency,
+        "status": status,
+        "due_date": n.due_date,
+        "overdue": overdue(n.status, n.due_date.as_deref(), today),
+        "raised_on": n.raised_on,
+        "escalations": n.escalations,
+        "updated_at": n.updated_at,
+    })
+}
+
+/// A live need whose due date has passed.
+pub fn overdue(status: NeedStatus, due: Option<&str>, today: time::Date) -> bool {
+    status.is_live() && due.is_some_and(|d| d < format_date(today).as_str())
+}
+
+pub fn need_json(n: &Need, status: &str, events: &[NeedEvent], today: time::Date) -> Value {
+    json!({
+        "id": n.id,
+        "origin": {"code": n.origin_code, "name": n.origin_name},
+        "assignee": {"code": n.assignee_code, "name": n.assignee_name},
+        "assignee_user": n.assignee_user,
+        "household_id": n.household,
+        "visit_id": n.visit,
+        "source": n.source,
+        "category": n.category,
+        "urgency": n.urgency,
+        "description": n.description,
+        "status": status,
+        "due_date": n.due_date,
+        "overdue": overdue(n.status, n.due_date.as_deref(), today),
+        "raised_on": n.raised_on,
+        "escalations": n.escalations,
+        "resolved_on": n.resolved_on,
+        "resolution": n.resolution,
+        "satisfaction": n.satisfaction,
+        "close_reason": n.close_reason,
+        "created_at": n.created_at,
+        "updated_at": n.updated_at,
+        "events": events,
+    })
+}
+
+pub fn counts_json(c: &DeedCounts) -> Value {
+    json!({
+        "raised": c.raised, "resolved": c.resolved, "closed": c.closed, "overdue": c.overdue,
+        "median_days": c.median_days, "satisfaction": c.satisfaction,
+    })
+}
+
+/// The ledger as the API shows it. Overdue is counted for units only (the
+/// counters keep live needs by unit and due day, not by category or month).
+pub fn deeds_json(unit: &Unit, from: Month, to: Month, d: &Deeds) -> Value {
+    let strip = |c: &DeedCounts| {
+        let mut v = counts_json(c);
+        if let Some(o) = v.as_object_mut() {
+            o.remove("overdue");
+        }
+        v
+    };
+    json!({
+        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
+        "from": from,
+        "to": to,
+        "total": counts_json(&d.total),
+        "by_category": d.by_category.iter().map(|(k, c)| (k.clone(), strip(c)))
+            .collect::<Map<_, _>>(),
+        "children": d.children.iter().map(|(u, c)| {
+            let mut v = counts_json(c);
+            v["code"] = json!(u.code);
+            v["name"] = json!(u.name);
+            v["level"] = json!(u.level);
+            v
+        }).collect::<Vec<_>>(),
+        "months": d.months.iter().map(|(m, c)| {
+            let mut v = strip(c);
+            v["month"] = json!(m);
+            v
+        }).collect::<Vec<_>>(),
+    })
+}
