@@ -395,6 +395,56 @@ async fn no_personal_data_in_logs(db: Db) {
     .await;
     app.get(&token, &format!("/api/v1/households?unit={YILELT}"))
         .await;
+    // A need for the household, escalated and resolved.
+    let (status, v) = json_of(
+        app.post_json(
+            &token,
+            "/api/v1/needs",
+            json!({"unit_code": YILELT, "category": "legal", "household_id": id,
+                   "description": "离婚财产分割咨询，对方名叫巴图孟和"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    let need = v["id"].as_i64().unwrap();
+    app.post_json(
+        &token,
+        &format!("/api/v1/needs/{need}/resolve"),
+        json!({"resolution": "已联系司法所律师为其其格木兰解答", "satisfaction": 5}),
+    )
+    .await;
+    app.get(&token, &format!("/api/v1/needs/{need}")).await;
+    // A public request with a contact, and a refused one.
+    let ch: Value = app
+        .client
+        .get(app.url("/api/v1/public/help/challenge"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (challenge, bits) = (
+        ch["challenge"].as_str().unwrap(),
+        ch["bits"].as_u64().unwrap(),
+    );
+    let nonce = (0u64..)
+        .map(|n| n.to_string())
+        .find(|n| jinguo_domain::help::pow_ok(challenge, n, bits as u32))
+        .unwrap();
+    for (contact, nonce) in [("13912345678", nonce.as_str()), ("13912345678", "bad")] {
+        app.client
+            .post(app.url("/api/v1/public/help"))
+            .json(
+                &json!({"unit_code": YILELT, "category": "rights", "kind": "rights",
+                          "description": "丈夫每晚酒后打我，孩子很害怕", "contact": contact,
+                          "challenge": challenge, "nonce": nonce}),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
     let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
     assert!(
         text.contains("/api/v1/households"),
@@ -408,6 +458,11 @@ async fn no_personal_data_in_logs(db: Db) {
         "1384712567x",
         "伊利勒特嘎查一组",
         "酗酒",
+        "巴图孟和",
+        "离婚财产",
+        "司法所律师",
+        "13912345678",
+        "酒后打我",
     ] {
         assert!(!text.contains(secret), "{secret} appears in the log");
     }
