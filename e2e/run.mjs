@@ -466,7 +466,8 @@ step('a woman asks for help on a phone without logging in; yilelt finds it in he
   ]);
   await Promise.all([
     page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('ul.picks a', { hasText: '伊利勒特' }).first().click(),
+    // Two places share the name: the residents' committee comes first.
+    page.locator(`ul.picks a[href*="place=${YILELT}"]`).click(),
   ]);
   check(await page.locator('form#ask').count() === 1, 'choosing her village opens the request form');
   await page.locator('input[name="category"][value="employment"]').check();
