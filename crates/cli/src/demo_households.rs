@@ -3,9 +3,11 @@
 //! numbers carry valid check digits and are sealed like real ones.
 
 use jinguo_domain::household::HouseholdInput;
+use jinguo_domain::need::{Resolution, Urgency};
+use jinguo_domain::{HouseholdId, UnitId, UserId, VisitId};
 use jinguo_domain::{Scope, UnitCode};
-use jinguo_store::model::{NewHousehold, NewVisit, Page};
-use jinguo_store::{HouseholdStore, SqlStore, UnitStore, UserStore};
+use jinguo_store::model::{NeedSource, NewHousehold, NewNeed, NewVisit, Page};
+use jinguo_store::{HouseholdStore, NeedStore, SqlStore, UnitStore, UserStore};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -130,18 +132,20 @@ pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> 
                     jinguo_app::state::now(),
                 )
                 .await?;
+            let mut last_visit = None;
             for _ in 0..rng.gen_range(1..3) {
                 let tags: Vec<String> = TAGS
                     .iter()
                     .filter(|_| rng.gen_ratio(1, 6))
                     .map(|t| (*t).to_owned())
                     .collect();
-                store
+                let date = today - time::Duration::days(rng.gen_range(0..150));
+                let visit = store
                     .create_visit(
                         scope,
                         NewVisit {
                             household: id,
-                            date: today - time::Duration::days(rng.gen_range(0..150)),
+                            date,
                             visitors: "嘎查妇联主席".to_owned(),
                             notes: Some(
                                 "了解家庭生产生活情况，宣传妇女儿童权益保障政策。".to_owned(),
@@ -152,11 +156,90 @@ pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> 
                         jinguo_app::state::now(),
                     )
                     .await?;
+                last_visit = Some((visit, date));
+            }
+            if let Some((visit, raised_on)) = last_visit.filter(|_| rng.gen_ratio(2, 3)) {
+                need_from_visit(
+                    store,
+                    scope,
+                    &mut rng,
+                    (unit.id, id, visit),
+                    raised_on,
+                    today,
+                    by,
+                )
+                .await?;
             }
             made += 1;
         }
     }
     Ok(made)
+}
+
+/// Needs written down at a visit: some resolved and rated, some passed up
+/// to the township, the rest still open (a few overdue), so the queue and
+/// the practical-deeds ledger have something to show.
+async fn need_from_visit(
+    store: &SqlStore,
+    scope: Scope,
+    rng: &mut StdRng,
+    (unit, household, visit): (UnitId, HouseholdId, VisitId),
+    raised_on: time::Date,
+    today: time::Date,
+    by: UserId,
+) -> anyhow::Result<()> {
+    const NEEDS: &[(&str, &str)] = &[
+        ("employment", "希望在附近找到稳定工作"),
+        ("skills", "想参加电商直播技能培训"),
+        ("health", "老人需要定期上门体检"),
+        ("education", "孩子上学需要助学支持"),
+        ("hardship", "冬季取暖有困难"),
+        ("childcare", "农忙时孩子无人照看"),
+    ];
+    let (category, description) = NEEDS[rng.gen_range(0..NEEDS.len())];
+    let id = store
+        .create_need(
+            scope,
+            NewNeed {
+                origin: unit,
+                assignee: unit,
+                assignee_user: None,
+                household: Some(household),
+                visit: Some(visit),
+                source: NeedSource::Visit,
+                category: category.to_owned(),
+                urgency: if rng.gen_ratio(1, 5) {
+                    Urgency::Urgent
+                } else {
+                    Urgency::Normal
+                },
+                description: description.to_owned(),
+                due_date: Some(raised_on + time::Duration::days(rng.gen_range(10..60))),
+                raised_on,
+                by: Some(by),
+            },
+            jinguo_app::state::now(),
+        )
+        .await?;
+    let need = store.need_in_scope(scope, id).await?;
+    let done = (raised_on + time::Duration::days(rng.gen_range(1..40))).min(today);
+    match rng.gen_range(0..10) {
+        0..=4 => {
+            let resolution =
+                Resolution::parse("已协调解决，并回访确认", Some(rng.gen_range(3..=5)))
+                    .map_err(|e| anyhow::anyhow!("demo resolution: {e:?}"))?;
+            store
+                .resolve_need(&need, &resolution, done, by, jinguo_app::state::now())
+                .await?;
+        }
+        5 | 6 => {
+            store
+                .escalate_need(&need, "需苏木协调资源", by, jinguo_app::state::now())
+                .await?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 #[cfg(test)]
