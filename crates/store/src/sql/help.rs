@@ -66,9 +66,11 @@ impl HelpStore for SqlStore {
         let vault = self.vault()?;
         let place = &new.place;
         let anc = place.ancestors;
-        let mut tx = self.pool.begin().await?;
         // Roles are stored as a comma list; wrap it in commas so a role
-        // matches whole.
+        // matches whole. Read before the transaction: on SQLite a
+        // transaction that reads first and writes later fails at once
+        // (SQLITE_BUSY_SNAPSHOT, no waiting) if another connection wrote in
+        // between, while one whose first statement writes waits its turn.
         let role_test = QUEUE_ROLES
             .iter()
             .map(|r| format!("(',' || roles || ',') LIKE '%,{},%'", r.as_str()))
@@ -78,10 +80,11 @@ impl HelpStore for SqlStore {
             "SELECT COUNT(*) AS n FROM users WHERE unit_id = $1 AND active = 1 AND ({role_test})"
         ))
         .bind(place.id.get())
-        .fetch_one(&mut *tx)
+        .fetch_one(&self.pool)
         .await?
         .try_get::<i64, _>("n")?
             > 0;
+        let mut tx = self.pool.begin().await?;
         let queue = match (staffed, place.parent_id) {
             (false, Some(parent)) => parent,
             _ => place.id,
