@@ -12,14 +12,14 @@ use jinguo_domain::activity::format_date;
 use jinguo_domain::household::{
     ConsentInput, ConsentMethod, HouseholdInput, MemberInput, Relation,
 };
-use jinguo_store::model::{DictKind, HouseholdView, Page, Unit};
+use jinguo_store::model::{DictKind, HouseholdView, Page};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::page_code;
+use super::{Pairs, all, first, unit_of};
 use crate::activities::{self, RECORDERS};
 use crate::auth::{Actor, WebActor};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::households::{self, VisitInput, parse_household_id};
 use crate::i18n::Lang;
 use crate::net::ClientIp;
@@ -30,33 +30,10 @@ use crate::state::{AppState, today};
 /// Member rows the form offers without JavaScript; blank rows are skipped.
 const MEMBER_ROWS: usize = 6;
 
-type Pairs = Vec<(String, String)>;
-
-fn first(pairs: &Pairs, name: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-fn all(pairs: &Pairs, name: &str) -> Vec<String> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
-
 #[derive(Deserialize)]
 pub struct ListQuery {
     unit: Option<String>,
     page: Option<i64>,
-}
-
-async fn unit_of(state: &AppState, actor: &Actor, code: Option<&str>) -> AppResult<Unit> {
-    let code = code.filter(|s| !s.is_empty()).map(page_code).transpose()?;
-    actor.unit_or_own(state, code.as_ref()).await
 }
 
 /// `GET /households`: households of a unit's subtree.

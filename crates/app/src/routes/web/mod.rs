@@ -25,6 +25,38 @@ pub async fn not_found() -> AppError {
     AppError::NotFound
 }
 
+/// A form body as its name–value pairs, in order: forms with repeated
+/// names (member rows, report-form fields) that a struct cannot take.
+pub type Pairs = Vec<(String, String)>;
+
+/// The first value posted under `name`, empty when none.
+pub fn first(pairs: &Pairs, name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// Every value posted under `name`, in order.
+pub fn all(pairs: &Pairs, name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// The unit a page's `?unit=` names (in the actor's subtree), else her own.
+pub async fn unit_of(
+    state: &crate::state::AppState,
+    actor: &crate::auth::Actor,
+    code: Option<&str>,
+) -> Result<jinguo_store::model::Unit, AppError> {
+    let code = code.filter(|s| !s.is_empty()).map(page_code).transpose()?;
+    actor.unit_or_own(state, code.as_ref()).await
+}
+
 /// A unit code in a page URL: malformed is simply "no such page".
 pub fn page_code(s: &str) -> Result<UnitCode, AppError> {
     UnitCode::parse(s).map_err(|_| AppError::NotFound)

@@ -13,7 +13,7 @@ use jinguo_store::model::{DeedCounts, DictKind, Need, NeedQueue, Unit};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::page_code;
+use super::{page_code, unit_of};
 use crate::activities::{RECORDERS, labels};
 use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
@@ -32,11 +32,6 @@ pub struct ListQuery {
     status: Option<String>,
     queue: Option<String>,
     page: Option<i64>,
-}
-
-async fn unit_of(state: &AppState, actor: &Actor, code: Option<&str>) -> AppResult<Unit> {
-    let code = code.filter(|s| !s.is_empty()).map(page_code).transpose()?;
-    actor.unit_or_own(state, code.as_ref()).await
 }
 
 /// `GET /needs?unit=&status=&queue=`: a unit's work queue (or every need

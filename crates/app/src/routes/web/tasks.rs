@@ -14,7 +14,7 @@ use jinguo_store::model::{DictKind, TaskBox, Unit};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::page_code;
+use super::{Pairs, all, first, page_code, unit_of};
 use crate::activities::{self, RECORDERS};
 use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
@@ -31,11 +31,6 @@ pub struct ListQuery {
     #[serde(rename = "box")]
     which: Option<String>,
     page: Option<i64>,
-}
-
-async fn unit_of(state: &AppState, actor: &Actor, code: Option<&str>) -> AppResult<Unit> {
-    let code = code.filter(|s| !s.is_empty()).map(page_code).transpose()?;
-    actor.unit_or_own(state, code.as_ref()).await
 }
 
 /// `GET /tasks`: a unit's inbox, issued tasks, or tasks passing through.
@@ -127,26 +122,6 @@ pub struct FieldInputs {
     f_bprog: Vec<String>,
     f_from: Vec<String>,
     f_to: Vec<String>,
-}
-
-/// A form body as its name/value pairs, in order: the field builder
-/// repeats names, which a struct cannot take.
-type Pairs = Vec<(String, String)>;
-
-fn first(pairs: &Pairs, name: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-fn all(pairs: &Pairs, name: &str) -> Vec<String> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
 }
 
 impl FieldInputs {
