@@ -158,7 +158,7 @@ pub struct Household {
 
 impl ConsentInput {
     /// `prefix` names the JSON object (`consent`, `members[2].guardian`).
-    fn parse(&self, prefix: &str, errors: &mut Vec<FieldError>) -> Option<Consent> {
+    pub(crate) fn parse(&self, prefix: &str, errors: &mut Vec<FieldError>) -> Option<Consent> {
         let given_by = match clean_text(&self.given_by, 50) {
             Ok(Some(s)) => Some(s),
             Ok(None) => {

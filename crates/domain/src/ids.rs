@@ -68,3 +68,7 @@ id_type!(
     /// Surrogate key of a request from the public help page.
     HelpId
 );
+id_type!(
+    /// Surrogate key of a rights-protection case; its number is derived from it.
+    CaseId
+);

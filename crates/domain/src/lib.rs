@@ -22,8 +22,8 @@ pub use division_list::{DivisionRecord, RawDivisionRow, RowError, parse_division
 pub use error::FieldError;
 pub use id_number::IdNumber;
 pub use ids::{
-    ActivityId, AttachmentId, HelpId, HomeId, HouseholdId, MemberId, NeedId, PhotoId, TaskId,
-    UnitId, UserId, VisitId,
+    ActivityId, AttachmentId, CaseId, HelpId, HomeId, HouseholdId, MemberId, NeedId, PhotoId,
+    TaskId, UnitId, UserId, VisitId,
 };
 pub use level::{Level, LevelNames};
 pub use password::Password;
@@ -37,6 +37,7 @@ pub mod activity;
 pub mod month;
 pub use activity::{ActivityDraft, ActivityFields};
 pub use month::Month;
+pub mod case;
 pub mod home;
 pub mod household;
 pub mod need;

@@ -15,8 +15,8 @@ pub use error::StoreError;
 pub use sql::reseal::{ColumnReport, SEALED_COLUMNS};
 pub use sql::{Backend, BulkNeed, SqlStore};
 pub use traits::{
-    ActivityStore, AuditStore, HelpStore, HomeStore, HouseholdStore, NeedStore, PhotoStore,
-    SessionStore, Store, TaskFileStore, TaskStore, UnitStore, UserStore,
+    ActivityStore, AuditStore, CaseStore, HelpStore, HomeStore, HouseholdStore, NeedStore,
+    PhotoStore, SessionStore, Store, TaskFileStore, TaskStore, UnitStore, UserStore,
 };
 pub use vault::{Vault, VaultError};
 

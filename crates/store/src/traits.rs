@@ -4,13 +4,14 @@
 //! itself (codes, names, levels) is readable without one.
 
 use async_trait::async_trait;
+use jinguo_domain::case::{AccessVia, CaseStatus, CaseTemplate, OrderKind, OrderStatus, TeamRole};
 use jinguo_domain::help::{HelpKind, HelpStatus, TrackingCode};
 use jinguo_domain::home::{HomeFields, HomeStatus};
 use jinguo_domain::need::{NeedStatus, Resolution};
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
-    ActivityFields, ActivityId, AttachmentId, DivisionRecord, HelpId, HomeId, HouseholdId, Level,
-    MemberId, Month, NeedId, PhotoId, Scope, TaskId, UnitCode, UnitId, UserId, VisitId,
+    ActivityFields, ActivityId, AttachmentId, CaseId, DivisionRecord, HelpId, HomeId, HouseholdId,
+    Level, MemberId, Month, NeedId, PhotoId, Scope, TaskId, UnitCode, UnitId, UserId, VisitId,
 };
 
 use crate::Result;
@@ -429,6 +430,90 @@ pub trait HomeStore: Send + Sync {
 
 /// Requests from the public help page. Descriptions and contacts are sealed
 /// by the vault; a tracking code reveals only a status and a date.
+/// Rights-protection cases: intake, the access decision's facts, the opened
+/// case, the team, assessments, protection orders, break-the-glass and the
+/// access log. Reads of personal data ([`CaseStore::case_view`],
+/// [`CaseStore::reveal_case_field`]) come only after the application has
+/// decided access from [`CaseStore::case_head`].
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// The template of an active case type; `NotFound` for an unknown or
+    /// retired type.
+    async fn case_template(&self, type_key: &str) -> Result<CaseTemplate>;
+    /// Active users holding the caseworker role at `unit` or one of its
+    /// ancestors, nearest first.
+    async fn caseworkers_over(&self, unit: UnitId) -> Result<Vec<CaseworkerRef>>;
+    /// Records a case with its people, team, follow-up schedule and first
+    /// event in one transaction; takes over the help request if named.
+    async fn create_case(&self, new: NewCase, now: i64) -> Result<CaseId>;
+    /// The facts deciding whether `user` may open the case; `NotFound` when
+    /// the case does not exist or lies outside `scope`.
+    async fn case_head(&self, scope: Scope, id: CaseId, user: UserId, now: i64)
+    -> Result<CaseHead>;
+    /// The case opened (sealed fields decrypted, identity numbers masked).
+    async fn case_view(&self, id: CaseId, today: time::Date) -> Result<CaseView>;
+    /// One full identity value of the client.
+    async fn reveal_case_field(&self, id: CaseId, field: CaseSealedField) -> Result<String>;
+    /// Writes one line of the case's access log.
+    async fn record_case_access(
+        &self,
+        id: CaseId,
+        user: UserId,
+        action: &str,
+        via: AccessVia,
+        now: i64,
+    ) -> Result<()>;
+    /// The access log, newest first.
+    async fn case_access_log(&self, id: CaseId) -> Result<Vec<CaseAccess>>;
+    /// Cases `user` may open within `scope` (on the team or under a running
+    /// grant), optionally only one status, newest first.
+    async fn cases_for(
+        &self,
+        scope: Scope,
+        user: UserId,
+        status: Option<CaseStatus>,
+        today: time::Date,
+        now: i64,
+        page: Page,
+    ) -> Result<Vec<CaseSummary>>;
+    /// Adds a member to the team (idempotent).
+    async fn add_case_member(
+        &self,
+        id: CaseId,
+        user: UserId,
+        role: TeamRole,
+        by: UserId,
+        now: i64,
+    ) -> Result<()>;
+    /// Records a risk assessment; the case takes its level, an open case
+    /// becomes assessed, and a high or critical level alerts every
+    /// supervisor. Returns how many were alerted.
+    async fn assess_case(&self, id: CaseId, a: NewAssessment, now: i64) -> Result<usize>;
+    /// Records a protection order or warning letter, or a new status of one.
+    async fn record_case_order(
+        &self,
+        id: CaseId,
+        kind: OrderKind,
+        status: OrderStatus,
+        on_date: time::Date,
+        by: UserId,
+        now: i64,
+    ) -> Result<i64>;
+    /// Grants `user` break-the-glass access until `now + GLASS_SECS`, and
+    /// alerts the supervisors. Returns the expiry.
+    async fn grant_case_glass(
+        &self,
+        id: CaseId,
+        user: UserId,
+        reason: &str,
+        now: i64,
+    ) -> Result<i64>;
+    /// The user's alerts, newest first.
+    async fn case_alerts(&self, user: UserId, limit: i64) -> Result<Vec<CaseAlert>>;
+    /// Marks all of the user's alerts read.
+    async fn mark_case_alerts_read(&self, user: UserId, now: i64) -> Result<()>;
+}
+
 #[async_trait]
 pub trait HelpStore: Send + Sync {
     /// Records a request at a village, queued at the village when it has an
@@ -474,6 +559,7 @@ pub trait Store:
     + HomeStore
     + HelpStore
     + NeedStore
+    + CaseStore
 {
 }
 impl<
@@ -488,7 +574,8 @@ impl<
         + HouseholdStore
         + HomeStore
         + HelpStore
-        + NeedStore,
+        + NeedStore
+        + CaseStore,
 > Store for T
 {
 }

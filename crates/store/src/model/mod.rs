@@ -553,3 +553,5 @@ pub use households::*;
 pub use needs::*;
 mod homes;
 pub use homes::*;
+mod cases;
+pub use cases::*;
