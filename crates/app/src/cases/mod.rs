@@ -73,12 +73,14 @@ fn pick(
     out
 }
 
-/// The default supervisors: the caseworkers of the nearest unit above the
-/// case's own that has any, other than the recorder.
-fn default_supervisors(over: &[CaseworkerRef], unit: &Unit, by: UserId) -> Vec<UserId> {
+/// The default supervisors: the caseworkers of the nearest unit that has
+/// any above both the case's unit and the recorder's own — a supervisor
+/// looks at the recorder's work from a level above, not from beside her.
+fn default_supervisors(over: &[CaseworkerRef], unit: &Unit, by: &Actor) -> Vec<UserId> {
+    let top = unit.level.get().min(by.unit.level.get());
     let above: Vec<&CaseworkerRef> = over
         .iter()
-        .filter(|c| c.level < unit.level.get() && c.user_id != by)
+        .filter(|c| c.level < top && c.user_id != by.user.id)
         .collect();
     let Some(nearest) = above.iter().map(|c| c.level).max() else {
         return Vec::new();
@@ -155,7 +157,7 @@ pub async fn create(
         }
         let mut sups = pick(&body.supervisors, &over, "supervisors", &mut errors);
         if sups.is_empty() {
-            sups = default_supervisors(&over, unit, actor.user.id);
+            sups = default_supervisors(&over, unit, actor);
         }
         team.extend(sups.into_iter().map(|u| (u, TeamRole::Supervisor)));
     }
@@ -222,8 +224,10 @@ pub async fn assess(
     id: CaseId,
     input: &AssessmentInput,
 ) -> AppResult<(Assessment, usize)> {
-    let a = input.parse().map_err(AppError::InvalidFields)?;
+    // Access first: whoever may not open the case learns nothing, not
+    // even which of her fields were wrong.
     let opened = access::open_for_team(state, actor, ip.clone(), id, "assess").await?;
+    let a = input.parse().map_err(AppError::InvalidFields)?;
     let level = a.level;
     let alerted = state
         .store
@@ -272,6 +276,7 @@ pub async fn record_order(
     id: CaseId,
     input: &OrderInput,
 ) -> AppResult<i64> {
+    let opened = access::open_for_team(state, actor, ip.clone(), id, "order").await?;
     let mut errors = Vec::new();
     let kind = OrderKind::parse(&input.kind);
     if kind.is_none() {
@@ -296,7 +301,6 @@ pub async fn record_order(
     else {
         return Err(AppError::InvalidFields(errors));
     };
-    let opened = access::open_for_team(state, actor, ip.clone(), id, "order").await?;
     let oid = state
         .store
         .record_case_order(id, kind, status, date, actor.user.id, now())
@@ -328,11 +332,11 @@ pub async fn add_member(
     username: &str,
     role: &str,
 ) -> AppResult<()> {
+    let opened = access::open_for_team(state, actor, ip.clone(), id, "team").await?;
     let role = TeamRole::parse(role).ok_or(AppError::Invalid(FieldError::new(
         "role",
         "err.case.team_role",
     )))?;
-    let opened = access::open_for_team(state, actor, ip.clone(), id, "team").await?;
     let over = state.store.caseworkers_over(opened.head.unit.id).await?;
     let mut errors = Vec::new();
     let picked = pick(&[username.to_owned()], &over, "username", &mut errors);
@@ -373,6 +377,10 @@ pub async fn break_glass(
     reason: &str,
 ) -> AppResult<i64> {
     actor.require(Role::Admin)?;
+    let head = state
+        .store
+        .case_head(actor.scope(), id, actor.user.id, now())
+        .await?;
     let mut errors = Vec::new();
     let reason = required_short(reason, "reason", "err.case.glass_reason", &mut errors);
     let reason = match reason {
@@ -385,10 +393,6 @@ pub async fn break_glass(
         }
         None => return Err(AppError::InvalidFields(errors)),
     };
-    let head = state
-        .store
-        .case_head(actor.scope(), id, actor.user.id, now())
-        .await?;
     let expires = state
         .store
         .grant_case_glass(id, actor.user.id, &reason, now())
@@ -414,6 +418,7 @@ pub async fn reveal(
     field: &str,
     reason: &str,
 ) -> AppResult<String> {
+    let opened = open(state, actor, ip.clone(), id, "reveal").await?;
     let field = CaseSealedField::parse(field).ok_or(AppError::Invalid(FieldError::new(
         "field",
         "err.reveal.field",
@@ -433,11 +438,6 @@ pub async fn reveal(
             )));
         }
     };
-    let action = match field {
-        CaseSealedField::IdNumber => "reveal_id_number",
-        CaseSealedField::Phone => "reveal_phone",
-    };
-    let opened = open(state, actor, ip.clone(), id, action).await?;
     let value = state.store.reveal_case_field(id, field).await?;
     actor
         .audit(
