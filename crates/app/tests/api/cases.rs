@@ -188,7 +188,7 @@ async fn intake_rules(db: Db) {
     team.sort();
     assert_eq!(
         team,
-        ["cwx:caseworker", "cwleague:supervisor", "sup:supervisor"]
+        ["cwleague:supervisor", "cwx:caseworker", "sup:supervisor"]
     );
     // Sealed at rest: no plaintext in any column of the case's rows.
     for (table, col) in [
