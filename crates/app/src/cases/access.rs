@@ -58,6 +58,7 @@ pub async fn open(
     id: CaseId,
     action: &'static str,
 ) -> AppResult<Opened> {
+    actor.require_any(crate::cases::CASE_ROLES)?;
     let head = state
         .store
         .case_head(actor.scope(), id, actor.user.id, now())
@@ -79,8 +80,9 @@ pub async fn open(
     Ok(Opened { head, via })
 }
 
-/// Like [`open`], for actions only the team may take (not a
-/// break-the-glass reader): 404 for anyone else.
+/// Like [`open`], for actions only the team may take: 403 without the
+/// caseworker role (a break-the-glass reader only reads), 404 for a case
+/// the caseworker may not open.
 pub async fn open_for_team(
     state: &AppState,
     actor: &Actor,
@@ -88,6 +90,7 @@ pub async fn open_for_team(
     id: CaseId,
     action: &'static str,
 ) -> AppResult<Opened> {
+    actor.require(Role::Caseworker)?;
     let opened = open(state, actor, ip, id, action).await?;
     if !opened.is_team() {
         return Err(AppError::Forbidden);

@@ -66,6 +66,7 @@ pub fn table() -> Vec<RouteDef> {
     let recorder = AnyRole(crate::activities::RECORDERS);
     let intake = AnyRole(api::help::INTAKE_ROLES);
     let case = AnyRole(crate::cases::CASE_ROLES);
+    let caseworker = Role(jinguo_domain::Role::Caseworker);
     vec![
         // JSON API.
         r(M::POST, "/api/v1/session", Public, post(api::session::create)),
@@ -140,14 +141,14 @@ pub fn table() -> Vec<RouteDef> {
         r(M::GET, "/api/v1/help-requests", intake, get(api::help::intake)),
         // Rights-protection cases: whether a case opens is decided per case
         // (crate::cases::access); anyone else gets 404.
-        r(M::POST, "/api/v1/cases", Role(jinguo_domain::Role::Caseworker), post(api::cases::create)),
+        r(M::POST, "/api/v1/cases", caseworker, post(api::cases::create)),
         r(M::GET, "/api/v1/cases", case, get(api::cases::list)),
         r(M::GET, "/api/v1/cases/alerts", case, get(api::cases::alerts)),
         r(M::GET, "/api/v1/cases/checklist", case, get(api::cases::checklist)),
         r(M::GET, "/api/v1/cases/{id}", case, get(api::cases::show)),
-        r(M::POST, "/api/v1/cases/{id}/assess", case, post(api::cases::assess)),
-        r(M::POST, "/api/v1/cases/{id}/orders", case, post(api::cases::order)),
-        r(M::POST, "/api/v1/cases/{id}/team", case, post(api::cases::team)),
+        r(M::POST, "/api/v1/cases/{id}/assess", caseworker, post(api::cases::assess)),
+        r(M::POST, "/api/v1/cases/{id}/orders", caseworker, post(api::cases::order)),
+        r(M::POST, "/api/v1/cases/{id}/team", caseworker, post(api::cases::team)),
         r(M::POST, "/api/v1/cases/{id}/glass", admin, post(api::cases::glass)),
         r(M::POST, "/api/v1/cases/{id}/reveal", case, post(api::cases::reveal)),
         r(M::GET, "/api/v1/cases/{id}/access-log", case, get(api::cases::access_log)),

@@ -222,11 +222,15 @@ async fn who_sees_what(db: Db) {
         ("league caseworker not named", &c.cw_league),
         ("admin without a grant", &c.admin),
         ("caseworker of another league", &c.cw_baotou),
-        ("cadre", &c.cadre),
-        ("auditor", &c.auditor),
     ] {
         let r = app.get(token, &path).await;
         assert_eq!(r.status(), 404, "{who}");
+        assert!(leaks(&r.text().await.unwrap()).is_none(), "{who}");
+    }
+    // Without the caseworker or admin role, the case routes are closed.
+    for (who, token) in [("cadre", &c.cadre), ("auditor", &c.auditor)] {
+        let r = app.get(token, &path).await;
+        assert_eq!(r.status(), 403, "{who}");
         assert!(leaks(&r.text().await.unwrap()).is_none(), "{who}");
     }
     // Lists show only the reader's cases, names masked.
