@@ -254,6 +254,9 @@ pub async fn assess(
             ),
         )
         .await?;
+    if alerted > 0 {
+        relay_alert(state, &opened.head, &format!("risk_{}", level.as_str()));
+    }
     Ok((a, alerted))
 }
 
@@ -406,6 +409,7 @@ pub async fn break_glass(
             format!("case={} expires={expires}", id.get()),
         )
         .await?;
+    relay_alert(state, &head, "glass");
     Ok(expires)
 }
 
@@ -499,4 +503,19 @@ pub async fn list(
 pub async fn alerts(state: &AppState, actor: &Actor) -> AppResult<Vec<CaseAlert>> {
     actor.require_any(CASE_ROLES)?;
     Ok(state.store.case_alerts(actor.user.id, 50).await?)
+}
+
+/// Passes a supervisors' alert to the deployment's webhook (if any), so a
+/// messaging gateway can wake them: the case number, the kind and the unit
+/// code only, never a name or a word of the case.
+fn relay_alert(state: &AppState, head: &jinguo_store::model::CaseHead, kind: &str) {
+    crate::webhook::send(
+        state,
+        serde_json::json!({
+            "event": "case_alert",
+            "kind": kind,
+            "case": head.number,
+            "unit": head.unit.code,
+        }),
+    );
 }
