@@ -65,6 +65,7 @@ pub fn table() -> Vec<RouteDef> {
     let auditor = Role(jinguo_domain::Role::Auditor);
     let recorder = AnyRole(crate::activities::RECORDERS);
     let intake = AnyRole(api::help::INTAKE_ROLES);
+    let case_flow = AnyRole(&[jinguo_domain::Role::Caseworker, jinguo_domain::Role::Admin]);
     vec![
         // JSON API.
         r(M::POST, "/api/v1/session", Public, post(api::session::create)),
@@ -137,6 +138,15 @@ pub fn table() -> Vec<RouteDef> {
         r(M::POST, "/api/v1/public/help", Public, post(api::help::create)),
         r(M::GET, "/api/v1/public/help/{tracking_code}", Public, get(api::help::status)),
         r(M::GET, "/api/v1/help-requests", intake, get(api::help::intake)),
+        // Case workflow after intake (issue 6 item 3): 404 unless the
+        // caller may open the case (crate::cases::access).
+        r(M::POST, "/api/v1/cases/{id}/follow-ups", case_flow, post(api::case_flow::follow_up)),
+        r(M::POST, "/api/v1/cases/{id}/refer", case_flow, post(api::case_flow::refer)),
+        r(M::POST, "/api/v1/cases/{id}/referrals/{rid}", case_flow, post(api::case_flow::referral)),
+        r(M::POST, "/api/v1/cases/{id}/transfer", case_flow, post(api::case_flow::transfer)),
+        r(M::POST, "/api/v1/cases/{id}/close", case_flow, post(api::case_flow::close)),
+        r(M::POST, "/api/v1/cases/{id}/approve-closure", case_flow, post(api::case_flow::approve_closure)),
+        r(M::POST, "/api/v1/cases/{id}/reopen", case_flow, post(api::case_flow::reopen)),
         // Web pages.
         r(M::GET, "/login", Public, get(web::login::form)),
         r(M::POST, "/login", Public, post(web::login::submit)),
@@ -211,6 +221,14 @@ pub fn table() -> Vec<RouteDef> {
         r(M::GET, "/help-requests", intake, get(web::help::intake)),
         r(M::GET, "/help-requests/{id}", intake, get(web::help::show)),
         r(M::POST, "/help-requests/{id}/status", intake, post(web::help::set_status)),
+        // Case workflow forms (cases/flow.html), back to /cases/{id}.
+        r(M::POST, "/cases/{id}/follow-ups", case_flow, post(web::case_flow::follow_up)),
+        r(M::POST, "/cases/{id}/refer", case_flow, post(web::case_flow::refer)),
+        r(M::POST, "/cases/{id}/referrals/{rid}", case_flow, post(web::case_flow::referral)),
+        r(M::POST, "/cases/{id}/transfer", case_flow, post(web::case_flow::transfer)),
+        r(M::POST, "/cases/{id}/close", case_flow, post(web::case_flow::close)),
+        r(M::POST, "/cases/{id}/approve-closure", case_flow, post(web::case_flow::approve_closure)),
+        r(M::POST, "/cases/{id}/reopen", case_flow, post(web::case_flow::reopen)),
         r(M::GET, "/static/{file}", Public, get(assets::serve)),
         r(M::GET, "/healthz", Public, get(assets::health)),
     ]
