@@ -5,6 +5,7 @@ pub mod activities;
 pub mod attachments;
 pub mod auth;
 pub mod cache;
+pub mod cases;
 mod charts;
 pub mod config;
 pub mod error;

@@ -65,7 +65,7 @@ pub fn table() -> Vec<RouteDef> {
     let auditor = Role(jinguo_domain::Role::Auditor);
     let recorder = AnyRole(crate::activities::RECORDERS);
     let intake = AnyRole(api::help::INTAKE_ROLES);
-    let case_flow = AnyRole(&[jinguo_domain::Role::Caseworker, jinguo_domain::Role::Admin]);
+    let case = AnyRole(crate::cases::CASE_ROLES);
     vec![
         // JSON API.
         r(M::POST, "/api/v1/session", Public, post(api::session::create)),
@@ -138,15 +138,29 @@ pub fn table() -> Vec<RouteDef> {
         r(M::POST, "/api/v1/public/help", Public, post(api::help::create)),
         r(M::GET, "/api/v1/public/help/{tracking_code}", Public, get(api::help::status)),
         r(M::GET, "/api/v1/help-requests", intake, get(api::help::intake)),
+        // Rights-protection cases: whether a case opens is decided per case
+        // (crate::cases::access); anyone else gets 404.
+        r(M::POST, "/api/v1/cases", Role(jinguo_domain::Role::Caseworker), post(api::cases::create)),
+        r(M::GET, "/api/v1/cases", case, get(api::cases::list)),
+        r(M::GET, "/api/v1/cases/alerts", case, get(api::cases::alerts)),
+        r(M::GET, "/api/v1/cases/checklist", case, get(api::cases::checklist)),
+        r(M::GET, "/api/v1/cases/{id}", case, get(api::cases::show)),
+        r(M::POST, "/api/v1/cases/{id}/assess", case, post(api::cases::assess)),
+        r(M::POST, "/api/v1/cases/{id}/orders", case, post(api::cases::order)),
+        r(M::POST, "/api/v1/cases/{id}/team", case, post(api::cases::team)),
+        r(M::POST, "/api/v1/cases/{id}/glass", admin, post(api::cases::glass)),
+        r(M::POST, "/api/v1/cases/{id}/reveal", case, post(api::cases::reveal)),
+        r(M::GET, "/api/v1/cases/{id}/access-log", case, get(api::cases::access_log)),
+        r(M::GET, "/api/v1/dictionaries/case-types", LoggedIn, get(api::cases::case_types)),
         // Case workflow after intake (issue 6 item 3): 404 unless the
         // caller may open the case (crate::cases::access).
-        r(M::POST, "/api/v1/cases/{id}/follow-ups", case_flow, post(api::case_flow::follow_up)),
-        r(M::POST, "/api/v1/cases/{id}/refer", case_flow, post(api::case_flow::refer)),
-        r(M::POST, "/api/v1/cases/{id}/referrals/{rid}", case_flow, post(api::case_flow::referral)),
-        r(M::POST, "/api/v1/cases/{id}/transfer", case_flow, post(api::case_flow::transfer)),
-        r(M::POST, "/api/v1/cases/{id}/close", case_flow, post(api::case_flow::close)),
-        r(M::POST, "/api/v1/cases/{id}/approve-closure", case_flow, post(api::case_flow::approve_closure)),
-        r(M::POST, "/api/v1/cases/{id}/reopen", case_flow, post(api::case_flow::reopen)),
+        r(M::POST, "/api/v1/cases/{id}/follow-ups", case, post(api::case_flow::follow_up)),
+        r(M::POST, "/api/v1/cases/{id}/refer", case, post(api::case_flow::refer)),
+        r(M::POST, "/api/v1/cases/{id}/referrals/{rid}", case, post(api::case_flow::referral)),
+        r(M::POST, "/api/v1/cases/{id}/transfer", case, post(api::case_flow::transfer)),
+        r(M::POST, "/api/v1/cases/{id}/close", case, post(api::case_flow::close)),
+        r(M::POST, "/api/v1/cases/{id}/approve-closure", case, post(api::case_flow::approve_closure)),
+        r(M::POST, "/api/v1/cases/{id}/reopen", case, post(api::case_flow::reopen)),
         // Web pages.
         r(M::GET, "/login", Public, get(web::login::form)),
         r(M::POST, "/login", Public, post(web::login::submit)),
@@ -222,13 +236,13 @@ pub fn table() -> Vec<RouteDef> {
         r(M::GET, "/help-requests/{id}", intake, get(web::help::show)),
         r(M::POST, "/help-requests/{id}/status", intake, post(web::help::set_status)),
         // Case workflow forms (cases/flow.html), back to /cases/{id}.
-        r(M::POST, "/cases/{id}/follow-ups", case_flow, post(web::case_flow::follow_up)),
-        r(M::POST, "/cases/{id}/refer", case_flow, post(web::case_flow::refer)),
-        r(M::POST, "/cases/{id}/referrals/{rid}", case_flow, post(web::case_flow::referral)),
-        r(M::POST, "/cases/{id}/transfer", case_flow, post(web::case_flow::transfer)),
-        r(M::POST, "/cases/{id}/close", case_flow, post(web::case_flow::close)),
-        r(M::POST, "/cases/{id}/approve-closure", case_flow, post(web::case_flow::approve_closure)),
-        r(M::POST, "/cases/{id}/reopen", case_flow, post(web::case_flow::reopen)),
+        r(M::POST, "/cases/{id}/follow-ups", case, post(web::case_flow::follow_up)),
+        r(M::POST, "/cases/{id}/refer", case, post(web::case_flow::refer)),
+        r(M::POST, "/cases/{id}/referrals/{rid}", case, post(web::case_flow::referral)),
+        r(M::POST, "/cases/{id}/transfer", case, post(web::case_flow::transfer)),
+        r(M::POST, "/cases/{id}/close", case, post(web::case_flow::close)),
+        r(M::POST, "/cases/{id}/approve-closure", case, post(web::case_flow::approve_closure)),
+        r(M::POST, "/cases/{id}/reopen", case, post(web::case_flow::reopen)),
         r(M::GET, "/static/{file}", Public, get(assets::serve)),
         r(M::GET, "/healthz", Public, get(assets::health)),
     ]

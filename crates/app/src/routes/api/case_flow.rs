@@ -92,7 +92,9 @@ pub async fn close(
 ) -> AppResult<Json<Value>> {
     let id = parse_case_id(&id)?;
     let alerted = flow::request_closure(&state, &actor, ip, id, &b).await?;
-    Ok(Json(json!({ "status": "closure_pending", "alerted": alerted })))
+    Ok(Json(
+        json!({ "status": "closure_pending", "alerted": alerted }),
+    ))
 }
 
 /// `POST /api/v1/cases/{id}/approve-closure` `{"approve","reason"?}` →

@@ -13,7 +13,7 @@ use crate::cases::flow::{
     self, ApproveInput, CloseInput, FollowUpInput, ReferInput, ReopenInput, TransferInput,
 };
 use crate::cases::parse_case_id;
-use crate::error::{AppResult, AppError};
+use crate::error::{AppError, AppResult};
 use crate::net::ClientIp;
 use crate::render::WebResult;
 use crate::state::AppState;
