@@ -71,9 +71,13 @@ enum Target {
     Help(i64, &'static str),
     /// A need raised at, and sitting in the queue of, the unit of the code.
     Need(i64, &'static str),
+    /// A case of the workflow matrix: its id, a sent referral on it, and
+    /// the code of its unit.
+    FlowCase(i64, i64, &'static str),
     MissingUnit,
     MissingUser,
     MissingNeed,
+    MissingFlowCase,
     MissingHelp,
     MissingHousehold,
     MissingHome,
@@ -93,7 +97,8 @@ impl Target {
             | Target::Home(_, c)
             | Target::Household(_, _, _, c)
             | Target::Help(_, c)
-            | Target::Need(_, c) => c,
+            | Target::Need(_, c)
+            | Target::FlowCase(_, _, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
@@ -108,6 +113,14 @@ impl Target {
             Target::Household(id, _, _, _) => id.to_string(),
             Target::Help(id, _) => id.to_string(),
             Target::Need(id, _) => id.to_string(),
+            Target::FlowCase(id, _, _) => id.to_string(),
+            _ => "999999".into(),
+        }
+    }
+    /// The referral of a workflow case target.
+    fn referral(&self) -> String {
+        match self {
+            Target::FlowCase(_, r, _) => r.to_string(),
             _ => "999999".into(),
         }
     }
@@ -163,6 +176,9 @@ enum Kind {
     Help,
     /// An open need raised at the unit, in its own queue.
     Need,
+    /// A case at the unit with the matrix caseworker on its team, a sent
+    /// referral, consent to referral (see `new_flow_case`).
+    FlowCase,
 }
 
 fn household_json(code: &str) -> Value {
@@ -400,6 +416,7 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         kind: Kind::Need,
     };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
+    flow_cases(&mut m);
     // Needs. A unit outside the subtree in a body is a field error, worded
     // exactly like an unknown unit; a need out of scope is 404.
     m.insert(
@@ -1918,6 +1935,7 @@ async fn authorization_matrix(db: Db) {
                     Kind::Household => new_household(&app, rel.code(), roles[0].1).await,
                     Kind::Help => new_help(&app, rel.code()).await,
                     Kind::Need => new_need(&app, rel.code()).await,
+                    Kind::FlowCase => new_flow_case(&app, rel.code(), roles[2].1).await,
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
@@ -1933,6 +1951,12 @@ async fn authorization_matrix(db: Db) {
                 match def.access {
                     Access::LoggedIn => check(&mut failures, &who, &got, case.ok),
                     _ if !allowed => check(&mut failures, &who, &got, 403),
+                    // A case opens only for its team (the matrix caseworker);
+                    // an administrator without a break-the-glass grant gets
+                    // 404 for it even in her subtree.
+                    _ if case.kind == Kind::FlowCase && *role != Role::Caseworker => {
+                        check(&mut failures, &who, &got, case.out_of_scope)
+                    }
                     _ if rel.in_subtree() => check(&mut failures, &who, &got, case.ok),
                     Access::Role(_)
                     | Access::AnyRole(_)
@@ -1951,6 +1975,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Household => Target::MissingHousehold,
                             Kind::Help => Target::MissingHelp,
                             Kind::Need => Target::MissingNeed,
+                            Kind::FlowCase => Target::MissingFlowCase,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;
@@ -1975,3 +2000,241 @@ async fn authorization_matrix(db: Db) {
     assert!(checked > 500, "only {checked} checks ran");
 }
 both_backends!(authorization_matrix, authorization_matrix);
+
+// ---- Case workflow after intake (issue 6 item 3) ----
+
+/// The workflow routes. Each call is made by the matrix caseworker, on the
+/// team of a fresh case; page forms answer 303 back to the case whether
+/// the action was done or refused (the refusal rides in the address).
+fn flow_cases(m: &mut HashMap<(&'static str, &'static str), Case>) {
+    let fc = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::FlowCase,
+    };
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/follow-ups"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/follow-ups", t.id()),
+                body: Body::Json(json!({"date": today_text(), "note": "电话回访"})),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/refer"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/refer", t.id()),
+                body: Body::Json(json!({"agency": "legal_aid", "agency_name": "法律援助中心"})),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/referrals/{rid}"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/referrals/{}", t.id(), t.referral()),
+                body: Body::Json(json!({"status": "accepted"})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/transfer"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/transfer", t.id()),
+                body: Body::Json(json!({"unit_code": XILINGOL, "reason": "需盟级协调"})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/close"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/close", t.id()),
+                body: Body::Json(json!({"outcome": "resolved", "reason": "已妥善解决"})),
+            },
+            200,
+        ),
+    );
+    // Not pending, and the caseworker is no supervisor: refused, 422.
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/approve-closure"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/approve-closure", t.id()),
+                body: Body::Json(json!({"approve": true})),
+            },
+            422,
+        ),
+    );
+    // Not closed: refused, 422.
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/reopen"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/reopen", t.id()),
+                body: Body::Json(json!({"reason": "当事人再次求助"})),
+            },
+            422,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/follow-ups"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/follow-ups", t.id()),
+                    &[("date", today_text()), ("note", "上门回访".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/refer"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/refer", t.id()),
+                    &[
+                        ("agency", "police".into()),
+                        ("agency_name", "派出所".into()),
+                    ],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/referrals/{rid}"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/referrals/{}", t.id(), t.referral()),
+                    &[("status", "done".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/transfer"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/transfer", t.id()),
+                    &[
+                        ("unit_code", XILINGOL.into()),
+                        ("reason", "需盟级协调".into()),
+                    ],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/close"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/close", t.id()),
+                    &[("outcome", "resolved".into()), ("reason", "已解决".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/approve-closure"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/approve-closure", t.id()),
+                    &[("approve", "true".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/reopen"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/reopen", t.id()),
+                    &[("reason", "再次求助".into())],
+                )
+            },
+            303,
+        ),
+    );
+}
+
+/// A case at `code` straight through the store, with `caseworker` (the
+/// matrix caseworker) on its team wherever it lies — so out of her subtree
+/// the answer is 404 because of the scope, not the team — a league
+/// caseworker to transfer to, consent to referral, and one sent referral.
+async fn new_flow_case(app: &TestApp, code: &'static str, caseworker: UserId) -> Target {
+    use jinguo_domain::case::{IntakeInput, TeamRole};
+    use jinguo_store::model::{NewCase, NewReferral};
+    use jinguo_store::{CaseFlowStore, CaseStore, UnitStore, UserStore};
+    let unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    if app.store.credentials("mx-league").await.is_err() {
+        app.add_user("mx-league", "caseworker", XILINGOL).await;
+    }
+    let input: IntakeInput = serde_json::from_value(json!({
+        "source": "hotline", "type": "other", "urgency": "normal",
+        "client": {"name": "矩阵当事人", "sex": "F"},
+        "narrative": "矩阵案情",
+        "consent": {"services": true, "referral": true, "statistics": true}
+    }))
+    .unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let template = app.store.case_template("other").await.unwrap();
+    let intake = input.parse(Some(&template), today).unwrap();
+    let id = app
+        .store
+        .create_case(
+            NewCase {
+                unit: unit.id,
+                intake,
+                by: caseworker,
+                team: vec![(caseworker, TeamRole::Caseworker)],
+                follow_ups: vec![today],
+                opened_on: today,
+                contact_at_intake: true,
+                help_request: None,
+                household: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let rid = app
+        .store
+        .refer_case(
+            id,
+            NewReferral {
+                agency: jinguo_domain::case::Agency::Shelter,
+                agency_name: "妇女庇护所".into(),
+                note: None,
+                override_reason: None,
+                by: caseworker,
+            },
+            2,
+        )
+        .await
+        .unwrap();
+    Target::FlowCase(id.get(), rid, code)
+}
