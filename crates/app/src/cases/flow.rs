@@ -45,6 +45,8 @@ pub async fn follow_up(
     id: CaseId,
     input: &FollowUpInput,
 ) -> AppResult<i64> {
+    // Roles first (403), as the route table says; then the input.
+    actor.require_any(super::CASE_ROLES)?;
     let mut errors = Vec::new();
     let today = today(&state.config);
     let date = match parse_date(&input.date) {
@@ -120,6 +122,8 @@ pub async fn refer(
     id: CaseId,
     input: &ReferInput,
 ) -> AppResult<i64> {
+    // Roles first (403), as the route table says; then the input.
+    actor.require_any(super::CASE_ROLES)?;
     let mut errors = Vec::new();
     let agency = Agency::parse(&input.agency);
     if agency.is_none() {
@@ -196,6 +200,8 @@ pub async fn referral_status(
     referral: i64,
     status: &str,
 ) -> AppResult<ReferralStatus> {
+    // Roles first (403), as the route table says; then the input.
+    actor.require_any(super::CASE_ROLES)?;
     let status = ReferralStatus::parse(status)
         .ok_or_else(|| FieldError::new("status", "err.case.referral_status"))?;
     let opened = open_for_team(state, actor, ip.clone(), id, "referral").await?;
@@ -270,6 +276,8 @@ pub async fn transfer(
     id: CaseId,
     input: &TransferInput,
 ) -> AppResult<UnitCode> {
+    // Roles first (403), as the route table says; then the input.
+    actor.require_any(super::CASE_ROLES)?;
     let mut errors = Vec::new();
     let code = UnitCode::parse(input.unit_code.trim()).ok();
     if code.is_none() {
@@ -350,6 +358,8 @@ pub async fn request_closure(
     id: CaseId,
     input: &CloseInput,
 ) -> AppResult<usize> {
+    // Roles first (403), as the route table says; then the input.
+    actor.require_any(super::CASE_ROLES)?;
     let mut errors = Vec::new();
     let outcome = Outcome::parse(&input.outcome);
     if outcome.is_none() {
@@ -409,6 +419,8 @@ pub async fn approve_closure(
     id: CaseId,
     input: &ApproveInput,
 ) -> AppResult<CaseStatus> {
+    // Roles first (403), as the route table says; then the input.
+    actor.require_any(super::CASE_ROLES)?;
     let mut errors = Vec::new();
     let reason = short_text(input.reason.as_deref(), "reason", &mut errors);
     if !input.approve && reason.is_none() && errors.is_empty() {
@@ -468,6 +480,8 @@ pub async fn reopen(
     id: CaseId,
     input: &ReopenInput,
 ) -> AppResult<()> {
+    // Roles first (403), as the route table says; then the input.
+    actor.require_any(super::CASE_ROLES)?;
     let mut errors = Vec::new();
     let reason = required_short(
         &input.reason,
@@ -662,5 +676,72 @@ mod tests {
             url,
             "/cases/7?flow=reopen&flow_error=err.case.reason_required&flow_field=reason"
         );
+    }
+
+    /// The partial renders for each state of a case, with and without the
+    /// optional context, and shows a refusal next to its field.
+    #[tokio::test]
+    async fn partial_renders() {
+        use crate::i18n::Lang;
+        use serde_json::json;
+        let t = crate::render::Templates::new(crate::i18n_global(), &crate::Config::default());
+        for (status, via) in [
+            ("open", "caseworker"),
+            ("in_service", "supervisor"),
+            ("closure_pending", "supervisor"),
+            ("closed", "caseworker"),
+            ("in_service", "glass"),
+        ] {
+            let case = json!({
+                "id": 42, "status": status, "consent": {"referral": false},
+                "follow_ups": [
+                    {"id": 1, "due_on": "2026-01-01", "done_on": null, "overdue": true},
+                    {"id": 2, "due_on": "2026-01-05", "done_on": "2026-01-04", "by": "cw",
+                     "note": "电话回访", "overdue": false}
+                ],
+                "referrals": [{"id": 7, "agency": "police", "agency_name": "派出所",
+                               "status": "sent", "override_by": "sup1",
+                               "override_reason": "紧急"}],
+                "closure_requested_by": "cw", "outcome": "resolved", "close_reason": "已解决",
+                "closed_on": "2026-02-01"
+            });
+            for flash in [
+                None,
+                flash(
+                    Some("close"),
+                    Some("err.case.reason_required"),
+                    Some("reason"),
+                ),
+            ] {
+                let resp = t.render(
+                    "cases/flow.html",
+                    Lang::En,
+                    None,
+                    json!({"case": case, "via": via, "csrf": "tok", "flow_flash": flash}),
+                );
+                assert_eq!(resp.status(), 200, "{status} {via}");
+                let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+                    .await
+                    .unwrap();
+                let html = String::from_utf8(body.to_vec()).unwrap();
+                assert!(html.contains("Overdue"), "{html}");
+                if flash.is_some() {
+                    assert!(html.contains("Give a reason."), "{html}");
+                }
+                if via == "glass" {
+                    assert!(!html.contains("<form"), "a glass reader only reads");
+                }
+            }
+        }
+        // Without the optional context at all.
+        let resp = t.render(
+            "cases/flow.html",
+            Lang::Zh,
+            None,
+            json!({"case": {"id": 1, "status": "open", "consent": {"referral": true},
+                            "follow_ups": [], "referrals": []},
+                   "via": "caseworker", "csrf": "tok"}),
+        );
+        assert_eq!(resp.status(), 200);
     }
 }

@@ -71,14 +71,14 @@ async fn case_flow_story(db: Db) {
     // The banner's caseworker records; the league's two caseworkers are
     // the default supervisors; another banner of the league can receive a
     // transfer; Baotou is another league.
-    app.add_user("cw", "caseworker", XILINHOT).await;
+    app.add_user("worker", "caseworker", XILINHOT).await;
     app.add_user("sup1", "caseworker", XILINGOL).await;
     app.add_user("sup2", "caseworker", XILINGOL).await;
     app.add_user("erenhot", "caseworker", ERENHOT).await;
     app.add_user("baotou", "caseworker", BAOTOU).await;
     app.add_user("cadre", "cadre", XILINHOT).await;
     app.add_user("admin", "admin", XILINHOT).await;
-    let cw = app.token("cw").await;
+    let cw = app.token("worker").await;
     let sup1 = app.token("sup1").await;
     let sup2 = app.token("sup2").await;
     let erenhot = app.token("erenhot").await;
@@ -407,7 +407,7 @@ async fn case_flow_story(db: Db) {
         .iter()
         .map(|m| m["username"].as_str().unwrap())
         .collect();
-    assert!(!names.contains(&"cw"), "{names:?}");
+    assert!(!names.contains(&"worker"), "{names:?}");
     assert!(
         names.contains(&"sup1") && names.contains(&"sup2"),
         "{names:?}"
@@ -428,7 +428,7 @@ async fn case_flow_story(db: Db) {
         .unit_by_code(&jinguo_domain::UnitCode::parse(XILINHOT).unwrap())
         .await
         .unwrap();
-    let cw_id = app.store.credentials("cw").await.unwrap().user.id;
+    let cw_id = app.store.credentials("worker").await.unwrap().user.id;
     let input: IntakeInput = serde_json::from_value(intake(XILINHOT, true)).unwrap();
     let template = app.store.case_template("other").await.unwrap();
     let overdue_case = app

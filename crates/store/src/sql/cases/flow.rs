@@ -394,10 +394,12 @@ impl CaseFlowStore for SqlStore {
         }
         // Every new member holds the caseworker role at the target or above.
         let chain: Vec<i64> = anc.iter().flatten().map(|u| u.get()).collect();
+        // One placeholder style per statement (SQLite gets positional `?`).
+        let params = self.backend.params(1, chain.len() + 1);
+        let (user_param, unit_params) = params.split_once(", ").unwrap_or((params.as_str(), ""));
         let sql = format!(
-            "SELECT 1 AS x FROM users u WHERE u.id = $1 AND u.active = 1 AND {IS_CASEWORKER} \
-             AND u.unit_id IN ({})",
-            self.backend.params(2, chain.len())
+            "SELECT 1 AS x FROM users u WHERE u.id = {user_param} AND u.active = 1 \
+             AND {IS_CASEWORKER} AND u.unit_id IN ({unit_params})"
         );
         for (user, _) in &t.team {
             let mut q = sqlx::query(&sql).bind(user.get());
