@@ -14,6 +14,7 @@ pub mod vault;
 pub use error::StoreError;
 pub use sql::reseal::{ColumnReport, SEALED_COLUMNS};
 pub use sql::{Backend, BulkNeed, SqlStore};
+pub use traits::CaseFlowStore;
 pub use traits::{
     ActivityStore, AuditStore, CaseStore, HelpStore, HomeStore, HouseholdStore, NeedStore,
     PhotoStore, SessionStore, Store, TaskFileStore, TaskStore, UnitStore, UserStore,

@@ -4,6 +4,7 @@
 //! itself (codes, names, levels) is readable without one.
 
 use async_trait::async_trait;
+use jinguo_domain::case::ReferralStatus;
 use jinguo_domain::case::{AccessVia, CaseStatus, CaseTemplate, OrderKind, OrderStatus, TeamRole};
 use jinguo_domain::help::{HelpKind, HelpStatus, TrackingCode};
 use jinguo_domain::home::{HomeFields, HomeStatus};
@@ -514,6 +515,48 @@ pub trait CaseStore: Send + Sync {
     async fn mark_case_alerts_read(&self, user: UserId, now: i64) -> Result<()>;
 }
 
+// ---- Case workflow after intake (issue 6 item 3; sql/cases/flow.rs) ----
+
+/// The case workflow after intake: follow-ups, referrals, transfers,
+/// closure with a second pair of eyes, reopening. Each call is one
+/// transaction that writes the case row first, moves the statistics and
+/// appends a history step; free-text reasons and notes are sealed. The
+/// application has already decided that the caller may open the case.
+#[async_trait]
+pub trait CaseFlowStore: Send + Sync {
+    /// Records a follow-up (completing a scheduled one, or an ad-hoc
+    /// contact); sets the first contact if none is recorded and moves an
+    /// open or assessed case into service. Returns the follow-up's id.
+    async fn record_follow_up(&self, id: CaseId, f: NewFollowUp, now: i64) -> Result<i64>;
+    /// Refers the case to a partner agency; refused without the client's
+    /// consent to referral unless a supervisor of the case overrides it
+    /// with a reason (the other supervisors are alerted). Returns its id.
+    async fn refer_case(&self, id: CaseId, r: NewReferral, now: i64) -> Result<i64>;
+    /// Moves a referral on (sent → accepted, rejected or done; accepted →
+    /// done); any other step is refused.
+    async fn set_referral_status(
+        &self,
+        id: CaseId,
+        referral: i64,
+        status: ReferralStatus,
+        by: UserId,
+        now: i64,
+    ) -> Result<()>;
+    /// Transfers the case to a unit of its league chain (the league's
+    /// subtree or the region) with a new team that replaces the old one.
+    async fn transfer_case(&self, id: CaseId, t: CaseTransfer, now: i64) -> Result<()>;
+    /// Asks for closure with an outcome and a reason; alerts every
+    /// supervisor. Returns how many were alerted.
+    async fn request_closure(&self, id: CaseId, r: ClosureRequest, now: i64) -> Result<usize>;
+    /// Approves (closed) or refuses (back in service) a pending closure;
+    /// refused for the user who asked for it.
+    async fn decide_closure(&self, id: CaseId, d: ClosureDecision, now: i64) -> Result<CaseStatus>;
+    /// Reopens a closed case with a reason.
+    async fn reopen_case(&self, id: CaseId, reason: &str, by: UserId, now: i64) -> Result<()>;
+    /// The reasons recorded with the case's history, opened, oldest first.
+    async fn case_notes(&self, id: CaseId) -> Result<Vec<CaseNote>>;
+}
+
 #[async_trait]
 pub trait HelpStore: Send + Sync {
     /// Records a request at a village, queued at the village when it has an
@@ -560,6 +603,7 @@ pub trait Store:
     + HelpStore
     + NeedStore
     + CaseStore
+    + CaseFlowStore
 {
 }
 impl<
@@ -575,7 +619,8 @@ impl<
         + HomeStore
         + HelpStore
         + NeedStore
-        + CaseStore,
+        + CaseStore
+        + CaseFlowStore,
 > Store for T
 {
 }

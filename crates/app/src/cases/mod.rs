@@ -3,6 +3,7 @@
 //! case by id and never carry personal data.
 
 pub mod access;
+pub mod flow;
 
 use jinguo_domain::case::{
     Assessment, AssessmentInput, CaseSource, CaseStatus, IntakeInput, OrderKind, OrderStatus,

@@ -153,6 +153,15 @@ pub fn table() -> Vec<RouteDef> {
         r(M::POST, "/api/v1/cases/{id}/reveal", case, post(api::cases::reveal)),
         r(M::GET, "/api/v1/cases/{id}/access-log", case, get(api::cases::access_log)),
         r(M::GET, "/api/v1/dictionaries/case-types", LoggedIn, get(api::cases::case_types)),
+        // Case workflow after intake (issue 6 item 3): 404 unless the
+        // caller may open the case (crate::cases::access).
+        r(M::POST, "/api/v1/cases/{id}/follow-ups", caseworker, post(api::case_flow::follow_up)),
+        r(M::POST, "/api/v1/cases/{id}/refer", caseworker, post(api::case_flow::refer)),
+        r(M::POST, "/api/v1/cases/{id}/referrals/{rid}", caseworker, post(api::case_flow::referral)),
+        r(M::POST, "/api/v1/cases/{id}/transfer", caseworker, post(api::case_flow::transfer)),
+        r(M::POST, "/api/v1/cases/{id}/close", caseworker, post(api::case_flow::close)),
+        r(M::POST, "/api/v1/cases/{id}/approve-closure", caseworker, post(api::case_flow::approve_closure)),
+        r(M::POST, "/api/v1/cases/{id}/reopen", caseworker, post(api::case_flow::reopen)),
         // Web pages.
         r(M::GET, "/login", Public, get(web::login::form)),
         r(M::POST, "/login", Public, post(web::login::submit)),
@@ -227,6 +236,14 @@ pub fn table() -> Vec<RouteDef> {
         r(M::GET, "/help-requests", intake, get(web::help::intake)),
         r(M::GET, "/help-requests/{id}", intake, get(web::help::show)),
         r(M::POST, "/help-requests/{id}/status", intake, post(web::help::set_status)),
+        // Case workflow forms (cases/flow.html), back to /cases/{id}.
+        r(M::POST, "/cases/{id}/follow-ups", caseworker, post(web::case_flow::follow_up)),
+        r(M::POST, "/cases/{id}/refer", caseworker, post(web::case_flow::refer)),
+        r(M::POST, "/cases/{id}/referrals/{rid}", caseworker, post(web::case_flow::referral)),
+        r(M::POST, "/cases/{id}/transfer", caseworker, post(web::case_flow::transfer)),
+        r(M::POST, "/cases/{id}/close", caseworker, post(web::case_flow::close)),
+        r(M::POST, "/cases/{id}/approve-closure", caseworker, post(web::case_flow::approve_closure)),
+        r(M::POST, "/cases/{id}/reopen", caseworker, post(web::case_flow::reopen)),
         r(M::GET, "/static/{file}", Public, get(assets::serve)),
         r(M::GET, "/healthz", Public, get(assets::health)),
     ]

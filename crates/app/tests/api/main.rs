@@ -5,6 +5,7 @@ mod support;
 
 mod activities;
 mod auth;
+mod case_flow;
 mod cases;
 mod help;
 mod homes;

@@ -75,10 +75,14 @@ enum Target {
     /// caseworker on its team and the matrix admin under a running
     /// break-the-glass grant.
     Case(i64, &'static str),
+    /// A case of the workflow matrix: its id, a sent referral on it, and
+    /// the code of its unit.
+    FlowCase(i64, i64, &'static str),
     MissingUnit,
     MissingCase,
     MissingUser,
     MissingNeed,
+    MissingFlowCase,
     MissingHelp,
     MissingHousehold,
     MissingHome,
@@ -100,6 +104,7 @@ impl Target {
             | Target::Help(_, c)
             | Target::Need(_, c)
             | Target::Case(_, c) => c,
+            Target::FlowCase(_, _, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
@@ -114,6 +119,14 @@ impl Target {
             Target::Household(id, _, _, _) => id.to_string(),
             Target::Help(id, _) => id.to_string(),
             Target::Need(id, _) | Target::Case(id, _) => id.to_string(),
+            Target::FlowCase(id, _, _) => id.to_string(),
+            _ => "999999".into(),
+        }
+    }
+    /// The referral of a workflow case target.
+    fn referral(&self) -> String {
+        match self {
+            Target::FlowCase(_, r, _) => r.to_string(),
             _ => "999999".into(),
         }
     }
@@ -171,6 +184,9 @@ enum Kind {
     Need,
     /// A rights-protection case at the unit (see [`Target::Case`]).
     Case,
+    /// A case at the unit with the matrix caseworker on its team, a sent
+    /// referral, consent to referral (see `new_flow_case`).
+    FlowCase,
 }
 
 fn household_json(code: &str) -> Value {
@@ -519,6 +535,7 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
             200,
         ),
     );
+    flow_cases(&mut m);
     // Needs. A unit outside the subtree in a body is a field error, worded
     // exactly like an unknown unit; a need out of scope is 404.
     m.insert(
@@ -2077,6 +2094,7 @@ async fn authorization_matrix(db: Db) {
                     Kind::Help => new_help(&app, rel.code()).await,
                     Kind::Need => new_need(&app, rel.code()).await,
                     Kind::Case => new_case(&app, rel.code(), roles[0].1, roles[2].1).await,
+                    Kind::FlowCase => new_flow_case(&app, rel.code(), roles[2].1).await,
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
@@ -2111,6 +2129,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Help => Target::MissingHelp,
                             Kind::Need => Target::MissingNeed,
                             Kind::Case => Target::MissingCase,
+                            Kind::FlowCase => Target::MissingFlowCase,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;
@@ -2135,3 +2154,241 @@ async fn authorization_matrix(db: Db) {
     assert!(checked > 500, "only {checked} checks ran");
 }
 both_backends!(authorization_matrix, authorization_matrix);
+
+// ---- Case workflow after intake (issue 6 item 3) ----
+
+/// The workflow routes. Each call is made by the matrix caseworker, on the
+/// team of a fresh case; page forms answer 303 back to the case whether
+/// the action was done or refused (the refusal rides in the address).
+fn flow_cases(m: &mut HashMap<(&'static str, &'static str), Case>) {
+    let fc = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::FlowCase,
+    };
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/follow-ups"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/follow-ups", t.id()),
+                body: Body::Json(json!({"date": today_text(), "note": "电话回访"})),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/refer"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/refer", t.id()),
+                body: Body::Json(json!({"agency": "legal_aid", "agency_name": "法律援助中心"})),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/referrals/{rid}"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/referrals/{}", t.id(), t.referral()),
+                body: Body::Json(json!({"status": "accepted"})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/transfer"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/transfer", t.id()),
+                body: Body::Json(json!({"unit_code": XILINGOL, "reason": "需盟级协调"})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/close"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/close", t.id()),
+                body: Body::Json(json!({"outcome": "resolved", "reason": "已妥善解决"})),
+            },
+            200,
+        ),
+    );
+    // Not pending, and the caseworker is no supervisor: refused, 422.
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/approve-closure"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/approve-closure", t.id()),
+                body: Body::Json(json!({"approve": true})),
+            },
+            422,
+        ),
+    );
+    // Not closed: refused, 422.
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/reopen"),
+        fc(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/reopen", t.id()),
+                body: Body::Json(json!({"reason": "当事人再次求助"})),
+            },
+            422,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/follow-ups"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/follow-ups", t.id()),
+                    &[("date", today_text()), ("note", "上门回访".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/refer"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/refer", t.id()),
+                    &[
+                        ("agency", "police".into()),
+                        ("agency_name", "派出所".into()),
+                    ],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/referrals/{rid}"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/referrals/{}", t.id(), t.referral()),
+                    &[("status", "done".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/transfer"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/transfer", t.id()),
+                    &[
+                        ("unit_code", XILINGOL.into()),
+                        ("reason", "需盟级协调".into()),
+                    ],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/close"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/close", t.id()),
+                    &[("outcome", "resolved".into()), ("reason", "已解决".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/approve-closure"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/approve-closure", t.id()),
+                    &[("approve", "true".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/reopen"),
+        fc(
+            |t| {
+                form(
+                    format!("/cases/{}/reopen", t.id()),
+                    &[("reason", "再次求助".into())],
+                )
+            },
+            303,
+        ),
+    );
+}
+
+/// A case at `code` straight through the store, with `caseworker` (the
+/// matrix caseworker) on its team wherever it lies — so out of her subtree
+/// the answer is 404 because of the scope, not the team — a league
+/// caseworker to transfer to, consent to referral, and one sent referral.
+async fn new_flow_case(app: &TestApp, code: &'static str, caseworker: UserId) -> Target {
+    use jinguo_domain::case::{IntakeInput, TeamRole};
+    use jinguo_store::model::{NewCase, NewReferral};
+    use jinguo_store::{CaseFlowStore, CaseStore, UnitStore, UserStore};
+    let unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    if app.store.credentials("mx-league").await.is_err() {
+        app.add_user("mx-league", "caseworker", XILINGOL).await;
+    }
+    let input: IntakeInput = serde_json::from_value(json!({
+        "source": "hotline", "type": "other", "urgency": "normal",
+        "client": {"name": "矩阵当事人", "sex": "F"},
+        "narrative": "矩阵案情",
+        "consent": {"services": true, "referral": true, "statistics": true}
+    }))
+    .unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let template = app.store.case_template("other").await.unwrap();
+    let intake = input.parse(Some(&template), today).unwrap();
+    let id = app
+        .store
+        .create_case(
+            NewCase {
+                unit: unit.id,
+                intake,
+                by: caseworker,
+                team: vec![(caseworker, TeamRole::Caseworker)],
+                follow_ups: vec![today],
+                opened_on: today,
+                contact_at_intake: true,
+                help_request: None,
+                household: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let rid = app
+        .store
+        .refer_case(
+            id,
+            NewReferral {
+                agency: jinguo_domain::case::Agency::Shelter,
+                agency_name: "妇女庇护所".into(),
+                note: None,
+                override_reason: None,
+                by: caseworker,
+            },
+            2,
+        )
+        .await
+        .unwrap();
+    Target::FlowCase(id.get(), rid, code)
+}

@@ -559,3 +559,6 @@ mod homes;
 pub use homes::*;
 mod cases;
 pub use cases::*;
+// The case workflow after intake (issue 6 item 3).
+mod case_flow;
+pub use case_flow::*;

@@ -33,6 +33,11 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("case_people", "name"),
     ("case_assessments", "override"),
     ("case_glass", "reason"),
+    // The case workflow after intake (sql/cases/flow.rs).
+    ("case_follow_ups", "note"),
+    ("case_referrals", "note"),
+    ("case_referrals", "override_reason"),
+    ("case_events", "note"),
 ];
 
 /// The table name a column's values are bound to. Needs and help requests

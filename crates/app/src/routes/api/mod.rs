@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod case_flow;
 pub mod cases;
 pub mod help;
 pub mod homes;

@@ -7,6 +7,7 @@
 //! connection wrote meanwhile) and moves the statistics by the difference
 //! of the case's counted facts before and after (see [`stats`]).
 
+mod flow;
 pub(crate) mod stats;
 
 use async_trait::async_trait;
