@@ -15,7 +15,7 @@ pub use error::StoreError;
 pub use sql::reseal::{ColumnReport, SEALED_COLUMNS};
 pub use sql::{Backend, BulkNeed, SqlStore};
 pub use traits::{
-    ActivityStore, AuditStore, CaseStore, HelpStore, HomeStore, HouseholdStore, NeedStore,
+    ActivityStore, AuditStore, CaseStatsStore, CaseStore, HelpStore, HomeStore, HouseholdStore, NeedStore,
     PhotoStore, SessionStore, Store, TaskFileStore, TaskStore, UnitStore, UserStore,
 };
 pub use vault::{Vault, VaultError};

@@ -555,3 +555,6 @@ mod homes;
 pub use homes::*;
 mod cases;
 pub use cases::*;
+// Case statistics (issue 6).
+mod case_stats;
+pub use case_stats::*;
