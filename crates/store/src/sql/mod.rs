@@ -5,6 +5,7 @@
 
 pub(crate) mod activities;
 mod audit;
+pub(crate) mod cases;
 mod help;
 mod homes;
 mod households;

@@ -24,6 +24,15 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("needs", "description"),
     ("help_requests", "description"),
     ("help_requests", "contact"),
+    ("cases", "client_name"),
+    ("cases", "client_id"),
+    ("cases", "client_phone"),
+    ("cases", "narrative"),
+    ("cases", "safety_plan"),
+    ("cases", "close_reason"),
+    ("case_people", "name"),
+    ("case_assessments", "override"),
+    ("case_glass", "reason"),
 ];
 
 /// Rows read per batch.
