@@ -24,7 +24,7 @@ pub struct CaseOrderCounts {
 /// range. Only cases whose client consented to statistics are counted.
 /// Maps are keyed by the storage keys (`jinguo_domain::case`); `by_risk`
 /// has `none` for cases not yet assessed; `by_outcome` counts closed cases.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct CaseStats {
     pub total: i64,
     pub by_type: BTreeMap<String, i64>,
