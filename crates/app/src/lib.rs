@@ -5,6 +5,8 @@ pub mod activities;
 pub mod attachments;
 pub mod auth;
 pub mod cache;
+// Case statistics (issue 6).
+pub mod case_stats;
 mod charts;
 pub mod config;
 pub mod error;

@@ -143,6 +143,8 @@ impl Templates {
         );
         // Women's Homes (妇女之家).
         templates!(env, "homes/list.html", "homes/form.html", "homes/show.html",);
+        // Case statistics (issue 6).
+        templates!(env, "case_stats.html",);
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()
         });

@@ -15,9 +15,11 @@ pub use error::StoreError;
 pub use sql::reseal::{ColumnReport, SEALED_COLUMNS};
 pub use sql::{Backend, BulkNeed, SqlStore};
 pub use traits::{
-    ActivityStore, AuditStore, CaseStatsStore, CaseStore, HelpStore, HomeStore, HouseholdStore, NeedStore,
+    ActivityStore, AuditStore, CaseStore, HelpStore, HomeStore, HouseholdStore, NeedStore,
     PhotoStore, SessionStore, Store, TaskFileStore, TaskStore, UnitStore, UserStore,
 };
+// Case statistics (issue 6).
+pub use traits::CaseStatsStore;
 pub use vault::{Vault, VaultError};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

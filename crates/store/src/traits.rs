@@ -552,11 +552,15 @@ pub trait HelpStore: Send + Sync {
 pub trait CaseStatsStore: Send + Sync {
     /// The statistics of `unit`'s subtree for cases opened from `from` to
     /// `to`; `NotFound` when `unit` lies outside `scope`.
-    async fn case_stats(&self, scope: Scope, unit: &Unit, from: Month, to: Month)
-    -> Result<CaseStats>;
+    async fn case_stats(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        from: Month,
+        to: Month,
+    ) -> Result<CaseStats>;
     /// Every counter that differs from a recount of the case rows (empty
-    /// when the roll-ups are right): for tests and `jinguo doctor`-style
-    /// checks.
+    /// when the roll-ups are right): for tests.
     async fn case_stats_mismatches(&self) -> Result<Vec<String>>;
 }
 

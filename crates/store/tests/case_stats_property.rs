@@ -307,10 +307,7 @@ async fn property(store: SqlStore, seed: u64) {
             }
             _ => {
                 // A write that changes nothing counted.
-                store
-                    .write_case_for_tests(id, &[], step)
-                    .await
-                    .map(|_| ())
+                store.write_case_for_tests(id, &[], step).await.map(|_| ())
             }
         };
         match r {

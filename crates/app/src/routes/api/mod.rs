@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod case_stats;
 pub mod help;
 pub mod homes;
 pub mod households;

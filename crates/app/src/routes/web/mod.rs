@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod case_stats;
 pub mod dashboard;
 pub mod dictionaries;
 pub mod help;

@@ -419,7 +419,9 @@ impl CaseStatsStore for SqlStore {
             let got: i64 = r.try_get("n")?;
             let want = dims.remove(&key).unwrap_or(0);
             if got != want {
-                out.push(format!("rollup_cases {key:?}: stored {got}, recount {want}"));
+                out.push(format!(
+                    "rollup_cases {key:?}: stored {got}, recount {want}"
+                ));
             }
         }
         out.extend(
