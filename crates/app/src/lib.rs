@@ -5,6 +5,7 @@ pub mod activities;
 pub mod attachments;
 pub mod auth;
 pub mod cache;
+pub mod cases;
 // Case statistics (issue 6).
 pub mod case_stats;
 mod charts;

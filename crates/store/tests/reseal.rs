@@ -10,7 +10,10 @@ use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewHousehold, NewUser};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
 use jinguo_store::vault::keys::KeyRing;
-use jinguo_store::{BUNDLED_DIVISIONS_CSV, HouseholdStore, SqlStore, UnitStore, UserStore, Vault};
+use jinguo_store::{
+    BUNDLED_DIVISIONS_CSV, CaseStore, HouseholdStore, NeedStore, SqlStore, UnitStore, UserStore,
+    Vault,
+};
 
 const OLD: &str = "1:000102030405060708090a0b0c0d0e0f";
 const NEW: &str = "2:f0e0d0c0b0a090807060504030201000";
@@ -61,6 +64,56 @@ async fn rotation(url: String) {
         )
         .await
         .unwrap();
+    // A need and a case: their modules seal under other table names.
+    let need = store
+        .create_need(
+            scope,
+            jinguo_store::model::NewNeed {
+                origin: village.id,
+                assignee: village.id,
+                assignee_user: None,
+                household: None,
+                visit: None,
+                source: jinguo_store::model::NeedSource::Direct,
+                category: "legal".into(),
+                urgency: jinguo_domain::need::Urgency::Normal,
+                description: "离婚财产咨询".into(),
+                due_date: None,
+                raised_on: time::macros::date!(2026 - 11 - 01),
+                by: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let intake: jinguo_domain::case::IntakeInput = serde_json::from_value(serde_json::json!({
+        "source": "walk_in", "type": "other", "urgency": "normal",
+        "client": {"name": "娜仁", "sex": "F", "phone": "13847125678"},
+        "narrative": "来访咨询", "consent": {"services": true}
+    }))
+    .unwrap();
+    let case = store
+        .create_case(
+            jinguo_store::model::NewCase {
+                unit: village.id,
+                intake: intake
+                    .parse(
+                        Some(&jinguo_domain::case::CaseTemplate::default()),
+                        time::macros::date!(2026 - 11 - 29),
+                    )
+                    .unwrap(),
+                by,
+                team: vec![],
+                follow_ups: vec![],
+                opened_on: time::macros::date!(2026 - 11 - 29),
+                contact_at_intake: true,
+                help_request: None,
+                household: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
     store.close().await;
 
     // The new key first, the old one kept to decrypt.
@@ -81,6 +134,9 @@ async fn rotation(url: String) {
     let done = both.reseal_all(false).await.unwrap();
     assert_eq!(column(&done, "households", "address").resealed, 1);
     assert_eq!(column(&done, "household_members", "id").resealed, 1);
+    assert_eq!(column(&done, "needs", "description").resealed, 1);
+    assert_eq!(column(&done, "cases", "narrative").resealed, 1);
+    assert_eq!(column(&done, "cases", "client_phone").resealed, 1);
     let again = both.reseal_all(false).await.unwrap();
     assert!(again.iter().all(|(_, r)| r.resealed == 0), "{again:?}");
     assert_eq!(
@@ -102,6 +158,16 @@ async fn rotation(url: String) {
         .await
         .unwrap();
     assert_eq!(phone, "13847125678");
+    let n = new_only.need_in_scope(scope, need).await.unwrap();
+    assert_eq!(n.description, "离婚财产咨询");
+    let c = new_only
+        .case_view(case, time::macros::date!(2026 - 11 - 29))
+        .await
+        .unwrap();
+    assert_eq!(
+        (c.client.name.as_str(), c.narrative.as_str()),
+        ("娜仁", "来访咨询")
+    );
     // And with only the old key, nothing opens any more.
     let old_only = SqlStore::connect(&url)
         .await

@@ -65,6 +65,8 @@ pub fn table() -> Vec<RouteDef> {
     let auditor = Role(jinguo_domain::Role::Auditor);
     let recorder = AnyRole(crate::activities::RECORDERS);
     let intake = AnyRole(api::help::INTAKE_ROLES);
+    let case = AnyRole(crate::cases::CASE_ROLES);
+    let caseworker = Role(jinguo_domain::Role::Caseworker);
     vec![
         // JSON API.
         r(M::POST, "/api/v1/session", Public, post(api::session::create)),
@@ -139,6 +141,20 @@ pub fn table() -> Vec<RouteDef> {
         r(M::POST, "/api/v1/public/help", Public, post(api::help::create)),
         r(M::GET, "/api/v1/public/help/{tracking_code}", Public, get(api::help::status)),
         r(M::GET, "/api/v1/help-requests", intake, get(api::help::intake)),
+        // Rights-protection cases: whether a case opens is decided per case
+        // (crate::cases::access); anyone else gets 404.
+        r(M::POST, "/api/v1/cases", caseworker, post(api::cases::create)),
+        r(M::GET, "/api/v1/cases", case, get(api::cases::list)),
+        r(M::GET, "/api/v1/cases/alerts", case, get(api::cases::alerts)),
+        r(M::GET, "/api/v1/cases/checklist", case, get(api::cases::checklist)),
+        r(M::GET, "/api/v1/cases/{id}", case, get(api::cases::show)),
+        r(M::POST, "/api/v1/cases/{id}/assess", caseworker, post(api::cases::assess)),
+        r(M::POST, "/api/v1/cases/{id}/orders", caseworker, post(api::cases::order)),
+        r(M::POST, "/api/v1/cases/{id}/team", caseworker, post(api::cases::team)),
+        r(M::POST, "/api/v1/cases/{id}/glass", admin, post(api::cases::glass)),
+        r(M::POST, "/api/v1/cases/{id}/reveal", case, post(api::cases::reveal)),
+        r(M::GET, "/api/v1/cases/{id}/access-log", case, get(api::cases::access_log)),
+        r(M::GET, "/api/v1/dictionaries/case-types", LoggedIn, get(api::cases::case_types)),
         // Web pages.
         r(M::GET, "/login", Public, get(web::login::form)),
         r(M::POST, "/login", Public, post(web::login::submit)),

@@ -331,7 +331,7 @@ both_backends!(households_and_visits, story);
 
 /// Log lines of this test binary, captured from the moment the first test
 /// asks for them.
-fn captured() -> Arc<Mutex<Vec<u8>>> {
+pub(crate) fn captured() -> Arc<Mutex<Vec<u8>>> {
     static BUF: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
     BUF.get_or_init(|| {
         let buf = Arc::new(Mutex::new(Vec::new()));

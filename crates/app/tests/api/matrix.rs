@@ -71,7 +71,12 @@ enum Target {
     Help(i64, &'static str),
     /// A need raised at, and sitting in the queue of, the unit of the code.
     Need(i64, &'static str),
+    /// A rights-protection case at the unit of the code, with the matrix
+    /// caseworker on its team and the matrix admin under a running
+    /// break-the-glass grant.
+    Case(i64, &'static str),
     MissingUnit,
+    MissingCase,
     MissingUser,
     MissingNeed,
     MissingHelp,
@@ -93,7 +98,8 @@ impl Target {
             | Target::Home(_, c)
             | Target::Household(_, _, _, c)
             | Target::Help(_, c)
-            | Target::Need(_, c) => c,
+            | Target::Need(_, c)
+            | Target::Case(_, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
@@ -107,7 +113,7 @@ impl Target {
             Target::Task(id, _) | Target::Attachment(id, _, _) => id.to_string(),
             Target::Household(id, _, _, _) => id.to_string(),
             Target::Help(id, _) => id.to_string(),
-            Target::Need(id, _) => id.to_string(),
+            Target::Need(id, _) | Target::Case(id, _) => id.to_string(),
             _ => "999999".into(),
         }
     }
@@ -163,6 +169,8 @@ enum Kind {
     Help,
     /// An open need raised at the unit, in its own queue.
     Need,
+    /// A rights-protection case at the unit (see [`Target::Case`]).
+    Case,
 }
 
 fn household_json(code: &str) -> Value {
@@ -399,7 +407,118 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         out_of_scope: 404,
         kind: Kind::Need,
     };
+    let cs = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Case,
+    };
     let mut m: HashMap<(&'static str, &'static str), Case> = HashMap::new();
+    // Rights-protection cases: the matrix caseworker is on the team of
+    // every case target and the matrix admin holds a break-the-glass grant,
+    // so in scope they open it; the confidentiality matrix in cases.rs
+    // covers everyone who may not.
+    m.insert(
+        ("POST", "/api/v1/cases"),
+        Case {
+            build: |t| Call {
+                path: "/api/v1/cases".into(),
+                body: Body::Json(crate::cases::intake(t.code())),
+            },
+            ok: 201,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/cases"),
+        c(|t| call(format!("/api/v1/cases?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/cases/alerts"),
+        Case {
+            build: |_| call("/api/v1/cases/alerts".into()),
+            ok: 200,
+            out_of_scope: 200,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/cases/checklist"),
+        Case {
+            build: |_| call("/api/v1/cases/checklist".into()),
+            ok: 200,
+            out_of_scope: 200,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/dictionaries/case-types"),
+        c(|_| call("/api/v1/dictionaries/case-types".into()), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/cases/{id}"),
+        cs(|t| call(format!("/api/v1/cases/{}", t.id())), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/cases/{id}/access-log"),
+        cs(
+            |t| call(format!("/api/v1/cases/{}/access-log", t.id())),
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/assess"),
+        cs(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/assess", t.id()),
+                body: Body::Json(json!({"answers": ["jealous"]})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/orders"),
+        cs(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/orders", t.id()),
+                body: Body::Json(
+                    json!({"kind": "warning_letter", "status": "issued", "date": today_text()}),
+                ),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/team"),
+        cs(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/team", t.id()),
+                body: Body::Json(json!({"username": "m-case", "role": "supervisor"})),
+            },
+            204,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/glass"),
+        cs(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/glass", t.id()),
+                body: Body::Json(json!({"reason": "值班紧急查阅：当事人正在来电求助"})),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/reveal"),
+        cs(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/reveal", t.id()),
+                body: Body::Json(json!({"field": "phone", "reason": "安排回访"})),
+            },
+            200,
+        ),
+    );
     // Needs. A unit outside the subtree in a body is a field error, worded
     // exactly like an unknown unit; a need out of scope is 404.
     m.insert(
@@ -1604,6 +1723,45 @@ async fn new_help(app: &TestApp, code: &'static str) -> Target {
 }
 
 /// An open need raised at a unit, straight through the store.
+/// A case at the unit of `code` recorded through the store, with
+/// `caseworker` on its team and `admin` under a break-the-glass grant.
+async fn new_case(app: &TestApp, code: &'static str, admin: UserId, caseworker: UserId) -> Target {
+    use jinguo_domain::case::{IntakeInput, TeamRole};
+    use jinguo_store::model::NewCase;
+    use jinguo_store::{CaseStore, UnitStore};
+    let unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    let input: IntakeInput = serde_json::from_value(crate::cases::intake(code)).unwrap();
+    let template = app.store.case_template("domestic_violence").await.unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let id = app
+        .store
+        .create_case(
+            NewCase {
+                unit: unit.id,
+                intake: input.parse(Some(&template), today).unwrap(),
+                by: caseworker,
+                team: vec![(caseworker, TeamRole::Caseworker)],
+                follow_ups: vec![today],
+                opened_on: today,
+                contact_at_intake: true,
+                help_request: None,
+                household: None,
+            },
+            jinguo_app::state::now(),
+        )
+        .await
+        .unwrap();
+    app.store
+        .grant_case_glass(id, admin, "matrix", jinguo_app::state::now())
+        .await
+        .unwrap();
+    Target::Case(id.get(), code)
+}
+
 async fn new_need(app: &TestApp, code: &'static str) -> Target {
     use jinguo_store::model::{NeedSource, NewNeed};
     use jinguo_store::{NeedStore, UnitStore};
@@ -1937,6 +2095,7 @@ async fn authorization_matrix(db: Db) {
                     Kind::Household => new_household(&app, rel.code(), roles[0].1).await,
                     Kind::Help => new_help(&app, rel.code()).await,
                     Kind::Need => new_need(&app, rel.code()).await,
+                    Kind::Case => new_case(&app, rel.code(), roles[0].1, roles[2].1).await,
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
@@ -1970,6 +2129,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Household => Target::MissingHousehold,
                             Kind::Help => Target::MissingHelp,
                             Kind::Need => Target::MissingNeed,
+                            Kind::Case => Target::MissingCase,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;

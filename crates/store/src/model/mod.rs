@@ -158,15 +158,17 @@ pub enum DictKind {
     NeedCategory,
     VisitTag,
     HomeFacility,
+    CaseType,
 }
 
 impl DictKind {
-    pub const ALL: [DictKind; 5] = [
+    pub const ALL: [DictKind; 6] = [
         DictKind::ActivityType,
         DictKind::Program,
         DictKind::NeedCategory,
         DictKind::VisitTag,
         DictKind::HomeFacility,
+        DictKind::CaseType,
     ];
 
     /// The name in URLs: `activity-types`, `programs`.
@@ -177,6 +179,7 @@ impl DictKind {
             DictKind::NeedCategory => "need-categories",
             DictKind::VisitTag => "visit-tags",
             DictKind::HomeFacility => "home-facilities",
+            DictKind::CaseType => "case-types",
         }
     }
 
@@ -196,6 +199,7 @@ impl DictKind {
             DictKind::NeedCategory => "need_category",
             DictKind::VisitTag => "visit_tag",
             DictKind::HomeFacility => "home_facility",
+            DictKind::CaseType => "case_type",
         }
     }
 }

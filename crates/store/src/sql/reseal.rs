@@ -35,6 +35,17 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("case_glass", "reason"),
 ];
 
+/// The table name a column's values are bound to. Needs and help requests
+/// were sealed under the singular name from the start; changing it now
+/// would leave every existing value unopenable, so rotation follows it.
+fn aad_table(table: &str) -> &str {
+    match table {
+        "needs" => "need",
+        "help_requests" => "help_request",
+        t => t,
+    }
+}
+
 /// Rows read per batch.
 const BATCH: i64 = 500;
 
@@ -101,7 +112,7 @@ impl SqlStore {
                     continue;
                 }
                 let again = vault
-                    .rotate_text(&sealed, &associated_data(table, id, column))
+                    .rotate_text(&sealed, &associated_data(aad_table(table), id, column))
                     .map_err(|e| reseal_error(table, column, id, e))?;
                 if let Some(again) = again {
                     sqlx::query(&update)

@@ -365,9 +365,13 @@ impl CaseStore for SqlStore {
         }
         if let Some(help) = new.help_request {
             // The request is taken over once: a second intake of the same
-            // request finds no row to update and is refused.
+            // request finds no row to update and is refused. Its text and
+            // contact now live in the case, behind the case's access rule,
+            // so they leave the intake list, which every caseworker and
+            // admin of the queue unit can read.
             let n = sqlx::query(
-                "UPDATE help_requests SET status = 'in_progress', updated_at = $1 \
+                "UPDATE help_requests SET status = 'in_progress', updated_at = $1, \
+                 description_enc = NULL, contact_enc = NULL \
                  WHERE id = $2 AND kind = 'rights' AND NOT EXISTS \
                  (SELECT 1 FROM cases c WHERE c.help_request_id = $2 AND c.id <> $3)",
             )
