@@ -6,6 +6,8 @@ pub mod attachments;
 pub mod auth;
 pub mod cache;
 pub mod cases;
+// Case statistics (issue 6).
+pub mod case_stats;
 mod charts;
 pub mod config;
 pub mod error;

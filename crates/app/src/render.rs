@@ -145,6 +145,8 @@ impl Templates {
         templates!(env, "homes/list.html", "homes/form.html", "homes/show.html",);
         // The case workflow partial, included by cases/show.html.
         templates!(env, "cases/flow.html",);
+        // Case statistics (issue 6).
+        templates!(env, "case_stats.html",);
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()
         });

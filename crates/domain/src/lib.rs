@@ -44,3 +44,5 @@ pub mod need;
 pub mod task;
 pub mod text;
 pub use task::{ReportStatus, TaskDraft, TaskSpec};
+// Case statistics: small-cell suppression (issue 6).
+pub mod case_stats;

@@ -19,6 +19,8 @@ pub use traits::{
     ActivityStore, AuditStore, CaseStore, HelpStore, HomeStore, HouseholdStore, NeedStore,
     PhotoStore, SessionStore, Store, TaskFileStore, TaskStore, UnitStore, UserStore,
 };
+// Case statistics (issue 6).
+pub use traits::CaseStatsStore;
 pub use vault::{Vault, VaultError};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -588,6 +588,25 @@ pub trait HelpStore: Send + Sync {
     ) -> Result<()>;
 }
 
+/// De-identified case statistics (issue 6), kept as roll-ups by every write
+/// to a case (`sql::cases::stats`). Counts only consenting cases; the
+/// numbers are exact, and the application suppresses small cells.
+#[async_trait]
+pub trait CaseStatsStore: Send + Sync {
+    /// The statistics of `unit`'s subtree for cases opened from `from` to
+    /// `to`; `NotFound` when `unit` lies outside `scope`.
+    async fn case_stats(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        from: Month,
+        to: Month,
+    ) -> Result<CaseStats>;
+    /// Every counter that differs from a recount of the case rows (empty
+    /// when the roll-ups are right): for tests.
+    async fn case_stats_mismatches(&self) -> Result<Vec<String>>;
+}
+
 /// Everything the application needs from persistence.
 pub trait Store:
     UnitStore
@@ -604,6 +623,7 @@ pub trait Store:
     + NeedStore
     + CaseStore
     + CaseFlowStore
+    + CaseStatsStore
 {
 }
 impl<
@@ -620,7 +640,8 @@ impl<
         + HelpStore
         + NeedStore
         + CaseStore
-        + CaseFlowStore,
+        + CaseFlowStore
+        + CaseStatsStore,
 > Store for T
 {
 }

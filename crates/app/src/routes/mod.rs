@@ -134,6 +134,8 @@ pub fn table() -> Vec<RouteDef> {
         r(M::POST, "/api/v1/needs/{id}/resolve", recorder, post(api::needs::resolve)),
         r(M::POST, "/api/v1/needs/{id}/close", recorder, post(api::needs::close)),
         r(M::GET, "/api/v1/units/{code}/deeds", Scoped, get(api::needs::deeds)),
+        // Case statistics (issue 6): de-identified, for everyone in scope.
+        r(M::GET, "/api/v1/units/{code}/case-stats", Scoped, get(api::case_stats::show)),
         r(M::GET, "/api/v1/openapi.json", Public, get(api::openapi::document)),
         r(M::GET, "/api/v1/public/help/challenge", Public, get(api::help::challenge)),
         r(M::POST, "/api/v1/public/help", Public, post(api::help::create)),
@@ -221,6 +223,9 @@ pub fn table() -> Vec<RouteDef> {
         r(M::POST, "/needs/{id}/close", recorder, post(web::needs::close)),
         r(M::GET, "/deeds/{code}", Scoped, get(web::needs::deeds)),
         r(M::GET, "/deeds/{code}/export.xlsx", Scoped, get(web::needs::export)),
+        // Case statistics (issue 6): de-identified, for everyone in scope.
+        r(M::GET, "/case-stats/{code}", Scoped, get(web::case_stats::show)),
+        r(M::GET, "/case-stats/{code}/case-stats.xlsx", Scoped, get(web::case_stats::export)),
         r(M::GET, "/users", admin, get(web::users::list)),
         r(M::GET, "/users/new", admin, get(web::users::new_form)),
         r(M::POST, "/users", admin, post(web::users::create)),

@@ -699,6 +699,25 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         ("GET", "/deeds/{code}/export.xlsx"),
         c(|t| call(format!("/deeds/{}/export.xlsx", t.code())), 200),
     );
+    // Case statistics (issue 6): de-identified, every logged-in user in scope.
+    m.insert(
+        ("GET", "/api/v1/units/{code}/case-stats"),
+        c(
+            |t| call(format!("/api/v1/units/{}/case-stats", t.code())),
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/case-stats/{code}"),
+        c(|t| call(format!("/case-stats/{}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/case-stats/{code}/case-stats.xlsx"),
+        c(
+            |t| call(format!("/case-stats/{}/case-stats.xlsx", t.code())),
+            200,
+        ),
+    );
     // The public help page. Anonymous calls: a challenge, a request without
     // one (refused, 422, on the API and the form alike), an unknown
     // tracking code (404).

@@ -562,3 +562,6 @@ pub use cases::*;
 // The case workflow after intake (issue 6 item 3).
 mod case_flow;
 pub use case_flow::*;
+// Case statistics (issue 6).
+mod case_stats;
+pub use case_stats::*;

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod audit;
 pub mod case_flow;
+pub mod case_stats;
 pub mod cases;
 pub mod help;
 pub mod homes;

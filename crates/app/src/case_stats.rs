@@ -1,0 +1,433 @@
+//! De-identified case statistics (issue 6 items 5 and 6), shared by the
+//! API, the page and the export.
+//!
+//! Every logged-in user in scope may see them, cadres without case rights
+//! included, so they must not identify anyone: the store counts only
+//! consenting cases, and here every cell goes through [`SmallCount`]
+//! (under five shows as "<5") and a median is shown only with five cases
+//! behind it. Nothing in this module sees a case row.
+
+use jinguo_domain::case::{CaseSource, CaseStatus, OrderKind, Outcome, RiskLevel};
+use jinguo_domain::case_stats::{SmallCount, shown_median};
+use jinguo_domain::{Level, Month, UnitCode};
+use jinguo_store::model::{CaseStats, Unit};
+use rust_xlsxwriter::{DocProperties, Format, Workbook, XlsxError};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::error::AppResult;
+use crate::i18n::{Catalogue, Lang};
+use crate::period::Period;
+use crate::state::AppState;
+use crate::xlsx::{header_format, number_format, safe_text, sheet_name};
+
+/// The case types seeded by migration 0009, in their order; types added to
+/// the dictionary later follow in key order when they have cases.
+pub const SEEDED_TYPES: [&str; 7] = [
+    "domestic_violence",
+    "marriage_family",
+    "property_inheritance",
+    "employment_labour",
+    "sexual_harassment",
+    "child_protection",
+    "other",
+];
+
+/// One line of a dimension: its key and its suppressed count.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub key: String,
+    pub count: SmallCount,
+}
+
+/// A child unit's line.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildLine {
+    pub code: UnitCode,
+    pub name: String,
+    pub level: Level,
+    pub count: SmallCount,
+}
+
+/// Protection measures, suppressed.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Orders {
+    pub protection_applied: SmallCount,
+    pub protection_granted: SmallCount,
+    pub protection_refused: SmallCount,
+    pub protection_expired: SmallCount,
+    pub warning_letters: SmallCount,
+}
+
+/// The statistics as they may leave the server: no exact cell under five.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    pub total: SmallCount,
+    pub by_type: Vec<Line>,
+    pub by_source: Vec<Line>,
+    pub by_risk: Vec<Line>,
+    pub by_status: Vec<Line>,
+    pub by_outcome: Vec<Line>,
+    pub contacted: SmallCount,
+    pub median_days_first_contact: Option<i64>,
+    pub closed: SmallCount,
+    pub median_days_closure: Option<i64>,
+    pub orders: Orders,
+    pub children: Vec<ChildLine>,
+    /// Exact counts beneath the unit itself (cases owned by the unit, not
+    /// by a child), so the children and this line add up to the total.
+    pub own: SmallCount,
+}
+
+/// Every key of a closed list, zeros included (a missing line would say
+/// as much as a zero), then any other key the counters hold.
+fn lines<'a>(
+    keys: impl IntoIterator<Item = &'a str>,
+    counts: &std::collections::BTreeMap<String, i64>,
+) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    for k in keys {
+        out.push(Line {
+            key: k.to_owned(),
+            count: SmallCount::of(counts.get(k).copied().unwrap_or(0)),
+        });
+    }
+    for (k, n) in counts {
+        if !out.iter().any(|l| &l.key == k) {
+            out.push(Line {
+                key: k.clone(),
+                count: SmallCount::of(*n),
+            });
+        }
+    }
+    out
+}
+
+/// Suppresses every cell of `s`.
+pub fn suppress(s: &CaseStats) -> Shown {
+    let below: i64 = s.children.iter().map(|(_, n)| n).sum();
+    Shown {
+        total: SmallCount::of(s.total),
+        by_type: lines(SEEDED_TYPES, &s.by_type),
+        by_source: lines(CaseSource::ALL.iter().map(|x| x.as_str()), &s.by_source),
+        by_risk: lines(
+            RiskLevel::ALL
+                .iter()
+                .map(|x| x.as_str())
+                .chain(std::iter::once("none")),
+            &s.by_risk,
+        ),
+        by_status: lines(CaseStatus::ALL.iter().map(|x| x.as_str()), &s.by_status),
+        by_outcome: lines(Outcome::ALL.iter().map(|x| x.as_str()), &s.by_outcome),
+        contacted: SmallCount::of(s.contacted),
+        median_days_first_contact: shown_median(s.median_days_first_contact, s.contacted),
+        closed: SmallCount::of(s.closed),
+        median_days_closure: shown_median(s.median_days_closure, s.closed),
+        orders: Orders {
+            protection_applied: SmallCount::of(s.orders.protection_applied),
+            protection_granted: SmallCount::of(s.orders.protection_granted),
+            protection_refused: SmallCount::of(s.orders.protection_refused),
+            protection_expired: SmallCount::of(s.orders.protection_expired),
+            warning_letters: SmallCount::of(s.orders.warning_letters),
+        },
+        children: s
+            .children
+            .iter()
+            .map(|(u, n)| ChildLine {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                level: u.level,
+                count: SmallCount::of(*n),
+            })
+            .collect(),
+        own: SmallCount::of(s.total - below),
+    }
+}
+
+/// The statistics of a unit in the actor's scope: `NotFound` outside it.
+pub async fn load(
+    state: &AppState,
+    scope: jinguo_domain::Scope,
+    unit: &Unit,
+    period: Period,
+) -> AppResult<Shown> {
+    let s = state
+        .store
+        .case_stats(scope, unit, period.from, period.to)
+        .await?;
+    Ok(suppress(&s))
+}
+
+/// The API's answer: dimensions as objects keyed by the API's keys.
+pub fn json(unit: &Unit, from: Month, to: Month, s: &Shown) -> Value {
+    let obj = |ls: &[Line]| {
+        ls.iter()
+            .map(|l| (l.key.clone(), json!(l.count)))
+            .collect::<Map<_, _>>()
+    };
+    json!({
+        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
+        "from": from,
+        "to": to,
+        "suppressed_below": SmallCount::THRESHOLD,
+        "total": s.total,
+        "by_type": obj(&s.by_type),
+        "by_source": obj(&s.by_source),
+        "by_risk": obj(&s.by_risk),
+        "by_status": obj(&s.by_status),
+        "by_outcome": obj(&s.by_outcome),
+        "first_contact": {"cases": s.contacted, "median_days": s.median_days_first_contact},
+        "closure": {"cases": s.closed, "median_days": s.median_days_closure},
+        "orders": s.orders,
+        "own": s.own,
+        "children": s.children,
+    })
+}
+
+/// The label of `key` in dimension `dim` (`cstats.<dim>.<key>`), or the
+/// key itself for one the catalogue does not know (a new case type).
+pub fn label(cat: &Catalogue, lang: Lang, dim: &str, key: &str) -> String {
+    let k = format!("cstats.{dim}.{key}");
+    if cat.has(lang, &k) {
+        cat.get(lang, &k).to_owned()
+    } else {
+        key.to_owned()
+    }
+}
+
+/// The order lines with their catalogue keys, in the order pages show them.
+pub fn order_lines(o: &Orders) -> [(&'static str, SmallCount); 5] {
+    [
+        ("cstats.orders.protection_applied", o.protection_applied),
+        ("cstats.orders.protection_granted", o.protection_granted),
+        ("cstats.orders.protection_refused", o.protection_refused),
+        ("cstats.orders.protection_expired", o.protection_expired),
+        ("cstats.orders.warning_letters", o.warning_letters),
+    ]
+}
+
+/// The order kinds the statistics know, so a new kind fails to compile
+/// here rather than go uncounted silently.
+const _KINDS: [OrderKind; 2] = [OrderKind::ProtectionOrder, OrderKind::WarningLetter];
+
+/// A cell of the export.
+#[derive(Debug, Clone)]
+pub enum XCell {
+    Text(String),
+    Count(SmallCount),
+    /// A median in days; empty when not shown.
+    Days(Option<i64>),
+}
+
+/// One sheet of the export.
+#[derive(Debug, Clone)]
+pub struct XSheet {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<XCell>>,
+}
+
+/// Writes the sheets. Every text passes [`safe_text`] (a unit name or a
+/// label starting with `=`, `+`, `-` or `@` stays text); a suppressed cell
+/// is the text "<5", never its number.
+pub fn write_workbook(title: &str, sheets: &[XSheet]) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    wb.set_properties(&DocProperties::new().set_title(safe_text(title).as_ref()));
+    let header = header_format();
+    let num = number_format();
+    let right = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
+    for s in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(&s.name))?;
+        ws.set_column_width(0, 28)?;
+        ws.set_column_width(1, 24)?;
+        ws.set_freeze_panes(1, 0)?;
+        for (c, h) in s.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, safe_text(h), &header)?;
+        }
+        for (i, row) in s.rows.iter().enumerate() {
+            let r = i as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    XCell::Text(t) => {
+                        ws.write_string(r, c, safe_text(t))?;
+                    }
+                    XCell::Count(SmallCount::Exact(n)) | XCell::Days(Some(n)) => {
+                        ws.write_number_with_format(r, c, *n as f64, &num)?;
+                    }
+                    XCell::Count(SmallCount::Few) => {
+                        ws.write_string_with_format(r, c, SmallCount::FEW_TEXT, &right)?;
+                    }
+                    XCell::Days(None) => {}
+                }
+            }
+        }
+    }
+    wb.save_to_buffer()
+}
+
+/// The export's sheets: overview, child units, then one per dimension.
+pub fn sheets(cat: &Catalogue, lang: Lang, unit: &Unit, s: &Shown) -> Vec<XSheet> {
+    let t = |k: &str| cat.get(lang, k).to_owned();
+    let count_head = t("cstats.cases");
+    let mut overview = vec![
+        vec![XCell::Text(t("cstats.total")), XCell::Count(s.total)],
+        vec![
+            XCell::Text(t("cstats.contacted")),
+            XCell::Count(s.contacted),
+        ],
+        vec![
+            XCell::Text(t("cstats.median_first_contact")),
+            XCell::Days(s.median_days_first_contact),
+        ],
+        vec![XCell::Text(t("cstats.closed")), XCell::Count(s.closed)],
+        vec![
+            XCell::Text(t("cstats.median_closure")),
+            XCell::Days(s.median_days_closure),
+        ],
+    ];
+    for (k, n) in order_lines(&s.orders) {
+        overview.push(vec![XCell::Text(t(k)), XCell::Count(n)]);
+    }
+    let mut children: Vec<Vec<XCell>> = s
+        .children
+        .iter()
+        .map(|c| {
+            vec![
+                XCell::Text(c.code.to_string()),
+                XCell::Text(c.name.clone()),
+                XCell::Count(c.count),
+            ]
+        })
+        .collect();
+    if s.own != SmallCount::Exact(0) {
+        children.push(vec![
+            XCell::Text(unit.code.to_string()),
+            XCell::Text(t("cstats.own")),
+            XCell::Count(s.own),
+        ]);
+    }
+    children.push(vec![
+        XCell::Text(t("cstats.total")),
+        XCell::Text(unit.name.clone()),
+        XCell::Count(s.total),
+    ]);
+    let mut out = vec![
+        XSheet {
+            name: t("cstats.overview"),
+            headers: vec![t("cstats.item"), count_head.clone()],
+            rows: overview,
+        },
+        XSheet {
+            name: t("cstats.children"),
+            headers: vec![t("cstats.code"), t("unit.name"), count_head.clone()],
+            rows: children,
+        },
+    ];
+    for (dim, ls) in dims(s) {
+        out.push(XSheet {
+            name: t(&format!("cstats.by_{dim}")),
+            headers: vec![t(&format!("cstats.dim_{dim}")), count_head.clone()],
+            rows: ls
+                .iter()
+                .map(|l| {
+                    vec![
+                        XCell::Text(label(cat, lang, dim, &l.key)),
+                        XCell::Count(l.count),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    out
+}
+
+/// The dimensions in display order, with the catalogue's name of each.
+pub fn dims(s: &Shown) -> [(&'static str, &[Line]); 5] {
+    [
+        ("type", &s.by_type),
+        ("source", &s.by_source),
+        ("risk", &s.by_risk),
+        ("status", &s.by_status),
+        ("outcome", &s.by_outcome),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jinguo_store::model::CaseOrderCounts;
+
+    fn stats() -> CaseStats {
+        CaseStats {
+            total: 12,
+            by_type: [("domestic_violence".to_owned(), 9), ("other".to_owned(), 3)].into(),
+            by_risk: [("none".to_owned(), 12)].into(),
+            contacted: 4,
+            median_days_first_contact: Some(2),
+            closed: 6,
+            median_days_closure: Some(40),
+            orders: CaseOrderCounts {
+                protection_granted: 1,
+                ..CaseOrderCounts::default()
+            },
+            ..CaseStats::default()
+        }
+    }
+
+    #[test]
+    fn every_cell_under_five_is_suppressed() {
+        let s = suppress(&stats());
+        assert_eq!(s.total, SmallCount::Exact(12));
+        let dv = s.by_type.iter().find(|l| l.key == "other").unwrap();
+        assert_eq!(dv.count, SmallCount::Few);
+        assert_eq!(s.orders.protection_granted, SmallCount::Few);
+        assert_eq!(s.orders.protection_applied, SmallCount::Exact(0));
+        // Four contacts: the count and its median are hidden.
+        assert_eq!(s.contacted, SmallCount::Few);
+        assert_eq!(s.median_days_first_contact, None);
+        assert_eq!(s.median_days_closure, Some(40));
+        // Closed lists list every key, zeros included.
+        assert_eq!(s.by_source.len(), CaseSource::ALL.len());
+        assert_eq!(s.by_risk.len(), RiskLevel::ALL.len() + 1);
+    }
+
+    #[test]
+    fn the_json_never_holds_a_small_number() {
+        let s = suppress(&stats());
+        let v = serde_json::to_value(&s).unwrap().to_string();
+        assert!(v.contains("\"<5\""));
+        for n in 1..5 {
+            for end in [",", "}"] {
+                assert!(!v.contains(&format!("\"count\":{n}{end}")), "{v}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_workbook_neutralises_formulas() {
+        let sheets = vec![XSheet {
+            name: "x".into(),
+            headers: vec!["=HYPERLINK(\"http://x\")".into()],
+            rows: vec![vec![
+                XCell::Text("@SUM(A1)".into()),
+                XCell::Count(SmallCount::of(2)),
+                XCell::Days(None),
+            ]],
+        }];
+        let bytes = write_workbook("+t", &sheets).unwrap();
+        use calamine::{Data, Reader, Xlsx};
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range("x").unwrap();
+        assert_eq!(
+            range.get_value((0, 0)),
+            Some(&Data::String("'=HYPERLINK(\"http://x\")".into()))
+        );
+        assert_eq!(
+            range.get_value((1, 0)),
+            Some(&Data::String("'@SUM(A1)".into()))
+        );
+        assert_eq!(range.get_value((1, 1)), Some(&Data::String("<5".into())));
+    }
+}
