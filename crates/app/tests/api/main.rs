@@ -5,6 +5,7 @@ mod support;
 
 mod activities;
 mod auth;
+mod case_pages;
 mod help;
 mod homes;
 mod households;

@@ -71,9 +71,13 @@ enum Target {
     Help(i64, &'static str),
     /// A need raised at, and sitting in the queue of, the unit of the code.
     Need(i64, &'static str),
+    /// A rights case of the unit of the code, with the matrix caseworker
+    /// on its team.
+    Case(i64, &'static str),
     MissingUnit,
     MissingUser,
     MissingNeed,
+    MissingCase,
     MissingHelp,
     MissingHousehold,
     MissingHome,
@@ -93,7 +97,8 @@ impl Target {
             | Target::Home(_, c)
             | Target::Household(_, _, _, c)
             | Target::Help(_, c)
-            | Target::Need(_, c) => c,
+            | Target::Need(_, c)
+            | Target::Case(_, c) => c,
             Target::Task(_, c) => c,
             _ => NO_SUCH_UNIT,
         }
@@ -107,7 +112,7 @@ impl Target {
             Target::Task(id, _) | Target::Attachment(id, _, _) => id.to_string(),
             Target::Household(id, _, _, _) => id.to_string(),
             Target::Help(id, _) => id.to_string(),
-            Target::Need(id, _) => id.to_string(),
+            Target::Need(id, _) | Target::Case(id, _) => id.to_string(),
             _ => "999999".into(),
         }
     }
@@ -163,6 +168,51 @@ enum Kind {
     Help,
     /// An open need raised at the unit, in its own queue.
     Need,
+    /// A rights case at the unit whose team holds the matrix caseworker,
+    /// whatever the relation: out of scope, being on the team must not
+    /// open it either. Case routes answer by [`case_answer`].
+    Case,
+}
+
+/// What a case route answers, for a case target. Whether a case exists is
+/// never told to someone who may not open it: a cadre or an auditor gets
+/// 404 like an administrator without a break-the-glass grant, even though
+/// the route table lets them reach no case route at all (it is the case,
+/// not the route, that refuses). Only the caseworker on the team, in
+/// scope, gets through; break-the-glass (admin only) refuses other roles
+/// with 403 before looking at the case, and opens for an administrator
+/// whose scope holds it.
+fn case_answer(access: Access, role: Role, rel: Rel, ok: u16) -> u16 {
+    match access {
+        Access::Role(needed) if needed != role => 403,
+        Access::Role(_) if rel.in_subtree() => ok,
+        _ if role == Role::Caseworker && rel.in_subtree() => ok,
+        _ => 404,
+    }
+}
+
+/// An intake body for the API: a hotline domestic-violence case at `code`.
+fn case_json(code: &str) -> Value {
+    json!({"unit_code": code, "source": "hotline", "type": "domestic_violence", "urgency": "high",
+           "client": {"name": "矩阵当事人", "sex": "F", "birth_year": 1988, "phone": "13800000001"},
+           "people": [{"role": "respondent", "name": "矩阵相对人", "sex": "M"}],
+           "narrative": "矩阵案情", "consent": {"services": true, "referral": true, "statistics": true}})
+}
+
+fn case_form(code: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("unit_code", code.into()),
+        ("source", "hotline".into()),
+        ("type", "domestic_violence".into()),
+        ("urgency", "high".into()),
+        ("client_name", "矩阵当事人".into()),
+        ("client_sex", "F".into()),
+        ("client_phone", "13800000001".into()),
+        ("p_role", "respondent".into()),
+        ("p_name", "矩阵相对人".into()),
+        ("narrative", "矩阵案情".into()),
+        ("consent_services", "1".into()),
+    ]
 }
 
 fn household_json(code: &str) -> Value {
@@ -1439,6 +1489,7 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         c(|_| call("/static/app.css".into()), 200),
     );
     m.insert(("GET", "/healthz"), c(|_| call("/healthz".into()), 200));
+    case_routes(&mut m);
     // Region-wide settings: the matrix actors sit at a banner, so 403.
     m.insert(
         ("GET", "/dictionaries"),
@@ -1457,6 +1508,231 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         ),
     );
     m
+}
+
+/// Rights cases, API and pages. Routes that name a case answer by
+/// [`case_answer`]; intake names a unit (outside the subtree a field error,
+/// worded like an unknown unit); the list names a unit; alerts and the
+/// checklist name nothing.
+fn case_routes(m: &mut HashMap<(&'static str, &'static str), Case>) {
+    let k = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Case,
+    };
+    let same = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: ok,
+        kind: Kind::Unit,
+    };
+    m.insert(
+        ("POST", "/api/v1/cases"),
+        Case {
+            build: |t| Call {
+                path: "/api/v1/cases".into(),
+                body: Body::Json(case_json(t.code())),
+            },
+            ok: 201,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/cases"),
+        Case {
+            build: |t| call(format!("/api/v1/cases?unit={}", t.code())),
+            ok: 200,
+            out_of_scope: 404,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/api/v1/cases/alerts"),
+        same(|_| call("/api/v1/cases/alerts".into()), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/cases/checklist"),
+        same(|_| call("/api/v1/cases/checklist".into()), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/dictionaries/case-types"),
+        same(|_| call("/api/v1/dictionaries/case-types".into()), 200),
+    );
+    m.insert(
+        ("GET", "/api/v1/cases/{id}"),
+        k(|t| call(format!("/api/v1/cases/{}", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/assess"),
+        k(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/assess", t.id()),
+                body: Body::Json(
+                    json!({"answers": ["threatened_to_kill"], "safety_plan": "矩阵安全计划"}),
+                ),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/orders"),
+        k(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/orders", t.id()),
+                body: Body::Json(
+                    json!({"kind": "warning_letter", "status": "issued", "date": today_text()}),
+                ),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/team"),
+        k(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/team", t.id()),
+                body: Body::Json(json!({"username": "m-case", "role": "caseworker"})),
+            },
+            204,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/glass"),
+        k(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/glass", t.id()),
+                body: Body::Json(json!({"reason": "当事人失联，需紧急核实安全情况"})),
+            },
+            201,
+        ),
+    );
+    m.insert(
+        ("POST", "/api/v1/cases/{id}/reveal"),
+        k(
+            |t| Call {
+                path: format!("/api/v1/cases/{}/reveal", t.id()),
+                body: Body::Json(json!({"field": "phone", "reason": "回访核对"})),
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/api/v1/cases/{id}/access-log"),
+        k(
+            |t| call(format!("/api/v1/cases/{}/access-log", t.id())),
+            200,
+        ),
+    );
+    // Pages.
+    m.insert(
+        ("GET", "/cases"),
+        Case {
+            build: |t| call(format!("/cases?unit={}", t.code())),
+            ok: 200,
+            out_of_scope: 404,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("POST", "/cases/alerts/read"),
+        same(|_| form("/cases/alerts/read".into(), &[]), 303),
+    );
+    m.insert(
+        ("GET", "/cases/new"),
+        Case {
+            build: |t| call(format!("/cases/new?unit={}", t.code())),
+            ok: 200,
+            out_of_scope: 404,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("POST", "/cases"),
+        Case {
+            build: |t| form("/cases".into(), &case_form(t.code())),
+            ok: 303,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/cases/{id}"),
+        k(|t| call(format!("/cases/{}", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/assess"),
+        k(
+            |t| {
+                form(
+                    format!("/cases/{}/assess", t.id()),
+                    &[("answers", "threatened_to_kill".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/orders"),
+        k(
+            |t| {
+                form(
+                    format!("/cases/{}/orders", t.id()),
+                    &[
+                        ("kind", "warning_letter".into()),
+                        ("status", "issued".into()),
+                        ("date", today_text()),
+                    ],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/team"),
+        k(
+            |t| {
+                form(
+                    format!("/cases/{}/team", t.id()),
+                    &[("username", "m-case".into()), ("role", "caseworker".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/reveal"),
+        k(
+            |t| {
+                form(
+                    format!("/cases/{}/reveal", t.id()),
+                    &[("field", "phone".into()), ("reason", "回访核对".into())],
+                )
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/cases/{id}/glass"),
+        k(|t| call(format!("/cases/{}/glass", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/glass"),
+        k(
+            |t| {
+                form(
+                    format!("/cases/{}/glass", t.id()),
+                    &[("reason", "当事人失联，需紧急核实安全情况".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("GET", "/cases/{id}/access-log"),
+        k(|t| call(format!("/cases/{}/access-log", t.id())), 200),
+    );
 }
 
 struct Answer {
@@ -1582,6 +1858,41 @@ async fn new_help(app: &TestApp, code: &'static str) -> Target {
         .await
         .unwrap();
     Target::Help(created.id.get(), code)
+}
+
+/// A rights case at a unit straight through the store, with `worker` (the
+/// matrix caseworker) alone on its team.
+async fn new_case(app: &TestApp, code: &'static str, worker: UserId) -> Target {
+    use jinguo_domain::case::{CaseTemplate, IntakeInput, TeamRole};
+    use jinguo_store::model::NewCase;
+    use jinguo_store::{CaseStore, UnitStore};
+    let unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+        .await
+        .unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let input: IntakeInput = serde_json::from_value(case_json(code)).unwrap();
+    let intake = input.parse(Some(&CaseTemplate::default()), today).unwrap();
+    let id = app
+        .store
+        .create_case(
+            NewCase {
+                unit: unit.id,
+                intake,
+                by: worker,
+                team: vec![(worker, TeamRole::Caseworker)],
+                follow_ups: Vec::new(),
+                opened_on: today,
+                contact_at_intake: true,
+                help_request: None,
+                household: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    Target::Case(id.get(), code)
 }
 
 /// An open need raised at a unit, straight through the store.
@@ -1918,11 +2229,33 @@ async fn authorization_matrix(db: Db) {
                     Kind::Household => new_household(&app, rel.code(), roles[0].1).await,
                     Kind::Help => new_help(&app, rel.code()).await,
                     Kind::Need => new_need(&app, rel.code()).await,
+                    Kind::Case => new_case(&app, rel.code(), roles[2].1).await,
                 };
                 let session = app.session_for(*user).await;
                 let got = send(&app, method, (case.build)(&target), Some(&session)).await;
                 checked += 1;
                 let who = format!("{} on {rel:?}", role.as_str());
+                if case.kind == Kind::Case {
+                    let want = case_answer(def.access, *role, rel, case.ok);
+                    check(&mut failures, &who, &got, want);
+                    if want == 404 {
+                        let session = app.session_for(*user).await;
+                        let m = send(
+                            &app,
+                            method,
+                            (case.build)(&Target::MissingCase),
+                            Some(&session),
+                        )
+                        .await;
+                        if m.status != got.status || (api && m.body != got.body) {
+                            failures.push(format!(
+                                "{method} {} as {who}: a case it may not open ({}) differs from a missing one ({})",
+                                def.path, got.status, m.status
+                            ));
+                        }
+                    }
+                    continue;
+                }
                 let allowed = match def.access {
                     // The matrix actors sit at a banner, never the region.
                     Access::RegionRole(_) => false,
@@ -1951,6 +2284,7 @@ async fn authorization_matrix(db: Db) {
                             Kind::Household => Target::MissingHousehold,
                             Kind::Help => Target::MissingHelp,
                             Kind::Need => Target::MissingNeed,
+                            Kind::Case => Target::MissingCase,
                         };
                         let session = app.session_for(*user).await;
                         let m = send(&app, method, (case.build)(&missing), Some(&session)).await;

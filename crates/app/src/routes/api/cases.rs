@@ -89,11 +89,13 @@ pub async fn assess(
 }
 
 /// `GET /api/v1/cases/checklist`: the danger checklist with its weights.
-pub async fn checklist(ApiActor(_actor): ApiActor) -> Json<Value> {
-    Json(json!({
+pub async fn checklist(ApiActor(actor): ApiActor) -> AppResult<Json<Value>> {
+    // As the route table says: case roles only.
+    actor.require_any(cases::CASE_ROLES)?;
+    Ok(Json(json!({
         "source": "Adapted from J. C. Campbell's Danger Assessment (weighted scoring, levels at 8 / 14 / 18)",
         "items": CHECKLIST,
-    }))
+    })))
 }
 
 /// `POST /api/v1/cases/{id}/orders` `{"kind","status","date"}` → 201 `{"id"}`.

@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod cases;
 pub mod dashboard;
 pub mod dictionaries;
 pub mod help;
