@@ -143,10 +143,18 @@ impl Templates {
         );
         // Women's Homes (妇女之家).
         templates!(env, "homes/list.html", "homes/form.html", "homes/show.html",);
-        // The case workflow partial, included by cases/show.html.
-        templates!(env, "cases/flow.html",);
         // Case statistics (issue 6).
         templates!(env, "case_stats.html",);
+        // Rights-protection cases; cases/flow.html holds the workflow forms.
+        templates!(
+            env,
+            "cases/list.html",
+            "cases/new.html",
+            "cases/show.html",
+            "cases/flow.html",
+            "cases/glass.html",
+            "cases/access_log.html",
+        );
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()
         });
@@ -185,6 +193,8 @@ impl Templates {
                 can_record => a.require_any(crate::activities::RECORDERS).is_ok(),
                 is_region_admin => a.require_region(jinguo_domain::Role::Admin).is_ok(),
                 unread => a.unread_notices,
+                case_alerts => a.unread_case_alerts,
+                can_cases => a.require_any(crate::cases::CASE_ROLES).is_ok(),
             }
         });
         let full = context! {

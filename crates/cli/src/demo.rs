@@ -39,6 +39,11 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
     ("hanaula", "admin", "152502200201"),
     ("baotou", "admin", "150200000000"),
     ("auditor", "auditor", "150000000000"),
+    // Rights cases: a caseworker in each league, and the region's
+    // caseworker, who supervises the cases of both by default.
+    ("caseworker", "caseworker", "152502000000"),
+    ("caseworker2", "caseworker", "150200000000"),
+    ("supervisor", "caseworker", "150000000000"),
 ];
 
 pub struct Prepared {
@@ -69,6 +74,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                 Ok(n) => tracing::info!(households = n, "demo households recorded"),
                 Err(e) => tracing::error!(error = %format!("{e:#}"), "demo households failed"),
             }
+            match crate::demo_cases::fill(&store, today).await {
+                Ok(n) => tracing::info!(cases = n, "demo cases recorded"),
+                Err(e) => tracing::error!(error = %format!("{e:#}"), "demo cases failed"),
+            }
         });
     }
     jinguo_app::serve_on(p.listener, p.state).await
@@ -89,7 +98,7 @@ fn print_banner(addr: SocketAddr, p: &Prepared, took: Duration) {
     println!();
     println!("  demo accounts (password: {})", p.password);
     for (name, roles, code) in DEMO_ACCOUNTS {
-        println!("    {name:<10} {roles:<8} {code}");
+        println!("    {name:<12} {roles:<11} {code}");
     }
     println!();
     println!("  stop with Ctrl-C");

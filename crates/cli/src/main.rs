@@ -5,6 +5,7 @@ mod bench_deeds;
 mod bench_tasks;
 mod config_args;
 mod demo;
+mod demo_cases;
 mod demo_data;
 mod demo_households;
 mod import_cmd;

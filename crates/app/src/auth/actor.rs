@@ -26,6 +26,8 @@ pub struct Actor {
     pub token_hash: String,
     /// Unread notices of her unit; counted for pages only (the menu shows it).
     pub unread_notices: i64,
+    /// Unread case alerts of a caseworker or administrator; pages only.
+    pub unread_case_alerts: i64,
 }
 
 impl Actor {
@@ -143,6 +145,7 @@ impl Actor {
             csrf: session.csrf_token,
             token_hash: hash,
             unread_notices: 0,
+            unread_case_alerts: 0,
         })
     }
 }
@@ -194,6 +197,16 @@ impl FromRequestParts<AppState> for WebActor {
             .store
             .unread_notices(actor.unit.id, actor.user.id)
             .await?;
+        // Supervisors must see a high-risk alert wherever they are.
+        if actor.require_any(crate::cases::CASE_ROLES).is_ok() {
+            actor.unread_case_alerts = state
+                .store
+                .case_alerts(actor.user.id, 50)
+                .await?
+                .iter()
+                .filter(|a| !a.read)
+                .count() as i64;
+        }
         Ok(WebActor(actor))
     }
 }

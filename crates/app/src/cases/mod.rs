@@ -423,7 +423,14 @@ pub async fn reveal(
     field: &str,
     reason: &str,
 ) -> AppResult<String> {
-    let opened = open(state, actor, ip.clone(), id, "reveal").await?;
+    // The log says which value was shown; a bad field name is refused
+    // only after the case has opened.
+    let action = match CaseSealedField::parse(field) {
+        Some(CaseSealedField::IdNumber) => "reveal_id_number",
+        Some(CaseSealedField::Phone) => "reveal_phone",
+        None => "reveal",
+    };
+    let opened = open(state, actor, ip.clone(), id, action).await?;
     let field = CaseSealedField::parse(field).ok_or(AppError::Invalid(FieldError::new(
         "field",
         "err.reveal.field",

@@ -538,8 +538,9 @@ async fn confidentiality_matrix(db: Db) {
                     let (status, body) = send_as(&app, d.method.as_str(), &path, &session).await;
                     checked += 1;
                     // Asking for break-the-glass is how an admin in scope
-                    // gets in: her empty reason is refused field by field.
-                    let asking = d.path.ends_with("/glass") && status == 422;
+                    // gets in: its page shows her the case number and a
+                    // warning, and her empty reason is refused field by field.
+                    let asking = d.path.ends_with("/glass") && matches!(status, 200 | 422);
                     if !matches!(status, 403 | 404) && !asking {
                         failures.push(format!("{who}: {} {path} answered {status}", d.method));
                     }

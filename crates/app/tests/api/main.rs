@@ -6,6 +6,7 @@ mod support;
 mod activities;
 mod auth;
 mod case_flow;
+mod case_pages;
 mod case_stats;
 mod cases;
 mod help;

@@ -189,6 +189,22 @@ enum Kind {
     FlowCase,
 }
 
+fn case_form(code: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("unit_code", code.into()),
+        ("source", "hotline".into()),
+        ("type", "domestic_violence".into()),
+        ("urgency", "high".into()),
+        ("client_name", "矩阵当事人".into()),
+        ("client_sex", "F".into()),
+        ("client_phone", "13800000001".into()),
+        ("p_role", "respondent".into()),
+        ("p_name", "矩阵相对人".into()),
+        ("narrative", "矩阵案情".into()),
+        ("consent_services", "1".into()),
+    ]
+}
+
 fn household_json(code: &str) -> Value {
     json!({"unit_code": code, "address": "一组 3 号",
            "members": [{"name": "矩阵户主", "sex": "F", "birth_year": 1980, "relation": "head",
@@ -1594,6 +1610,7 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         c(|_| call("/static/app.css".into()), 200),
     );
     m.insert(("GET", "/healthz"), c(|_| call("/healthz".into()), 200));
+    case_routes(&mut m);
     // Region-wide settings: the matrix actors sit at a banner, so 403.
     m.insert(
         ("GET", "/dictionaries"),
@@ -1612,6 +1629,133 @@ fn cases() -> HashMap<(&'static str, &'static str), Case> {
         ),
     );
     m
+}
+
+/// Rights-case pages (the API routes are listed with the others above).
+/// Routes that name a case use the case target; intake names a unit (outside the subtree a field error,
+/// worded like an unknown unit); the list names a unit; alerts and the
+/// checklist name nothing.
+fn case_routes(m: &mut HashMap<(&'static str, &'static str), Case>) {
+    let k = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: 404,
+        kind: Kind::Case,
+    };
+    let same = |build, ok| Case {
+        build,
+        ok,
+        out_of_scope: ok,
+        kind: Kind::Unit,
+    };
+    // Pages.
+    m.insert(
+        ("GET", "/cases"),
+        Case {
+            build: |t| call(format!("/cases?unit={}", t.code())),
+            ok: 200,
+            out_of_scope: 404,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("POST", "/cases/alerts/read"),
+        same(|_| form("/cases/alerts/read".into(), &[]), 303),
+    );
+    m.insert(
+        ("GET", "/cases/new"),
+        Case {
+            build: |t| call(format!("/cases/new?unit={}", t.code())),
+            ok: 200,
+            out_of_scope: 404,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("POST", "/cases"),
+        Case {
+            build: |t| form("/cases".into(), &case_form(t.code())),
+            ok: 303,
+            out_of_scope: 422,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/cases/{id}"),
+        k(|t| call(format!("/cases/{}", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/assess"),
+        k(
+            |t| {
+                form(
+                    format!("/cases/{}/assess", t.id()),
+                    &[("answers", "threatened_to_kill".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/orders"),
+        k(
+            |t| {
+                form(
+                    format!("/cases/{}/orders", t.id()),
+                    &[
+                        ("kind", "warning_letter".into()),
+                        ("status", "issued".into()),
+                        ("date", today_text()),
+                    ],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/team"),
+        k(
+            |t| {
+                form(
+                    format!("/cases/{}/team", t.id()),
+                    &[("username", "m-case".into()), ("role", "caseworker".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/reveal"),
+        k(
+            |t| {
+                form(
+                    format!("/cases/{}/reveal", t.id()),
+                    &[("field", "phone".into()), ("reason", "回访核对".into())],
+                )
+            },
+            200,
+        ),
+    );
+    m.insert(
+        ("GET", "/cases/{id}/glass"),
+        k(|t| call(format!("/cases/{}/glass", t.id())), 200),
+    );
+    m.insert(
+        ("POST", "/cases/{id}/glass"),
+        k(
+            |t| {
+                form(
+                    format!("/cases/{}/glass", t.id()),
+                    &[("reason", "当事人失联，需紧急核实安全情况".into())],
+                )
+            },
+            303,
+        ),
+    );
+    m.insert(
+        ("GET", "/cases/{id}/access-log"),
+        k(|t| call(format!("/cases/{}/access-log", t.id())), 200),
+    );
 }
 
 struct Answer {

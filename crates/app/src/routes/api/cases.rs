@@ -90,6 +90,7 @@ pub async fn assess(
 
 /// `GET /api/v1/cases/checklist`: the danger checklist with its weights.
 pub async fn checklist(ApiActor(actor): ApiActor) -> AppResult<Json<Value>> {
+    // As the route table says: case roles only.
     actor.require_any(cases::CASE_ROLES)?;
     Ok(Json(json!({
         "source": "Adapted from J. C. Campbell's Danger Assessment (weighted scoring, levels at 8 / 14 / 18)",

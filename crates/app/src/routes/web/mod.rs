@@ -5,6 +5,7 @@ pub mod activities;
 pub mod audit;
 pub mod case_flow;
 pub mod case_stats;
+pub mod cases;
 pub mod dashboard;
 pub mod dictionaries;
 pub mod help;
