@@ -135,13 +135,14 @@ impl Sums {
     }
 }
 
-/// Needs of unit `unit` (an SQL expression) live today and overdue: live
-/// needs over all months (raised − resolved − closed, from `rollup_needs`)
-/// less the live ones due today or later or never (`rollup_need_open` rows
-/// from `today`, bound as `today`, up to the no-due-date row). The same
-/// figure as summing the rows due before today, without reading them: the
-/// days long past pile up one row each (a fifth of two years of needs left
-/// live is ~800 rows per unit), the days still ahead are a few weeks.
+/// SQL for the overdue needs of `unit` (an SQL expression) on the day
+/// bound at `today` (a placeholder, `yyyymmdd`): live needs over all months
+/// (raised − resolved − closed, from `rollup_needs`) less the live ones due
+/// that day or later or never (`rollup_need_open` rows from `today` up to
+/// the no-due-date row). The same figure as summing the rows due before
+/// `today`, without reading them: the days long past pile up one row each
+/// (a fifth of two years of needs left live is ~800 rows per unit), the
+/// days still ahead are a few weeks of rows.
 fn overdue_sql(unit: &str, today: &str) -> String {
     format!(
         "CAST((SELECT COALESCE(SUM(l.raised - l.resolved - l.closed), 0) FROM rollup_needs l \
