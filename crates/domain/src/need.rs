@@ -296,7 +296,7 @@ mod tests {
     fn median_of_buckets_is_exact_to_30_days_then_the_lower_bound() {
         let mut h: DaysHistogram = [0; DAYS_BUCKETS.len()];
         assert_eq!(bucket_median(&h), None);
-        let mut add = |h: &mut DaysHistogram, d: i64| h[days_bucket(d)] += 1;
+        let add = |h: &mut DaysHistogram, d: i64| h[days_bucket(d)] += 1;
         for d in [2, 7, 7, 30] {
             add(&mut h, d);
         }

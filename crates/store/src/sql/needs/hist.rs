@@ -100,9 +100,8 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" ");
             assert_eq!(list, columns());
-            for k in 0..BUCKETS {
+            for (k, lo) in DAYS_BUCKETS.iter().enumerate() {
                 assert!(sql.contains(&format!("\n    b{k:<7}")), "column b{k}");
-                let lo = DAYS_BUCKETS[k];
                 let cond = match (k, DAYS_BUCKETS.get(k + 1)) {
                     (0, Some(hi)) => format!("days < {hi}"),
                     (_, Some(hi)) => format!("days >= {lo} AND days < {hi}"),
@@ -145,7 +144,7 @@ mod tests {
             ..Migrator::DEFAULT
         };
         before.run(&pool).await.unwrap();
-        let old = [
+        let old: [(i64, i64, i64, i64); 7] = [
             (1, 202601, 0, 2),
             (1, 202601, 30, 1),
             (1, 202601, 31, 4),
@@ -158,10 +157,10 @@ mod tests {
             sqlx::query(
                 "INSERT INTO rollup_need_days (unit_id, month, days, n) VALUES ($1, $2, $3, $4)",
             )
-            .bind(u as i64)
-            .bind(m as i64)
-            .bind(d as i64)
-            .bind(n as i64)
+            .bind(u)
+            .bind(m)
+            .bind(d)
+            .bind(n)
             .execute(&pool)
             .await
             .unwrap();
