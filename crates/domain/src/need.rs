@@ -154,14 +154,41 @@ pub fn required_text(
     }
 }
 
-/// Days from raising a need to resolving it, bucketed for the median: the
-/// ledger keeps a count per bucket, and one year or more is one bucket.
-pub fn days_bucket(days: i64) -> i64 {
-    days.clamp(0, 366)
+/// Lower bounds of the buckets of the days-to-resolve histogram the ledger
+/// keeps, one counter column per bucket (`b0`, `b1`, … in
+/// `rollup_need_hist`, migration 0008): a fixed row of counters per unit and
+/// month is read in one index lookup however widely the days spread, where
+/// one row per distinct day count made the region's ledger read tens of
+/// thousands of rows.
+///
+/// Exact days 0–30 (most needs are met within a month and a median there
+/// must be exact), then 5-day buckets to 60 days, 10-day buckets to 120,
+/// 30-day buckets to a year (the last cut short at 365), and one overflow
+/// bucket for a year or more. A bucket runs from its bound to the next one,
+/// excluded. Appending or changing a bound changes the table: it takes a
+/// migration.
+pub const DAYS_BUCKETS: [i64; 53] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+    26, 27, 28, 29, 30, // exact days
+    31, 36, 41, 46, 51, 56, // 5-day buckets to 60
+    61, 71, 81, 91, 101, 111, // 10-day buckets to 120
+    121, 151, 181, 211, 241, 271, 301, 331, 361, // 30-day buckets to 365
+    366, // a year or more
+];
+
+/// A days-to-resolve histogram: one count per bucket of [`DAYS_BUCKETS`].
+pub type DaysHistogram = [i64; DAYS_BUCKETS.len()];
+
+/// The bucket of [`DAYS_BUCKETS`] a resolution that took `days` counts in.
+/// Negative days (an outcome dated before the need was raised) count as 0.
+pub fn days_bucket(days: i64) -> usize {
+    // DAYS_BUCKETS[0] is 0, so at least one bound is <= max(days, 0).
+    DAYS_BUCKETS.partition_point(|&lower| lower <= days.max(0)) - 1
 }
 
 /// The median of a histogram of `(days, count)` pairs sorted by days: the
-/// lower median, so it is always a value that occurred. `None` when empty.
+/// lower median, so it is always a value that occurred — for bucketed
+/// counts, the lower bound of a bucket that holds one. `None` when empty.
 pub fn histogram_median(buckets: &[(i64, i64)]) -> Option<i64> {
     let total: i64 = buckets.iter().map(|(_, n)| n).sum();
     if total == 0 {
@@ -176,6 +203,20 @@ pub fn histogram_median(buckets: &[(i64, i64)]) -> Option<i64> {
         }
     }
     None
+}
+
+/// The median days of a bucketed histogram: the lower median (see
+/// [`histogram_median`]), read as the *lower bound* of the bucket it falls
+/// in. Exact for medians up to 30 days; beyond that it says "at least this
+/// many days", e.g. 36 for a median anywhere in 36–40, and 366 for a year
+/// or more. `None` when empty.
+pub fn bucket_median(h: &DaysHistogram) -> Option<i64> {
+    let pairs: Vec<(i64, i64)> = DAYS_BUCKETS
+        .iter()
+        .copied()
+        .zip(h.iter().copied())
+        .collect();
+    histogram_median(&pairs)
 }
 
 #[cfg(test)]
@@ -219,7 +260,57 @@ mod tests {
         assert_eq!(histogram_median(&[(1, 1), (2, 2), (9, 1)]), Some(2));
         // 1, 9 → lower median 1.
         assert_eq!(histogram_median(&[(1, 1), (9, 1)]), Some(1));
+    }
+
+    #[test]
+    fn buckets_are_exact_to_30_days_then_wider_to_a_year() {
+        assert!(DAYS_BUCKETS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(DAYS_BUCKETS[0], 0);
+        for d in 0..=30 {
+            assert_eq!(DAYS_BUCKETS[days_bucket(d)], d);
+        }
+        let lower = |d| DAYS_BUCKETS[days_bucket(d)];
         assert_eq!(days_bucket(-2), 0);
-        assert_eq!(days_bucket(5000), 366);
+        assert_eq!(lower(31), 31);
+        assert_eq!(lower(35), 31);
+        assert_eq!(lower(36), 36);
+        assert_eq!(lower(60), 56);
+        assert_eq!(lower(61), 61);
+        assert_eq!(lower(120), 111);
+        assert_eq!(lower(121), 121);
+        assert_eq!(lower(150), 121);
+        assert_eq!(lower(360), 331);
+        assert_eq!(lower(365), 361);
+        assert_eq!(lower(366), 366);
+        assert_eq!(days_bucket(5000), DAYS_BUCKETS.len() - 1);
+        // Widths: 1 day to 30, then 5, 10 and 30 days.
+        let widths: Vec<i64> = DAYS_BUCKETS.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(widths[..31].iter().all(|&w| w == 1));
+        assert!(widths[31..37].iter().all(|&w| w == 5));
+        assert!(widths[37..43].iter().all(|&w| w == 10));
+        assert!(widths[43..51].iter().all(|&w| w == 30));
+        assert_eq!(widths[51], 5);
+    }
+
+    #[test]
+    fn median_of_buckets_is_exact_to_30_days_then_the_lower_bound() {
+        let mut h: DaysHistogram = [0; DAYS_BUCKETS.len()];
+        assert_eq!(bucket_median(&h), None);
+        let add = |h: &mut DaysHistogram, d: i64| h[days_bucket(d)] += 1;
+        for d in [2, 7, 7, 30] {
+            add(&mut h, d);
+        }
+        // 2, 7, 7, 30 → lower median 7.
+        assert_eq!(bucket_median(&h), Some(7));
+        for d in [38, 39, 40, 200, 700] {
+            add(&mut h, d);
+        }
+        // 2, 7, 7, 30, 38, 39, 40, 200, 700 → 38, read as its bucket 36–40.
+        assert_eq!(bucket_median(&h), Some(36));
+        let mut late: DaysHistogram = [0; DAYS_BUCKETS.len()];
+        for d in [400, 500, 10] {
+            add(&mut late, d);
+        }
+        assert_eq!(bucket_median(&late), Some(366));
     }
 }

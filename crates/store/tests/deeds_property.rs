@@ -4,7 +4,7 @@
 //! children's plus its own — on SQLite and on PostgreSQL.
 
 use jinguo_domain::activity::parse_date;
-use jinguo_domain::need::{Resolution, Urgency};
+use jinguo_domain::need::{DAYS_BUCKETS, NeedStatus, Resolution, Urgency, days_bucket};
 use jinguo_domain::{Month, Roles, Scope, Username};
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NeedQueue, NeedSource, NewNeed, NewUser, Page, Unit};
@@ -157,7 +157,7 @@ async fn property(store: SqlStore, seed: u64) {
     // A stale copy cannot act twice: the second of two racing starts loses.
     let fresh = ids[0];
     let need = store.need_in_scope(scope, fresh).await.unwrap();
-    if need.status == jinguo_domain::need::NeedStatus::Open {
+    if need.status == NeedStatus::Open {
         store.start_need(&need, None, by, 999).await.unwrap();
         assert!(matches!(
             store.start_need(&need, None, by, 1000).await,
@@ -181,16 +181,12 @@ async fn property(store: SqlStore, seed: u64) {
     assert_eq!(root.total.raised, own.len() as i64);
     let own_resolved = own
         .iter()
-        .filter(|n| {
-            n.origin_code == region.code && n.status == jinguo_domain::need::NeedStatus::Resolved
-        })
+        .filter(|n| n.origin_code == region.code && n.status == NeedStatus::Resolved)
         .count() as i64;
     assert_eq!(root.total.resolved, sum(|c| c.resolved) + own_resolved);
     let own_closed = own
         .iter()
-        .filter(|n| {
-            n.origin_code == region.code && n.status == jinguo_domain::need::NeedStatus::Closed
-        })
+        .filter(|n| n.origin_code == region.code && n.status == NeedStatus::Closed)
         .count() as i64;
     assert_eq!(root.total.closed, sum(|c| c.closed) + own_closed);
     let own_overdue = own
@@ -215,6 +211,21 @@ async fn property(store: SqlStore, seed: u64) {
         root.by_category.values().map(|c| c.raised).sum::<i64>(),
         root.total.raised
     );
+    // The region's median days: the lower median of the resolutions' days,
+    // each read as the lower bound of its bucket (exact to 30 days; outcomes
+    // here come 0–399 days after raising, so every kind of bucket is hit).
+    let mut lows = Vec::new();
+    for id in &ids {
+        let n = store.need_in_scope(scope, *id).await.unwrap();
+        if n.status == NeedStatus::Resolved {
+            let on = parse_date(n.resolved_on.as_deref().unwrap()).unwrap();
+            let days = (on - parse_date(&n.raised_on).unwrap()).whole_days();
+            lows.push(DAYS_BUCKETS[days_bucket(days)]);
+        }
+    }
+    lows.sort_unstable();
+    let want = (!lows.is_empty()).then(|| lows[(lows.len() - 1) / 2]);
+    assert_eq!(root.total.median_days, want, "seed {seed}");
     if root.total.resolved > 0 {
         let s = root.total.satisfaction.unwrap();
         assert!((1.0..=5.0).contains(&s));

@@ -136,6 +136,11 @@ pub struct DeedCounts {
     pub closed: i64,
     /// Live needs whose due date has passed (now, not in the period).
     pub overdue: i64,
+    /// Median days from raising to resolving, of the needs resolved in the
+    /// period. Exact up to 30 days; beyond that the lower bound of the
+    /// ledger's bucket it falls in (5, 10 or 30 days wide; 366 for a year
+    /// or more), see `jinguo_domain::need::bucket_median`. `None` when
+    /// nothing was resolved.
     pub median_days: Option<i64>,
     /// Mean of the households' ratings, 1–5.
     pub satisfaction: Option<f64>,

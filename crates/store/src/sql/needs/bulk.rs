@@ -8,10 +8,11 @@
 use std::collections::HashMap;
 
 use jinguo_domain::activity::format_date;
-use jinguo_domain::need::{NeedStatus, days_bucket};
+use jinguo_domain::need::{DaysHistogram, NeedStatus, days_bucket};
 use jinguo_domain::{Month, UnitId};
 
 use super::super::SqlStore;
+use super::hist;
 use super::write::due_day;
 use crate::Result;
 
@@ -34,6 +35,8 @@ pub struct BulkNeed {
 const WIDTH: usize = 18;
 /// Rows per statement: under SQLite's 32,766 parameters.
 const CHUNK: usize = 1000;
+/// Histogram rows per statement: each binds unit, month and every bucket.
+const HIST_CHUNK: usize = 32_766 / (2 + hist::BUCKETS);
 
 #[derive(Default)]
 struct Sums {
@@ -49,7 +52,7 @@ impl SqlStore {
     /// caller has checked units and categories. Returns how many.
     pub async fn bulk_insert_needs(&self, rows: &[BulkNeed], now: i64) -> Result<u64> {
         let mut ledger: HashMap<(i64, String, i64), Sums> = HashMap::new();
-        let mut days: HashMap<(i64, i64, i64), i64> = HashMap::new();
+        let mut days: HashMap<(i64, i64), DaysHistogram> = HashMap::new();
         let mut open: HashMap<(i64, i64), i64> = HashMap::new();
         let mut tx = self.pool.begin().await?;
         for chunk in rows.chunks(CHUNK) {
@@ -101,8 +104,9 @@ impl SqlStore {
                     }
                     match outcome_on {
                         Some(on) if status == NeedStatus::Resolved => {
-                            let d = days_bucket((on - n.raised_on).whole_days());
-                            *days.entry((u, Month::of_date(on).yyyymm(), d)).or_default() += 1;
+                            let b = days_bucket((on - n.raised_on).whole_days());
+                            days.entry((u, Month::of_date(on).yyyymm()))
+                                .or_insert(hist::EMPTY)[b] += 1;
                         }
                         Some(_) => {}
                         None => {
@@ -141,15 +145,20 @@ impl SqlStore {
             q.execute(&mut *tx).await?;
         }
         let days: Vec<_> = days.into_iter().collect();
-        for chunk in days.chunks(CHUNK) {
+        for chunk in days.chunks(HIST_CHUNK) {
             let sql = format!(
-                "INSERT INTO rollup_need_days (unit_id, month, days, n) VALUES {} \
-                 ON CONFLICT (unit_id, month, days) DO UPDATE SET n = rollup_need_days.n + excluded.n",
-                self.backend.row_params(chunk.len(), 4)
+                "INSERT INTO rollup_need_hist (unit_id, month, {}) VALUES {} \
+                 ON CONFLICT (unit_id, month) DO UPDATE SET {}",
+                hist::columns(),
+                self.backend.row_params(chunk.len(), 2 + hist::BUCKETS),
+                hist::add_excluded()
             );
             let mut q = sqlx::query(&sql);
-            for ((u, m, d), n) in chunk {
-                q = q.bind(*u).bind(*m).bind(*d).bind(*n);
+            for ((u, m), h) in chunk {
+                q = q.bind(*u).bind(*m);
+                for n in h {
+                    q = q.bind(*n);
+                }
             }
             q.execute(&mut *tx).await?;
         }

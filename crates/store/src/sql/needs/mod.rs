@@ -1,21 +1,27 @@
 //! Needs and the practical-deeds ledger (实事台账).
 //!
-//! The ledger is three counter tables (see migration 0007) keyed by the
-//! origin's ancestors, changed in the same transaction as the need. State
+//! The ledger is three counter tables keyed by the origin's ancestors:
+//! `rollup_needs` and `rollup_need_open` (migration 0007) and the
+//! days-to-resolve histogram `rollup_need_hist` (0008, see [`hist`]),
+//! changed in the same transaction as the need. State
 //! changes are conditional UPDATEs whose WHERE clause is the workflow rule
 //! (live, and still with the assignee the caller saw), so two people acting
 //! on the same need at once cannot both win.
 
 mod bulk;
+mod hist;
 pub(crate) mod write;
 
 pub use bulk::BulkNeed;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use async_trait::async_trait;
 use jinguo_domain::activity::{format_date, parse_date};
-use jinguo_domain::need::{NeedStatus, Resolution, Urgency, days_bucket, histogram_median};
+use jinguo_domain::need::{
+    DaysHistogram, NeedStatus, Resolution, Urgency, bucket_median, days_bucket,
+};
 use jinguo_domain::{HouseholdId, Month, NeedId, Scope, UnitCode, UnitId, UserId, VisitId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -129,14 +135,58 @@ impl Sums {
     }
 }
 
-/// Adds one histogram row to a per-key, days-sorted histogram.
-fn add_bucket(h: &mut BTreeMap<i64, i64>, days: i64, n: i64) {
-    *h.entry(days).or_default() += n;
+/// SQL for the overdue needs of `unit` (an SQL expression) on the day
+/// bound at `today` (a placeholder, `yyyymmdd`): live needs over all months
+/// (raised − resolved − closed, from `rollup_needs`) less the live ones due
+/// that day or later or never (`rollup_need_open` rows from `today` up to
+/// the no-due-date row). The same figure as summing the rows due before
+/// `today`, without reading them: the days long past pile up one row each
+/// (a fifth of two years of needs left live is ~800 rows per unit), the
+/// days still ahead are a few weeks of rows.
+fn overdue_sql(unit: &str, today: &str) -> String {
+    format!(
+        "CAST((SELECT COALESCE(SUM(l.raised - l.resolved - l.closed), 0) FROM rollup_needs l \
+         WHERE l.unit_id = {unit} AND l.dim = 'all') \
+         - (SELECT COALESCE(SUM(o.n), 0) FROM rollup_need_open o \
+         WHERE o.unit_id = {unit} AND o.due_day >= {today}) AS BIGINT)"
+    )
 }
 
-fn median(h: Option<&BTreeMap<i64, i64>>) -> Option<i64> {
-    let buckets: Vec<(i64, i64)> = h?.iter().map(|(d, n)| (*d, *n)).collect();
-    histogram_median(&buckets)
+/// The unit's own histogram rows, one per month resolved.
+static OWN_HIST: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT month, {} FROM rollup_need_hist WHERE unit_id = $1 AND month BETWEEN $2 AND $3",
+        hist::columns()
+    )
+});
+
+/// Each active child's histogram summed over the months: ~24 rows a child.
+static CHILD_HIST: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT c.id, {} FROM units c \
+         JOIN rollup_need_hist h ON h.unit_id = c.id AND h.month BETWEEN $2 AND $3 \
+         WHERE c.parent_id = $1 AND c.active = 1 GROUP BY c.id",
+        hist::sums()
+    )
+});
+
+static OWN_OVERDUE: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {} AS n", overdue_sql("$1", "$2")));
+
+/// Each active child's sums over the months and its overdue needs today.
+static CHILDREN: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT c.id, c.code, c.name, c.level, {SUMS}, {} AS overdue FROM units c \
+         LEFT JOIN rollup_needs r ON r.unit_id = c.id AND r.dim = 'all' \
+           AND r.month BETWEEN $2 AND $3 \
+         WHERE c.parent_id = $1 AND c.active = 1 \
+         GROUP BY c.id, c.code, c.name, c.level ORDER BY c.code",
+        overdue_sql("c.id", "$4")
+    )
+});
+
+fn median(h: Option<&DaysHistogram>) -> Option<i64> {
+    bucket_median(h?)
 }
 
 impl SqlStore {
@@ -569,32 +619,29 @@ impl NeedStore for SqlStore {
         let (id, f, t) = (unit.id.get(), from.yyyymm(), to.yyyymm());
         let today = day_number(today);
 
+        let db = self.reader();
+
         // The unit's own histogram by month: the total and each month's median.
-        let mut month_days: BTreeMap<i64, BTreeMap<i64, i64>> = BTreeMap::new();
-        let mut all_days: BTreeMap<i64, i64> = BTreeMap::new();
-        for r in sqlx::query(
-            "SELECT month, days, n FROM rollup_need_days \
-             WHERE unit_id = $1 AND month BETWEEN $2 AND $3",
-        )
-        .bind(id)
-        .bind(f)
-        .bind(t)
-        .fetch_all(&self.pool)
-        .await?
+        let mut month_days: BTreeMap<i64, DaysHistogram> = BTreeMap::new();
+        let mut all_days = hist::EMPTY;
+        for r in sqlx::query(&OWN_HIST)
+            .bind(id)
+            .bind(f)
+            .bind(t)
+            .fetch_all(db)
+            .await?
         {
-            let (m, d, n): (i64, i64, i64) =
-                (r.try_get("month")?, r.try_get("days")?, r.try_get("n")?);
-            add_bucket(month_days.entry(m).or_default(), d, n);
-            add_bucket(&mut all_days, d, n);
+            let m: i64 = r.try_get(0)?;
+            let h = hist::read(&r, 1)?;
+            hist::add_into(&mut all_days, &h);
+            month_days.insert(m, h);
         }
-        let overdue: i64 = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM rollup_need_open WHERE unit_id = $1 AND due_day < $2",
-        )
-        .bind(id)
-        .bind(today)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("n")?;
+        let overdue: i64 = sqlx::query(&OWN_OVERDUE)
+            .bind(id)
+            .bind(today)
+            .fetch_one(db)
+            .await?
+            .try_get("n")?;
 
         let mut total = DeedCounts::default();
         let mut by_category = BTreeMap::new();
@@ -605,7 +652,7 @@ impl NeedStore for SqlStore {
         .bind(id)
         .bind(f)
         .bind(t)
-        .fetch_all(&self.pool)
+        .fetch_all(db)
         .await?
         {
             let dim: String = r.try_get("dim")?;
@@ -629,7 +676,7 @@ impl NeedStore for SqlStore {
         .bind(id)
         .bind(f)
         .bind(t)
-        .fetch_all(&self.pool)
+        .fetch_all(db)
         .await?
         {
             let m: i64 = r.try_get("month")?;
@@ -638,52 +685,26 @@ impl NeedStore for SqlStore {
             months.push((month, sums(&r)?.counts(0, median(month_days.get(&m)))));
         }
 
-        // Children: their sums, histograms and overdue needs, three queries
-        // whatever the number of children.
-        let mut child_days: HashMap<i64, BTreeMap<i64, i64>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT d.unit_id, d.days, CAST(SUM(d.n) AS BIGINT) AS n FROM units c \
-             JOIN rollup_need_days d ON d.unit_id = c.id AND d.month BETWEEN $2 AND $3 \
-             WHERE c.parent_id = $1 AND c.active = 1 GROUP BY d.unit_id, d.days",
-        )
-        .bind(id)
-        .bind(f)
-        .bind(t)
-        .fetch_all(&self.pool)
-        .await?
+        // Children: their histograms, then their sums with overdue needs,
+        // two queries whatever the number of children.
+        let mut child_days: HashMap<i64, DaysHistogram> = HashMap::new();
+        for r in sqlx::query(&CHILD_HIST)
+            .bind(id)
+            .bind(f)
+            .bind(t)
+            .fetch_all(db)
+            .await?
         {
-            add_bucket(
-                child_days.entry(r.try_get("unit_id")?).or_default(),
-                r.try_get("days")?,
-                r.try_get("n")?,
-            );
-        }
-        let mut child_overdue: HashMap<i64, i64> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT o.unit_id, CAST(SUM(o.n) AS BIGINT) AS n FROM units c \
-             JOIN rollup_need_open o ON o.unit_id = c.id AND o.due_day < $2 \
-             WHERE c.parent_id = $1 AND c.active = 1 GROUP BY o.unit_id",
-        )
-        .bind(id)
-        .bind(today)
-        .fetch_all(&self.pool)
-        .await?
-        {
-            child_overdue.insert(r.try_get("unit_id")?, r.try_get("n")?);
+            child_days.insert(r.try_get(0)?, hist::read(&r, 1)?);
         }
         let mut children = Vec::new();
-        for r in sqlx::query(&format!(
-            "SELECT c.id, c.code, c.name, c.level, {SUMS} FROM units c \
-             LEFT JOIN rollup_needs r ON r.unit_id = c.id AND r.dim = 'all' \
-               AND r.month BETWEEN $2 AND $3 \
-             WHERE c.parent_id = $1 AND c.active = 1 \
-             GROUP BY c.id, c.code, c.name, c.level ORDER BY c.code"
-        ))
-        .bind(id)
-        .bind(f)
-        .bind(t)
-        .fetch_all(&self.pool)
-        .await?
+        for r in sqlx::query(&CHILDREN)
+            .bind(id)
+            .bind(f)
+            .bind(t)
+            .bind(today)
+            .fetch_all(db)
+            .await?
         {
             let cid: i64 = r.try_get("id")?;
             children.push((
@@ -693,10 +714,7 @@ impl NeedStore for SqlStore {
                     name: r.try_get("name")?,
                     level: level_of(&r, "level")?,
                 },
-                sums(&r)?.counts(
-                    child_overdue.get(&cid).copied().unwrap_or(0),
-                    median(child_days.get(&cid)),
-                ),
+                sums(&r)?.counts(r.try_get("overdue")?, median(child_days.get(&cid))),
             ));
         }
         Ok(Deeds {
@@ -709,7 +727,7 @@ impl NeedStore for SqlStore {
 
     async fn deeds_mismatches(&self) -> Result<Vec<String>> {
         let mut ledger: HashMap<(i64, String, i64), Sums> = HashMap::new();
-        let mut days: HashMap<(i64, i64, i64), i64> = HashMap::new();
+        let mut days: HashMap<(i64, i64), DaysHistogram> = HashMap::new();
         let mut open: HashMap<(i64, i64), i64> = HashMap::new();
         let rows = sqlx::query(
             "SELECT l1, l2, l3, l4, l5, category, status, raised_on, raised_month, due_date, \
@@ -746,12 +764,9 @@ impl NeedStore for SqlStore {
                 match (status, &outcome) {
                     (NeedStatus::Resolved, Some(on)) => {
                         let d = date_of(on)?;
-                        let key = (
-                            u,
-                            Month::of_date(d).yyyymm(),
-                            days_bucket(days_between(&raised_on, d)?),
-                        );
-                        *days.entry(key).or_default() += 1;
+                        let b = days_bucket(days_between(&raised_on, d)?);
+                        days.entry((u, Month::of_date(d).yyyymm()))
+                            .or_insert(hist::EMPTY)[b] += 1;
                     }
                     (s, _) if s.is_live() => {
                         let due: Option<String> = r.try_get("due_date")?;
@@ -786,26 +801,23 @@ impl NeedStore for SqlStore {
                 .into_iter()
                 .map(|(k, v)| format!("rollup_needs {k:?}: missing, recount {v:?}")),
         );
-        for r in sqlx::query("SELECT unit_id, month, days, n FROM rollup_need_days")
-            .fetch_all(&self.pool)
-            .await?
-        {
-            let key: (i64, i64, i64) = (
-                r.try_get("unit_id")?,
-                r.try_get("month")?,
-                r.try_get("days")?,
-            );
-            let got: i64 = r.try_get("n")?;
-            let want = days.remove(&key).unwrap_or(0);
+        let sql = format!(
+            "SELECT unit_id, month, {} FROM rollup_need_hist",
+            hist::columns()
+        );
+        for r in sqlx::query(&sql).fetch_all(&self.pool).await? {
+            let key: (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+            let got = hist::read(&r, 2)?;
+            let want = days.remove(&key).unwrap_or(hist::EMPTY);
             if got != want {
                 out.push(format!(
-                    "rollup_need_days {key:?}: stored {got}, recount {want}"
+                    "rollup_need_hist {key:?}: stored {got:?}, recount {want:?}"
                 ));
             }
         }
         out.extend(
             days.into_iter()
-                .map(|(k, v)| format!("rollup_need_days {k:?}: missing, recount {v}")),
+                .map(|(k, v)| format!("rollup_need_hist {k:?}: missing, recount {v:?}")),
         );
         for r in sqlx::query("SELECT unit_id, due_day, n FROM rollup_need_open")
             .fetch_all(&self.pool)

@@ -3,11 +3,11 @@
 //! Shared by the needs store and the public help page (a help request
 //! becomes a need in the same transaction that records it).
 
-use jinguo_domain::need::days_bucket;
 use jinguo_domain::{NeedId, UnitId};
 use sqlx::{AnyConnection, Row};
 
 use super::super::Backend;
+use super::hist;
 use crate::Result;
 use crate::model::NewNeed;
 use crate::vault::{Vault, associated_data};
@@ -94,7 +94,8 @@ pub(crate) async fn add_open(
     Ok(())
 }
 
-/// Counts one resolution that took `days` in the histogram of `month`.
+/// Counts one resolution that took `days` in the histogram of `month`: 1
+/// more in the column of its bucket, for every unit in `anc`.
 pub(crate) async fn add_days(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -103,14 +104,16 @@ pub(crate) async fn add_days(
     days: i64,
 ) -> Result<()> {
     let units: Vec<i64> = anc.iter().flatten().map(|u| u.get()).collect();
+    // The column comes from the bucket list, never from input.
+    let b = hist::column_of_days(days);
     let sql = format!(
-        "INSERT INTO rollup_need_days (unit_id, month, days, n) VALUES {} \
-         ON CONFLICT (unit_id, month, days) DO UPDATE SET n = rollup_need_days.n + excluded.n",
-        backend.row_params(units.len(), 4)
+        "INSERT INTO rollup_need_hist (unit_id, month, {b}) VALUES {} \
+         ON CONFLICT (unit_id, month) DO UPDATE SET {b} = rollup_need_hist.{b} + excluded.{b}",
+        backend.row_params(units.len(), 3)
     );
     let mut q = sqlx::query(&sql);
     for u in &units {
-        q = q.bind(*u).bind(month).bind(days_bucket(days)).bind(1_i64);
+        q = q.bind(*u).bind(month).bind(1_i64);
     }
     q.execute(&mut *conn).await?;
     Ok(())
