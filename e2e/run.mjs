@@ -501,6 +501,87 @@ step('a woman asks for help on a phone without logging in; yilelt finds it in he
   await screenshot(page, 'needs-queue-phone.png');
 });
 
+/** Submits the form that holds `locator` and waits for the next page. */
+async function submitVia(page, locator) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+}
+
+step('a DV case from the public page: intake, risk assessment, referral, closure approved by the supervisor', DESKTOP, async (page) => {
+  // She asks for rights protection from her village, without logging in.
+  await page.goto(`/help?place=${YILELT}`);
+  await page.locator('input[name="category"][value="rights"]').check();
+  await page.locator('#description').fill('丈夫酒后多次打我，昨晚掐我脖子，我不敢回家。');
+  await page.locator('#contact').fill('13900001111');
+  await submitVia(page, page.locator('form#ask button.send'));
+  const code = await text(page.locator('#code'));
+  check(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code), `she gets a tracking code (${code})`);
+
+  // The banner's caseworker finds it in the intake list and opens a case.
+  await login(page, 'caseworker', XILINHOT);
+  await page.goto(`/help-requests?unit=${XILINHOT}`);
+  await submitVia(page, page.locator('a', { hasText: code }).first());
+  await submitVia(page, page.locator(`a[href^="/cases/new?help="]`));
+  check((await page.locator('#narrative').inputValue()).includes('掐我脖子'), 'the intake starts from what she wrote');
+  await page.locator('#type').selectOption('domestic_violence');
+  await page.locator('#client_name').fill('乌日娜');
+  await page.locator('#client_sex').selectOption('F');
+  await page.locator('#client_phone').fill('13900001111');
+  await page.locator('select[name="p_role"]').first().selectOption('respondent');
+  await page.locator('input[name="p_name"]').first().fill('巴特尔');
+  for (const c of ['services', 'referral', 'statistics']) {
+    await page.locator(`input[name="consent_${c}"]`).check();
+  }
+  await lookForDefects(page, 'case intake');
+  await screenshot(page, 'case-intake.png');
+  await submitVia(page, page.locator('form[action="/cases"] button[type="submit"]'));
+  const url = page.url();
+  check(/\/cases\/\d+/.test(url), `the case page opens after intake (${url})`);
+  const caseId = url.match(/\/cases\/(\d+)/)[1];
+
+  // Risk assessment: strangulation, threats to kill, a weapon → critical.
+  for (const k of ['strangled', 'threatened_to_kill', 'weapon_threat', 'has_weapon', 'separated_recently', 'unemployed']) {
+    await page.locator(`input[name="answers"][value="${k}"]`).check();
+  }
+  await submitVia(page, page.locator(`form[action="/cases/${caseId}/assess"] button[type="submit"]`));
+  check(await page.locator('.risk-critical').count() > 0, 'the case shows the critical level in its colour');
+
+  // Referral to the police, with her consent.
+  await page.locator('#flow-agency').selectOption('police');
+  await page.locator('#flow-agency_name').fill('锡林浩特市公安局');
+  await submitVia(page, page.locator(`form[action="/cases/${caseId}/refer#flow"] button[type="submit"]`));
+  check((await text(page.locator('main'))).includes('锡林浩特市公安局'), 'the referral is listed');
+
+  // Closure asked for, with an outcome and a reason.
+  await page.locator('#flow-outcome').selectOption('resolved');
+  await page.locator('#flow-close-reason').fill('已获告诫书并安置，当事人同意结案。');
+  await submitVia(page, page.locator(`form[action="/cases/${caseId}/close#flow"] button[type="submit"]`));
+  check(await page.locator(`form[action="/cases/${caseId}/approve-closure#flow"]`).count() === 0,
+    'the caseworker who asked cannot approve her own closure');
+  await lookForDefects(page, 'case page');
+  await screenshot(page, 'case-page.png');
+  await logout(page);
+
+  // A cadre of the same banner: the case does not open for her.
+  await login(page, 'xilinhot', XILINHOT);
+  const denied = await page.goto(`/cases/${caseId}`);
+  check(denied && [403, 404].includes(denied.status()), `an admin without a grant cannot open it (${denied && denied.status()})`);
+  check(!(await text(page.locator('body'))).includes('乌日娜'), 'nothing of the case shows');
+  await logout(page);
+
+  // The region's supervisor was alerted and approves the closure.
+  await login(page, 'supervisor', REGION);
+  await page.goto('/cases');
+  check((await text(page.locator('main'))).includes(`WQ${caseId.padStart(6, '0')}`), 'the supervisor sees the case and its alert');
+  await page.goto(`/cases/${caseId}`);
+  await submitVia(page, page.locator(`form[action="/cases/${caseId}/approve-closure#flow"] button[value="true"]`));
+  check(await page.locator('.case-st-closed').count() > 0, 'the case is closed');
+  await screenshot(page, 'case-closed.png');
+  await page.goto(`/cases/${caseId}/access-log`);
+  const log = await text(page.locator('main'));
+  check(log.includes('caseworker') && log.includes('supervisor'), 'who viewed this lists both');
+  await logout(page);
+});
+
 step('auditor opens /audit', DESKTOP, async (page) => {
   await login(page, 'auditor', REGION);
   check(await page.locator('nav.menu a[href="/audit"]').count() === 1, 'menu links to /audit');

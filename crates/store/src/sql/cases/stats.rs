@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use jinguo_domain::activity::parse_date;
-use jinguo_domain::need::{days_bucket, histogram_median};
+use jinguo_domain::need::histogram_median;
 use jinguo_domain::{CaseId, Level, Month, Scope, UnitCode, UnitId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -86,10 +86,10 @@ impl CaseFacts {
         }
         let mut out = Vec::new();
         if let Some(d) = self.days_first_contact {
-            out.push(("contact", days_bucket(d)));
+            out.push(("contact", capped_days(d)));
         }
         if let Some(d) = self.days_closure {
-            out.push(("closure", days_bucket(d)));
+            out.push(("closure", capped_days(d)));
         }
         out
     }
@@ -534,4 +534,11 @@ mod tests {
         assert_eq!(s.orders.protection_granted, 2);
         assert!(s.by_status.is_empty());
     }
+}
+
+/// Days as the case histograms keep them: exact to a year, then "a year or
+/// more" (366); a date before opening counts as 0. Few cases reach the
+/// counters compared with needs, so exact rows stay small.
+fn capped_days(d: i64) -> i64 {
+    d.clamp(0, 366)
 }
