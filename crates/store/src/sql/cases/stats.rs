@@ -463,6 +463,13 @@ impl CaseStatsStore for SqlStore {
     }
 }
 
+/// Days as the case histograms keep them: exact to a year, then "a year or
+/// more" (366); a date before opening counts as 0. Few cases reach the
+/// counters compared with needs, so exact rows stay small.
+fn capped_days(d: i64) -> i64 {
+    d.clamp(0, 366)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,11 +541,4 @@ mod tests {
         assert_eq!(s.orders.protection_granted, 2);
         assert!(s.by_status.is_empty());
     }
-}
-
-/// Days as the case histograms keep them: exact to a year, then "a year or
-/// more" (366); a date before opening counts as 0. Few cases reach the
-/// counters compared with needs, so exact rows stay small.
-fn capped_days(d: i64) -> i64 {
-    d.clamp(0, 366)
 }
