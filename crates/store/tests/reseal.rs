@@ -174,6 +174,13 @@ async fn rotation(url: String) {
         .unwrap()
         .with_vault(vault(OLD));
     assert!(old_only.household_in_scope(scope, id).await.is_err());
+    assert!(
+        old_only
+            .case_view(case, time::macros::date!(2026 - 11 - 29))
+            .await
+            .is_err(),
+        "a case's sealed fields do not open under a retired key alone"
+    );
 }
 
 #[tokio::test]
