@@ -566,6 +566,7 @@ step('a DV case from the public page: intake, risk assessment, referral, closure
   const denied = await page.goto(`/cases/${caseId}`);
   check(denied && [403, 404].includes(denied.status()), `an admin without a grant cannot open it (${denied && denied.status()})`);
   check(!(await text(page.locator('body'))).includes('乌日娜'), 'nothing of the case shows');
+  await page.goto('/');
   await logout(page);
 
   // The region's supervisor was alerted and approves the closure.
