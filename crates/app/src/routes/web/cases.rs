@@ -464,7 +464,6 @@ async fn case_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let overdue = case.follow_ups.iter().filter(|f| f.overdue).count();
     let flow_notes = state.store.case_notes(id).await?;
     let resp = state.templates.render(
         "cases/show.html",
@@ -483,7 +482,7 @@ async fn case_page(
             order_kinds => OrderKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
             order_statuses => OrderStatus::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
             team_roles => TeamRole::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-            candidates, overdue,
+            candidates,
             today => jinguo_domain::activity::format_date(today(&state.config)),
             done => shown.done.filter(|d| DONE.contains(&d.as_str())),
             errors => shown.errors,
