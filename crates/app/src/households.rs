@@ -79,21 +79,7 @@ pub async fn reveal(
         "field",
         "err.reveal.field",
     )))?;
-    let reason = match clean_text(reason, 200) {
-        Ok(Some(r)) if r.chars().count() >= 2 => r,
-        Ok(_) => {
-            return Err(AppError::Invalid(FieldError::new(
-                "reason",
-                "err.reveal.reason",
-            )));
-        }
-        Err(_) => {
-            return Err(AppError::Invalid(FieldError::new(
-                "reason",
-                "err.text.too_long",
-            )));
-        }
-    };
+    let reason = reveal_reason(reason)?;
     let view = state
         .store
         .household_in_scope(actor.scope(), household)
@@ -235,4 +221,20 @@ pub fn parse_visit_id(s: &str) -> AppResult<VisitId> {
         .filter(|&n| n > 0)
         .map(VisitId::new)
         .ok_or(AppError::NotFound)
+}
+
+/// The reason given for revealing one sealed value (a household member's
+/// or a case client's): 2–200 characters, written to the audit log.
+pub fn reveal_reason(reason: &str) -> AppResult<String> {
+    match clean_text(reason, 200) {
+        Ok(Some(r)) if r.chars().count() >= 2 => Ok(r),
+        Ok(_) => Err(AppError::Invalid(FieldError::new(
+            "reason",
+            "err.reveal.reason",
+        ))),
+        Err(_) => Err(AppError::Invalid(FieldError::new(
+            "reason",
+            "err.text.too_long",
+        ))),
+    }
 }

@@ -435,21 +435,7 @@ pub async fn reveal(
         "field",
         "err.reveal.field",
     )))?;
-    let reason = match jinguo_domain::text::clean_text(reason, 200) {
-        Ok(Some(r)) if r.chars().count() >= 2 => r,
-        Ok(_) => {
-            return Err(AppError::Invalid(FieldError::new(
-                "reason",
-                "err.reveal.reason",
-            )));
-        }
-        Err(_) => {
-            return Err(AppError::Invalid(FieldError::new(
-                "reason",
-                "err.text.too_long",
-            )));
-        }
-    };
+    let reason = crate::households::reveal_reason(reason)?;
     let value = state.store.reveal_case_field(id, field).await?;
     actor
         .audit(
