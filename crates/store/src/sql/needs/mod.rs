@@ -3,7 +3,9 @@
 //! The ledger is three counter tables keyed by the origin's ancestors:
 //! `rollup_needs` and `rollup_need_open` (migration 0007) and the
 //! days-to-resolve histogram `rollup_need_hist` (0008, see [`hist`]),
-//! changed in the same transaction as the need. State
+//! changed in the same transaction as the need (on PostgreSQL the first
+//! two carry their counters in their primary keys' indexes since 0012, so
+//! the ledger's reads are index-only). State
 //! changes are conditional UPDATEs whose WHERE clause is the workflow rule
 //! (live, and still with the assignee the caller saw), so two people acting
 //! on the same need at once cannot both win.
