@@ -11,7 +11,7 @@ use jinguo_domain::activity::format_date;
 use jinguo_domain::need::{DaysHistogram, NeedStatus, days_bucket};
 use jinguo_domain::{Month, UnitId};
 
-use super::super::SqlStore;
+use super::super::{Backend, SqlStore};
 use super::hist;
 use super::write::due_day;
 use crate::Result;
@@ -177,5 +177,19 @@ impl SqlStore {
         }
         tx.commit().await?;
         Ok(rows.len() as u64)
+    }
+
+    /// After a bulk load, what autovacuum would do on PostgreSQL:
+    /// `VACUUM ANALYZE` of the three counter tables, for planner statistics
+    /// and a visibility map (without which the covering indexes of
+    /// migration 0012 still read the heap). Nothing on SQLite.
+    pub async fn vacuum_needs_ledger(&self) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            // Not in a transaction: VACUUM refuses to run in one.
+            sqlx::raw_sql("VACUUM ANALYZE rollup_needs, rollup_need_hist, rollup_need_open")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 }

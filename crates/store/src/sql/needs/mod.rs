@@ -3,7 +3,9 @@
 //! The ledger is three counter tables keyed by the origin's ancestors:
 //! `rollup_needs` and `rollup_need_open` (migration 0007) and the
 //! days-to-resolve histogram `rollup_need_hist` (0008, see [`hist`]),
-//! changed in the same transaction as the need. State
+//! changed in the same transaction as the need (on PostgreSQL the first
+//! two carry their counters in their primary keys' indexes since 0012, so
+//! the ledger's reads are index-only). State
 //! changes are conditional UPDATEs whose WHERE clause is the workflow rule
 //! (live, and still with the assignee the caller saw), so two people acting
 //! on the same need at once cannot both win.
@@ -152,26 +154,45 @@ fn overdue_sql(unit: &str, today: &str) -> String {
     )
 }
 
-/// The unit's own histogram rows, one per month resolved.
-static OWN_HIST: LazyLock<String> = LazyLock::new(|| {
+/// The unit's own histogram rows, one per month resolved (`child` 0, `k`
+/// the month), then each active child's histogram summed over the months
+/// (`child` 1, `k` its id; ~24 rows a child): one statement.
+static HISTS: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT month, {} FROM rollup_need_hist WHERE unit_id = $1 AND month BETWEEN $2 AND $3",
-        hist::columns()
-    )
-});
-
-/// Each active child's histogram summed over the months: ~24 rows a child.
-static CHILD_HIST: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT c.id, {} FROM units c \
+        "SELECT CAST(0 AS BIGINT) AS child, month AS k, {} FROM rollup_need_hist \
+         WHERE unit_id = $1 AND month BETWEEN $2 AND $3 \
+         UNION ALL \
+         SELECT CAST(1 AS BIGINT), c.id, {} FROM units c \
          JOIN rollup_need_hist h ON h.unit_id = c.id AND h.month BETWEEN $2 AND $3 \
          WHERE c.parent_id = $1 AND c.active = 1 GROUP BY c.id",
+        hist::columns(),
         hist::sums()
     )
 });
 
-static OWN_OVERDUE: LazyLock<String> =
-    LazyLock::new(|| format!("SELECT {} AS n", overdue_sql("$1", "$2")));
+/// `OWN_SUMS` row of the overdue figure (in `raised`).
+const OVERDUE_ROW: i64 = -1;
+/// `OWN_SUMS` rows by dimension over all the months.
+const BY_DIM_ROW: i64 = 0;
+
+/// The unit's own sums in one statement: by dimension over the months
+/// (`month` = `BY_DIM_ROW`), the `'all'` dimension month by month, and one
+/// row (`month` = `OVERDUE_ROW`) carrying the overdue needs today in
+/// `raised`.
+static OWN_SUMS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT r.dim, CAST({BY_DIM_ROW} AS BIGINT) AS month, {SUMS} FROM rollup_needs r \
+         WHERE r.unit_id = $1 AND r.month BETWEEN $2 AND $3 GROUP BY r.dim \
+         UNION ALL \
+         SELECT r.dim, r.month, {SUMS} FROM rollup_needs r \
+         WHERE r.unit_id = $1 AND r.dim = 'all' AND r.month BETWEEN $2 AND $3 \
+         GROUP BY r.dim, r.month \
+         UNION ALL \
+         SELECT '', CAST({OVERDUE_ROW} AS BIGINT), {}, CAST(0 AS BIGINT), CAST(0 AS BIGINT), \
+         CAST(0 AS BIGINT), CAST(0 AS BIGINT)",
+        overdue_sql("$1", "$4")
+    )
+});
 
 /// Each active child's sums over the months and its overdue needs today.
 static CHILDREN: LazyLock<String> = LazyLock::new(|| {
@@ -619,44 +640,56 @@ impl NeedStore for SqlStore {
         let (id, f, t) = (unit.id.get(), from.yyyymm(), to.yyyymm());
         let today = day_number(today);
 
-        let db = self.reader();
+        // Three statements on one connection: one pool checkout (each
+        // checkout pings the server first) and three round trips.
+        let mut db = self.reader().acquire().await?;
 
-        // The unit's own histogram by month: the total and each month's median.
+        // Histograms: the unit's own by month (the total and each month's
+        // median) and each child's.
         let mut month_days: BTreeMap<i64, DaysHistogram> = BTreeMap::new();
         let mut all_days = hist::EMPTY;
-        for r in sqlx::query(&OWN_HIST)
+        let mut child_days: HashMap<i64, DaysHistogram> = HashMap::new();
+        for r in sqlx::query(&HISTS)
             .bind(id)
             .bind(f)
             .bind(t)
-            .fetch_all(db)
+            .fetch_all(&mut *db)
             .await?
         {
-            let m: i64 = r.try_get(0)?;
-            let h = hist::read(&r, 1)?;
-            hist::add_into(&mut all_days, &h);
-            month_days.insert(m, h);
+            let (child, k): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+            let h = hist::read(&r, 2)?;
+            if child == 0 {
+                hist::add_into(&mut all_days, &h);
+                month_days.insert(k, h);
+            } else {
+                child_days.insert(k, h);
+            }
         }
-        let overdue: i64 = sqlx::query(&OWN_OVERDUE)
-            .bind(id)
-            .bind(today)
-            .fetch_one(db)
-            .await?
-            .try_get("n")?;
 
+        let mut overdue = 0;
+        let mut by_dim = Vec::new();
+        let mut by_month = BTreeMap::new();
+        for r in sqlx::query(&OWN_SUMS)
+            .bind(id)
+            .bind(f)
+            .bind(t)
+            .bind(today)
+            .fetch_all(&mut *db)
+            .await?
+        {
+            let m: i64 = r.try_get("month")?;
+            let s = sums(&r)?;
+            match m {
+                OVERDUE_ROW => overdue = s.raised,
+                BY_DIM_ROW => by_dim.push((r.try_get::<String, _>("dim")?, s)),
+                _ => {
+                    by_month.insert(m, s);
+                }
+            }
+        }
         let mut total = DeedCounts::default();
         let mut by_category = BTreeMap::new();
-        for r in sqlx::query(&format!(
-            "SELECT r.dim, {SUMS} FROM rollup_needs r \
-             WHERE r.unit_id = $1 AND r.month BETWEEN $2 AND $3 GROUP BY r.dim"
-        ))
-        .bind(id)
-        .bind(f)
-        .bind(t)
-        .fetch_all(db)
-        .await?
-        {
-            let dim: String = r.try_get("dim")?;
-            let s = sums(&r)?;
+        for (dim, s) in by_dim {
             if dim == "all" {
                 total = s.counts(overdue, median(Some(&all_days)));
             } else if let Some(k) = dim.strip_prefix("c:")
@@ -666,44 +699,20 @@ impl NeedStore for SqlStore {
             }
         }
         total.overdue = overdue;
-
         let mut months = Vec::new();
-        for r in sqlx::query(&format!(
-            "SELECT r.month, {SUMS} FROM rollup_needs r \
-             WHERE r.unit_id = $1 AND r.dim = 'all' AND r.month BETWEEN $2 AND $3 \
-             GROUP BY r.month ORDER BY r.month"
-        ))
-        .bind(id)
-        .bind(f)
-        .bind(t)
-        .fetch_all(db)
-        .await?
-        {
-            let m: i64 = r.try_get("month")?;
+        for (m, s) in by_month {
             let month =
                 Month::from_yyyymm(m).ok_or_else(|| decode_err(format!("bad month {m}")))?;
-            months.push((month, sums(&r)?.counts(0, median(month_days.get(&m)))));
+            months.push((month, s.counts(0, median(month_days.get(&m)))));
         }
 
-        // Children: their histograms, then their sums with overdue needs,
-        // two queries whatever the number of children.
-        let mut child_days: HashMap<i64, DaysHistogram> = HashMap::new();
-        for r in sqlx::query(&CHILD_HIST)
-            .bind(id)
-            .bind(f)
-            .bind(t)
-            .fetch_all(db)
-            .await?
-        {
-            child_days.insert(r.try_get(0)?, hist::read(&r, 1)?);
-        }
         let mut children = Vec::new();
         for r in sqlx::query(&CHILDREN)
             .bind(id)
             .bind(f)
             .bind(t)
             .bind(today)
-            .fetch_all(db)
+            .fetch_all(&mut *db)
             .await?
         {
             let cid: i64 = r.try_get("id")?;
