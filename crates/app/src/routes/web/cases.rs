@@ -465,6 +465,11 @@ async fn case_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let flow_notes = state.store.case_notes(id).await?;
+    let details: Vec<String> = case
+        .events
+        .iter()
+        .map(|e| readable_detail(state.catalogue, lang, &e.detail))
+        .collect();
     let resp = state.templates.render(
         "cases/show.html",
         lang,
@@ -491,6 +496,7 @@ async fn case_page(
             revealed => shown.revealed,
             flow_flash => shown.flow,
             flow_notes,
+            details,
         },
     );
     let mut resp = no_store(resp);
@@ -781,4 +787,69 @@ pub async fn access_log(
         Some(&actor),
         context! { id => id.get(), number => case_number(id.get()), entries },
     )))
+}
+
+/// Where the words of an event's detail (`critical (21)`, `#1 sent -> accepted`,
+/// `public_page`) have labels: each key-like word is shown in the reader's
+/// language, anything else (numbers, dates, unit codes) as it is.
+const DETAIL_LABELS: &[&str] = &[
+    "case.src.",
+    "case.risk.",
+    "case.outcome.",
+    "case.ok.",
+    "case.os.",
+    "case.agency.",
+    "case.rs.",
+    "case.team_role.",
+];
+
+/// An event's detail in words the reader knows. Details hold no personal
+/// data by construction (see the store's `event`), only keys and numbers.
+fn readable_detail(cat: &crate::i18n::Catalogue, lang: Lang, detail: &str) -> String {
+    detail
+        .split(' ')
+        .map(|word| {
+            let key = word.trim_matches(|c| c == '(' || c == ')' || c == '#');
+            DETAIL_LABELS
+                .iter()
+                .map(|prefix| format!("{prefix}{key}"))
+                .find_map(|k| {
+                    let label = cat.get(lang, &k);
+                    (label != k).then(|| word.replace(key, label))
+                })
+                .unwrap_or_else(|| word.replace("->", "→"))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod detail_tests {
+    use super::*;
+
+    #[test]
+    fn event_details_read_in_the_readers_language() {
+        let cat = crate::i18n::Catalogue::bundled();
+        assert_eq!(
+            readable_detail(&cat, Lang::Zh, "critical (21)"),
+            "极高 (21)"
+        );
+        assert_eq!(
+            readable_detail(&cat, Lang::En, "critical (21)"),
+            "Critical (21)"
+        );
+        let source = readable_detail(&cat, Lang::Zh, "public_page");
+        assert!(!source.contains('_'), "{source}");
+        let referral = readable_detail(&cat, Lang::Zh, "#1 sent -> accepted");
+        assert!(
+            referral.starts_with("#1 ") && referral.contains('→'),
+            "{referral}"
+        );
+        assert!(!referral.contains("sent"), "{referral}");
+        // Unit codes and dates pass through untouched.
+        assert_eq!(
+            readable_detail(&cat, Lang::Zh, "152502000000 -> 152500000000"),
+            "152502000000 → 152500000000"
+        );
+    }
 }
