@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::household::{Consent, ConsentInput, is_minor};
+use crate::household::{Consent, ConsentInput, is_minor, parse_identity};
 use crate::text::clean_text;
 use crate::{FieldError, IdNumber, Phone, Sex};
 
@@ -627,39 +627,16 @@ impl ClientInput {
             .map_err(|e| errors.push(FieldError::named("client.sex".into(), e.key)))
             .ok();
         let birth_year = birth_year(self.birth_year, "client.birth_year".into(), today, errors);
-        let id_number = match self.id_number.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(s) => match IdNumber::parse(s, today) {
-                Ok(id) => Some(id),
-                Err(e) => {
-                    errors.push(FieldError::named("client.id_number".into(), e.key));
-                    None
-                }
-            },
-        };
-        if let (Some(id), Some(sex)) = (&id_number, sex)
-            && !id.matches_sex(sex)
-        {
-            errors.push(FieldError::new("client.id_number", "err.id_number.sex"));
-        }
-        if let (Some(id), Some(year)) = (&id_number, birth_year)
-            && !id.matches_birth_year(year)
-        {
-            errors.push(FieldError::new(
-                "client.id_number",
-                "err.id_number.birth_year",
-            ));
-        }
-        let phone = match self.phone.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(s) => match Phone::parse(s) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    errors.push(FieldError::named("client.phone".into(), e.key));
-                    None
-                }
-            },
-        };
+        let at = |f: &str| format!("client.{f}");
+        let (id_number, phone) = parse_identity(
+            self.id_number.as_deref(),
+            self.phone.as_deref(),
+            sex,
+            birth_year,
+            &at,
+            today,
+            errors,
+        );
         if errors.len() > before {
             return None;
         }

@@ -228,40 +228,15 @@ impl MemberInput {
                 None
             }
         };
-        let id_number = match self.id_number.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(s) => match IdNumber::parse(s, today) {
-                Ok(id) => Some(id),
-                Err(e) => {
-                    errors.push(FieldError::named(at("id_number"), e.key));
-                    None
-                }
-            },
-        };
-        // The number must describe the same person as the other fields.
-        if let (Some(id), Some(sex)) = (&id_number, sex)
-            && !id.matches_sex(sex)
-        {
-            errors.push(FieldError::named(at("id_number"), "err.id_number.sex"));
-        }
-        if let (Some(id), Some(year)) = (&id_number, birth_year)
-            && !id.matches_birth_year(year)
-        {
-            errors.push(FieldError::named(
-                at("id_number"),
-                "err.id_number.birth_year",
-            ));
-        }
-        let phone = match self.phone.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(s) => match Phone::parse(s) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    errors.push(FieldError::named(at("phone"), e.key));
-                    None
-                }
-            },
-        };
+        let (id_number, phone) = parse_identity(
+            self.id_number.as_deref(),
+            self.phone.as_deref(),
+            sex,
+            birth_year,
+            &at,
+            today,
+            errors,
+        );
         let minor = birth_year.is_some_and(|y| is_minor(y, id_number.as_ref(), today));
         let guardian = match (&self.guardian, minor) {
             (Some(g), true) => g.parse(&at("guardian"), errors),
@@ -289,6 +264,56 @@ impl MemberInput {
             guardian,
         })
     }
+}
+
+/// An optional ID number and phone as typed, checked: the number by
+/// GB 11643 and against the person's sex and birth year, the phone as a
+/// mainland number. Errors are named by `at` (`members[0].phone`,
+/// `client.phone`). Households and rights cases share the rule.
+pub(crate) fn parse_identity(
+    id_number: Option<&str>,
+    phone: Option<&str>,
+    sex: Option<Sex>,
+    birth_year: Option<i32>,
+    at: &dyn Fn(&str) -> String,
+    today: Date,
+    errors: &mut Vec<FieldError>,
+) -> (Option<IdNumber>, Option<Phone>) {
+    let id_number = match id_number.map(str::trim) {
+        None | Some("") => None,
+        Some(s) => match IdNumber::parse(s, today) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                errors.push(FieldError::named(at("id_number"), e.key));
+                None
+            }
+        },
+    };
+    // The number must describe the same person as the other fields.
+    if let (Some(id), Some(sex)) = (&id_number, sex)
+        && !id.matches_sex(sex)
+    {
+        errors.push(FieldError::named(at("id_number"), "err.id_number.sex"));
+    }
+    if let (Some(id), Some(year)) = (&id_number, birth_year)
+        && !id.matches_birth_year(year)
+    {
+        errors.push(FieldError::named(
+            at("id_number"),
+            "err.id_number.birth_year",
+        ));
+    }
+    let phone = match phone.map(str::trim) {
+        None | Some("") => None,
+        Some(s) => match Phone::parse(s) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.push(FieldError::named(at("phone"), e.key));
+                None
+            }
+        },
+    };
+    (id_number, phone)
 }
 
 /// Whether a person may be under 14 today. With only a birth year, anyone
