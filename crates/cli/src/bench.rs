@@ -50,6 +50,12 @@ pub enum BenchCommand {
         /// `import_activities` transaction].
         #[arg(long)]
         per_call: bool,
+        /// Rows arrive as the federation's existing ledgers do: one file per
+        /// banner and year, in date order, each imported by its own
+        /// `import_activities` call [default: rows shuffled over the whole
+        /// region and all 36 months, in one import].
+        #[arg(long, conflicts_with = "per_call")]
+        ledgers: bool,
         /// Runs of each roll-up query.
         #[arg(long, default_value_t = 200)]
         runs: usize,
@@ -90,6 +96,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             database,
             batch,
             per_call,
+            ledgers,
             runs,
             singles,
             writers,
@@ -101,6 +108,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 database,
                 batch: batch.max(1),
                 per_call,
+                ledgers,
                 runs: runs.max(1),
                 singles,
                 writers,
@@ -218,6 +226,7 @@ struct RollupArgs {
     database: Option<String>,
     batch: usize,
     per_call: bool,
+    ledgers: bool,
     runs: usize,
     singles: usize,
     writers: usize,
@@ -279,8 +288,28 @@ struct ActivityGen {
 
 impl ActivityGen {
     fn next(&mut self) -> NewActivity {
+        let m = self.rng.gen_range(0..MONTHS);
+        let unit = self.villages[self.rng.gen_range(0..self.villages.len())].id;
+        self.activity(unit, m)
+    }
+
+    /// One banner's ledger of one year (`villages` a range of
+    /// `self.villages`), `k` rows in date order, as a banner keeps it.
+    fn ledger(&mut self, villages: std::ops::Range<usize>, year: i32, k: usize) -> Vec<NewActivity> {
+        let mut rows: Vec<NewActivity> = (0..k)
+            .map(|_| {
+                let m = (year - 2024) * 12 + self.rng.gen_range(0..12);
+                let unit = self.villages[self.rng.gen_range(villages.clone())].id;
+                self.activity(unit, m)
+            })
+            .collect();
+        rows.sort_by_key(|r| r.fields.date);
+        rows
+    }
+
+    /// An activity of `unit` in month `m` (0 = 2024-01) with random fields.
+    fn activity(&mut self, unit: jinguo_domain::UnitId, m: i32) -> NewActivity {
         let rng = &mut self.rng;
-        let m = rng.gen_range(0..MONTHS);
         let year = 2024 + m / 12;
         let month = time::Month::try_from((m % 12 + 1) as u8).expect("1..=12");
         let day = rng.gen_range(1..=month.length(year));
@@ -290,7 +319,6 @@ impl ActivityGen {
         let program_key = rng
             .gen_bool(0.6)
             .then(|| PROGRAMS[rng.gen_range(0..PROGRAMS.len())].to_owned());
-        let unit = self.villages[rng.gen_range(0..self.villages.len())].id;
         NewActivity {
             unit,
             fields: ActivityFields {
@@ -307,6 +335,29 @@ impl ActivityGen {
             by: None,
         }
     }
+}
+
+/// The ledgers of `--ledgers`: (range of `villages` under one banner, year,
+/// rows), the `n` rows shared out by each banner's number of villages.
+fn ledger_plan(villages: &[Unit], n: u64) -> Vec<(std::ops::Range<usize>, i32, usize)> {
+    let mut banners: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, v) in villages.iter().enumerate() {
+        match banners.last_mut() {
+            Some(r) if villages[r.start].ancestors[2] == v.ancestors[2] => r.end = i + 1,
+            _ => banners.push(i..i + 1),
+        }
+    }
+    let slots = villages.len() as u64 * 3;
+    let (mut plan, mut before, mut taken) = (Vec::new(), 0u64, 0u64);
+    for r in banners {
+        for year in 2024..2027 {
+            before += r.len() as u64;
+            let upto = n * before / slots;
+            plan.push((r.clone(), year, (upto - taken) as usize));
+            taken = upto;
+        }
+    }
+    plan
 }
 
 /// One line of the closing verdict.
@@ -512,7 +563,20 @@ async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
         let rows: Vec<NewActivity> = (0..k).map(|_| generator.next()).collect();
         (rows, g0.elapsed())
     };
-    if a.per_call {
+    if a.ledgers {
+        // One import per banner and year, sized by the banner's villages.
+        let plan = ledger_plan(&generator.villages, n);
+        println!("  {} ledgers (banners × 3 years)", plan.len());
+        for (villages, year, k) in plan {
+            let g0 = Instant::now();
+            let rows = generator.ledger(villages, year, k);
+            progress.gen_time += g0.elapsed();
+            let i0 = Instant::now();
+            let mut batches = rows.chunks(a.batch).map(<[NewActivity]>::to_vec);
+            store.import_activities(&mut batches, now).await?;
+            progress.batch_done(k, i0.elapsed());
+        }
+    } else if a.per_call {
         while progress.done < n {
             let (rows, gen_took) = next_batch();
             progress.gen_time += gen_took;
@@ -554,10 +618,12 @@ async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
         progress.insert_time.as_secs_f64(),
         cpu_secs() - bulk_cpu
     );
-    report(
-        &format!("one batch of {} written", a.batch),
-        &mut progress.batch_times,
-    );
+    let unit = if a.ledgers {
+        "one ledger (banner × year) imported".to_owned()
+    } else {
+        format!("one batch of {} written", a.batch)
+    };
+    report(&unit, &mut progress.batch_times);
 
     // The write volume of one batch, as far as it can be seen from outside the
     // store: distinct units, and counter rows upserted (unit × dimension × month).

@@ -85,15 +85,21 @@ impl Backend {
 /// Read-only SQLite connections besides the main pool's eight.
 const SQLITE_READERS: u32 = 4;
 
+/// PostgreSQL connections for reads outside a transaction, besides the main
+/// pool's sixteen: with 32 clients writing, a page's reads otherwise queue
+/// for a pooled connection behind every writer (seen: the region's task
+/// progress at p99 71 ms under load against 14 ms quiet).
+const POSTGRES_READERS: u32 = 4;
+
 /// The store over a connection pool of either backend.
 #[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
-    /// Where reads that need no transaction go. On SQLite a separate pool
-    /// of read-only connections: with one writer at a time, a reader that
-    /// waits for a connection of the main pool waits behind writers queued
-    /// for the write lock, though WAL would let it read at once. On
-    /// PostgreSQL the main pool itself.
+    /// Where reads that need no transaction go: a separate pool, so a
+    /// reader never waits for a connection behind writers. On SQLite its
+    /// connections are read-only: with one writer at a time, writers hold
+    /// the main pool's connections while they queue for the write lock,
+    /// though WAL would let a reader read at once.
     reader: AnyPool,
     backend: Backend,
     /// Seals and opens personal data; `None` until [`SqlStore::with_vault`],
@@ -155,7 +161,11 @@ impl SqlStore {
                 .connect(&url)
                 .await?
         } else {
-            pool.clone()
+            AnyPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(10))
+                .max_connections(POSTGRES_READERS)
+                .connect(&url)
+                .await?
         };
         let store = SqlStore {
             pool,
