@@ -295,7 +295,12 @@ impl ActivityGen {
 
     /// One banner's ledger of one year (`villages` a range of
     /// `self.villages`), `k` rows in date order, as a banner keeps it.
-    fn ledger(&mut self, villages: std::ops::Range<usize>, year: i32, k: usize) -> Vec<NewActivity> {
+    fn ledger(
+        &mut self,
+        villages: std::ops::Range<usize>,
+        year: i32,
+        k: usize,
+    ) -> Vec<NewActivity> {
         let mut rows: Vec<NewActivity> = (0..k)
             .map(|_| {
                 let m = (year - 2024) * 12 + self.rng.gen_range(0..12);
