@@ -201,6 +201,9 @@ pub trait TaskStore: Send + Sync {
     ) -> Result<i64>;
     /// Progress within `unit`'s subtree.
     async fn progress(&self, task: &Task, unit: &Unit) -> Result<Progress>;
+    /// Progress counters that differ from a recount of the reports (empty
+    /// when all is well). For tests, benchmarks and `jinguo check`.
+    async fn task_tally_mismatches(&self) -> Result<Vec<String>>;
     /// Sums of the numeric answers handed in by the units a report's unit
     /// passed the task to, by key: what its own answer starts from.
     async fn forwarded_sums(&self, report: &Report) -> Result<Vec<(String, f64)>>;

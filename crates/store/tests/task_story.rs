@@ -178,6 +178,10 @@ async fn story(store: SqlStore) {
     // At the village itself: its own report.
     let p = store.progress(&task, &village).await.unwrap();
     assert_eq!(p.own, Some(ReportStatus::Approved));
+    assert_eq!(
+        store.task_tally_mismatches().await.unwrap(),
+        Vec::<String>::new()
+    );
 
     // Forwarding: a task to banners; the banner passes it to its townships
     // with one more field, and is approved only after all of them are.
@@ -270,6 +274,10 @@ async fn story(store: SqlStore) {
     assert!(notices.iter().any(|n| n.kind == "approved"));
     store.mark_notices_seen(by, notices[0].id).await.unwrap();
     assert_eq!(store.unread_notices(village.id, by).await.unwrap(), 0);
+    assert_eq!(
+        store.task_tally_mismatches().await.unwrap(),
+        Vec::<String>::new()
+    );
 }
 
 #[tokio::test]

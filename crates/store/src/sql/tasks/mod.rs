@@ -1,9 +1,12 @@
 //! Tasks, reports and notices.
 //!
 //! Every report row carries its unit's ancestors (`l1..l5`), so "the
-//! reports in a unit's subtree" is one indexed condition and progress is a
-//! single GROUP BY. State changes are conditional UPDATEs: the condition is
-//! the workflow rule, so two reviewers racing cannot both win.
+//! reports in a unit's subtree" is one indexed condition, and progress is
+//! read from counters kept with every change (`tally`). State changes are
+//! conditional UPDATEs: the condition is the workflow rule, so two
+//! reviewers racing cannot both win.
+
+mod tally;
 
 use async_trait::async_trait;
 use jinguo_domain::activity::{format_date, parse_date};
@@ -12,6 +15,7 @@ use jinguo_domain::{Level, ReportStatus, Scope, TaskId, UnitCode, UnitId, UserId
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use self::tally::{CHANGE_COLS, Deltas, Place};
 use super::units::unit_ref_from_row;
 use super::{SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
@@ -22,6 +26,10 @@ use crate::{Result, StoreError, TaskStore, UnitStore};
 
 const OPEN: &str = "('not_started', 'in_progress', 'returned')";
 const COMPLETE: &str = "('submitted', 'approved')";
+
+/// Part of every SET that changes a report's status: the counted facts as
+/// they were, for `tally` (SET expressions read the old row).
+const KEEP_PREV: &str = "prev_status = status, prev_on_time = on_time,";
 
 const REPORT_COLS: &str = "r.id, r.task_id, r.unit_id, r.l1, r.l2, r.l3, r.l4, r.l5, \
      r.via_unit_id, r.status, r.values_json, r.reasons_json, r.note, r.return_reason, \
@@ -159,15 +167,12 @@ impl TaskStore for SqlStore {
             .try_get("id")?;
         let sql = format!(
             "INSERT INTO task_reports (task_id, unit_id, level, l1, l2, l3, l4, l5) \
-             SELECT $1, id, level, l1, l2, l3, l4, l5 FROM units WHERE {}",
+             SELECT $1, id, level, l1, l2, l3, l4, l5 FROM units WHERE {} RETURNING {CHANGE_COLS}",
             target_condition(issuer.level, &new.targets)
         );
         let q = sqlx::query(&sql).bind(id).bind(issuer.id.get());
-        let made = bind_targets(q, &new.targets)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if made == 0 {
+        let made = bind_targets(q, &new.targets).fetch_all(&mut *tx).await?;
+        if made.is_empty() {
             return Err(StoreError::Refused {
                 field: match new.targets {
                     TaskTargets::Level(_) => "target_level",
@@ -176,6 +181,11 @@ impl TaskStore for SqlStore {
                 key: "err.task.no_targets",
             });
         }
+        let mut deltas = Deltas::default();
+        for r in &made {
+            deltas.change(r)?;
+        }
+        deltas.apply(&mut tx, self.backend).await?;
         sqlx::query(
             "INSERT INTO notices (unit_id, task_id, kind, created_at) \
              SELECT unit_id, task_id, 'issued', $2 FROM task_reports WHERE task_id = $1",
@@ -193,7 +203,8 @@ impl TaskStore for SqlStore {
         let sql = format!(
             "SELECT t.id, t.issuer_unit_id, t.l1, t.l2, t.l3, t.l4, t.l5, t.title, \
              t.description, t.deadline, t.fields_json, t.created_at, u.code, u.name, u.level, \
-             (SELECT COUNT(*) FROM task_reports r WHERE r.task_id = t.id) AS targets \
+             (SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) FROM task_tally c \
+             WHERE c.task_id = t.id AND c.unit_id = t.issuer_unit_id) AS targets \
              FROM tasks t JOIN units u ON u.id = t.issuer_unit_id \
              WHERE t.id = $1 AND (t.{col} = $2 OR EXISTS \
              (SELECT 1 FROM task_reports r WHERE r.task_id = t.id AND r.{col} = $2))"
@@ -253,7 +264,8 @@ impl TaskStore for SqlStore {
         };
         let count = |extra: &str| {
             format!(
-                "(SELECT COUNT(*) FROM task_reports c WHERE c.task_id = t.id AND c.{col} = $1{extra})"
+                "(SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) FROM task_tally c \
+                 WHERE c.task_id = t.id AND c.unit_id = $1{extra})"
             )
         };
         let sql = format!(
@@ -312,9 +324,9 @@ impl TaskStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let sql = format!(
             "UPDATE task_reports SET values_json = $1, reasons_json = $2, note = $3, \
-             updated_at = $4, updated_by = $5, \
+             updated_at = $4, updated_by = $5, {KEEP_PREV} \
              status = CASE WHEN status = 'returned' THEN 'returned' ELSE 'in_progress' END \
-             WHERE id = $6 AND status IN {OPEN}"
+             WHERE id = $6 AND status IN {OPEN} RETURNING {CHANGE_COLS}"
         );
         let changed = sqlx::query(&sql)
             .bind(answer.values_json.as_str())
@@ -323,12 +335,14 @@ impl TaskStore for SqlStore {
             .bind(now)
             .bind(answer.by.get())
             .bind(report.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if changed == 0 {
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(changed) = changed else {
             return Err(locked());
-        }
+        };
+        let mut deltas = Deltas::default();
+        deltas.change(&changed)?;
+        deltas.apply(&mut tx, self.backend).await?;
         sqlx::query("DELETE FROM task_numbers WHERE report_id = $1")
             .bind(report.id)
             .execute(&mut *tx)
@@ -367,21 +381,27 @@ impl TaskStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let sql = format!(
             "UPDATE task_reports SET status = 'submitted', submitted_at = $1, updated_at = $1, \
-             updated_by = $2, first_submitted_on = COALESCE(first_submitted_on, $3) \
-             WHERE id = $4 AND status IN {OPEN}"
+             updated_by = $2, {KEEP_PREV} \
+             on_time = CASE WHEN first_submitted_on IS NOT NULL THEN on_time \
+             WHEN $3 <= (SELECT t.deadline FROM tasks t WHERE t.id = task_reports.task_id) \
+             THEN 1 ELSE 0 END, \
+             first_submitted_on = COALESCE(first_submitted_on, $3) \
+             WHERE id = $4 AND status IN {OPEN} RETURNING {CHANGE_COLS}"
         );
         let changed = sqlx::query(&sql)
             .bind(now)
             .bind(by.get())
             .bind(today)
             .bind(report.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if changed == 0 {
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(changed) = changed else {
             return Err(locked());
-        }
-        count_numbers(&mut tx, report.id, true).await?;
+        };
+        let mut deltas = Deltas::default();
+        let at = deltas.change(&changed)?;
+        count_numbers(&mut tx, &mut deltas, &at, report.id, true).await?;
+        deltas.apply(&mut tx, self.backend).await?;
         if let Some(parent) = parent_of(report) {
             add_notice_in(&mut tx, parent, report.task_id, "submitted", now).await?;
         }
@@ -401,10 +421,10 @@ impl TaskStore for SqlStore {
         let changed = if approve {
             let col = report.unit.level.ancestor_column();
             let sql = format!(
-                "UPDATE task_reports SET status = 'approved', reviewed_at = $1, reviewed_by = $2 \
-                 WHERE id = $3 AND status = 'submitted' AND NOT EXISTS \
+                "UPDATE task_reports SET {KEEP_PREV} status = 'approved', reviewed_at = $1, \
+                 reviewed_by = $2 WHERE id = $3 AND status = 'submitted' AND NOT EXISTS \
                  (SELECT 1 FROM task_reports c WHERE c.task_id = $4 AND c.{col} = $5 \
-                 AND c.id <> $3 AND c.status <> 'approved')"
+                 AND c.id <> $3 AND c.status <> 'approved') RETURNING {CHANGE_COLS}"
             );
             sqlx::query(&sql)
                 .bind(now)
@@ -412,23 +432,22 @@ impl TaskStore for SqlStore {
                 .bind(report.id)
                 .bind(report.task_id.get())
                 .bind(report.unit.id.get())
-                .execute(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?
-                .rows_affected()
         } else {
-            sqlx::query(
-                "UPDATE task_reports SET status = 'returned', return_reason = $1, \
-                 reviewed_at = $2, reviewed_by = $3 WHERE id = $4 AND status = 'submitted'",
-            )
-            .bind(reason)
-            .bind(now)
-            .bind(by.get())
-            .bind(report.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
+            let sql = format!(
+                "UPDATE task_reports SET {KEEP_PREV} status = 'returned', return_reason = $1, \
+                 reviewed_at = $2, reviewed_by = $3 WHERE id = $4 AND status = 'submitted' RETURNING {CHANGE_COLS}"
+            );
+            sqlx::query(&sql)
+                .bind(reason)
+                .bind(now)
+                .bind(by.get())
+                .bind(report.id)
+                .fetch_optional(&mut *tx)
+                .await?
         };
-        if changed == 0 {
+        let Some(changed) = changed else {
             let current = self.report(report.task_id, report.unit.id).await?;
             return Err(StoreError::Refused {
                 field: "status",
@@ -438,10 +457,13 @@ impl TaskStore for SqlStore {
                     "err.task.descendants_pending"
                 },
             });
-        }
+        };
+        let mut deltas = Deltas::default();
+        let at = deltas.change(&changed)?;
         if !approve {
-            count_numbers(&mut tx, report.id, false).await?;
+            count_numbers(&mut tx, &mut deltas, &at, report.id, false).await?;
         }
+        deltas.apply(&mut tx, self.backend).await?;
         let kind = if approve { "approved" } else { "returned" };
         add_notice_in(&mut tx, report.unit.id, report.task_id, kind, now).await?;
         tx.commit().await?;
@@ -477,17 +499,14 @@ impl TaskStore for SqlStore {
         let sql = format!(
             "INSERT INTO task_reports (task_id, unit_id, level, l1, l2, l3, l4, l5, via_unit_id) \
              SELECT $1, id, level, l1, l2, l3, l4, l5, $2 FROM units WHERE {} \
-             ON CONFLICT (task_id, unit_id) DO NOTHING",
+             ON CONFLICT (task_id, unit_id) DO NOTHING RETURNING {CHANGE_COLS}",
             target_condition(from.unit.level, &targets)
         );
         let q = sqlx::query(&sql)
             .bind(task.id.get())
             .bind(from.unit.id.get());
-        let made = bind_targets(q, &targets)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if made == 0 {
+        let made = bind_targets(q, &targets).fetch_all(&mut *tx).await?;
+        if made.is_empty() {
             return Err(StoreError::Refused {
                 field: match targets {
                     TaskTargets::Level(_) => "target_level",
@@ -496,14 +515,18 @@ impl TaskStore for SqlStore {
                 key: "err.task.no_targets",
             });
         }
-        sqlx::query(
-            "UPDATE task_reports SET forwarded = 1, \
+        let mut deltas = Deltas::default();
+        for r in &made {
+            deltas.change(r)?;
+        }
+        let sql = format!(
+            "UPDATE task_reports SET forwarded = 1, {KEEP_PREV} \
              status = CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END \
-             WHERE id = $1",
-        )
-        .bind(from.id)
-        .execute(&mut *tx)
-        .await?;
+             WHERE id = $1 RETURNING {CHANGE_COLS}"
+        );
+        let from_row = sqlx::query(&sql).bind(from.id).fetch_one(&mut *tx).await?;
+        deltas.change(&from_row)?;
+        deltas.apply(&mut tx, self.backend).await?;
         sqlx::query(
             "INSERT INTO notices (unit_id, task_id, kind, created_at) \
              SELECT unit_id, task_id, 'issued', $3 FROM task_reports \
@@ -516,30 +539,18 @@ impl TaskStore for SqlStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(i64::try_from(made).unwrap_or(i64::MAX))
+        Ok(i64::try_from(made.len()).unwrap_or(i64::MAX))
     }
 
     async fn progress(&self, task: &Task, unit: &Unit) -> Result<Progress> {
-        let col = unit.level.ancestor_column();
-        let child = unit
-            .level
-            .child()
-            .map_or("CAST(NULL AS BIGINT)", Level::ancestor_column);
-        // A report whose unit is the child itself is that child's own one;
-        // counting them here spares a second pass over the subtree.
-        let sql = format!(
-            "SELECT {child} AS child, status, COUNT(*) AS n, \
-             SUM(CASE WHEN first_submitted_on IS NOT NULL AND first_submitted_on <= $3 \
-             THEN 1 ELSE 0 END) AS on_time, \
-             SUM(CASE WHEN unit_id = {child} THEN 1 ELSE 0 END) AS own_n \
-             FROM task_reports WHERE task_id = $1 AND {col} = $2 GROUP BY {child}, status"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(task.id.get())
-            .bind(unit.id.get())
-            .bind(format_date(task.deadline))
-            .fetch_all(self.reader())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT child_id, status, n, on_time, own FROM task_tally \
+             WHERE task_id = $1 AND unit_id = $2 AND n <> 0",
+        )
+        .bind(task.id.get())
+        .bind(unit.id.get())
+        .fetch_all(self.reader())
+        .await?;
         let mut counts = StatusCounts::new();
         let mut on_time = 0;
         let mut own = None;
@@ -554,10 +565,10 @@ impl TaskStore for SqlStore {
             let ot: i64 = r.try_get("on_time")?;
             *counts.entry(status).or_default() += n;
             on_time += ot;
-            match r.try_get::<Option<i64>, _>("child")? {
-                None => own = Some(status),
-                Some(c) => {
-                    if r.try_get::<i64, _>("own_n")? > 0 {
+            match r.try_get::<i64, _>("child_id")? {
+                0 => own = Some(status),
+                c => {
+                    if r.try_get::<i64, _>("own")? > 0 {
                         own_of.insert(UnitId::new(c), status);
                     }
                     let e = by_child.entry(UnitId::new(c)).or_default();
@@ -580,37 +591,18 @@ impl TaskStore for SqlStore {
             })
             .collect();
         children.sort_by(|a, b| a.unit.code.as_str().cmp(b.unit.code.as_str()));
-        let sql = format!(
-            "SELECT key, SUM(value) AS s, MIN(value) AS lo, MAX(value) AS hi, \
-             AVG(value) AS mean, COUNT(*) AS c FROM task_numbers \
-             WHERE task_id = $1 AND {col} = $2 AND counted = 1 GROUP BY key"
-        );
-        let totals = sqlx::query(&sql)
-            .bind(task.id.get())
-            .bind(unit.id.get())
-            .fetch_all(self.reader())
-            .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("key")?,
-                    Totals {
-                        sum: r.try_get("s")?,
-                        min: r.try_get("lo")?,
-                        max: r.try_get("hi")?,
-                        mean: r.try_get("mean")?,
-                        count: r.try_get("c")?,
-                    },
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
         Ok(Progress {
             counts,
             on_time,
             own,
             children,
-            totals,
+            totals: self.totals(task, unit).await?,
         })
+    }
+
+    async fn task_tally_mismatches(&self) -> Result<Vec<String>> {
+        let mut conn = self.pool.acquire().await?;
+        tally::mismatches(&mut conn).await
     }
 
     async fn forwarded_sums(&self, report: &Report) -> Result<Vec<(String, f64)>> {
@@ -775,6 +767,77 @@ impl TaskStore for SqlStore {
     }
 }
 
+impl SqlStore {
+    /// Numeric fields over the handed-in reports of `unit`'s subtree: sums
+    /// and counts from `task_sums`, minimum and maximum from the first and
+    /// last entry of the field's range in a `task_numbers_l*` index (one
+    /// scalar subquery each, so both SQLite and PostgreSQL seek instead of
+    /// scanning).
+    async fn totals(&self, task: &Task, unit: &Unit) -> Result<Vec<(String, Totals)>> {
+        let sums = sqlx::query(
+            "SELECT key, total, n FROM task_sums \
+             WHERE task_id = $1 AND unit_id = $2 AND n > 0 ORDER BY key",
+        )
+        .bind(task.id.get())
+        .bind(unit.id.get())
+        .fetch_all(self.reader())
+        .await?;
+        if sums.is_empty() {
+            return Ok(Vec::new());
+        }
+        let col = unit.level.ancestor_column();
+        let seek = |agg: &str, i: usize| {
+            format!(
+                "(SELECT {agg}(value) FROM task_numbers WHERE task_id = $1 AND {col} = $2 \
+                 AND counted = 1 AND key = ${i})"
+            )
+        };
+        let sql = (0..sums.len())
+            .map(|k| {
+                format!(
+                    "SELECT CAST({k} AS BIGINT) AS k, {} AS lo, {} AS hi",
+                    seek("MIN", k + 3),
+                    seek("MAX", k + 3)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let mut q = sqlx::query(&sql).bind(task.id.get()).bind(unit.id.get());
+        for r in &sums {
+            q = q.bind(r.try_get::<String, _>("key")?);
+        }
+        let mut bounds = vec![(0.0, 0.0); sums.len()];
+        for r in q.fetch_all(self.reader()).await? {
+            let k: i64 = r.try_get("k")?;
+            if let Some(b) = usize::try_from(k).ok().and_then(|k| bounds.get_mut(k)) {
+                *b = (
+                    r.try_get::<Option<f64>, _>("lo")?.unwrap_or(0.0),
+                    r.try_get::<Option<f64>, _>("hi")?.unwrap_or(0.0),
+                );
+            }
+        }
+        sums.iter()
+            .zip(bounds)
+            .map(|(r, (min, max))| {
+                let count: i64 = r.try_get("n")?;
+                // Kept by adding and subtracting: round away the drift that
+                // leaves after a decimal answer was returned and changed.
+                let sum = (r.try_get::<f64, _>("total")? * 1e6).round() / 1e6;
+                Ok((
+                    r.try_get("key")?,
+                    Totals {
+                        sum,
+                        min,
+                        max,
+                        mean: sum / count as f64,
+                        count,
+                    },
+                ))
+            })
+            .collect()
+    }
+}
+
 fn locked() -> StoreError {
     StoreError::Refused {
         field: "status",
@@ -789,17 +852,27 @@ fn parent_of(report: &Report) -> Option<UnitId> {
 }
 
 /// Marks a report's numbers as handed in or not, as its status changes
-/// between open and submitted/approved.
+/// between open and submitted/approved, and moves them in or out of the
+/// sums of the report's ancestors (`at`).
 async fn count_numbers(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    deltas: &mut Deltas,
+    at: &Place,
     report: i64,
     counted: bool,
 ) -> Result<()> {
-    sqlx::query("UPDATE task_numbers SET counted = $1 WHERE report_id = $2")
-        .bind(i64::from(counted))
-        .bind(report)
-        .execute(&mut **tx)
-        .await?;
+    let flipped = sqlx::query(
+        "UPDATE task_numbers SET counted = $1 WHERE report_id = $2 AND counted <> $1 \
+         RETURNING key, value",
+    )
+    .bind(i64::from(counted))
+    .bind(report)
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in flipped {
+        let key: String = r.try_get("key")?;
+        deltas.number(at, &key, r.try_get("value")?, if counted { 1 } else { -1 });
+    }
     Ok(())
 }
 
