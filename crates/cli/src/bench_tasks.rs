@@ -310,6 +310,14 @@ pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
         v["counts"]["submitted"].as_i64() == Some(villages.len() as i64),
         "not every village is counted as submitted"
     );
+    // The progress counters after 32 concurrent writers, against a recount.
+    let bad = store.task_tally_mismatches().await?;
+    println!("task_tally_mismatches after the load: {}", bad.len());
+    anyhow::ensure!(
+        bad.is_empty(),
+        "progress counters differ: {:?}",
+        &bad[..bad.len().min(5)]
+    );
     let mut quiet_api = Vec::new();
     let mut quiet_page = Vec::new();
     for _ in 0..50 {

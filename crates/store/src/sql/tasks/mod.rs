@@ -770,9 +770,10 @@ impl TaskStore for SqlStore {
 impl SqlStore {
     /// Numeric fields over the handed-in reports of `unit`'s subtree: sums
     /// and counts from `task_sums`, minimum and maximum from the first and
-    /// last entry of the field's range in a `task_numbers_l*` index (one
-    /// scalar subquery each, so both SQLite and PostgreSQL seek instead of
-    /// scanning).
+    /// last entry of the field's range in a `task_numbers_l*` index. Written
+    /// as ORDER BY … LIMIT 1 rather than MIN/MAX: PostgreSQL without table
+    /// statistics planned MIN as a scan of the whole range (6 ms for 14,592
+    /// answers instead of 0.07 ms), and SQLite seeks only for a lone MIN.
     async fn totals(&self, task: &Task, unit: &Unit) -> Result<Vec<(String, Totals)>> {
         let sums = sqlx::query(
             "SELECT key, total, n FROM task_sums \
@@ -786,18 +787,18 @@ impl SqlStore {
             return Ok(Vec::new());
         }
         let col = unit.level.ancestor_column();
-        let seek = |agg: &str, i: usize| {
+        let seek = |order: &str, i: usize| {
             format!(
-                "(SELECT {agg}(value) FROM task_numbers WHERE task_id = $1 AND {col} = $2 \
-                 AND counted = 1 AND key = ${i})"
+                "(SELECT value FROM task_numbers WHERE task_id = $1 AND {col} = $2 \
+                 AND counted = 1 AND key = ${i} ORDER BY value {order} LIMIT 1)"
             )
         };
         let sql = (0..sums.len())
             .map(|k| {
                 format!(
                     "SELECT CAST({k} AS BIGINT) AS k, {} AS lo, {} AS hi",
-                    seek("MIN", k + 3),
-                    seek("MAX", k + 3)
+                    seek("ASC", k + 3),
+                    seek("DESC", k + 3)
                 )
             })
             .collect::<Vec<_>>()
