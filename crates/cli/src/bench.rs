@@ -365,6 +365,27 @@ fn ledger_plan(villages: &[Unit], n: u64) -> Vec<(std::ops::Range<usize>, i32, u
     plan
 }
 
+/// Active geographic villages of the tree.
+pub(crate) async fn villages(store: &jinguo_store::SqlStore) -> anyhow::Result<Vec<Unit>> {
+    let mut out = Vec::new();
+    let mut open = vec![store.root_unit().await?.id];
+    while let Some(parent) = open.pop() {
+        for c in store.children(parent).await? {
+            if !c.active || c.kind != UnitKind::Geo {
+                continue;
+            }
+            if c.level == Level::VILLAGE {
+                out.push(c);
+            } else {
+                open.push(c.id);
+            }
+        }
+    }
+    out.sort_by(|x, y| x.code.cmp(&y.code));
+    anyhow::ensure!(!out.is_empty(), "no villages in the tree");
+    Ok(out)
+}
+
 /// One line of the closing verdict.
 fn verdict(what: &str, measured: String, target: &str, met: bool) {
     println!(
@@ -512,22 +533,7 @@ async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
     .await?;
     let units: i64 = store.unit_counts().await?.iter().sum();
     let region = store.root_unit().await?;
-    let mut villages = Vec::new();
-    let mut open = vec![region.id];
-    while let Some(parent) = open.pop() {
-        for c in store.children(parent).await? {
-            if !c.active || c.kind != UnitKind::Geo {
-                continue;
-            }
-            if c.level == Level::VILLAGE {
-                villages.push(c);
-            } else {
-                open.push(c.id);
-            }
-        }
-    }
-    villages.sort_by(|x, y| x.code.cmp(&y.code));
-    anyhow::ensure!(!villages.is_empty(), "no villages in the tree");
+    let villages = villages(&store).await?;
     println!(
         "tree: {units} units imported, {} villages listed, in {:.2} s",
         villages.len(),

@@ -12,15 +12,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use jinguo_domain::activity::format_date;
-use jinguo_domain::{Level, Month, UnitCode, UnitId, UnitKind};
-use jinguo_store::model::{NewActivity, Unit};
+use jinguo_domain::{Month, UnitCode, UnitId};
+use jinguo_store::model::NewActivity;
 use jinguo_store::{ActivityStore, SqlStore, UnitStore};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, LOCATION, SET_COOKIE};
 
-use super::{ActivityGen, BANNER_CODE, Stats, cpu_secs, mib, proc_status_mib, report, verdict};
+use super::{
+    ActivityGen, BANNER_CODE, Stats, cpu_secs, mib, proc_status_mib, report, verdict, villages,
+};
 
 const PASSWORD: &str = "Bench-password-1";
 /// A region administrator and a banner administrator of the demo accounts.
@@ -246,27 +248,6 @@ pub async fn run(a: HttpArgs) -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(&dir);
     }
     Ok(())
-}
-
-/// Active geographic villages of the tree.
-async fn villages(store: &SqlStore) -> anyhow::Result<Vec<Unit>> {
-    let mut out = Vec::new();
-    let mut open = vec![store.root_unit().await?.id];
-    while let Some(parent) = open.pop() {
-        for c in store.children(parent).await? {
-            if !c.active || c.kind != UnitKind::Geo {
-                continue;
-            }
-            if c.level == Level::VILLAGE {
-                out.push(c);
-            } else {
-                open.push(c.id);
-            }
-        }
-    }
-    out.sort_by(|x, y| x.code.cmp(&y.code));
-    anyhow::ensure!(!out.is_empty(), "no villages in the tree");
-    Ok(out)
 }
 
 async fn fill(

@@ -15,7 +15,7 @@ use clap::Args;
 
 use crate::bench::report;
 use jinguo_app::auth::{password, token};
-use jinguo_domain::{ActivityFields, Level, Password, Roles, Scope, UnitKind, Username};
+use jinguo_domain::{ActivityFields, Level, Password, Roles, Scope, Username};
 use jinguo_store::model::{NewActivity, NewTask, NewUser, TaskTargets, Unit};
 use jinguo_store::{ActivityStore, SessionStore, SqlStore, TaskStore, UnitStore, UserStore};
 use rand::rngs::StdRng;
@@ -91,7 +91,7 @@ pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
     )
     .await?;
     let region = store.root_unit().await?;
-    let villages = villages_of(&store, &region).await?;
+    let villages = crate::bench::villages(&store).await?;
     println!(
         "tree: {} villages, imported in {:.2} s",
         villages.len(),
@@ -401,26 +401,6 @@ pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
 }
 
 /// Active geographic villages under `root`, by code.
-async fn villages_of(store: &SqlStore, root: &Unit) -> anyhow::Result<Vec<Unit>> {
-    let mut villages = Vec::new();
-    let mut open = vec![root.id];
-    while let Some(parent) = open.pop() {
-        for c in store.children(parent).await? {
-            if !c.active || c.kind != UnitKind::Geo {
-                continue;
-            }
-            if c.level == Level::VILLAGE {
-                villages.push(c);
-            } else {
-                open.push(c.id);
-            }
-        }
-    }
-    villages.sort_by(|x, y| x.code.cmp(&y.code));
-    anyhow::ensure!(!villages.is_empty(), "no villages in the tree");
-    Ok(villages)
-}
-
 /// Activities in the fourth quarter of 2026, so the bound field pre-fills
 /// a count and not a zero.
 async fn seed_activities(store: &SqlStore, villages: &[Unit], n: usize) -> anyhow::Result<()> {

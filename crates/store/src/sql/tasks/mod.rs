@@ -171,20 +171,7 @@ impl TaskStore for SqlStore {
             target_condition(issuer.level, &new.targets)
         );
         let q = sqlx::query(&sql).bind(id).bind(issuer.id.get());
-        let made = bind_targets(q, &new.targets).fetch_all(&mut *tx).await?;
-        if made.is_empty() {
-            return Err(StoreError::Refused {
-                field: match new.targets {
-                    TaskTargets::Level(_) => "target_level",
-                    TaskTargets::Units(_) => "target_units",
-                },
-                key: "err.task.no_targets",
-            });
-        }
-        let mut deltas = Deltas::default();
-        for r in &made {
-            deltas.change(r)?;
-        }
+        let (deltas, _) = insert_targets(&mut tx, q, &new.targets).await?;
         deltas.apply(&mut tx, self.backend).await?;
         sqlx::query(
             "INSERT INTO notices (unit_id, task_id, kind, created_at) \
@@ -505,20 +492,7 @@ impl TaskStore for SqlStore {
         let q = sqlx::query(&sql)
             .bind(task.id.get())
             .bind(from.unit.id.get());
-        let made = bind_targets(q, &targets).fetch_all(&mut *tx).await?;
-        if made.is_empty() {
-            return Err(StoreError::Refused {
-                field: match targets {
-                    TaskTargets::Level(_) => "target_level",
-                    TaskTargets::Units(_) => "target_units",
-                },
-                key: "err.task.no_targets",
-            });
-        }
-        let mut deltas = Deltas::default();
-        for r in &made {
-            deltas.change(r)?;
-        }
+        let (mut deltas, made) = insert_targets(&mut tx, q, &targets).await?;
         let sql = format!(
             "UPDATE task_reports SET forwarded = 1, {KEEP_PREV} \
              status = CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END \
@@ -539,7 +513,7 @@ impl TaskStore for SqlStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(i64::try_from(made.len()).unwrap_or(i64::MAX))
+        Ok(i64::try_from(made).unwrap_or(i64::MAX))
     }
 
     async fn progress(&self, task: &Task, unit: &Unit) -> Result<Progress> {
@@ -850,6 +824,31 @@ fn locked() -> StoreError {
 fn parent_of(report: &Report) -> Option<UnitId> {
     let level = usize::from(report.unit.level.get());
     (level >= 2).then(|| report.ancestors[level - 2]).flatten()
+}
+
+/// Runs `insert`, an INSERT of target reports returning [`CHANGE_COLS`],
+/// with `targets` bound; returns the new reports' counter deltas and their
+/// number, or refuses when it made none.
+async fn insert_targets<'q>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    insert: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    targets: &TaskTargets,
+) -> Result<(Deltas, usize)> {
+    let made = bind_targets(insert, targets).fetch_all(&mut **tx).await?;
+    if made.is_empty() {
+        return Err(StoreError::Refused {
+            field: match targets {
+                TaskTargets::Level(_) => "target_level",
+                TaskTargets::Units(_) => "target_units",
+            },
+            key: "err.task.no_targets",
+        });
+    }
+    let mut deltas = Deltas::default();
+    for r in &made {
+        deltas.change(r)?;
+    }
+    Ok((deltas, made.len()))
 }
 
 /// Marks a report's numbers as handed in or not, as its status changes
