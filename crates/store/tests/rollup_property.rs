@@ -250,3 +250,68 @@ async fn counters_equal_a_recount_on_postgres() {
         }
     }
 }
+
+/// Text with the characters a bulk write must escape (PostgreSQL's `COPY`
+/// text format: backslash, tab, newline, carriage return) reads back as it
+/// was imported, and an import naming a unit that does not exist writes
+/// nothing.
+async fn imported_text_reads_back(store: SqlStore) {
+    let records = read_division_csv(subset().as_bytes()).expect("subset");
+    store.import_divisions(&records).await.unwrap();
+    let region = store.root_unit().await.unwrap();
+    let village_code = subset()
+        .lines()
+        .skip(1)
+        .map(|l| l[..12].to_owned())
+        .find(|c| !c.ends_with("000"))
+        .expect("a village in the subset");
+    let village = store
+        .unit_by_code(&UnitCode::parse(&village_code).unwrap())
+        .await
+        .unwrap();
+    let fields = ActivityFields {
+        date: parse_date("2026-03-08").unwrap(),
+        type_key: "lecture".into(),
+        program_key: None,
+        title: "三八\\节\t宣讲".into(),
+        title_mn: Some("ᠡᠮᠡᠭᠲᠡᠶ".into()),
+        place: None,
+        participants: 12,
+        women: 9,
+        summary: Some("第一行\r\n第二行 \\N 不是空值".into()),
+    };
+    let new = NewActivity {
+        unit: village.id,
+        fields: fields.clone(),
+        by: None,
+    };
+    let mut batches = vec![vec![new.clone()]].into_iter();
+    assert_eq!(store.import_activities(&mut batches, 100).await.unwrap(), 1);
+    let scope = Scope::new(region.id, region.level);
+    let (from, to) = (Month::new(2026, 3).unwrap(), Month::new(2026, 3).unwrap());
+    let got = store
+        .activities_under(scope, &village, from, to, Page::new(10, 0))
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].fields, fields);
+
+    let mut bad = new.clone();
+    bad.unit = UnitId::new(i64::MAX);
+    let mut batches = vec![vec![new.clone()], vec![bad]].into_iter();
+    assert!(store.import_activities(&mut batches, 200).await.is_err());
+    assert_eq!(store.activity_count().await.unwrap(), 1);
+    assert!(store.rollup_mismatches().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn imported_text_reads_back_on_sqlite() {
+    imported_text_reads_back(SqlStore::connect(&fresh_sqlite_url()).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn imported_text_reads_back_on_postgres() {
+    if let PostgresTarget::Fresh(url) = fresh_postgres().await {
+        imported_text_reads_back(SqlStore::connect(&url).await.unwrap()).await;
+    }
+}

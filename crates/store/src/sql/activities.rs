@@ -5,6 +5,7 @@
 //! applied with multi-row upserts in the same transaction as the rows.
 
 mod bulk;
+mod copy;
 mod deltas;
 pub(crate) mod single;
 
@@ -358,6 +359,11 @@ impl ActivityStore for SqlStore {
     }
 
     async fn bulk_insert_activities(&self, rows: &[NewActivity], now: i64) -> Result<u64> {
+        if self.copy_pool.is_some() {
+            return self
+                .import_activities(&mut std::iter::once(rows.to_vec()), now)
+                .await;
+        }
         let mut conn = self.pool.acquire().await?;
         let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
         b.push(rows).await?;
@@ -371,6 +377,12 @@ impl ActivityStore for SqlStore {
         batches: &mut (dyn Iterator<Item = Vec<NewActivity>> + Send),
         now: i64,
     ) -> Result<u64> {
+        if let Some(pg) = &self.copy_pool {
+            let written = copy::import(pg, batches, now).await?;
+            let mut conn = self.pool.acquire().await?;
+            bulk::analyze_if_large(&mut conn, self.backend, written).await?;
+            return Ok(written);
+        }
         let mut conn = self.pool.acquire().await?;
         let cache = bulk::enlarge_cache(&mut conn, self.backend).await?;
         let out = async {

@@ -102,6 +102,10 @@ pub struct SqlStore {
     /// though WAL would let a reader read at once.
     reader: AnyPool,
     backend: Backend,
+    /// PostgreSQL only: connections typed for PostgreSQL, for the `COPY`
+    /// of bulk imports (`sqlx::Any` has no `COPY`). Lazy: none is opened
+    /// until an import runs.
+    copy_pool: Option<sqlx::PgPool>,
     /// Seals and opens personal data; `None` until [`SqlStore::with_vault`],
     /// and then every call that touches a sealed column fails with
     /// [`crate::StoreError::NoKey`] rather than writing plaintext.
@@ -167,10 +171,20 @@ impl SqlStore {
                 .connect(&url)
                 .await?
         };
+        let copy_pool = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(
+                sqlx::postgres::PgPoolOptions::new()
+                    .acquire_timeout(Duration::from_secs(10))
+                    .max_connections(2)
+                    .connect_lazy(&url)?,
+            ),
+        };
         let store = SqlStore {
             pool,
             reader,
             backend,
+            copy_pool,
             vault: None,
         };
         store.migrate().await?;
@@ -213,6 +227,9 @@ impl SqlStore {
     }
 
     pub async fn close(&self) {
+        if let Some(p) = &self.copy_pool {
+            p.close().await;
+        }
         self.reader.close().await;
         self.pool.close().await;
     }
