@@ -126,7 +126,7 @@ async fn demo_start(runs: usize) -> anyhow::Result<()> {
         let dir = std::env::temp_dir().join(format!("jinguo-bench-{}-{i}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let t0 = Instant::now();
-        let p = crate::demo::prepare(&dir, "127.0.0.1:0".parse()?, None).await?;
+        let p = crate::demo::prepare(&dir, "127.0.0.1:0".parse()?, None, None).await?;
         let addr = p.listener.local_addr()?;
         let server = tokio::spawn(jinguo_app::serve_on(p.listener, p.state));
         let mut s = tokio::net::TcpStream::connect(addr).await?;
@@ -162,7 +162,8 @@ async fn login(runs: usize, clients: usize) -> anyhow::Result<()> {
 
     let dir = std::env::temp_dir().join(format!("jinguo-bench-login-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let p = crate::demo::prepare(&dir, "127.0.0.1:0".parse()?, Some("Bench-password-1")).await?;
+    let p =
+        crate::demo::prepare(&dir, "127.0.0.1:0".parse()?, Some("Bench-password-1"), None).await?;
     let addr = p.listener.local_addr()?;
     let server = tokio::spawn(jinguo_app::serve_on(p.listener, p.state));
     // Different accounts, so the lockout never trips.

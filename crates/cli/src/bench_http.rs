@@ -54,6 +54,9 @@ pub struct HttpArgs {
     /// Keep the temporary data directory instead of removing it.
     #[arg(long)]
     keep: bool,
+    /// An empty database [default: SQLite in the temporary data directory].
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
 }
 
 pub async fn run(a: HttpArgs) -> anyhow::Result<()> {
@@ -61,7 +64,17 @@ pub async fn run(a: HttpArgs) -> anyhow::Result<()> {
     let clients = a.clients.max(1);
     let dir = std::env::temp_dir().join(format!("jinguo-bench-http-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let p = crate::demo::prepare(&dir, "127.0.0.1:0".parse()?, Some(PASSWORD)).await?;
+    let p = crate::demo::prepare(
+        &dir,
+        "127.0.0.1:0".parse()?,
+        Some(PASSWORD),
+        a.database.as_deref(),
+    )
+    .await?;
+    println!(
+        "database: {}",
+        jinguo_app::config::redact_url(&p.state.config.database_url)
+    );
     let addr = p.listener.local_addr()?;
     let today = jinguo_app::state::today(&p.state.config);
     let store = p.store.clone();

@@ -56,7 +56,13 @@ pub struct Prepared {
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let p = prepare(&args.data_dir, args.listen, args.demo_password.as_deref()).await?;
+    let p = prepare(
+        &args.data_dir,
+        args.listen,
+        args.demo_password.as_deref(),
+        None,
+    )
+    .await?;
     let addr = p.listener.local_addr()?;
     print_banner(addr, &p, started.elapsed());
     if args.activities > 0 && p.store.activity_count().await? == 0 {
@@ -107,16 +113,23 @@ fn print_banner(addr: SocketAddr, p: &Prepared, took: Duration) {
 
 /// Creates or reuses the demo directory, then binds the listener. Split
 /// from `run` so the start-up benchmark measures exactly this.
+///
+/// `database`: another database than the SQLite file in `dir` (benchmarks
+/// on PostgreSQL); the data directory still holds files, keys and photos.
 pub async fn prepare(
     dir: &Path,
     listen: SocketAddr,
     demo_password: Option<&str>,
+    database: Option<&str>,
 ) -> anyhow::Result<Prepared> {
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     let config = Config {
         listen,
-        database_url: format!("sqlite://{}", dir.join("jinguo.db").display()),
+        database_url: database.map_or_else(
+            || format!("sqlite://{}", dir.join("jinguo.db").display()),
+            str::to_owned,
+        ),
         data_dir: dir.to_owned(),
         encryption_key_file: demo_key_file(dir)?,
         ..Config::default()
