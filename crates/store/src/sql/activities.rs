@@ -366,7 +366,7 @@ impl ActivityStore for SqlStore {
         }
         let mut conn = self.pool.acquire().await?;
         let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
-        b.push(rows).await?;
+        b.push(rows.to_vec()).await?;
         let written = b.commit().await?;
         bulk::analyze_if_large(&mut conn, self.backend, written).await?;
         Ok(written)
@@ -388,7 +388,7 @@ impl ActivityStore for SqlStore {
         let out = async {
             let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
             for rows in batches {
-                b.push(&rows).await?;
+                b.push(rows).await?;
             }
             b.commit().await
         }
