@@ -6,9 +6,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use jinguo_domain::{Level, Month, Scope, UnitCode, UnitId, UserId};
+use jinguo_domain::{Level, Month, UnitCode, UnitId, UserId};
+use jinguo_store::Scope;
 use jinguo_store::model::{DictEntry, DictKind, Unit, User};
-use jinguo_store::{Store, StoreError};
+use jinguo_store::{SqlStore, Store, StoreError};
 
 /// The dictionaries (activity types, programmes), read by every form
 /// submission and every dashboard. This server's own saves clear the cache
@@ -80,19 +81,20 @@ impl QuietCounts {
     pub async fn get(
         self: &Arc<Self>,
         store: &Arc<dyn Store>,
+        scope: Scope,
         unit: &Unit,
         level: Level,
         since: Month,
     ) -> Result<usize, StoreError> {
         let key = (unit.id, level.get(), since.yyyymm());
-        if let Some(n) = self.cached(key, store, unit, level, since) {
+        if let Some(n) = self.cached(key, store, scope, unit, level, since) {
             return Ok(n);
         }
         let _cold = self.cold.lock().await;
-        if let Some(n) = self.cached(key, store, unit, level, since) {
+        if let Some(n) = self.cached(key, store, scope, unit, level, since) {
             return Ok(n);
         }
-        let n = count(store.as_ref(), unit, level, since).await?;
+        let n = count(store.as_ref(), scope, unit, level, since).await?;
         self.put(key, n);
         Ok(n)
     }
@@ -102,6 +104,7 @@ impl QuietCounts {
         self: &Arc<Self>,
         key: QuietKey,
         store: &Arc<dyn Store>,
+        scope: Scope,
         unit: &Unit,
         level: Level,
         since: Month,
@@ -110,7 +113,7 @@ impl QuietCounts {
         if at.elapsed() >= QUIET_TTL && self.refreshing.lock().expect("not poisoned").insert(key) {
             let (this, store, unit) = (self.clone(), store.clone(), unit.clone());
             tokio::spawn(async move {
-                match count(store.as_ref(), &unit, level, since).await {
+                match count(store.as_ref(), scope, &unit, level, since).await {
                     Ok(n) => this.put(key, n),
                     Err(e) => tracing::warn!(error = %e, "refreshing the quiet count failed"),
                 }
@@ -129,14 +132,15 @@ impl QuietCounts {
     }
 }
 
+/// Counts within `scope` (the reader's, narrowed to `unit`).
 async fn count(
     store: &dyn Store,
+    scope: Scope,
     unit: &Unit,
     level: Level,
     since: Month,
 ) -> Result<usize, StoreError> {
-    let own = Scope::new(unit.id, unit.level);
-    Ok(store.quiet_units(own, unit, level, since).await?.len())
+    Ok(store.quiet_units(scope, unit, level, since).await?.len())
 }
 
 /// Units by id and by code: every request reads its actor's unit, and form
@@ -230,7 +234,8 @@ const USER_TTL: Duration = Duration::from_secs(60);
 const USER_MAX_KEYS: usize = 50_000;
 
 impl Users {
-    pub async fn by_id(&self, store: &dyn Store, id: UserId) -> Result<User, StoreError> {
+    /// Read through the system handle: only the auth layer holds one.
+    pub async fn by_id(&self, store: &SqlStore, id: UserId) -> Result<User, StoreError> {
         if let Some(u) = fresh(&self.by_id, &id, USER_TTL) {
             return Ok(u);
         }

@@ -147,7 +147,7 @@ pub fn suppress(s: &CaseStats) -> Shown {
 /// The statistics of a unit in the actor's scope: `NotFound` outside it.
 pub async fn load(
     state: &AppState,
-    scope: jinguo_domain::Scope,
+    scope: jinguo_store::Scope,
     unit: &Unit,
     period: Period,
 ) -> AppResult<Shown> {

@@ -79,8 +79,7 @@ pub fn require_vault(config: &Config) -> anyhow::Result<()> {
 
 /// Serves on an already bound listener until the process is stopped.
 pub async fn serve_on(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
-    tokio::spawn(sweep_sessions(state.clone()));
-    tokio::spawn(webhook::remind_forever(state.clone()));
+    auth::system::start_background(&state);
     let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
@@ -93,23 +92,4 @@ pub async fn serve_on(listener: TcpListener, state: AppState) -> anyhow::Result<
 /// Builds the state over a store.
 pub fn state(store: SqlStore, config: Config) -> AppState {
     AppState::new(Arc::new(store), config)
-}
-
-/// Deletes ended sessions every ten minutes so the table stays small.
-async fn sweep_sessions(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-    loop {
-        tick.tick().await;
-        let now = state::now();
-        let idle = state.config.idle_timeout_minutes * 60;
-        match state
-            .store
-            .delete_stale_sessions(now - idle, now - auth::actor::MAX_SESSION_SECS)
-            .await
-        {
-            Ok(0) => {}
-            Ok(n) => tracing::debug!(sessions = n, "ended sessions removed"),
-            Err(e) => tracing::warn!(error = %e, "session sweep failed"),
-        }
-    }
 }

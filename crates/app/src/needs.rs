@@ -9,13 +9,13 @@
 use jinguo_domain::activity::{format_date, parse_date};
 use jinguo_domain::need::{NeedStatus, Resolution, Urgency, required_text};
 use jinguo_domain::{FieldError, HouseholdId, Month, NeedId, UnitCode, UserId, VisitId};
+use jinguo_store::InScope;
 use jinguo_store::StoreError;
 use jinguo_store::model::{
     DeedCounts, Deeds, DictKind, Need, NeedEvent, NeedSource, NeedSummary, NewNeed, Unit,
 };
 use serde_json::{Map, Value, json};
 
-use crate::activities::RECORDERS;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::state::{AppState, now, today};
@@ -138,7 +138,6 @@ pub async fn create(
     ip: Option<String>,
     d: &NeedDraft,
 ) -> AppResult<NeedId> {
-    actor.require_any(RECORDERS)?;
     let new = validate(state, actor, d).await?;
     let (origin, category) = (new.origin, new.category.clone());
     let id = state.store.create_need(actor.scope(), new, now()).await?;
@@ -155,7 +154,7 @@ pub async fn create(
 }
 
 /// A need the actor may see: its origin lies in her subtree.
-pub async fn load(state: &AppState, actor: &Actor, id: &str) -> AppResult<Need> {
+pub async fn load(state: &AppState, actor: &Actor, id: &str) -> AppResult<InScope<Need>> {
     Ok(state
         .store
         .need_in_scope(actor.scope(), parse_need_id(id)?)
@@ -174,7 +173,8 @@ pub async fn assigned_within(state: &AppState, actor: &Actor, need: &Need) -> Ap
 
 /// Whether the actor may start, escalate, resolve or close the need.
 pub async fn may_act(state: &AppState, actor: &Actor, need: &Need) -> AppResult<bool> {
-    Ok(RECORDERS.iter().any(|r| actor.has(*r)) && assigned_within(state, actor, need).await?)
+    Ok(actor.can(jinguo_domain::Capability::RecordWork)
+        && assigned_within(state, actor, need).await?)
 }
 
 /// The status as the actor reads it: a live need that left her subtree
@@ -199,8 +199,7 @@ pub async fn summary_status(state: &AppState, actor: &Actor, n: &NeedSummary) ->
 }
 
 /// 403 unless the actor may act on the need (which she can see).
-async fn require_actor(state: &AppState, actor: &Actor, need: &Need) -> AppResult<()> {
-    actor.require_any(RECORDERS)?;
+async fn require_actor(state: &AppState, actor: &Actor, need: &InScope<Need>) -> AppResult<()> {
     if assigned_within(state, actor, need).await? {
         Ok(())
     } else {
@@ -213,7 +212,7 @@ async fn audit(
     actor: &Actor,
     ip: Option<String>,
     action: &'static str,
-    need: &Need,
+    need: &InScope<Need>,
 ) -> AppResult<()> {
     actor
         .audit(
@@ -232,7 +231,7 @@ pub async fn start(
     state: &AppState,
     actor: &Actor,
     ip: Option<String>,
-    need: &Need,
+    need: &InScope<Need>,
     handler: Option<i64>,
 ) -> AppResult<()> {
     require_actor(state, actor, need).await?;
@@ -253,7 +252,7 @@ pub async fn escalate(
     state: &AppState,
     actor: &Actor,
     ip: Option<String>,
-    need: &Need,
+    need: &InScope<Need>,
     note: &str,
 ) -> AppResult<()> {
     require_actor(state, actor, need).await?;
@@ -273,7 +272,7 @@ pub async fn resolve(
     state: &AppState,
     actor: &Actor,
     ip: Option<String>,
-    need: &Need,
+    need: &InScope<Need>,
     what: &str,
     satisfaction: Option<i64>,
 ) -> AppResult<()> {
@@ -291,7 +290,7 @@ pub async fn close(
     state: &AppState,
     actor: &Actor,
     ip: Option<String>,
-    need: &Need,
+    need: &InScope<Need>,
     reason: &str,
 ) -> AppResult<()> {
     require_actor(state, actor, need).await?;

@@ -188,13 +188,20 @@ impl Templates {
                 unit_name => a.unit.name,
                 unit_level => a.unit.level.get(),
                 roles => a.user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                is_admin => a.has(jinguo_domain::Role::Admin),
-                is_auditor => a.has(jinguo_domain::Role::Auditor),
-                can_record => a.require_any(crate::activities::RECORDERS).is_ok(),
-                is_region_admin => a.require_region(jinguo_domain::Role::Admin).is_ok(),
+                is_admin => a.can(jinguo_domain::Capability::ManageUsers),
+                is_auditor => a.can(jinguo_domain::Capability::ReadAudit),
+                can_record => a.can(jinguo_domain::Capability::RecordWork),
+                is_region_admin => a.can_at_region(jinguo_domain::Capability::EditDictionaries),
                 unread => a.unread_notices,
                 case_alerts => a.unread_case_alerts,
-                can_cases => a.require_any(crate::cases::CASE_ROLES).is_ok(),
+                can_cases => a.can(jinguo_domain::Capability::OpenCases),
+                // What her roles allow, by capability name: the menu shows
+                // only what she may open.
+                can => jinguo_domain::Capability::ALL
+                    .iter()
+                    .filter(|c| a.can(**c))
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>(),
             }
         });
         let full = context! {

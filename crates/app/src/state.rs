@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use jinguo_store::Store;
+use jinguo_store::{SqlStore, Store};
 
 use crate::config::Config;
 use crate::i18n::Catalogue;
@@ -10,7 +10,11 @@ use crate::render::Templates;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
+    /// What handlers reach: the public tree and dictionaries, and data of
+    /// units only through a scope (see [`jinguo_store::Store`]).
     pub store: Arc<dyn Store>,
+    /// The unscoped store, opened only by `crate::auth`.
+    pub system: crate::auth::System,
     pub config: Arc<Config>,
     pub catalogue: &'static Catalogue,
     pub templates: Arc<Templates>,
@@ -31,9 +35,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, config: Config) -> Self {
+    pub fn new(store: Arc<SqlStore>, config: Config) -> Self {
         let catalogue = crate::i18n_global();
         AppState {
+            system: crate::auth::System::new(store.clone()),
             store,
             templates: Arc::new(Templates::new(catalogue, &config)),
             config: Arc::new(config),
@@ -51,11 +56,11 @@ impl AppState {
     /// [`crate::cache::Units`]); outside the scope reads like not found.
     pub async fn unit_in_scope(
         &self,
-        scope: jinguo_domain::Scope,
+        scope: jinguo_store::Scope,
         code: &jinguo_domain::UnitCode,
     ) -> Result<jinguo_store::model::Unit, jinguo_store::StoreError> {
         let unit = self.units.by_code(self.store.as_ref(), code).await?;
-        if scope.contains(&unit.ancestors) {
+        if scope.narrow(&unit).is_some() {
             Ok(unit)
         } else {
             Err(jinguo_store::StoreError::NotFound)

@@ -14,13 +14,13 @@ use jinguo_domain::task::{
     missing_required, parse_targets, validate_fields,
 };
 use jinguo_domain::{FieldError, Level, Month, ReportStatus, TaskDraft, TaskId, UnitCode};
+use jinguo_store::InScope;
 use jinguo_store::StoreError;
 use jinguo_store::model::{
     Counts, DictKind, NewTask, Progress, Report, ReportAnswer, Task, TaskTargets, Unit, UnitRef,
 };
 use serde_json::{Value, json};
 
-use crate::activities::RECORDERS;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::state::{AppState, now, today};
@@ -60,11 +60,12 @@ async fn unit_field(
 /// Picked target units: each inside `issuer`'s subtree, strictly below it.
 async fn picked_units(
     state: &AppState,
+    actor: &Actor,
     issuer: &Unit,
     codes: &[String],
     errors: &mut Vec<FieldError>,
 ) -> AppResult<Vec<jinguo_domain::UnitId>> {
-    let scope = jinguo_domain::Scope::new(issuer.id, issuer.level);
+    let scope = actor.scope().narrow(issuer).ok_or(AppError::NotFound)?;
     let mut ids = Vec::new();
     for code in codes {
         let unit = match UnitCode::parse(code) {
@@ -124,7 +125,6 @@ pub async fn issue(
     issuer_code: &str,
     draft: &TaskDraft,
 ) -> AppResult<TaskId> {
-    actor.require_any(RECORDERS)?;
     let mut errors = Vec::new();
     let issuer = unit_field(state, actor, "issuer_unit", issuer_code, &mut errors).await?;
     let level = issuer.as_ref().map_or(actor.unit.level, |u| u.level);
@@ -141,7 +141,7 @@ pub async fn issue(
             match &spec.targets {
                 jinguo_domain::task::Targets::Level(l) => Some(TaskTargets::Level(*l)),
                 jinguo_domain::task::Targets::Units(codes) => Some(TaskTargets::Units(
-                    picked_units(state, issuer, codes, &mut errors).await?,
+                    picked_units(state, actor, issuer, codes, &mut errors).await?,
                 )),
             }
         }
@@ -198,7 +198,7 @@ pub async fn issue(
 }
 
 /// A task the actor may see.
-pub async fn load(state: &AppState, actor: &Actor, id: &str) -> AppResult<Task> {
+pub async fn load(state: &AppState, actor: &Actor, id: &str) -> AppResult<InScope<Task>> {
     Ok(state
         .store
         .task_in_scope(actor.scope(), parse_task_id(id)?)
@@ -207,9 +207,9 @@ pub async fn load(state: &AppState, actor: &Actor, id: &str) -> AppResult<Task> 
 
 /// A target unit's report of a task, as the actor may reach it.
 pub struct Target {
-    pub task: Task,
+    pub task: InScope<Task>,
     pub unit: Unit,
-    pub report: Report,
+    pub report: InScope<Report>,
 }
 
 /// Resolves `/tasks/{id}/reports/{code}`: the task and the unit must both
@@ -218,7 +218,7 @@ pub async fn target(state: &AppState, actor: &Actor, id: &str, code: &str) -> Ap
     let task = load(state, actor, id).await?;
     let code = UnitCode::parse(code).map_err(|_| AppError::NotFound)?;
     let unit = state.store.unit_in_scope(actor.scope(), &code).await?;
-    let report = state.store.report(task.id, unit.id).await?;
+    let report = state.store.report(&task, &unit).await?;
     Ok(Target { task, unit, report })
 }
 
@@ -307,11 +307,6 @@ pub async fn view(state: &AppState, actor: &Actor, t: &Target) -> AppResult<Repo
     })
 }
 
-/// May the actor answer for this unit? Recorders of the unit or above.
-fn require_reporter(actor: &Actor) -> AppResult<()> {
-    actor.require_any(RECORDERS)
-}
-
 /// Saves an answer. Pre-filled values that are left out are taken as
 /// confirmed; changed ones need a reason.
 pub async fn answer(
@@ -323,7 +318,6 @@ pub async fn answer(
     reasons: BTreeMap<String, String>,
     note: Option<String>,
 ) -> AppResult<()> {
-    require_reporter(actor)?;
     if !t.report.status.is_open() {
         return Err(locked());
     }
@@ -421,7 +415,6 @@ pub async fn submit(
     ip: Option<String>,
     t: &Target,
 ) -> AppResult<()> {
-    require_reporter(actor)?;
     if !t.report.status.is_open() {
         return Err(locked());
     }
@@ -471,7 +464,6 @@ pub async fn review(
     approve: bool,
     reason: Option<&str>,
 ) -> AppResult<()> {
-    actor.require_any(RECORDERS)?;
     if actor.unit.id == t.unit.id {
         return Err(AppError::Forbidden);
     }
@@ -528,7 +520,6 @@ pub async fn forward(
     t: &Target,
     draft: &ForwardDraft,
 ) -> AppResult<i64> {
-    require_reporter(actor)?;
     if !t.report.status.is_open() {
         return Err(locked());
     }
@@ -544,7 +535,7 @@ pub async fn forward(
     let targets = match targets {
         Some(jinguo_domain::task::Targets::Level(l)) => Some(TaskTargets::Level(l)),
         Some(jinguo_domain::task::Targets::Units(codes)) => Some(TaskTargets::Units(
-            picked_units(state, &t.unit, &codes, &mut errors).await?,
+            picked_units(state, actor, &t.unit, &codes, &mut errors).await?,
         )),
         None => None,
     };
@@ -694,7 +685,11 @@ pub fn progress_json(unit: &Unit, p: &ProgressView) -> Value {
 }
 
 /// A task's progress within a unit of the actor's scope.
-pub async fn progress(state: &AppState, task: &Task, unit: &Unit) -> AppResult<ProgressView> {
+pub async fn progress(
+    state: &AppState,
+    task: &InScope<Task>,
+    unit: &Unit,
+) -> AppResult<ProgressView> {
     let p = state.store.progress(task, unit).await?;
     Ok(progress_view(p, task.deadline, today(&state.config)))
 }

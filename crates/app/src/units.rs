@@ -28,7 +28,6 @@ pub async fn create_sector(
     name: &str,
     name_mn: Option<&str>,
 ) -> AppResult<Unit> {
-    actor.require(jinguo_domain::Role::Admin)?;
     if parent.kind != UnitKind::Geo || parent.level == Level::VILLAGE {
         return Err(FieldError::new("parent", "err.sector.parent").into());
     }

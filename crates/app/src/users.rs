@@ -2,6 +2,7 @@
 //! authorize → scope → store → audit.
 
 use jinguo_domain::{Password, Role, Roles, UnitCode, UserId, Username};
+use jinguo_store::InScope;
 use jinguo_store::model::{NewUser, User};
 
 use crate::auth::{Actor, password};
@@ -28,17 +29,19 @@ impl TryFrom<UserInput<'_>> for ValidUser {
     type Error = jinguo_domain::FieldError;
 
     fn try_from(i: UserInput<'_>) -> Result<Self, Self::Error> {
+        let roles = Roles::new(
+            i.roles
+                .iter()
+                .map(|r| Role::parse(r))
+                .collect::<Result<_, _>>()?,
+        )?;
+        roles.check_separation()?;
         Ok(ValidUser {
             username: Username::parse(i.username)?,
             password: Password::parse(i.password)?,
             unit_code: UnitCode::parse(i.unit_code)
                 .map_err(|_| jinguo_domain::FieldError::new("unit_code", "err.code.format"))?,
-            roles: Roles::new(
-                i.roles
-                    .iter()
-                    .map(|r| Role::parse(r))
-                    .collect::<Result<_, _>>()?,
-            )?,
+            roles,
         })
     }
 }
@@ -49,7 +52,6 @@ pub async fn create(
     ip: Option<String>,
     input: UserInput<'_>,
 ) -> AppResult<UserId> {
-    actor.require(Role::Admin)?;
     let v = ValidUser::try_from(input)?;
     // A unit outside the subtree is "not found", like a unit that does not exist.
     let unit = state
@@ -59,12 +61,15 @@ pub async fn create(
     let hash = password::hash(v.password).await?;
     let id = state
         .store
-        .create_user(NewUser {
-            username: v.username.clone(),
-            password_hash: hash,
-            unit: unit.id,
-            roles: v.roles.clone(),
-        })
+        .create_user(
+            actor.scope(),
+            NewUser {
+                username: v.username.clone(),
+                password_hash: hash,
+                unit: unit.id,
+                roles: v.roles.clone(),
+            },
+        )
         .await?;
     actor
         .audit(
@@ -84,8 +89,7 @@ pub async fn create(
 }
 
 /// Finds a user of the admin's subtree.
-pub async fn find(state: &AppState, actor: &Actor, id: UserId) -> AppResult<User> {
-    actor.require(Role::Admin)?;
+pub async fn find(state: &AppState, actor: &Actor, id: UserId) -> AppResult<InScope<User>> {
     Ok(state.store.user_in_scope(actor.scope(), id).await?)
 }
 
@@ -101,11 +105,9 @@ pub async fn set_active(
     if !active && user.id == actor.user.id {
         return Err(jinguo_domain::FieldError::new("user", "err.user.self_disable").into());
     }
-    state.store.set_active(user.id, active).await?;
+    // Disabling ends her sessions in the same transaction.
+    state.store.set_active(&user, active).await?;
     state.users.invalidate();
-    if !active {
-        state.store.delete_user_sessions(user.id).await?;
-    }
     let action = if active {
         "user.enabled"
     } else {
@@ -120,7 +122,7 @@ pub async fn set_active(
             format!("user={}", user.username),
         )
         .await?;
-    Ok(user)
+    Ok(user.into_inner())
 }
 
 pub async fn reset_password(
@@ -133,9 +135,9 @@ pub async fn reset_password(
     let user = find(state, actor, id).await?;
     let pw = Password::parse(new_password)?;
     let hash = password::hash(pw).await?;
-    state.store.set_password_hash(user.id, &hash).await?;
+    // A new password ends her sessions in the same transaction.
+    state.store.set_password_hash(&user, &hash).await?;
     state.users.invalidate();
-    state.store.delete_user_sessions(user.id).await?;
     actor
         .audit(
             state,
@@ -145,5 +147,5 @@ pub async fn reset_password(
             format!("user={}", user.username),
         )
         .await?;
-    Ok(user)
+    Ok(user.into_inner())
 }

@@ -59,11 +59,11 @@ pub fn reminder_events(notices: &[Notice]) -> Vec<Value> {
 }
 
 /// Adds due reminders now and every ten minutes; relays them.
-pub async fn remind_forever(state: AppState) {
+pub async fn remind_forever(state: AppState, system: std::sync::Arc<jinguo_store::SqlStore>) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
-        match state.store.add_reminders(today(&state.config), now()).await {
+        match system.add_reminders(today(&state.config), now()).await {
             Ok(added) if added.is_empty() => {}
             Ok(added) => {
                 tracing::info!(notices = added.len(), "deadline reminders added");

@@ -6,7 +6,7 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use jinguo_app::Config;
 use jinguo_app::auth::password;
-use jinguo_domain::{ActivityFields, Level, Month, Password, Scope, UnitCode, UnitKind};
+use jinguo_domain::{ActivityFields, Level, Month, Password, UnitCode, UnitKind};
 use jinguo_store::model::{NewActivity, Unit};
 use jinguo_store::{ActivityStore, Backend, UnitStore};
 use rand::rngs::StdRng;
@@ -540,7 +540,7 @@ async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
         villages.len(),
         t0.elapsed().as_secs_f64()
     );
-    let scope = Scope::new(region.id, region.level);
+    let scope = store.system_scope(&region);
     let mut generator = ActivityGen {
         rng: StdRng::seed_from_u64(a.seed),
         villages,

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use jinguo_domain::need::NeedStatus;
-use jinguo_domain::{Level, Month, Scope, UnitKind};
+use jinguo_domain::{Level, Month, UnitKind};
 use jinguo_store::model::Unit;
 use jinguo_store::{BulkNeed, NeedStore, SqlStore, UnitStore};
 use rand::rngs::StdRng;
@@ -190,7 +190,7 @@ pub async fn run(a: DeedsArgs) -> anyhow::Result<()> {
         .into_iter()
         .find(|u| u.active && u.kind == UnitKind::Geo)
         .ok_or_else(|| anyhow::anyhow!("no banner"))?;
-    let scope = Scope::new(region.id, region.level);
+    let scope = store.system_scope(&region);
     let to = Month::of_date(today);
     let from = to.minus(23);
     for (label, unit) in [

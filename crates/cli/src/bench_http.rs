@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use jinguo_domain::activity::format_date;
 use jinguo_domain::{Month, UnitCode, UnitId};
 use jinguo_store::model::NewActivity;
-use jinguo_store::{ActivityStore, SqlStore, UnitStore};
+use jinguo_store::{SqlStore, UnitStore};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use reqwest::StatusCode;

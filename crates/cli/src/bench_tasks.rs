@@ -15,9 +15,9 @@ use clap::Args;
 
 use crate::bench::report;
 use jinguo_app::auth::{password, token};
-use jinguo_domain::{ActivityFields, Level, Password, Roles, Scope, Username};
+use jinguo_domain::{ActivityFields, Level, Password, Roles, Username};
 use jinguo_store::model::{NewActivity, NewTask, NewUser, TaskTargets, Unit};
-use jinguo_store::{ActivityStore, SessionStore, SqlStore, TaskStore, UnitStore, UserStore};
+use jinguo_store::{SessionStore, SqlStore, TaskStore, UnitStore, UserStore};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -112,12 +112,15 @@ pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
             (format!("bench-cadre-{i:02}"), "cadre")
         };
         let user = store
-            .create_user(NewUser {
-                username: Username::parse(&name).map_err(|_| anyhow::anyhow!("username"))?,
-                password_hash: hash.clone(),
-                unit: region.id,
-                roles: Roles::parse_list(roles).map_err(|_| anyhow::anyhow!("roles"))?,
-            })
+            .create_user(
+                store.root_scope().await?,
+                NewUser {
+                    username: Username::parse(&name).map_err(|_| anyhow::anyhow!("username"))?,
+                    password_hash: hash.clone(),
+                    unit: region.id,
+                    roles: Roles::parse_list(roles).map_err(|_| anyhow::anyhow!("roles"))?,
+                },
+            )
             .await?;
         let (tok, csrf) = (token::new_token(), token::new_token());
         store
@@ -159,7 +162,7 @@ pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
     let task_id = task_ids[0];
     let task = store
         .task_in_scope(
-            Scope::new(region.id, region.level),
+            store.system_scope(&region),
             jinguo_domain::TaskId::new(task_id),
         )
         .await?;
@@ -180,7 +183,7 @@ pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
         let t0 = Instant::now();
         store
             .create_task(
-                Scope::new(region.id, region.level),
+                store.system_scope(&region),
                 NewTask {
                     issuer: region.id,
                     title: format!("第四季度十送活动统计 (store {})", i + 1),

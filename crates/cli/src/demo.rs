@@ -9,7 +9,7 @@ use jinguo_app::auth::password;
 use jinguo_app::{AppState, Config};
 use jinguo_domain::{Password, Roles, UnitCode, Username};
 use jinguo_store::model::NewUser;
-use jinguo_store::{ActivityStore, SqlStore, StoreError, UnitStore, UserStore};
+use jinguo_store::{SqlStore, StoreError, UnitStore, UserStore};
 use rand::Rng;
 use tokio::net::TcpListener;
 
@@ -230,7 +230,9 @@ async fn ensure_accounts(store: &SqlStore, pw: &str, reset: bool) -> anyhow::Res
             match existing {
                 Some(c) if reset => {
                     let hash = password::hash(pw).await?;
-                    store.set_password_hash(c.user.id, &hash).await?;
+                    store
+                        .set_password_hash(&store.system_user(c.user.id).await?, &hash)
+                        .await?;
                 }
                 Some(_) => {}
                 None => {
@@ -239,12 +241,15 @@ async fn ensure_accounts(store: &SqlStore, pw: &str, reset: bool) -> anyhow::Res
                         .await?;
                     let hash = password::hash(pw).await?;
                     store
-                        .create_user(NewUser {
-                            username: Username::parse(name).expect("demo username"),
-                            password_hash: hash,
-                            unit: unit.id,
-                            roles: Roles::parse_list(roles).expect("demo roles"),
-                        })
+                        .create_user(
+                            store.root_scope().await?,
+                            NewUser {
+                                username: Username::parse(name).expect("demo username"),
+                                password_hash: hash,
+                                unit: unit.id,
+                                roles: Roles::parse_list(roles).expect("demo roles"),
+                            },
+                        )
                         .await?;
                 }
             }

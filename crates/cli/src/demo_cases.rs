@@ -9,9 +9,9 @@ use jinguo_domain::case::{
     PersonInput, TeamRole,
 };
 use jinguo_domain::household::ConsentInput;
-use jinguo_domain::{Scope, UnitCode, UserId};
+use jinguo_domain::{UnitCode, UserId};
 use jinguo_store::model::{NewAssessment, NewCase, Page};
-use jinguo_store::{CaseStore, SqlStore, UnitStore, UserStore};
+use jinguo_store::{CaseStore, SqlStore, UnitStore};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -98,12 +98,15 @@ async fn user(store: &SqlStore, name: &str) -> anyhow::Result<Option<UserId>> {
 /// Records the demo cases, once: nothing happens when cases exist.
 pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> {
     let root = store.root_unit().await?;
-    let scope = Scope::new(root.id, root.level);
     let Some(supervisor) = user(store, SUPERVISOR).await? else {
         return Ok(0);
     };
+    let sup = store.user_by_id(supervisor).await?;
+    let scope = store
+        .scope_of_user(&sup, &root)
+        .ok_or_else(|| anyhow::anyhow!("the demo supervisor is not at the region"))?;
     if !store
-        .cases_for(scope, supervisor, None, today, 0, Page::new(1, 0))
+        .cases_for(scope, None, today, 0, Page::new(1, 0))
         .await?
         .is_empty()
     {
@@ -167,6 +170,7 @@ pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> 
         );
         let id = store
             .create_case(
+                store.system_scope(&root),
                 NewCase {
                     unit: unit.id,
                     intake,
@@ -184,6 +188,7 @@ pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> 
                 jinguo_app::state::now(),
             )
             .await?;
+        let opened = store.system_open_case(id).await?;
         // Most cases get assessed; a domestic-violence case often high.
         if rng.gen_ratio(3, 4) {
             let answers: Vec<String> = jinguo_domain::case::CHECKLIST
@@ -209,7 +214,7 @@ pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> 
             let high = a.level.alerts();
             store
                 .assess_case(
-                    id,
+                    &opened,
                     NewAssessment {
                         assessment: a,
                         by,
@@ -221,7 +226,7 @@ pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> 
             if high && type_key == "domestic_violence" {
                 store
                     .record_case_order(
-                        id,
+                        &opened,
                         OrderKind::ProtectionOrder,
                         OrderStatus::Applied,
                         opened_on,
@@ -232,7 +237,7 @@ pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> 
                 if rng.gen_ratio(1, 2) {
                     store
                         .record_case_order(
-                            id,
+                            &opened,
                             OrderKind::ProtectionOrder,
                             OrderStatus::Granted,
                             (opened_on + time::Duration::days(3)).min(today),
@@ -244,7 +249,7 @@ pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> 
             } else if type_key == "domestic_violence" && rng.gen_ratio(1, 3) {
                 store
                     .record_case_order(
-                        id,
+                        &opened,
                         OrderKind::WarningLetter,
                         OrderStatus::Issued,
                         opened_on,

@@ -7,7 +7,7 @@ use jinguo_domain::activity::parse_date;
 use jinguo_domain::home::{HomeDraft, HomeStatus};
 use jinguo_domain::{ActivityFields, Level, Month, UnitId, UnitKind};
 use jinguo_store::model::{NewActivity, NewHome};
-use jinguo_store::{ActivityStore, HomeStore, SqlStore, UnitStore};
+use jinguo_store::{HomeStore, SqlStore, UnitStore};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -168,7 +168,7 @@ const FACILITIES: &[&str] = &[
 pub async fn fill_homes(store: &SqlStore) -> anyhow::Result<u64> {
     let started = Instant::now();
     let root = store.root_unit().await?;
-    let scope = jinguo_domain::Scope::new(root.id, root.level);
+    let scope = store.system_scope(&root);
     if store.home_coverage(scope, &root).await?.counts.active_homes > 0 {
         return Ok(0);
     }

@@ -2,12 +2,13 @@
 //! visit pages are alive on first start. The people are invented; their ID
 //! numbers carry valid check digits and are sealed like real ones.
 
+use jinguo_domain::UnitCode;
 use jinguo_domain::household::HouseholdInput;
 use jinguo_domain::need::{Resolution, Urgency};
 use jinguo_domain::{HouseholdId, UnitId, UserId, VisitId};
-use jinguo_domain::{Scope, UnitCode};
+use jinguo_store::Scope;
 use jinguo_store::model::{NeedSource, NewHousehold, NewNeed, NewVisit, Page};
-use jinguo_store::{HouseholdStore, NeedStore, SqlStore, UnitStore, UserStore};
+use jinguo_store::{HouseholdStore, NeedStore, SqlStore, UnitStore};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -67,7 +68,7 @@ fn id_number(area: &str, year: i32, month: u8, day: u8, seq: u16) -> String {
 /// happens when households exist already.
 pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> {
     let root = store.root_unit().await?;
-    let scope = Scope::new(root.id, root.level);
+    let scope = store.system_scope(&root);
     if !store
         .households_under(scope, &root, Page::new(1, 0))
         .await?

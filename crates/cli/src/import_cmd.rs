@@ -7,12 +7,10 @@ use std::time::Duration;
 
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
-use jinguo_app::activities::RECORDERS;
 use jinguo_app::i18n::{Catalogue, Lang};
 use jinguo_app::xlsx::import::{self, Checked, Importer, Limits, Problem};
-use jinguo_domain::Scope;
 use jinguo_store::model::NewAudit;
-use jinguo_store::{AuditStore, StoreError, UnitStore, UserStore};
+use jinguo_store::{AuditStore, StoreError, UnitStore};
 
 use crate::config_args::ConfigArgs;
 
@@ -72,7 +70,7 @@ pub async fn run(cmd: ImportCommand) -> anyhow::Result<()> {
             };
             anyhow::ensure!(user.active, "user {} is disabled", user.username);
             anyhow::ensure!(
-                RECORDERS.iter().any(|r| user.roles.contains(*r)),
+                user.roles.can(jinguo_domain::Capability::RecordWork),
                 "user {} may not record activities (admin or cadre needed)",
                 user.username
             );
@@ -90,7 +88,9 @@ pub async fn run(cmd: ImportCommand) -> anyhow::Result<()> {
                 }
             };
             let who = Importer {
-                scope: Scope::new(unit.id, unit.level),
+                scope: store
+                    .scope_of_user(&user, &unit)
+                    .ok_or_else(|| anyhow::anyhow!("user {} is not at her unit", user.username))?,
                 by: user.id,
                 today: jinguo_app::state::today(&config),
             };

@@ -102,12 +102,15 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             let pw = read_password(password_stdin)?;
             let hash = password::hash(pw).await?;
             match store
-                .create_user(NewUser {
-                    username: username.clone(),
-                    password_hash: hash,
-                    unit: unit.id,
-                    roles: roles.clone(),
-                })
+                .create_user(
+                    store.root_scope().await?,
+                    NewUser {
+                        username: username.clone(),
+                        password_hash: hash,
+                        unit: unit.id,
+                        roles: roles.clone(),
+                    },
+                )
                 .await
             {
                 Err(StoreError::Conflict(_)) => anyhow::bail!("username {username} is taken"),
@@ -148,7 +151,9 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::Disable { username, config } => {
             let store = jinguo_app::open_store(&config.load()?).await?;
             let creds = find(&store, &username).await?;
-            store.set_active(creds.user.id, false).await?;
+            store
+                .set_active(&store.system_user(creds.user.id).await?, false)
+                .await?;
             store.delete_user_sessions(creds.user.id).await?;
             store
                 .append_audit(cli_audit(
@@ -167,7 +172,9 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             let store = jinguo_app::open_store(&config.load()?).await?;
             let creds = find(&store, &username).await?;
             let hash = password::hash(read_password(password_stdin)?).await?;
-            store.set_password_hash(creds.user.id, &hash).await?;
+            store
+                .set_password_hash(&store.system_user(creds.user.id).await?, &hash)
+                .await?;
             store.delete_user_sessions(creds.user.id).await?;
             store
                 .append_audit(cli_audit(

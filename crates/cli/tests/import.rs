@@ -230,7 +230,7 @@ async fn cli_import(url: String) {
         .unwrap();
     let r = store
         .rollup(
-            jinguo_domain::Scope::new(unit.id, unit.level),
+            store.system_scope(&unit),
             &unit,
             jinguo_domain::Month::new(2026, 1).unwrap(),
             jinguo_domain::Month::new(2026, 12).unwrap(),

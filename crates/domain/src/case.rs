@@ -118,6 +118,28 @@ keys!(
     }
 );
 
+/// The grounds on which a user with capabilities `caps` may open a case,
+/// given her places on its team and whether her break-the-glass grant
+/// runs; `None` means the case answers 404. A supervisor who is also a
+/// caseworker on the case acts as supervisor; a break-the-glass reader only
+/// reads.
+pub fn access_grounds(
+    caps: crate::CapSet,
+    team: &[TeamRole],
+    glass_running: bool,
+) -> Option<AccessVia> {
+    use crate::Capability::{BreakGlass, WorkCases};
+    if caps.contains(WorkCases) && team.contains(&TeamRole::Supervisor) {
+        Some(AccessVia::Supervisor)
+    } else if caps.contains(WorkCases) && team.contains(&TeamRole::Caseworker) {
+        Some(AccessVia::Caseworker)
+    } else if caps.contains(BreakGlass) && glass_running {
+        Some(AccessVia::Glass)
+    } else {
+        None
+    }
+}
+
 keys!(
     /// Someone on a case other than the client.
     PersonRole {

@@ -7,11 +7,13 @@
 pub mod csv_import;
 mod error;
 pub mod model;
+pub mod scope;
 pub(crate) mod sql;
 mod traits;
 pub mod vault;
 
 pub use error::StoreError;
+pub use scope::{InScope, OpenedCase, Scope};
 pub use sql::reseal::{ColumnReport, SEALED_COLUMNS};
 pub use sql::{Backend, BulkNeed, SqlStore};
 pub use traits::CaseFlowStore;

@@ -3,16 +3,17 @@
 //! Methods that reach data attached to units take a [`Scope`]; only the tree
 //! itself (codes, names, levels) is readable without one.
 
+use crate::{InScope, OpenedCase, Scope};
 use async_trait::async_trait;
 use jinguo_domain::case::ReferralStatus;
-use jinguo_domain::case::{AccessVia, CaseStatus, CaseTemplate, OrderKind, OrderStatus, TeamRole};
+use jinguo_domain::case::{CaseStatus, CaseTemplate, OrderKind, OrderStatus, TeamRole};
 use jinguo_domain::help::{HelpKind, HelpStatus, TrackingCode};
 use jinguo_domain::home::{HomeFields, HomeStatus};
 use jinguo_domain::need::{NeedStatus, Resolution};
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
-    ActivityFields, ActivityId, AttachmentId, CaseId, DivisionRecord, HelpId, HomeId, HouseholdId,
-    Level, MemberId, Month, NeedId, PhotoId, Scope, TaskId, UnitCode, UnitId, UserId, VisitId,
+    ActivityFields, ActivityId, AttachmentId, CaseId, HelpId, HomeId, HouseholdId, Level, MemberId,
+    Month, NeedId, PhotoId, TaskId, UnitCode, UnitId, UserId, VisitId,
 };
 
 use crate::Result;
@@ -38,34 +39,27 @@ pub trait UnitStore: Send + Sync {
     ) -> Result<Vec<UnitWithPath>>;
     /// Number of active units at each level 1..=5.
     async fn unit_counts(&self) -> Result<[i64; 5]>;
-    /// Adds, updates and retires units to match an official list, in one
-    /// transaction. Never deletes.
-    async fn import_divisions(&self, records: &[DivisionRecord]) -> Result<ImportSummary>;
     /// Creates a sector organisation under a unit of the scope.
     async fn create_sector(&self, scope: Scope, new: NewSector) -> Result<Unit>;
     /// Whether a unit lies in the scope; `NotFound` otherwise.
     async fn unit_in_scope(&self, scope: Scope, code: &UnitCode) -> Result<Unit>;
 }
 
+/// Accounts of the subtree. Logins and the command line use the unscoped
+/// methods of [`crate::SqlStore`] (the system handle) instead.
 #[async_trait]
 pub trait UserStore: Send + Sync {
-    async fn create_user(&self, new: NewUser) -> Result<UserId>;
+    /// Creates an account at a unit of the scope.
+    async fn create_user(&self, scope: Scope, new: NewUser) -> Result<UserId>;
     /// Users whose unit lies under `unit`, which must be in the scope.
     async fn users_under(&self, scope: Scope, unit: UnitId, page: Page) -> Result<Vec<User>>;
-    async fn user_in_scope(&self, scope: Scope, id: UserId) -> Result<User>;
-    /// Not scoped: a login happens before there is an actor.
-    async fn credentials(&self, username: &str) -> Result<Credentials>;
-    async fn user_by_id(&self, id: UserId) -> Result<User>;
-    async fn all_users(&self) -> Result<Vec<User>>;
-    /// Counts a failed login; locks until `lock_until` when the count
-    /// reaches `max`. Returns whether the account is now locked.
-    async fn record_login_failure(&self, id: UserId, max: i64, lock_until: i64) -> Result<bool>;
-    async fn record_login_success(&self, id: UserId) -> Result<()>;
-    async fn set_active(&self, id: UserId, active: bool) -> Result<()>;
-    async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<()>;
-    async fn user_count(&self) -> Result<i64>;
+    async fn user_in_scope(&self, scope: Scope, id: UserId) -> Result<InScope<User>>;
+    async fn set_active(&self, user: &InScope<User>, active: bool) -> Result<()>;
+    async fn set_password_hash(&self, user: &InScope<User>, hash: &str) -> Result<()>;
 }
 
+/// Sessions: for the auth layer only, which reaches them through the
+/// system handle; not part of [`Store`].
 #[async_trait]
 pub trait SessionStore: Send + Sync {
     async fn create_session(
@@ -98,7 +92,9 @@ pub trait ActivityStore: Send + Sync {
     async fn dictionary(&self, kind: DictKind) -> Result<Vec<DictEntry>>;
     /// Adds an entry or changes the labels, order and active flag of an
     /// existing one. Keys never change, so records keep their meaning.
-    async fn save_dict_entry(&self, kind: DictKind, entry: &DictEntry) -> Result<()>;
+    /// `NotFound` unless the scope is the region's and may edit the
+    /// dictionaries.
+    async fn save_dict_entry(&self, scope: Scope, kind: DictKind, entry: &DictEntry) -> Result<()>;
     /// Records an activity at a unit of the scope.
     async fn create_activity(&self, scope: Scope, new: NewActivity, now: i64)
     -> Result<ActivityId>;
@@ -123,19 +119,10 @@ pub trait ActivityStore: Send + Sync {
         to: Month,
         page: Page,
     ) -> Result<Vec<Activity>>;
-    /// Inserts many activities at once (imports, demo data); the caller has
-    /// checked every unit's scope. Counters are applied per batch.
-    async fn bulk_insert_activities(&self, rows: &[NewActivity], now: i64) -> Result<u64>;
-    /// Inserts every batch `batches` yields, all in one transaction (all or
-    /// nothing), for imports too large to hold in memory at once. Counters
-    /// are summed over the whole import before they are written, so each
-    /// counter row is written about once per import instead of once per
-    /// activity. The caller has checked every unit's scope.
-    async fn import_activities(
-        &self,
-        batches: &mut (dyn Iterator<Item = Vec<NewActivity>> + Send),
-        now: i64,
-    ) -> Result<u64>;
+    /// Inserts many activities at once (the web import) at units of the
+    /// scope; `NotFound` when a row's unit lies outside it, and nothing is
+    /// written. Counters are applied per batch.
+    async fn insert_activities(&self, scope: Scope, rows: &[NewActivity], now: i64) -> Result<u64>;
     /// A unit's numbers for a month range, from the counters alone.
     async fn rollup(&self, scope: Scope, unit: &Unit, from: Month, to: Month) -> Result<Rollup>;
     /// Active geographic units at `level` under `unit` with no activity
@@ -147,11 +134,6 @@ pub trait ActivityStore: Send + Sync {
         level: Level,
         since: Month,
     ) -> Result<Vec<UnitRef>>;
-    /// How many activities exist in all.
-    async fn activity_count(&self) -> Result<i64>;
-    /// Counters that differ from a recount of the raw rows (empty when all
-    /// is well). For tests and `jinguo check`.
-    async fn rollup_mismatches(&self) -> Result<Vec<String>>;
 }
 
 /// Tasks issued down the tree, the reports coming back up, and the
@@ -162,7 +144,7 @@ pub trait TaskStore: Send + Sync {
     /// `issued` notice) for every target. `Refused` when no unit matches.
     async fn create_task(&self, scope: Scope, new: NewTask, now: i64) -> Result<TaskId>;
     /// A task the scope may see: issued inside it, or with a target in it.
-    async fn task_in_scope(&self, scope: Scope, id: TaskId) -> Result<Task>;
+    async fn task_in_scope(&self, scope: Scope, id: TaskId) -> Result<InScope<Task>>;
     /// Tasks of one box for a unit of the scope, newest first.
     async fn tasks_for(
         &self,
@@ -172,17 +154,27 @@ pub trait TaskStore: Send + Sync {
         page: Page,
     ) -> Result<Vec<TaskSummary>>;
     /// The report of a target unit (already checked to be in scope).
-    async fn report(&self, task: TaskId, unit: UnitId) -> Result<Report>;
+    async fn report(&self, task: &InScope<Task>, unit: &Unit) -> Result<InScope<Report>>;
     /// Saves an answer while the report is open; `Refused` otherwise.
-    async fn save_report(&self, report: &Report, answer: ReportAnswer, now: i64) -> Result<()>;
+    async fn save_report(
+        &self,
+        report: &InScope<Report>,
+        answer: ReportAnswer,
+        now: i64,
+    ) -> Result<()>;
     /// Hands a report in; `today` (`YYYY-MM-DD`) dates a first submission.
-    async fn submit_report(&self, report: &Report, by: UserId, today: &str, now: i64)
-    -> Result<()>;
+    async fn submit_report(
+        &self,
+        report: &InScope<Report>,
+        by: UserId,
+        today: &str,
+        now: i64,
+    ) -> Result<()>;
     /// Approves a submitted report once every target below its unit is
     /// approved, or returns it with a reason.
     async fn review_report(
         &self,
-        report: &Report,
+        report: &InScope<Report>,
         approve: bool,
         reason: Option<&str>,
         by: UserId,
@@ -192,32 +184,24 @@ pub trait TaskStore: Send + Sync {
     /// fields for them; returns how many new targets it made.
     async fn forward_task(
         &self,
-        task: &Task,
-        from: &Report,
+        task: &InScope<Task>,
+        from: &InScope<Report>,
         targets: TaskTargets,
         fields: &[FieldDef],
         by: UserId,
         now: i64,
     ) -> Result<i64>;
     /// Progress within `unit`'s subtree.
-    async fn progress(&self, task: &Task, unit: &Unit) -> Result<Progress>;
-    /// Progress counters that differ from a recount of the reports (empty
-    /// when all is well). For tests, benchmarks and `jinguo check`.
-    async fn task_tally_mismatches(&self) -> Result<Vec<String>>;
+    async fn progress(&self, task: &InScope<Task>, unit: &Unit) -> Result<Progress>;
     /// Sums of the numeric answers handed in by the units a report's unit
     /// passed the task to, by key: what its own answer starts from.
-    async fn forwarded_sums(&self, report: &Report) -> Result<Vec<(String, f64)>>;
+    async fn forwarded_sums(&self, report: &InScope<Report>) -> Result<Vec<(String, f64)>>;
     /// Every report in `unit`'s subtree with its ancestors' names, by code.
-    async fn export_rows(&self, task: &Task, unit: &Unit) -> Result<Vec<ExportRow>>;
+    async fn export_rows(&self, task: &InScope<Task>, unit: &Unit) -> Result<Vec<ExportRow>>;
     /// Notices for a unit, newest first; `unread` relative to the user.
     async fn notices(&self, unit: UnitId, user: UserId, page: Page) -> Result<Vec<Notice>>;
     async fn unread_notices(&self, unit: UnitId, user: UserId) -> Result<i64>;
     async fn mark_notices_seen(&self, user: UserId, up_to: i64) -> Result<()>;
-    /// Adds a notice for a unit about a task.
-    async fn add_notice(&self, unit: UnitId, task: TaskId, kind: &str, now: i64) -> Result<()>;
-    /// Adds the deadline reminders due on `today` (3 days and 1 day before,
-    /// and overdue) for open reports, once each; returns what it added.
-    async fn add_reminders(&self, today: time::Date, now: i64) -> Result<Vec<Notice>>;
 }
 
 /// Photos of activities: rows only, the files are the application's. Every
@@ -265,16 +249,16 @@ pub trait TaskFileStore: Send + Sync {
     /// when the task would end up with more than `max`.
     async fn add_attachments(
         &self,
-        task: TaskId,
+        task: &InScope<Task>,
         add: &[NewAttachment],
         max: usize,
         by: UserId,
         now: i64,
     ) -> Result<Vec<AttachmentId>>;
     /// The attachments of a task, oldest first.
-    async fn attachments_of(&self, task: TaskId) -> Result<Vec<Attachment>>;
+    async fn attachments_of(&self, task: &InScope<Task>) -> Result<Vec<Attachment>>;
     /// One attachment of a task; `NotFound` when it belongs to another.
-    async fn attachment(&self, task: TaskId, id: AttachmentId) -> Result<Attachment>;
+    async fn attachment(&self, task: &InScope<Task>, id: AttachmentId) -> Result<Attachment>;
 }
 
 /// Households and home visits. Identity numbers, phones, addresses and
@@ -328,7 +312,7 @@ pub trait NeedStore: Send + Sync {
     /// Records a need; the origin must be an active unit of the scope.
     async fn create_need(&self, scope: Scope, new: NewNeed, now: i64) -> Result<NeedId>;
     /// A need the scope may see: its origin lies in the scope.
-    async fn need_in_scope(&self, scope: Scope, id: NeedId) -> Result<Need>;
+    async fn need_in_scope(&self, scope: Scope, id: NeedId) -> Result<InScope<Need>>;
     /// Needs of a unit of the scope, optionally of one status, newest first.
     async fn needs_of(
         &self,
@@ -339,22 +323,28 @@ pub trait NeedStore: Send + Sync {
         page: Page,
     ) -> Result<Vec<NeedSummary>>;
     /// What happened to a need, oldest first.
-    async fn need_events(&self, need: NeedId) -> Result<Vec<NeedEvent>>;
+    async fn need_events(&self, need: &InScope<Need>) -> Result<Vec<NeedEvent>>;
     /// open → in progress, optionally naming the user who handles it.
     async fn start_need(
         &self,
-        need: &Need,
+        need: &InScope<Need>,
         assignee_user: Option<UserId>,
         by: UserId,
         now: i64,
     ) -> Result<()>;
     /// Moves a live need to the parent of its assignee, back to `open`.
     /// `Refused` at the root.
-    async fn escalate_need(&self, need: &Need, note: &str, by: UserId, now: i64) -> Result<()>;
+    async fn escalate_need(
+        &self,
+        need: &InScope<Need>,
+        note: &str,
+        by: UserId,
+        now: i64,
+    ) -> Result<()>;
     /// A live need is resolved on `today` with what was done and a rating.
     async fn resolve_need(
         &self,
-        need: &Need,
+        need: &InScope<Need>,
         resolution: &Resolution,
         today: time::Date,
         by: UserId,
@@ -363,7 +353,7 @@ pub trait NeedStore: Send + Sync {
     /// A live need is closed unresolved, with the reason.
     async fn close_need(
         &self,
-        need: &Need,
+        need: &InScope<Need>,
         reason: &str,
         today: time::Date,
         by: UserId,
@@ -379,9 +369,6 @@ pub trait NeedStore: Send + Sync {
         to: Month,
         today: time::Date,
     ) -> Result<Deeds>;
-    /// Ledger counters that differ from a recount of the needs (empty when
-    /// all is well).
-    async fn deeds_mismatches(&self) -> Result<Vec<String>>;
 }
 
 /// Women's Homes (妇女之家). Every write changes the coverage counters
@@ -427,9 +414,6 @@ pub trait HomeStore: Send + Sync {
     /// place's township (or of the place's own subtree above township
     /// level), else of its banner; public fields only.
     async fn homes_near(&self, unit: &Unit, limit: i64) -> Result<Vec<PublicHome>>;
-    /// Coverage counters that differ from a recount of the homes (empty
-    /// when all is well).
-    async fn homes_mismatches(&self) -> Result<Vec<String>>;
 }
 
 /// Requests from the public help page. Descriptions and contacts are sealed
@@ -449,32 +433,30 @@ pub trait CaseStore: Send + Sync {
     async fn caseworkers_over(&self, unit: UnitId) -> Result<Vec<CaseworkerRef>>;
     /// Records a case with its people, team, follow-up schedule and first
     /// event in one transaction; takes over the help request if named.
-    async fn create_case(&self, new: NewCase, now: i64) -> Result<CaseId>;
+    async fn create_case(&self, scope: Scope, new: NewCase, now: i64) -> Result<CaseId>;
     /// The facts deciding whether `user` may open the case; `NotFound` when
     /// the case does not exist or lies outside `scope`.
-    async fn case_head(&self, scope: Scope, id: CaseId, user: UserId, now: i64)
-    -> Result<CaseHead>;
-    /// The case opened (sealed fields decrypted, identity numbers masked).
-    async fn case_view(&self, id: CaseId, today: time::Date) -> Result<CaseView>;
-    /// One full identity value of the client.
-    async fn reveal_case_field(&self, id: CaseId, field: CaseSealedField) -> Result<String>;
-    /// Writes one line of the case's access log.
-    async fn record_case_access(
+    async fn case_head(&self, scope: Scope, id: CaseId, now: i64) -> Result<InScope<CaseHead>>;
+    /// Opens a case for `action` (`view`, `assess` …) when the scope's user
+    /// may (see [`jinguo_domain::case::access_grounds`]) and writes the
+    /// opening to the case's access log; `NotFound` otherwise.
+    async fn open_case(
         &self,
-        id: CaseId,
-        user: UserId,
+        head: InScope<CaseHead>,
         action: &str,
-        via: AccessVia,
         now: i64,
-    ) -> Result<()>;
+    ) -> Result<OpenedCase>;
+    /// The case opened (sealed fields decrypted, identity numbers masked).
+    async fn case_view(&self, case: &OpenedCase, today: time::Date) -> Result<CaseView>;
+    /// One full identity value of the client.
+    async fn reveal_case_field(&self, case: &OpenedCase, field: CaseSealedField) -> Result<String>;
     /// The access log, newest first.
-    async fn case_access_log(&self, id: CaseId) -> Result<Vec<CaseAccess>>;
+    async fn case_access_log(&self, case: &OpenedCase) -> Result<Vec<CaseAccess>>;
     /// Cases `user` may open within `scope` (on the team or under a running
     /// grant), optionally only one status, newest first.
     async fn cases_for(
         &self,
         scope: Scope,
-        user: UserId,
         status: Option<CaseStatus>,
         today: time::Date,
         now: i64,
@@ -483,7 +465,7 @@ pub trait CaseStore: Send + Sync {
     /// Adds a member to the team (idempotent).
     async fn add_case_member(
         &self,
-        id: CaseId,
+        case: &OpenedCase,
         user: UserId,
         role: TeamRole,
         by: UserId,
@@ -492,11 +474,11 @@ pub trait CaseStore: Send + Sync {
     /// Records a risk assessment; the case takes its level, an open case
     /// becomes assessed, and a high or critical level alerts every
     /// supervisor. Returns how many were alerted.
-    async fn assess_case(&self, id: CaseId, a: NewAssessment, now: i64) -> Result<usize>;
+    async fn assess_case(&self, case: &OpenedCase, a: NewAssessment, now: i64) -> Result<usize>;
     /// Records a protection order or warning letter, or a new status of one.
     async fn record_case_order(
         &self,
-        id: CaseId,
+        case: &OpenedCase,
         kind: OrderKind,
         status: OrderStatus,
         on_date: time::Date,
@@ -507,15 +489,14 @@ pub trait CaseStore: Send + Sync {
     /// alerts the supervisors. Returns the expiry.
     async fn grant_case_glass(
         &self,
-        id: CaseId,
-        user: UserId,
+        head: &InScope<CaseHead>,
         reason: &str,
         now: i64,
     ) -> Result<i64>;
     /// The user's alerts, newest first.
-    async fn case_alerts(&self, user: UserId, limit: i64) -> Result<Vec<CaseAlert>>;
+    async fn case_alerts(&self, scope: Scope, limit: i64) -> Result<Vec<CaseAlert>>;
     /// Marks all of the user's alerts read.
-    async fn mark_case_alerts_read(&self, user: UserId, now: i64) -> Result<()>;
+    async fn mark_case_alerts_read(&self, scope: Scope, now: i64) -> Result<()>;
 }
 
 // ---- Case workflow after intake (issue 6 item 3; sql/cases/flow.rs) ----
@@ -530,16 +511,16 @@ pub trait CaseFlowStore: Send + Sync {
     /// Records a follow-up (completing a scheduled one, or an ad-hoc
     /// contact); sets the first contact if none is recorded and moves an
     /// open or assessed case into service. Returns the follow-up's id.
-    async fn record_follow_up(&self, id: CaseId, f: NewFollowUp, now: i64) -> Result<i64>;
+    async fn record_follow_up(&self, case: &OpenedCase, f: NewFollowUp, now: i64) -> Result<i64>;
     /// Refers the case to a partner agency; refused without the client's
     /// consent to referral unless a supervisor of the case overrides it
     /// with a reason (the other supervisors are alerted). Returns its id.
-    async fn refer_case(&self, id: CaseId, r: NewReferral, now: i64) -> Result<i64>;
+    async fn refer_case(&self, case: &OpenedCase, r: NewReferral, now: i64) -> Result<i64>;
     /// Moves a referral on (sent → accepted, rejected or done; accepted →
     /// done); any other step is refused.
     async fn set_referral_status(
         &self,
-        id: CaseId,
+        case: &OpenedCase,
         referral: i64,
         status: ReferralStatus,
         by: UserId,
@@ -547,17 +528,33 @@ pub trait CaseFlowStore: Send + Sync {
     ) -> Result<()>;
     /// Transfers the case to a unit of its league chain (the league's
     /// subtree or the region) with a new team that replaces the old one.
-    async fn transfer_case(&self, id: CaseId, t: CaseTransfer, now: i64) -> Result<()>;
+    async fn transfer_case(&self, case: &OpenedCase, t: CaseTransfer, now: i64) -> Result<()>;
     /// Asks for closure with an outcome and a reason; alerts every
     /// supervisor. Returns how many were alerted.
-    async fn request_closure(&self, id: CaseId, r: ClosureRequest, now: i64) -> Result<usize>;
+    async fn request_closure(
+        &self,
+        case: &OpenedCase,
+        r: ClosureRequest,
+        now: i64,
+    ) -> Result<usize>;
     /// Approves (closed) or refuses (back in service) a pending closure;
     /// refused for the user who asked for it.
-    async fn decide_closure(&self, id: CaseId, d: ClosureDecision, now: i64) -> Result<CaseStatus>;
+    async fn decide_closure(
+        &self,
+        case: &OpenedCase,
+        d: ClosureDecision,
+        now: i64,
+    ) -> Result<CaseStatus>;
     /// Reopens a closed case with a reason.
-    async fn reopen_case(&self, id: CaseId, reason: &str, by: UserId, now: i64) -> Result<()>;
+    async fn reopen_case(
+        &self,
+        case: &OpenedCase,
+        reason: &str,
+        by: UserId,
+        now: i64,
+    ) -> Result<()>;
     /// The reasons recorded with the case's history, opened, oldest first.
-    async fn case_notes(&self, id: CaseId) -> Result<Vec<CaseNote>>;
+    async fn case_notes(&self, case: &OpenedCase) -> Result<Vec<CaseNote>>;
 }
 
 #[async_trait]
@@ -605,16 +602,17 @@ pub trait CaseStatsStore: Send + Sync {
         from: Month,
         to: Month,
     ) -> Result<CaseStats>;
-    /// Every counter that differs from a recount of the case rows (empty
-    /// when the roll-ups are right): for tests.
-    async fn case_stats_mismatches(&self) -> Result<Vec<String>>;
 }
 
-/// Everything the application needs from persistence.
+/// Everything request handlers may reach: the public tree and
+/// dictionaries, and unit-attached data through a [`Scope`] or a record
+/// opened in one ([`crate::InScope`], [`crate::OpenedCase`]). Sessions,
+/// logins, bulk loads and checks are not here: they are methods of
+/// [`crate::SqlStore`] itself, the system handle, which only the auth layer
+/// and the command line hold. A module adds its trait to this list once.
 pub trait Store:
     UnitStore
     + UserStore
-    + SessionStore
     + AuditStore
     + ActivityStore
     + TaskStore
@@ -627,24 +625,5 @@ pub trait Store:
     + CaseStore
     + CaseFlowStore
     + CaseStatsStore
-{
-}
-impl<
-    T: UnitStore
-        + UserStore
-        + SessionStore
-        + AuditStore
-        + ActivityStore
-        + TaskStore
-        + PhotoStore
-        + TaskFileStore
-        + HouseholdStore
-        + HomeStore
-        + HelpStore
-        + NeedStore
-        + CaseStore
-        + CaseFlowStore
-        + CaseStatsStore,
-> Store for T
 {
 }

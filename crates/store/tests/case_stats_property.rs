@@ -17,7 +17,8 @@ use jinguo_domain::case::{
     Assessment, CHECKLIST, CaseConsent, CaseSource, CaseUrgency, Client, Intake, OrderKind,
     OrderStatus, Outcome, RiskLevel, TeamRole,
 };
-use jinguo_domain::{CaseId, Month, Roles, Scope, Sex, Username};
+use jinguo_domain::{CaseId, Month, Roles, Sex, Username};
+use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewAssessment, NewCase, NewUser, Unit};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
@@ -104,14 +105,17 @@ async fn property(store: SqlStore, seed: u64) {
     let records = read_division_csv(subset().as_bytes()).expect("subset");
     store.import_divisions(&records).await.unwrap();
     let region = store.root_unit().await.unwrap();
-    let scope = Scope::new(region.id, region.level);
+    let scope = store.system_scope(&region);
     let by = store
-        .create_user(NewUser {
-            username: Username::parse("worker").unwrap(),
-            password_hash: "x".into(),
-            unit: region.id,
-            roles: Roles::new(vec![jinguo_domain::Role::Caseworker]).unwrap(),
-        })
+        .create_user(
+            store.root_scope().await.unwrap(),
+            NewUser {
+                username: Username::parse("worker").unwrap(),
+                password_hash: "x".into(),
+                unit: region.id,
+                roles: Roles::new(vec![jinguo_domain::Role::Caseworker]).unwrap(),
+            },
+        )
         .await
         .unwrap();
     // Below the region only, so the region's total is its children's sum.
@@ -132,6 +136,7 @@ async fn property(store: SqlStore, seed: u64) {
             let consent = rng.gen_bool(0.7);
             let id = store
                 .create_case(
+                    store.root_scope().await.unwrap(),
                     NewCase {
                         unit: unit.id,
                         intake: Intake {
@@ -189,7 +194,7 @@ async fn property(store: SqlStore, seed: u64) {
                 let level = pick(&mut rng, RiskLevel::ALL);
                 store
                     .assess_case(
-                        id,
+                        &store.system_open_case(id).await.unwrap(),
                         NewAssessment {
                             assessment: Assessment {
                                 score: answers.len() as u32,
@@ -222,7 +227,14 @@ async fn property(store: SqlStore, seed: u64) {
                     ),
                 };
                 store
-                    .record_case_order(id, kind, status, later, by, step)
+                    .record_case_order(
+                        &store.system_open_case(id).await.unwrap(),
+                        kind,
+                        status,
+                        later,
+                        by,
+                        step,
+                    )
                     .await
                     .map(|_| ())
             }
@@ -359,7 +371,7 @@ async fn property(store: SqlStore, seed: u64) {
     assert_eq!(by_month, root.total);
     // Outside the scope: not found.
     let league = &units[0];
-    let narrow = Scope::new(league.id, league.level);
+    let narrow = store.system_scope(&league);
     let other = units
         .iter()
         .find(|u| !narrow.contains(&u.ancestors))

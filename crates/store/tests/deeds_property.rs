@@ -5,7 +5,8 @@
 
 use jinguo_domain::activity::parse_date;
 use jinguo_domain::need::{DAYS_BUCKETS, NeedStatus, Resolution, Urgency, days_bucket};
-use jinguo_domain::{Month, Roles, Scope, Username};
+use jinguo_domain::{Month, Roles, Username};
+use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NeedQueue, NeedSource, NewNeed, NewUser, Page, Unit};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
@@ -68,14 +69,17 @@ async fn property(store: SqlStore, seed: u64) {
     let records = read_division_csv(subset().as_bytes()).expect("subset");
     store.import_divisions(&records).await.unwrap();
     let region = store.root_unit().await.unwrap();
-    let scope = Scope::new(region.id, region.level);
+    let scope = store.system_scope(&region);
     let by = store
-        .create_user(NewUser {
-            username: Username::parse("worker").unwrap(),
-            password_hash: "x".into(),
-            unit: region.id,
-            roles: Roles::new(vec![jinguo_domain::Role::Cadre]).unwrap(),
-        })
+        .create_user(
+            store.root_scope().await.unwrap(),
+            NewUser {
+                username: Username::parse("worker").unwrap(),
+                password_hash: "x".into(),
+                unit: region.id,
+                roles: Roles::new(vec![jinguo_domain::Role::Cadre]).unwrap(),
+            },
+        )
         .await
         .unwrap();
     let units = all_units(&store, &region).await;

@@ -2,8 +2,9 @@
 //! counters after creates, moves and status changes equal a recount; scope;
 //! the public list of homes near a place.
 
+use jinguo_domain::UnitCode;
 use jinguo_domain::home::{HomeDraft, HomeFields, HomeStatus};
-use jinguo_domain::{Scope, UnitCode};
+use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{CoverageCounts, NewHome, NewSector, Page, Unit};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
@@ -52,14 +53,14 @@ async fn story(store: SqlStore) {
     let records = read_division_csv(BUNDLED_DIVISIONS_CSV.as_bytes()).unwrap();
     store.import_divisions(&records).await.unwrap();
     let region = store.root_unit().await.unwrap();
-    let all = Scope::new(region.id, region.level);
+    let all = store.system_scope(&region);
     let township = unit(&store, BAOLIGEN).await;
     let yilelt = unit(&store, YILELT).await;
     let hanaula = unit(&store, HANAULA).await;
     let baotou = unit(&store, BAOTOU).await;
     let baotou_village = unit(&store, BAOTOU_VILLAGE).await;
-    let township_scope = Scope::new(township.id, township.level);
-    let baotou_scope = Scope::new(baotou.id, baotou.level);
+    let township_scope = store.system_scope(&township);
+    let baotou_scope = store.system_scope(&baotou);
     let villages_here = counts(&store, all, &township).await.villages;
     assert!(villages_here >= 2, "the township has villages");
     assert_eq!(counts(&store, all, &region).await.villages, 14_592);

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use jinguo_domain::household::HouseholdInput;
-use jinguo_domain::{Roles, Scope, UnitCode, Username};
+use jinguo_domain::{Roles, UnitCode, Username};
+use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewHousehold, NewUser};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
@@ -30,18 +31,21 @@ async fn rotation(url: String) {
     let records = read_division_csv(BUNDLED_DIVISIONS_CSV.as_bytes()).unwrap();
     store.import_divisions(&records).await.unwrap();
     let root = store.root_unit().await.unwrap();
-    let scope = Scope::new(root.id, root.level);
+    let scope = store.system_scope(&root);
     let village = store
         .unit_by_code(&UnitCode::parse("152502200200").unwrap())
         .await
         .unwrap();
     let by = store
-        .create_user(NewUser {
-            username: Username::parse("keeper").unwrap(),
-            password_hash: "x".into(),
-            unit: village.id,
-            roles: Roles::parse_list("cadre").unwrap(),
-        })
+        .create_user(
+            store.root_scope().await.unwrap(),
+            NewUser {
+                username: Username::parse("keeper").unwrap(),
+                password_hash: "x".into(),
+                unit: village.id,
+                roles: Roles::parse_list("cadre").unwrap(),
+            },
+        )
         .await
         .unwrap();
     let input: HouseholdInput = serde_json::from_value(serde_json::json!({
@@ -94,6 +98,7 @@ async fn rotation(url: String) {
     .unwrap();
     let case = store
         .create_case(
+            store.root_scope().await.unwrap(),
             jinguo_store::model::NewCase {
                 unit: village.id,
                 intake: intake
@@ -161,7 +166,10 @@ async fn rotation(url: String) {
     let n = new_only.need_in_scope(scope, need).await.unwrap();
     assert_eq!(n.description, "离婚财产咨询");
     let c = new_only
-        .case_view(case, time::macros::date!(2026 - 11 - 29))
+        .case_view(
+            &store.system_open_case(case).await.unwrap(),
+            time::macros::date!(2026 - 11 - 29),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -176,7 +184,10 @@ async fn rotation(url: String) {
     assert!(old_only.household_in_scope(scope, id).await.is_err());
     assert!(
         old_only
-            .case_view(case, time::macros::date!(2026 - 11 - 29))
+            .case_view(
+                &store.system_open_case(case).await.unwrap(),
+                time::macros::date!(2026 - 11 - 29)
+            )
             .await
             .is_err(),
         "a case's sealed fields do not open under a retired key alone"

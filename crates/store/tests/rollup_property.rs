@@ -3,7 +3,8 @@
 //! on SQLite and on PostgreSQL.
 
 use jinguo_domain::activity::parse_date;
-use jinguo_domain::{ActivityFields, ActivityId, Month, Scope, UnitCode, UnitId};
+use jinguo_domain::{ActivityFields, ActivityId, Month, UnitCode, UnitId};
+use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewActivity, NewSector, Page};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
@@ -64,7 +65,7 @@ async fn property(store: SqlStore, seed: u64) {
     let records = read_division_csv(subset().as_bytes()).expect("subset");
     store.import_divisions(&records).await.unwrap();
     let region = store.root_unit().await.unwrap();
-    let scope = Scope::new(region.id, region.level);
+    let scope = store.system_scope(&region);
     let banner = store
         .unit_by_code(&UnitCode::parse("152502000000").unwrap())
         .await
@@ -287,7 +288,7 @@ async fn imported_text_reads_back(store: SqlStore) {
     };
     let mut batches = vec![vec![new.clone()]].into_iter();
     assert_eq!(store.import_activities(&mut batches, 100).await.unwrap(), 1);
-    let scope = Scope::new(region.id, region.level);
+    let scope = store.system_scope(&region);
     let (from, to) = (Month::new(2026, 3).unwrap(), Month::new(2026, 3).unwrap());
     let got = store
         .activities_under(scope, &village, from, to, Page::new(10, 0))

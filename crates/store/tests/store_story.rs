@@ -1,6 +1,7 @@
 //! One story through the store, run on SQLite and on PostgreSQL.
 
-use jinguo_domain::{Level, Roles, Scope, UnitCode, Username};
+use jinguo_domain::{Level, Roles, UnitCode, Username};
+use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewAudit, NewSector, NewUser, Page};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
@@ -73,7 +74,7 @@ async fn story(store: SqlStore) {
     // Search within a subtree only.
     let banner = store.unit_by_code(&code("152502000000")).await.unwrap();
     let hits = store
-        .search_units("15250", Some(Scope::new(banner.id, banner.level)), 100)
+        .search_units("15250", Some(store.system_scope(&banner)), 100)
         .await
         .unwrap();
     assert!(!hits.is_empty());
@@ -86,25 +87,31 @@ async fn story(store: SqlStore) {
     let township = store.unit_by_code(&code("152502200000")).await.unwrap();
     let sibling = store.unit_by_code(&code("152502200201")).await.unwrap();
     let uid = store
-        .create_user(NewUser {
-            username: Username::parse("yilelt").unwrap(),
-            password_hash: "x".into(),
-            unit: village.id,
-            roles: Roles::parse_list("admin").unwrap(),
-        })
+        .create_user(
+            store.root_scope().await.unwrap(),
+            NewUser {
+                username: Username::parse("yilelt").unwrap(),
+                password_hash: "x".into(),
+                unit: village.id,
+                roles: Roles::parse_list("admin").unwrap(),
+            },
+        )
         .await
         .unwrap();
     let dup = store
-        .create_user(NewUser {
-            username: Username::parse("yilelt").unwrap(),
-            password_hash: "x".into(),
-            unit: village.id,
-            roles: Roles::parse_list("cadre").unwrap(),
-        })
+        .create_user(
+            store.root_scope().await.unwrap(),
+            NewUser {
+                username: Username::parse("yilelt").unwrap(),
+                password_hash: "x".into(),
+                unit: village.id,
+                roles: Roles::parse_list("cadre").unwrap(),
+            },
+        )
         .await;
     assert!(matches!(dup, Err(StoreError::Conflict("username"))));
-    let township_scope = Scope::new(township.id, township.level);
-    let sibling_scope = Scope::new(sibling.id, sibling.level);
+    let township_scope = store.system_scope(&township);
+    let sibling_scope = store.system_scope(&sibling);
     assert_eq!(
         store
             .users_under(township_scope, township.id, Page::default())
@@ -167,7 +174,7 @@ async fn story(store: SqlStore) {
 
     // Sector organisations hang under a unit of the scope.
     let banner = store.unit_by_code(&code("152502000000")).await.unwrap();
-    let banner_scope = Scope::new(banner.id, banner.level);
+    let banner_scope = store.system_scope(&banner);
     let sector = store
         .create_sector(
             banner_scope,

@@ -2,7 +2,8 @@
 //! the store, on SQLite and on PostgreSQL.
 
 use jinguo_domain::task::FieldDef;
-use jinguo_domain::{Level, ReportStatus, Roles, Scope, UnitCode, Username};
+use jinguo_domain::{Level, ReportStatus, Roles, UnitCode, Username};
+use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewTask, NewUser, Page, ReportAnswer, TaskBox, TaskTargets};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
@@ -39,15 +40,18 @@ async fn story(store: SqlStore) {
     let banner = store.unit_by_code(&code("152502000000")).await.unwrap();
     let other_league = store.unit_by_code(&code("150200000000")).await.unwrap();
     let by = store
-        .create_user(NewUser {
-            username: Username::parse("issuer").unwrap(),
-            password_hash: "x".into(),
-            unit: region.id,
-            roles: Roles::new(vec![jinguo_domain::Role::Admin]).unwrap(),
-        })
+        .create_user(
+            store.root_scope().await.unwrap(),
+            NewUser {
+                username: Username::parse("issuer").unwrap(),
+                password_hash: "x".into(),
+                unit: region.id,
+                roles: Roles::new(vec![jinguo_domain::Role::Admin]).unwrap(),
+            },
+        )
         .await
         .unwrap();
-    let all = Scope::new(region.id, region.level);
+    let all = store.system_scope(&region);
     let new = |targets| NewTask {
         issuer: region.id,
         title: "入户走访统计".into(),
@@ -65,9 +69,9 @@ async fn story(store: SqlStore) {
         .unwrap();
     let task = store.task_in_scope(all, id).await.unwrap();
     assert_eq!(task.targets, 14_592);
-    let village_scope = Scope::new(village.id, village.level);
+    let village_scope = store.system_scope(&village);
     assert!(store.task_in_scope(village_scope, id).await.is_ok());
-    let elsewhere = Scope::new(other_league.id, other_league.level);
+    let elsewhere = store.system_scope(&other_league);
     assert!(store.task_in_scope(elsewhere, id).await.is_ok());
     assert_eq!(store.unread_notices(village.id, by).await.unwrap(), 1);
 
@@ -97,13 +101,31 @@ async fn story(store: SqlStore) {
     assert!(matches!(none, Err(StoreError::Refused { .. })));
 
     // The village answers and submits; the township approves.
-    let report = store.report(id, village.id).await.unwrap();
+    let report = store
+        .report(
+            &store
+                .task_in_scope(store.root_scope().await.unwrap(), id)
+                .await
+                .unwrap(),
+            &village,
+        )
+        .await
+        .unwrap();
     assert_eq!(report.status, ReportStatus::NotStarted);
     store
         .save_report(&report, answer(12, by), 200)
         .await
         .unwrap();
-    let report = store.report(id, village.id).await.unwrap();
+    let report = store
+        .report(
+            &store
+                .task_in_scope(store.root_scope().await.unwrap(), id)
+                .await
+                .unwrap(),
+            &village,
+        )
+        .await
+        .unwrap();
     assert_eq!(report.status, ReportStatus::InProgress);
     // Not yet submitted: approval is refused.
     assert!(matches!(
@@ -128,7 +150,16 @@ async fn story(store: SqlStore) {
         .review_report(&report, false, Some("数字有误"), by, 320)
         .await
         .unwrap();
-    let report = store.report(id, village.id).await.unwrap();
+    let report = store
+        .report(
+            &store
+                .task_in_scope(store.root_scope().await.unwrap(), id)
+                .await
+                .unwrap(),
+            &village,
+        )
+        .await
+        .unwrap();
     assert_eq!(report.status, ReportStatus::Returned);
     assert_eq!(report.return_reason.as_deref(), Some("数字有误"));
     store
@@ -142,7 +173,13 @@ async fn story(store: SqlStore) {
     // The first submission date counts for "on time".
     assert_eq!(
         store
-            .report(id, village.id)
+            .report(
+                &store
+                    .task_in_scope(store.root_scope().await.unwrap(), id)
+                    .await
+                    .unwrap(),
+                &village
+            )
             .await
             .unwrap()
             .first_submitted_on
@@ -190,7 +227,16 @@ async fn story(store: SqlStore) {
         .await
         .unwrap();
     let task = store.task_in_scope(all, to_banners).await.unwrap();
-    let banner_report = store.report(to_banners, banner.id).await.unwrap();
+    let banner_report = store
+        .report(
+            &store
+                .task_in_scope(store.root_scope().await.unwrap(), to_banners)
+                .await
+                .unwrap(),
+            &banner,
+        )
+        .await
+        .unwrap();
     let extra: FieldDef = serde_json::from_value(serde_json::json!({
         "key": "note_count", "label": "备注", "type": "integer", "required": false
     }))
@@ -215,7 +261,16 @@ async fn story(store: SqlStore) {
         "townships under the banner get the added field"
     );
     assert_eq!(task.fields_for(&banner.ancestors, banner.id).len(), 1);
-    let t_report = store.report(to_banners, township.id).await.unwrap();
+    let t_report = store
+        .report(
+            &store
+                .task_in_scope(store.root_scope().await.unwrap(), to_banners)
+                .await
+                .unwrap(),
+            &township,
+        )
+        .await
+        .unwrap();
     assert_eq!(t_report.via, Some(banner.id));
     store
         .save_report(&t_report, answer(7, by), 420)

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use jinguo_domain::task::FieldDef;
-use jinguo_domain::{Level, ReportStatus, Roles, Scope, UnitCode, UnitId, Username};
+use jinguo_domain::{Level, ReportStatus, Roles, UnitCode, UnitId, Username};
+use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewTask, NewUser, ReportAnswer, TaskTargets};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
@@ -31,15 +32,18 @@ async fn property(store: SqlStore, seed: u64) {
         .await
         .unwrap();
     let by = store
-        .create_user(NewUser {
-            username: Username::parse("issuer").unwrap(),
-            password_hash: "x".into(),
-            unit: region.id,
-            roles: Roles::new(vec![jinguo_domain::Role::Admin]).unwrap(),
-        })
+        .create_user(
+            store.root_scope().await.unwrap(),
+            NewUser {
+                username: Username::parse("issuer").unwrap(),
+                password_hash: "x".into(),
+                unit: region.id,
+                roles: Roles::new(vec![jinguo_domain::Role::Admin]).unwrap(),
+            },
+        )
         .await
         .unwrap();
-    let all = Scope::new(region.id, region.level);
+    let all = store.system_scope(&region);
     let id = store
         .create_task(
             all,
@@ -62,7 +66,9 @@ async fn property(store: SqlStore, seed: u64) {
     for step in 0..400 {
         let task = store.task_in_scope(all, id).await.unwrap();
         let reports = store.export_rows(&task, &banner).await.unwrap();
-        let r = &reports[rng.gen_range(0..reports.len())].report;
+        let picked = &reports[rng.gen_range(0..reports.len())].report;
+        let at = store.unit_by_id(picked.unit.id).await.unwrap();
+        let r = &store.report(&task, &at).await.unwrap();
         let now = 200 + step;
         let today = if rng.gen_bool(0.8) {
             "2026-12-10"

@@ -11,10 +11,10 @@ pub mod serve;
 pub mod upload;
 
 use jinguo_domain::{AttachmentId, FieldError};
+use jinguo_store::InScope;
 use jinguo_store::model::{Attachment, NewAttachment, Task};
 use serde_json::{Value, json};
 
-use crate::activities::RECORDERS;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::photos::files::PhotoFiles;
@@ -51,8 +51,7 @@ pub fn issuer_side(actor: &Actor, task: &Task) -> bool {
 
 /// The task, if the actor may attach files to it: a recorder (403 first),
 /// the task visible (404), on the issuing side (403).
-pub async fn task_to_attach(state: &AppState, actor: &Actor, id: &str) -> AppResult<Task> {
-    actor.require_any(RECORDERS)?;
+pub async fn task_to_attach(state: &AppState, actor: &Actor, id: &str) -> AppResult<InScope<Task>> {
     let task = crate::tasks::load(state, actor, id).await?;
     if !issuer_side(actor, &task) {
         return Err(AppError::Forbidden);
@@ -86,7 +85,7 @@ pub async fn add(
     state: &AppState,
     actor: &Actor,
     ip: Option<String>,
-    task: &Task,
+    task: &InScope<Task>,
     uploads: Vec<Upload>,
 ) -> AppResult<Vec<AttachmentId>> {
     if uploads.is_empty() {
@@ -117,7 +116,7 @@ pub async fn add(
     }
     let ids = match state
         .store
-        .add_attachments(task.id, &new, MAX_ATTACHMENTS, actor.user.id, now())
+        .add_attachments(task, &new, MAX_ATTACHMENTS, actor.user.id, now())
         .await
     {
         Ok(ids) => ids,
@@ -152,7 +151,7 @@ pub async fn one(
 ) -> AppResult<Attachment> {
     let task = crate::tasks::load(state, actor, id).await?;
     let attachment = parse_attachment_id(attachment)?;
-    Ok(state.store.attachment(task.id, attachment).await?)
+    Ok(state.store.attachment(&task, attachment).await?)
 }
 
 /// An attachment as the task JSON lists it.

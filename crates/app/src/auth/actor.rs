@@ -1,13 +1,14 @@
 //! The [`Actor`] of a request: a logged-in user, her unit and her scope.
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
-use jinguo_domain::{Role, Scope, UnitCode, UnitId};
+use jinguo_domain::{Capability, Level, UnitCode, UnitId};
 use jinguo_store::StoreError;
 use jinguo_store::model::{NewAudit, Session, Unit, User};
+use jinguo_store::{Scope, SessionStore};
 
+use super::access::{Authenticated, bearer};
 use super::token::token_hash;
 use crate::error::{AppError, AppResult};
 use crate::state::{AppState, now};
@@ -28,45 +29,27 @@ pub struct Actor {
     pub unread_notices: i64,
     /// Unread case alerts of a caseworker or administrator; pages only.
     pub unread_case_alerts: i64,
+    /// Minted from the session by the system handle; private, so no other
+    /// code can make an actor or a scope.
+    scope: Scope,
 }
 
 impl Actor {
-    /// The subtree this actor may reach.
+    /// The subtree this actor may reach, carrying her capabilities.
     pub fn scope(&self) -> Scope {
-        Scope::new(self.unit.id, self.unit.level)
+        self.scope
     }
 
-    pub fn has(&self, role: Role) -> bool {
-        self.user.roles.contains(role)
+    /// Whether her roles grant the capability (see
+    /// [`jinguo_domain::access`]). Routes are checked by the route table's
+    /// layer; pages use this to show only what she may use.
+    pub fn can(&self, cap: Capability) -> bool {
+        self.scope.can(cap)
     }
 
-    /// Refuses with 403 when the role is missing. Scope is checked after
-    /// this, by the store, and answers 404.
-    pub fn require(&self, role: Role) -> AppResult<()> {
-        if self.has(role) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Refuses with 403 unless the actor has one of the roles.
-    pub fn require_any(&self, roles: &[Role]) -> AppResult<()> {
-        if roles.iter().any(|r| self.has(*r)) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Refuses with 403 unless the actor has the role at the region itself.
-    pub fn require_region(&self, role: Role) -> AppResult<()> {
-        self.require(role)?;
-        if self.unit.level == jinguo_domain::Level::REGION {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+    /// Whether she holds the capability at the region itself.
+    pub fn can_at_region(&self, cap: Capability) -> bool {
+        self.can(cap) && self.unit.level == Level::REGION
     }
 
     /// The unit a list is about: the named one if it lies in this actor's
@@ -105,7 +88,7 @@ impl Actor {
     /// Resolves a session token to an actor, ending idle sessions.
     pub async fn from_token(state: &AppState, token: &str) -> AppResult<Actor> {
         let hash = token_hash(token);
-        let session = match state.store.session(&hash).await {
+        let session = match state.system.0.session(&hash).await {
             Ok(s) => s,
             Err(StoreError::NotFound) => return Err(AppError::Unauthorized),
             Err(e) => return Err(e.into()),
@@ -114,32 +97,38 @@ impl Actor {
     }
 
     /// The actor of a session already read in this request.
-    async fn from_session(state: &AppState, hash: String, session: Session) -> AppResult<Actor> {
+    pub(super) async fn from_session(
+        state: &AppState,
+        hash: String,
+        session: Session,
+    ) -> AppResult<Actor> {
         let now = now();
         if now - session.last_seen > state.config.idle_timeout_minutes * 60
             || now - session.created_at > MAX_SESSION_SECS
         {
-            state.store.delete_session(&hash).await?;
+            state.system.0.delete_session(&hash).await?;
             return Err(AppError::Unauthorized);
         }
-        let user = state
-            .users
-            .by_id(state.store.as_ref(), session.user_id)
-            .await?;
+        let system = state.system.0.as_ref();
+        let user = state.users.by_id(system, session.user_id).await?;
         if !user.active {
-            state.store.delete_session(&hash).await?;
+            state.system.0.delete_session(&hash).await?;
             return Err(AppError::Unauthorized);
         }
         // One write a minute at most keeps the idle clock without a write
         // on every request.
         if now - session.last_seen >= 60 {
-            state.store.touch_session(&hash, now).await?;
+            system.touch_session(&hash, now).await?;
         }
         let unit = state
             .units
             .by_id(state.store.as_ref(), user.unit.id)
             .await?;
+        let scope = system
+            .scope_of_user(&user, &unit)
+            .ok_or(AppError::Unauthorized)?;
         Ok(Actor {
+            scope,
             user,
             unit,
             csrf: session.csrf_token,
@@ -150,47 +139,39 @@ impl Actor {
     }
 }
 
-/// An actor authenticated by `Authorization: Bearer`; the API accepts no
-/// cookies, so it needs no CSRF protection.
+/// An actor authenticated by `Authorization: Bearer`, as the access layer
+/// found it.
 pub struct ApiActor(pub Actor);
 
 impl FromRequestParts<AppState> for ApiActor {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(AppError::Unauthorized)?;
-        Actor::from_token(state, token).await.map(ApiActor)
+        if let Some(Authenticated(actor)) = parts.extensions.remove::<Authenticated>() {
+            return Ok(ApiActor(actor));
+        }
+        let token = bearer(&parts.headers).ok_or(AppError::Unauthorized)?;
+        Actor::from_token(state, &token).await.map(ApiActor)
     }
 }
 
-/// An actor authenticated by the session cookie; unauthenticated visitors
-/// are sent to the login page.
+/// An actor authenticated by the session cookie, as the access layer found
+/// it, with the counts the menu shows.
 pub struct WebActor(pub Actor);
 
 impl FromRequestParts<AppState> for WebActor {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar
-            .get(SESSION_COOKIE)
-            .map(|c| c.value().to_owned())
-            .ok_or(AppError::Unauthorized)?;
-        // The CSRF guard has already read the session of a form post.
-        let seen = parts
-            .extensions
-            .remove::<SessionRead>()
-            .filter(|seen| seen.token_hash == token_hash(&token));
-        let mut actor = match seen {
-            Some(seen) => Actor::from_session(state, seen.token_hash, seen.session).await?,
-            None => Actor::from_token(state, &token).await?,
+        let mut actor = match parts.extensions.remove::<Authenticated>() {
+            Some(Authenticated(actor)) => actor,
+            None => {
+                let token = CookieJar::from_headers(&parts.headers)
+                    .get(SESSION_COOKIE)
+                    .map(|c| c.value().to_owned())
+                    .ok_or(AppError::Unauthorized)?;
+                Actor::from_token(state, &token).await?
+            }
         };
         // Pages show the unread count in the menu.
         actor.unread_notices = state
@@ -198,10 +179,10 @@ impl FromRequestParts<AppState> for WebActor {
             .unread_notices(actor.unit.id, actor.user.id)
             .await?;
         // Supervisors must see a high-risk alert wherever they are.
-        if actor.require_any(crate::cases::CASE_ROLES).is_ok() {
+        if actor.can(Capability::OpenCases) {
             actor.unread_case_alerts = state
                 .store
-                .case_alerts(actor.user.id, 50)
+                .case_alerts(actor.scope(), 50)
                 .await?
                 .iter()
                 .filter(|a| !a.read)

@@ -16,6 +16,8 @@ use axum_extra::extract::CookieJar;
 
 use super::actor::{SESSION_COOKIE, SessionRead};
 use super::token::{constant_time_eq, token_hash};
+use jinguo_store::SessionStore;
+
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -101,7 +103,8 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         Some(c) => {
             let hash = token_hash(c.value());
             state
-                .store
+                .system
+                .0
                 .session(&hash)
                 .await
                 .ok()

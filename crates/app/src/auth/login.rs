@@ -4,8 +4,8 @@
 //! password and a disabled account all answer "wrong username or password",
 //! and unknown names lock after the same number of failures as real ones.
 
-use jinguo_store::StoreError;
 use jinguo_store::model::{NewAudit, User};
+use jinguo_store::{SessionStore, StoreError};
 
 use super::password;
 use super::token::{new_token, token_hash};
@@ -31,7 +31,7 @@ pub async fn attempt(
     let name: String = username.trim().to_lowercase().chars().take(64).collect();
     let now = now();
     let lock_secs = state.config.lockout_minutes * 60;
-    let creds = match state.store.credentials(&name).await {
+    let creds = match state.system.0.credentials(&name).await {
         Ok(c) => Some(c),
         Err(StoreError::NotFound) => None,
         Err(e) => return Err(e.into()),
@@ -60,7 +60,8 @@ pub async fn attempt(
     let ok = password::verify(pw.to_owned(), Some(creds.password_hash)).await;
     if !ok {
         let locked = state
-            .store
+            .system
+            .0
             .record_login_failure(user.id, state.config.max_failed_logins, now + lock_secs)
             .await?;
         state
@@ -82,11 +83,12 @@ pub async fn attempt(
             .await?;
         return Err(AppError::BadCredentials);
     }
-    state.store.record_login_success(user.id).await?;
+    state.system.0.record_login_success(user.id).await?;
     let token = new_token();
     let csrf = new_token();
     state
-        .store
+        .system
+        .0
         .create_session(&token_hash(&token), user.id, &csrf, now)
         .await?;
     state.store.append_audit(audit("login", "")).await?;
@@ -144,6 +146,6 @@ async fn unknown_user(
 
 /// Ends a session.
 pub async fn logout(state: &AppState, token_hash: &str) -> AppResult<()> {
-    state.store.delete_session(token_hash).await?;
+    state.system.0.delete_session(token_hash).await?;
     Ok(())
 }

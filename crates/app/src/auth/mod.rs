@@ -1,10 +1,14 @@
 //! Who is asking: passwords, sessions, the [`Actor`] of a request, CSRF
 //! protection and the login flow with lockout.
 
+pub mod access;
 pub mod actor;
 pub mod csrf;
 pub mod login;
 pub mod password;
+pub mod system;
 pub mod token;
 
+pub use access::Access;
 pub use actor::{Actor, ApiActor, WebActor};
+pub use system::System;

@@ -4,49 +4,20 @@
 //! allowed only to the case's team — assigned caseworkers and named
 //! supervisors who still hold the caseworker role — and to an administrator
 //! under a running break-the-glass grant. Everyone else, inside the scope
-//! or not, is told the case does not exist (404). Every opening is written
-//! to the case's access log and to the audit log.
+//! or not, is told the case does not exist (404). The rule itself is
+//! [`jinguo_domain::case::access_grounds`]; the store applies it and writes
+//! the case's access log in [`jinguo_store::CaseStore::open_case`], which
+//! alone makes the [`Opened`] proof every later step takes. This module
+//! adds the audit line.
 
-use jinguo_domain::case::{AccessVia, TeamRole};
-use jinguo_domain::{CaseId, Role};
-use jinguo_store::model::CaseHead;
+use jinguo_domain::CaseId;
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::state::{AppState, now};
 
 /// A case the actor may open, and on what grounds.
-#[derive(Debug, Clone)]
-pub struct Opened {
-    pub head: CaseHead,
-    pub via: AccessVia,
-}
-
-impl Opened {
-    pub fn is_supervisor(&self) -> bool {
-        self.via == AccessVia::Supervisor
-    }
-
-    /// Team members act on the case; a break-the-glass reader only reads.
-    pub fn is_team(&self) -> bool {
-        self.via != AccessVia::Glass
-    }
-}
-
-/// The grounds on which `actor` may open the case, if any. A supervisor
-/// who is also a caseworker on the case acts as supervisor.
-pub fn grounds(actor: &Actor, head: &CaseHead) -> Option<AccessVia> {
-    let on_team = |r: TeamRole| head.roles_of_user.contains(&r);
-    if actor.has(Role::Caseworker) && on_team(TeamRole::Supervisor) {
-        Some(AccessVia::Supervisor)
-    } else if actor.has(Role::Caseworker) && on_team(TeamRole::Caseworker) {
-        Some(AccessVia::Caseworker)
-    } else if actor.has(Role::Admin) && head.glass_until.is_some() {
-        Some(AccessVia::Glass)
-    } else {
-        None
-    }
-}
+pub type Opened = jinguo_store::OpenedCase;
 
 /// Opens case `id` for `action` (`view`, `assess`, `refer` …): 404 unless
 /// the actor may, and otherwise writes the access entry and the audit line
@@ -58,31 +29,26 @@ pub async fn open(
     id: CaseId,
     action: &'static str,
 ) -> AppResult<Opened> {
-    actor.require_any(crate::cases::CASE_ROLES)?;
-    let head = state
-        .store
-        .case_head(actor.scope(), id, actor.user.id, now())
-        .await?;
-    let via = grounds(actor, &head).ok_or(AppError::NotFound)?;
-    state
-        .store
-        .record_case_access(id, actor.user.id, action, via, now())
-        .await?;
+    let head = state.store.case_head(actor.scope(), id, now()).await?;
+    let opened = state.store.open_case(head, action, now()).await?;
     actor
         .audit(
             state,
             ip,
             "case.accessed",
-            head.unit.id,
-            format!("case={} action={action} via={}", id.get(), via.as_str()),
+            opened.head().unit.id,
+            format!(
+                "case={} action={action} via={}",
+                id.get(),
+                opened.via().as_str()
+            ),
         )
         .await?;
-    Ok(Opened { head, via })
+    Ok(opened)
 }
 
-/// Like [`open`], for actions only the team may take: 403 without the
-/// caseworker role (a break-the-glass reader only reads), 404 for a case
-/// the caseworker may not open.
+/// Like [`open`], for actions only the team may take: a break-the-glass
+/// reader only reads (403).
 pub async fn open_for_team(
     state: &AppState,
     actor: &Actor,
@@ -90,7 +56,6 @@ pub async fn open_for_team(
     id: CaseId,
     action: &'static str,
 ) -> AppResult<Opened> {
-    actor.require(Role::Caseworker)?;
     let opened = open(state, actor, ip, id, action).await?;
     if !opened.is_team() {
         return Err(AppError::Forbidden);

@@ -72,7 +72,7 @@ pub async fn follow_up(
     let fid = state
         .store
         .record_follow_up(
-            id,
+            &opened,
             NewFollowUp {
                 scheduled,
                 done_on: date,
@@ -87,7 +87,7 @@ pub async fn follow_up(
             state,
             ip,
             "case.follow_up",
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!(
                 "case={} follow_up={fid} kind={}",
                 id.get(),
@@ -147,7 +147,7 @@ pub async fn refer(
     };
     // Only an override that is needed is recorded, and only a supervisor
     // may give one.
-    let override_reason = override_reason.filter(|_| !opened.head.consent.referral);
+    let override_reason = override_reason.filter(|_| !opened.head().consent.referral);
     if override_reason.is_some() && !opened.is_supervisor() {
         return Err(FieldError::new("override_reason", "err.case.supervisor_only").into());
     }
@@ -155,7 +155,7 @@ pub async fn refer(
     let rid = state
         .store
         .refer_case(
-            id,
+            &opened,
             NewReferral {
                 agency,
                 agency_name,
@@ -171,7 +171,7 @@ pub async fn refer(
             state,
             ip,
             "case.referred",
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!(
                 "case={} referral={rid} agency={} override={overridden}",
                 id.get(),
@@ -207,14 +207,14 @@ pub async fn referral_status(
         .ok_or_else(|| FieldError::new("status", "err.case.referral_status"))?;
     state
         .store
-        .set_referral_status(id, referral, status, actor.user.id, now())
+        .set_referral_status(&opened, referral, status, actor.user.id, now())
         .await?;
     actor
         .audit(
             state,
             ip,
             "case.referral",
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!(
                 "case={} referral={referral} status={}",
                 id.get(),
@@ -313,7 +313,7 @@ pub async fn transfer(
     state
         .store
         .transfer_case(
-            id,
+            &opened,
             CaseTransfer {
                 unit: unit.id,
                 team,
@@ -329,11 +329,11 @@ pub async fn transfer(
             state,
             ip,
             "case.transferred",
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!(
                 "case={} from={} to={}",
                 id.get(),
-                opened.head.unit.code,
+                opened.head().unit.code,
                 unit.code
             ),
         )
@@ -378,7 +378,7 @@ pub async fn request_closure(
     let alerted = state
         .store
         .request_closure(
-            id,
+            &opened,
             ClosureRequest {
                 outcome,
                 reason,
@@ -392,7 +392,7 @@ pub async fn request_closure(
             state,
             ip,
             "case.closure_requested",
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!(
                 "case={} outcome={} alerted={alerted}",
                 id.get(),
@@ -440,13 +440,13 @@ pub async fn approve_closure(
     if !opened.is_supervisor() {
         return Err(FieldError::new("approve", "err.case.supervisor_only").into());
     }
-    if opened.head.closure_requested_by == Some(actor.user.id) {
+    if opened.head().closure_requested_by == Some(actor.user.id) {
         return Err(FieldError::new("approve", "err.case.same_approver").into());
     }
     let status = state
         .store
         .decide_closure(
-            id,
+            &opened,
             ClosureDecision {
                 approve,
                 reason,
@@ -465,7 +465,7 @@ pub async fn approve_closure(
             } else {
                 "case.closure_refused"
             },
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!("case={}", id.get()),
         )
         .await?;
@@ -502,14 +502,14 @@ pub async fn reopen(
     };
     state
         .store
-        .reopen_case(id, &reason, actor.user.id, now())
+        .reopen_case(&opened, &reason, actor.user.id, now())
         .await?;
     actor
         .audit(
             state,
             ip,
             "case.reopened",
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!("case={}", id.get()),
         )
         .await?;

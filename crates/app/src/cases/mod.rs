@@ -9,7 +9,7 @@ use jinguo_domain::case::{
     Assessment, AssessmentInput, CaseSource, CaseStatus, IntakeInput, OrderKind, OrderStatus,
     TeamRole, required_short,
 };
-use jinguo_domain::{CaseId, FieldError, HelpId, Role, UnitCode, UserId};
+use jinguo_domain::{CaseId, FieldError, HelpId, UnitCode, UserId};
 use jinguo_store::StoreError;
 use jinguo_store::model::{
     CaseAccess, CaseAlert, CaseSealedField, CaseSummary, CaseView, CaseworkerRef, NewAssessment,
@@ -23,10 +23,6 @@ pub use access::{Opened, open};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::state::{AppState, now, today};
-
-/// Who may reach the case routes at all: caseworkers, and administrators
-/// (break-the-glass). Whether a case opens is decided per case.
-pub const CASE_ROLES: &[Role] = &[Role::Caseworker, Role::Admin];
 
 /// A case id from a path: anything but a positive integer is "no such case".
 pub fn parse_case_id(s: &str) -> AppResult<CaseId> {
@@ -101,7 +97,6 @@ pub async fn create(
     ip: Option<String>,
     body: &IntakeBody,
 ) -> AppResult<CaseId> {
-    actor.require(Role::Caseworker)?;
     let mut errors = Vec::new();
     let unit = match UnitCode::parse(body.unit_code.trim()) {
         Ok(code) => match state.unit_in_scope(actor.scope(), &code).await {
@@ -179,6 +174,7 @@ pub async fn create(
     let id = state
         .store
         .create_case(
+            actor.scope(),
             NewCase {
                 unit: unit.id,
                 intake,
@@ -213,7 +209,7 @@ pub async fn show(
     id: CaseId,
 ) -> AppResult<(CaseView, Opened)> {
     let opened = open(state, actor, ip, id, "view").await?;
-    let view = state.store.case_view(id, today(&state.config)).await?;
+    let view = state.store.case_view(&opened, today(&state.config)).await?;
     Ok((view, opened))
 }
 
@@ -233,7 +229,7 @@ pub async fn assess(
     let alerted = state
         .store
         .assess_case(
-            id,
+            &opened,
             NewAssessment {
                 assessment: a.clone(),
                 by: actor.user.id,
@@ -247,7 +243,7 @@ pub async fn assess(
             state,
             ip,
             "case.assessed",
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!(
                 "case={} level={} alerted={alerted}",
                 id.get(),
@@ -256,7 +252,7 @@ pub async fn assess(
         )
         .await?;
     if alerted > 0 {
-        relay_alert(state, &opened.head, &format!("risk_{}", level.as_str()));
+        relay_alert(state, opened.head(), &format!("risk_{}", level.as_str()));
     }
     Ok((a, alerted))
 }
@@ -307,14 +303,14 @@ pub async fn record_order(
     };
     let oid = state
         .store
-        .record_case_order(id, kind, status, date, actor.user.id, now())
+        .record_case_order(&opened, kind, status, date, actor.user.id, now())
         .await?;
     actor
         .audit(
             state,
             ip,
             "case.order",
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!(
                 "case={} kind={} status={}",
                 id.get(),
@@ -341,7 +337,7 @@ pub async fn add_member(
         "role",
         "err.case.team_role",
     )))?;
-    let over = state.store.caseworkers_over(opened.head.unit.id).await?;
+    let over = state.store.caseworkers_over(opened.head().unit.id).await?;
     let mut errors = Vec::new();
     let picked = pick(&[username.to_owned()], &over, "username", &mut errors);
     let Some(user) = picked.first().copied() else {
@@ -352,14 +348,14 @@ pub async fn add_member(
     };
     state
         .store
-        .add_case_member(id, user, role, actor.user.id, now())
+        .add_case_member(&opened, user, role, actor.user.id, now())
         .await?;
     actor
         .audit(
             state,
             ip,
             "case.team",
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!(
                 "case={} user={} role={}",
                 id.get(),
@@ -380,11 +376,7 @@ pub async fn break_glass(
     id: CaseId,
     reason: &str,
 ) -> AppResult<i64> {
-    actor.require(Role::Admin)?;
-    let head = state
-        .store
-        .case_head(actor.scope(), id, actor.user.id, now())
-        .await?;
+    let head = state.store.case_head(actor.scope(), id, now()).await?;
     let mut errors = Vec::new();
     let reason = required_short(reason, "reason", "err.case.glass_reason", &mut errors);
     let reason = match reason {
@@ -397,10 +389,7 @@ pub async fn break_glass(
         }
         None => return Err(AppError::InvalidFields(errors)),
     };
-    let expires = state
-        .store
-        .grant_case_glass(id, actor.user.id, &reason, now())
-        .await?;
+    let expires = state.store.grant_case_glass(&head, &reason, now()).await?;
     actor
         .audit(
             state,
@@ -436,13 +425,13 @@ pub async fn reveal(
         "err.reveal.field",
     )))?;
     let reason = crate::households::reveal_reason(reason)?;
-    let value = state.store.reveal_case_field(id, field).await?;
+    let value = state.store.reveal_case_field(&opened, field).await?;
     actor
         .audit(
             state,
             ip,
             "case.revealed",
-            opened.head.unit.id,
+            opened.head().unit.id,
             format!("case={} field={} reason={reason}", id.get(), field.as_str()),
         )
         .await?;
@@ -456,8 +445,8 @@ pub async fn access_log(
     ip: Option<String>,
     id: CaseId,
 ) -> AppResult<Vec<CaseAccess>> {
-    open(state, actor, ip, id, "access_log").await?;
-    Ok(state.store.case_access_log(id).await?)
+    let opened = open(state, actor, ip, id, "access_log").await?;
+    Ok(state.store.case_access_log(&opened).await?)
 }
 
 /// The cases the actor may open under `unit` (her own unit by default).
@@ -468,7 +457,6 @@ pub async fn list(
     status: Option<&str>,
     page: Page,
 ) -> AppResult<Vec<CaseSummary>> {
-    actor.require_any(CASE_ROLES)?;
     let unit = actor.unit_or_own(state, unit).await?;
     let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -479,24 +467,16 @@ pub async fn list(
             )))?,
         ),
     };
-    let scope = jinguo_domain::Scope::new(unit.id, unit.level);
+    let scope = actor.scope().narrow(&unit).ok_or(AppError::NotFound)?;
     Ok(state
         .store
-        .cases_for(
-            scope,
-            actor.user.id,
-            status,
-            today(&state.config),
-            now(),
-            page,
-        )
+        .cases_for(scope, status, today(&state.config), now(), page)
         .await?)
 }
 
 /// The actor's alerts, newest first.
 pub async fn alerts(state: &AppState, actor: &Actor) -> AppResult<Vec<CaseAlert>> {
-    actor.require_any(CASE_ROLES)?;
-    Ok(state.store.case_alerts(actor.user.id, 50).await?)
+    Ok(state.store.case_alerts(actor.scope(), 50).await?)
 }
 
 /// Passes a supervisors' alert to the deployment's webhook (if any), so a

@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 
 use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
 use jinguo_domain::activity::format_date;
-use jinguo_domain::{ActivityDraft, Level, Scope, UnitCode, UnitId, UserId};
+use jinguo_domain::{ActivityDraft, Level, UnitCode, UnitId, UserId};
+use jinguo_store::Scope;
 use jinguo_store::model::{DictEntry, DictKind, NewActivity, Unit};
 use jinguo_store::{Store, StoreError};
 
@@ -448,6 +449,8 @@ pub struct Importer {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub rows: Vec<NewActivity>,
+    /// The importer's scope, which the store checks every row against.
+    pub scope: Scope,
     /// The deepest unit above every imported row: where the import is
     /// audited.
     pub unit: Unit,
@@ -678,6 +681,7 @@ pub async fn check(
     let unit = common_ancestor(store, &distinct.values().copied().collect::<Vec<_>>()).await?;
     Ok(Checked::Ready(Plan {
         rows: ready,
+        scope: who.scope,
         unit,
         units: distinct.len(),
     }))
@@ -707,7 +711,7 @@ async fn common_ancestor(store: &dyn Store, units: &[&Unit]) -> Result<Unit, Sto
 
 /// Inserts every row of a plan in one transaction: all or nothing.
 pub async fn commit(store: &dyn Store, plan: &Plan, now: i64) -> Result<u64, StoreError> {
-    store.bulk_insert_activities(&plan.rows, now).await
+    store.insert_activities(plan.scope, &plan.rows, now).await
 }
 
 /// The audit detail of an import: count and unit, no names.

@@ -144,12 +144,7 @@ async fn record_once_seen_everywhere(db: Db) {
         rollup(&app, &league, XILINGOL).await["total"]["activities"],
         1
     );
-    assert!(
-        jinguo_store::ActivityStore::rollup_mismatches(&app.store)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.store.rollup_mismatches().await.unwrap().is_empty());
 
     // The list is the subtree's, newest first.
     let l: Value = app

@@ -72,9 +72,13 @@ async fn one_message_for_every_refusal(db: Db) {
         .await
         .unwrap();
     assert_eq!(wrong, unknown, "unknown and wrong password answer alike");
-    jinguo_store::UserStore::set_active(&app.store, id, false)
-        .await
-        .unwrap();
+    jinguo_store::UserStore::set_active(
+        &app.store,
+        &app.store.system_user(id).await.unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
     let r = app.api_login("yilelt", PW).await;
     assert_eq!(r.status(), 401, "disabled account");
     let disabled: Value = r.json().await.unwrap();

@@ -346,7 +346,11 @@ async fn case_flow_story(db: Db) {
     // Event details carry no personal data; the reasons stay sealed apart.
     let text = v["events"].to_string();
     assert!(!text.contains("暴力") && !text.contains("已回访"), "{text}");
-    let notes = app.store.case_notes(CaseId::new(id)).await.unwrap();
+    let notes = app
+        .store
+        .case_notes(&app.store.system_open_case(CaseId::new(id)).await.unwrap())
+        .await
+        .unwrap();
     assert!(
         notes
             .iter()
@@ -437,6 +441,7 @@ async fn case_flow_story(db: Db) {
     let overdue_case = app
         .store
         .create_case(
+            app.store.root_scope().await.unwrap(),
             NewCase {
                 unit: unit.id,
                 intake: input.parse(Some(&template), today()).unwrap(),

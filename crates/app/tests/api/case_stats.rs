@@ -38,6 +38,7 @@ async fn open(
         .unwrap();
     app.store
         .create_case(
+            app.store.root_scope().await.unwrap(),
             NewCase {
                 unit: unit.id,
                 intake: Intake {

@@ -164,7 +164,10 @@ async fn queue_follows_the_village_staff(db: Db) {
     let off = app.add_user("hanaula-off", "cadre", HANAULA).await;
     {
         use jinguo_store::UserStore;
-        app.store.set_active(off, false).await.unwrap();
+        app.store
+            .set_active(&app.store.system_user(off).await.unwrap(), false)
+            .await
+            .unwrap();
     }
     let code = submit(&app, HANAULA, "health", "need", "老人看病难").await;
     assert_eq!(need_assignee(&app.store, &code).await, township);

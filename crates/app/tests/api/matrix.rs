@@ -1811,7 +1811,7 @@ async fn send(app: &TestApp, method: &str, c: Call, session: Option<&(String, St
 async fn new_household(app: &TestApp, code: &'static str, by: UserId) -> Target {
     use jinguo_store::{HouseholdStore, UnitStore};
     let root = app.store.root_unit().await.unwrap();
-    let scope = jinguo_domain::Scope::new(root.id, root.level);
+    let scope = app.store.system_scope(&root);
     let unit = app
         .store
         .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
@@ -1901,6 +1901,7 @@ async fn new_case(app: &TestApp, code: &'static str, admin: UserId, caseworker: 
     let id = app
         .store
         .create_case(
+            app.store.root_scope().await.unwrap(),
             NewCase {
                 unit: unit.id,
                 intake: input.parse(Some(&template), today).unwrap(),
@@ -1916,10 +1917,17 @@ async fn new_case(app: &TestApp, code: &'static str, admin: UserId, caseworker: 
         )
         .await
         .unwrap();
-    app.store
-        .grant_case_glass(id, admin, "matrix", jinguo_app::state::now())
-        .await
-        .unwrap();
+    // The matrix admin's grant, where the case lies in her subtree.
+    let admin = app.store.user_by_id(admin).await.unwrap();
+    let at = app.store.unit_by_id(admin.unit.id).await.unwrap();
+    let scope = app.store.scope_of_user(&admin, &at).unwrap();
+    let now = jinguo_app::state::now();
+    if let Ok(head) = app.store.case_head(scope, id, now).await {
+        app.store
+            .grant_case_glass(&head, "matrix", now)
+            .await
+            .unwrap();
+    }
     Target::Case(id.get(), code)
 }
 
@@ -1935,7 +1943,7 @@ async fn new_need(app: &TestApp, code: &'static str) -> Target {
     let id = app
         .store
         .create_need(
-            jinguo_domain::Scope::new(root.id, root.level),
+            app.store.system_scope(&root),
             NewNeed {
                 origin: unit.id,
                 assignee: unit.id,
@@ -1979,7 +1987,7 @@ async fn new_activity(app: &TestApp, code: &str) -> i64 {
     .unwrap();
     app.store
         .create_activity(
-            jinguo_domain::Scope::new(root.id, root.level),
+            app.store.system_scope(&root),
             jinguo_store::model::NewActivity {
                 unit: unit.id,
                 fields,
@@ -2014,7 +2022,7 @@ async fn new_task(app: &TestApp, code: &str, by: UserId, submitted: bool) -> Tar
     let id = app
         .store
         .create_task(
-            jinguo_domain::Scope::new(root.id, root.level),
+            app.store.system_scope(&root),
             NewTask {
                 issuer: root.id,
                 title: "矩阵任务".into(),
@@ -2029,7 +2037,9 @@ async fn new_task(app: &TestApp, code: &str, by: UserId, submitted: bool) -> Tar
         .await
         .unwrap();
     if submitted {
-        let report = app.store.report(id, unit.id).await.unwrap();
+        let root = app.store.root_scope().await.unwrap();
+        let task = app.store.task_in_scope(root, id).await.unwrap();
+        let report = app.store.report(&task, &unit).await.unwrap();
         app.store
             .submit_report(&report, by, "2026-11-28", 2)
             .await
@@ -2076,7 +2086,7 @@ async fn new_home(app: &TestApp, region_token: &str, code: &'static str, photo: 
     let id = app
         .store
         .create_home(
-            jinguo_domain::Scope::new(root.id, root.level),
+            app.store.system_scope(&root),
             jinguo_store::model::NewHome {
                 unit: unit.id,
                 fields,
@@ -2125,7 +2135,7 @@ async fn new_attached(app: &TestApp, region_token: &str, code: &'static str, by:
     let id = app
         .store
         .create_task(
-            jinguo_domain::Scope::new(root.id, root.level),
+            app.store.system_scope(&root),
             NewTask {
                 issuer,
                 title: "矩阵附件".into(),
@@ -2265,19 +2275,16 @@ async fn authorization_matrix(db: Db) {
                 let who = format!("{} on {rel:?}", role.as_str());
                 let allowed = match def.access {
                     // The matrix actors sit at a banner, never the region.
-                    Access::RegionRole(_) => false,
-                    Access::Role(needed) => needed == *role,
-                    Access::AnyRole(roles) => roles.contains(role),
+                    Access::CanAtRegion(_) => false,
+                    // What the role may, from the domain's one table.
+                    Access::Can(cap) => role.can(cap),
                     _ => true,
                 };
                 match def.access {
                     Access::LoggedIn => check(&mut failures, &who, &got, case.ok),
                     _ if !allowed => check(&mut failures, &who, &got, 403),
                     _ if rel.in_subtree() => check(&mut failures, &who, &got, case.ok),
-                    Access::Role(_)
-                    | Access::AnyRole(_)
-                    | Access::Scoped
-                    | Access::RegionRole(_) => {
+                    Access::Can(_) | Access::CanAtRegion(_) => {
                         check(&mut failures, &who, &got, case.out_of_scope);
                         // Out of scope must look exactly like missing.
                         let missing = match case.kind {
@@ -2523,6 +2530,7 @@ async fn new_flow_case(app: &TestApp, code: &'static str, caseworker: UserId) ->
     let id = app
         .store
         .create_case(
+            app.store.root_scope().await.unwrap(),
             NewCase {
                 unit: unit.id,
                 intake,
@@ -2541,7 +2549,7 @@ async fn new_flow_case(app: &TestApp, code: &'static str, caseworker: UserId) ->
     let rid = app
         .store
         .refer_case(
-            id,
+            &app.store.system_open_case(id).await.unwrap(),
             NewReferral {
                 agency: jinguo_domain::case::Agency::Shelter,
                 agency_name: "妇女庇护所".into(),

@@ -2,7 +2,7 @@
 //! at most six, files under the data directory that go with their rows,
 //! served only within the subtree, and every change audited.
 
-use jinguo_domain::Scope;
+use jinguo_store::Scope;
 use jinguo_store::model::Page;
 use jinguo_store::{AuditStore, UnitStore};
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION};
@@ -82,7 +82,7 @@ fn files_on_disk(app: &TestApp) -> Vec<String> {
 async fn audit(app: &TestApp) -> Vec<(String, String)> {
     let root = app.store.root_unit().await.unwrap();
     app.store
-        .audit_in_scope(Scope::new(root.id, root.level), Page::new(500, 0))
+        .audit_in_scope(app.store.system_scope(&root), Page::new(500, 0))
         .await
         .unwrap()
         .into_iter()

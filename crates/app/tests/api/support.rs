@@ -120,12 +120,15 @@ impl TestApp {
             .await
             .unwrap();
         self.store
-            .create_user(NewUser {
-                username: Username::parse(name).unwrap(),
-                password_hash: hash(),
-                unit: unit.id,
-                roles: Roles::parse_list(roles).unwrap(),
-            })
+            .create_user(
+                self.store.root_scope().await.unwrap(),
+                NewUser {
+                    username: Username::parse(name).unwrap(),
+                    password_hash: hash(),
+                    unit: unit.id,
+                    roles: Roles::parse_list(roles).unwrap(),
+                },
+            )
             .await
             .unwrap()
     }

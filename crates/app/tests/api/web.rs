@@ -154,11 +154,7 @@ async fn login_form_and_pages(db: Db) {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    assert!(
-        jinguo_store::UserStore::credentials(&app.store, "webuser1")
-            .await
-            .is_err()
-    );
+    assert!(app.store.credentials("webuser1").await.is_err());
 
     // With it, a field error comes back next to the field, input kept.
     let page = app
@@ -202,10 +198,7 @@ async fn login_form_and_pages(db: Db) {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let u = jinguo_store::UserStore::credentials(&app.store, "webuser1")
-        .await
-        .unwrap()
-        .user;
+    let u = app.store.credentials("webuser1").await.unwrap().user;
     assert_eq!(u.roles.to_list(), "cadre,caseworker");
 
     // Logout needs the token too, then the cookie no longer works.

@@ -11,9 +11,10 @@ pub(crate) mod single;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::Scope;
 use async_trait::async_trait;
 use jinguo_domain::activity::parse_date;
-use jinguo_domain::{ActivityFields, ActivityId, Level, Month, Scope, UnitCode, UnitId, UserId};
+use jinguo_domain::{ActivityFields, ActivityId, Level, Month, UnitCode, UnitId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Connection, Row};
 
@@ -182,6 +183,16 @@ pub(crate) async fn insert_with_counters(
 
 #[async_trait]
 impl ActivityStore for SqlStore {
+    async fn insert_activities(&self, scope: Scope, rows: &[NewActivity], now: i64) -> Result<u64> {
+        let units: std::collections::BTreeSet<UnitId> = rows.iter().map(|r| r.unit).collect();
+        for unit in units {
+            if !scope.contains(&self.unit_by_id(unit).await?.ancestors) {
+                return Err(StoreError::NotFound);
+            }
+        }
+        self.bulk_insert_activities(rows, now).await
+    }
+
     async fn dictionary(&self, kind: DictKind) -> Result<Vec<DictEntry>> {
         let rows = sqlx::query(
             "SELECT key, label_zh, label_mn, label_en, active, sort FROM dict_entries \
@@ -204,7 +215,11 @@ impl ActivityStore for SqlStore {
             .collect()
     }
 
-    async fn save_dict_entry(&self, kind: DictKind, e: &DictEntry) -> Result<()> {
+    async fn save_dict_entry(&self, scope: Scope, kind: DictKind, e: &DictEntry) -> Result<()> {
+        if scope.level() != Level::REGION || !scope.can(jinguo_domain::Capability::EditDictionaries)
+        {
+            return Err(StoreError::NotFound);
+        }
         sqlx::query(
             "INSERT INTO dict_entries (kind, key, label_zh, label_mn, label_en, active, sort) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, key) DO UPDATE SET \
@@ -358,46 +373,6 @@ impl ActivityStore for SqlStore {
             .collect()
     }
 
-    async fn bulk_insert_activities(&self, rows: &[NewActivity], now: i64) -> Result<u64> {
-        if self.copy_pool.is_some() {
-            return self
-                .import_activities(&mut std::iter::once(rows.to_vec()), now)
-                .await;
-        }
-        let mut conn = self.pool.acquire().await?;
-        let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
-        b.push(rows.to_vec()).await?;
-        let written = b.commit().await?;
-        bulk::analyze_if_large(&mut conn, self.backend, written).await?;
-        Ok(written)
-    }
-
-    async fn import_activities(
-        &self,
-        batches: &mut (dyn Iterator<Item = Vec<NewActivity>> + Send),
-        now: i64,
-    ) -> Result<u64> {
-        if let Some(pg) = &self.copy_pool {
-            let written = copy::import(pg, batches, now).await?;
-            let mut conn = self.pool.acquire().await?;
-            bulk::analyze_if_large(&mut conn, self.backend, written).await?;
-            return Ok(written);
-        }
-        let mut conn = self.pool.acquire().await?;
-        let cache = bulk::enlarge_cache(&mut conn, self.backend).await?;
-        let out = async {
-            let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
-            for rows in batches {
-                b.push(rows).await?;
-            }
-            b.commit().await
-        }
-        .await;
-        bulk::restore_cache(&mut conn, cache).await?;
-        bulk::analyze_if_large(&mut conn, self.backend, *out.as_ref().unwrap_or(&0)).await?;
-        out
-    }
-
     async fn rollup(&self, scope: Scope, unit: &Unit, from: Month, to: Month) -> Result<Rollup> {
         if !scope.contains(&unit.ancestors) {
             return Err(StoreError::NotFound);
@@ -535,14 +510,57 @@ impl ActivityStore for SqlStore {
             })
             .collect()
     }
+}
 
-    async fn activity_count(&self) -> Result<i64> {
+/// Unscoped: the command line, benchmarks and checks, through the system handle only.
+impl SqlStore {
+    pub async fn bulk_insert_activities(&self, rows: &[NewActivity], now: i64) -> Result<u64> {
+        if self.copy_pool.is_some() {
+            return self
+                .import_activities(&mut std::iter::once(rows.to_vec()), now)
+                .await;
+        }
+        let mut conn = self.pool.acquire().await?;
+        let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
+        b.push(rows.to_vec()).await?;
+        let written = b.commit().await?;
+        bulk::analyze_if_large(&mut conn, self.backend, written).await?;
+        Ok(written)
+    }
+
+    pub async fn import_activities(
+        &self,
+        batches: &mut (dyn Iterator<Item = Vec<NewActivity>> + Send),
+        now: i64,
+    ) -> Result<u64> {
+        if let Some(pg) = &self.copy_pool {
+            let written = copy::import(pg, batches, now).await?;
+            let mut conn = self.pool.acquire().await?;
+            bulk::analyze_if_large(&mut conn, self.backend, written).await?;
+            return Ok(written);
+        }
+        let mut conn = self.pool.acquire().await?;
+        let cache = bulk::enlarge_cache(&mut conn, self.backend).await?;
+        let out = async {
+            let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
+            for rows in batches {
+                b.push(rows).await?;
+            }
+            b.commit().await
+        }
+        .await;
+        bulk::restore_cache(&mut conn, cache).await?;
+        bulk::analyze_if_large(&mut conn, self.backend, *out.as_ref().unwrap_or(&0)).await?;
+        out
+    }
+
+    pub async fn activity_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM activities")
             .fetch_one(self.reader())
             .await?)
     }
 
-    async fn rollup_mismatches(&self) -> Result<Vec<String>> {
+    pub async fn rollup_mismatches(&self) -> Result<Vec<String>> {
         let mut expected = Deltas::default();
         let rows = sqlx::query(
             "SELECT l1, l2, l3, l4, l5, date, type_key, program_key, participants, women, title FROM activities",

@@ -1,5 +1,5 @@
+use crate::Scope;
 use async_trait::async_trait;
-use jinguo_domain::Scope;
 use sqlx::Row;
 
 use super::SqlStore;

@@ -1,9 +1,10 @@
 //! Requests from the public help page.
 
+use crate::Scope;
 use async_trait::async_trait;
 use jinguo_domain::help::{HelpKind, HelpStatus, TrackingCode};
 use jinguo_domain::need::{NeedStatus, Urgency};
-use jinguo_domain::{HelpId, Level, NeedId, Scope, UnitCode, UnitId};
+use jinguo_domain::{HelpId, Level, NeedId, UnitCode, UnitId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 

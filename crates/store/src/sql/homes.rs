@@ -11,11 +11,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::Scope;
 use async_trait::async_trait;
 use jinguo_domain::home::{
     Coordinates, HomeFields, HomeStatus, facilities_from_text, facilities_text,
 };
-use jinguo_domain::{HomeId, Level, Phone, Scope, UnitCode, UnitId, UnitKind, UserId};
+use jinguo_domain::{HomeId, Level, Phone, UnitCode, UnitId, UnitKind, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -491,8 +492,11 @@ impl HomeStore for SqlStore {
             _ => Ok(Vec::new()),
         }
     }
+}
 
-    async fn homes_mismatches(&self) -> Result<Vec<String>> {
+/// Unscoped: the command line, benchmarks and checks, through the system handle only.
+impl SqlStore {
+    pub async fn homes_mismatches(&self) -> Result<Vec<String>> {
         let rows = sqlx::query(
             "SELECT h.unit_id, h.l1, h.l2, h.l3, h.l4, h.l5, u.level, u.kind \
              FROM homes h JOIN units u ON u.id = h.unit_id WHERE h.status = 'active'",

@@ -4,9 +4,10 @@
 //! transaction, because their associated data names the row id: a sealed
 //! phone copied into another member's row no longer opens.
 
+use crate::Scope;
 use async_trait::async_trait;
 use jinguo_domain::activity::format_date;
-use jinguo_domain::{ActivityFields, HouseholdId, MemberId, Scope, Sex, UnitCode, UnitId, VisitId};
+use jinguo_domain::{ActivityFields, HouseholdId, MemberId, Sex, UnitCode, UnitId, VisitId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Connection, Row};
 

@@ -257,3 +257,44 @@ pub(crate) fn level_of(row: &AnyRow, col: &str) -> Result<Level> {
 pub(crate) fn not_found_if_none<T>(v: Option<T>) -> Result<T> {
     v.ok_or(crate::StoreError::NotFound)
 }
+
+/// The one implementation of every store trait (see [`crate::Store`]).
+impl crate::Store for SqlStore {}
+
+/// Minting scopes: only the holder of the system handle (the `SqlStore`
+/// itself, never the `dyn Store` handlers get) can make one from nothing.
+impl SqlStore {
+    /// The scope of an authenticated user: her unit's subtree and what her
+    /// roles allow. `None` when `unit` is not her unit.
+    pub fn scope_of_user(
+        &self,
+        user: &crate::model::User,
+        unit: &crate::model::Unit,
+    ) -> Option<crate::Scope> {
+        (user.unit.id == unit.id).then(|| {
+            crate::Scope::mint(unit, Some(user.id), jinguo_domain::CapSet::of(&user.roles))
+        })
+    }
+
+    /// The system's own scope over a subtree, with every capability and no
+    /// user: for the command line, the demo and benchmarks.
+    pub fn system_scope(&self, unit: &crate::model::Unit) -> crate::Scope {
+        crate::Scope::mint(unit, None, jinguo_domain::CapSet::ALL)
+    }
+
+    /// The system's scope over the whole tree.
+    pub async fn root_scope(&self) -> crate::Result<crate::Scope> {
+        use crate::UnitStore;
+        Ok(self.system_scope(&self.root_unit().await?))
+    }
+
+    /// Any account, opened as the system (the command line's `user`
+    /// commands, the demo).
+    pub async fn system_user(
+        &self,
+        id: jinguo_domain::UserId,
+    ) -> crate::Result<crate::InScope<crate::model::User>> {
+        use crate::UserStore;
+        self.user_in_scope(self.root_scope().await?, id).await
+    }
+}

@@ -1,8 +1,9 @@
 //! Photo rows of activities. Every query joins the activity and checks its
 //! scope column, so a photo is reachable exactly when its activity is.
 
+use crate::Scope;
 use async_trait::async_trait;
-use jinguo_domain::{ActivityId, PhotoId, Scope, UserId};
+use jinguo_domain::{ActivityId, PhotoId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 

@@ -7,8 +7,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
+use crate::model::Task;
 use crate::model::{Attachment, NewAttachment};
-use crate::{Result, StoreError, TaskFileStore};
+use crate::{InScope, Result, StoreError, TaskFileStore};
 
 const COLS: &str =
     "id, task_id, name, content_type, byte_size, storage_name, created_by, created_at";
@@ -32,7 +33,7 @@ fn attachment_from_row(row: &AnyRow) -> Result<Attachment> {
 impl TaskFileStore for SqlStore {
     async fn add_attachments(
         &self,
-        task: TaskId,
+        task: &InScope<Task>,
         add: &[NewAttachment],
         max: usize,
         by: UserId,
@@ -42,14 +43,14 @@ impl TaskFileStore for SqlStore {
         // Locks the task row (PostgreSQL; SQLite writes one at a time) so
         // two uploads at once cannot pass the limit together.
         let locked = sqlx::query("UPDATE tasks SET id = id WHERE id = $1")
-            .bind(task.get())
+            .bind(task.id.get())
             .execute(&mut *tx)
             .await?;
         if locked.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM task_attachments WHERE task_id = $1")
-            .bind(task.get())
+            .bind(task.id.get())
             .fetch_one(&mut *tx)
             .await?;
         if usize::try_from(n).unwrap_or(usize::MAX) + add.len() > max {
@@ -65,7 +66,7 @@ impl TaskFileStore for SqlStore {
                  storage_name, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
-            .bind(task.get())
+            .bind(task.id.get())
             .bind(a.name.as_str())
             .bind(a.content_type)
             .bind(a.byte_size)
@@ -80,11 +81,11 @@ impl TaskFileStore for SqlStore {
         Ok(ids)
     }
 
-    async fn attachments_of(&self, task: TaskId) -> Result<Vec<Attachment>> {
+    async fn attachments_of(&self, task: &InScope<Task>) -> Result<Vec<Attachment>> {
         sqlx::query(&format!(
             "SELECT {COLS} FROM task_attachments WHERE task_id = $1 ORDER BY id"
         ))
-        .bind(task.get())
+        .bind(task.id.get())
         .fetch_all(self.reader())
         .await?
         .iter()
@@ -92,11 +93,11 @@ impl TaskFileStore for SqlStore {
         .collect()
     }
 
-    async fn attachment(&self, task: TaskId, id: AttachmentId) -> Result<Attachment> {
+    async fn attachment(&self, task: &InScope<Task>, id: AttachmentId) -> Result<Attachment> {
         let row = sqlx::query(&format!(
             "SELECT {COLS} FROM task_attachments WHERE task_id = $1 AND id = $2"
         ))
-        .bind(task.get())
+        .bind(task.id.get())
         .bind(id.get())
         .fetch_optional(self.reader())
         .await?;

@@ -1,7 +1,8 @@
 use std::collections::{HashMap, HashSet};
 
+use crate::Scope;
 use async_trait::async_trait;
-use jinguo_domain::{DivisionRecord, Scope, UnitCode, UnitId, UnitKind};
+use jinguo_domain::{DivisionRecord, UnitCode, UnitId, UnitKind};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -196,7 +197,64 @@ impl UnitStore for SqlStore {
         Ok(out)
     }
 
-    async fn import_divisions(&self, records: &[DivisionRecord]) -> Result<ImportSummary> {
+    async fn create_sector(&self, scope: Scope, new: NewSector) -> Result<Unit> {
+        let parent = self.unit_by_id(new.parent).await?;
+        if !scope.contains(&parent.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let level = parent
+            .level
+            .child()
+            .filter(|_| parent.kind == UnitKind::Geo)
+            .ok_or(StoreError::Conflict("sector_parent"))?;
+        let mut tx = self.pool.begin().await?;
+        let taken: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM units WHERE parent_id = $1 AND kind = 'sector'",
+        )
+        .bind(parent.id.get())
+        .fetch_one(&mut *tx)
+        .await?;
+        let code = UnitCode::sector(&parent.code, u32::try_from(taken + 1).unwrap_or(u32::MAX));
+        let anc = parent.ancestors;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO units (code, name, name_mn, level, kind, parent_id, active, l1, l2, l3, l4, l5) \
+             VALUES ($1, $2, $3, $4, 'sector', $5, 1, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(code.as_str())
+        .bind(&new.name)
+        .bind(new.name_mn.as_deref())
+        .bind(i64::from(level.get()))
+        .bind(parent.id.get())
+        .bind(anc[0].map(UnitId::get))
+        .bind(anc[1].map(UnitId::get))
+        .bind(anc[2].map(UnitId::get))
+        .bind(anc[3].map(UnitId::get))
+        .bind(anc[4].map(UnitId::get))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::unique(e, "code"))?;
+        let sql = format!(
+            "UPDATE units SET {} = id WHERE id = $1",
+            level.ancestor_column()
+        );
+        sqlx::query(&sql).bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        self.unit_by_id(UnitId::new(id)).await
+    }
+
+    async fn unit_in_scope(&self, scope: Scope, code: &UnitCode) -> Result<Unit> {
+        let unit = self.unit_by_code(code).await?;
+        if scope.contains(&unit.ancestors) {
+            Ok(unit)
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+}
+
+/// Unscoped: the command line, benchmarks and checks, through the system handle only.
+impl SqlStore {
+    pub async fn import_divisions(&self, records: &[DivisionRecord]) -> Result<ImportSummary> {
         let mut tx = self.pool.begin().await?;
         struct Existing {
             id: UnitId,
@@ -346,59 +404,5 @@ impl UnitStore for SqlStore {
         }
         tx.commit().await?;
         Ok(summary)
-    }
-
-    async fn create_sector(&self, scope: Scope, new: NewSector) -> Result<Unit> {
-        let parent = self.unit_by_id(new.parent).await?;
-        if !scope.contains(&parent.ancestors) {
-            return Err(StoreError::NotFound);
-        }
-        let level = parent
-            .level
-            .child()
-            .filter(|_| parent.kind == UnitKind::Geo)
-            .ok_or(StoreError::Conflict("sector_parent"))?;
-        let mut tx = self.pool.begin().await?;
-        let taken: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM units WHERE parent_id = $1 AND kind = 'sector'",
-        )
-        .bind(parent.id.get())
-        .fetch_one(&mut *tx)
-        .await?;
-        let code = UnitCode::sector(&parent.code, u32::try_from(taken + 1).unwrap_or(u32::MAX));
-        let anc = parent.ancestors;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO units (code, name, name_mn, level, kind, parent_id, active, l1, l2, l3, l4, l5) \
-             VALUES ($1, $2, $3, $4, 'sector', $5, 1, $6, $7, $8, $9, $10) RETURNING id",
-        )
-        .bind(code.as_str())
-        .bind(&new.name)
-        .bind(new.name_mn.as_deref())
-        .bind(i64::from(level.get()))
-        .bind(parent.id.get())
-        .bind(anc[0].map(UnitId::get))
-        .bind(anc[1].map(UnitId::get))
-        .bind(anc[2].map(UnitId::get))
-        .bind(anc[3].map(UnitId::get))
-        .bind(anc[4].map(UnitId::get))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::unique(e, "code"))?;
-        let sql = format!(
-            "UPDATE units SET {} = id WHERE id = $1",
-            level.ancestor_column()
-        );
-        sqlx::query(&sql).bind(id).execute(&mut *tx).await?;
-        tx.commit().await?;
-        self.unit_by_id(UnitId::new(id)).await
-    }
-
-    async fn unit_in_scope(&self, scope: Scope, code: &UnitCode) -> Result<Unit> {
-        let unit = self.unit_by_code(code).await?;
-        if scope.contains(&unit.ancestors) {
-            Ok(unit)
-        } else {
-            Err(StoreError::NotFound)
-        }
     }
 }

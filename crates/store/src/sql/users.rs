@@ -1,5 +1,6 @@
+use crate::{InScope, Scope};
 use async_trait::async_trait;
-use jinguo_domain::{Roles, Scope, UnitCode, UnitId, UserId};
+use jinguo_domain::{Roles, UnitCode, UnitId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -41,7 +42,11 @@ fn now() -> i64 {
 
 #[async_trait]
 impl UserStore for SqlStore {
-    async fn create_user(&self, new: NewUser) -> Result<UserId> {
+    async fn create_user(&self, scope: Scope, new: NewUser) -> Result<UserId> {
+        let unit = self.unit_by_id(new.unit).await?;
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, password_hash, unit_id, roles, active, failed_logins, created_at) \
              VALUES ($1, $2, $3, $4, 1, 0, $5) RETURNING id",
@@ -77,7 +82,7 @@ impl UserStore for SqlStore {
             .collect()
     }
 
-    async fn user_in_scope(&self, scope: Scope, id: UserId) -> Result<User> {
+    async fn user_in_scope(&self, scope: Scope, id: UserId) -> Result<InScope<User>> {
         let sql = format!(
             "{USER_FROM} WHERE us.id = $1 AND u.{} = $2",
             scope.level().ancestor_column()
@@ -87,10 +92,52 @@ impl UserStore for SqlStore {
             .bind(scope.unit().get())
             .fetch_optional(self.reader())
             .await?;
-        user_from_row(&not_found_if_none(row)?)
+        Ok(InScope::new(
+            user_from_row(&not_found_if_none(row)?)?,
+            scope,
+        ))
     }
 
-    async fn credentials(&self, username: &str) -> Result<Credentials> {
+    async fn set_active(&self, user: &InScope<User>, active: bool) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(user.id.get())
+            .execute(&mut *tx)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        // A disabled account is logged out everywhere at once.
+        if !active {
+            end_sessions(&mut tx, user.id).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_password_hash(&self, user: &InScope<User>, hash: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
+        )
+        .bind(hash)
+        .bind(user.id.get())
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        // Whoever knew the old password is logged out.
+        end_sessions(&mut tx, user.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Unscoped: logins and the command line, through the system handle only (the application's auth layer holds it; handlers never do).
+impl SqlStore {
+    pub async fn credentials(&self, username: &str) -> Result<Credentials> {
         let sql = format!("{USER_FROM} WHERE us.username = $1");
         let row = sqlx::query(&sql)
             .bind(username)
@@ -104,7 +151,7 @@ impl UserStore for SqlStore {
         })
     }
 
-    async fn user_by_id(&self, id: UserId) -> Result<User> {
+    pub async fn user_by_id(&self, id: UserId) -> Result<User> {
         let sql = format!("{USER_FROM} WHERE us.id = $1");
         let row = sqlx::query(&sql)
             .bind(id.get())
@@ -113,7 +160,7 @@ impl UserStore for SqlStore {
         user_from_row(&not_found_if_none(row)?)
     }
 
-    async fn all_users(&self) -> Result<Vec<User>> {
+    pub async fn all_users(&self) -> Result<Vec<User>> {
         let sql = format!("{USER_FROM} ORDER BY u.level, u.code, us.username");
         sqlx::query(&sql)
             .fetch_all(self.reader())
@@ -123,7 +170,12 @@ impl UserStore for SqlStore {
             .collect()
     }
 
-    async fn record_login_failure(&self, id: UserId, max: i64, lock_until: i64) -> Result<bool> {
+    pub async fn record_login_failure(
+        &self,
+        id: UserId,
+        max: i64,
+        lock_until: i64,
+    ) -> Result<bool> {
         // One statement, so concurrent failures cannot both miss the limit.
         let locked: Option<i64> = sqlx::query_scalar(
             "UPDATE users SET \
@@ -140,7 +192,7 @@ impl UserStore for SqlStore {
         Ok(locked == Some(lock_until))
     }
 
-    async fn record_login_success(&self, id: UserId) -> Result<()> {
+    pub async fn record_login_success(&self, id: UserId) -> Result<()> {
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
             .bind(id.get())
             .execute(&self.pool)
@@ -148,35 +200,17 @@ impl UserStore for SqlStore {
         Ok(())
     }
 
-    async fn set_active(&self, id: UserId, active: bool) -> Result<()> {
-        let r = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
-            .bind(i64::from(active))
-            .bind(id.get())
-            .execute(&self.pool)
-            .await?;
-        if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
-    }
-
-    async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<()> {
-        let r = sqlx::query(
-            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
-        )
-        .bind(hash)
-        .bind(id.get())
-        .execute(&self.pool)
-        .await?;
-        if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
-    }
-
-    async fn user_count(&self) -> Result<i64> {
+    pub async fn user_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(self.reader())
             .await?)
     }
+}
+
+async fn end_sessions(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user: UserId) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.get())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -1,13 +1,12 @@
 use axum::Json;
 use axum::extract::State;
-use jinguo_domain::{Role, Scope};
 use jinguo_store::model::Page;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{ApiQuery, parse_code};
 use crate::auth::ApiActor;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -23,13 +22,12 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> AppResult<Json<Value>> {
-    actor.require(Role::Auditor)?;
     let code = q.unit.as_deref().map(parse_code).transpose()?;
     let unit = actor.unit_or_own(&state, code.as_ref()).await?;
     let page = Page::new(q.limit.unwrap_or(100), q.offset.unwrap_or(0));
     let entries = state
         .store
-        .audit_in_scope(Scope::new(unit.id, unit.level), page)
+        .audit_in_scope(actor.scope().narrow(&unit).ok_or(AppError::NotFound)?, page)
         .await?;
     Ok(Json(json!({ "entries": entries })))
 }

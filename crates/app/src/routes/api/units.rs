@@ -102,7 +102,6 @@ pub async fn create_sector(
     Path(code): Path<String>,
     ApiJson(body): ApiJson<SectorBody>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
-    actor.require(jinguo_domain::Role::Admin)?;
     let parent = state
         .store
         .unit_in_scope(actor.scope(), &parse_code(&code)?)

@@ -1,7 +1,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use jinguo_domain::Role;
 use jinguo_store::model::{Page, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -38,7 +37,6 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Value>> {
-    actor.require(Role::Admin)?;
     let code = q.unit.as_deref().map(parse_code).transpose()?;
     let unit = actor.unit_or_own(&state, code.as_ref()).await?;
     let page = Page::new(q.limit.unwrap_or(100), q.offset.unwrap_or(0));
@@ -79,7 +77,7 @@ pub async fn create(
         },
     )
     .await?;
-    let user = state.store.user_by_id(id).await?;
+    let user = users::find(&state, &actor, id).await?;
     Ok((StatusCode::CREATED, Json(user_json(&user))))
 }
 
@@ -91,7 +89,8 @@ pub async fn disable(
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     let u = users::set_active(&state, &actor, ip, parse_user_id(&id)?, false).await?;
-    Ok(Json(user_json(&state.store.user_by_id(u.id).await?)))
+    let u = users::find(&state, &actor, u.id).await?;
+    Ok(Json(user_json(&u)))
 }
 
 /// `POST /api/v1/users/{id}/enable`.
@@ -102,7 +101,8 @@ pub async fn enable(
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     let u = users::set_active(&state, &actor, ip, parse_user_id(&id)?, true).await?;
-    Ok(Json(user_json(&state.store.user_by_id(u.id).await?)))
+    let u = users::find(&state, &actor, u.id).await?;
+    Ok(Json(user_json(&u)))
 }
 
 #[derive(Deserialize)]

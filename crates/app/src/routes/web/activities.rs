@@ -76,7 +76,7 @@ pub async fn list(
         Some(&actor),
         context! {
             unit, period, page_no, has_next, done, types,
-            can_record => actor.require_any(activities::RECORDERS).is_ok(),
+            can_record => actor.can(jinguo_domain::Capability::RecordWork),
             rows => rows.iter().map(|a| row_view(a, photos.remove(&a.id.get()).unwrap_or_default())).collect::<Vec<_>>(),
         },
     ))
@@ -259,7 +259,6 @@ pub async fn new_form(
     lang: Lang,
     Query(q): Query<NewQuery>,
 ) -> WebResult {
-    actor.require_any(activities::RECORDERS)?;
     let code = q
         .unit
         .as_deref()
@@ -342,7 +341,6 @@ pub async fn edit_form(
     lang: Lang,
     Path(id): Path<String>,
 ) -> WebResult {
-    actor.require_any(activities::RECORDERS)?;
     let a = state
         .store
         .activity_in_scope(actor.scope(), parse_id(&id)?)

@@ -1,10 +1,10 @@
 use axum::extract::{Query, State};
-use jinguo_domain::{Role, Scope};
 use minijinja::context;
 use serde::Deserialize;
 
 use super::page_code;
 use crate::auth::WebActor;
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::paging::PageNo;
 use crate::render::WebResult;
@@ -23,7 +23,6 @@ pub async fn list(
     lang: Lang,
     Query(q): Query<AuditQuery>,
 ) -> WebResult {
-    actor.require(Role::Auditor)?;
     let code = q
         .unit
         .as_deref()
@@ -34,7 +33,10 @@ pub async fn list(
     let page_no = PageNo::new(q.page);
     let rows = state
         .store
-        .audit_in_scope(Scope::new(unit.id, unit.level), page_no.query())
+        .audit_in_scope(
+            actor.scope().narrow(&unit).ok_or(AppError::NotFound)?,
+            page_no.query(),
+        )
         .await?;
     let (entries, has_next) = page_no.split(rows);
     Ok(state.templates.render(

@@ -15,7 +15,7 @@ use jinguo_domain::case::{
     TemplateField, case_number,
 };
 use jinguo_domain::household::{ConsentInput, ConsentMethod};
-use jinguo_domain::{CaseId, FieldError, HelpId, Role};
+use jinguo_domain::{CaseId, FieldError, HelpId};
 use jinguo_store::model::DictKind;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::{Pairs, all, first, unit_of};
 use crate::activities::{label, labels};
 use crate::auth::{Actor, WebActor};
-use crate::cases::{self, CASE_ROLES, IntakeBody, OrderInput, parse_case_id};
+use crate::cases::{self, IntakeBody, OrderInput, parse_case_id};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::net::ClientIp;
@@ -72,7 +72,6 @@ pub async fn list(
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    actor.require_any(CASE_ROLES)?;
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     // An unknown status in the address is no filter rather than an error.
     let status = q.status.as_deref().and_then(CaseStatus::parse);
@@ -97,7 +96,7 @@ pub async fn list(
             status => status.map(CaseStatus::as_str).unwrap_or(""),
             statuses => CaseStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             unread => alerts.iter().filter(|a| !a.read).count(),
-            can_intake => actor.has(Role::Caseworker),
+            can_intake => actor.can(jinguo_domain::Capability::WorkCases),
             done => q.done.filter(|d| d == "read"),
         },
     ))
@@ -105,10 +104,9 @@ pub async fn list(
 
 /// `POST /cases/alerts/read`: marks all of the reader's alerts read.
 pub async fn alerts_read(State(state): State<AppState>, WebActor(actor): WebActor) -> WebResult {
-    actor.require_any(CASE_ROLES)?;
     state
         .store
-        .mark_case_alerts_read(actor.user.id, now())
+        .mark_case_alerts_read(actor.scope(), now())
         .await?;
     Ok(Redirect::to("/cases?done=read").into_response())
 }
@@ -350,7 +348,6 @@ pub async fn new_form(
     ClientIp(ip): ClientIp,
     Query(q): Query<NewQuery>,
 ) -> WebResult {
-    actor.require(Role::Caseworker)?;
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let mut form = IntakeForm {
         unit_code: unit.code.to_string(),
@@ -400,7 +397,6 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     Form(pairs): Form<Pairs>,
 ) -> WebResult {
-    actor.require(Role::Caseworker)?;
     let form = IntakeForm::from_pairs(&pairs);
     let mut errors = Vec::new();
     let body = form.body(&mut errors);
@@ -464,7 +460,7 @@ async fn case_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let flow_notes = state.store.case_notes(id).await?;
+    let flow_notes = state.store.case_notes(&opened).await?;
     let details: Vec<String> = case
         .events
         .iter()
@@ -477,10 +473,10 @@ async fn case_page(
         context! {
             case => &case,
             csrf => &actor.csrf,
-            via => opened.via.as_str(),
+            via => opened.via().as_str(),
             is_team => team,
             is_supervisor => opened.is_supervisor(),
-            glass_until => opened.head.glass_until,
+            glass_until => opened.head().glass_until,
             type_label => types.get(&case.type_key).cloned().unwrap_or_else(|| case.type_key.clone()),
             checklist => CHECKLIST,
             levels => RiskLevel::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
@@ -709,12 +705,8 @@ async fn glass_page(
     reason: &str,
     errors: &[FieldError],
 ) -> WebResult {
-    actor.require(Role::Admin)?;
     // The case must exist in her scope; nothing of it is read.
-    state
-        .store
-        .case_head(actor.scope(), id, actor.user.id, now())
-        .await?;
+    state.store.case_head(actor.scope(), id, now()).await?;
     let errors = error_map("", errors);
     let mut resp = state.templates.render(
         "cases/glass.html",

@@ -8,6 +8,7 @@ use super::page_code;
 use crate::activities::labels;
 use crate::auth::WebActor;
 use crate::charts;
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::map;
 use crate::period::Period;
@@ -71,7 +72,13 @@ pub async fn show(
     let quiet = match quiet_level {
         Some(level) => {
             let since = Month::of_date(today(&state.config)).minus(2);
-            Some(state.quiet.get(&state.store, &unit, level, since).await?)
+            let scope = actor.scope().narrow(&unit).ok_or(AppError::NotFound)?;
+            Some(
+                state
+                    .quiet
+                    .get(&state.store, scope, &unit, level, since)
+                    .await?,
+            )
         }
         None => None,
     };

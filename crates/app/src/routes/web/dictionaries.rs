@@ -1,6 +1,6 @@
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
-use jinguo_domain::{FieldError, Role};
+use jinguo_domain::FieldError;
 use jinguo_store::model::{DictEntry, DictKind};
 use minijinja::context;
 use serde::Deserialize;
@@ -56,7 +56,6 @@ pub async fn list(
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    actor.require_region(Role::Admin)?;
     page(&state, &actor, lang, q.done, None).await
 }
 
@@ -129,11 +128,13 @@ pub async fn save(
     Path(slug): Path<String>,
     Form(f): Form<EntryForm>,
 ) -> WebResult {
-    actor.require_region(Role::Admin)?;
     let kind = DictKind::from_slug(&slug).ok_or(AppError::NotFound)?;
     match f.parse() {
         Ok(entry) => {
-            state.store.save_dict_entry(kind, &entry).await?;
+            state
+                .store
+                .save_dict_entry(actor.scope(), kind, &entry)
+                .await?;
             state.dictionaries.invalidate();
             actor
                 .audit(

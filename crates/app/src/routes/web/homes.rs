@@ -12,7 +12,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::page_code;
-use crate::activities::{RECORDERS, label};
+use crate::activities::label;
 use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
 use crate::homes::{self, parse_id};
@@ -126,7 +126,7 @@ pub async fn list(
             status => status.map(HomeStatus::as_str),
             statuses => HomeStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             counts => CountsView::from(&cov.counts),
-            can_record => actor.require_any(RECORDERS).is_ok(),
+            can_record => actor.can(jinguo_domain::Capability::RecordWork),
             rows => rows.iter().map(row_view).collect::<Vec<_>>(),
         },
     ))
@@ -183,7 +183,7 @@ pub async fn show(
             status => f.status.as_str(),
             facilities, done,
             has_photo => h.photo.is_some(),
-            can_record => actor.require_any(RECORDERS).is_ok(),
+            can_record => actor.can(jinguo_domain::Capability::RecordWork),
         },
     ))
 }
@@ -340,7 +340,6 @@ pub async fn new_form(
     lang: Lang,
     Query(q): Query<NewQuery>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let code = q
         .unit
         .as_deref()
@@ -402,7 +401,6 @@ pub async fn edit_form(
     lang: Lang,
     Path(id): Path<String>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let h = state
         .store
         .home_in_scope(actor.scope(), parse_id(&id)?)

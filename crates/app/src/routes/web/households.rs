@@ -17,7 +17,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{Pairs, all, first, unit_of};
-use crate::activities::{self, RECORDERS};
+use crate::activities;
 use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
 use crate::households::{self, VisitInput, parse_household_id};
@@ -61,7 +61,7 @@ pub async fn list(
         Some(&actor),
         context! {
             unit, rows, page_no, has_next, visits, tags,
-            can_record => actor.require_any(RECORDERS).is_ok(),
+            can_record => actor.can(jinguo_domain::Capability::RecordWork),
         },
     ))
 }
@@ -235,7 +235,6 @@ pub async fn new_form(
     lang: Lang,
     Query(q): Query<NewQuery>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let form = HouseholdForm {
         unit_code: unit.code.to_string(),
@@ -253,7 +252,6 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     Form(pairs): Form<Pairs>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let form = HouseholdForm::from_pairs(&pairs);
     let mut errors = Vec::new();
     let input = form.input(&mut errors);
@@ -348,7 +346,7 @@ async fn show_page(
             done => extra.done,
             dv => extra.dv,
             today => format_date(today(&state.config)),
-            can_record => actor.require_any(RECORDERS).is_ok(),
+            can_record => actor.can(jinguo_domain::Capability::RecordWork),
         },
     );
     *resp.status_mut() = status;
@@ -395,7 +393,6 @@ pub async fn reveal(
     Path(id): Path<String>,
     Form(f): Form<RevealForm>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let id = parse_household_id(&id)?;
     let h = state.store.household_in_scope(actor.scope(), id).await?;
     match households::reveal(&state, &actor, ip, id, f.member, &f.field, &f.reason).await {
@@ -448,7 +445,6 @@ pub async fn create_visit(
     Path(id): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let id = parse_household_id(&id)?;
     let h = state.store.household_in_scope(actor.scope(), id).await?;
     let form = VisitForm {

@@ -9,12 +9,13 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jinguo_domain::FieldError;
 use jinguo_domain::need::{NeedStatus, Urgency};
+use jinguo_store::InScope;
 use jinguo_store::model::{DeedCounts, DictKind, Need, NeedQueue, Unit};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{page_code, unit_of};
-use crate::activities::{RECORDERS, labels};
+use crate::activities::labels;
 use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -78,7 +79,7 @@ pub async fn list(
             queue => match queue { NeedQueue::Assigned => "assigned", NeedQueue::Subtree => "subtree" },
             status => status.map(NeedStatus::as_str).unwrap_or(""),
             statuses => NeedStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-            can_record => actor.require_any(RECORDERS).is_ok(),
+            can_record => actor.can(jinguo_domain::Capability::RecordWork),
         },
     ))
 }
@@ -147,7 +148,6 @@ pub async fn new_form(
     lang: Lang,
     Query(q): Query<NewQuery>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let digits = |s: Option<String>| s.filter(|s| s.chars().all(|c| c.is_ascii_digit()));
     let form = NeedForm {
@@ -168,7 +168,6 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     Form(f): Form<NeedForm>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let mut errors = Vec::new();
     let mut id_of = |s: &str, field: &'static str| {
         let s = s.trim();
@@ -222,10 +221,10 @@ async fn need_page(
     state: &AppState,
     actor: &Actor,
     lang: Lang,
-    need: &Need,
+    need: &InScope<Need>,
     shown: Shown<'_>,
 ) -> WebResult {
-    let events = state.store.need_events(need.id).await?;
+    let events = state.store.need_events(need).await?;
     let cats = labels(state, DictKind::NeedCategory, lang).await?;
     let status = needs::status_for(state, actor, need).await?;
     let may_act = needs::may_act(state, actor, need).await?;
@@ -324,8 +323,7 @@ pub struct ActionForm {
     reason: String,
 }
 
-async fn acting(state: &AppState, actor: &Actor, id: &str) -> AppResult<Need> {
-    actor.require_any(RECORDERS)?;
+async fn acting(state: &AppState, actor: &Actor, id: &str) -> AppResult<InScope<Need>> {
     needs::load(state, actor, id).await
 }
 

@@ -15,7 +15,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{Pairs, all, first, page_code, unit_of};
-use crate::activities::{self, RECORDERS};
+use crate::activities;
 use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -77,7 +77,7 @@ pub async fn list(
         context! {
             unit, rows, page_no, has_next,
             which => which.as_str(),
-            can_issue => actor.require_any(RECORDERS).is_ok() && unit.level < Level::VILLAGE,
+            can_issue => actor.can(jinguo_domain::Capability::RecordWork) && unit.level < Level::VILLAGE,
         },
     ))
 }
@@ -326,7 +326,6 @@ pub async fn new_form(
     lang: Lang,
     Query(q): Query<UnitQuery>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let form = TaskForm {
         target_level: Level::VILLAGE.get().to_string(),
@@ -353,7 +352,6 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     Form(pairs): Form<Pairs>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let f = TaskForm::from_pairs(&pairs);
     let rows = f.fields.rows();
     let mut errors = Vec::new();
@@ -415,8 +413,8 @@ pub async fn show(
         .chain(task.forwards.iter().flat_map(|f| &f.fields))
         .map(|f| (f.key.clone(), f.label.clone()))
         .collect();
-    let files = state.store.attachments_of(task.id).await?;
-    let can_attach = actor.require_any(crate::activities::RECORDERS).is_ok()
+    let files = state.store.attachments_of(&task).await?;
+    let can_attach = actor.can(jinguo_domain::Capability::RecordWork)
         && crate::attachments::issuer_side(&actor, &task);
     // Only a key the upload can give is shown, never text from the address.
     let file_error = q
@@ -524,7 +522,7 @@ async fn report_page(
             }
         })
         .collect();
-    let is_recorder = actor.require_any(RECORDERS).is_ok();
+    let is_recorder = actor.can(jinguo_domain::Capability::RecordWork);
     let r = &t.report;
     let mut resp = state.templates.render(
         "report.html",
@@ -630,7 +628,6 @@ pub async fn answer(
     Path((id, code)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let t = tasks::target(&state, &actor, &id, &code).await?;
     let typed: BTreeMap<String, String> = pairs.into_iter().collect();
     let result = async {
@@ -682,7 +679,6 @@ pub async fn approve(
     ClientIp(ip): ClientIp,
     Path((id, code)): Path<(String, String)>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let t = tasks::target(&state, &actor, &id, &code).await?;
     let result = tasks::review(&state, &actor, ip, &t, true, None)
         .await
@@ -705,7 +701,6 @@ pub async fn send_back(
     Path((id, code)): Path<(String, String)>,
     Form(f): Form<ReturnForm>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let t = tasks::target(&state, &actor, &id, &code).await?;
     let result = tasks::review(&state, &actor, ip, &t, false, Some(&f.reason))
         .await
@@ -722,7 +717,6 @@ pub async fn forward(
     Path((id, code)): Path<(String, String)>,
     Form(pairs): Form<Pairs>,
 ) -> WebResult {
-    actor.require_any(RECORDERS)?;
     let t = tasks::target(&state, &actor, &id, &code).await?;
     let (target_level, target_units) = if first(&pairs, "target_mode") == "units" {
         (None, split_codes(&first(&pairs, "target_units")))

@@ -1,7 +1,7 @@
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use jinguo_domain::{Level, Role};
+use jinguo_domain::Level;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -30,7 +30,7 @@ async fn unit_page(
     let children = state.store.children(unit.id).await?;
     let in_scope = actor.scope().contains(&unit.ancestors);
     let can_add_sector = in_scope
-        && actor.has(Role::Admin)
+        && actor.can(jinguo_domain::Capability::ManageUsers)
         && unit.kind == jinguo_domain::UnitKind::Geo
         && unit.level < Level::VILLAGE;
     let counts = if unit.level == Level::REGION {
@@ -120,7 +120,6 @@ pub async fn create_sector(
     Path(code): Path<String>,
     Form(f): Form<SectorForm>,
 ) -> WebResult {
-    actor.require(Role::Admin)?;
     let parent = state
         .store
         .unit_in_scope(actor.scope(), &page_code(&code)?)

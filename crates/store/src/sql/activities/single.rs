@@ -4,7 +4,8 @@
 //! work in them: on SQLite each is a hand-off to the connection's worker
 //! thread, on PostgreSQL a network round trip (and a WAL flush per commit).
 
-use jinguo_domain::{Scope, UnitId};
+use crate::Scope;
+use jinguo_domain::UnitId;
 use sqlx::{AnyConnection, Row};
 
 use super::super::{Backend, ancestors, not_found_if_none};

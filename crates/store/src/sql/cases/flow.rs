@@ -25,7 +25,7 @@ use crate::model::{
     CaseNote, CaseTransfer, ClosureDecision, ClosureRequest, NewFollowUp, NewReferral,
 };
 use crate::sql::{SqlStore, ancestors};
-use crate::{CaseFlowStore, Result, StoreError};
+use crate::{CaseFlowStore, OpenedCase, Result, StoreError};
 
 fn refused(field: &'static str, key: &'static str) -> StoreError {
     StoreError::Refused { field, key }
@@ -131,7 +131,8 @@ async fn finish(
 
 #[async_trait]
 impl CaseFlowStore for SqlStore {
-    async fn record_follow_up(&self, id: CaseId, f: NewFollowUp, now: i64) -> Result<i64> {
+    async fn record_follow_up(&self, case: &OpenedCase, f: NewFollowUp, now: i64) -> Result<i64> {
+        let id = case.id();
         if f.note.is_some() {
             self.vault()?;
         }
@@ -214,7 +215,8 @@ impl CaseFlowStore for SqlStore {
         Ok(fid)
     }
 
-    async fn refer_case(&self, id: CaseId, r: NewReferral, now: i64) -> Result<i64> {
+    async fn refer_case(&self, case: &OpenedCase, r: NewReferral, now: i64) -> Result<i64> {
+        let id = case.id();
         self.vault()?;
         let mut tx = self.pool.begin().await?;
         touch(&mut tx, id, now).await?;
@@ -304,12 +306,13 @@ impl CaseFlowStore for SqlStore {
 
     async fn set_referral_status(
         &self,
-        id: CaseId,
+        case: &OpenedCase,
         referral: i64,
         status: ReferralStatus,
         by: UserId,
         now: i64,
     ) -> Result<()> {
+        let id = case.id();
         let mut tx = self.pool.begin().await?;
         touch(&mut tx, id, now).await?;
         let before = stats::facts(&mut tx, id.get()).await?;
@@ -348,7 +351,8 @@ impl CaseFlowStore for SqlStore {
         finish(tx, self, id, before).await
     }
 
-    async fn transfer_case(&self, id: CaseId, t: CaseTransfer, now: i64) -> Result<()> {
+    async fn transfer_case(&self, case: &OpenedCase, t: CaseTransfer, now: i64) -> Result<()> {
+        let id = case.id();
         self.vault()?;
         if !t.team.iter().any(|(_, r)| *r == TeamRole::Caseworker) {
             return Err(refused("caseworker", "err.case.transfer_team"));
@@ -444,7 +448,13 @@ impl CaseFlowStore for SqlStore {
         finish(tx, self, id, before).await
     }
 
-    async fn request_closure(&self, id: CaseId, r: ClosureRequest, now: i64) -> Result<usize> {
+    async fn request_closure(
+        &self,
+        case: &OpenedCase,
+        r: ClosureRequest,
+        now: i64,
+    ) -> Result<usize> {
+        let id = case.id();
         if r.reason.trim().is_empty() {
             return Err(refused("reason", "err.case.reason_required"));
         }
@@ -494,7 +504,13 @@ impl CaseFlowStore for SqlStore {
         Ok(alerted)
     }
 
-    async fn decide_closure(&self, id: CaseId, d: ClosureDecision, now: i64) -> Result<CaseStatus> {
+    async fn decide_closure(
+        &self,
+        case: &OpenedCase,
+        d: ClosureDecision,
+        now: i64,
+    ) -> Result<CaseStatus> {
+        let id = case.id();
         let reason = d.reason.as_deref().filter(|s| !s.trim().is_empty());
         if !d.approve && reason.is_none() {
             return Err(refused("reason", "err.case.reason_required"));
@@ -563,7 +579,14 @@ impl CaseFlowStore for SqlStore {
         Ok(new_status)
     }
 
-    async fn reopen_case(&self, id: CaseId, reason: &str, by: UserId, now: i64) -> Result<()> {
+    async fn reopen_case(
+        &self,
+        case: &OpenedCase,
+        reason: &str,
+        by: UserId,
+        now: i64,
+    ) -> Result<()> {
+        let id = case.id();
         if reason.trim().is_empty() {
             return Err(refused("reason", "err.case.reason_required"));
         }
@@ -586,7 +609,8 @@ impl CaseFlowStore for SqlStore {
         finish(tx, self, id, before).await
     }
 
-    async fn case_notes(&self, id: CaseId) -> Result<Vec<CaseNote>> {
+    async fn case_notes(&self, case: &OpenedCase) -> Result<Vec<CaseNote>> {
+        let id = case.id();
         sqlx::query(
             "SELECT e.id, e.at, e.action, e.note_enc, us.username FROM case_events e \
              LEFT JOIN users us ON us.id = e.by_user \

@@ -10,6 +10,7 @@
 mod flow;
 pub(crate) mod stats;
 
+use crate::{InScope, OpenedCase, Scope};
 use async_trait::async_trait;
 use jinguo_domain::activity::format_date;
 use jinguo_domain::case::{
@@ -17,7 +18,7 @@ use jinguo_domain::case::{
     OrderKind, OrderStatus, Outcome, PersonRole, ReferralStatus, RiskLevel, TeamRole, case_number,
     mask_name,
 };
-use jinguo_domain::{CaseId, HelpId, Scope, Sex, UnitCode, UnitId, UserId};
+use jinguo_domain::{CaseId, HelpId, Sex, UnitCode, UnitId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -28,7 +29,7 @@ use crate::model::{
     PersonView, ReferralView, TeamMember,
 };
 use crate::vault::associated_data;
-use crate::{CaseStore, Result, StoreError};
+use crate::{CaseStore, Result, StoreError, UnitStore};
 
 /// A value that must be one of a closed list; anything else in the row is
 /// a corrupt database, not user input.
@@ -272,13 +273,16 @@ impl CaseStore for SqlStore {
             .collect()
     }
 
-    async fn create_case(&self, new: NewCase, now: i64) -> Result<CaseId> {
+    async fn create_case(&self, scope: Scope, new: NewCase, now: i64) -> Result<CaseId> {
         self.vault()?;
         let unit_row = sqlx::query("SELECT l1, l2, l3, l4, l5 FROM units WHERE id = $1")
             .bind(new.unit.get())
             .fetch_optional(&self.pool)
             .await?;
         let anc = ancestors(&not_found_if_none(unit_row)?, "")?;
+        if !scope.contains(&anc) || !scope.can(jinguo_domain::Capability::WorkCases) {
+            return Err(StoreError::NotFound);
+        }
         let i = &new.intake;
         let c = &i.client;
         let mut tx = self.pool.begin().await?;
@@ -404,13 +408,9 @@ impl CaseStore for SqlStore {
         Ok(case)
     }
 
-    async fn case_head(
-        &self,
-        scope: Scope,
-        id: CaseId,
-        user: UserId,
-        now: i64,
-    ) -> Result<CaseHead> {
+    async fn case_head(&self, scope: Scope, id: CaseId, now: i64) -> Result<InScope<CaseHead>> {
+        // The system (no user) is on no team and holds no grant.
+        let user = scope.user().unwrap_or(UserId::new(0));
         let row = sqlx::query(
             "SELECT c.id, c.status, c.type_key, c.risk_level, c.consent_services, \
              c.consent_referral, c.consent_statistics, c.closure_requested_by, \
@@ -444,7 +444,7 @@ impl CaseStore for SqlStore {
         let status: String = row.try_get("status")?;
         let risk: Option<String> = row.try_get("risk_level")?;
         let code: String = row.try_get("code")?;
-        Ok(CaseHead {
+        let head = CaseHead {
             id,
             number: case_number(id.get()),
             unit: crate::model::UnitRef {
@@ -470,10 +470,34 @@ impl CaseStore for SqlStore {
             closure_requested_by: row
                 .try_get::<Option<i64>, _>("closure_requested_by")?
                 .map(UserId::new),
-        })
+        };
+        Ok(InScope::new(head, scope))
     }
 
-    async fn case_view(&self, id: CaseId, today: time::Date) -> Result<CaseView> {
+    async fn open_case(
+        &self,
+        head: InScope<CaseHead>,
+        action: &str,
+        now: i64,
+    ) -> Result<OpenedCase> {
+        let scope = head.scope();
+        let (Some(user), Some(via)) = (
+            scope.user(),
+            jinguo_domain::case::access_grounds(
+                scope.caps(),
+                &head.roles_of_user,
+                head.glass_until.is_some(),
+            ),
+        ) else {
+            return Err(StoreError::NotFound);
+        };
+        self.record_case_access(head.id, user, action, via, now)
+            .await?;
+        Ok(OpenedCase::new(head.into_inner(), via, scope))
+    }
+
+    async fn case_view(&self, case: &OpenedCase, today: time::Date) -> Result<CaseView> {
+        let id = case.id();
         let cid = id.get();
         let row = sqlx::query(
             "SELECT c.*, u.id AS uid, u.code, u.name, u.level, cr.username AS requester \
@@ -722,7 +746,8 @@ impl CaseStore for SqlStore {
         })
     }
 
-    async fn reveal_case_field(&self, id: CaseId, field: CaseSealedField) -> Result<String> {
+    async fn reveal_case_field(&self, case: &OpenedCase, field: CaseSealedField) -> Result<String> {
+        let id = case.id();
         let column = match field {
             CaseSealedField::IdNumber => "client_id",
             CaseSealedField::Phone => "client_phone",
@@ -738,28 +763,8 @@ impl CaseStore for SqlStore {
         not_found_if_none(plain)
     }
 
-    async fn record_case_access(
-        &self,
-        id: CaseId,
-        user: UserId,
-        action: &str,
-        via: AccessVia,
-        now: i64,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO case_access (case_id, user_id, at, action, via) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id.get())
-        .bind(user.get())
-        .bind(now)
-        .bind(action)
-        .bind(via.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn case_access_log(&self, id: CaseId) -> Result<Vec<CaseAccess>> {
+    async fn case_access_log(&self, case: &OpenedCase) -> Result<Vec<CaseAccess>> {
+        let id = case.id();
         sqlx::query(
             "SELECT a.at, a.action, a.via, us.username, un.name FROM case_access a \
              JOIN users us ON us.id = a.user_id JOIN units un ON un.id = us.unit_id \
@@ -785,12 +790,12 @@ impl CaseStore for SqlStore {
     async fn cases_for(
         &self,
         scope: Scope,
-        user: UserId,
         status: Option<CaseStatus>,
         today: time::Date,
         now: i64,
         page: Page,
     ) -> Result<Vec<CaseSummary>> {
+        let user = scope.user().unwrap_or(UserId::new(0));
         let sql = format!(
             "SELECT {SUMMARY_COLS} FROM cases c JOIN units u ON u.id = c.unit_id \
              WHERE c.{col} = $2 AND ($3 = '' OR c.status = $3) AND ( \
@@ -817,12 +822,13 @@ impl CaseStore for SqlStore {
 
     async fn add_case_member(
         &self,
-        id: CaseId,
+        case: &OpenedCase,
         user: UserId,
         role: TeamRole,
         by: UserId,
         now: i64,
     ) -> Result<()> {
+        let id = case.id();
         let mut tx = self.pool.begin().await?;
         touch(&mut tx, id, now).await?;
         add_members(&mut tx, id, &[(user, role)], by, now).await?;
@@ -831,7 +837,8 @@ impl CaseStore for SqlStore {
         Ok(())
     }
 
-    async fn assess_case(&self, id: CaseId, a: NewAssessment, now: i64) -> Result<usize> {
+    async fn assess_case(&self, case: &OpenedCase, a: NewAssessment, now: i64) -> Result<usize> {
+        let id = case.id();
         self.vault()?;
         let mut tx = self.pool.begin().await?;
         touch(&mut tx, id, now).await?;
@@ -910,13 +917,14 @@ impl CaseStore for SqlStore {
 
     async fn record_case_order(
         &self,
-        id: CaseId,
+        case: &OpenedCase,
         kind: OrderKind,
         status: OrderStatus,
         on_date: time::Date,
         by: UserId,
         now: i64,
     ) -> Result<i64> {
+        let id = case.id();
         if !kind.allows(status) {
             return Err(StoreError::Refused {
                 field: "status",
@@ -956,11 +964,16 @@ impl CaseStore for SqlStore {
 
     async fn grant_case_glass(
         &self,
-        id: CaseId,
-        user: UserId,
+        head: &InScope<CaseHead>,
         reason: &str,
         now: i64,
     ) -> Result<i64> {
+        let scope = head.scope();
+        let id = head.id;
+        let user = match scope.user() {
+            Some(u) if scope.can(jinguo_domain::Capability::BreakGlass) => u,
+            _ => return Err(StoreError::NotFound),
+        };
         self.vault()?;
         let expires = now + GLASS_SECS;
         let mut tx = self.pool.begin().await?;
@@ -983,7 +996,8 @@ impl CaseStore for SqlStore {
         Ok(expires)
     }
 
-    async fn case_alerts(&self, user: UserId, limit: i64) -> Result<Vec<CaseAlert>> {
+    async fn case_alerts(&self, scope: Scope, limit: i64) -> Result<Vec<CaseAlert>> {
+        let user = scope.user().unwrap_or(UserId::new(0));
         sqlx::query(
             "SELECT id, case_id, kind, created_at, read_at FROM case_alerts \
              WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
@@ -1007,12 +1021,52 @@ impl CaseStore for SqlStore {
         .collect()
     }
 
-    async fn mark_case_alerts_read(&self, user: UserId, now: i64) -> Result<()> {
+    async fn mark_case_alerts_read(&self, scope: Scope, now: i64) -> Result<()> {
+        let user = scope.user().unwrap_or(UserId::new(0));
         sqlx::query("UPDATE case_alerts SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
             .bind(now)
             .bind(user.get())
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+}
+
+/// Written only by [`CaseStore::open_case`], so every opening is logged.
+impl SqlStore {
+    pub(crate) async fn record_case_access(
+        &self,
+        id: CaseId,
+        user: UserId,
+        action: &str,
+        via: AccessVia,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO case_access (case_id, user_id, at, action, via) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.get())
+        .bind(user.get())
+        .bind(now)
+        .bind(action)
+        .bind(via.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+/// Unscoped: the demo and tests act on cases as the system, which is not a
+/// person and leaves no line in a case's access log.
+impl SqlStore {
+    pub async fn system_open_case(&self, id: CaseId) -> Result<OpenedCase> {
+        let root = self.root_unit().await?;
+        let scope = self.system_scope(&root);
+        let head = self.case_head(scope, id, 0).await?;
+        Ok(OpenedCase::new(
+            head.into_inner(),
+            AccessVia::Supervisor,
+            scope,
+        ))
     }
 }

@@ -11,10 +11,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::Scope;
 use async_trait::async_trait;
 use jinguo_domain::activity::parse_date;
 use jinguo_domain::need::histogram_median;
-use jinguo_domain::{CaseId, Level, Month, Scope, UnitCode, UnitId};
+use jinguo_domain::{CaseId, Level, Month, UnitCode, UnitId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -381,8 +382,11 @@ impl CaseStatsStore for SqlStore {
         }
         Ok(s)
     }
+}
 
-    async fn case_stats_mismatches(&self) -> Result<Vec<String>> {
+/// Unscoped: the command line, benchmarks and checks, through the system handle only.
+impl SqlStore {
+    pub async fn case_stats_mismatches(&self) -> Result<Vec<String>> {
         let mut orders: HashMap<i64, BTreeMap<(String, String), i64>> = HashMap::new();
         for r in sqlx::query(
             "SELECT case_id, kind, status, COUNT(*) AS n FROM case_orders \

@@ -19,12 +19,13 @@ pub use bulk::BulkNeed;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
+use crate::{InScope, Scope};
 use async_trait::async_trait;
 use jinguo_domain::activity::{format_date, parse_date};
 use jinguo_domain::need::{
     DaysHistogram, NeedStatus, Resolution, Urgency, bucket_median, days_bucket,
 };
-use jinguo_domain::{HouseholdId, Month, NeedId, Scope, UnitCode, UnitId, UserId, VisitId};
+use jinguo_domain::{HouseholdId, Month, NeedId, UnitCode, UnitId, UserId, VisitId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -400,7 +401,7 @@ impl NeedStore for SqlStore {
         Ok(id)
     }
 
-    async fn need_in_scope(&self, scope: Scope, id: NeedId) -> Result<Need> {
+    async fn need_in_scope(&self, scope: Scope, id: NeedId) -> Result<InScope<Need>> {
         let col = scope.level().ancestor_column();
         let sql = format!(
             "SELECT n.*, o.code AS origin_code, o.name AS origin_name, \
@@ -423,7 +424,7 @@ impl NeedStore for SqlStore {
                 .to_string(),
             None => String::new(),
         };
-        Ok(Need {
+        let need = Need {
             id,
             origin_id: UnitId::new(r.try_get("origin_unit_id")?),
             origin_code: code_of(&r, "origin_code")?,
@@ -453,7 +454,8 @@ impl NeedStore for SqlStore {
             close_reason: r.try_get("close_reason")?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,
-        })
+        };
+        Ok(InScope::new(need, scope))
     }
 
     async fn needs_of(
@@ -488,14 +490,14 @@ impl NeedStore for SqlStore {
             .collect()
     }
 
-    async fn need_events(&self, need: NeedId) -> Result<Vec<NeedEvent>> {
+    async fn need_events(&self, need: &InScope<Need>) -> Result<Vec<NeedEvent>> {
         sqlx::query(
             "SELECT e.at, e.action, e.note, u.username, f.name AS from_name, t.name AS to_name \
              FROM need_events e LEFT JOIN users u ON u.id = e.by_user \
              LEFT JOIN units f ON f.id = e.from_unit LEFT JOIN units t ON t.id = e.to_unit \
              WHERE e.need_id = $1 ORDER BY e.id",
         )
-        .bind(need.get())
+        .bind(need.id.get())
         .fetch_all(&self.pool)
         .await?
         .iter()
@@ -514,7 +516,7 @@ impl NeedStore for SqlStore {
 
     async fn start_need(
         &self,
-        need: &Need,
+        need: &InScope<Need>,
         assignee_user: Option<UserId>,
         by: UserId,
         now: i64,
@@ -552,7 +554,13 @@ impl NeedStore for SqlStore {
         Ok(())
     }
 
-    async fn escalate_need(&self, need: &Need, note: &str, by: UserId, now: i64) -> Result<()> {
+    async fn escalate_need(
+        &self,
+        need: &InScope<Need>,
+        note: &str,
+        by: UserId,
+        now: i64,
+    ) -> Result<()> {
         let assignee = self.unit_by_id(need.assignee_id).await?;
         let Some(parent) = assignee.parent_id else {
             return Err(StoreError::Refused {
@@ -588,7 +596,7 @@ impl NeedStore for SqlStore {
 
     async fn resolve_need(
         &self,
-        need: &Need,
+        need: &InScope<Need>,
         resolution: &Resolution,
         today: time::Date,
         by: UserId,
@@ -610,7 +618,7 @@ impl NeedStore for SqlStore {
 
     async fn close_need(
         &self,
-        need: &Need,
+        need: &InScope<Need>,
         reason: &str,
         today: time::Date,
         by: UserId,
@@ -733,8 +741,11 @@ impl NeedStore for SqlStore {
             months,
         })
     }
+}
 
-    async fn deeds_mismatches(&self) -> Result<Vec<String>> {
+/// Unscoped: the command line, benchmarks and checks, through the system handle only.
+impl SqlStore {
+    pub async fn deeds_mismatches(&self) -> Result<Vec<String>> {
         let mut ledger: HashMap<(i64, String, i64), Sums> = HashMap::new();
         let mut days: HashMap<(i64, i64), DaysHistogram> = HashMap::new();
         let mut open: HashMap<(i64, i64), i64> = HashMap::new();

@@ -8,10 +8,11 @@
 
 mod tally;
 
+use crate::{InScope, Scope};
 use async_trait::async_trait;
 use jinguo_domain::activity::{format_date, parse_date};
 use jinguo_domain::task::FieldDef;
-use jinguo_domain::{Level, ReportStatus, Scope, TaskId, UnitCode, UnitId, UserId};
+use jinguo_domain::{Level, ReportStatus, TaskId, UnitCode, UnitId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -185,7 +186,7 @@ impl TaskStore for SqlStore {
         Ok(TaskId::new(id))
     }
 
-    async fn task_in_scope(&self, scope: Scope, id: TaskId) -> Result<Task> {
+    async fn task_in_scope(&self, scope: Scope, id: TaskId) -> Result<InScope<Task>> {
         let col = scope.level().ancestor_column();
         let sql = format!(
             "SELECT t.id, t.issuer_unit_id, t.l1, t.l2, t.l3, t.l4, t.l5, t.title, \
@@ -217,7 +218,7 @@ impl TaskStore for SqlStore {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        Ok(Task {
+        let task = Task {
             id,
             issuer: unit_ref(&row, "issuer_unit_id", "code", "name", "level")?,
             issuer_ancestors: ancestors(&row, "")?,
@@ -228,7 +229,8 @@ impl TaskStore for SqlStore {
             forwards,
             created_at: row.try_get("created_at")?,
             targets: row.try_get("targets")?,
-        })
+        };
+        Ok(InScope::new(task, scope))
     }
 
     async fn tasks_for(
@@ -294,20 +296,20 @@ impl TaskStore for SqlStore {
             .collect()
     }
 
-    async fn report(&self, task: TaskId, unit: UnitId) -> Result<Report> {
-        let sql = format!(
-            "SELECT {REPORT_COLS} FROM task_reports r JOIN units u ON u.id = r.unit_id \
-             WHERE r.task_id = $1 AND r.unit_id = $2"
-        );
-        let row = sqlx::query(&sql)
-            .bind(task.get())
-            .bind(unit.get())
-            .fetch_optional(self.reader())
-            .await?;
-        report_from_row(&not_found_if_none(row)?)
+    async fn report(&self, task: &InScope<Task>, unit: &Unit) -> Result<InScope<Report>> {
+        if !task.scope().contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let report = self.report_row(task.id, unit.id).await?;
+        Ok(InScope::new(report, task.scope()))
     }
 
-    async fn save_report(&self, report: &Report, answer: ReportAnswer, now: i64) -> Result<()> {
+    async fn save_report(
+        &self,
+        report: &InScope<Report>,
+        answer: ReportAnswer,
+        now: i64,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let sql = format!(
             "UPDATE task_reports SET values_json = $1, reasons_json = $2, note = $3, \
@@ -360,7 +362,7 @@ impl TaskStore for SqlStore {
 
     async fn submit_report(
         &self,
-        report: &Report,
+        report: &InScope<Report>,
         by: UserId,
         today: &str,
         now: i64,
@@ -398,7 +400,7 @@ impl TaskStore for SqlStore {
 
     async fn review_report(
         &self,
-        report: &Report,
+        report: &InScope<Report>,
         approve: bool,
         reason: Option<&str>,
         by: UserId,
@@ -435,7 +437,7 @@ impl TaskStore for SqlStore {
                 .await?
         };
         let Some(changed) = changed else {
-            let current = self.report(report.task_id, report.unit.id).await?;
+            let current = self.report_row(report.task_id, report.unit.id).await?;
             return Err(StoreError::Refused {
                 field: "status",
                 key: if current.status != ReportStatus::Submitted {
@@ -459,8 +461,8 @@ impl TaskStore for SqlStore {
 
     async fn forward_task(
         &self,
-        task: &Task,
-        from: &Report,
+        task: &InScope<Task>,
+        from: &InScope<Report>,
         targets: TaskTargets,
         fields: &[FieldDef],
         by: UserId,
@@ -516,7 +518,10 @@ impl TaskStore for SqlStore {
         Ok(i64::try_from(made).unwrap_or(i64::MAX))
     }
 
-    async fn progress(&self, task: &Task, unit: &Unit) -> Result<Progress> {
+    async fn progress(&self, task: &InScope<Task>, unit: &Unit) -> Result<Progress> {
+        if !task.scope().contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
         let rows = sqlx::query(
             "SELECT child_id, status, n, on_time, own FROM task_tally \
              WHERE task_id = $1 AND unit_id = $2 AND n <> 0",
@@ -574,12 +579,7 @@ impl TaskStore for SqlStore {
         })
     }
 
-    async fn task_tally_mismatches(&self) -> Result<Vec<String>> {
-        let mut conn = self.pool.acquire().await?;
-        tally::mismatches(&mut conn).await
-    }
-
-    async fn forwarded_sums(&self, report: &Report) -> Result<Vec<(String, f64)>> {
+    async fn forwarded_sums(&self, report: &InScope<Report>) -> Result<Vec<(String, f64)>> {
         let sql = format!(
             "SELECT n.key, SUM(n.value) AS s FROM task_numbers n \
              JOIN task_reports r ON r.id = n.report_id \
@@ -596,7 +596,10 @@ impl TaskStore for SqlStore {
             .collect()
     }
 
-    async fn export_rows(&self, task: &Task, unit: &Unit) -> Result<Vec<ExportRow>> {
+    async fn export_rows(&self, task: &InScope<Task>, unit: &Unit) -> Result<Vec<ExportRow>> {
+        if !task.scope().contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
         let col = unit.level.ancestor_column();
         let sql = format!(
             "SELECT {REPORT_COLS} FROM task_reports r JOIN units u ON u.id = r.unit_id \
@@ -686,15 +689,39 @@ impl TaskStore for SqlStore {
         .await?;
         Ok(())
     }
+}
 
-    async fn add_notice(&self, unit: UnitId, task: TaskId, kind: &str, now: i64) -> Result<()> {
+impl SqlStore {
+    /// A report as stored, for a report already opened in a scope.
+    async fn report_row(&self, task: TaskId, unit: UnitId) -> Result<Report> {
+        let sql = format!(
+            "SELECT {REPORT_COLS} FROM task_reports r JOIN units u ON u.id = r.unit_id \
+             WHERE r.task_id = $1 AND r.unit_id = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(task.get())
+            .bind(unit.get())
+            .fetch_optional(self.reader())
+            .await?;
+        report_from_row(&not_found_if_none(row)?)
+    }
+}
+
+/// Unscoped: the command line, benchmarks and checks, through the system handle only.
+impl SqlStore {
+    pub async fn task_tally_mismatches(&self) -> Result<Vec<String>> {
+        let mut conn = self.pool.acquire().await?;
+        tally::mismatches(&mut conn).await
+    }
+
+    pub async fn add_notice(&self, unit: UnitId, task: TaskId, kind: &str, now: i64) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         add_notice_in(&mut tx, unit, task, kind, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn add_reminders(&self, today: time::Date, now: i64) -> Result<Vec<Notice>> {
+    pub async fn add_reminders(&self, today: time::Date, now: i64) -> Result<Vec<Notice>> {
         let day = |n: i64| format_date(today + time::Duration::days(n));
         let before: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM notices")
             .fetch_one(&self.pool)
