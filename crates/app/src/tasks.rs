@@ -706,7 +706,7 @@ pub fn task_json(t: &Task, attachments: &[jinguo_store::model::Attachment]) -> V
         "forwards": t.forwards,
         "targets": t.targets,
         "created_at": t.created_at,
-        "attachments": attachments.iter().map(crate::attachments::attachment_json).collect::<Vec<_>>(),
+        "attachments": attachments.iter().map(attachment_json).collect::<Vec<_>>(),
     })
 }
 
@@ -717,4 +717,15 @@ pub fn levels_below(level: Level) -> Vec<u8> {
         .filter(|l| *l > level)
         .map(Level::get)
         .collect()
+}
+
+/// An attachment as the task JSON lists it.
+pub fn attachment_json(a: &Attachment) -> Value {
+    json!({
+        "id": a.id,
+        "name": a.name,
+        "content_type": a.content_type,
+        "byte_size": a.byte_size,
+        "created_at": a.created_at,
+    })
 }

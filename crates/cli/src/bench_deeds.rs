@@ -23,7 +23,7 @@ use jinguo_store::{BulkNeed, NeedStore, SqlStore, UnitStore};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::bench::report;
+use crate::bench_support::report;
 
 #[derive(Args)]
 pub struct DeedsArgs {
@@ -118,7 +118,7 @@ fn random_need(rng: &mut StdRng, village: &Unit, today: time::Date) -> BulkNeed 
 pub async fn run(a: DeedsArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let (store, config, temp_dir) =
-        crate::bench::empty_store(a.database.as_deref(), "deeds").await?;
+        crate::bench_support::empty_store(a.database.as_deref(), "deeds").await?;
     let t0 = Instant::now();
     crate::org_cmd::import(
         &store,

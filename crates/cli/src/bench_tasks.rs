@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use clap::Args;
 
-use crate::bench::report;
+use crate::bench_support::report;
 use jinguo_app::auth::{password, token};
 use jinguo_domain::{ActivityFields, Level, Password, Roles, Username};
 use jinguo_store::model::{NewActivity, NewTask, NewUser, TaskTargets, Unit};
@@ -74,7 +74,7 @@ fn task_body(title: &str, deadline: &str) -> String {
 pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let (store, config, temp_dir) =
-        crate::bench::empty_store(a.database.as_deref(), "tasks").await?;
+        crate::bench_support::empty_store(a.database.as_deref(), "tasks").await?;
     let store = if a.one_pool {
         println!("reads share the main pool (--one-pool)");
         store.sharing_one_pool()
@@ -91,7 +91,7 @@ pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
     )
     .await?;
     let region = store.root_unit().await?;
-    let villages = crate::bench::villages(&store).await?;
+    let villages = crate::bench_support::villages(&store).await?;
     println!(
         "tree: {} villages, imported in {:.2} s",
         villages.len(),

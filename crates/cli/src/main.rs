@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_deeds;
+mod bench_support;
 mod bench_tasks;
 mod config_args;
 mod demo;

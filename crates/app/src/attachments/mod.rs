@@ -154,13 +154,3 @@ pub async fn one(
     Ok(state.store.attachment(&task, attachment).await?)
 }
 
-/// An attachment as the task JSON lists it.
-pub fn attachment_json(a: &Attachment) -> Value {
-    json!({
-        "id": a.id,
-        "name": a.name,
-        "content_type": a.content_type,
-        "byte_size": a.byte_size,
-        "created_at": a.created_at,
-    })
-}
