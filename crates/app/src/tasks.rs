@@ -720,7 +720,7 @@ pub fn levels_below(level: Level) -> Vec<u8> {
 }
 
 /// An attachment as the task JSON lists it.
-pub fn attachment_json(a: &Attachment) -> Value {
+pub fn attachment_json(a: &jinguo_store::model::Attachment) -> Value {
     json!({
         "id": a.id,
         "name": a.name,

@@ -4,11 +4,10 @@ use std::time::{Duration, Instant};
 
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
-use jinguo_app::Config;
 
 use crate::bench_support::{empty_store, report, villages};
 use jinguo_app::auth::password;
-use jinguo_domain::{ActivityFields, Level, Month, Password, UnitCode, UnitKind};
+use jinguo_domain::{ActivityFields, Level, Month, Password, UnitCode};
 use jinguo_store::model::{NewActivity, Unit};
 use jinguo_store::{ActivityStore, Backend, UnitStore};
 use rand::rngs::StdRng;
@@ -368,7 +367,6 @@ fn ledger_plan(villages: &[Unit], n: u64) -> Vec<(std::ops::Range<usize>, i32, u
     plan
 }
 
-
 /// One line of the closing verdict.
 fn verdict(what: &str, measured: String, target: &str, met: bool) {
     println!(
@@ -468,7 +466,6 @@ impl BulkProgress {
         }
     }
 }
-
 
 async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -856,5 +853,3 @@ async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
-
-

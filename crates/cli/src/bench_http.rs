@@ -20,9 +20,8 @@ use rand::rngs::StdRng;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, LOCATION, SET_COOKIE};
 
-use super::{
-    ActivityGen, BANNER_CODE, Stats, cpu_secs, mib, proc_status_mib, report, verdict, villages,
-};
+use super::{ActivityGen, BANNER_CODE, cpu_secs, mib, proc_status_mib, verdict};
+use crate::bench_support::{Stats, report, villages};
 
 const PASSWORD: &str = "Bench-password-1";
 /// A region administrator and a banner administrator of the demo accounts.

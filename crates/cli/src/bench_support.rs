@@ -3,6 +3,13 @@
 //! `bench` (the command) and the benches it runs depend on it, not on
 //! each other.
 
+use std::time::Duration;
+
+use jinguo_app::Config;
+use jinguo_domain::{Level, UnitKind};
+use jinguo_store::UnitStore;
+use jinguo_store::model::Unit;
+
 /// Active geographic villages of the tree.
 pub(crate) async fn villages(store: &jinguo_store::SqlStore) -> anyhow::Result<Vec<Unit>> {
     let mut out = Vec::new();

@@ -18,7 +18,6 @@ use jinguo_domain::case::{
     OrderStatus, Outcome, RiskLevel, TeamRole,
 };
 use jinguo_domain::{CaseId, Month, Roles, Sex, Username};
-use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewAssessment, NewCase, NewUser, Unit};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};

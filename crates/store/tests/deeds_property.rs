@@ -6,7 +6,6 @@
 use jinguo_domain::activity::parse_date;
 use jinguo_domain::need::{DAYS_BUCKETS, NeedStatus, Resolution, Urgency, days_bucket};
 use jinguo_domain::{Month, Roles, Username};
-use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NeedQueue, NeedSource, NewNeed, NewUser, Page, Unit};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use jinguo_domain::household::HouseholdInput;
 use jinguo_domain::{Roles, UnitCode, Username};
-use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewHousehold, NewUser};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};

@@ -4,7 +4,6 @@
 
 use jinguo_domain::activity::parse_date;
 use jinguo_domain::{ActivityFields, ActivityId, Month, UnitCode, UnitId};
-use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewActivity, NewSector, Page};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};

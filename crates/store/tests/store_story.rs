@@ -1,7 +1,6 @@
 //! One story through the store, run on SQLite and on PostgreSQL.
 
 use jinguo_domain::{Level, Roles, UnitCode, Username};
-use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewAudit, NewSector, NewUser, Page};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};

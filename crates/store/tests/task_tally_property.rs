@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{Level, ReportStatus, Roles, UnitCode, UnitId, Username};
-use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewTask, NewUser, ReportAnswer, TaskTargets};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};

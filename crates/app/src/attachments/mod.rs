@@ -13,7 +13,6 @@ pub mod upload;
 use jinguo_domain::{AttachmentId, FieldError};
 use jinguo_store::InScope;
 use jinguo_store::model::{Attachment, NewAttachment, Task};
-use serde_json::{Value, json};
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
@@ -153,4 +152,3 @@ pub async fn one(
     let attachment = parse_attachment_id(attachment)?;
     Ok(state.store.attachment(&task, attachment).await?)
 }
-

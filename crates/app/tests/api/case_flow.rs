@@ -9,7 +9,7 @@
 use jinguo_domain::CaseId;
 use jinguo_domain::case::{IntakeInput, TeamRole};
 use jinguo_store::model::NewCase;
-use jinguo_store::{CaseFlowStore, CaseStore, UnitStore, UserStore};
+use jinguo_store::{CaseFlowStore, CaseStore, UnitStore};
 use serde_json::{Value, json};
 
 use crate::both_backends;

@@ -497,10 +497,7 @@ async fn confidentiality_matrix(db: Db) {
     let user = |name: &str| {
         let name = name.to_owned();
         let store = app.store.clone();
-        async move {
-            use jinguo_store::UserStore;
-            store.credentials(&name).await.unwrap().user.id
-        }
+        async move { store.credentials(&name).await.unwrap().user.id }
     };
     // (who, username, grounds on the first case, on the second)
     let readers = [

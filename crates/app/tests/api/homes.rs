@@ -2,7 +2,6 @@
 //! after creates, moves and status changes (always equal to a recount),
 //! bad input that saves nothing, scope, and the one photo.
 
-use jinguo_store::HomeStore;
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION};
 use serde_json::{Value, json};
 

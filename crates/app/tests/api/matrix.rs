@@ -2508,7 +2508,7 @@ fn flow_cases(m: &mut HashMap<(&'static str, &'static str), Case>) {
 async fn new_flow_case(app: &TestApp, code: &'static str, caseworker: UserId) -> Target {
     use jinguo_domain::case::{IntakeInput, TeamRole};
     use jinguo_store::model::{NewCase, NewReferral};
-    use jinguo_store::{CaseFlowStore, CaseStore, UnitStore, UserStore};
+    use jinguo_store::{CaseFlowStore, CaseStore, UnitStore};
     let unit = app
         .store
         .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())

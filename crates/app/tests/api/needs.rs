@@ -176,9 +176,14 @@ async fn needs_story(db: Db) {
             404
         );
     }
-    // An auditor of the township sees the need but may not act.
-    assert_eq!(need(&app, &checker, a).await.0, 200);
+    // An auditor of the township reads figures, never a need's personal
+    // description, and may not act (separation of duties).
+    assert_eq!(need(&app, &checker, a).await.0, 403);
     assert_eq!(act(&app, &checker, a, "start", json!({})).await.0, 403);
+    let deeds = app
+        .get(&checker, &format!("/api/v1/units/{BAOLIGEN}/deeds"))
+        .await;
+    assert_eq!(deeds.status(), 200);
 
     // The chain: village → township → banner → league → region.
     assert_eq!(act(&app, &village, a, "start", json!({})).await.0, 200);

@@ -2,7 +2,6 @@
 //! at most six, files under the data directory that go with their rows,
 //! served only within the subtree, and every change audited.
 
-use jinguo_store::Scope;
 use jinguo_store::model::Page;
 use jinguo_store::{AuditStore, UnitStore};
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION};

@@ -67,18 +67,19 @@ impl HelpStore for SqlStore {
         let vault = self.vault()?;
         let place = &new.place;
         let anc = place.ancestors;
-        // Roles are stored as a comma list; wrap it in commas so a role
-        // matches whole. Read before the transaction: on SQLite a
-        // transaction that reads first and writes later fails at once
-        // (SQLITE_BUSY_SNAPSHOT, no waiting) if another connection wrote in
-        // between, while one whose first statement writes waits its turn.
-        let role_test = QUEUE_ROLES
+        // Read before the transaction: on SQLite a transaction that reads
+        // first and writes later fails at once (SQLITE_BUSY_SNAPSHOT, no
+        // waiting) if another connection wrote in between, while one whose
+        // first statement writes waits its turn.
+        let queue_roles = QUEUE_ROLES
             .iter()
-            .map(|r| format!("(',' || roles || ',') LIKE '%,{},%'", r.as_str()))
+            .map(|r| format!("'{}'", r.as_str()))
             .collect::<Vec<_>>()
-            .join(" OR ");
+            .join(", ");
         let staffed = sqlx::query(&format!(
-            "SELECT COUNT(*) AS n FROM users WHERE unit_id = $1 AND active = 1 AND ({role_test})"
+            "SELECT COUNT(*) AS n FROM users u WHERE u.unit_id = $1 AND u.active = 1 \
+             AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id \
+             AND r.role IN ({queue_roles}))"
         ))
         .bind(place.id.get())
         .fetch_one(&self.pool)

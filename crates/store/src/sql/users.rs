@@ -4,14 +4,36 @@ use jinguo_domain::{Roles, UnitCode, UnitId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{SqlStore, level_of, not_found_if_none};
+use super::{Backend, SqlStore, level_of, not_found_if_none};
 use crate::model::{Credentials, NewUser, Page, UnitRef, User};
 use crate::{Result, StoreError, UnitStore, UserStore};
 
-const USER_FROM: &str = "SELECT us.id, us.username, us.roles, us.active, us.locked_until, \
-     us.created_at, us.password_hash, us.failed_logins, \
-     u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.level AS unit_level \
-     FROM users us JOIN units u ON u.id = us.unit_id";
+/// The user row with her unit, and her roles gathered from `user_roles`
+/// into one comma list in the same row (`Roles::parse_list` reads it back),
+/// so a page of users stays one query. The two backends name the aggregate
+/// differently; a user without role rows gets `''`, which fails to decode
+/// as "bad roles" like any other broken list.
+macro_rules! user_from {
+    ($agg:literal) => {
+        concat!(
+            "SELECT us.id, us.username, COALESCE((SELECT ",
+            $agg,
+            "(r.role, ',') FROM user_roles r WHERE r.user_id = us.id), '') AS roles, \
+             us.active, us.locked_until, us.created_at, us.password_hash, us.failed_logins, \
+             u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.level AS unit_level \
+             FROM users us JOIN units u ON u.id = us.unit_id"
+        )
+    };
+}
+
+impl SqlStore {
+    fn user_from(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => user_from!("group_concat"),
+            Backend::Postgres => user_from!("string_agg"),
+        }
+    }
+}
 
 fn user_from_row(row: &AnyRow) -> Result<User> {
     let roles: String = row.try_get("roles")?;
@@ -47,18 +69,28 @@ impl UserStore for SqlStore {
         if !scope.contains(&unit.ancestors) {
             return Err(StoreError::NotFound);
         }
+        // The user row and her role rows commit together: no reader ever
+        // sees a user without roles.
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, unit_id, roles, active, failed_logins, created_at) \
-             VALUES ($1, $2, $3, $4, 1, 0, $5) RETURNING id",
+            "INSERT INTO users (username, password_hash, unit_id, active, failed_logins, created_at) \
+             VALUES ($1, $2, $3, 1, 0, $4) RETURNING id",
         )
         .bind(new.username.as_str())
         .bind(&new.password_hash)
         .bind(new.unit.get())
-        .bind(new.roles.to_list())
         .bind(now())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, "username"))?;
+        for role in new.roles.iter() {
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(UserId::new(id))
     }
 
@@ -68,7 +100,8 @@ impl UserStore for SqlStore {
             return Err(StoreError::NotFound);
         }
         let sql = format!(
-            "{USER_FROM} WHERE u.{} = $1 ORDER BY u.level, u.code, us.username LIMIT $2 OFFSET $3",
+            "{} WHERE u.{} = $1 ORDER BY u.level, u.code, us.username LIMIT $2 OFFSET $3",
+            self.user_from(),
             unit.level.ancestor_column()
         );
         sqlx::query(&sql)
@@ -84,7 +117,8 @@ impl UserStore for SqlStore {
 
     async fn user_in_scope(&self, scope: Scope, id: UserId) -> Result<InScope<User>> {
         let sql = format!(
-            "{USER_FROM} WHERE us.id = $1 AND u.{} = $2",
+            "{} WHERE us.id = $1 AND u.{} = $2",
+            self.user_from(),
             scope.level().ancestor_column()
         );
         let row = sqlx::query(&sql)
@@ -138,7 +172,7 @@ impl UserStore for SqlStore {
 /// Unscoped: logins and the command line, through the system handle only (the application's auth layer holds it; handlers never do).
 impl SqlStore {
     pub async fn credentials(&self, username: &str) -> Result<Credentials> {
-        let sql = format!("{USER_FROM} WHERE us.username = $1");
+        let sql = format!("{} WHERE us.username = $1", self.user_from());
         let row = sqlx::query(&sql)
             .bind(username)
             .fetch_optional(self.reader())
@@ -152,7 +186,7 @@ impl SqlStore {
     }
 
     pub async fn user_by_id(&self, id: UserId) -> Result<User> {
-        let sql = format!("{USER_FROM} WHERE us.id = $1");
+        let sql = format!("{} WHERE us.id = $1", self.user_from());
         let row = sqlx::query(&sql)
             .bind(id.get())
             .fetch_optional(self.reader())
@@ -161,7 +195,7 @@ impl SqlStore {
     }
 
     pub async fn all_users(&self) -> Result<Vec<User>> {
-        let sql = format!("{USER_FROM} ORDER BY u.level, u.code, us.username");
+        let sql = format!("{} ORDER BY u.level, u.code, us.username", self.user_from());
         sqlx::query(&sql)
             .fetch_all(self.reader())
             .await?
@@ -213,4 +247,132 @@ async fn end_sessions(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user: UserId) -
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Row;
+
+    /// Migration 0014 on users written by 0013: every comma list becomes its
+    /// rows, the old column goes, and the store reads the lists back.
+    async fn migrates_old_lists(url: &str, all: &'static sqlx::migrate::Migrator) {
+        use sqlx::migrate::Migrator;
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await
+            .unwrap();
+        let before = Migrator {
+            migrations: all
+                .migrations
+                .iter()
+                .filter(|m| m.version < 14)
+                .cloned()
+                .collect::<Vec<_>>()
+                .into(),
+            ..Migrator::DEFAULT
+        };
+        before.run(&pool).await.unwrap();
+        if url.starts_with("sqlite:") {
+            // As the store's connections have it, so the column is dropped
+            // under the same checks as in service.
+            sqlx::query("PRAGMA foreign_keys = ON")
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        sqlx::query(
+            "INSERT INTO units (id, code, name, level, kind, l1) \
+             VALUES (1, '150000000000', 'region', 1, 'geo', 1)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let old = [
+            (1_i64, "admin,cadre"),
+            (2, "caseworker"),
+            (3, "admin, caseworker"),
+            (4, "auditor,cadre,caseworker,admin"),
+            (5, "cadre"),
+        ];
+        for (id, roles) in old {
+            sqlx::query(
+                "INSERT INTO users (id, username, password_hash, unit_id, roles, created_at) \
+                 VALUES ($1, $2, 'x', 1, $3, 0)",
+            )
+            .bind(id)
+            .bind(format!("u{id}"))
+            .bind(roles)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        all.run(&pool).await.unwrap();
+        let rows: Vec<(i64, String)> =
+            sqlx::query("SELECT user_id, role FROM user_roles ORDER BY user_id, role")
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+        let want: Vec<(i64, String)> = [
+            (1, "admin"),
+            (1, "cadre"),
+            (2, "caseworker"),
+            (3, "admin"),
+            (3, "caseworker"),
+            (4, "admin"),
+            (4, "auditor"),
+            (4, "cadre"),
+            (4, "caseworker"),
+            (5, "cadre"),
+        ]
+        .into_iter()
+        .map(|(u, r)| (u, r.to_owned()))
+        .collect();
+        assert_eq!(rows, want);
+        let gone = sqlx::query("SELECT roles FROM users")
+            .fetch_all(&pool)
+            .await;
+        assert!(gone.is_err(), "users.roles is dropped");
+        let bad = sqlx::query("INSERT INTO user_roles (user_id, role) VALUES (5, 'root')")
+            .execute(&pool)
+            .await;
+        assert!(bad.is_err(), "an unknown role is refused");
+        pool.close().await;
+
+        let store = crate::SqlStore::connect(url).await.unwrap();
+        let lists: Vec<String> = store
+            .all_users()
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.roles.to_list())
+            .collect();
+        assert_eq!(
+            lists,
+            [
+                "admin,cadre",
+                "caseworker",
+                "admin,caseworker",
+                "admin,cadre,caseworker,auditor",
+                "cadre"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn migration_0014_turns_lists_into_rows_on_sqlite() {
+        let url = crate::testing::fresh_sqlite_url() + "?mode=rwc";
+        migrates_old_lists(&url, &crate::sql::SQLITE_MIGRATIONS).await;
+    }
+
+    #[tokio::test]
+    async fn migration_0014_turns_lists_into_rows_on_postgres() {
+        if let crate::testing::PostgresTarget::Fresh(url) = crate::testing::fresh_postgres().await {
+            migrates_old_lists(&url, &crate::sql::POSTGRES_MIGRATIONS).await;
+        }
+    }
 }

@@ -41,8 +41,10 @@ fn sex_of(raw: &str) -> Result<Sex> {
     Sex::parse(raw, "sex").map_err(|_| sqlx::Error::Decode(format!("bad sex {raw}").into()).into())
 }
 
-/// A role test on the comma-separated `roles` column that matches whole.
-pub(crate) const IS_CASEWORKER: &str = "(',' || u.roles || ',') LIKE '%,caseworker,%'";
+/// Whether the user `u` holds the caseworker role (a primary-key lookup in
+/// `user_roles`).
+pub(crate) const IS_CASEWORKER: &str =
+    "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'caseworker')";
 
 /// Seals `value` into `table.column_enc` of row `id`.
 pub(crate) async fn seal(
