@@ -594,6 +594,14 @@ step('auditor opens /audit', DESKTOP, async (page) => {
   check(h1.length > 0, `audit page has a heading ("${h1}")`);
   await lookForDefects(page, 'audit page');
   await screenshot(page, 'audit-desktop.png');
+  // Separation of duties: figures yes, personal data no.
+  for (const href of ['/households', '/needs', '/activities/new', '/help-requests']) {
+    check(await page.locator(`nav.menu a[href="${href}"]`).count() === 0, `menu has no ${href} link for the auditor`);
+  }
+  const households = await page.goto('/households');
+  check(households && households.status() === 403, `/households answers 403 to the auditor (got ${households && households.status()})`);
+  const dash = await page.goto(`/dashboard/${REGION}`);
+  check(dash && dash.status() === 200, `the auditor reads the region's figures (got ${dash && dash.status()})`);
 });
 
 // ---------------------------------------------------------------- main

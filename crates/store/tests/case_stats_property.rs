@@ -370,7 +370,7 @@ async fn property(store: SqlStore, seed: u64) {
     assert_eq!(by_month, root.total);
     // Outside the scope: not found.
     let league = &units[0];
-    let narrow = store.system_scope(&league);
+    let narrow = store.system_scope(league);
     let other = units
         .iter()
         .find(|u| !narrow.contains(&u.ancestors))

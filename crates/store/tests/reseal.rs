@@ -166,7 +166,7 @@ async fn rotation(url: String) {
     assert_eq!(n.description, "离婚财产咨询");
     let c = new_only
         .case_view(
-            &store.system_open_case(case).await.unwrap(),
+            &new_only.system_open_case(case).await.unwrap(),
             time::macros::date!(2026 - 11 - 29),
         )
         .await
@@ -184,7 +184,7 @@ async fn rotation(url: String) {
     assert!(
         old_only
             .case_view(
-                &store.system_open_case(case).await.unwrap(),
+                &old_only.system_open_case(case).await.unwrap(),
                 time::macros::date!(2026 - 11 - 29)
             )
             .await

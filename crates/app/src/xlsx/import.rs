@@ -459,7 +459,7 @@ pub struct Plan {
 }
 
 pub enum Checked {
-    Ready(Plan),
+    Ready(Box<Plan>),
     Rejected(Vec<Problem>),
 }
 
@@ -679,12 +679,12 @@ pub async fn check(
         .map(|u| (u.id, u))
         .collect();
     let unit = common_ancestor(store, &distinct.values().copied().collect::<Vec<_>>()).await?;
-    Ok(Checked::Ready(Plan {
+    Ok(Checked::Ready(Box::new(Plan {
         rows: ready,
         scope: who.scope,
         unit,
         units: distinct.len(),
-    }))
+    })))
 }
 
 /// The deepest unit that every given unit lies under (or is).

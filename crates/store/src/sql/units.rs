@@ -252,6 +252,14 @@ impl UnitStore for SqlStore {
     }
 }
 
+/// A unit an import adds: its id, its record, its parent and ancestors.
+type NewUnitRow<'a> = (
+    UnitId,
+    &'a DivisionRecord,
+    Option<UnitId>,
+    [Option<UnitId>; 5],
+);
+
 /// Unscoped: the command line, benchmarks and checks, through the system handle only.
 impl SqlStore {
     pub async fn import_divisions(&self, records: &[DivisionRecord]) -> Result<ImportSummary> {
@@ -293,8 +301,7 @@ impl SqlStore {
         // code -> (id, ancestors) for every unit of the new list.
         let mut placed: HashMap<&UnitCode, (UnitId, [Option<UnitId>; 5])> =
             HashMap::with_capacity(records.len());
-        let mut inserts: Vec<(UnitId, &DivisionRecord, Option<UnitId>, [Option<UnitId>; 5])> =
-            Vec::new();
+        let mut inserts: Vec<NewUnitRow<'_>> = Vec::new();
         for rec in records {
             let (parent_id, mut anc) = match &rec.parent {
                 Some(p) => {
