@@ -15,16 +15,30 @@
     });
   });
 
-  // Unit pickers: a search result's "choose" button fills the code field
-  // and shows the chosen unit's path beside it.
+  // Parts of the page that only work with scripts (the unit pickers'
+  // search boxes) are hidden until now.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-needs-script][hidden]").forEach(function (el) {
+      el.hidden = false;
+    });
+  });
+
+  // Unit pickers (macros/units.html): a search result's "choose" button
+  // selects that unit in the picker's list, adding it (with its path) when
+  // it lies too deep to be listed.
   document.addEventListener("click", function (e) {
     var btn = e.target.closest && e.target.closest("[data-pick-code]");
     if (!btn) return;
     var field = document.getElementById(btn.getAttribute("data-pick-target"));
     if (!field) return;
-    field.value = btn.getAttribute("data-pick-code");
-    var shown = document.getElementById(field.id + "-picked");
-    if (shown) shown.textContent = btn.getAttribute("data-pick-label");
+    var code = btn.getAttribute("data-pick-code");
+    if (field.tagName === "SELECT") {
+      var found = Array.prototype.some.call(field.options, function (o) { return o.value === code; });
+      if (!found) field.add(new Option(btn.getAttribute("data-pick-label"), code));
+    }
+    field.value = code;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.dispatchEvent(new Event("change", { bubbles: true }));
     field.focus();
   });
 
