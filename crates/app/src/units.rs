@@ -87,7 +87,18 @@ pub struct UnitChoices {
 /// The picker's choices for a form whose unit field holds `selected`
 /// (a code, possibly empty or malformed).
 pub async fn picker(state: &AppState, actor: &Actor, selected: &str) -> AppResult<UnitChoices> {
-    let own = &actor.unit;
+    picker_under(state, actor, &actor.unit, selected).await
+}
+
+/// The choices from `own` (a unit of the actor's scope, listed first) down;
+/// `selected` holds the chosen codes, separated by spaces or commas, and
+/// those of the actor's scope are listed even when they lie deeper.
+pub async fn picker_under(
+    state: &AppState,
+    actor: &Actor,
+    own: &Unit,
+    selected: &str,
+) -> AppResult<UnitChoices> {
     // (sort key, choice): the key is the path of child positions, so the
     // list reads as a tree, each unit under its parent.
     let mut listed: Vec<(Vec<usize>, UnitChoice)> = vec![(
@@ -134,11 +145,16 @@ pub async fn picker(state: &AppState, actor: &Actor, selected: &str) -> AppResul
     }
     listed.sort_by(|a, b| a.0.cmp(&b.0));
     let mut options: Vec<UnitChoice> = listed.into_iter().map(|(_, c)| c).collect();
-    let selected = selected.trim();
-    if !options.iter().any(|c| c.code == selected)
-        && let Ok(code) = jinguo_domain::UnitCode::parse(selected)
-        && let Ok(unit) = state.unit_in_scope(actor.scope(), &code).await
-    {
+    for selected in selected.split(|c: char| !c.is_ascii_digit()) {
+        if selected.is_empty() || options.iter().any(|c| c.code == selected) {
+            continue;
+        }
+        let Ok(code) = jinguo_domain::UnitCode::parse(selected) else {
+            continue;
+        };
+        let Ok(unit) = state.unit_in_scope(actor.scope(), &code).await else {
+            continue;
+        };
         let path = state.store.path(&unit).await?;
         let from = path.iter().position(|p| p.id == own.id).unwrap_or(0);
         let label = path[from..]

@@ -33,13 +33,29 @@
     if (!field) return;
     var code = btn.getAttribute("data-pick-code");
     if (field.tagName === "SELECT") {
-      var found = Array.prototype.some.call(field.options, function (o) { return o.value === code; });
-      if (!found) field.add(new Option(btn.getAttribute("data-pick-label"), code));
+      var option = Array.prototype.find.call(field.options, function (o) { return o.value === code; });
+      if (!option) {
+        option = new Option(btn.getAttribute("data-pick-label"), code);
+        field.add(option);
+      }
+      // A multiple select (a task's targets) keeps what was chosen before.
+      if (field.multiple) option.selected = true;
+      else field.value = code;
+    } else {
+      field.value = code;
     }
-    field.value = code;
     field.dispatchEvent(new Event("input", { bubbles: true }));
     field.dispatchEvent(new Event("change", { bubbles: true }));
     field.focus();
+  });
+
+  // Choosing units as a task's targets selects "chosen units" over "all
+  // units of a level".
+  document.addEventListener("change", function (e) {
+    var sel = e.target;
+    if (!sel.matches || !sel.matches("select[name=target_units]") || !sel.form) return;
+    var radio = sel.form.querySelector("input[name=target_mode][value=units]");
+    if (radio && sel.selectedOptions.length) radio.checked = true;
   });
 
   // Forms marked data-draft keep what was typed in this browser until they
