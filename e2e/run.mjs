@@ -343,6 +343,26 @@ step('admin opens /users', DESKTOP, async (page) => {
   await screenshot(page, 'users-desktop.png');
 });
 
+step('admin picks a deep unit for a new user by name, not by code', DESKTOP, async (page) => {
+  await login(page, 'admin', REGION);
+  await page.goto('/users/new');
+  const picker = page.locator('select#unit_code');
+  check(await picker.count() === 1, 'the unit is a list to pick from');
+  check(await picker.inputValue() === REGION, 'the list starts at her own unit');
+  check((await page.locator('#unit_code option').count()) > 10, 'the list holds the units below hers');
+  // Villages lie too deep for the region's list: find one by name.
+  await page.locator('details.picker summary').click();
+  await page.locator('#unit_code-search').pressSequentially('伊利勒特', { delay: 60 });
+  const pick = page.locator(`#unit_code-results button.pick[data-pick-code="${YILELT}"]`);
+  await pick.waitFor({ state: 'visible', timeout: 15000 });
+  await pick.click();
+  check(await picker.inputValue() === YILELT, 'choosing a search result selects that village');
+  const label = await text(page.locator('#unit_code option:checked'));
+  check(label.includes('锡林浩特市 › 宝力根苏木'), `the chosen village shows its path ("${label}")`);
+  await lookForDefects(page, 'new user form with unit picker');
+  await screenshot(page, 'user-new-picker-desktop.png');
+});
+
 step('yilelt records an activity on a phone; xilingol sees it counted', PHONE, async (page) => {
   await login(page, 'yilelt', YILELT);
   await Promise.all([

@@ -44,13 +44,6 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
-macro_rules! templates {
-    ($env:ident, $($name:literal),* $(,)?) => {
-        $( $env.add_template($name, include_str!(concat!("../templates/", $name)))
-            .unwrap_or_else(|e| panic!("template {}: {e}", $name)); )*
-    };
-}
-
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -105,56 +98,9 @@ fn lang_from_state(state: &State) -> Lang {
 impl Templates {
     pub fn new(cat: &'static Catalogue, config: &Config) -> Self {
         let mut env = Environment::new();
-        templates!(
-            env,
-            "base.html",
-            "login.html",
-            "unit.html",
-            "search_results.html",
-            "search.html",
-            "users.html",
-            "user_new.html",
-            "audit.html",
-            "error.html",
-            "dashboard.html",
-            "activities.html",
-            "activity_form.html",
-            "dictionaries.html",
-            "activity_import.html",
-            "task_fields.html",
-            "task_form.html",
-            "tasks.html",
-            "task.html",
-            "report.html",
-            "notices.html",
-            "households/list.html",
-            "households/form.html",
-            "households/show.html",
-            "help/base.html",
-            "help/page.html",
-            "help/done.html",
-            "help/track.html",
-            "help/requests.html",
-            "help/request.html",
-            "needs/list.html",
-            "needs/form.html",
-            "needs/show.html",
-            "needs/deeds.html",
-        );
-        // Women's Homes (妇女之家).
-        templates!(env, "homes/list.html", "homes/form.html", "homes/show.html",);
-        // Case statistics (issue 6).
-        templates!(env, "case_stats.html",);
-        // Rights-protection cases; cases/flow.html holds the workflow forms.
-        templates!(
-            env,
-            "cases/list.html",
-            "cases/new.html",
-            "cases/show.html",
-            "cases/flow.html",
-            "cases/glass.html",
-            "cases/access_log.html",
-        );
+        // Every file under templates/, embedded by build.rs and named by its
+        // path there ("households/form.html").
+        minijinja_embed::load_templates!(&mut env);
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()
         });

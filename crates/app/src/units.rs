@@ -60,3 +60,111 @@ pub async fn create_sector(
         .await?;
     Ok(unit)
 }
+
+/// How many units a form's unit picker lists at most; deeper units are
+/// found with its search box.
+pub const PICKER_MAX: usize = 400;
+
+/// One choice of a unit picker: the code it posts and the path it shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnitChoice {
+    pub code: String,
+    pub label: String,
+}
+
+/// What `macros/units.html`'s `unit_picker` lists: the actor's own unit and
+/// the units below it, whole levels at a time while they fit in
+/// [`PICKER_MAX`], each shown with its path from her unit; the chosen unit
+/// is listed even when it lies deeper. `more` says that deeper units exist,
+/// so the page offers the search box for them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnitChoices {
+    pub options: Vec<UnitChoice>,
+    pub more: bool,
+}
+
+/// The picker's choices for a form whose unit field holds `selected`
+/// (a code, possibly empty or malformed).
+pub async fn picker(state: &AppState, actor: &Actor, selected: &str) -> AppResult<UnitChoices> {
+    picker_under(state, actor, &actor.unit, selected).await
+}
+
+/// The choices from `own` (a unit of the actor's scope, listed first) down;
+/// `selected` holds the chosen codes, separated by spaces or commas, and
+/// those of the actor's scope are listed even when they lie deeper.
+pub async fn picker_under(
+    state: &AppState,
+    actor: &Actor,
+    own: &Unit,
+    selected: &str,
+) -> AppResult<UnitChoices> {
+    // (sort key, choice): the key is the path of child positions, so the
+    // list reads as a tree, each unit under its parent.
+    let mut listed: Vec<(Vec<usize>, UnitChoice)> = vec![(
+        Vec::new(),
+        UnitChoice {
+            code: own.code.to_string(),
+            label: own.name.clone(),
+        },
+    )];
+    let mut frontier = vec![(Vec::new(), own.clone(), own.name.clone())];
+    let mut more = false;
+    while !frontier.is_empty() {
+        let below: usize = frontier
+            .iter()
+            .map(|(_, u, _)| usize::try_from(u.children_count).unwrap_or(0))
+            .sum();
+        if below == 0 {
+            break;
+        }
+        if listed.len() + below > PICKER_MAX {
+            more = true;
+            break;
+        }
+        let mut next = Vec::new();
+        for (key, unit, label) in &frontier {
+            for (i, child) in state.store.children(unit.id).await?.into_iter().enumerate() {
+                if !child.active {
+                    continue;
+                }
+                let mut k = key.clone();
+                k.push(i);
+                let l = format!("{label} › {}", child.name);
+                listed.push((
+                    k.clone(),
+                    UnitChoice {
+                        code: child.code.to_string(),
+                        label: l.clone(),
+                    },
+                ));
+                next.push((k, child, l));
+            }
+        }
+        frontier = next;
+    }
+    listed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut options: Vec<UnitChoice> = listed.into_iter().map(|(_, c)| c).collect();
+    for selected in selected.split(|c: char| !c.is_ascii_digit()) {
+        if selected.is_empty() || options.iter().any(|c| c.code == selected) {
+            continue;
+        }
+        let Ok(code) = jinguo_domain::UnitCode::parse(selected) else {
+            continue;
+        };
+        let Ok(unit) = state.unit_in_scope(actor.scope(), &code).await else {
+            continue;
+        };
+        let path = state.store.path(&unit).await?;
+        let from = path.iter().position(|p| p.id == own.id).unwrap_or(0);
+        let label = path[from..]
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" › ");
+        options.push(UnitChoice {
+            code: code.to_string(),
+            label,
+        });
+    }
+    Ok(UnitChoices { options, more })
+}

@@ -15,17 +15,47 @@
     });
   });
 
-  // Unit pickers: a search result's "choose" button fills the code field
-  // and shows the chosen unit's path beside it.
+  // Parts of the page that only work with scripts (the unit pickers'
+  // search boxes) are hidden until now.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-needs-script][hidden]").forEach(function (el) {
+      el.hidden = false;
+    });
+  });
+
+  // Unit pickers (macros/units.html): a search result's "choose" button
+  // selects that unit in the picker's list, adding it (with its path) when
+  // it lies too deep to be listed.
   document.addEventListener("click", function (e) {
     var btn = e.target.closest && e.target.closest("[data-pick-code]");
     if (!btn) return;
     var field = document.getElementById(btn.getAttribute("data-pick-target"));
     if (!field) return;
-    field.value = btn.getAttribute("data-pick-code");
-    var shown = document.getElementById(field.id + "-picked");
-    if (shown) shown.textContent = btn.getAttribute("data-pick-label");
+    var code = btn.getAttribute("data-pick-code");
+    if (field.tagName === "SELECT") {
+      var option = Array.prototype.find.call(field.options, function (o) { return o.value === code; });
+      if (!option) {
+        option = new Option(btn.getAttribute("data-pick-label"), code);
+        field.add(option);
+      }
+      // A multiple select (a task's targets) keeps what was chosen before.
+      if (field.multiple) option.selected = true;
+      else field.value = code;
+    } else {
+      field.value = code;
+    }
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.dispatchEvent(new Event("change", { bubbles: true }));
     field.focus();
+  });
+
+  // Choosing units as a task's targets selects "chosen units" over "all
+  // units of a level".
+  document.addEventListener("change", function (e) {
+    var sel = e.target;
+    if (!sel.matches || !sel.matches("select[name=target_units]") || !sel.form) return;
+    var radio = sel.form.querySelector("input[name=target_mode][value=units]");
+    if (radio && sel.selectedOptions.length) radio.checked = true;
   });
 
   // Forms marked data-draft keep what was typed in this browser until they

@@ -469,6 +469,21 @@ async fn web_forward_to_picked_units(db: Db) {
             ])
             .send()
     };
+    // The report page offers the units below as a list with paths.
+    let page = app
+        .client
+        .get(app.url(&format!("/tasks/{id}/reports/{XILINHOT}")))
+        .header(reqwest::header::COOKIE, format!("jinguo_session={token}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<select id=\"target_units\" name=\"target_units\" multiple"));
+    assert!(page.contains(&format!(
+        "<option value=\"{BAOLIGEN}\">锡林浩特市 › 宝力根苏木</option>"
+    )));
     let r = post(BAOTOU_BANNER).await.unwrap();
     assert_eq!(r.status(), 422);
     let r = app

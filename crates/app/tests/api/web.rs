@@ -164,7 +164,17 @@ async fn login_form_and_pages(db: Db) {
         .send()
         .await
         .unwrap();
-    let csrf = csrf_field(&page.text().await.unwrap());
+    let html = page.text().await.unwrap();
+    // The unit is picked from a list of her unit and those below it, each
+    // with its path; nobody types a 12-digit code.
+    assert!(html.contains("<select id=\"unit_code\" name=\"unit_code\" required>"));
+    assert!(html.contains(&format!(
+        "<option value=\"{XILINHOT}\" selected>锡林浩特市</option>"
+    )));
+    assert!(html.contains(&format!(
+        "<option value=\"{YILELT}\">锡林浩特市 › 宝力根苏木 › "
+    )));
+    let csrf = csrf_field(&html);
     let r = app
         .client
         .post(app.url("/users"))
@@ -182,6 +192,7 @@ async fn login_form_and_pages(db: Db) {
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"password-err\"") && html.contains("value=\"webuser1\""));
+    assert!(html.contains(&format!("<option value=\"{YILELT}\" selected>")));
     let r = app
         .client
         .post(app.url("/users"))

@@ -230,6 +230,7 @@ async fn form_page(
         Some(actor),
         context! {
             form, editing, errors, unit_path,
+            unit_choices => crate::units::picker(state, actor, &form.unit_code).await?,
             photos => photos.existing,
             removing => photos.removing,
             choose_again => photos.choose_again,

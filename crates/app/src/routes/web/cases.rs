@@ -318,6 +318,7 @@ async fn intake_page(
         Some(actor),
         context! {
             form, people, types,
+            unit_choices => crate::units::picker(state, actor, &form.unit_code).await?,
             errors => &errors,
             sources => CaseSource::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             urgencies => CaseUrgency::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),

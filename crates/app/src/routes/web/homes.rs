@@ -315,6 +315,7 @@ async fn form_page(
         Some(actor),
         context! {
             form, errors, unit_path, facilities,
+            unit_choices => crate::units::picker(state, actor, &form.unit_code).await?,
             editing => fs.editing,
             has_photo => fs.has_photo,
             choose_again => fs.choose_again,

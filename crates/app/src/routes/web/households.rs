@@ -215,6 +215,7 @@ async fn form_page(
         Some(actor),
         context! {
             form, members, errors,
+            unit_choices => crate::units::picker(state, actor, &form.unit_code).await?,
             relations => Relation::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
             methods => ConsentMethod::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
         },

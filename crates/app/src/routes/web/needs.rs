@@ -123,6 +123,7 @@ async fn form_page(
         Some(actor),
         context! {
             form, errors, categories,
+            unit_choices => crate::units::picker(state, actor, &form.unit_code).await?,
             urgencies => Urgency::ALL.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
             min_date => jinguo_domain::activity::format_date(today(&state.config)),
         },

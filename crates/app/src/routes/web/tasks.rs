@@ -236,7 +236,7 @@ impl TaskForm {
             deadline: first(p, "deadline"),
             target_mode: first(p, "target_mode"),
             target_level: first(p, "target_level"),
-            target_units: first(p, "target_units"),
+            target_units: all(p, "target_units").join(" "),
             fields: FieldInputs::from_pairs(p),
         }
     }
@@ -302,6 +302,7 @@ async fn task_form_page(
             title => form.title, description => form.description, deadline => form.deadline,
             target_mode => if form.target_mode.is_empty() { "level" } else { form.target_mode.as_str() },
             target_level => form.target_level, target_units => form.target_units,
+            target_choices => crate::units::picker_under(state, actor, unit, &form.target_units).await?,
             levels => tasks::levels_below(unit.level),
             min_date => format_date(today(&state.config)),
             ..builder_options(state, lang).await?
@@ -545,6 +546,7 @@ async fn report_page(
             can_forward => is_recorder && r.status.is_open() && t.unit.level < Level::VILLAGE,
             can_review => is_recorder && r.status == ReportStatus::Submitted && actor.unit.id != t.unit.id,
             levels => tasks::levels_below(t.unit.level),
+            target_choices => crate::units::picker_under(state, actor, &t.unit, "").await?,
             forward_rows => vec![FieldRow::default()],
             ..builder_options(state, lang).await?
         },
@@ -719,7 +721,7 @@ pub async fn forward(
 ) -> WebResult {
     let t = tasks::target(&state, &actor, &id, &code).await?;
     let (target_level, target_units) = if first(&pairs, "target_mode") == "units" {
-        (None, split_codes(&first(&pairs, "target_units")))
+        (None, split_codes(&all(&pairs, "target_units").join(" ")))
     } else {
         (
             Some(first(&pairs, "target_level").trim().parse().unwrap_or(0)),

@@ -89,7 +89,10 @@ pub async fn new_form(
         "user_new.html",
         lang,
         Some(&actor),
-        context! { form => context!{ unit_code, roles => vec!["cadre"] }, all_roles => role_names() },
+        context! {
+            unit_choices => crate::units::picker(&state, &actor, &unit_code).await?,
+            form => context!{ unit_code, roles => vec!["cadre"] }, all_roles => role_names(),
+        },
     ))
 }
 
@@ -145,6 +148,7 @@ pub async fn create(
                     all_roles => role_names(),
                     error_field => field,
                     error_key => key,
+                    unit_choices => crate::units::picker(&state, &actor, &f.unit_code).await?,
                 },
             );
             *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
