@@ -15,11 +15,16 @@
 //   E2E_KEEP_DATA=1   keep the temporary demo data directory
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+
+// axe-core, evaluated in the page through the DevTools protocol (the pages'
+// CSP allows only their own scripts, which `evaluate` is not subject to).
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const E2E_DIR = dirname(fileURLToPath(import.meta.url));
 const OUT_DIR = join(E2E_DIR, 'out');
@@ -228,6 +233,17 @@ async function text(locator) {
 /** Checks the page for things a user should never see: message keys left
  *  untranslated (e.g. "users.title") and, on phones, sideways scrolling. */
 async function lookForDefects(page, what) {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return r.violations.map(
+      (v) => `${v.id} ×${v.nodes.length} (${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join('; ')})`,
+    );
+  });
+  check(violations.length === 0, `${what}: axe-core finds no WCAG 2.1 AA violation${violations.length ? ` (found: ${violations.join(', ')})` : ''}`);
+
   const keys = await page.evaluate(() => {
     const found = new Set();
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
