@@ -30,6 +30,17 @@ fn answer(n: i64, by: jinguo_domain::UserId) -> ReportAnswer {
     }
 }
 
+/// A target unit's report, opened as the system would open it.
+async fn report_of(
+    store: &SqlStore,
+    task: jinguo_domain::TaskId,
+    unit: &jinguo_store::model::Unit,
+) -> jinguo_store::InScope<jinguo_store::model::Report> {
+    let all = store.root_scope().await.unwrap();
+    let task = store.task_in_scope(all, task).await.unwrap();
+    store.report(&task, unit).await.unwrap()
+}
+
 async fn story(store: SqlStore) {
     let records = read_division_csv(BUNDLED_DIVISIONS_CSV.as_bytes()).unwrap();
     store.import_divisions(&records).await.unwrap();
@@ -100,31 +111,13 @@ async fn story(store: SqlStore) {
     assert!(matches!(none, Err(StoreError::Refused { .. })));
 
     // The village answers and submits; the township approves.
-    let report = store
-        .report(
-            &store
-                .task_in_scope(store.root_scope().await.unwrap(), id)
-                .await
-                .unwrap(),
-            &village,
-        )
-        .await
-        .unwrap();
+    let report = report_of(&store, id, &village).await;
     assert_eq!(report.status, ReportStatus::NotStarted);
     store
         .save_report(&report, answer(12, by), 200)
         .await
         .unwrap();
-    let report = store
-        .report(
-            &store
-                .task_in_scope(store.root_scope().await.unwrap(), id)
-                .await
-                .unwrap(),
-            &village,
-        )
-        .await
-        .unwrap();
+    let report = report_of(&store, id, &village).await;
     assert_eq!(report.status, ReportStatus::InProgress);
     // Not yet submitted: approval is refused.
     assert!(matches!(
@@ -149,16 +142,7 @@ async fn story(store: SqlStore) {
         .review_report(&report, false, Some("数字有误"), by, 320)
         .await
         .unwrap();
-    let report = store
-        .report(
-            &store
-                .task_in_scope(store.root_scope().await.unwrap(), id)
-                .await
-                .unwrap(),
-            &village,
-        )
-        .await
-        .unwrap();
+    let report = report_of(&store, id, &village).await;
     assert_eq!(report.status, ReportStatus::Returned);
     assert_eq!(report.return_reason.as_deref(), Some("数字有误"));
     store
@@ -171,16 +155,8 @@ async fn story(store: SqlStore) {
         .unwrap();
     // The first submission date counts for "on time".
     assert_eq!(
-        store
-            .report(
-                &store
-                    .task_in_scope(store.root_scope().await.unwrap(), id)
-                    .await
-                    .unwrap(),
-                &village
-            )
+        report_of(&store, id, &village)
             .await
-            .unwrap()
             .first_submitted_on
             .as_deref(),
         Some("2026-12-01")
@@ -226,16 +202,7 @@ async fn story(store: SqlStore) {
         .await
         .unwrap();
     let task = store.task_in_scope(all, to_banners).await.unwrap();
-    let banner_report = store
-        .report(
-            &store
-                .task_in_scope(store.root_scope().await.unwrap(), to_banners)
-                .await
-                .unwrap(),
-            &banner,
-        )
-        .await
-        .unwrap();
+    let banner_report = report_of(&store, to_banners, &banner).await;
     let extra: FieldDef = serde_json::from_value(serde_json::json!({
         "key": "note_count", "label": "备注", "type": "integer", "required": false
     }))
@@ -260,16 +227,7 @@ async fn story(store: SqlStore) {
         "townships under the banner get the added field"
     );
     assert_eq!(task.fields_for(&banner.ancestors, banner.id).len(), 1);
-    let t_report = store
-        .report(
-            &store
-                .task_in_scope(store.root_scope().await.unwrap(), to_banners)
-                .await
-                .unwrap(),
-            &township,
-        )
-        .await
-        .unwrap();
+    let t_report = report_of(&store, to_banners, &township).await;
     assert_eq!(t_report.via, Some(banner.id));
     store
         .save_report(&t_report, answer(7, by), 420)

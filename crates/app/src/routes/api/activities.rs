@@ -7,7 +7,7 @@ use jinguo_store::model::{Activity, DictKind, Page};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiJson, ApiQuery, parse_code};
+use super::{ApiJson, ApiQuery, unit_of};
 use crate::activities::{self, parse_id};
 use crate::auth::ApiActor;
 use crate::error::AppResult;
@@ -130,8 +130,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Value>> {
-    let code = q.unit.as_deref().map(parse_code).transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;
     let page = Page::new(q.limit.unwrap_or(50), q.offset.unwrap_or(0));
     let rows = state

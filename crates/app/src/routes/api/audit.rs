@@ -4,7 +4,7 @@ use jinguo_store::model::Page;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiQuery, parse_code};
+use super::{ApiQuery, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -22,8 +22,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> AppResult<Json<Value>> {
-    let code = q.unit.as_deref().map(parse_code).transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let page = Page::new(q.limit.unwrap_or(100), q.offset.unwrap_or(0));
     let entries = state
         .store

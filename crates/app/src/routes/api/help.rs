@@ -10,7 +10,7 @@ use jinguo_domain::help::HelpKind;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiQuery, parse_code};
+use super::{ApiQuery, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
 use crate::help::submit::{self, HelpInput};
@@ -125,8 +125,7 @@ pub async fn intake(
     {
         return Err(FieldError::new("kind", "help.err.intake_kind").into());
     }
-    let code = q.unit.as_deref().map(parse_code).transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let page_no = PageNo::new(q.page);
     let rows = state
         .store

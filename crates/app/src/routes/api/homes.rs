@@ -11,7 +11,7 @@ use jinguo_store::model::{CoverageCounts, DictKind, Home, Page, UnitRef};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiJson, ApiQuery, parse_code};
+use super::{ApiJson, ApiQuery, parse_code, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
 use crate::homes::{self, PhotoPick, parse_id};
@@ -156,8 +156,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Value>> {
-    let code = q.unit.as_deref().map(parse_code).transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let status = status_filter(q.status.as_deref())?;
     let page = Page::new(q.limit.unwrap_or(50), q.offset.unwrap_or(0));
     let rows = state

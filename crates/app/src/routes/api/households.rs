@@ -9,7 +9,7 @@ use jinguo_store::model::{HouseholdView, Page, Visit};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiJson, ApiQuery, parse_code};
+use super::{ApiJson, ApiQuery, unit_of};
 use crate::auth::ApiActor;
 use crate::error::AppResult;
 use crate::households::{self, VisitInput, parse_household_id, parse_visit_id};
@@ -74,8 +74,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Value>> {
-    let code = q.unit.as_deref().map(parse_code).transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let page = Page::new(q.limit.unwrap_or(50), q.offset.unwrap_or(0));
     let rows = state
         .store
@@ -145,8 +144,7 @@ pub async fn list_visits(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Value>> {
-    let code = q.unit.as_deref().map(parse_code).transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let page = Page::new(q.limit.unwrap_or(50), q.offset.unwrap_or(0));
     let household = q
         .household

@@ -61,6 +61,17 @@ pub fn parse_code(s: &str) -> Result<UnitCode, AppError> {
     UnitCode::parse(s).map_err(|_| AppError::BadRequest(format!("malformed unit code {s:?}")))
 }
 
+/// The unit a list is about: `?unit=CODE` if it lies in the actor's
+/// subtree (404 otherwise, like a unit that does not exist), else her own.
+pub async fn unit_of(
+    state: &crate::state::AppState,
+    actor: &crate::auth::Actor,
+    code: Option<&str>,
+) -> Result<jinguo_store::model::Unit, AppError> {
+    let code = code.map(parse_code).transpose()?;
+    actor.unit_or_own(state, code.as_ref()).await
+}
+
 /// A user id from a path: anything but a positive integer is "no such user".
 pub fn parse_user_id(s: &str) -> Result<jinguo_domain::UserId, AppError> {
     s.parse::<i64>()

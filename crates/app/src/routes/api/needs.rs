@@ -10,7 +10,7 @@ use jinguo_store::model::{DictKind, NeedQueue, Page};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiJson, ApiQuery, parse_code};
+use super::{ApiJson, ApiQuery, parse_code, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
 use crate::needs::{self, NeedDraft};
@@ -85,8 +85,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Value>> {
-    let code = q.unit.as_deref().map(parse_code).transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let queue = parse_queue(q.queue.as_deref())
         .ok_or_else(|| AppError::BadRequest("queue must be assigned or subtree".into()))?;
     let status = parse_status(q.status.as_deref()).ok_or_else(|| {

@@ -12,7 +12,7 @@ use jinguo_store::model::{Page, TaskBox};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiJson, ApiQuery, parse_code};
+use super::{ApiJson, ApiQuery, parse_code, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -71,8 +71,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Value>> {
-    let code = q.unit.as_deref().map(parse_code).transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let which = match q.which.as_deref() {
         None => TaskBox::Inbox,
         Some(s) => TaskBox::parse(s)
@@ -117,8 +116,7 @@ pub async fn progress(
     ApiQuery(q): ApiQuery<UnitQuery>,
 ) -> AppResult<Json<Value>> {
     let task = tasks::load(&state, &actor, &id).await?;
-    let code = q.unit.as_deref().map(parse_code).transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let p = tasks::progress(&state, &task, &unit).await?;
     Ok(Json(tasks::progress_json(&unit, &p)))
 }

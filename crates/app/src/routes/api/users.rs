@@ -5,7 +5,7 @@ use jinguo_store::model::{Page, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiJson, ApiQuery, parse_code, parse_user_id};
+use super::{ApiJson, ApiQuery, parse_user_id, unit_of};
 use crate::auth::ApiActor;
 use crate::error::AppResult;
 use crate::net::ClientIp;
@@ -37,8 +37,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Value>> {
-    let code = q.unit.as_deref().map(parse_code).transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let page = Page::new(q.limit.unwrap_or(100), q.offset.unwrap_or(0));
     let list = state
         .store

@@ -9,7 +9,7 @@ use jinguo_store::model::{Activity, DictKind};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::page_code;
+use super::unit_of;
 use crate::activities::{self, label, parse_id};
 use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
@@ -38,13 +38,7 @@ pub async fn list(
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    let code = q
-        .unit
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(page_code)
-        .transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;
     let page_no = PageNo::new(q.page);
     let rows = state
@@ -260,13 +254,7 @@ pub async fn new_form(
     lang: Lang,
     Query(q): Query<NewQuery>,
 ) -> WebResult {
-    let code = q
-        .unit
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(page_code)
-        .transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let form = ActivityForm {
         unit_code: unit.code.to_string(),
         date: format_date(today(&state.config)),

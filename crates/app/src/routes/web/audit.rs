@@ -2,7 +2,7 @@ use axum::extract::{Query, State};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::page_code;
+use super::unit_of;
 use crate::auth::WebActor;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -23,13 +23,7 @@ pub async fn list(
     lang: Lang,
     Query(q): Query<AuditQuery>,
 ) -> WebResult {
-    let code = q
-        .unit
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(page_code)
-        .transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let page_no = PageNo::new(q.page);
     let rows = state
         .store

@@ -19,7 +19,7 @@ use jinguo_store::model::{DictKind, HelpSummary, Unit};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::page_code;
+use super::unit_of;
 use crate::auth::WebActor;
 use crate::error::AppError;
 use crate::help::submit::{self, HelpInput, RIGHTS_CATEGORY, Refused};
@@ -456,13 +456,7 @@ pub async fn intake(
     lang: Lang,
     Query(q): Query<IntakeQuery>,
 ) -> WebResult {
-    let code = q
-        .unit
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(page_code)
-        .transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let page_no = PageNo::new(q.page);
     let rows: Vec<HelpSummary> = state
         .store

@@ -11,7 +11,7 @@ use jinguo_store::model::{CoverageCounts, DictKind, Home};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::page_code;
+use super::unit_of;
 use crate::activities::label;
 use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
@@ -87,13 +87,7 @@ pub async fn list(
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    let code = q
-        .unit
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(page_code)
-        .transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     // An unknown status in the address bar just shows every status.
     let status = q.status.as_deref().and_then(HomeStatus::parse);
     let page_no = PageNo::new(q.page);
@@ -341,13 +335,7 @@ pub async fn new_form(
     lang: Lang,
     Query(q): Query<NewQuery>,
 ) -> WebResult {
-    let code = q
-        .unit
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(page_code)
-        .transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let form = HomeForm {
         unit_code: unit.code.to_string(),
         status: HomeStatus::Active.as_str().to_owned(),

@@ -16,6 +16,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::page_code;
+use super::unit_of;
 use crate::activities;
 use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
@@ -111,13 +112,7 @@ pub async fn export_ledger(
     lang: Lang,
     Query(q): Query<ExportQuery>,
 ) -> WebResult {
-    let code = q
-        .unit
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(page_code)
-        .transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;
     let total = state
         .store

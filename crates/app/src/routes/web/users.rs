@@ -6,6 +6,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::page_code;
+use super::unit_of;
 use crate::auth::WebActor;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -30,13 +31,7 @@ pub async fn list(
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    let code = q
-        .unit
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(page_code)
-        .transpose()?;
-    let unit = actor.unit_or_own(&state, code.as_ref()).await?;
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let page_no = PageNo::new(q.page);
     let rows = state
         .store
