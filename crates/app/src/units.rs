@@ -168,3 +168,48 @@ pub async fn picker_under(
     }
     Ok(UnitChoices { options, more })
 }
+
+/// Where a case of `unit` may be transferred, for the transfer form's
+/// list: the region, the case's league, the league's banners and the
+/// townships of the case's own banner, each with its path. The store
+/// checks the choice again (the league chain rule).
+pub async fn transfer_choices(state: &AppState, unit: &Unit) -> AppResult<Vec<UnitChoice>> {
+    let at = |level: Level| unit.ancestors[usize::from(level.get() - 1)];
+    let mut out = Vec::new();
+    let root = state.store.root_unit().await?;
+    out.push(UnitChoice {
+        code: root.code.to_string(),
+        label: root.name.clone(),
+    });
+    let Some(league_id) = at(Level::LEAGUE) else {
+        return Ok(out);
+    };
+    let league = state.units.by_id(state.store.as_ref(), league_id).await?;
+    out.push(UnitChoice {
+        code: league.code.to_string(),
+        label: league.name.clone(),
+    });
+    let own_banner = at(Level::BANNER);
+    for banner in state.store.children(league.id).await? {
+        if !banner.active {
+            continue;
+        }
+        let label = format!("{} › {}", league.name, banner.name);
+        out.push(UnitChoice {
+            code: banner.code.to_string(),
+            label: label.clone(),
+        });
+        if Some(banner.id) != own_banner {
+            continue;
+        }
+        for township in state.store.children(banner.id).await? {
+            if township.active {
+                out.push(UnitChoice {
+                    code: township.code.to_string(),
+                    label: format!("{label} › {}", township.name),
+                });
+            }
+        }
+    }
+    Ok(out)
+}

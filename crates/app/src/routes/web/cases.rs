@@ -462,6 +462,16 @@ async fn case_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let flow_notes = state.store.case_notes(&opened).await?;
+    // Where the team may transfer the case: a list, never a typed code.
+    let transfer_choices = if team {
+        let unit = state
+            .units
+            .by_id(state.store.as_ref(), case.unit.id)
+            .await?;
+        crate::units::transfer_choices(state, &unit).await?
+    } else {
+        Vec::new()
+    };
     let details: Vec<String> = case
         .events
         .iter()
@@ -493,6 +503,7 @@ async fn case_page(
             revealed => shown.revealed,
             flow_flash => shown.flow,
             flow_notes,
+            transfer_choices,
             details,
         },
     );
