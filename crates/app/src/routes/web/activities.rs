@@ -200,22 +200,6 @@ async fn form_page(
                 .collect::<Vec<_>>(),
         )
     };
-    let unit_path = match jinguo_domain::UnitCode::parse(&form.unit_code) {
-        Ok(code) => match state.store.unit_in_scope(actor.scope(), &code).await {
-            Ok(u) => Some(
-                state
-                    .store
-                    .path(&u)
-                    .await?
-                    .into_iter()
-                    .map(|p| p.name)
-                    .collect::<Vec<_>>()
-                    .join(" › "),
-            ),
-            Err(_) => None,
-        },
-        Err(_) => None,
-    };
     let errors: std::collections::BTreeMap<&str, &str> =
         errors.iter().map(|e| (e.field.as_ref(), e.key)).collect();
     let mut resp = state.templates.render(
@@ -223,7 +207,7 @@ async fn form_page(
         lang,
         Some(actor),
         context! {
-            form, editing, errors, unit_path,
+            form, editing, errors,
             unit_choices => crate::units::picker(state, actor, &form.unit_code).await?,
             photos => photos.existing,
             removing => photos.removing,

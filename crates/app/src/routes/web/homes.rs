@@ -285,22 +285,6 @@ async fn form_page(
         .filter(|e| e.active)
         .map(|e| context! { key => e.key, label => label(e, lang) })
         .collect();
-    let unit_path = match jinguo_domain::UnitCode::parse(form.unit_code.trim()) {
-        Ok(code) => match state.store.unit_in_scope(actor.scope(), &code).await {
-            Ok(u) => Some(
-                state
-                    .store
-                    .path(&u)
-                    .await?
-                    .into_iter()
-                    .map(|p| p.name)
-                    .collect::<Vec<_>>()
-                    .join(" › "),
-            ),
-            Err(_) => None,
-        },
-        Err(_) => None,
-    };
     let errors: std::collections::BTreeMap<&str, &str> =
         errors.iter().map(|e| (e.field.as_ref(), e.key)).collect();
     let mut resp = state.templates.render(
@@ -308,7 +292,7 @@ async fn form_page(
         lang,
         Some(actor),
         context! {
-            form, errors, unit_path, facilities,
+            form, errors, facilities,
             unit_choices => crate::units::picker(state, actor, &form.unit_code).await?,
             editing => fs.editing,
             has_photo => fs.has_photo,
