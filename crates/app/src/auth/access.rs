@@ -87,13 +87,17 @@ pub(super) fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The session cookie's token.
+pub(super) fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    CookieJar::from_headers(headers)
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
 /// The session cookie's actor, reusing the session the CSRF guard already
 /// read for a form post.
 async fn web_actor(state: &AppState, req: &mut Request) -> Result<Actor, AppError> {
-    let token = CookieJar::from_headers(req.headers())
-        .get(SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .ok_or(AppError::Unauthorized)?;
+    let token = session_token(req.headers()).ok_or(AppError::Unauthorized)?;
     let seen = req
         .extensions_mut()
         .remove::<SessionRead>()

@@ -2,13 +2,12 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum_extra::extract::CookieJar;
 use jinguo_domain::{Capability, Level, UnitCode, UnitId};
 use jinguo_store::StoreError;
 use jinguo_store::model::{NewAudit, Session, Unit, User};
 use jinguo_store::{Scope, SessionStore};
 
-use super::access::{Authenticated, bearer};
+use super::access::{Authenticated, bearer, session_token};
 use super::token::token_hash;
 use crate::error::{AppError, AppResult};
 use crate::state::{AppState, now};
@@ -166,10 +165,7 @@ impl FromRequestParts<AppState> for WebActor {
         let mut actor = match parts.extensions.remove::<Authenticated>() {
             Some(Authenticated(actor)) => actor,
             None => {
-                let token = CookieJar::from_headers(&parts.headers)
-                    .get(SESSION_COOKIE)
-                    .map(|c| c.value().to_owned())
-                    .ok_or(AppError::Unauthorized)?;
+                let token = session_token(&parts.headers).ok_or(AppError::Unauthorized)?;
                 Actor::from_token(state, &token).await?
             }
         };

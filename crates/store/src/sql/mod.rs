@@ -298,3 +298,32 @@ impl SqlStore {
         self.user_in_scope(self.root_scope().await?, id).await
     }
 }
+
+/// A one-connection pool with the migrations before `version` applied:
+/// where a migration test writes rows in the old shape before running the
+/// rest.
+#[cfg(test)]
+pub(crate) async fn pool_migrated_below(
+    url: &str,
+    all: &'static sqlx::migrate::Migrator,
+    version: i64,
+) -> AnyPool {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .unwrap();
+    let before = sqlx::migrate::Migrator {
+        migrations: all
+            .migrations
+            .iter()
+            .filter(|m| m.version < version)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into(),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    before.run(&pool).await.unwrap();
+    pool
+}

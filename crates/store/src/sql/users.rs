@@ -256,24 +256,7 @@ mod tests {
     /// Migration 0014 on users written by 0013: every comma list becomes its
     /// rows, the old column goes, and the store reads the lists back.
     async fn migrates_old_lists(url: &str, all: &'static sqlx::migrate::Migrator) {
-        use sqlx::migrate::Migrator;
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::any::AnyPoolOptions::new()
-            .max_connections(1)
-            .connect(url)
-            .await
-            .unwrap();
-        let before = Migrator {
-            migrations: all
-                .migrations
-                .iter()
-                .filter(|m| m.version < 14)
-                .cloned()
-                .collect::<Vec<_>>()
-                .into(),
-            ..Migrator::DEFAULT
-        };
-        before.run(&pool).await.unwrap();
+        let pool = crate::sql::pool_migrated_below(url, all, 14).await;
         if url.starts_with("sqlite:") {
             // As the store's connections have it, so the column is dropped
             // under the same checks as in service.

@@ -126,24 +126,7 @@ mod tests {
     /// Migration 0008 on a ledger written by 0007: every old row lands in
     /// the column of its bucket, per unit and month, and the old table goes.
     async fn migrates_old_rows(url: &str, all: &'static sqlx::migrate::Migrator) {
-        use sqlx::migrate::Migrator;
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::any::AnyPoolOptions::new()
-            .max_connections(1)
-            .connect(url)
-            .await
-            .unwrap();
-        let before = Migrator {
-            migrations: all
-                .migrations
-                .iter()
-                .filter(|m| m.version < 8)
-                .cloned()
-                .collect::<Vec<_>>()
-                .into(),
-            ..Migrator::DEFAULT
-        };
-        before.run(&pool).await.unwrap();
+        let pool = crate::sql::pool_migrated_below(url, all, 8).await;
         let old: [(i64, i64, i64, i64); 7] = [
             (1, 202601, 0, 2),
             (1, 202601, 30, 1),
