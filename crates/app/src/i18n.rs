@@ -75,24 +75,43 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut HashMap<String, String>) {
     }
 }
 
+/// The catalogue files found under `i18n/` at build time (see `build.rs`).
+mod files {
+    include!(concat!(env!("OUT_DIR"), "/catalogue_files.rs"));
+}
+
 impl Catalogue {
-    /// The catalogue compiled into the binary.
+    /// The catalogue compiled into the binary: every file under `i18n/`,
+    /// the shared one and each module's, merged per language.
     pub fn bundled() -> Self {
-        let sources = [
-            (Lang::Zh, include_str!("../i18n/zh-CN.toml")),
-            (Lang::Mn, include_str!("../i18n/mn-Mong.toml")),
-            (Lang::En, include_str!("../i18n/en.toml")),
-        ];
-        let maps = sources
-            .into_iter()
-            .map(|(lang, src)| {
-                let value: toml::Value = toml::from_str(src)
-                    .unwrap_or_else(|e| panic!("message catalogue {} is invalid: {e}", lang.tag()));
-                let mut map = HashMap::new();
-                flatten("", &value, &mut map);
-                (lang, map)
-            })
-            .collect();
+        Self::from_files(files::FILES)
+    }
+
+    /// Merges `(language tag, file name, TOML text)` sources. A key defined
+    /// in two files of one language is a build mistake, so it panics (the
+    /// tests load the bundled catalogue and would fail first).
+    fn from_files(sources: &[(&str, &str, &str)]) -> Self {
+        let mut maps: HashMap<Lang, HashMap<String, String>> =
+            Lang::ALL.iter().map(|&l| (l, HashMap::new())).collect();
+        let mut origin: HashMap<(Lang, String), &str> = HashMap::new();
+        for &(tag, file, src) in sources {
+            let lang = Lang::ALL
+                .into_iter()
+                .find(|l| l.tag() == tag)
+                .unwrap_or_else(|| panic!("catalogue file {file}: unknown language {tag}"));
+            let value: toml::Value = toml::from_str(src)
+                .unwrap_or_else(|e| panic!("message catalogue {file} is invalid: {e}"));
+            let mut map = HashMap::new();
+            flatten("", &value, &mut map);
+            for (key, text) in map {
+                if let Some(first) = origin.insert((lang, key.clone()), file) {
+                    panic!("key {key} is defined in both {first} and {file}");
+                }
+                maps.get_mut(&lang)
+                    .expect("every language")
+                    .insert(key, text);
+            }
+        }
         Catalogue { maps }
     }
 
@@ -139,5 +158,34 @@ mod tests {
         assert_eq!(c.get(Lang::En, "no.such.key"), "no.such.key");
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("fr"), None);
+    }
+
+    #[test]
+    fn module_files_merge_into_their_language() {
+        let c = Catalogue::from_files(&[
+            ("zh-CN", "zh-CN.toml", "[app]\nname = \"巾帼\""),
+            ("zh-CN", "families/zh-CN.toml", "[family]\ntitle = \"家庭\""),
+            ("en", "families/en.toml", "[family]\ntitle = \"Families\""),
+        ]);
+        assert_eq!(c.get(Lang::Zh, "family.title"), "家庭");
+        assert_eq!(c.get(Lang::En, "family.title"), "Families");
+        assert_eq!(c.get(Lang::En, "app.name"), "巾帼");
+    }
+
+    #[test]
+    #[should_panic(expected = "key app.name is defined in both")]
+    fn a_key_in_two_files_is_refused() {
+        Catalogue::from_files(&[
+            ("zh-CN", "zh-CN.toml", "[app]\nname = \"巾帼\""),
+            ("zh-CN", "families/zh-CN.toml", "\"app.name\" = \"又一个\""),
+        ]);
+    }
+
+    #[test]
+    fn the_bundled_catalogue_has_module_files() {
+        assert!(
+            files::FILES.iter().any(|(_, file, _)| file.contains('/')),
+            "no module catalogue found under i18n/"
+        );
     }
 }

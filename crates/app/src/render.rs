@@ -148,6 +148,18 @@ impl Templates {
                     .filter(|c| a.can(**c))
                     .map(|c| c.as_str())
                     .collect::<Vec<_>>(),
+                // The modules' menu entries she may open.
+                module_menu => crate::routes::MODULES
+                    .iter()
+                    .flat_map(|m| m.menu)
+                    .filter(|item| item.cap.is_none_or(|c| a.can(c)))
+                    .map(|item| context! {
+                        group => item.group,
+                        nav => item.nav,
+                        label => item.label,
+                        href => item.href.replace("{unit}", a.unit.code.as_str()),
+                    })
+                    .collect::<Vec<_>>(),
             }
         });
         let full = context! {

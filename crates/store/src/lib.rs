@@ -6,6 +6,7 @@
 
 pub mod csv_import;
 mod error;
+pub mod homes;
 pub mod model;
 pub mod scope;
 pub(crate) mod sql;
@@ -18,10 +19,11 @@ pub use sql::reseal::{ColumnReport, SEALED_COLUMNS};
 pub use sql::{Backend, BulkNeed, SqlStore};
 pub use traits::CaseFlowStore;
 pub use traits::{
-    ActivityStore, AuditStore, CaseStore, HelpStore, HomeStore, HouseholdStore, NeedStore,
-    PhotoStore, SessionStore, Store, TaskFileStore, TaskStore, UnitStore, UserStore,
+    ActivityStore, AuditStore, CaseStore, HelpStore, HouseholdStore, NeedStore, PhotoStore,
+    SessionStore, TaskFileStore, TaskStore, UnitStore, UserStore,
 };
 // Case statistics (issue 6).
+pub use homes::HomeStore;
 pub use traits::CaseStatsStore;
 pub use vault::{Vault, VaultError};
 
@@ -30,3 +32,28 @@ pub mod testing;
 
 /// The bundled Inner Mongolia division list (see `assets/divisions/README.md`).
 pub const BUNDLED_DIVISIONS_CSV: &str = include_str!("../../../assets/divisions/nmg_divisions.csv");
+
+/// Everything request handlers may reach: the public tree and
+/// dictionaries, and unit-attached data through a [`Scope`] or a record
+/// opened in one ([`crate::InScope`], [`crate::OpenedCase`]). Sessions,
+/// logins, bulk loads and checks are not here: they are methods of
+/// [`crate::SqlStore`] itself, the system handle, which only the auth layer
+/// and the command line hold. A module adds its trait to this list once,
+/// here beside its `pub mod`.
+pub trait Store:
+    UnitStore
+    + UserStore
+    + AuditStore
+    + ActivityStore
+    + TaskStore
+    + PhotoStore
+    + TaskFileStore
+    + HouseholdStore
+    + HomeStore
+    + HelpStore
+    + NeedStore
+    + CaseStore
+    + CaseFlowStore
+    + CaseStatsStore
+{
+}

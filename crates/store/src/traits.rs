@@ -8,12 +8,11 @@ use async_trait::async_trait;
 use jinguo_domain::case::ReferralStatus;
 use jinguo_domain::case::{CaseStatus, CaseTemplate, OrderKind, OrderStatus, TeamRole};
 use jinguo_domain::help::{HelpKind, HelpStatus, TrackingCode};
-use jinguo_domain::home::{HomeFields, HomeStatus};
 use jinguo_domain::need::{NeedStatus, Resolution};
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
-    ActivityFields, ActivityId, AttachmentId, CaseId, HelpId, HomeId, HouseholdId, Level, MemberId,
-    Month, NeedId, PhotoId, TaskId, UnitCode, UnitId, UserId, VisitId,
+    ActivityFields, ActivityId, AttachmentId, CaseId, HelpId, HouseholdId, Level, MemberId, Month,
+    NeedId, PhotoId, TaskId, UnitCode, UnitId, UserId, VisitId,
 };
 
 use crate::Result;
@@ -371,51 +370,6 @@ pub trait NeedStore: Send + Sync {
     ) -> Result<Deeds>;
 }
 
-/// Women's Homes (妇女之家). Every write changes the coverage counters
-/// (`rollup_homes`) of all ancestors of the home's unit in the same
-/// transaction: active homes, and villages with at least one active home.
-#[async_trait]
-pub trait HomeStore: Send + Sync {
-    /// Registers a home at an active unit of the scope.
-    async fn create_home(&self, scope: Scope, new: NewHome, now: i64) -> Result<HomeId>;
-    async fn home_in_scope(&self, scope: Scope, id: HomeId) -> Result<Home>;
-    /// Changes a home, possibly moving it to another active unit of the
-    /// scope; `Conflict("home_changed")` when someone changed it since it
-    /// was read.
-    async fn update_home(
-        &self,
-        scope: Scope,
-        id: HomeId,
-        unit: UnitId,
-        fields: HomeFields,
-        now: i64,
-    ) -> Result<Home>;
-    /// Homes of `unit`'s subtree, optionally of one status, by unit code
-    /// then name.
-    async fn homes_under(
-        &self,
-        scope: Scope,
-        unit: &Unit,
-        status: Option<HomeStatus>,
-        page: Page,
-    ) -> Result<Vec<Home>>;
-    /// Coverage of a unit of the scope and of each active child.
-    async fn home_coverage(&self, scope: Scope, unit: &Unit) -> Result<HomeCoverage>;
-    /// Sets or removes a home's photo; returns the one it replaced, whose
-    /// file the caller removes.
-    async fn set_home_photo(
-        &self,
-        scope: Scope,
-        id: HomeId,
-        photo: Option<HomePhoto>,
-        now: i64,
-    ) -> Result<Option<HomePhoto>>;
-    /// Not scoped, for the public help page: active homes of the chosen
-    /// place's township (or of the place's own subtree above township
-    /// level), else of its banner; public fields only.
-    async fn homes_near(&self, unit: &Unit, limit: i64) -> Result<Vec<PublicHome>>;
-}
-
 /// Requests from the public help page. Descriptions and contacts are sealed
 /// by the vault; a tracking code reveals only a status and a date.
 /// Rights-protection cases: intake, the access decision's facts, the opened
@@ -602,28 +556,4 @@ pub trait CaseStatsStore: Send + Sync {
         from: Month,
         to: Month,
     ) -> Result<CaseStats>;
-}
-
-/// Everything request handlers may reach: the public tree and
-/// dictionaries, and unit-attached data through a [`Scope`] or a record
-/// opened in one ([`crate::InScope`], [`crate::OpenedCase`]). Sessions,
-/// logins, bulk loads and checks are not here: they are methods of
-/// [`crate::SqlStore`] itself, the system handle, which only the auth layer
-/// and the command line hold. A module adds its trait to this list once.
-pub trait Store:
-    UnitStore
-    + UserStore
-    + AuditStore
-    + ActivityStore
-    + TaskStore
-    + PhotoStore
-    + TaskFileStore
-    + HouseholdStore
-    + HomeStore
-    + HelpStore
-    + NeedStore
-    + CaseStore
-    + CaseFlowStore
-    + CaseStatsStore
-{
 }

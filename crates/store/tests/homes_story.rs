@@ -6,7 +6,8 @@ use jinguo_domain::UnitCode;
 use jinguo_domain::home::{HomeDraft, HomeFields, HomeStatus};
 use jinguo_store::Scope;
 use jinguo_store::csv_import::read_division_csv;
-use jinguo_store::model::{CoverageCounts, NewHome, NewSector, Page, Unit};
+use jinguo_store::homes::{CoverageCounts, NewHome};
+use jinguo_store::model::{NewSector, Page, Unit};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
 use jinguo_store::{BUNDLED_DIVISIONS_CSV, HomeStore, SqlStore, StoreError, UnitStore};
 
@@ -293,7 +294,7 @@ async fn story(store: SqlStore) {
     assert_eq!(store.homes_near(&baotou, 20).await.unwrap().len(), 1);
 
     // Photos: set, replace (the old one comes back), remove.
-    let p = |n: &str| jinguo_store::model::HomePhoto {
+    let p = |n: &str| jinguo_store::homes::HomePhoto {
         storage_name: n.into(),
         content_type: "image/png".into(),
     };

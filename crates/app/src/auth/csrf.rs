@@ -30,43 +30,13 @@ const MAX_FORM_BYTES: usize = 64 * 1024;
 /// fields and the multipart framing.
 pub const MAX_UPLOAD_BODY: usize = crate::xlsx::import::MAX_FILE_BYTES + 256 * 1024;
 
-/// Paths that take a file upload (multipart), with the body each may send,
-/// and the field its "too large" message belongs to; other forms are small.
-/// These match the routes' own body limits.
-fn upload_limit(path: &str) -> Option<(usize, jinguo_domain::FieldError)> {
-    use jinguo_domain::FieldError;
-    if path == "/activities/import" {
-        return Some((
-            MAX_UPLOAD_BODY,
-            FieldError::new("file", "imp.err.too_large"),
-        ));
-    }
-    // The attachment form of a task page: `/tasks/{id}/attachments`.
-    let digits = |id: &str| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
-    if path
-        .strip_prefix("/tasks/")
-        .and_then(|rest| rest.strip_suffix("/attachments"))
-        .is_some_and(digits)
-    {
-        return Some((
-            crate::attachments::MAX_ATTACHMENTS_BODY,
-            crate::attachments::check::TOO_LARGE,
-        ));
-    }
-    // The Women's Home form (one photo): `/homes` and `/homes/{id}`.
-    if path == "/homes" || path.strip_prefix("/homes/").is_some_and(digits) {
-        return Some((
-            crate::routes::web::homes::FORM_BODY,
-            crate::photos::check::TOO_LARGE,
-        ));
-    }
-    // The activity form: `/activities` and `/activities/{id}`.
-    let activity_form =
-        path == "/activities" || path.strip_prefix("/activities/").is_some_and(digits);
-    activity_form.then_some((
-        crate::photos::MAX_PHOTOS_BODY,
-        crate::photos::check::TOO_LARGE,
-    ))
+/// What a file-upload form may send (see `crate::routes::RouteDef::upload`);
+/// other forms are small.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub max_body: usize,
+    /// The field error a larger body answers (with 413).
+    pub too_large: jinguo_domain::FieldError,
 }
 
 /// The `_csrf` field of a multipart body, if any.
@@ -87,7 +57,11 @@ async fn multipart_token(content_type: &str, bytes: Bytes) -> Option<String> {
     None
 }
 
-pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn guard(
+    State((state, upload)): State<(AppState, Option<Upload>)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -146,11 +120,11 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         .to_owned();
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let is_multipart = content_type.starts_with("multipart/form-data");
-    let upload = upload_limit(parts.uri.path()).filter(|_| is_multipart);
-    let limit = upload.as_ref().map_or(MAX_FORM_BYTES, |(n, _)| *n);
+    let upload = upload.filter(|_| is_multipart);
+    let limit = upload.as_ref().map_or(MAX_FORM_BYTES, |u| u.max_body);
     let Ok(bytes) = to_bytes(body, limit).await else {
-        if let Some((_, field)) = upload {
-            let mut resp = AppError::Invalid(field).into_response();
+        if let Some(u) = upload {
+            let mut resp = AppError::Invalid(u.too_large).into_response();
             *resp.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
             return resp;
         }

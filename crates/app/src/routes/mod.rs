@@ -16,15 +16,22 @@ use axum::routing::{MethodRouter, delete, get, post, put};
 use crate::state::AppState;
 
 pub use crate::auth::Access;
+pub use crate::auth::csrf::Upload;
+use jinguo_domain::FieldError;
 
 pub struct RouteDef {
     pub method: Method,
     pub path: &'static str,
     pub access: Access,
+    /// A web form that takes files (multipart): the largest body it may
+    /// send, and the field error a larger one answers. The CSRF guard reads
+    /// the body before the handler, so it must know the limit.
+    pub upload: Option<Upload>,
     handler: MethodRouter<AppState>,
 }
 
-fn r(
+/// One row of the table; a module's `routes()` builds its rows with it.
+pub fn r(
     method: Method,
     path: &'static str,
     access: Access,
@@ -34,13 +41,63 @@ fn r(
         method,
         path,
         access,
+        upload: None,
         handler,
     }
 }
 
-/// The route table, one line per route.
-#[rustfmt::skip]
+impl RouteDef {
+    /// Declares the row a file-upload form: `(largest body, too-large error)`.
+    pub fn upload(self, (max_body, too_large): (usize, FieldError)) -> Self {
+        RouteDef {
+            upload: Some(Upload {
+                max_body,
+                too_large,
+            }),
+            ..self
+        }
+    }
+}
+
+/// A module of the application (see the README's recipe): its routes and
+/// its entries in the side menu. Everything else of a module is found by
+/// directory: templates, catalogue files, migrations, tests.
+pub struct Module {
+    pub routes: fn() -> Vec<RouteDef>,
+    pub menu: &'static [MenuItem],
+}
+
+/// An entry of the side menu, shown to those who hold `cap` (everyone
+/// logged in without one).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct MenuItem {
+    /// The menu group it sits at the end of: `work`, `visits` or `org`.
+    pub group: &'static str,
+    /// The page's `nav` value, which marks the entry current.
+    pub nav: &'static str,
+    /// Catalogue key of the entry's text.
+    pub label: &'static str,
+    /// Where it leads; `{unit}` becomes the reader's unit code.
+    pub href: &'static str,
+    #[serde(skip)]
+    pub cap: Option<jinguo_domain::Capability>,
+}
+
+/// Every module, one line each.
+pub const MODULES: &[Module] = &[crate::homes::MODULE];
+
+/// The route table, one line per route: the shared routes, then each
+/// module's own.
 pub fn table() -> Vec<RouteDef> {
+    let mut table = shared();
+    for module in MODULES {
+        table.extend((module.routes)());
+    }
+    table
+}
+
+#[rustfmt::skip]
+fn shared() -> Vec<RouteDef> {
     use Access::*;
     use Method as M;
     use jinguo_domain::Capability as C;
@@ -54,6 +111,10 @@ pub fn table() -> Vec<RouteDef> {
     let figures = Can(C::ReadFigures);
     let records = Can(C::ReadRecords);
     let personal = Can(C::ReadPersonal);
+    // The bodies of the upload forms.
+    let photos = || (crate::photos::MAX_PHOTOS_BODY, crate::photos::check::TOO_LARGE);
+    let ledger = || (crate::auth::csrf::MAX_UPLOAD_BODY, FieldError::new("file", "imp.err.too_large"));
+    let files = || (crate::attachments::MAX_ATTACHMENTS_BODY, crate::attachments::check::TOO_LARGE);
     vec![
         // JSON API.
         r(M::POST, "/api/v1/session", Public, post(api::session::create)),
@@ -103,14 +164,6 @@ pub fn table() -> Vec<RouteDef> {
         r(M::POST, "/api/v1/visits", recorder, post(api::households::create_visit)),
         r(M::GET, "/api/v1/visits", personal, get(api::households::list_visits)),
         r(M::GET, "/api/v1/visits/{id}", personal, get(api::households::show_visit)),
-        r(M::POST, "/api/v1/homes", recorder, post(api::homes::create)),
-        r(M::GET, "/api/v1/homes", records, get(api::homes::list)),
-        r(M::GET, "/api/v1/homes/{id}", records, get(api::homes::show)),
-        r(M::PUT, "/api/v1/homes/{id}", recorder, put(api::homes::update)),
-        r(M::POST, "/api/v1/homes/{id}/photo", recorder, api::homes::photo_route()),
-        r(M::GET, "/api/v1/homes/{id}/photo", records, get(api::homes::photo)),
-        r(M::GET, "/api/v1/units/{code}/homes/coverage", figures, get(api::homes::coverage)),
-        r(M::GET, "/api/v1/dictionaries/home-facilities", Public, get(api::homes::facilities)),
         r(M::GET, "/api/v1/dictionaries/need-categories", Public, get(api::needs::need_categories)),
         r(M::GET, "/api/v1/dictionaries/visit-tags", LoggedIn, get(api::needs::visit_tags)),
         r(M::POST, "/api/v1/needs", recorder, post(api::needs::create)),
@@ -164,23 +217,16 @@ pub fn table() -> Vec<RouteDef> {
         r(M::GET, "/dashboard/{code}/export.xlsx", figures, get(web::ledger_io::export_dashboard)),
         r(M::GET, "/activities", records, get(web::activities::list)),
         r(M::GET, "/activities/new", recorder, get(web::activities::new_form)),
-        r(M::POST, "/activities", recorder, web::activities::create_route()),
+        r(M::POST, "/activities", recorder, web::activities::create_route()).upload(photos()),
         r(M::GET, "/activities/{id}/edit", recorder, get(web::activities::edit_form)),
-        r(M::POST, "/activities/{id}", recorder, web::activities::update_route()),
+        r(M::POST, "/activities/{id}", recorder, web::activities::update_route()).upload(photos()),
         r(M::GET, "/activities/{id}/photos/{photo_id}", records, get(web::activities::photo)),
         r(M::POST, "/activities/{id}/delete", recorder, post(web::activities::delete)),
         r(M::GET, "/activities/export.xlsx", records, get(web::ledger_io::export_ledger)),
         r(M::GET, "/activities/import", recorder, get(web::ledger_io::import_form)),
-        r(M::POST, "/activities/import", recorder, web::ledger_io::import_route()),
+        r(M::POST, "/activities/import", recorder, web::ledger_io::import_route()).upload(ledger()),
         r(M::GET, "/activities/import/template.xlsx", recorder, get(web::ledger_io::import_template)),
         r(M::GET, "/activities/import/errors/{id}", recorder, get(web::ledger_io::import_errors)),
-        r(M::GET, "/homes", records, get(web::homes::list)),
-        r(M::GET, "/homes/new", recorder, get(web::homes::new_form)),
-        r(M::POST, "/homes", recorder, web::homes::create_route()),
-        r(M::GET, "/homes/{id}", records, get(web::homes::show)),
-        r(M::GET, "/homes/{id}/edit", recorder, get(web::homes::edit_form)),
-        r(M::POST, "/homes/{id}", recorder, web::homes::update_route()),
-        r(M::GET, "/homes/{id}/photo", records, get(web::homes::photo)),
         r(M::GET, "/tasks", records, get(web::tasks::list)),
         r(M::GET, "/tasks/new", recorder, get(web::tasks::new_form)),
         r(M::POST, "/tasks", recorder, post(web::tasks::create)),
@@ -191,7 +237,7 @@ pub fn table() -> Vec<RouteDef> {
         r(M::POST, "/tasks/{id}/reports/{code}/approve", recorder, post(web::tasks::approve)),
         r(M::POST, "/tasks/{id}/reports/{code}/return", recorder, post(web::tasks::send_back)),
         r(M::POST, "/tasks/{id}/reports/{code}/forward", recorder, post(web::tasks::forward)),
-        r(M::POST, "/tasks/{id}/attachments", recorder, web::task_files::upload_route()),
+        r(M::POST, "/tasks/{id}/attachments", recorder, web::task_files::upload_route()).upload(files()),
         r(M::GET, "/tasks/{id}/attachments/{attachment_id}", records, get(web::task_files::download)),
         r(M::GET, "/notices", LoggedIn, get(web::tasks::notices)),
         r(M::GET, "/households", personal, get(web::households::list)),
@@ -269,13 +315,15 @@ pub fn router(state: AppState) -> Router {
         if def.path.starts_with("/api/") {
             api = api.route(def.path, handler);
         } else {
+            // Outside the access layer, as a router layer would be, but
+            // knowing the route's upload limit.
+            let handler = handler.route_layer(middleware::from_fn_with_state(
+                (state.clone(), def.upload),
+                crate::auth::csrf::guard,
+            ));
             web = web.route(def.path, handler);
         }
     }
-    let web = web.layer(middleware::from_fn_with_state(
-        state.clone(),
-        crate::auth::csrf::guard,
-    ));
     api.merge(web)
         .fallback(not_found)
         // Renders every AppError: JSON under /api/, pages elsewhere.

@@ -491,3 +491,201 @@ async fn listed_on_the_help_page(db: Db) {
     assert!(!html.contains("宝力根苏木妇女之家"));
 }
 both_backends!(listed_on_the_help_page, listed_on_the_help_page);
+
+// ---- The module's routes in the authorization matrix ----
+
+mod matrix_cases {
+    use serde_json::{Value, json};
+
+    use crate::matrix::{
+        Body, Call, Case, Cases, Fixture, Fixtures, Kind, ModuleCases, Target, call, form,
+    };
+
+    fn home_json(code: &str) -> Value {
+        json!({"unit_code": code, "name": "矩阵妇女之家", "address": "党群服务中心",
+               "phone": "0479-8221234", "facilities": ["activity_room"]})
+    }
+
+    fn home_form(code: &str) -> Vec<(&'static str, String)> {
+        vec![
+            ("unit_code", code.into()),
+            ("name", "矩阵妇女之家".into()),
+            ("address", "党群服务中心".into()),
+            ("facilities", "activity_room".into()),
+            ("status", "active".into()),
+        ]
+    }
+
+    /// Registers a Women's Home at a unit straight through the store, with
+    /// a photo added by a region admin through the API when asked (the
+    /// store alone would leave no file to serve).
+    async fn new_home(fx: &Fixtures<'_>, code: &'static str, photo: bool) -> Target {
+        use jinguo_store::{HomeStore, UnitStore};
+        let app = fx.app;
+        let root = app.store.root_unit().await.unwrap();
+        let unit = app
+            .store
+            .unit_by_code(&jinguo_domain::UnitCode::parse(code).unwrap())
+            .await
+            .unwrap();
+        let fields = jinguo_domain::home::HomeDraft {
+            name: "矩阵妇女之家".into(),
+            address: "党群服务中心".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        let id = app
+            .store
+            .create_home(
+                app.store.system_scope(&root),
+                jinguo_store::homes::NewHome {
+                    unit: unit.id,
+                    fields,
+                    by: None,
+                    photo: None,
+                },
+                1,
+            )
+            .await
+            .unwrap()
+            .get();
+        if photo {
+            let r = app
+                .client
+                .post(app.url(&format!("/api/v1/homes/{id}/photo")))
+                .bearer_auth(fx.region_token)
+                .multipart(crate::matrix::photo_form(crate::images::jpeg(16, 8)))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "home photo fixture");
+        }
+        Target::Record(id, code)
+    }
+
+    /// A Women's Home at the unit.
+    static HOME: Fixture = Fixture {
+        make: |fx, code| Box::pin(new_home(fx, code, false)),
+    };
+    /// A Women's Home at the unit, with a photo.
+    static HOME_PHOTO: Fixture = Fixture {
+        make: |fx, code| Box::pin(new_home(fx, code, true)),
+    };
+
+    fn cases(m: &mut Cases) {
+        let c = |build, ok| Case {
+            build,
+            ok,
+            out_of_scope: 404,
+            kind: Kind::Unit,
+        };
+        let h = |build, ok| Case {
+            build,
+            ok,
+            out_of_scope: 404,
+            kind: Kind::Module(&HOME),
+        };
+        let hp = |build, ok| Case {
+            build,
+            ok,
+            out_of_scope: 404,
+            kind: Kind::Module(&HOME_PHOTO),
+        };
+        // A unit outside the subtree in a body is a field error, worded
+        // exactly like an unknown unit.
+        m.insert(
+            ("POST", "/api/v1/homes"),
+            Case {
+                build: |t| Call {
+                    path: "/api/v1/homes".into(),
+                    body: Body::Json(home_json(t.code())),
+                },
+                ok: 201,
+                out_of_scope: 422,
+                kind: Kind::Unit,
+            },
+        );
+        m.insert(
+            ("GET", "/api/v1/homes"),
+            c(|t| call(format!("/api/v1/homes?unit={}", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/api/v1/homes/{id}"),
+            h(|t| call(format!("/api/v1/homes/{}", t.id())), 200),
+        );
+        m.insert(
+            ("PUT", "/api/v1/homes/{id}"),
+            h(
+                |t| Call {
+                    path: format!("/api/v1/homes/{}", t.id()),
+                    body: Body::Json(home_json(t.code())),
+                },
+                200,
+            ),
+        );
+        m.insert(
+            ("POST", "/api/v1/homes/{id}/photo"),
+            h(
+                |t| Call {
+                    path: format!("/api/v1/homes/{}/photo", t.id()),
+                    body: Body::Photo(crate::images::png(4, 3, [200, 40, 40], [40, 40, 200])),
+                },
+                200,
+            ),
+        );
+        m.insert(
+            ("GET", "/api/v1/homes/{id}/photo"),
+            hp(|t| call(format!("/api/v1/homes/{}/photo", t.id())), 200),
+        );
+        m.insert(
+            ("GET", "/api/v1/units/{code}/homes/coverage"),
+            c(
+                |t| call(format!("/api/v1/units/{}/homes/coverage", t.code())),
+                200,
+            ),
+        );
+        m.insert(
+            ("GET", "/api/v1/dictionaries/home-facilities"),
+            c(|_| call("/api/v1/dictionaries/home-facilities".into()), 200),
+        );
+        m.insert(
+            ("GET", "/homes"),
+            c(|t| call(format!("/homes?unit={}", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/homes/new"),
+            c(|t| call(format!("/homes/new?unit={}", t.code())), 200),
+        );
+        m.insert(
+            ("POST", "/homes"),
+            Case {
+                build: |t| form("/homes".into(), &home_form(t.code())),
+                ok: 303,
+                out_of_scope: 422,
+                kind: Kind::Unit,
+            },
+        );
+        m.insert(
+            ("GET", "/homes/{id}"),
+            h(|t| call(format!("/homes/{}", t.id())), 200),
+        );
+        m.insert(
+            ("GET", "/homes/{id}/edit"),
+            h(|t| call(format!("/homes/{}/edit", t.id())), 200),
+        );
+        m.insert(
+            ("POST", "/homes/{id}"),
+            h(
+                |t| form(format!("/homes/{}", t.id()), &home_form(t.code())),
+                303,
+            ),
+        );
+        m.insert(
+            ("GET", "/homes/{id}/photo"),
+            hp(|t| call(format!("/homes/{}/photo", t.id())), 200),
+        );
+    }
+
+    inventory::submit!(ModuleCases(cases));
+}

@@ -190,23 +190,6 @@ impl TestApp {
     }
 }
 
-/// Runs an async test body on SQLite and on PostgreSQL.
-#[macro_export]
-macro_rules! both_backends {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$body($crate::support::Db::Sqlite).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                super::$body($crate::support::Db::Postgres).await;
-            }
-        }
-    };
-}
-
 /// A vault with a fixed test key, so sealed columns work in every test app.
 pub fn test_vault() -> std::sync::Arc<jinguo_store::Vault> {
     let ring =

@@ -555,8 +555,6 @@ mod needs;
 pub use help::*;
 pub use households::*;
 pub use needs::*;
-mod homes;
-pub use homes::*;
 mod cases;
 pub use cases::*;
 // The case workflow after intake (issue 6 item 3).

@@ -7,7 +7,6 @@ pub(crate) mod activities;
 mod audit;
 pub(crate) mod cases;
 mod help;
-mod homes;
 mod households;
 mod needs;
 mod photos;
@@ -94,14 +93,14 @@ const POSTGRES_READERS: u32 = 4;
 /// The store over a connection pool of either backend.
 #[derive(Clone)]
 pub struct SqlStore {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
     /// Where reads that need no transaction go: a separate pool, so a
     /// reader never waits for a connection behind writers. On SQLite its
     /// connections are read-only: with one writer at a time, writers hold
     /// the main pool's connections while they queue for the write lock,
     /// though WAL would let a reader read at once.
-    reader: AnyPool,
-    backend: Backend,
+    pub(crate) reader: AnyPool,
+    pub(crate) backend: Backend,
     /// PostgreSQL only: connections typed for PostgreSQL, for the `COPY`
     /// of bulk imports (`sqlx::Any` has no `COPY`). Lazy: none is opened
     /// until an import runs.

@@ -7,7 +7,6 @@ pub mod case_flow;
 pub mod case_stats;
 pub mod cases;
 pub mod help;
-pub mod homes;
 pub mod households;
 pub mod me;
 pub mod needs;

@@ -9,7 +9,6 @@ pub mod cases;
 pub mod dashboard;
 pub mod dictionaries;
 pub mod help;
-pub mod homes;
 pub mod households;
 pub mod lang;
 pub mod ledger_io;

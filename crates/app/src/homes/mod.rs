@@ -6,10 +6,27 @@
 //! machinery ([`crate::photos`]) in a folder of its own, and served only to
 //! users whose subtree holds the home.
 
+pub mod api;
+mod routes;
+pub mod web;
+
+/// The module's routes and its menu entry.
+pub const MODULE: crate::routes::Module = crate::routes::Module {
+    routes: routes::routes,
+    menu: &[crate::routes::MenuItem {
+        group: "visits",
+        nav: "homes",
+        label: "home.menu",
+        href: "/homes",
+        cap: Some(jinguo_domain::Capability::ReadRecords),
+    }],
+};
+
 use jinguo_domain::home::{HomeDraft, HomeFields};
 use jinguo_domain::{FieldError, HomeId, UnitCode};
 use jinguo_store::StoreError;
-use jinguo_store::model::{DictKind, Home, HomePhoto, NewHome, Unit};
+use jinguo_store::homes::{Home, HomePhoto, NewHome};
+use jinguo_store::model::{DictKind, Unit};
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};

@@ -7,17 +7,18 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{MethodRouter, post};
 use jinguo_domain::home::{HomeDraft, HomeStatus};
-use jinguo_store::model::{CoverageCounts, DictKind, Home, Page, UnitRef};
+use jinguo_store::homes::{CoverageCounts, Home};
+use jinguo_store::model::{DictKind, Page, UnitRef};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiJson, ApiQuery, parse_code, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
 use crate::homes::{self, PhotoPick, parse_id};
 use crate::net::ClientIp;
 use crate::photos::check::MAX_PHOTO_BYTES;
 use crate::photos::upload::photos_only;
+use crate::routes::api::{ApiJson, ApiQuery, parse_code, unit_of};
 use crate::state::AppState;
 
 fn unit_json(u: &UnitRef) -> Value {

@@ -4,7 +4,7 @@ use jinguo_domain::home::HomeFields;
 use jinguo_domain::{HomeId, UnitId, UnitKind, UserId};
 use serde::Serialize;
 
-use super::UnitRef;
+use crate::model::UnitRef;
 
 /// A registered home with the unit it belongs to.
 #[derive(Debug, Clone)]

@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{MethodRouter, post};
 use jinguo_domain::FieldError;
 use jinguo_domain::home::{HomeDraft, HomeStatus};
-use jinguo_store::model::{CoverageCounts, DictKind, Home};
+use jinguo_store::homes::{CoverageCounts, Home};
+use jinguo_store::model::DictKind;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::unit_of;
 use crate::activities::label;
 use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
@@ -21,6 +21,7 @@ use crate::net::ClientIp;
 use crate::paging::PageNo;
 use crate::photos::upload::FormWithPhotos;
 use crate::render::WebResult;
+use crate::routes::web::unit_of;
 use crate::state::AppState;
 
 /// The body a home form may send: one photo at the largest size, the text

@@ -20,11 +20,10 @@ use jinguo_domain::{HomeId, Level, Phone, UnitCode, UnitId, UnitKind, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
-use crate::model::{
-    CoverageCounts, Home, HomeCoverage, HomePhoto, NewHome, Page, PublicHome, Unit, UnitRef,
-};
-use crate::{HomeStore, Result, StoreError, UnitStore};
+use super::{CoverageCounts, Home, HomeCoverage, HomePhoto, HomeStore, NewHome, PublicHome};
+use crate::model::{Page, Unit, UnitRef};
+use crate::sql::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
+use crate::{Result, StoreError, UnitStore};
 
 const HOME_COLS: &str = "h.id, h.unit_id, h.l1, h.l2, h.l3, h.l4, h.l5, h.name, h.address, \
      h.lat_e6, h.lon_e6, h.hours, h.phone, h.facilities, h.status, h.photo_file, h.photo_type, \
@@ -416,7 +415,7 @@ impl HomeStore for SqlStore {
         };
         let mut children = Vec::with_capacity(child_rows.len());
         for r in &child_rows {
-            let u = super::units::unit_ref_from_row(r)?;
+            let u = crate::sql::units::unit_ref_from_row(r)?;
             let villages = per_child.get(&Some(u.id.get())).copied().unwrap_or(0);
             children.push((
                 u,
