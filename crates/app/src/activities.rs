@@ -30,7 +30,7 @@ pub async fn validate(
     let known = |entries: &[jinguo_store::model::DictEntry], key: &str| {
         entries.iter().any(|e| e.active && e.key == key)
     };
-    let types = state.dictionary(DictKind::ActivityType).await?;
+    let types = state.dictionary(DictKind::ACTIVITY_TYPE).await?;
     let type_key = draft.type_key.trim();
     if !type_key.is_empty() && !known(&types, type_key) {
         errors.push(FieldError::new("type", "err.activity.type_unknown"));
@@ -41,7 +41,7 @@ pub async fn validate(
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        let programs = state.dictionary(DictKind::Program).await?;
+        let programs = state.dictionary(DictKind::PROGRAM).await?;
         if !known(&programs, p) {
             errors.push(FieldError::new("program", "err.activity.program_unknown"));
         }

@@ -143,7 +143,7 @@ pub async fn create_visit(
             None
         }
     };
-    let known = state.dictionary(DictKind::VisitTag).await?;
+    let known = state.dictionary(DictKind::VISIT_TAG).await?;
     let mut tags: Vec<String> = Vec::new();
     for t in input
         .tags

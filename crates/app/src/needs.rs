@@ -58,7 +58,7 @@ async fn validate(state: &AppState, actor: &Actor, d: &NeedDraft) -> AppResult<N
     if unit.is_none() {
         errors.push(FieldError::new("unit_code", "err.unit.unknown"));
     }
-    let categories = state.dictionary(DictKind::NeedCategory).await?;
+    let categories = state.dictionary(DictKind::NEED_CATEGORY).await?;
     let category = d.category.trim();
     if !categories.iter().any(|e| e.active && e.key == category) {
         errors.push(FieldError::new("category", "err.need.category"));

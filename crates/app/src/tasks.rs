@@ -95,8 +95,8 @@ async fn check_bindings(
     fields: &[FieldDef],
     errors: &mut Vec<FieldError>,
 ) -> AppResult<()> {
-    let types = state.store.dictionary(DictKind::ActivityType).await?;
-    let programs = state.store.dictionary(DictKind::Program).await?;
+    let types = state.store.dictionary(DictKind::ACTIVITY_TYPE).await?;
+    let programs = state.store.dictionary(DictKind::PROGRAM).await?;
     for (i, f) in fields.iter().enumerate() {
         let Some(b) = &f.bound_to else { continue };
         let type_ok = b

@@ -154,7 +154,7 @@ pub async fn submit(state: &AppState, input: HelpInput) -> Result<TrackingCode, 
         errors.push(FieldError::new("kind", "help.err.kind"));
     }
     let categories = state
-        .dictionary(DictKind::NeedCategory)
+        .dictionary(DictKind::NEED_CATEGORY)
         .await
         .map_err(Refused::Other)?;
     let category = input.category.trim();

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::{MethodRouter, post};
 use jinguo_domain::home::{HomeDraft, HomeStatus};
 use jinguo_store::homes::{CoverageCounts, Home};
-use jinguo_store::model::{DictKind, Page, UnitRef};
+use jinguo_store::model::{Page, UnitRef};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -254,7 +254,7 @@ pub async fn photo(
 /// `GET /api/v1/dictionaries/home-facilities`: active entries, readable
 /// without a login for the public help page.
 pub async fn facilities(State(state): State<AppState>) -> AppResult<Json<Value>> {
-    let entries = state.dictionary(DictKind::HomeFacility).await?;
+    let entries = state.dictionary(jinguo_store::homes::FACILITIES).await?;
     let active: Vec<_> = entries.iter().filter(|e| e.active).collect();
     Ok(Json(json!({ "entries": active })))
 }

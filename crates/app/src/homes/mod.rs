@@ -7,6 +7,7 @@
 //! users whose subtree holds the home.
 
 pub mod api;
+mod demo;
 mod routes;
 pub mod web;
 
@@ -20,13 +21,15 @@ pub const MODULE: crate::routes::Module = crate::routes::Module {
         href: "/homes",
         cap: Some(jinguo_domain::Capability::ReadRecords),
     }],
+    dictionaries: &[jinguo_store::homes::FACILITIES],
+    demo: Some(|store| Box::pin(demo::fill(store))),
 };
 
 use jinguo_domain::home::{HomeDraft, HomeFields};
 use jinguo_domain::{FieldError, HomeId, UnitCode};
 use jinguo_store::StoreError;
 use jinguo_store::homes::{Home, HomePhoto, NewHome};
-use jinguo_store::model::{DictKind, Unit};
+use jinguo_store::model::Unit;
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
@@ -76,7 +79,7 @@ pub async fn validate(
     let mut errors: Vec<FieldError> = photo.into_iter().collect();
     let fields = draft.validate().map_err(|e| errors.extend(e)).ok();
     if let Some(f) = &fields {
-        let known = state.dictionary(DictKind::HomeFacility).await?;
+        let known = state.dictionary(jinguo_store::homes::FACILITIES).await?;
         if f.facilities
             .iter()
             .any(|k| !known.iter().any(|e| e.active && &e.key == k))

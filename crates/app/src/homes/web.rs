@@ -8,7 +8,6 @@ use axum::routing::{MethodRouter, post};
 use jinguo_domain::FieldError;
 use jinguo_domain::home::{HomeDraft, HomeStatus};
 use jinguo_store::homes::{CoverageCounts, Home};
-use jinguo_store::model::DictKind;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -155,7 +154,7 @@ pub async fn show(
         .into_iter()
         .map(|p| p.name)
         .collect();
-    let labels = crate::activities::labels(&state, DictKind::HomeFacility, lang).await?;
+    let labels = crate::activities::labels(&state, jinguo_store::homes::FACILITIES, lang).await?;
     let facilities: Vec<String> = h
         .fields
         .facilities
@@ -280,7 +279,7 @@ async fn form_page(
     fs: FormState,
 ) -> WebResult {
     let facilities: Vec<_> = state
-        .dictionary(DictKind::HomeFacility)
+        .dictionary(jinguo_store::homes::FACILITIES)
         .await?
         .iter()
         .filter(|e| e.active)

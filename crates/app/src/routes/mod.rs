@@ -65,7 +65,19 @@ impl RouteDef {
 pub struct Module {
     pub routes: fn() -> Vec<RouteDef>,
     pub menu: &'static [MenuItem],
+    /// Its dictionaries, which region admins edit on the dictionaries page.
+    pub dictionaries: &'static [jinguo_store::model::DictKind],
+    /// Fills its demo records (`jinguo demo`), given the system handle.
+    pub demo: Option<DemoFill>,
 }
+
+/// A module's demo filler: deterministic, and a no-op when its records
+/// exist already; returns how many it wrote.
+pub type DemoFill = for<'a> fn(
+    &'a jinguo_store::SqlStore,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = anyhow::Result<u64>> + Send + 'a>,
+>;
 
 /// An entry of the side menu, shown to those who hold `cap` (everyone
 /// logged in without one).
@@ -85,6 +97,13 @@ pub struct MenuItem {
 
 /// Every module, one line each.
 pub const MODULES: &[Module] = &[crate::homes::MODULE];
+
+/// Every dictionary: the shared ones, then each module's.
+pub fn dictionaries() -> impl Iterator<Item = jinguo_store::model::DictKind> {
+    jinguo_store::model::DictKind::SHARED
+        .into_iter()
+        .chain(MODULES.iter().flat_map(|m| m.dictionaries.iter().copied()))
+}
 
 /// The route table, one line per route: the shared routes, then each
 /// module's own.

@@ -581,8 +581,8 @@ pub async fn check(
     sheet: &Sheet,
     mut tick: impl FnMut(),
 ) -> Result<Checked, StoreError> {
-    let types = names_to_keys(&store.dictionary(DictKind::ActivityType).await?);
-    let programs = names_to_keys(&store.dictionary(DictKind::Program).await?);
+    let types = names_to_keys(&store.dictionary(DictKind::ACTIVITY_TYPE).await?);
+    let programs = names_to_keys(&store.dictionary(DictKind::PROGRAM).await?);
 
     // Each distinct code once.
     let mut units: HashMap<String, Result<Unit, &'static str>> = HashMap::new();

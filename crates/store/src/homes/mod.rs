@@ -8,13 +8,17 @@ use jinguo_domain::HomeId;
 use jinguo_domain::UnitId;
 use jinguo_domain::home::{HomeFields, HomeStatus};
 
-use crate::model::{Page, Unit};
+use crate::model::{DictKind, Page, Unit};
 use crate::{Result, Scope};
 
 mod model;
 mod sql;
 
 pub use model::*;
+
+/// The facilities a home may have (活动室, 阅读角 …), edited by the region;
+/// public, because the help page lists them.
+pub const FACILITIES: DictKind = DictKind::new("home_facility", "home-facilities", true);
 
 /// Women's Homes (妇女之家). Every write changes the coverage counters
 /// (`rollup_homes`) of all ancestors of the home's unit in the same

@@ -149,58 +149,59 @@ impl Default for Page {
     }
 }
 
-/// Which dictionary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DictKind {
-    ActivityType,
-    Program,
-    NeedCategory,
-    VisitTag,
-    HomeFacility,
-    CaseType,
+/// Which dictionary. The shared ones are constants here; a module declares
+/// its own beside its store code (`crate::homes::FACILITIES`) and lists it
+/// in its app module, so a new dictionary edits nothing shared. Entries
+/// live in `dict_entries` under [`DictKind::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DictKind {
+    name: &'static str,
+    slug: &'static str,
+    public: bool,
 }
 
 impl DictKind {
-    pub const ALL: [DictKind; 6] = [
-        DictKind::ActivityType,
-        DictKind::Program,
-        DictKind::NeedCategory,
-        DictKind::VisitTag,
-        DictKind::HomeFacility,
-        DictKind::CaseType,
+    /// `name` is the stored kind (`activity_type`), `slug` the name in
+    /// URLs and catalogue keys (`activity-types`); a `public` dictionary
+    /// may be read by the help page without a login.
+    pub const fn new(name: &'static str, slug: &'static str, public: bool) -> Self {
+        DictKind { name, slug, public }
+    }
+
+    pub const ACTIVITY_TYPE: DictKind = DictKind::new("activity_type", "activity-types", false);
+    pub const PROGRAM: DictKind = DictKind::new("program", "programs", false);
+    pub const NEED_CATEGORY: DictKind = DictKind::new("need_category", "need-categories", true);
+    pub const VISIT_TAG: DictKind = DictKind::new("visit_tag", "visit-tags", false);
+    pub const CASE_TYPE: DictKind = DictKind::new("case_type", "case-types", false);
+
+    /// The dictionaries of the shared modules, in the order the
+    /// dictionaries page shows them.
+    pub const SHARED: [DictKind; 5] = [
+        DictKind::ACTIVITY_TYPE,
+        DictKind::PROGRAM,
+        DictKind::NEED_CATEGORY,
+        DictKind::VISIT_TAG,
+        DictKind::CASE_TYPE,
     ];
 
     /// The name in URLs: `activity-types`, `programs`.
     pub const fn slug(self) -> &'static str {
-        match self {
-            DictKind::ActivityType => "activity-types",
-            DictKind::Program => "programs",
-            DictKind::NeedCategory => "need-categories",
-            DictKind::VisitTag => "visit-tags",
-            DictKind::HomeFacility => "home-facilities",
-            DictKind::CaseType => "case-types",
-        }
-    }
-
-    pub fn from_slug(s: &str) -> Option<DictKind> {
-        DictKind::ALL.into_iter().find(|k| k.slug() == s)
+        self.slug
     }
 
     /// Whether the public help page may read it without a login.
     pub const fn is_public(self) -> bool {
-        matches!(self, DictKind::NeedCategory | DictKind::HomeFacility)
+        self.public
     }
 
     pub const fn as_str(self) -> &'static str {
-        match self {
-            DictKind::ActivityType => "activity_type",
-            DictKind::Program => "program",
-            DictKind::NeedCategory => "need_category",
-            DictKind::VisitTag => "visit_tag",
-            DictKind::HomeFacility => "home_facility",
-            DictKind::CaseType => "case_type",
-        }
+        self.name
+    }
+}
+
+impl Serialize for DictKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name)
     }
 }
 

@@ -409,8 +409,8 @@ impl ActivityStore for SqlStore {
             Ok::<HashMap<String, i64>, StoreError>(d.into_iter().map(|e| (e.key, e.sort)).collect())
         };
         let (torder, porder) = (
-            order(DictKind::ActivityType).await?,
-            order(DictKind::Program).await?,
+            order(DictKind::ACTIVITY_TYPE).await?,
+            order(DictKind::PROGRAM).await?,
         );
         by_type.sort_by_key(|(k, _)| (torder.get(k).copied().unwrap_or(i64::MAX), k.clone()));
         by_program.sort_by_key(|(k, _)| (porder.get(k).copied().unwrap_or(i64::MAX), k.clone()));

@@ -157,10 +157,10 @@ pub async fn activity_types(
     State(state): State<AppState>,
     _actor: ApiActor,
 ) -> AppResult<Json<Value>> {
-    dictionary(&state, DictKind::ActivityType).await
+    dictionary(&state, DictKind::ACTIVITY_TYPE).await
 }
 
 /// `GET /api/v1/dictionaries/programs`.
 pub async fn programs(State(state): State<AppState>, _actor: ApiActor) -> AppResult<Json<Value>> {
-    dictionary(&state, DictKind::Program).await
+    dictionary(&state, DictKind::PROGRAM).await
 }

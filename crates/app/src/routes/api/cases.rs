@@ -200,7 +200,7 @@ pub async fn case_types(
     State(state): State<AppState>,
     ApiActor(_actor): ApiActor,
 ) -> AppResult<Json<Value>> {
-    let entries = state.dictionary(DictKind::CaseType).await?;
+    let entries = state.dictionary(DictKind::CASE_TYPE).await?;
     let mut out = Vec::with_capacity(entries.len());
     for e in entries.iter().filter(|e| e.active) {
         let template = state.store.case_template(&e.key).await?;
@@ -209,6 +209,6 @@ pub async fn case_types(
         out.push(v);
     }
     Ok(Json(
-        json!({ "kind": DictKind::CaseType.slug(), "entries": out }),
+        json!({ "kind": DictKind::CASE_TYPE.slug(), "entries": out }),
     ))
 }

@@ -245,10 +245,10 @@ async fn dictionary(state: &AppState, kind: DictKind) -> AppResult<Json<Value>> 
 /// `GET /api/v1/dictionaries/need-categories`: public, because the public
 /// help page offers the categories before anyone logs in.
 pub async fn need_categories(State(state): State<AppState>) -> AppResult<Json<Value>> {
-    dictionary(&state, DictKind::NeedCategory).await
+    dictionary(&state, DictKind::NEED_CATEGORY).await
 }
 
 /// `GET /api/v1/dictionaries/visit-tags`.
 pub async fn visit_tags(State(state): State<AppState>, _actor: ApiActor) -> AppResult<Json<Value>> {
-    dictionary(&state, DictKind::VisitTag).await
+    dictionary(&state, DictKind::VISIT_TAG).await
 }

@@ -60,7 +60,7 @@ pub async fn list(
             .or_default()
             .push(PhotoView::from(&p));
     }
-    let types = activities::labels(&state, DictKind::ActivityType, lang).await?;
+    let types = activities::labels(&state, DictKind::ACTIVITY_TYPE, lang).await?;
     let done = q
         .done
         .filter(|d| ["created", "updated", "deleted"].contains(&d.as_str()));
@@ -214,8 +214,8 @@ async fn form_page(
             choose_again => photos.choose_again,
             max_photos => crate::photos::MAX_PHOTOS,
             max_photo_mb => crate::photos::MAX_PHOTO_BYTES / 1024 / 1024,
-            types => dict(DictKind::ActivityType).await?,
-            programs => dict(DictKind::Program).await?,
+            types => dict(DictKind::ACTIVITY_TYPE).await?,
+            programs => dict(DictKind::PROGRAM).await?,
             max_date => format_date(today(&state.config)),
         },
     );

@@ -86,7 +86,7 @@ pub async fn list(
     .await?;
     let (rows, has_next) = page_no.split(rows);
     let alerts = cases::alerts(&state, &actor).await?;
-    let types = labels(&state, DictKind::CaseType, lang).await?;
+    let types = labels(&state, DictKind::CASE_TYPE, lang).await?;
     Ok(state.templates.render(
         "cases/list.html",
         lang,
@@ -290,7 +290,7 @@ async fn intake_page(
     form: &IntakeForm,
     errors: &[FieldError],
 ) -> WebResult {
-    let dict = state.dictionary(DictKind::CaseType).await?;
+    let dict = state.dictionary(DictKind::CASE_TYPE).await?;
     let mut types = Vec::new();
     for e in dict.iter().filter(|e| e.active) {
         // The template's extra required fields, shown next to the type.
@@ -441,7 +441,7 @@ async fn case_page(
     shown: Shown,
 ) -> WebResult {
     let (case, opened) = cases::show(state, actor, ip, id).await?;
-    let types = labels(state, DictKind::CaseType, lang).await?;
+    let types = labels(state, DictKind::CASE_TYPE, lang).await?;
     let team = opened.is_team();
     // Who may join the team: only asked when the reader may add someone.
     let candidates = if team {

@@ -45,8 +45,8 @@ pub async fn show(
         .into_iter()
         .filter(|p| p.level >= actor.unit.level)
         .collect();
-    let types = labels(&state, DictKind::ActivityType, lang).await?;
-    let programs = labels(&state, DictKind::Program, lang).await?;
+    let types = labels(&state, DictKind::ACTIVITY_TYPE, lang).await?;
+    let programs = labels(&state, DictKind::PROGRAM, lang).await?;
     let label = |map: &std::collections::BTreeMap<String, String>, k: &str| {
         map.get(k).cloned().unwrap_or_else(|| k.to_owned())
     };

@@ -1,7 +1,7 @@
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use jinguo_domain::FieldError;
-use jinguo_store::model::{DictEntry, DictKind};
+use jinguo_store::model::DictEntry;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -25,7 +25,7 @@ async fn page(
     error: Option<(&str, &FieldError)>,
 ) -> WebResult {
     let mut dicts = Vec::new();
-    for kind in DictKind::ALL {
+    for kind in crate::routes::dictionaries() {
         dicts.push(context! {
             slug => kind.slug(),
             entries => state.store.dictionary(kind).await?,
@@ -128,7 +128,9 @@ pub async fn save(
     Path(slug): Path<String>,
     Form(f): Form<EntryForm>,
 ) -> WebResult {
-    let kind = DictKind::from_slug(&slug).ok_or(AppError::NotFound)?;
+    let kind = crate::routes::dictionaries()
+        .find(|k| k.slug() == slug)
+        .ok_or(AppError::NotFound)?;
     match f.parse() {
         Ok(entry) => {
             state

@@ -54,7 +54,7 @@ struct Choice {
 
 /// The categories a woman can pick, rights protection last.
 async fn categories(state: &AppState, lang: Lang) -> Result<Vec<Choice>, AppError> {
-    let dict = state.dictionary(DictKind::NeedCategory).await?;
+    let dict = state.dictionary(DictKind::NEED_CATEGORY).await?;
     let mut out: Vec<Choice> = dict
         .iter()
         .filter(|e| e.active)
@@ -198,8 +198,7 @@ async fn page(
     let homes = match village {
         Some(v) => {
             let facilities =
-                crate::activities::labels(state, jinguo_store::model::DictKind::HomeFacility, lang)
-                    .await?;
+                crate::activities::labels(state, jinguo_store::homes::FACILITIES, lang).await?;
             state
                 .store
                 .homes_near(v, HOMES_NEAR)

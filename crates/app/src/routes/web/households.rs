@@ -54,7 +54,7 @@ pub async fn list(
         .store
         .visits_under(actor.scope(), &unit, None, Page::new(10, 0))
         .await?;
-    let tags = activities::labels(&state, DictKind::VisitTag, lang).await?;
+    let tags = activities::labels(&state, DictKind::VISIT_TAG, lang).await?;
     Ok(state.templates.render(
         "households/list.html",
         lang,
@@ -328,8 +328,8 @@ async fn show_page(
             Page::new(50, 0),
         )
         .await?;
-    let tags = state.dictionary(DictKind::VisitTag).await?;
-    let tag_labels = activities::labels(state, DictKind::VisitTag, lang).await?;
+    let tags = state.dictionary(DictKind::VISIT_TAG).await?;
+    let tag_labels = activities::labels(state, DictKind::VISIT_TAG, lang).await?;
     let tag_options: Vec<_> = tags
         .iter()
         .filter(|e| e.active)

@@ -120,8 +120,8 @@ pub async fn export_ledger(
         .await?
         .total
         .activities;
-    let types = zh_labels(&state, DictKind::ActivityType).await?;
-    let programs = zh_labels(&state, DictKind::Program).await?;
+    let types = zh_labels(&state, DictKind::ACTIVITY_TYPE).await?;
+    let programs = zh_labels(&state, DictKind::PROGRAM).await?;
     let cat = state.catalogue;
     let (from, to) = (period.from.to_string(), period.to.to_string());
     let t = |k: &str| cat.get(lang, k).to_owned();
@@ -297,8 +297,8 @@ pub async fn export_dashboard(
         .store
         .rollup(actor.scope(), &unit, period.from, period.to)
         .await?;
-    let types = activities::labels(&state, DictKind::ActivityType, lang).await?;
-    let programs = activities::labels(&state, DictKind::Program, lang).await?;
+    let types = activities::labels(&state, DictKind::ACTIVITY_TYPE, lang).await?;
+    let programs = activities::labels(&state, DictKind::PROGRAM, lang).await?;
     let cat = state.catalogue;
     let t = |k: &str| cat.get(lang, k).to_owned();
     let counts_headers = [
@@ -572,8 +572,8 @@ pub async fn import_template(
             .collect::<Vec<_>>()
     };
     let lists = TemplateLists {
-        types: labels(state.store.dictionary(DictKind::ActivityType).await?),
-        programs: labels(state.store.dictionary(DictKind::Program).await?),
+        types: labels(state.store.dictionary(DictKind::ACTIVITY_TYPE).await?),
+        programs: labels(state.store.dictionary(DictKind::PROGRAM).await?),
         units: units_below(&state, &actor.unit, MAX_PICK_UNITS).await?,
         own_unit: format!("{} {}", actor.unit.code, actor.unit.name),
     };

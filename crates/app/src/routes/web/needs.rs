@@ -53,7 +53,7 @@ pub async fn list(
         .await?;
     let (rows, has_next) = page_no.split(rows);
     let today = today(&state.config);
-    let cats = labels(&state, DictKind::NeedCategory, lang).await?;
+    let cats = labels(&state, DictKind::NEED_CATEGORY, lang).await?;
     let mut out = Vec::with_capacity(rows.len());
     for n in &rows {
         out.push(context! {
@@ -110,7 +110,7 @@ async fn form_page(
     form: &NeedForm,
     errors: &[FieldError],
 ) -> WebResult {
-    let cats = state.dictionary(DictKind::NeedCategory).await?;
+    let cats = state.dictionary(DictKind::NEED_CATEGORY).await?;
     let categories: Vec<_> = cats
         .iter()
         .filter(|e| e.active)
@@ -226,7 +226,7 @@ async fn need_page(
     shown: Shown<'_>,
 ) -> WebResult {
     let events = state.store.need_events(need).await?;
-    let cats = labels(state, DictKind::NeedCategory, lang).await?;
+    let cats = labels(state, DictKind::NEED_CATEGORY, lang).await?;
     let status = needs::status_for(state, actor, need).await?;
     let may_act = needs::may_act(state, actor, need).await?;
     let can_escalate = may_act
@@ -432,7 +432,7 @@ pub async fn deeds(
         .into_iter()
         .filter(|p| p.level >= actor.unit.level)
         .collect();
-    let cats = labels(&state, DictKind::NeedCategory, lang).await?;
+    let cats = labels(&state, DictKind::NEED_CATEGORY, lang).await?;
     Ok(state.templates.render(
         "needs/deeds.html",
         lang,
@@ -489,7 +489,7 @@ pub async fn export(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
     let (unit, period, d) = ledger(&state, &actor, &code, &q).await?;
-    let cats = labels(&state, DictKind::NeedCategory, lang).await?;
+    let cats = labels(&state, DictKind::NEED_CATEGORY, lang).await?;
     let t = |k: &str| state.catalogue.get(lang, k).to_owned();
     let mut wb = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();

@@ -268,8 +268,8 @@ async fn dict_options(
 /// What the selects of the field builder offer, for every page that has one.
 async fn builder_options(state: &AppState, lang: Lang) -> AppResult<minijinja::Value> {
     Ok(context! {
-        types => dict_options(state, DictKind::ActivityType, lang).await?,
-        programs => dict_options(state, DictKind::Program, lang).await?,
+        types => dict_options(state, DictKind::ACTIVITY_TYPE, lang).await?,
+        programs => dict_options(state, DictKind::PROGRAM, lang).await?,
         field_types => FieldType::ALL.map(FieldType::as_str),
     })
 }
