@@ -188,4 +188,17 @@ mod tests {
             "no module catalogue found under i18n/"
         );
     }
+
+    #[test]
+    fn every_dictionary_and_menu_entry_has_a_label() {
+        let c = Catalogue::bundled();
+        for kind in crate::routes::dictionaries() {
+            let key = format!("dict.{}", kind.slug());
+            assert!(c.has(Lang::Zh, &key), "no label {key}");
+            assert!(c.has(Lang::En, &key), "no English label {key}");
+        }
+        for item in crate::routes::MODULES.iter().flat_map(|m| m.menu) {
+            assert!(c.has(Lang::Zh, item.label), "no label {}", item.label);
+        }
+    }
 }
