@@ -58,9 +58,16 @@
     if (radio && sel.selectedOptions.length) radio.checked = true;
   });
 
-  // Forms marked data-draft keep what was typed in this browser until they
-  // are sent, so a dropped connection on the steppe loses nothing.
+  // Forms marked data-draft keep what was typed in this browser until the
+  // server confirms it: the page after a successful save carries
+  // data-draft-saved with the form's key, and only then is the draft
+  // dropped. A submit that never reaches the server (no signal) or comes
+  // back with errors keeps it, so a dropped connection on the steppe
+  // loses nothing.
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-draft-saved]").forEach(function (el) {
+      localStorage.removeItem("jinguo-draft-" + el.getAttribute("data-draft-saved"));
+    });
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       var key = "jinguo-draft-" + form.getAttribute("data-draft");
       var fields = form.querySelectorAll("input:not([type=hidden]):not([type=search]):not([type=file]), select, textarea");
@@ -76,7 +83,6 @@
         fields.forEach(function (f) { if (f.name) data[f.name] = f.value; });
         localStorage.setItem(key, JSON.stringify(data));
       });
-      form.addEventListener("submit", function () { localStorage.removeItem(key); });
     });
   });
 

@@ -468,3 +468,73 @@ async fn no_personal_data_in_logs(db: Db) {
     }
 }
 both_backends!(logs_hold_no_personal_data, no_personal_data_in_logs);
+
+/// Saving a visit on the household page lands on the confirmation at the
+/// top (`#done`, not the `#visit` form the form's action names), with the
+/// visit form folded away and the draft marked as saved, so the page does
+/// not invite the same visit twice (issue 14, trap 2).
+async fn visit_form_lands_on_the_confirmation(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let user = app.add_user("yilelt", "cadre", YILELT).await;
+    let token = app.token("yilelt").await;
+    let (status, v) = json_of(
+        app.post_json(&token, "/api/v1/households", household(YILELT))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_i64().unwrap();
+
+    let (session, csrf) = app.session_for(user).await;
+    let cookie = format!("jinguo_session={session}");
+    let r = app
+        .client
+        .post(app.url(&format!("/households/{id}/visits")))
+        .header(reqwest::header::COOKIE, &cookie)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("date", today().as_str()),
+            ("visitors", "妇联主席"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()[reqwest::header::LOCATION].to_str().unwrap();
+    assert_eq!(location, format!("/households/{id}?done=visited#done"));
+    assert_eq!(count(&app, "visits").await, 1);
+
+    let page = app
+        .client
+        .get(app.url(&format!("/households/{id}?done=visited")))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"done\""), "the notice is the target");
+    assert!(page.contains(&format!("data-draft-saved=\"visit-{id}\"")));
+    assert!(page.contains("<details class=\"again\">"), "the form is folded");
+
+    // Without a fresh save the form stands open as before.
+    let page = app
+        .client
+        .get(app.url(&format!("/households/{id}")))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("<details class=\"again\">"));
+    assert!(!page.contains("data-draft-saved"));
+}
+both_backends!(
+    visit_form_lands_on_the_confirmation,
+    visit_form_lands_on_the_confirmation
+);

@@ -463,7 +463,9 @@ pub async fn create_visit(
     };
     match households::create_visit(&state, &actor, ip, &input).await {
         Ok((_, dv)) => Ok(Redirect::to(&format!(
-            "/households/{}?done=visited{}",
+            // `#done`: the notice at the top, not the `#visit` form the
+            // browser would otherwise carry over from the form's action.
+            "/households/{}?done=visited{}#done",
             id.get(),
             if dv { "&dv=1" } else { "" }
         ))
