@@ -28,7 +28,7 @@ fn table_ops() -> BTreeSet<(String, String)> {
     table()
         .iter()
         .filter(|def| def.path.starts_with("/api/"))
-        .map(|def| (def.path.to_owned(), def.method.as_str().to_lowercase()))
+        .map(|def| (def.path.clone(), def.method.as_str().to_lowercase()))
         .collect()
 }
 
@@ -100,7 +100,7 @@ fn security_and_roles_match_the_table() {
     );
     for def in table().iter().filter(|d| d.path.starts_with("/api/")) {
         let method = def.method.as_str().to_lowercase();
-        let op = operation(&doc, def.path, &method);
+        let op = operation(&doc, &def.path, &method);
         let security = op.get("security").unwrap_or(global);
         let open = security.as_array().is_some_and(|reqs| reqs.is_empty());
         let cap = op.get("x-required-capability");

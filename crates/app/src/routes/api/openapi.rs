@@ -1,5 +1,8 @@
-//! `GET /api/v1/openapi.json`. The paths' descriptions and schemas are
-//! written by hand in `openapi.json`; who may call each operation is not:
+//! `GET /api/v1/openapi.json`. Each API operation is documented beside its
+//! handler (`#[utoipa::path]`) with the request and response types it
+//! uses, whose schemas are derived from the Rust types (`ToSchema`,
+//! `IntoParams`); the route table carries the operations, and [`build`]
+//! assembles them. Who may call each operation is not written there either:
 //! [`build`] derives it from the route table, the same declaration the
 //! access layer enforces and the authorization matrix tests, so the
 //! document cannot drift from what the server does.
@@ -10,16 +13,76 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use jinguo_domain::Role;
 use serde_json::{Value, json};
+use utoipa::openapi::response::Response;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{Ref, RefOr};
 
 use crate::auth::Access;
 
-/// The hand-written part: paths, parameters, schemas.
+/// The document's header (info, tags, security scheme, the shared error
+/// answers) and the operations not yet documented beside their handlers.
 const WRITTEN: &str = include_str!("../../../openapi.json");
 
-/// The document with each API operation's access requirement filled in
-/// from [`crate::routes::table`]: `security` (none for public routes),
-/// `x-required-capability` and the roles that grant it, and the 401 / 403 /
-/// 404 answers the access layer and the scoped store give.
+/// Shared error answers an operation refers to as
+/// `(status = 404, response = NotFound)`; each is a component of the
+/// document's header.
+macro_rules! shared_answers {
+    ($($name:ident),* $(,)?) => {
+        $(
+            pub struct $name;
+            impl<'r> utoipa::ToResponse<'r> for $name {
+                fn response() -> (&'r str, RefOr<Response>) {
+                    let name = stringify!($name);
+                    (name, RefOr::Ref(Ref::from_response_name(name)))
+                }
+            }
+        )*
+    };
+}
+
+shared_answers!(
+    BadRequest,
+    Unauthorized,
+    BadCredentials,
+    Forbidden,
+    NotFound,
+    Conflict,
+    Invalid,
+    Locked,
+    Internal,
+    TaskInvalid,
+    ForbiddenReview,
+    HelpTooMany,
+    HelpInvalid,
+);
+
+/// The schema of a multipart form of up to `max` file parts named `part`
+/// (uploads are read part by part, not deserialized, so the form has no
+/// Rust type of its own).
+pub fn file_parts(part: &str, description: &str, max: usize) -> RefOr<Schema> {
+    let file = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .content_media_type("application/octet-stream");
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some(description))
+        .property(
+            part,
+            ArrayBuilder::new()
+                .items(file)
+                .min_items(Some(1))
+                .max_items(Some(max)),
+        )
+        .required(part)
+        .into()
+}
+
+/// The published document: the header, every API operation of
+/// [`crate::routes::table`] with the schemas it names, and each
+/// operation's access requirement filled in from the table: `security`
+/// (none for public routes), `x-required-capability` and the roles that
+/// grant it, and the 401 / 403 / 404 answers the access layer and the
+/// scoped store give.
 pub fn build() -> Value {
     let mut doc: Value = serde_json::from_str(WRITTEN).expect("openapi.json is valid JSON");
     for def in crate::routes::table()
@@ -27,7 +90,15 @@ pub fn build() -> Value {
         .filter(|d| d.path.starts_with("/api/"))
     {
         let method = def.method.as_str().to_lowercase();
-        let Some(op) = doc["paths"][def.path][&method].as_object_mut() else {
+        if let Some(documented) = def.documented() {
+            doc["paths"][&def.path][&method] =
+                serde_json::to_value(&documented.operation).expect("an operation serializes");
+            for (name, schema) in &documented.schemas {
+                doc["components"]["schemas"][name] =
+                    serde_json::to_value(schema).expect("a schema serializes");
+            }
+        }
+        let Some(op) = doc["paths"][&def.path][&method].as_object_mut() else {
             continue; // the contract test names the missing operation
         };
         op.remove("x-required-role");
