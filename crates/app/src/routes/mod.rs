@@ -190,11 +190,11 @@ pub fn table() -> Vec<RouteDef> {
         r(M::GET, "/api/v1/units/{code}/deeds", figures, get(api::needs::deeds)),
         // Case statistics (issue 6): de-identified, for everyone in scope.
         a(figures, routes!(api::case_stats::show)),
-        r(M::GET, "/api/v1/openapi.json", Public, get(api::openapi::document)),
-        r(M::GET, "/api/v1/public/help/challenge", Public, get(api::help::challenge)),
-        r(M::POST, "/api/v1/public/help", Public, post(api::help::create)),
-        r(M::GET, "/api/v1/public/help/{tracking_code}", Public, get(api::help::status)),
-        r(M::GET, "/api/v1/help-requests", intake, get(api::help::intake)),
+        a(Public, routes!(api::openapi::document)),
+        a(Public, routes!(api::help::challenge)),
+        a(Public, routes!(api::help::create)),
+        a(Public, routes!(api::help::status)),
+        a(intake, routes!(api::help::intake)),
         // Rights-protection cases: whether a case opens is decided per case
         // (crate::cases::access); anyone else gets 404.
         r(M::POST, "/api/v1/cases", caseworker, post(api::cases::create)),
@@ -211,13 +211,13 @@ pub fn table() -> Vec<RouteDef> {
         r(M::GET, "/api/v1/dictionaries/case-types", LoggedIn, get(api::cases::case_types)),
         // Case workflow after intake (issue 6 item 3): 404 unless the
         // caller may open the case (crate::cases::access).
-        r(M::POST, "/api/v1/cases/{id}/follow-ups", caseworker, post(api::case_flow::follow_up)),
-        r(M::POST, "/api/v1/cases/{id}/refer", caseworker, post(api::case_flow::refer)),
-        r(M::POST, "/api/v1/cases/{id}/referrals/{rid}", caseworker, post(api::case_flow::referral)),
-        r(M::POST, "/api/v1/cases/{id}/transfer", caseworker, post(api::case_flow::transfer)),
-        r(M::POST, "/api/v1/cases/{id}/close", caseworker, post(api::case_flow::close)),
-        r(M::POST, "/api/v1/cases/{id}/approve-closure", caseworker, post(api::case_flow::approve_closure)),
-        r(M::POST, "/api/v1/cases/{id}/reopen", caseworker, post(api::case_flow::reopen)),
+        a(caseworker, routes!(api::case_flow::follow_up)),
+        a(caseworker, routes!(api::case_flow::refer)),
+        a(caseworker, routes!(api::case_flow::referral)),
+        a(caseworker, routes!(api::case_flow::transfer)),
+        a(caseworker, routes!(api::case_flow::close)),
+        a(caseworker, routes!(api::case_flow::approve_closure)),
+        a(caseworker, routes!(api::case_flow::reopen)),
         // Web pages.
         r(M::GET, "/login", Public, get(web::login::form)),
         r(M::POST, "/login", Public, post(web::login::submit)),

@@ -56,6 +56,49 @@ shared_answers!(
     HelpInvalid,
 );
 
+/// The body of every error answer (written by [`crate::render::render_errors`]).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    code: ErrorCode,
+    /// Message for people, in the reader's language; for `bad_request` followed by `: ` and
+    /// details. Programs should use `code` and `field`.
+    message: String,
+    /// The offending input field; present for `invalid` and `conflict` only. For `invalid` with
+    /// several offending fields, the first of them (see `fields`). Task operations also name
+    /// parts of a form definition (`fields[2].key`), answers by their field key, and `status`
+    /// when the workflow refuses a step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    /// For `invalid` only: every offending input field, mapped to its message (in the same
+    /// language as `message`). Always holds at least the field named by `field`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// Stable machine-readable error code: `bad_request` (400), `unauthorized` (401),
+/// `bad_credentials` (401), `forbidden` (403), `not_found` (404), `conflict` (409), `invalid`
+/// (422), `locked` (429), `internal` (500).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    BadCredentials,
+    Forbidden,
+    NotFound,
+    Conflict,
+    Invalid,
+    Locked,
+    Internal,
+}
+
 /// The schema of a multipart form of up to `max` file parts named `part`
 /// (uploads are read part by part, not deserialized, so the form has no
 /// Rust type of its own).
@@ -85,6 +128,16 @@ pub fn file_parts(part: &str, description: &str, max: usize) -> RefOr<Schema> {
 /// scoped store give.
 pub fn build() -> Value {
     let mut doc: Value = serde_json::from_str(WRITTEN).expect("openapi.json is valid JSON");
+    // The shared error answers of the header refer to the error body.
+    let mut shared = vec![(
+        <ErrorBody as utoipa::ToSchema>::name().into_owned(),
+        <ErrorBody as utoipa::PartialSchema>::schema(),
+    )];
+    <ErrorBody as utoipa::ToSchema>::schemas(&mut shared);
+    for (name, schema) in shared {
+        doc["components"]["schemas"][name] =
+            serde_json::to_value(schema).expect("a schema serializes");
+    }
     for def in crate::routes::table()
         .iter()
         .filter(|d| d.path.starts_with("/api/"))
@@ -141,6 +194,18 @@ pub fn build() -> Value {
 }
 
 /// `GET /api/v1/openapi.json`: the API contract for integrators.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    operation_id = "getOpenApi",
+    tag = "meta",
+    summary = "This OpenAPI document",
+    description = "The API contract as an OpenAPI 3.1 document. No token is needed.",
+    responses(
+        (status = 200, description = "The OpenAPI document (an OpenAPI 3.1 object).",
+         content(("application/json"))),
+    ),
+)]
 pub async fn document() -> impl IntoResponse {
     static DOC: OnceLock<String> = OnceLock::new();
     (
