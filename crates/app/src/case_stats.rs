@@ -12,8 +12,8 @@ use jinguo_domain::case_stats::{SmallCount, shown_median};
 use jinguo_domain::{Level, Month, UnitCode};
 use jinguo_store::model::{CaseStats, Unit};
 use rust_xlsxwriter::{DocProperties, Format, Workbook, XlsxError};
-use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde::{Serialize, Serializer};
+use utoipa::ToSchema;
 
 use crate::error::AppResult;
 use crate::i18n::{Catalogue, Lang};
@@ -41,16 +41,20 @@ pub struct Line {
 }
 
 /// A child unit's line.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = CaseStatsChild)]
 pub struct ChildLine {
     pub code: UnitCode,
+    /// Name of the unit (Chinese).
     pub name: String,
     pub level: Level,
     pub count: SmallCount,
 }
 
-/// Protection measures, suppressed.
-#[derive(Debug, Clone, Copy, Serialize)]
+/// Records of personal safety protection orders (人身安全保护令) by status, and police warning
+/// letters (告诫书) issued.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[schema(as = CaseStatsOrders)]
 pub struct Orders {
     pub protection_applied: SmallCount,
     pub protection_granted: SmallCount,
@@ -159,29 +163,88 @@ pub async fn load(
 }
 
 /// The API's answer: dimensions as objects keyed by the API's keys.
-pub fn json(unit: &Unit, from: Month, to: Month, s: &Shown) -> Value {
-    let obj = |ls: &[Line]| {
-        ls.iter()
-            .map(|l| (l.key.clone(), json!(l.count)))
-            .collect::<Map<_, _>>()
-    };
-    json!({
-        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
-        "from": from,
-        "to": to,
-        "suppressed_below": SmallCount::THRESHOLD,
-        "total": s.total,
-        "by_type": obj(&s.by_type),
-        "by_source": obj(&s.by_source),
-        "by_risk": obj(&s.by_risk),
-        "by_status": obj(&s.by_status),
-        "by_outcome": obj(&s.by_outcome),
-        "first_contact": {"cases": s.contacted, "median_days": s.median_days_first_contact},
-        "closure": {"cases": s.closed, "median_days": s.median_days_closure},
-        "orders": s.orders,
-        "own": s.own,
-        "children": s.children,
-    })
+/// The statistics as the API answers them.
+#[derive(Serialize, ToSchema)]
+#[schema(as = CaseStats)]
+pub struct CaseStatsView {
+    unit: crate::routes::api::units::UnitPathStep,
+    from: Month,
+    to: Month,
+    /// Counts from 1 to this minus one read `"<5"`.
+    #[schema(minimum = 5, maximum = 5)]
+    suppressed_below: i64,
+    total: SmallCount,
+    /// By case-type key: every seeded type, then any other type with cases.
+    #[serde(serialize_with = "as_map")]
+    #[schema(value_type = std::collections::BTreeMap<String, SmallCount>)]
+    by_type: Vec<Line>,
+    /// By source key (`hotline`, `walk_in`, `public_page`, `home_visit`, `agency_referral`,
+    /// `other`), zeros included.
+    #[serde(serialize_with = "as_map")]
+    #[schema(value_type = std::collections::BTreeMap<String, SmallCount>)]
+    by_source: Vec<Line>,
+    /// By current risk level (`low`, `medium`, `high`, `critical`) and `none` for cases not yet
+    /// assessed, zeros included.
+    #[serde(serialize_with = "as_map")]
+    #[schema(value_type = std::collections::BTreeMap<String, SmallCount>)]
+    by_risk: Vec<Line>,
+    /// By current status (`open`, `assessed`, `in_service`, `closure_pending`, `closed`), zeros
+    /// included.
+    #[serde(serialize_with = "as_map")]
+    #[schema(value_type = std::collections::BTreeMap<String, SmallCount>)]
+    by_status: Vec<Line>,
+    /// Closed cases by outcome (`resolved`, `referred_out`, `client_withdrew`, `lost_contact`,
+    /// `other`), zeros included.
+    #[serde(serialize_with = "as_map")]
+    #[schema(value_type = std::collections::BTreeMap<String, SmallCount>)]
+    by_outcome: Vec<Line>,
+    first_contact: CaseStatsDuration,
+    closure: CaseStatsDuration,
+    orders: Orders,
+    own: SmallCount,
+    /// Active direct children, by code.
+    children: Vec<ChildLine>,
+}
+
+/// How many cases took a step, and the median days they took.
+#[derive(Serialize, ToSchema)]
+pub struct CaseStatsDuration {
+    cases: SmallCount,
+    /// Median whole days (the lower median, clamped to 0..366); `null` when fewer than 5 cases
+    /// lie behind it.
+    median_days: Option<i64>,
+}
+
+/// A dimension's lines as one object, key → count, in the lines' order.
+fn as_map<S: Serializer>(lines: &[Line], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(lines.iter().map(|l| (&l.key, l.count)))
+}
+
+/// The answer of `GET /api/v1/units/{code}/case-stats`.
+pub fn view(unit: &Unit, from: Month, to: Month, s: &Shown) -> CaseStatsView {
+    CaseStatsView {
+        unit: crate::routes::api::units::UnitPathStep::of(unit),
+        from,
+        to,
+        suppressed_below: SmallCount::THRESHOLD,
+        total: s.total,
+        by_type: s.by_type.clone(),
+        by_source: s.by_source.clone(),
+        by_risk: s.by_risk.clone(),
+        by_status: s.by_status.clone(),
+        by_outcome: s.by_outcome.clone(),
+        first_contact: CaseStatsDuration {
+            cases: s.contacted,
+            median_days: s.median_days_first_contact,
+        },
+        closure: CaseStatsDuration {
+            cases: s.closed,
+            median_days: s.median_days_closure,
+        },
+        orders: s.orders,
+        own: s.own,
+        children: s.children.clone(),
+    }
 }
 
 /// The label of `key` in dimension `dim` (`cstats.<dim>.<key>`), or the

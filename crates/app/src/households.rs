@@ -102,14 +102,23 @@ pub async fn reveal(
 }
 
 /// A visit as typed (JSON, or a form turned into this).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct VisitInput {
+    /// A household of the caller's subtree.
+    #[schema(minimum = 1)]
     pub household_id: Option<i64>,
+    /// `YYYY-MM-DD`: not in the future, not before 2000.
     #[serde(default)]
+    #[schema(format = Date)]
     pub date: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub visitors: String,
+    /// Stored encrypted.
+    #[schema(max_length = 2000)]
     pub notes: Option<String>,
+    /// Keys of the `visit-tags` dictionary. `dv_risk` (domestic-violence risk) makes the answer
+    /// suggest a rights-protection case.
     #[serde(default)]
     pub tags: Vec<String>,
 }

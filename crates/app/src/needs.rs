@@ -8,13 +8,14 @@
 
 use jinguo_domain::activity::{format_date, parse_date};
 use jinguo_domain::need::{NeedStatus, Resolution, Urgency, required_text};
-use jinguo_domain::{FieldError, HouseholdId, Month, NeedId, UnitCode, UserId, VisitId};
+use jinguo_domain::{FieldError, HouseholdId, Level, Month, NeedId, UnitCode, UserId, VisitId};
 use jinguo_store::InScope;
 use jinguo_store::StoreError;
 use jinguo_store::model::{
     DeedCounts, Deeds, DictKind, Need, NeedEvent, NeedSource, NeedSummary, NewNeed, Unit,
 };
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
@@ -305,21 +306,69 @@ pub async fn close(
     audit(state, actor, ip, "need.closed", need).await
 }
 
-pub fn summary_json(n: &NeedSummary, status: &str, today: time::Date) -> Value {
-    json!({
-        "id": n.id,
-        "origin": {"code": n.origin_code, "name": n.origin_name},
-        "assignee": {"code": n.assignee_code, "name": n.assignee_name},
-        "source": n.source,
-        "category": n.category,
-        "urgency": n.urgency,
-        "status": status,
-        "due_date": n.due_date,
-        "overdue": overdue(n.status, n.due_date.as_deref(), today),
-        "raised_on": n.raised_on,
-        "escalations": n.escalations,
-        "updated_at": n.updated_at,
-    })
+/// A need's unit (where it was raised, or whose queue it sits in).
+#[derive(Serialize, ToSchema)]
+pub struct NeedUnit {
+    code: UnitCode,
+    name: String,
+}
+
+/// The status as the reader sees it: `open` and `in_progress` are live, `resolved` and `closed`
+/// (unresolved, with a reason) final. `referred` (已上报) is how a live need reads to a caller
+/// whose subtree no longer holds the unit it sits with: it was escalated above her unit.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // documents the values `status` may take
+pub enum NeedStatusSeen {
+    Open,
+    InProgress,
+    Resolved,
+    Closed,
+    Referred,
+}
+
+/// A line of a need queue.
+#[derive(Serialize, ToSchema)]
+pub struct NeedLine {
+    id: NeedId,
+    origin: NeedUnit,
+    assignee: NeedUnit,
+    source: NeedSource,
+    category: String,
+    urgency: Urgency,
+    #[schema(value_type = NeedStatusSeen)]
+    status: &'static str,
+    #[schema(format = Date)]
+    due_date: Option<String>,
+    /// Live and past its due date.
+    overdue: bool,
+    #[schema(format = Date)]
+    raised_on: String,
+    escalations: i64,
+    updated_at: i64,
+}
+
+pub fn summary(n: &NeedSummary, status: &'static str, today: time::Date) -> NeedLine {
+    NeedLine {
+        id: n.id,
+        origin: NeedUnit {
+            code: n.origin_code.clone(),
+            name: n.origin_name.clone(),
+        },
+        assignee: NeedUnit {
+            code: n.assignee_code.clone(),
+            name: n.assignee_name.clone(),
+        },
+        source: n.source,
+        category: n.category.clone(),
+        urgency: n.urgency,
+        status,
+        due_date: n.due_date.clone(),
+        overdue: overdue(n.status, n.due_date.as_deref(), today),
+        raised_on: n.raised_on.clone(),
+        escalations: n.escalations,
+        updated_at: n.updated_at,
+    }
 }
 
 /// A live need whose due date has passed.
@@ -327,68 +376,188 @@ pub fn overdue(status: NeedStatus, due: Option<&str>, today: time::Date) -> bool
     status.is_live() && due.is_some_and(|d| d < format_date(today).as_str())
 }
 
-pub fn need_json(n: &Need, status: &str, events: &[NeedEvent], today: time::Date) -> Value {
-    json!({
-        "id": n.id,
-        "origin": {"code": n.origin_code, "name": n.origin_name},
-        "assignee": {"code": n.assignee_code, "name": n.assignee_name},
-        "assignee_user": n.assignee_user,
-        "household_id": n.household,
-        "visit_id": n.visit,
-        "source": n.source,
-        "category": n.category,
-        "urgency": n.urgency,
-        "description": n.description,
-        "status": status,
-        "due_date": n.due_date,
-        "overdue": overdue(n.status, n.due_date.as_deref(), today),
-        "raised_on": n.raised_on,
-        "escalations": n.escalations,
-        "resolved_on": n.resolved_on,
-        "resolution": n.resolution,
-        "satisfaction": n.satisfaction,
-        "close_reason": n.close_reason,
-        "created_at": n.created_at,
-        "updated_at": n.updated_at,
-        "events": events,
-    })
+/// A need with its history.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Need)]
+pub struct NeedView {
+    id: NeedId,
+    origin: NeedUnit,
+    assignee: NeedUnit,
+    assignee_user: Option<UserId>,
+    household_id: Option<HouseholdId>,
+    visit_id: Option<VisitId>,
+    source: NeedSource,
+    category: String,
+    urgency: Urgency,
+    description: String,
+    #[schema(value_type = NeedStatusSeen)]
+    status: &'static str,
+    #[schema(format = Date)]
+    due_date: Option<String>,
+    /// Live and past its due date.
+    overdue: bool,
+    #[schema(format = Date)]
+    raised_on: String,
+    escalations: i64,
+    /// The day the need was resolved or closed.
+    #[schema(format = Date)]
+    resolved_on: Option<String>,
+    resolution: Option<String>,
+    #[schema(minimum = 1, maximum = 5)]
+    satisfaction: Option<i64>,
+    close_reason: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    events: Vec<NeedEvent>,
+    /// Whether the caller may start, escalate, resolve or close it.
+    pub may_act: bool,
 }
 
-pub fn counts_json(c: &DeedCounts) -> Value {
-    json!({
-        "raised": c.raised, "resolved": c.resolved, "closed": c.closed, "overdue": c.overdue,
-        "median_days": c.median_days, "satisfaction": c.satisfaction,
-    })
+pub fn view(n: &Need, status: &'static str, events: &[NeedEvent], today: time::Date) -> NeedView {
+    NeedView {
+        id: n.id,
+        origin: NeedUnit {
+            code: n.origin_code.clone(),
+            name: n.origin_name.clone(),
+        },
+        assignee: NeedUnit {
+            code: n.assignee_code.clone(),
+            name: n.assignee_name.clone(),
+        },
+        assignee_user: n.assignee_user,
+        household_id: n.household,
+        visit_id: n.visit,
+        source: n.source,
+        category: n.category.clone(),
+        urgency: n.urgency,
+        description: n.description.clone(),
+        status,
+        due_date: n.due_date.clone(),
+        overdue: overdue(n.status, n.due_date.as_deref(), today),
+        raised_on: n.raised_on.clone(),
+        escalations: n.escalations,
+        resolved_on: n.resolved_on.clone(),
+        resolution: n.resolution.clone(),
+        satisfaction: n.satisfaction,
+        close_reason: n.close_reason.clone(),
+        created_at: n.created_at,
+        updated_at: n.updated_at,
+        events: events.to_vec(),
+        may_act: false,
+    }
+}
+
+/// Ledger numbers of a category or a month.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DeedCounts)]
+pub struct DeedNumbers {
+    /// Needs raised in the period (by the month raised).
+    raised: i64,
+    /// Needs resolved in the period (by the month resolved).
+    resolved: i64,
+    /// Needs closed unresolved in the period.
+    closed: i64,
+    /// Median days from raising to resolving, of the needs resolved in the period (one year or
+    /// more counts as 366).
+    median_days: Option<i64>,
+    /// Mean rating of the needs resolved in the period, two decimals.
+    satisfaction: Option<f64>,
+}
+
+impl From<&DeedCounts> for DeedNumbers {
+    fn from(c: &DeedCounts) -> Self {
+        DeedNumbers {
+            raised: c.raised,
+            resolved: c.resolved,
+            closed: c.closed,
+            median_days: c.median_days,
+            satisfaction: c.satisfaction,
+        }
+    }
+}
+
+/// Ledger numbers of a unit, with the live needs past their due date.
+#[derive(Serialize, ToSchema)]
+pub struct DeedTotals {
+    #[serde(flatten)]
+    numbers: DeedNumbers,
+    /// Live needs past their due date today, whatever the period.
+    overdue: i64,
+}
+
+impl From<&DeedCounts> for DeedTotals {
+    fn from(c: &DeedCounts) -> Self {
+        DeedTotals {
+            numbers: DeedNumbers::from(c),
+            overdue: c.overdue,
+        }
+    }
+}
+
+/// A direct child's numbers.
+#[derive(Serialize, ToSchema)]
+pub struct DeedChild {
+    code: UnitCode,
+    name: String,
+    level: Level,
+    #[serde(flatten)]
+    totals: DeedTotals,
+}
+
+/// One month's numbers.
+#[derive(Serialize, ToSchema)]
+pub struct DeedMonth {
+    month: Month,
+    #[serde(flatten)]
+    numbers: DeedNumbers,
+}
+
+/// The practical-deeds ledger (实事台账) of a unit's subtree for a range of months.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Deeds)]
+pub struct DeedsView {
+    unit: crate::routes::api::units::UnitPathStep,
+    from: Month,
+    to: Month,
+    total: DeedTotals,
+    /// By need-category key; categories with nothing in the period are left out.
+    by_category: std::collections::BTreeMap<String, DeedNumbers>,
+    /// Active direct children, by code.
+    children: Vec<DeedChild>,
+    /// Months with any count, in order.
+    months: Vec<DeedMonth>,
 }
 
 /// The ledger as the API shows it. Overdue is counted for units only (the
 /// counters keep live needs by unit and due day, not by category or month).
-pub fn deeds_json(unit: &Unit, from: Month, to: Month, d: &Deeds) -> Value {
-    let strip = |c: &DeedCounts| {
-        let mut v = counts_json(c);
-        if let Some(o) = v.as_object_mut() {
-            o.remove("overdue");
-        }
-        v
-    };
-    json!({
-        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
-        "from": from,
-        "to": to,
-        "total": counts_json(&d.total),
-        "by_category": d.by_category.iter().map(|(k, c)| (k.clone(), strip(c)))
-            .collect::<Map<_, _>>(),
-        "children": d.children.iter().map(|(u, c)| {
-            let mut v = counts_json(c);
-            v["code"] = json!(u.code);
-            v["name"] = json!(u.name);
-            v["level"] = json!(u.level);
-            v
-        }).collect::<Vec<_>>(),
-        "months": d.months.iter().map(|(m, c)| {
-            let mut v = strip(c);
-            v["month"] = json!(m);
-            v
-        }).collect::<Vec<_>>(),
-    })
+pub fn deeds_view(unit: &Unit, from: Month, to: Month, d: &Deeds) -> DeedsView {
+    DeedsView {
+        unit: crate::routes::api::units::UnitPathStep::of(unit),
+        from,
+        to,
+        total: DeedTotals::from(&d.total),
+        by_category: d
+            .by_category
+            .iter()
+            .map(|(k, c)| (k.clone(), DeedNumbers::from(c)))
+            .collect(),
+        children: d
+            .children
+            .iter()
+            .map(|(u, c)| DeedChild {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                level: u.level,
+                totals: DeedTotals::from(c),
+            })
+            .collect(),
+        months: d
+            .months
+            .iter()
+            .map(|(m, c)| DeedMonth {
+                month: *m,
+                numbers: DeedNumbers::from(c),
+            })
+            .collect(),
+    }
 }

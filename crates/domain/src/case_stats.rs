@@ -70,6 +70,29 @@ impl fmt::Display for SmallCount {
     }
 }
 
+crate::schema_component!(SmallCount, "SmallCount", {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::Int64,
+                )))
+                .minimum(Some(0)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([SmallCount::FEW_TEXT])),
+        )
+        .description(Some(
+            "A count; from 1 to 4 it is the string `\"<5\"` (small-cell suppression), so no \
+             cell can point at a person.",
+        ))
+        .into()
+});
+
 /// A number in JSON, or the string `"<5"`.
 impl Serialize for SmallCount {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

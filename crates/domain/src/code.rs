@@ -6,7 +6,7 @@ use crate::{FieldError, Level};
 
 /// Whether a unit is a division of the map or an organisation in a new sector
 /// (enterprise, social organisation, delivery platform …) hung under one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum UnitKind {
     Geo,
@@ -107,6 +107,16 @@ impl fmt::Display for UnitCode {
         f.write_str(&self.0)
     }
 }
+
+crate::schema_component!(
+    UnitCode,
+    "UnitCode",
+    crate::schema::pattern_string(
+        "Key of a unit. Geographic units: the 12-digit statistical division code. Sector \
+         organisations: the parent's 12-digit code, `-S` and a serial of 2–4 digits.",
+        "^[0-9]{12}(-S[0-9]{2,4})?$",
+    )
+);
 
 impl Serialize for UnitCode {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -78,7 +78,9 @@ impl fmt::Display for TrackingCode {
 }
 
 /// What a help request asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum HelpKind {
     /// A practical need: becomes a need in the village's queue.
@@ -104,8 +106,9 @@ impl HelpKind {
     }
 }
 
-/// The only statuses the public ever sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+/// The only statuses the public ever sees. For a need: open → `received`, in progress →
+/// `in_progress`, escalated and still live → `referred`, then `resolved` or `closed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HelpStatus {
     Received,

@@ -22,8 +22,9 @@ pub const FACILITIES_MAX: usize = 30;
 pub const LAT_RANGE: (f64, f64) = (37.0, 54.0);
 pub const LON_RANGE: (f64, f64) = (97.0, 127.0);
 
-/// Whether a home is open to visitors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// Whether a home is open to visitors. Only `active` homes count as homes and as coverage, and
+/// only they appear on the public help page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HomeStatus {
     Active,

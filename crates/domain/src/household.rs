@@ -17,7 +17,7 @@ pub const MAX_MEMBERS: usize = 30;
 pub const GUARDIAN_CONSENT_AGE: i32 = 14;
 
 /// How a member relates to the household head.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
     Head,
@@ -62,7 +62,7 @@ impl Relation {
 
 /// How consent was given: said aloud to the visiting cadre, signed on
 /// paper, or confirmed electronically (a message, a mini-program tick).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentMethod {
     Oral,
@@ -99,38 +99,52 @@ pub struct Consent {
     pub method: ConsentMethod,
 }
 
-/// A member as typed (JSON or form), before any rule.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A member as typed (JSON or form), before any rule. A missing or blank required field answers
+/// `422` with its name.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct MemberInput {
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub name: String,
     #[serde(default)]
+    #[schema(value_type = Sex)]
     pub sex: String,
+    #[schema(minimum = 1900)]
     pub birth_year: Option<i64>,
     #[serde(default)]
+    #[schema(value_type = Relation)]
     pub relation: String,
+    #[schema(max_length = 20)]
     pub ethnicity: Option<String>,
+    /// 18-character resident ID number (GB 11643): the check digit is verified, the birth date
+    /// must be real and not in the future, and it must agree with `sex` and `birth_year`.
     pub id_number: Option<String>,
+    /// A mainland mobile (11 digits) or landline (area code-number).
     pub phone: Option<String>,
-    /// For a child under 14: the guardian who consented.
+    /// Required for a child who may be under 14 (from the ID number's birth date when given,
+    /// else `birth_year` ≥ this year − 14): the guardian's consent.
     pub guardian: Option<ConsentInput>,
 }
 
-/// Consent as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Consent as typed: who consented (a member, or the guardian of a child) and how.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ConsentInput {
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub given_by: String,
     #[serde(default)]
+    #[schema(value_type = ConsentMethod)]
     pub method: String,
 }
 
 /// A household as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct HouseholdInput {
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub address: String,
     #[serde(default)]
+    #[schema(min_items = 1, max_items = 30)]
     pub members: Vec<MemberInput>,
     pub consent: Option<ConsentInput>,
 }

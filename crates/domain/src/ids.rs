@@ -3,11 +3,17 @@
 use serde::Serialize;
 
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
+    ($(#[doc = $doc:literal])* $name:ident) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(transparent)]
         pub struct $name(i64);
+
+        $crate::schema_component!(
+            $name,
+            stringify!($name),
+            $crate::schema::int64_from(concat!($($doc),*).trim(), 1)
+        );
 
         impl $name {
             pub const fn new(raw: i64) -> Self {

@@ -2,6 +2,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
 
+crate::schema_component!(
+    Level,
+    "Level",
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Integer)
+        .description(Some(
+            "Depth in the five-level tree: 1 region (自治区), 2 league (盟市), 3 banner (旗县), \
+             4 township (苏木乡镇), 5 village (嘎查村). A sector organisation is one level below \
+             its parent.",
+        ))
+        .minimum(Some(1))
+        .maximum(Some(5))
+        .into()
+);
+
 /// Depth in the five-level tree: 1 region … 5 village.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]

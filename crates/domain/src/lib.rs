@@ -14,6 +14,7 @@ pub mod level;
 pub mod password;
 pub mod phone;
 pub mod role;
+pub mod schema;
 pub mod sex;
 pub mod username;
 

@@ -70,6 +70,15 @@ impl fmt::Display for Month {
     }
 }
 
+crate::schema_component!(
+    Month,
+    "Month",
+    crate::schema::pattern_string(
+        "A calendar month, `YYYY-MM`, years 2000–2100.",
+        "^[0-9]{4}-(0[1-9]|1[0-2])$",
+    )
+);
+
 impl Serialize for Month {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

@@ -3,7 +3,19 @@ use serde::{Deserialize, Serialize};
 use crate::FieldError;
 
 /// What a user may do within her unit's subtree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Manages user accounts and sector organisations in the subtree.
@@ -35,6 +47,21 @@ impl Role {
             .ok_or(FieldError::new("roles", "err.role.unknown"))
     }
 }
+
+crate::schema_component!(
+    Roles,
+    "Roles",
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("Role"))
+        .description(Some(
+            "A non-empty set of roles, sorted in the order admin, cadre, caseworker, auditor, \
+             without duplicates.",
+        ))
+        .min_items(Some(1))
+        .unique_items(true)
+        .into(),
+    [Role]
+);
 
 /// A non-empty, duplicate-free, sorted set of roles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,7 +6,7 @@ use crate::FieldError;
 
 /// A person's sex as recorded on the resident ID card and in household
 /// registers. Two values, as the card has; the JSON form is `"F"` / `"M"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Sex {
     #[serde(rename = "F")]
     Female,

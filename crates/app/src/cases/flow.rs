@@ -28,12 +28,19 @@ fn invalid(errors: Vec<FieldError>) -> AppError {
 }
 
 /// A follow-up as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseFollowUpInput)]
 pub struct FollowUpInput {
-    /// The scheduled follow-up this completes; none for an ad-hoc contact.
+    /// The scheduled follow-up this completes; omit for an ad-hoc contact. One that is not
+    /// waiting on this case answers `422` with field `follow_up_id`.
+    #[schema(minimum = 1)]
     pub follow_up_id: Option<i64>,
+    /// When it happened, `YYYY-MM-DD`, not after today.
     #[serde(default)]
+    #[schema(format = Date)]
     pub date: String,
+    /// What happened; sealed.
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -103,14 +110,21 @@ pub async fn follow_up(
 }
 
 /// A referral as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseReferInput)]
 pub struct ReferInput {
     #[serde(default)]
+    #[schema(value_type = jinguo_domain::case::Agency)]
     pub agency: String,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub agency_name: String,
+    /// Sealed.
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
-    /// A supervisor's reason to refer without the client's consent.
+    /// Without the client's consent to referral: a supervisor's reason to refer anyway (sealed,
+    /// logged, the other supervisors alerted). Ignored when the client consented.
+    #[schema(max_length = 2000)]
     pub override_reason: Option<String>,
 }
 
@@ -226,14 +240,20 @@ pub async fn referral_status(
 }
 
 /// A transfer as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseTransferInput)]
 pub struct TransferInput {
+    /// A unit in the subtree of the case's league, or the region; anything else answers `422`
+    /// with field `unit_code`.
     #[serde(default)]
     pub unit_code: String,
-    /// The username of the new caseworker; the nearest caseworker over the
-    /// target unit when none is named.
+    /// Username of the receiving caseworker, who must hold the caseworker role at the unit or
+    /// above it; by default the nearest one. The supervisors become the caseworkers of the
+    /// nearest level above hers.
     pub caseworker: Option<String>,
+    /// Sealed.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub reason: String,
 }
 
@@ -342,11 +362,15 @@ pub async fn transfer(
 }
 
 /// A closure request as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseCloseInput)]
 pub struct CloseInput {
     #[serde(default)]
+    #[schema(value_type = jinguo_domain::case::Outcome)]
     pub outcome: String,
+    /// Sealed.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub reason: String,
 }
 
@@ -404,12 +428,15 @@ pub async fn request_closure(
 }
 
 /// A supervisor's decision as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseApproveClosureInput)]
 pub struct ApproveInput {
     /// Required; optional here so a missing answer is a field error given
     /// only after access is decided.
     #[serde(default)]
     pub approve: Option<bool>,
+    /// Required when refusing; sealed.
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -473,9 +500,12 @@ pub async fn approve_closure(
 }
 
 /// A reopening as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseReopenInput)]
 pub struct ReopenInput {
+    /// Sealed.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub reason: String,
 }
 

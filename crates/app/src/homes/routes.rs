@@ -3,11 +3,12 @@
 //! matrix and the OpenAPI document all read that one table.
 
 use axum::http::Method as M;
-use axum::routing::{get, post, put};
+use axum::routing::get;
 use jinguo_domain::Capability as C;
+use utoipa_axum::routes;
 
 use super::{api, web};
-use crate::routes::{Access::*, RouteDef, r};
+use crate::routes::{Access::*, RouteDef, a, r};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<RouteDef> {
@@ -16,14 +17,14 @@ pub fn routes() -> Vec<RouteDef> {
     let figures = Can(C::ReadFigures);
     let photo_form = || (web::FORM_BODY, crate::photos::check::TOO_LARGE);
     vec![
-        r(M::POST, "/api/v1/homes", recorder, post(api::create)),
-        r(M::GET, "/api/v1/homes", records, get(api::list)),
-        r(M::GET, "/api/v1/homes/{id}", records, get(api::show)),
-        r(M::PUT, "/api/v1/homes/{id}", recorder, put(api::update)),
-        r(M::POST, "/api/v1/homes/{id}/photo", recorder, api::photo_route()),
-        r(M::GET, "/api/v1/homes/{id}/photo", records, get(api::photo)),
-        r(M::GET, "/api/v1/units/{code}/homes/coverage", figures, get(api::coverage)),
-        r(M::GET, "/api/v1/dictionaries/home-facilities", Public, get(api::facilities)),
+        a(recorder, routes!(api::create)),
+        a(records, routes!(api::list)),
+        a(records, routes!(api::show)),
+        a(recorder, routes!(api::update)),
+        a(recorder, api::photo_route()),
+        a(records, routes!(api::photo)),
+        a(figures, routes!(api::coverage)),
+        a(Public, routes!(api::facilities)),
         r(M::GET, "/homes", records, get(web::list)),
         r(M::GET, "/homes/new", recorder, get(web::new_form)),
         r(M::POST, "/homes", recorder, web::create_route()).upload(photo_form()),

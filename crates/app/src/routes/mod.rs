@@ -2,7 +2,10 @@
 //!
 //! The table is the single source of truth: the router is built from it, and
 //! the authorization matrix test walks it, so a route cannot exist without
-//! an access rule and a place in that test.
+//! an access rule and a place in that test. An API row takes its path,
+//! method and OpenAPI operation from the handler's `#[utoipa::path]`
+//! (utoipa-axum's `routes!`), so the path is written once and the published
+//! document ([`api::openapi::build`]) is assembled from the table.
 
 pub mod api;
 mod assets;
@@ -11,7 +14,12 @@ pub mod web;
 use axum::Router;
 use axum::http::Method;
 use axum::middleware;
-use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::routing::{MethodRouter, get, post, put};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::path::{HttpMethod, Operation, PathItem};
+use utoipa::openapi::schema::Schema;
+use utoipa_axum::router::UtoipaMethodRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
@@ -21,32 +29,29 @@ use jinguo_domain::FieldError;
 
 pub struct RouteDef {
     pub method: Method,
-    pub path: &'static str,
+    pub path: String,
     pub access: Access,
     /// A web form that takes files (multipart): the largest body it may
     /// send, and the field error a larger one answers. The CSRF guard reads
     /// the body before the handler, so it must know the limit.
     pub upload: Option<Upload>,
     handler: MethodRouter<AppState>,
+    /// API rows: the operation documented beside the handler.
+    documented: Option<Documented>,
 }
 
-/// One row of the table; a module's `routes()` builds its rows with it.
-pub fn r(
-    method: Method,
-    path: &'static str,
-    access: Access,
-    handler: MethodRouter<AppState>,
-) -> RouteDef {
-    RouteDef {
-        method,
-        path,
-        access,
-        upload: None,
-        handler,
-    }
+/// An API row's OpenAPI operation and the schemas it refers to.
+pub struct Documented {
+    pub operation: Operation,
+    pub schemas: Vec<(String, RefOr<Schema>)>,
 }
 
 impl RouteDef {
+    /// The OpenAPI operation and the schemas it names; `None` for web pages.
+    pub fn documented(&self) -> Option<&Documented> {
+        self.documented.as_ref()
+    }
+
     /// Declares the row a file-upload form: `(largest body, too-large error)`.
     pub fn upload(self, (max_body, too_large): (usize, FieldError)) -> Self {
         RouteDef {
@@ -59,9 +64,71 @@ impl RouteDef {
     }
 }
 
-/// A module of the application (see the README's recipe): its routes and
-/// its entries in the side menu. Everything else of a module is found by
-/// directory: templates, catalogue files, migrations, tests.
+/// A web row: path and method written here. A module's `routes()` builds
+/// its rows with this and [`a`].
+pub fn r(method: Method, path: &str, access: Access, handler: MethodRouter<AppState>) -> RouteDef {
+    RouteDef {
+        method,
+        path: path.to_owned(),
+        access,
+        upload: None,
+        handler,
+        documented: None,
+    }
+}
+
+/// An API row: path, method and operation from the handler's
+/// `#[utoipa::path]`, one operation per row (one access rule each).
+pub fn a(access: Access, (schemas, paths, handler): UtoipaMethodRouter<AppState>) -> RouteDef {
+    let mut paths = paths.paths.into_iter();
+    let (Some((path, item)), None) = (paths.next(), paths.next()) else {
+        panic!("an API row documents exactly one path");
+    };
+    let (method, operation) = only_operation(item)
+        .unwrap_or_else(|| panic!("{path}: an API row documents exactly one operation"));
+    RouteDef {
+        method,
+        path,
+        access,
+        upload: None,
+        handler,
+        documented: Some(Documented { operation, schemas }),
+    }
+}
+
+fn only_operation(item: PathItem) -> Option<(Method, Operation)> {
+    let ops = [
+        (HttpMethod::Get, item.get),
+        (HttpMethod::Put, item.put),
+        (HttpMethod::Post, item.post),
+        (HttpMethod::Delete, item.delete),
+        (HttpMethod::Patch, item.patch),
+        (HttpMethod::Head, item.head),
+        (HttpMethod::Options, item.options),
+        (HttpMethod::Trace, item.trace),
+    ];
+    let mut found = ops.into_iter().filter_map(|(m, op)| op.map(|op| (m, op)));
+    let (method, op) = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    let method = match method {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Put => Method::PUT,
+        HttpMethod::Post => Method::POST,
+        HttpMethod::Delete => Method::DELETE,
+        HttpMethod::Patch => Method::PATCH,
+        HttpMethod::Head => Method::HEAD,
+        HttpMethod::Options => Method::OPTIONS,
+        HttpMethod::Trace => Method::TRACE,
+    };
+    Some((method, op))
+}
+
+/// A module of the application (see the README's recipe): its routes, its
+/// entries in the side menu, its dictionaries and its demo records.
+/// Everything else of a module is found by directory: templates, catalogue
+/// files, migrations, tests.
 pub struct Module {
     pub routes: fn() -> Vec<RouteDef>,
     pub menu: &'static [MenuItem],
@@ -136,28 +203,28 @@ fn shared() -> Vec<RouteDef> {
     let files = || (crate::attachments::MAX_ATTACHMENTS_BODY, crate::attachments::check::TOO_LARGE);
     vec![
         // JSON API.
-        r(M::POST, "/api/v1/session", Public, post(api::session::create)),
-        r(M::DELETE, "/api/v1/session", LoggedIn, delete(api::session::destroy)),
-        r(M::GET, "/api/v1/me", LoggedIn, get(api::me::show)),
-        r(M::GET, "/api/v1/units", LoggedIn, get(api::units::search)),
-        r(M::GET, "/api/v1/units/{code}", LoggedIn, get(api::units::show)),
-        r(M::GET, "/api/v1/units/{code}/children", LoggedIn, get(api::units::children)),
-        r(M::POST, "/api/v1/units/{code}/sectors", users, post(api::units::create_sector)),
-        r(M::GET, "/api/v1/units/{code}/rollup", figures, get(api::rollup::rollup)),
-        r(M::GET, "/api/v1/units/{code}/quiet", figures, get(api::rollup::quiet)),
-        r(M::GET, "/api/v1/users", users, get(api::users::list)),
-        r(M::POST, "/api/v1/users", users, post(api::users::create)),
-        r(M::POST, "/api/v1/users/{id}/disable", users, post(api::users::disable)),
-        r(M::POST, "/api/v1/users/{id}/enable", users, post(api::users::enable)),
-        r(M::POST, "/api/v1/users/{id}/password", users, post(api::users::reset_password)),
-        r(M::GET, "/api/v1/audit", auditor, get(api::audit::list)),
-        r(M::GET, "/api/v1/dictionaries/activity-types", LoggedIn, get(api::activities::activity_types)),
-        r(M::GET, "/api/v1/dictionaries/programs", LoggedIn, get(api::activities::programs)),
-        r(M::POST, "/api/v1/activities", recorder, post(api::activities::create)),
-        r(M::GET, "/api/v1/activities", records, get(api::activities::list)),
-        r(M::GET, "/api/v1/activities/{id}", records, get(api::activities::show)),
-        r(M::PUT, "/api/v1/activities/{id}", recorder, put(api::activities::update)),
-        r(M::DELETE, "/api/v1/activities/{id}", recorder, delete(api::activities::delete)),
+        a(Public, routes!(api::session::create)),
+        a(LoggedIn, routes!(api::session::destroy)),
+        a(LoggedIn, routes!(api::me::show)),
+        a(LoggedIn, routes!(api::units::search)),
+        a(LoggedIn, routes!(api::units::show)),
+        a(LoggedIn, routes!(api::units::children)),
+        a(users, routes!(api::units::create_sector)),
+        a(figures, routes!(api::rollup::rollup)),
+        a(figures, routes!(api::rollup::quiet)),
+        a(users, routes!(api::users::list)),
+        a(users, routes!(api::users::create)),
+        a(users, routes!(api::users::disable)),
+        a(users, routes!(api::users::enable)),
+        a(users, routes!(api::users::reset_password)),
+        a(auditor, routes!(api::audit::list)),
+        a(LoggedIn, routes!(api::activities::activity_types)),
+        a(LoggedIn, routes!(api::activities::programs)),
+        a(recorder, routes!(api::activities::create)),
+        a(records, routes!(api::activities::list)),
+        a(records, routes!(api::activities::show)),
+        a(recorder, routes!(api::activities::update)),
+        a(recorder, routes!(api::activities::delete)),
         r(M::POST, "/api/v1/tasks", recorder, post(api::tasks::create)),
         r(M::GET, "/api/v1/tasks", records, get(api::tasks::list)),
         r(M::GET, "/api/v1/tasks/{id}", records, get(api::tasks::show)),
@@ -169,37 +236,37 @@ fn shared() -> Vec<RouteDef> {
         r(M::POST, "/api/v1/tasks/{id}/reports/{unit_code}/submit", recorder, post(api::tasks::submit)),
         r(M::POST, "/api/v1/tasks/{id}/reports/{unit_code}/approve", recorder, post(api::tasks::approve)),
         r(M::POST, "/api/v1/tasks/{id}/reports/{unit_code}/return", recorder, post(api::tasks::send_back)),
-        r(M::POST, "/api/v1/tasks/{id}/attachments", recorder, api::task_files::upload_route()),
-        r(M::GET, "/api/v1/tasks/{id}/attachments/{attachment_id}", records, get(api::task_files::download)),
+        a(recorder, api::task_files::upload_route()),
+        a(records, routes!(api::task_files::download)),
         r(M::GET, "/api/v1/notices", LoggedIn, get(api::tasks::notices)),
-        r(M::POST, "/api/v1/activities/{id}/photos", recorder, api::photos::upload_route()),
-        r(M::GET, "/api/v1/activities/{id}/photos", records, get(api::photos::list)),
-        r(M::GET, "/api/v1/activities/{id}/photos/{photo_id}", records, get(api::photos::show)),
-        r(M::DELETE, "/api/v1/activities/{id}/photos/{photo_id}", recorder, delete(api::photos::delete)),
-        r(M::POST, "/api/v1/households", recorder, post(api::households::create)),
-        r(M::GET, "/api/v1/households", personal, get(api::households::list)),
-        r(M::GET, "/api/v1/households/{id}", personal, get(api::households::show)),
-        r(M::POST, "/api/v1/households/{id}/reveal", recorder, post(api::households::reveal)),
-        r(M::POST, "/api/v1/visits", recorder, post(api::households::create_visit)),
-        r(M::GET, "/api/v1/visits", personal, get(api::households::list_visits)),
-        r(M::GET, "/api/v1/visits/{id}", personal, get(api::households::show_visit)),
-        r(M::GET, "/api/v1/dictionaries/need-categories", Public, get(api::needs::need_categories)),
-        r(M::GET, "/api/v1/dictionaries/visit-tags", LoggedIn, get(api::needs::visit_tags)),
-        r(M::POST, "/api/v1/needs", recorder, post(api::needs::create)),
-        r(M::GET, "/api/v1/needs", personal, get(api::needs::list)),
-        r(M::GET, "/api/v1/needs/{id}", personal, get(api::needs::show)),
-        r(M::POST, "/api/v1/needs/{id}/start", recorder, post(api::needs::start)),
-        r(M::POST, "/api/v1/needs/{id}/escalate", recorder, post(api::needs::escalate)),
-        r(M::POST, "/api/v1/needs/{id}/resolve", recorder, post(api::needs::resolve)),
-        r(M::POST, "/api/v1/needs/{id}/close", recorder, post(api::needs::close)),
-        r(M::GET, "/api/v1/units/{code}/deeds", figures, get(api::needs::deeds)),
+        a(recorder, api::photos::upload_route()),
+        a(records, routes!(api::photos::list)),
+        a(records, routes!(api::photos::show)),
+        a(recorder, routes!(api::photos::delete)),
+        a(recorder, routes!(api::households::create)),
+        a(personal, routes!(api::households::list)),
+        a(personal, routes!(api::households::show)),
+        a(recorder, routes!(api::households::reveal)),
+        a(recorder, routes!(api::households::create_visit)),
+        a(personal, routes!(api::households::list_visits)),
+        a(personal, routes!(api::households::show_visit)),
+        a(Public, routes!(api::needs::need_categories)),
+        a(LoggedIn, routes!(api::needs::visit_tags)),
+        a(recorder, routes!(api::needs::create)),
+        a(personal, routes!(api::needs::list)),
+        a(personal, routes!(api::needs::show)),
+        a(recorder, routes!(api::needs::start)),
+        a(recorder, routes!(api::needs::escalate)),
+        a(recorder, routes!(api::needs::resolve)),
+        a(recorder, routes!(api::needs::close)),
+        a(figures, routes!(api::needs::deeds)),
         // Case statistics (issue 6): de-identified, for everyone in scope.
-        r(M::GET, "/api/v1/units/{code}/case-stats", figures, get(api::case_stats::show)),
-        r(M::GET, "/api/v1/openapi.json", Public, get(api::openapi::document)),
-        r(M::GET, "/api/v1/public/help/challenge", Public, get(api::help::challenge)),
-        r(M::POST, "/api/v1/public/help", Public, post(api::help::create)),
-        r(M::GET, "/api/v1/public/help/{tracking_code}", Public, get(api::help::status)),
-        r(M::GET, "/api/v1/help-requests", intake, get(api::help::intake)),
+        a(figures, routes!(api::case_stats::show)),
+        a(Public, routes!(api::openapi::document)),
+        a(Public, routes!(api::help::challenge)),
+        a(Public, routes!(api::help::create)),
+        a(Public, routes!(api::help::status)),
+        a(intake, routes!(api::help::intake)),
         // Rights-protection cases: whether a case opens is decided per case
         // (crate::cases::access); anyone else gets 404.
         r(M::POST, "/api/v1/cases", caseworker, post(api::cases::create)),
@@ -216,13 +283,13 @@ fn shared() -> Vec<RouteDef> {
         r(M::GET, "/api/v1/dictionaries/case-types", LoggedIn, get(api::cases::case_types)),
         // Case workflow after intake (issue 6 item 3): 404 unless the
         // caller may open the case (crate::cases::access).
-        r(M::POST, "/api/v1/cases/{id}/follow-ups", caseworker, post(api::case_flow::follow_up)),
-        r(M::POST, "/api/v1/cases/{id}/refer", caseworker, post(api::case_flow::refer)),
-        r(M::POST, "/api/v1/cases/{id}/referrals/{rid}", caseworker, post(api::case_flow::referral)),
-        r(M::POST, "/api/v1/cases/{id}/transfer", caseworker, post(api::case_flow::transfer)),
-        r(M::POST, "/api/v1/cases/{id}/close", caseworker, post(api::case_flow::close)),
-        r(M::POST, "/api/v1/cases/{id}/approve-closure", caseworker, post(api::case_flow::approve_closure)),
-        r(M::POST, "/api/v1/cases/{id}/reopen", caseworker, post(api::case_flow::reopen)),
+        a(caseworker, routes!(api::case_flow::follow_up)),
+        a(caseworker, routes!(api::case_flow::refer)),
+        a(caseworker, routes!(api::case_flow::referral)),
+        a(caseworker, routes!(api::case_flow::transfer)),
+        a(caseworker, routes!(api::case_flow::close)),
+        a(caseworker, routes!(api::case_flow::approve_closure)),
+        a(caseworker, routes!(api::case_flow::reopen)),
         // Web pages.
         r(M::GET, "/login", Public, get(web::login::form)),
         r(M::POST, "/login", Public, post(web::login::submit)),
@@ -332,7 +399,7 @@ pub fn router(state: AppState) -> Router {
             crate::auth::access::enforce,
         ));
         if def.path.starts_with("/api/") {
-            api = api.route(def.path, handler);
+            api = api.route(&def.path, handler);
         } else {
             // Outside the access layer, as a router layer would be, but
             // knowing the route's upload limit.
@@ -340,7 +407,7 @@ pub fn router(state: AppState) -> Router {
                 (state.clone(), def.upload),
                 crate::auth::csrf::guard,
             ));
-            web = web.route(def.path, handler);
+            web = web.route(&def.path, handler);
         }
     }
     api.merge(web)

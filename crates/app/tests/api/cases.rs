@@ -531,7 +531,7 @@ async fn confidentiality_matrix(db: Db) {
             if !entitled {
                 for d in &case_routes {
                     let session = app.session_for(uid).await;
-                    let path = fill(d.path, case);
+                    let path = fill(&d.path, case);
                     let (status, body) = send_as(&app, d.method.as_str(), &path, &session).await;
                     checked += 1;
                     // Asking for break-the-glass is how an admin in scope
@@ -565,7 +565,7 @@ async fn confidentiality_matrix(db: Db) {
                 .filter(|d| d.method == "GET" && !d.path.contains("/cases/{id}"))
             {
                 let session = app.session_for(uid).await;
-                let path = fill(d.path, with_consent);
+                let path = fill(&d.path, with_consent);
                 let (_, body) = send_as(&app, "GET", &path, &session).await;
                 checked += 1;
                 if let Some(s) = leaks(&body) {

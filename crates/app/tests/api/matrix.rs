@@ -2062,7 +2062,7 @@ async fn authorization_matrix(db: Db) {
     let table = table();
     let missing: Vec<String> = table
         .iter()
-        .filter(|d| !cases.contains_key(&(d.method.as_str(), d.path)))
+        .filter(|d| !cases.contains_key(&(d.method.as_str(), d.path.as_str())))
         .map(|d| format!("{} {}", d.method, d.path))
         .collect();
     assert!(
@@ -2079,7 +2079,7 @@ async fn authorization_matrix(db: Db) {
     let mut checked = 0;
     for def in &table {
         let method = def.method.as_str();
-        let case = &cases[&(method, def.path)];
+        let case = &cases[&(method, def.path.as_str())];
         let api = def.path.starts_with("/api/");
         let check = |failures: &mut Vec<String>, who: &str, got: &Answer, want: u16| {
             if got.status != want {

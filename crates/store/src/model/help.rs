@@ -41,19 +41,24 @@ pub struct HelpPublicStatus {
 }
 
 /// A line of the intake list: nothing sealed is opened for it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HelpSummary {
     pub id: HelpId,
     /// Grouped, as the woman was shown it.
     pub tracking_code: String,
     pub kind: HelpKind,
     pub unit_code: UnitCode,
+    /// The village she chose.
     pub unit_name: String,
     pub queue_code: UnitCode,
+    /// Whose queue it is in: the village, or its township when the village has no active user
+    /// who records.
     pub queue_name: String,
     pub category: String,
     pub status: HelpStatus,
+    /// Unix seconds.
     pub created_at: i64,
+    /// Unix seconds.
     pub updated_at: i64,
 }
 

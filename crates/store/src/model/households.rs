@@ -15,24 +15,29 @@ pub struct NewHousehold {
 }
 
 /// One member, identity fields masked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Member)]
 pub struct MemberView {
     pub id: MemberId,
     pub name: String,
     pub sex: Sex,
     pub birth_year: i64,
+    #[schema(value_type = jinguo_domain::household::Relation)]
     pub relation: String,
     pub ethnicity: Option<String>,
-    /// `150102********123X`
+    /// Masked: `150102********123X`.
     pub id_number: Option<String>,
-    /// `138****5678`
+    /// Masked: `138****5678`.
     pub phone: Option<String>,
     pub guardian: Option<ConsentView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Who consented and how.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Consent)]
 pub struct ConsentView {
     pub given_by: String,
+    #[schema(value_type = jinguo_domain::household::ConsentMethod)]
     pub method: String,
 }
 
@@ -55,15 +60,17 @@ pub struct HouseholdView {
 }
 
 /// A line of a household list: no sealed field is opened for it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HouseholdSummary {
     pub id: HouseholdId,
     pub unit_code: UnitCode,
     pub unit_name: String,
     /// The first member listed (usually the head).
     pub head: String,
+    /// Number of members.
     pub members: i64,
     /// `YYYY-MM-DD` of the latest visit.
+    #[schema(format = Date)]
     pub last_visit: Option<String>,
 }
 

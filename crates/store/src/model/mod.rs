@@ -113,15 +113,29 @@ pub struct NewAudit {
     pub unit: UnitId,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One audit event. Names, ID numbers and phone numbers of people never appear in `detail`;
+/// usernames and unit codes may.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
+    /// Increasing id of the event.
     pub id: i64,
+    /// Unix seconds of the event.
     pub at: i64,
+    /// Username of the user who acted; null when there is none (for example a failed login with
+    /// an unknown username, which is not recorded).
     pub actor_name: Option<String>,
+    /// What happened, for example `login`, `login.failed`, `user.created`, `activity.updated`,
+    /// `task.approved`.
+    #[schema(example = "user.created")]
     pub action: String,
+    /// Free-text detail; may be empty.
     pub detail: String,
+    /// Client address as seen by the server (forwarding headers are not trusted); null if
+    /// unknown.
     pub ip: Option<String>,
+    #[schema(value_type = jinguo_domain::UnitCode)]
     pub unit_code: String,
+    /// Name of the unit the event concerns.
     pub unit_name: String,
 }
 
@@ -206,13 +220,21 @@ impl Serialize for DictKind {
 }
 
 /// One entry of a dictionary, labelled in the three interface languages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DictEntry {
+    /// Stable key, as records store it.
+    #[schema(example = "lecture")]
     pub key: String,
+    /// Label in Chinese.
     pub label_zh: String,
+    /// Label in traditional Mongolian script, if any.
     pub label_mn: Option<String>,
+    /// Label in English, if any.
     pub label_en: Option<String>,
+    /// Whether new and changed records may use the key; inactive entries are kept for older
+    /// records.
     pub active: bool,
+    /// Position in lists, smallest first.
     pub sort: i64,
 }
 
@@ -238,11 +260,17 @@ pub struct NewActivity {
     pub by: Option<UserId>,
 }
 
-/// The three numbers every roll-up counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+/// Activity numbers: the three every roll-up counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Counts {
+    /// Number of activities.
+    #[schema(minimum = 0)]
     pub activities: i64,
+    /// Participants of those activities, summed.
+    #[schema(minimum = 0)]
     pub participants: i64,
+    /// Women among the participants, summed.
+    #[schema(minimum = 0)]
     pub women: i64,
 }
 

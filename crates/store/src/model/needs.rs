@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::UnitRef;
 
 /// Where a need came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NeedSource {
     /// Written down during a home visit.
@@ -118,10 +118,13 @@ pub enum NeedQueue {
 }
 
 /// One step in a need's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NeedEvent {
+    /// Unix seconds.
     pub at: i64,
+    /// Username; null for a request from the public page.
     pub by: Option<String>,
+    /// `raised`, `started`, `escalated`, `resolved` or `closed`.
     pub action: String,
     pub from_unit: Option<String>,
     pub to_unit: Option<String>,

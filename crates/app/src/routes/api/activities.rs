@@ -1,12 +1,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use jinguo_domain::ActivityDraft;
 use jinguo_domain::activity::format_date;
-use jinguo_store::model::{Activity, DictKind, Page};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use jinguo_domain::{ActivityDraft, ActivityId, Month, UnitCode};
+use jinguo_store::model::{Activity, DictEntry, DictKind, Page};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
+use super::openapi::{BadRequest, Conflict, Forbidden, Internal, Invalid, NotFound, Unauthorized};
+use super::units::UnitPathStep;
 use super::{ApiJson, ApiQuery, unit_of};
 use crate::activities::{self, parse_id};
 use crate::auth::ApiActor;
@@ -15,38 +17,145 @@ use crate::net::ClientIp;
 use crate::period::Period;
 use crate::state::{AppState, today};
 
-pub fn activity_json(a: &Activity) -> Value {
-    let f = &a.fields;
-    json!({
-        "id": a.id,
-        "unit": {"code": a.unit.code, "name": a.unit.name, "level": a.unit.level},
-        "date": format_date(f.date),
-        "type": f.type_key,
-        "program": f.program_key,
-        "title": f.title,
-        "title_mn": f.title_mn,
-        "place": f.place,
-        "participants": f.participants,
-        "women": f.women,
-        "summary": f.summary,
-        "created_at": a.created_at,
-        "updated_at": a.updated_at,
-    })
-}
-
-/// The body of `POST` and `PUT`.
-#[derive(Deserialize)]
-pub struct ActivityBody {
-    unit_code: String,
+/// A recorded activity.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Activity)]
+pub struct ActivityView {
+    id: ActivityId,
+    /// The unit the activity was done by.
+    unit: UnitPathStep,
+    /// Day of the activity, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     date: String,
+    /// Key of the activity-type dictionary.
     #[serde(rename = "type")]
     type_key: String,
+    /// Key of the programme dictionary; null if none.
     program: Option<String>,
     title: String,
+    /// Name in traditional Mongolian script, if any.
     title_mn: Option<String>,
+    /// Where it took place, if given.
     place: Option<String>,
+    #[schema(minimum = 0, maximum = 100000)]
+    participants: i64,
+    /// Women among the participants.
+    #[schema(minimum = 0)]
+    women: i64,
+    /// A short account, if given.
+    summary: Option<String>,
+    /// Unix seconds of recording.
+    created_at: i64,
+    /// Unix seconds of the last change.
+    updated_at: i64,
+}
+
+impl From<&Activity> for ActivityView {
+    fn from(a: &Activity) -> Self {
+        let f = &a.fields;
+        ActivityView {
+            id: a.id,
+            unit: UnitPathStep::from(&a.unit),
+            date: format_date(f.date),
+            type_key: f.type_key.clone(),
+            program: f.program_key.clone(),
+            title: f.title.clone(),
+            title_mn: f.title_mn.clone(),
+            place: f.place.clone(),
+            participants: f.participants,
+            women: f.women,
+            summary: f.summary.clone(),
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// The id of a new activity.
+#[derive(Serialize, ToSchema)]
+pub struct ActivityCreated {
+    id: ActivityId,
+}
+
+/// A page of a subtree's activities in a range of months, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct ActivityList {
+    /// The unit whose subtree is listed.
+    unit: UnitPathStep,
+    /// First month of the range.
+    from: Month,
+    /// Last month of the range.
+    to: Month,
+    /// Page size after clamping.
+    #[schema(minimum = 1, maximum = 500)]
+    limit: i64,
+    /// Entries skipped, after clamping.
+    #[schema(minimum = 0)]
+    offset: i64,
+    #[schema(max_items = 500)]
+    activities: Vec<ActivityView>,
+}
+
+/// Every entry of a dictionary, by `sort` and then `key`.
+#[derive(Serialize, ToSchema)]
+pub struct Dictionary {
+    pub entries: Vec<DictEntry>,
+}
+
+/// The `{id}` of an activity's path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ActivityIdPath {
+    /// Id of an activity. Anything but a positive integer answers `404`, like an unknown activity
+    /// or one outside the caller's subtree.
+    #[param(minimum = 1)]
+    pub id: i64,
+}
+
+/// An activity as recorded or changed. `unit_code`, `date`, `type` and `title` must be present as
+/// strings and the numbers must be integers (otherwise `400`); every rule below answers `422`
+/// with the field's name. Text is trimmed; blank optional text counts as absent. Text may not
+/// hold control characters other than line breaks (same message as text that is too long).
+#[derive(Deserialize, ToSchema)]
+#[schema(as = ActivityInput)]
+pub struct ActivityBody {
+    /// Code of the unit the activity was done by; it must be an active unit of the caller's
+    /// subtree. A malformed, unknown, out-of-subtree or retired unit answers `422` with field
+    /// `unit_code`.
+    #[schema(value_type = UnitCode)]
+    unit_code: String,
+    /// Day of the activity, `YYYY-MM-DD`: not after today and not before 2000 (field `date`).
+    #[schema(format = Date, example = "2026-11-20")]
+    date: String,
+    /// Key of an active entry of the activity-type dictionary
+    /// (`GET /api/v1/dictionaries/activity-types`); blank, unknown or inactive keys answer `422`
+    /// with field `type`.
+    #[serde(rename = "type")]
+    #[schema(example = "lecture")]
+    type_key: String,
+    /// Key of an active entry of the programme dictionary (`GET /api/v1/dictionaries/programs`);
+    /// null, absent or blank means the activity belongs to no programme. An unknown or inactive
+    /// key answers `422` with field `program`.
+    program: Option<String>,
+    /// Name of the activity, required, at most 100 characters (field `title`).
+    #[schema(max_length = 100, example = "巾帼大宣讲进嘎查")]
+    title: String,
+    /// Name in traditional Mongolian script, at most 100 characters (field `title_mn`).
+    #[schema(max_length = 100)]
+    title_mn: Option<String>,
+    /// Where it took place, at most 100 characters (field `place`).
+    #[schema(max_length = 100)]
+    place: Option<String>,
+    /// Number of participants, 0–100000. Absent, null or out of range answers `422` with field
+    /// `participants`.
+    #[schema(minimum = 0, maximum = 100000)]
     participants: Option<i64>,
+    /// Women among the participants, 0 up to `participants`; absent or null means 0. A negative
+    /// number or more than `participants` answers `422` with field `women`.
+    #[schema(minimum = 0)]
     women: Option<i64>,
+    /// A short account, at most 2000 characters, line breaks allowed (field `summary`).
+    #[schema(max_length = 2000)]
     summary: Option<String>,
 }
 
@@ -67,43 +176,148 @@ impl ActivityBody {
 }
 
 /// `POST /api/v1/activities`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/activities",
+    operation_id = "createActivity",
+    tag = "activities",
+    summary = "Record an activity",
+    description = "Records an activity at the unit `unit_code`. Every field is checked and all \
+                   violations are reported together: `422` with `fields` mapping each offending \
+                   field to its message and `field` naming the first, in the order date, \
+                   unit_code, type, program, title, title_mn, place, participants, women, \
+                   summary. `unit_code` must be an active unit of the caller's subtree: a unit \
+                   outside the subtree answers the same `422` with field `unit_code` as an \
+                   unknown or malformed code (never `404`), and a retired unit answers `422` \
+                   with field `unit_code` as well. The counters of the unit and all its \
+                   ancestors change in the same transaction, so roll-ups show the activity at \
+                   once. If the unit is retired between the check and the write, the answer is \
+                   `409` with field `unit_retired`. Recorded in the audit log \
+                   (`activity.created`). Requires the `admin` or the `cadre` role (`403` \
+                   otherwise).",
+    request_body = ActivityBody,
+    responses(
+        (status = 201, description = "The activity has been recorded.", body = ActivityCreated),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 422, response = Invalid),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ClientIp(ip): ClientIp,
     ApiJson(b): ApiJson<ActivityBody>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> AppResult<(StatusCode, Json<ActivityCreated>)> {
     let id = activities::create(&state, &actor, ip, &b.unit_code, &b.draft()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok((StatusCode::CREATED, Json(ActivityCreated { id })))
 }
 
 /// `GET /api/v1/activities/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/activities/{id}",
+    operation_id = "getActivity",
+    tag = "activities",
+    summary = "One activity",
+    description = "An activity recorded in the caller's subtree (otherwise `404`, exactly like \
+                   an unknown activity). No role is needed.",
+    params(ActivityIdPath),
+    responses(
+        (status = 200, description = "The activity.", body = ActivityView),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn show(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ActivityView>> {
     let a = state
         .store
         .activity_in_scope(actor.scope(), parse_id(&id)?)
         .await?;
-    Ok(Json(activity_json(&a)))
+    Ok(Json(ActivityView::from(&a)))
 }
 
 /// `PUT /api/v1/activities/{id}`: the whole record; a new `unit_code` moves it.
+#[utoipa::path(
+    put,
+    path = "/api/v1/activities/{id}",
+    operation_id = "updateActivity",
+    tag = "activities",
+    summary = "Change an activity",
+    description = "Replaces every field of an activity of the caller's subtree (otherwise \
+                   `404`, checked before the fields); optional fields left out are cleared, and \
+                   a missing `women` becomes 0. A `unit_code` other than the current one moves \
+                   the activity, and its numbers, to that unit. Every field is checked and all \
+                   violations are reported together: `422` with `fields` mapping each offending \
+                   field to its message and `field` naming the first, in the order date, \
+                   unit_code, type, program, title, title_mn, place, participants, women, \
+                   summary. `unit_code` must be an active unit of the caller's subtree: a unit \
+                   outside the subtree answers the same `422` with field `unit_code` as an \
+                   unknown or malformed code (never `404`), and a retired unit answers `422` \
+                   with field `unit_code` as well. This holds for an unchanged `unit_code` too, \
+                   so an activity of a unit retired since can only be moved or deleted. If \
+                   someone else changed or deleted the activity at the same time, the answer is \
+                   `409` with field `activity_changed`: read it again before retrying; `409` \
+                   with field `unit_retired` if the new unit is retired between the check and \
+                   the write. Recorded in the audit log (`activity.updated`). Requires the \
+                   `admin` or the `cadre` role (`403` otherwise). The role is checked before \
+                   anything about the activity.",
+    params(ActivityIdPath),
+    request_body = ActivityBody,
+    responses(
+        (status = 200, description = "The activity after the change.", body = ActivityView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Invalid),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ActivityBody>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ActivityView>> {
     let a =
         activities::update(&state, &actor, ip, parse_id(&id)?, &b.unit_code, &b.draft()).await?;
-    Ok(Json(activity_json(&a)))
+    Ok(Json(ActivityView::from(&a)))
 }
 
 /// `DELETE /api/v1/activities/{id}`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/activities/{id}",
+    operation_id = "deleteActivity",
+    tag = "activities",
+    summary = "Delete an activity",
+    description = "Deletes an activity of the caller's subtree (otherwise `404`) and takes it \
+                   out of the numbers of its unit and all ancestors; its photos and their files \
+                   are deleted with it. If someone else changed or deleted it at the same time, \
+                   the answer is `409` with field `activity_changed`. Recorded in the audit log \
+                   (`activity.deleted`). Requires the `admin` or the `cadre` role (`403` \
+                   otherwise). The role is checked before anything about the activity.",
+    params(ActivityIdPath),
+    responses(
+        (status = 204, description = "The activity has been deleted."),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -114,22 +328,58 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Code of the unit whose subtree to list; defaults to the caller's unit. A malformed code
+    /// answers `400`.
+    #[param(value_type = Option<UnitCode>, inline)]
     unit: Option<String>,
+    /// First month of the range, `YYYY-MM` (years 2000–2100); absent or blank means January of
+    /// the year of `to`. A malformed month answers `422` with field `from`, and so does a `from`
+    /// after `to` or a range of more than 120 months.
+    #[param(example = "2026-01")]
     from: Option<String>,
+    /// Last month of the range, `YYYY-MM` (years 2000–2100); absent or blank means this month. A
+    /// malformed month answers `422` with field `to` (checked before `from`).
+    #[param(example = "2026-06")]
     to: Option<String>,
+    /// Page size; values outside 1–500 are clamped.
+    #[param(minimum = 1, maximum = 500, default = 50)]
     limit: Option<i64>,
+    /// Number of entries to skip; negative values count as 0.
+    #[param(minimum = 0, default = 0)]
     offset: Option<i64>,
 }
 
 /// `GET /api/v1/activities?unit=&from=&to=`: the subtree's activities,
 /// newest first, paged.
+#[utoipa::path(
+    get,
+    path = "/api/v1/activities",
+    operation_id = "listActivities",
+    tag = "activities",
+    summary = "Activities of a subtree",
+    description = "Activities recorded at the unit `unit` or any of its descendants (as the \
+                   tree stood when each was last written) whose date lies in the months \
+                   `from`..`to` (both included), newest date first, then newest record first. \
+                   Without `unit`, the caller's own unit. A `unit` outside the caller's subtree \
+                   answers `404`, exactly like an unknown unit. No role is needed.",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The unit listed, the range and the activities.", body = ActivityList),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ActivityList>> {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;
     let page = Page::new(q.limit.unwrap_or(50), q.offset.unwrap_or(0));
@@ -137,30 +387,65 @@ pub async fn list(
         .store
         .activities_under(actor.scope(), &unit, period.from, period.to, page)
         .await?;
-    Ok(Json(json!({
-        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
-        "from": period.from,
-        "to": period.to,
-        "limit": page.limit,
-        "offset": page.offset,
-        "activities": rows.iter().map(activity_json).collect::<Vec<_>>(),
-    })))
+    Ok(Json(ActivityList {
+        unit: UnitPathStep::of(&unit),
+        from: period.from,
+        to: period.to,
+        limit: page.limit,
+        offset: page.offset,
+        activities: rows.iter().map(ActivityView::from).collect(),
+    }))
 }
 
-async fn dictionary(state: &AppState, kind: DictKind) -> AppResult<Json<Value>> {
+async fn dictionary(state: &AppState, kind: DictKind) -> AppResult<Json<Dictionary>> {
     let entries = state.dictionary(kind).await?;
-    Ok(Json(json!({ "entries": *entries })))
+    Ok(Json(Dictionary {
+        entries: entries.to_vec(),
+    }))
 }
 
 /// `GET /api/v1/dictionaries/activity-types`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dictionaries/activity-types",
+    operation_id = "listActivityTypes",
+    tag = "dictionaries",
+    summary = "The activity types",
+    description = "Every entry of the activity-type dictionary, inactive ones included (older \
+                   records may still use them), ordered by `sort` and then `key`. An activity's \
+                   `type` must be the key of an active entry.",
+    responses(
+        (status = 200, description = "The dictionary.", body = Dictionary),
+        (status = 401, response = Unauthorized),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn activity_types(
     State(state): State<AppState>,
     _actor: ApiActor,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Dictionary>> {
     dictionary(&state, DictKind::ACTIVITY_TYPE).await
 }
 
 /// `GET /api/v1/dictionaries/programs`.
-pub async fn programs(State(state): State<AppState>, _actor: ApiActor) -> AppResult<Json<Value>> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/dictionaries/programs",
+    operation_id = "listPrograms",
+    tag = "dictionaries",
+    summary = "The programmes",
+    description = "Every entry of the programme dictionary, inactive ones included (older \
+                   records may still use them), ordered by `sort` and then `key`. An activity's \
+                   `program`, when given, must be the key of an active entry.",
+    responses(
+        (status = 200, description = "The dictionary.", body = Dictionary),
+        (status = 401, response = Unauthorized),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn programs(
+    State(state): State<AppState>,
+    _actor: ApiActor,
+) -> AppResult<Json<Dictionary>> {
     dictionary(&state, DictKind::PROGRAM).await
 }

@@ -1,20 +1,50 @@
 use axum::Json;
+use jinguo_domain::{Roles, UserId};
 use jinguo_store::model::{Unit, User};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
+use super::openapi::{Internal, Unauthorized};
+use super::units::UnitPathStep;
 use crate::auth::ApiActor;
 
-pub fn user_json(user: &User, unit: &Unit) -> Value {
-    json!({
-        "id": user.id,
-        "username": user.username,
-        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
-        "roles": user.roles,
-        "active": user.active,
-    })
+/// A user as she sees herself.
+#[derive(Serialize, ToSchema)]
+pub struct CurrentUser {
+    id: UserId,
+    /// Login name: lowercase ASCII letters, digits, `.`, `_` and `-`, starting with a letter.
+    username: String,
+    unit: UnitPathStep,
+    roles: Roles,
+    active: bool,
+}
+
+impl CurrentUser {
+    pub fn new(user: &User, unit: &Unit) -> Self {
+        CurrentUser {
+            id: user.id,
+            username: user.username.clone(),
+            unit: UnitPathStep::of(unit),
+            roles: user.roles.clone(),
+            active: user.active,
+        }
+    }
 }
 
 /// `GET /api/v1/me`.
-pub async fn show(ApiActor(actor): ApiActor) -> Json<Value> {
-    Json(user_json(&actor.user, &actor.unit))
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    operation_id = "getMe",
+    tag = "session",
+    summary = "The current user",
+    description = "The user the bearer token belongs to, with her unit and roles.",
+    responses(
+        (status = 200, description = "The current user.", body = CurrentUser),
+        (status = 401, response = Unauthorized),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn show(ApiActor(actor): ApiActor) -> Json<CurrentUser> {
+    Json(CurrentUser::new(&actor.user, &actor.unit))
 }

@@ -23,7 +23,9 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use jinguo_domain::UnitCode;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
 
 use crate::error::AppError;
 
@@ -53,6 +55,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .map(|q| ApiQuery(q.0))
             .map_err(|e: QueryRejection| AppError::BadRequest(e.body_text()))
     }
+}
+
+/// `?from=YYYY-MM&to=YYYY-MM`: a range of months (see [`crate::period::Period`]).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodQuery {
+    /// First month of the range, `YYYY-MM` (years 2000–2100); absent or blank means January of
+    /// the year of `to`. A malformed month answers `422` with field `from`, and so does a `from`
+    /// after `to` or a range of more than 120 months.
+    #[param(value_type = Option<String>, example = "2026-01")]
+    pub from: Option<String>,
+    /// Last month of the range, `YYYY-MM` (years 2000–2100); absent or blank means this month. A
+    /// malformed month answers `422` with field `to` (checked before `from`).
+    #[param(value_type = Option<String>, example = "2026-06")]
+    pub to: Option<String>,
 }
 
 /// A unit code from a path or query: malformed is 400.

@@ -1,5 +1,8 @@
-//! `GET /api/v1/openapi.json`. The paths' descriptions and schemas are
-//! written by hand in `openapi.json`; who may call each operation is not:
+//! `GET /api/v1/openapi.json`. Each API operation is documented beside its
+//! handler (`#[utoipa::path]`) with the request and response types it
+//! uses, whose schemas are derived from the Rust types (`ToSchema`,
+//! `IntoParams`); the route table carries the operations, and [`build`]
+//! assembles them. Who may call each operation is not written there either:
 //! [`build`] derives it from the route table, the same declaration the
 //! access layer enforces and the authorization matrix tests, so the
 //! document cannot drift from what the server does.
@@ -10,24 +13,145 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use jinguo_domain::Role;
 use serde_json::{Value, json};
+use utoipa::openapi::response::Response;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{Ref, RefOr};
 
 use crate::auth::Access;
 
-/// The hand-written part: paths, parameters, schemas.
+/// The document's header (info, tags, security scheme, the shared error
+/// answers) and the operations not yet documented beside their handlers.
 const WRITTEN: &str = include_str!("../../../openapi.json");
 
-/// The document with each API operation's access requirement filled in
-/// from [`crate::routes::table`]: `security` (none for public routes),
-/// `x-required-capability` and the roles that grant it, and the 401 / 403 /
-/// 404 answers the access layer and the scoped store give.
+/// Shared error answers an operation refers to as
+/// `(status = 404, response = NotFound)`; each is a component of the
+/// document's header.
+macro_rules! shared_answers {
+    ($($name:ident),* $(,)?) => {
+        $(
+            pub struct $name;
+            impl<'r> utoipa::ToResponse<'r> for $name {
+                fn response() -> (&'r str, RefOr<Response>) {
+                    let name = stringify!($name);
+                    (name, RefOr::Ref(Ref::from_response_name(name)))
+                }
+            }
+        )*
+    };
+}
+
+shared_answers!(
+    BadRequest,
+    Unauthorized,
+    BadCredentials,
+    Forbidden,
+    NotFound,
+    Conflict,
+    Invalid,
+    Locked,
+    Internal,
+    TaskInvalid,
+    ForbiddenReview,
+    HelpTooMany,
+    HelpInvalid,
+);
+
+/// The body of every error answer (written by [`crate::render::render_errors`]).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    code: ErrorCode,
+    /// Message for people, in the reader's language; for `bad_request` followed by `: ` and
+    /// details. Programs should use `code` and `field`.
+    message: String,
+    /// The offending input field; present for `invalid` and `conflict` only. For `invalid` with
+    /// several offending fields, the first of them (see `fields`). Task operations also name
+    /// parts of a form definition (`fields[2].key`), answers by their field key, and `status`
+    /// when the workflow refuses a step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    /// For `invalid` only: every offending input field, mapped to its message (in the same
+    /// language as `message`). Always holds at least the field named by `field`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// Stable machine-readable error code: `bad_request` (400), `unauthorized` (401),
+/// `bad_credentials` (401), `forbidden` (403), `not_found` (404), `conflict` (409), `invalid`
+/// (422), `locked` (429), `internal` (500).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    BadCredentials,
+    Forbidden,
+    NotFound,
+    Conflict,
+    Invalid,
+    Locked,
+    Internal,
+}
+
+/// The schema of a multipart form of up to `max` file parts named `part`
+/// (uploads are read part by part, not deserialized, so the form has no
+/// Rust type of its own).
+pub fn file_parts(part: &str, description: &str, max: usize) -> RefOr<Schema> {
+    let file = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .content_media_type("application/octet-stream");
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some(description))
+        .property(
+            part,
+            ArrayBuilder::new()
+                .items(file)
+                .min_items(Some(1))
+                .max_items(Some(max)),
+        )
+        .required(part)
+        .into()
+}
+
+/// The published document: the header, every API operation of
+/// [`crate::routes::table`] with the schemas it names, and each
+/// operation's access requirement filled in from the table: `security`
+/// (none for public routes), `x-required-capability` and the roles that
+/// grant it, and the 401 / 403 / 404 answers the access layer and the
+/// scoped store give.
 pub fn build() -> Value {
     let mut doc: Value = serde_json::from_str(WRITTEN).expect("openapi.json is valid JSON");
+    // The shared error answers of the header refer to the error body.
+    let mut shared = vec![(
+        <ErrorBody as utoipa::ToSchema>::name().into_owned(),
+        <ErrorBody as utoipa::PartialSchema>::schema(),
+    )];
+    <ErrorBody as utoipa::ToSchema>::schemas(&mut shared);
+    for (name, schema) in shared {
+        doc["components"]["schemas"][name] =
+            serde_json::to_value(schema).expect("a schema serializes");
+    }
     for def in crate::routes::table()
         .iter()
         .filter(|d| d.path.starts_with("/api/"))
     {
         let method = def.method.as_str().to_lowercase();
-        let Some(op) = doc["paths"][def.path][&method].as_object_mut() else {
+        if let Some(documented) = def.documented() {
+            doc["paths"][&def.path][&method] =
+                serde_json::to_value(&documented.operation).expect("an operation serializes");
+            for (name, schema) in &documented.schemas {
+                doc["components"]["schemas"][name] =
+                    serde_json::to_value(schema).expect("a schema serializes");
+            }
+        }
+        let Some(op) = doc["paths"][&def.path][&method].as_object_mut() else {
             continue; // the contract test names the missing operation
         };
         op.remove("x-required-role");
@@ -70,6 +194,18 @@ pub fn build() -> Value {
 }
 
 /// `GET /api/v1/openapi.json`: the API contract for integrators.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    operation_id = "getOpenApi",
+    tag = "meta",
+    summary = "This OpenAPI document",
+    description = "The API contract as an OpenAPI 3.1 document. No token is needed.",
+    responses(
+        (status = 200, description = "The OpenAPI document (an OpenAPI 3.1 object).",
+         content(("application/json"))),
+    ),
+)]
 pub async fn document() -> impl IntoResponse {
     static DOC: OnceLock<String> = OnceLock::new();
     (

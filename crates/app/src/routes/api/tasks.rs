@@ -37,6 +37,17 @@ pub struct TaskBody {
     fields: Vec<FieldDraft>,
 }
 
+/// The `{id}` of a task's path.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct TaskIdPath {
+    /// Id of a task. Anything but a positive integer answers `404`, like an unknown task or one
+    /// the caller may not see (a task is visible when it was issued from a unit of the caller's
+    /// subtree or has a target unit in it).
+    #[param(minimum = 1)]
+    pub id: i64,
+}
+
 /// `POST /api/v1/tasks`.
 pub async fn create(
     State(state): State<AppState>,
