@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use jinguo_domain::activity::parse_date;
 use jinguo_domain::{ActivityFields, ActivityId, Level, Month, UnitCode, UnitId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Connection, Row};
+use sqlx::{Any, Row};
 
 use self::bulk::Bulk;
 use self::deltas::Deltas;
@@ -255,7 +255,7 @@ impl ActivityStore for SqlStore {
                 single::insert_in_one_statement(&mut conn, &anc, &new, d, now).await?
             }
             Backend::Sqlite => {
-                let mut tx = conn.begin().await?;
+                let mut tx = self.backend.write_tx(&mut conn).await?;
                 let id = single::insert_row(&mut tx, self.backend, &anc, &new, now).await?;
                 d.apply(&mut tx, self.backend).await?;
                 tx.commit().await?;
@@ -295,7 +295,7 @@ impl ActivityStore for SqlStore {
             let u = self.recordable_unit(scope, unit).await?;
             (u.ancestors, u.id)
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let changed = sqlx::query(
             "UPDATE activities SET unit_id = $1, l1 = $2, l2 = $3, l3 = $4, l4 = $5, l5 = $6, date = $7, \
              month = $8, type_key = $9, program_key = $10, title = $11, title_mn = $12, place = $13, \
@@ -337,7 +337,7 @@ impl ActivityStore for SqlStore {
 
     async fn delete_activity(&self, scope: Scope, id: ActivityId) -> Result<Activity> {
         let old = self.activity_in_scope(scope, id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         self.delete_read_activity(&mut tx, &old).await?;
         tx.commit().await?;
         Ok(old)

@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use jinguo_domain::{Level, UnitId};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Row, Transaction};
 
 use crate::Result;
 
@@ -71,6 +71,30 @@ impl Backend {
                 .collect::<Vec<_>>()
                 .join(", "),
         }
+    }
+
+    /// The statement that opens a transaction which will write.
+    ///
+    /// SQLite: `BEGIN IMMEDIATE`, which takes the write lock before the
+    /// first statement. A deferred transaction takes it only at its first
+    /// write; if another writer committed after its first read, SQLite
+    /// answers `SQLITE_BUSY_SNAPSHOT` (517) at once, without waiting, and a
+    /// transaction that reads before it writes (every bulk job) fails under
+    /// concurrent writers however long the busy timeout. Taken up front,
+    /// the lock is waited for in the busy handler, so writers queue.
+    /// PostgreSQL: a plain `BEGIN` (row locks, no database-wide one).
+    fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
+    /// Starts a transaction that will write, on a connection already held
+    /// (see [`Backend::begin_write`]). Read-only transactions may use
+    /// `begin()`.
+    pub(crate) async fn write_tx(self, conn: &mut AnyConnection) -> Result<Transaction<'_, Any>> {
+        Ok(conn.begin_with(self.begin_write()).await?)
     }
 
     /// `rows` parenthesised groups of `width` placeholders, numbered from 1.
@@ -197,6 +221,13 @@ impl SqlStore {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// Starts a transaction that will write, on a connection of the main
+    /// pool: the way every write transaction starts (see
+    /// [`Backend::begin_write`]).
+    pub(crate) async fn write_tx(&self) -> Result<Transaction<'static, Any>> {
+        Ok(self.pool.begin_with(self.backend.begin_write()).await?)
     }
 
     /// The store with personal data sealed by `vault`.
