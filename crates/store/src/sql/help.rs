@@ -279,7 +279,7 @@ impl HelpStore for SqlStore {
             .bind(id.get())
             .bind(status.as_str())
             .bind(now)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);

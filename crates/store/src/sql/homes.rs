@@ -460,7 +460,7 @@ impl HomeStore for SqlStore {
         .bind(now.max(old.updated_at + 1))
         .bind(id.get())
         .bind(old.updated_at)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         if changed.rows_affected() != 1 {
             return Err(StoreError::Conflict("home_changed"));

@@ -142,7 +142,7 @@ impl HouseholdStore for SqlStore {
     ) -> Result<HouseholdId> {
         // Fail before any write when no key is loaded.
         self.vault()?;
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer().acquire().await?;
         let anc = recordable_ancestors(&mut conn, scope, new.unit).await?;
         let mut tx = self.backend.write_tx(&mut conn).await?;
         let h = &new.household;
@@ -317,7 +317,7 @@ impl HouseholdStore for SqlStore {
 
     async fn create_visit(&self, scope: Scope, new: NewVisit, now: i64) -> Result<VisitId> {
         self.vault()?;
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer().acquire().await?;
         let (unit, _) = self
             .household_place(&mut conn, scope, new.household)
             .await?;

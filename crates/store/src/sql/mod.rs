@@ -6,6 +6,7 @@
 pub(crate) mod activities;
 mod audit;
 pub(crate) mod cases;
+mod group;
 mod help;
 mod homes;
 mod households;
@@ -109,6 +110,12 @@ impl Backend {
 /// Read-only SQLite connections besides the main pool's eight.
 const SQLITE_READERS: u32 = 4;
 
+/// How long an SQLite write waits for its turn: in this process for the one
+/// writer connection, behind other processes for the database's write lock.
+/// Writers queue rather than fail, and a bulk job (an import of the division
+/// list, a task to every village) holds the lock for seconds.
+const SQLITE_WRITE_WAIT: Duration = Duration::from_secs(30);
+
 /// PostgreSQL connections for reads outside a transaction, besides the main
 /// pool's sixteen: with 32 clients writing, a page's reads otherwise queue
 /// for a pooled connection behind every writer (seen: the region's task
@@ -125,6 +132,12 @@ pub struct SqlStore {
     /// the main pool's connections while they queue for the write lock,
     /// though WAL would let a reader read at once.
     reader: AnyPool,
+    /// Where writes go. SQLite: one connection, so this process's writers
+    /// queue for it in arrival order (the pool is fair) instead of polling
+    /// for the database's write lock in SQLite's busy handler, where a
+    /// writer that keeps coming back can starve a bulk job for longer than
+    /// any timeout. PostgreSQL: the main pool.
+    writer: AnyPool,
     backend: Backend,
     /// PostgreSQL only: connections typed for PostgreSQL, for the `COPY`
     /// of bulk imports (`sqlx::Any` has no `COPY`). Lazy: none is opened
@@ -134,6 +147,9 @@ pub struct SqlStore {
     /// and then every call that touches a sealed column fails with
     /// [`crate::StoreError::NoKey`] rather than writing plaintext.
     vault: Option<std::sync::Arc<crate::Vault>>,
+    /// SQLite only: the queue of single writes committed together (see
+    /// `group`); `None` on PostgreSQL.
+    group: Option<group::GroupCommit>,
 }
 
 impl SqlStore {
@@ -195,6 +211,30 @@ impl SqlStore {
                 .connect(&url)
                 .await?
         };
+        let writer = match backend {
+            Backend::Sqlite => {
+                let wait = SQLITE_WRITE_WAIT.as_millis();
+                AnyPoolOptions::new()
+                    .acquire_timeout(SQLITE_WRITE_WAIT)
+                    .max_connections(1)
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                format!(
+                                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {wait}; \
+                                     PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
+                                )
+                                .as_str(),
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => pool.clone(),
+        };
         let copy_pool = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => Some(
@@ -207,9 +247,11 @@ impl SqlStore {
         let store = SqlStore {
             pool,
             reader,
+            writer,
             backend,
             copy_pool,
             vault: None,
+            group: (backend == Backend::Sqlite).then(group::GroupCommit::default),
         };
         store.migrate().await?;
         Ok(store)
@@ -223,11 +265,17 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Starts a transaction that will write, on a connection of the main
-    /// pool: the way every write transaction starts (see
-    /// [`Backend::begin_write`]).
+    /// Starts a transaction that will write, on the writer: the way every
+    /// write transaction starts (see [`Backend::begin_write`]).
     pub(crate) async fn write_tx(&self) -> Result<Transaction<'static, Any>> {
-        Ok(self.pool.begin_with(self.backend.begin_write()).await?)
+        Ok(self.writer.begin_with(self.backend.begin_write()).await?)
+    }
+
+    /// The pool for writes outside a transaction, and for connections held
+    /// across a write transaction (see the `writer` field). Never acquire
+    /// from it while holding one of its connections: on SQLite it has one.
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// The store with personal data sealed by `vault`.
@@ -262,6 +310,7 @@ impl SqlStore {
             p.close().await;
         }
         self.reader.close().await;
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

@@ -220,7 +220,7 @@ impl SqlStore {
         .bind(max)
         .bind(lock_until)
         .bind(id.get())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.writer())
         .await?
         .flatten();
         Ok(locked == Some(lock_until))
@@ -229,7 +229,7 @@ impl SqlStore {
     pub async fn record_login_success(&self, id: UserId) -> Result<()> {
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
             .bind(id.get())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -1028,7 +1028,7 @@ impl CaseStore for SqlStore {
         sqlx::query("UPDATE case_alerts SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
             .bind(now)
             .bind(user.get())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -1052,7 +1052,7 @@ impl SqlStore {
         .bind(now)
         .bind(action)
         .bind(via.as_str())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }

@@ -685,7 +685,7 @@ impl TaskStore for SqlStore {
         )
         .bind(user.get())
         .bind(up_to)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
