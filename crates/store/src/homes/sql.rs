@@ -239,7 +239,7 @@ impl HomeStore for SqlStore {
         let unit = self.home_unit(scope, new.unit).await?;
         let anc = unit.ancestors;
         let f = &new.fields;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO homes (unit_id, l1, l2, l3, l4, l5, name, address, lat_e6, lon_e6, hours, \
              phone, facilities, status, photo_file, photo_type, created_by, created_at, updated_at) \
@@ -308,7 +308,7 @@ impl HomeStore for SqlStore {
             (u.ancestors, u.level, u.kind, u.id)
         };
         let f = &fields;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let changed = sqlx::query(
             "UPDATE homes SET unit_id = $1, l1 = $2, l2 = $3, l3 = $4, l4 = $5, l5 = $6, \
              name = $7, address = $8, lat_e6 = $9, lon_e6 = $10, hours = $11, phone = $12, \
@@ -459,7 +459,7 @@ impl HomeStore for SqlStore {
         .bind(now.max(old.updated_at + 1))
         .bind(id.get())
         .bind(old.updated_at)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         if changed.rows_affected() != 1 {
             return Err(StoreError::Conflict("home_changed"));

@@ -16,10 +16,11 @@ use async_trait::async_trait;
 use jinguo_domain::activity::parse_date;
 use jinguo_domain::{ActivityFields, ActivityId, Level, Month, UnitCode, UnitId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Connection, Row};
+use sqlx::{Any, Row};
 
 use self::bulk::Bulk;
 use self::deltas::Deltas;
+use super::group::GroupWrite;
 use super::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
     Activity, Counts, DictEntry, DictKind, NewActivity, Page, Rollup, Unit, UnitRef,
@@ -233,7 +234,7 @@ impl ActivityStore for SqlStore {
         .bind(e.label_en.as_deref())
         .bind(i64::from(e.active))
         .bind(e.sort)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -244,22 +245,30 @@ impl ActivityStore for SqlStore {
         new: NewActivity,
         now: i64,
     ) -> Result<ActivityId> {
-        // One connection for the whole call: each pool checkout costs a
-        // round trip of its own.
-        let mut conn = self.pool.acquire().await?;
-        let anc = single::recordable_ancestors(&mut conn, scope, new.unit).await?;
-        let mut d = Deltas::default();
-        d.add(&anc, &new.fields, 1);
-        let id = match self.backend {
-            Backend::Postgres => {
-                single::insert_in_one_statement(&mut conn, &anc, &new, d, now).await?
+        let id = match &self.group {
+            // SQLite: the unit read on a reader, the write in the next group
+            // commit (see `group`).
+            Some(group) => {
+                let mut conn = self.reader().acquire().await?;
+                let ancestors = single::recordable_ancestors(&mut conn, scope, new.unit).await?;
+                drop(conn);
+                let write = GroupWrite::Activity {
+                    ancestors,
+                    new,
+                    now,
+                };
+                self.grouped(group, write)
+                    .await?
+                    .ok_or_else(|| decode_err("no id for a new activity".into()))?
             }
-            Backend::Sqlite => {
-                let mut tx = conn.begin().await?;
-                let id = single::insert_row(&mut tx, self.backend, &anc, &new, now).await?;
-                d.apply(&mut tx, self.backend).await?;
-                tx.commit().await?;
-                id
+            // PostgreSQL: one connection for the whole call, as each pool
+            // checkout costs a round trip of its own.
+            None => {
+                let mut conn = self.pool.acquire().await?;
+                let anc = single::recordable_ancestors(&mut conn, scope, new.unit).await?;
+                let mut d = Deltas::default();
+                d.add(&anc, &new.fields, 1);
+                single::insert_in_one_statement(&mut conn, &anc, &new, d, now).await?
             }
         };
         Ok(ActivityId::new(id))
@@ -295,7 +304,7 @@ impl ActivityStore for SqlStore {
             let u = self.recordable_unit(scope, unit).await?;
             (u.ancestors, u.id)
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let changed = sqlx::query(
             "UPDATE activities SET unit_id = $1, l1 = $2, l2 = $3, l3 = $4, l4 = $5, l5 = $6, date = $7, \
              month = $8, type_key = $9, program_key = $10, title = $11, title_mn = $12, place = $13, \
@@ -337,7 +346,7 @@ impl ActivityStore for SqlStore {
 
     async fn delete_activity(&self, scope: Scope, id: ActivityId) -> Result<Activity> {
         let old = self.activity_in_scope(scope, id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         self.delete_read_activity(&mut tx, &old).await?;
         tx.commit().await?;
         Ok(old)
@@ -520,7 +529,7 @@ impl SqlStore {
                 .import_activities(&mut std::iter::once(rows.to_vec()), now)
                 .await;
         }
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer().acquire().await?;
         let mut b = Bulk::begin(&mut conn, self.backend, now).await?;
         b.push(rows.to_vec()).await?;
         let written = b.commit().await?;
@@ -539,7 +548,7 @@ impl SqlStore {
             bulk::analyze_if_large(&mut conn, self.backend, written).await?;
             return Ok(written);
         }
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer().acquire().await?;
         let cache = bulk::enlarge_cache(&mut conn, self.backend).await?;
         let out = async {
             let mut b = Bulk::begin(&mut conn, self.backend, now).await?;

@@ -1,30 +1,20 @@
 use crate::Scope;
 use async_trait::async_trait;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::SqlStore;
+use super::group::GroupWrite;
 use crate::model::{AuditEntry, NewAudit, Page};
 use crate::{AuditStore, Result};
 
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn append_audit(&self, e: NewAudit) -> Result<()> {
-        // The event carries the ancestors of its unit at write time, so the
-        // auditors who may read it do not change if the tree changes later.
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, actor_name, action, detail, ip, unit_id, l1, l2, l3, l4, l5) \
-             SELECT $1, $2, $3, $4, $5, $6, id, l1, l2, l3, l4, l5 FROM units WHERE id = $7",
-        )
-        .bind(e.at)
-        .bind(e.actor.as_ref().map(|(id, _)| id.get()))
-        .bind(e.actor.as_ref().map(|(_, name)| name.as_str()))
-        .bind(e.action)
-        .bind(&e.detail)
-        .bind(e.ip.as_deref())
-        .bind(e.unit.get())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        match &self.group {
+            // SQLite: in the next group commit, beside the write it records.
+            Some(group) => self.grouped(group, GroupWrite::Audit(e)).await.map(drop),
+            None => insert(&mut *self.pool.acquire().await?, &e).await,
+        }
     }
 
     async fn audit_in_scope(&self, scope: Scope, page: Page) -> Result<Vec<AuditEntry>> {
@@ -55,4 +45,24 @@ impl AuditStore for SqlStore {
             })
             .collect()
     }
+}
+
+/// Appends an audit entry on `conn`. The entry carries the ancestors of its
+/// unit at write time, so the auditors who may read it do not change if the
+/// tree changes later.
+pub(super) async fn insert(conn: &mut AnyConnection, e: &NewAudit) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, actor_name, action, detail, ip, unit_id, l1, l2, l3, l4, l5) \
+         SELECT $1, $2, $3, $4, $5, $6, id, l1, l2, l3, l4, l5 FROM units WHERE id = $7",
+    )
+    .bind(e.at)
+    .bind(e.actor.as_ref().map(|(id, _)| id.get()))
+    .bind(e.actor.as_ref().map(|(_, name)| name.as_str()))
+    .bind(e.action)
+    .bind(&e.detail)
+    .bind(e.ip.as_deref())
+    .bind(e.unit.get())
+    .execute(conn)
+    .await?;
+    Ok(())
 }

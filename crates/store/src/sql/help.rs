@@ -86,7 +86,7 @@ impl HelpStore for SqlStore {
         .await?
         .try_get::<i64, _>("n")?
             > 0;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let queue = match (staffed, place.parent_id) {
             (false, Some(parent)) => parent,
             _ => place.id,
@@ -279,7 +279,7 @@ impl HelpStore for SqlStore {
             .bind(id.get())
             .bind(status.as_str())
             .bind(now)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);

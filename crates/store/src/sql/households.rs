@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use jinguo_domain::activity::format_date;
 use jinguo_domain::{ActivityFields, HouseholdId, MemberId, Sex, UnitCode, UnitId, VisitId};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Connection, Row};
+use sqlx::{AnyConnection, Row};
 
 use super::activities::insert_with_counters;
 use super::activities::single::recordable_ancestors;
@@ -142,9 +142,9 @@ impl HouseholdStore for SqlStore {
     ) -> Result<HouseholdId> {
         // Fail before any write when no key is loaded.
         self.vault()?;
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer().acquire().await?;
         let anc = recordable_ancestors(&mut conn, scope, new.unit).await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.backend.write_tx(&mut conn).await?;
         let h = &new.household;
         let row = sqlx::query(
             "INSERT INTO households (unit_id, l1, l2, l3, l4, l5, consent_given_by, \
@@ -317,7 +317,7 @@ impl HouseholdStore for SqlStore {
 
     async fn create_visit(&self, scope: Scope, new: NewVisit, now: i64) -> Result<VisitId> {
         self.vault()?;
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer().acquire().await?;
         let (unit, _) = self
             .household_place(&mut conn, scope, new.household)
             .await?;
@@ -332,7 +332,7 @@ impl HouseholdStore for SqlStore {
         .fetch_one(&mut *conn)
         .await?;
         let date = format_date(new.date);
-        let mut tx = conn.begin().await?;
+        let mut tx = self.backend.write_tx(&mut conn).await?;
         let activity = NewActivity {
             unit,
             fields: ActivityFields {

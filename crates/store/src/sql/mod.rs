@@ -6,6 +6,7 @@
 pub(crate) mod activities;
 mod audit;
 pub(crate) mod cases;
+mod group;
 mod help;
 mod households;
 mod needs;
@@ -25,7 +26,7 @@ use std::time::Duration;
 
 use jinguo_domain::{Level, UnitId};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Row, Transaction};
 
 use crate::Result;
 
@@ -72,6 +73,30 @@ impl Backend {
         }
     }
 
+    /// The statement that opens a transaction which will write.
+    ///
+    /// SQLite: `BEGIN IMMEDIATE`, which takes the write lock before the
+    /// first statement. A deferred transaction takes it only at its first
+    /// write; if another writer committed after its first read, SQLite
+    /// answers `SQLITE_BUSY_SNAPSHOT` (517) at once, without waiting, and a
+    /// transaction that reads before it writes (every bulk job) fails under
+    /// concurrent writers however long the busy timeout. Taken up front,
+    /// the lock is waited for in the busy handler, so writers queue.
+    /// PostgreSQL: a plain `BEGIN` (row locks, no database-wide one).
+    fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
+    /// Starts a transaction that will write, on a connection already held
+    /// (see [`Backend::begin_write`]). Read-only transactions may use
+    /// `begin()`.
+    pub(crate) async fn write_tx(self, conn: &mut AnyConnection) -> Result<Transaction<'_, Any>> {
+        Ok(conn.begin_with(self.begin_write()).await?)
+    }
+
     /// `rows` parenthesised groups of `width` placeholders, numbered from 1.
     pub(crate) fn row_params(self, rows: usize, width: usize) -> String {
         (0..rows)
@@ -83,6 +108,12 @@ impl Backend {
 
 /// Read-only SQLite connections besides the main pool's eight.
 const SQLITE_READERS: u32 = 4;
+
+/// How long an SQLite write waits for its turn: in this process for the one
+/// writer connection, behind other processes for the database's write lock.
+/// Writers queue rather than fail, and a bulk job (an import of the division
+/// list, a task to every village) holds the lock for seconds.
+const SQLITE_WRITE_WAIT: Duration = Duration::from_secs(30);
 
 /// PostgreSQL connections for reads outside a transaction, besides the main
 /// pool's sixteen: with 32 clients writing, a page's reads otherwise queue
@@ -100,6 +131,12 @@ pub struct SqlStore {
     /// the main pool's connections while they queue for the write lock,
     /// though WAL would let a reader read at once.
     pub(crate) reader: AnyPool,
+    /// Where writes go. SQLite: one connection, so this process's writers
+    /// queue for it in arrival order (the pool is fair) instead of polling
+    /// for the database's write lock in SQLite's busy handler, where a
+    /// writer that keeps coming back can starve a bulk job for longer than
+    /// any timeout. PostgreSQL: the main pool.
+    pub(crate) writer: AnyPool,
     pub(crate) backend: Backend,
     /// PostgreSQL only: connections typed for PostgreSQL, for the `COPY`
     /// of bulk imports (`sqlx::Any` has no `COPY`). Lazy: none is opened
@@ -109,6 +146,9 @@ pub struct SqlStore {
     /// and then every call that touches a sealed column fails with
     /// [`crate::StoreError::NoKey`] rather than writing plaintext.
     vault: Option<std::sync::Arc<crate::Vault>>,
+    /// SQLite only: the queue of single writes committed together (see
+    /// `group`); `None` on PostgreSQL.
+    group: Option<group::GroupCommit>,
 }
 
 impl SqlStore {
@@ -170,6 +210,30 @@ impl SqlStore {
                 .connect(&url)
                 .await?
         };
+        let writer = match backend {
+            Backend::Sqlite => {
+                let wait = SQLITE_WRITE_WAIT.as_millis();
+                AnyPoolOptions::new()
+                    .acquire_timeout(SQLITE_WRITE_WAIT)
+                    .max_connections(1)
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                format!(
+                                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {wait}; \
+                                     PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
+                                )
+                                .as_str(),
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => pool.clone(),
+        };
         let copy_pool = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => Some(
@@ -182,9 +246,11 @@ impl SqlStore {
         let store = SqlStore {
             pool,
             reader,
+            writer,
             backend,
             copy_pool,
             vault: None,
+            group: (backend == Backend::Sqlite).then(group::GroupCommit::default),
         };
         store.migrate().await?;
         Ok(store)
@@ -196,6 +262,19 @@ impl SqlStore {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// Starts a transaction that will write, on the writer: the way every
+    /// write transaction starts (see [`Backend::begin_write`]).
+    pub(crate) async fn write_tx(&self) -> Result<Transaction<'static, Any>> {
+        Ok(self.writer.begin_with(self.backend.begin_write()).await?)
+    }
+
+    /// The pool for writes outside a transaction, and for connections held
+    /// across a write transaction (see the `writer` field). Never acquire
+    /// from it while holding one of its connections: on SQLite it has one.
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// The store with personal data sealed by `vault`.
@@ -230,6 +309,7 @@ impl SqlStore {
             p.close().await;
         }
         self.reader.close().await;
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

@@ -117,7 +117,7 @@ impl PhotoStore for SqlStore {
             now,
         } = edit;
         self.activity_in_scope(scope, activity).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut change = PhotoChange::default();
         for id in remove {
             let row = sqlx::query(&format!(
@@ -181,7 +181,7 @@ impl PhotoStore for SqlStore {
         activity: ActivityId,
     ) -> Result<(Activity, Vec<Photo>)> {
         let old = self.activity_in_scope(scope, activity).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let photos = sqlx::query(&format!(
             "DELETE FROM activity_photos WHERE activity_id = $1 RETURNING {RETURNING_COLS}"
         ))

@@ -106,7 +106,7 @@ impl SqlStore {
                 .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("id")?;
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
             for row in &rows {
                 let id: i64 = row.try_get("id")?;
                 let sealed: String = row.try_get("sealed")?;

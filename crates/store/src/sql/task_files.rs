@@ -39,7 +39,7 @@ impl TaskFileStore for SqlStore {
         by: UserId,
         now: i64,
     ) -> Result<Vec<AttachmentId>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         // Locks the task row (PostgreSQL; SQLite writes one at a time) so
         // two uploads at once cannot pass the limit together.
         let locked = sqlx::query("UPDATE tasks SET id = id WHERE id = $1")

@@ -207,7 +207,7 @@ impl UnitStore for SqlStore {
             .child()
             .filter(|_| parent.kind == UnitKind::Geo)
             .ok_or(StoreError::Conflict("sector_parent"))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let taken: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM units WHERE parent_id = $1 AND kind = 'sector'",
         )
@@ -263,7 +263,7 @@ type NewUnitRow<'a> = (
 /// Unscoped: the command line, benchmarks and checks, through the system handle only.
 impl SqlStore {
     pub async fn import_divisions(&self, records: &[DivisionRecord]) -> Result<ImportSummary> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         struct Existing {
             id: UnitId,
             name: String,

@@ -71,7 +71,7 @@ impl UserStore for SqlStore {
         }
         // The user row and her role rows commit together: no reader ever
         // sees a user without roles.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, password_hash, unit_id, active, failed_logins, created_at) \
              VALUES ($1, $2, $3, 1, 0, $4) RETURNING id",
@@ -133,7 +133,7 @@ impl UserStore for SqlStore {
     }
 
     async fn set_active(&self, user: &InScope<User>, active: bool) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let r = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
             .bind(i64::from(active))
             .bind(user.id.get())
@@ -151,7 +151,7 @@ impl UserStore for SqlStore {
     }
 
     async fn set_password_hash(&self, user: &InScope<User>, hash: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let r = sqlx::query(
             "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
         )
@@ -220,7 +220,7 @@ impl SqlStore {
         .bind(max)
         .bind(lock_until)
         .bind(id.get())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.writer())
         .await?
         .flatten();
         Ok(locked == Some(lock_until))
@@ -229,7 +229,7 @@ impl SqlStore {
     pub async fn record_login_success(&self, id: UserId) -> Result<()> {
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
             .bind(id.get())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use jinguo_domain::UnitId;
-use sqlx::{Any, AnyConnection, Connection, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use super::super::{Backend, ancestors};
 use super::deltas::Deltas;
@@ -97,7 +97,7 @@ impl<'c> Bulk<'c> {
         now: i64,
     ) -> Result<Self> {
         Ok(Bulk {
-            tx: conn.begin().await?,
+            tx: backend.write_tx(conn).await?,
             backend,
             deltas: Deltas::default(),
             ancestors: HashMap::new(),

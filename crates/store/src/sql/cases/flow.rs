@@ -136,7 +136,7 @@ impl CaseFlowStore for SqlStore {
         if f.note.is_some() {
             self.vault()?;
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         let before = stats::facts(&mut tx, id.get()).await?;
         if status_of(&mut tx, id).await? == CaseStatus::Closed {
@@ -218,7 +218,7 @@ impl CaseFlowStore for SqlStore {
     async fn refer_case(&self, case: &OpenedCase, r: NewReferral, now: i64) -> Result<i64> {
         let id = case.id();
         self.vault()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         let before = stats::facts(&mut tx, id.get()).await?;
         let row = sqlx::query("SELECT status, consent_referral FROM cases WHERE id = $1")
@@ -313,7 +313,7 @@ impl CaseFlowStore for SqlStore {
         now: i64,
     ) -> Result<()> {
         let id = case.id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         let before = stats::facts(&mut tx, id.get()).await?;
         if status_of(&mut tx, id).await? == CaseStatus::Closed {
@@ -357,7 +357,7 @@ impl CaseFlowStore for SqlStore {
         if !t.team.iter().any(|(_, r)| *r == TeamRole::Caseworker) {
             return Err(refused("caseworker", "err.case.transfer_team"));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         let before = stats::facts(&mut tx, id.get()).await?;
         let case = sqlx::query(
@@ -459,7 +459,7 @@ impl CaseFlowStore for SqlStore {
             return Err(refused("reason", "err.case.reason_required"));
         }
         self.vault()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         let before = stats::facts(&mut tx, id.get()).await?;
         match status_of(&mut tx, id).await? {
@@ -518,7 +518,7 @@ impl CaseFlowStore for SqlStore {
         if reason.is_some() {
             self.vault()?;
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         let before = stats::facts(&mut tx, id.get()).await?;
         let row =
@@ -591,7 +591,7 @@ impl CaseFlowStore for SqlStore {
             return Err(refused("reason", "err.case.reason_required"));
         }
         self.vault()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         let before = stats::facts(&mut tx, id.get()).await?;
         if status_of(&mut tx, id).await? != CaseStatus::Closed {

@@ -287,7 +287,7 @@ impl CaseStore for SqlStore {
         }
         let i = &new.intake;
         let c = &i.client;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "INSERT INTO cases (unit_id, l1, l2, l3, l4, l5, source, type_key, urgency, status, \
              client_name_mask, client_sex, client_birth_year, client_id_mask, client_phone_mask, \
@@ -831,7 +831,7 @@ impl CaseStore for SqlStore {
         now: i64,
     ) -> Result<()> {
         let id = case.id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         add_members(&mut tx, id, &[(user, role)], by, now).await?;
         event(&mut tx, id, Some(by), "team_added", role.as_str(), now).await?;
@@ -842,7 +842,7 @@ impl CaseStore for SqlStore {
     async fn assess_case(&self, case: &OpenedCase, a: NewAssessment, now: i64) -> Result<usize> {
         let id = case.id();
         self.vault()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         let before = stats::facts(&mut tx, id.get()).await?;
         let x = &a.assessment;
@@ -933,7 +933,7 @@ impl CaseStore for SqlStore {
                 key: "err.case.order_status",
             });
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         let before = stats::facts(&mut tx, id.get()).await?;
         let row = sqlx::query(
@@ -978,7 +978,7 @@ impl CaseStore for SqlStore {
         };
         self.vault()?;
         let expires = now + GLASS_SECS;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         touch(&mut tx, id, now).await?;
         let row = sqlx::query(
             "INSERT INTO case_glass (case_id, user_id, granted_at, expires_at) \
@@ -1028,7 +1028,7 @@ impl CaseStore for SqlStore {
         sqlx::query("UPDATE case_alerts SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
             .bind(now)
             .bind(user.get())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -1052,7 +1052,7 @@ impl SqlStore {
         .bind(now)
         .bind(action)
         .bind(via.as_str())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }

@@ -239,7 +239,7 @@ impl SqlStore {
         statements: &[String],
         now: i64,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         super::touch(&mut tx, id, now).await?;
         let before = facts(&mut tx, id.get()).await?;
         for s in statements {

@@ -54,7 +54,7 @@ impl SqlStore {
         let mut ledger: HashMap<(i64, String, i64), Sums> = HashMap::new();
         let mut days: HashMap<(i64, i64), DaysHistogram> = HashMap::new();
         let mut open: HashMap<(i64, i64), i64> = HashMap::new();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for chunk in rows.chunks(CHUNK) {
             let sql = format!(
                 "INSERT INTO needs (origin_unit_id, l1, l2, l3, l4, l5, assignee_unit_id, source, \

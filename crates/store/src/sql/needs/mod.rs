@@ -317,7 +317,7 @@ impl SqlStore {
         now: i64,
     ) -> Result<()> {
         let (status, texts, satisfaction) = update;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let sql = format!(
             "UPDATE needs SET status = $1, resolved_on = $2, resolution = $3, close_reason = $4, \
              satisfaction = $5, updated_at = $6 \
@@ -394,7 +394,7 @@ impl NeedStore for SqlStore {
         if let Some(u) = new.assignee_user {
             self.check_handler(u, new.assignee).await?;
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id =
             write::insert_need(&mut tx, self.backend, vault, &origin.ancestors, &new, now).await?;
         tx.commit().await?;
@@ -524,7 +524,7 @@ impl NeedStore for SqlStore {
         if let Some(u) = assignee_user {
             self.check_handler(u, need.assignee_id).await?;
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let q = sqlx::query(
             "UPDATE needs SET status = 'in_progress', \
              assignee_user_id = COALESCE($1, assignee_user_id), updated_at = $2 \
@@ -568,7 +568,7 @@ impl NeedStore for SqlStore {
                 key: "err.need.above_root",
             });
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let sql = format!(
             "UPDATE needs SET assignee_unit_id = $1, assignee_user_id = NULL, status = 'open', \
              escalations = escalations + 1, updated_at = $2 \

@@ -146,7 +146,7 @@ impl TaskStore for SqlStore {
         }
         let fields = serde_json::to_string(&new.fields)
             .map_err(|e| decode_err(format!("task fields: {e}")))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut q = sqlx::query(
             "INSERT INTO tasks (issuer_unit_id, l1, l2, l3, l4, l5, title, description, deadline, \
              fields_json, created_by, created_at) \
@@ -310,7 +310,7 @@ impl TaskStore for SqlStore {
         answer: ReportAnswer,
         now: i64,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let sql = format!(
             "UPDATE task_reports SET values_json = $1, reasons_json = $2, note = $3, \
              updated_at = $4, updated_by = $5, {KEEP_PREV} \
@@ -367,7 +367,7 @@ impl TaskStore for SqlStore {
         today: &str,
         now: i64,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let sql = format!(
             "UPDATE task_reports SET status = 'submitted', submitted_at = $1, updated_at = $1, \
              updated_by = $2, {KEEP_PREV} \
@@ -406,7 +406,7 @@ impl TaskStore for SqlStore {
         by: UserId,
         now: i64,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let changed = if approve {
             let col = report.unit.level.ancestor_column();
             let sql = format!(
@@ -473,7 +473,7 @@ impl TaskStore for SqlStore {
         }
         let fields_json =
             serde_json::to_string(fields).map_err(|e| decode_err(format!("task fields: {e}")))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO task_forwards (task_id, unit_id, fields_json, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -685,7 +685,7 @@ impl TaskStore for SqlStore {
         )
         .bind(user.get())
         .bind(up_to)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -715,7 +715,7 @@ impl SqlStore {
     }
 
     pub async fn add_notice(&self, unit: UnitId, task: TaskId, kind: &str, now: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         add_notice_in(&mut tx, unit, task, kind, now).await?;
         tx.commit().await?;
         Ok(())
@@ -734,7 +734,7 @@ impl SqlStore {
             ("due1", day(0), day(1)),
             ("overdue", "0000-00-00".to_owned(), day(-1)),
         ];
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for (kind, from, to) in windows {
             let sql = format!(
                 "INSERT INTO notices (unit_id, task_id, kind, created_at) \
