@@ -20,8 +20,11 @@ async fn json_of(r: reqwest::Response) -> (u16, Value) {
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// Today where the federation works (the server's UTC offset), as the
+/// server dates what it records; the UTC date differs from it for eight
+/// hours of every day.
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    jinguo_app::state::today(&jinguo_app::Config::default())
 }
 
 fn day(d: time::Date) -> String {
