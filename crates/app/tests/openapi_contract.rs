@@ -254,6 +254,32 @@ fn no_operation_is_documented_twice() {
     assert!(derived > 0, "no operation is derived from a handler");
 }
 
+/// The access answers (401, and 403 where a capability is required) come
+/// from the route table alone; a handler's annotation that wrote them
+/// again could drift from the access layer.
+#[test]
+fn access_answers_are_not_written_beside_handlers() {
+    for def in table().iter() {
+        let Some(doc) = def.documented() else {
+            continue;
+        };
+        let own: Vec<&String> = doc.operation.responses.responses.keys().collect();
+        let derived: &[&str] = match def.access {
+            Access::Public => &[],
+            Access::LoggedIn => &["401"],
+            Access::Can(_) | Access::CanAtRegion(_) => &["401", "403"],
+        };
+        for status in derived {
+            assert!(
+                !own.iter().any(|s| s.as_str() == *status),
+                "{} {}: {status} is derived from the route table; drop it from #[utoipa::path]",
+                def.method,
+                def.path
+            );
+        }
+    }
+}
+
 /// Derived schemas keep the document's names (integrators' generated
 /// clients use them) and say what a field may hold.
 #[test]

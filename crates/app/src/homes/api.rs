@@ -21,9 +21,7 @@ use crate::net::ClientIp;
 use crate::photos::check::MAX_PHOTO_BYTES;
 use crate::photos::upload::photos_only;
 use crate::routes::api::activities::Dictionary;
-use crate::routes::api::openapi::{
-    BadRequest, Conflict, Forbidden, Internal, Invalid, NotFound, Unauthorized,
-};
+use crate::routes::api::openapi::{BadRequest, Conflict, Internal, Invalid, NotFound};
 use crate::routes::api::units::{UnitCodePath, UnitPathStep};
 use crate::routes::api::{ApiJson, ApiQuery, parse_code, unit_of};
 use crate::state::AppState;
@@ -235,8 +233,6 @@ impl HomeBody {
     responses(
         (status = 201, description = "Registered.", body = HomeCreated),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -272,7 +268,6 @@ pub async fn create(
     params(HomeIdPath),
     responses(
         (status = 200, description = "The home.", body = HomeView),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -309,8 +304,6 @@ pub async fn show(
     responses(
         (status = 200, description = "The home after the change.", body = HomeView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
         (status = 422, response = Invalid),
@@ -385,7 +378,6 @@ pub fn status_filter(s: Option<&str>) -> AppResult<Option<HomeStatus>> {
     responses(
         (status = 200, description = "The homes.", body = HomeList),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -425,7 +417,6 @@ pub async fn list(
     responses(
         (status = 200, description = "The coverage.", body = HomeCoverage),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -481,8 +472,6 @@ pub fn photo_route() -> UtoipaMethodRouter<AppState> {
     responses(
         (status = 200, description = "Stored.", body = HomePhotoSet),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
         (status = 422, response = Invalid),
@@ -532,7 +521,6 @@ pub async fn upload_photo(
     params(HomeIdPath),
     responses(
         (status = 200, description = "The picture.", content(("image/jpeg"), ("image/png"))),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),

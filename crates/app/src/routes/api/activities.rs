@@ -7,7 +7,7 @@ use jinguo_store::model::{Activity, DictEntry, DictKind, Page};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{BadRequest, Conflict, Forbidden, Internal, Invalid, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Conflict, Internal, Invalid, NotFound};
 use super::units::UnitPathStep;
 use super::{ApiJson, ApiQuery, unit_of};
 use crate::activities::{self, parse_id};
@@ -199,8 +199,6 @@ impl ActivityBody {
     responses(
         (status = 201, description = "The activity has been recorded.", body = ActivityCreated),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -228,7 +226,6 @@ pub async fn create(
     params(ActivityIdPath),
     responses(
         (status = 200, description = "The activity.", body = ActivityView),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -275,8 +272,6 @@ pub async fn show(
     responses(
         (status = 200, description = "The activity after the change.", body = ActivityView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
         (status = 422, response = Invalid),
@@ -311,8 +306,6 @@ pub async fn update(
     params(ActivityIdPath),
     responses(
         (status = 204, description = "The activity has been deleted."),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
         (status = 500, response = Internal),
@@ -369,7 +362,6 @@ pub struct ListQuery {
     responses(
         (status = 200, description = "The unit listed, the range and the activities.", body = ActivityList),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -416,7 +408,6 @@ async fn dictionary(state: &AppState, kind: DictKind) -> AppResult<Json<Dictiona
                    `type` must be the key of an active entry.",
     responses(
         (status = 200, description = "The dictionary.", body = Dictionary),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
     ),
 )]
@@ -439,7 +430,6 @@ pub async fn activity_types(
                    `program`, when given, must be the key of an active entry.",
     responses(
         (status = 200, description = "The dictionary.", body = Dictionary),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
     ),
 )]

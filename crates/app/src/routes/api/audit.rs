@@ -5,7 +5,7 @@ use jinguo_store::model::{AuditEntry, Page};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{BadRequest, Forbidden, Internal, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Internal, NotFound};
 use super::{ApiQuery, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
@@ -48,8 +48,6 @@ pub struct AuditLog {
     responses(
         (status = 200, description = "Audit events, newest first.", body = AuditLog),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiJson;
-use super::openapi::{BadRequest, Forbidden, Internal, Invalid, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Internal, Invalid, NotFound};
 use crate::auth::ApiActor;
 use crate::cases::flow::{
     self, ApproveInput, CloseInput, FollowUpInput, ReferInput, ReopenInput, TransferInput,
@@ -90,8 +90,6 @@ pub struct CaseStatusNow {
     responses(
         (status = 201, description = "The follow-up's id.", body = CreatedId),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -126,8 +124,6 @@ pub async fn follow_up(
     responses(
         (status = 201, description = "The referral's id.", body = CreatedId),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -169,8 +165,6 @@ pub struct StatusBody {
     responses(
         (status = 200, description = "The referral's status now.", body = ReferralStatusNow),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -206,8 +200,6 @@ pub async fn referral(
     responses(
         (status = 200, description = "The case's unit now.", body = Transferred),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -242,8 +234,6 @@ pub async fn transfer(
         (status = 200, description = "`closure_pending` and how many supervisors were alerted.",
          body = ClosureRequested),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -281,8 +271,6 @@ pub async fn close(
     responses(
         (status = 200, description = "The case's status now.", body = CaseStatusNow),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -315,8 +303,6 @@ pub async fn approve_closure(
     responses(
         (status = 200, description = "`in_service`.", body = CaseStatusNow),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),

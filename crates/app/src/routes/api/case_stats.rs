@@ -1,6 +1,6 @@
 //! `GET /api/v1/units/{code}/case-stats`: de-identified case statistics.
 
-use super::openapi::{BadRequest, Internal, Invalid, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Internal, Invalid, NotFound};
 use super::units::UnitCodePath;
 use super::{ApiQuery, PeriodQuery, parse_code};
 use crate::auth::ApiActor;
@@ -35,7 +35,6 @@ use axum::extract::{Path, State};
     responses(
         (status = 200, description = "The statistics.", body = CaseStatsView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),

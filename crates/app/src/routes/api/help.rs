@@ -13,9 +13,7 @@ use jinguo_store::model::HelpSummary;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{
-    BadRequest, ErrorBody, Forbidden, HelpInvalid, HelpTooMany, Internal, NotFound, Unauthorized,
-};
+use super::openapi::{BadRequest, ErrorBody, HelpInvalid, HelpTooMany, Internal, NotFound};
 use super::{ApiQuery, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
@@ -265,8 +263,6 @@ pub struct IntakeQuery {
     responses(
         (status = 200, description = "Requests, newest first.", body = HelpRequestList),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, description = "`kind` is not `rights` (error code `invalid`, field `kind`).", body = ErrorBody),
         (status = 500, response = Internal),

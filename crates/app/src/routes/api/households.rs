@@ -10,7 +10,7 @@ use jinguo_store::model::{ConsentView, HouseholdSummary, HouseholdView, MemberVi
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{BadRequest, Forbidden, Internal, Invalid, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Internal, Invalid, NotFound};
 use super::units::{UnitLabel, UnitPathStep};
 use super::{ApiJson, ApiQuery, unit_of};
 use crate::auth::ApiActor;
@@ -172,8 +172,6 @@ pub struct HouseholdBody {
     responses(
         (status = 201, description = "The household has been recorded.", body = HouseholdCreated),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
     ),
@@ -232,7 +230,6 @@ pub struct ListQuery {
     responses(
         (status = 200, description = "The households.", body = HouseholdList),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -269,7 +266,6 @@ pub async fn list(
     responses(
         (status = 200, description = "The household.", body = HouseholdOut),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -329,8 +325,6 @@ enum RevealField {
     responses(
         (status = 200, description = "The full value.", body = Revealed),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -369,8 +363,6 @@ pub async fn reveal(
     responses(
         (status = 201, description = "The visit has been recorded.", body = VisitCreated),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
     ),
@@ -403,7 +395,6 @@ pub async fn create_visit(
     responses(
         (status = 200, description = "The visits.", body = VisitList),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -443,7 +434,6 @@ pub async fn list_visits(
     responses(
         (status = 200, description = "The visit.", body = VisitOut),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),

@@ -4,7 +4,7 @@ use jinguo_store::model::{Unit, User};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::openapi::{Internal, Unauthorized};
+use super::openapi::Internal;
 use super::units::UnitPathStep;
 use crate::auth::ApiActor;
 
@@ -41,7 +41,6 @@ impl CurrentUser {
     description = "The user the bearer token belongs to, with her unit and roles.",
     responses(
         (status = 200, description = "The current user.", body = CurrentUser),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
     ),
 )]

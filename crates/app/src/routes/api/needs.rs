@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::activities::Dictionary;
-use super::openapi::{BadRequest, Forbidden, Internal, Invalid, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Internal, Invalid, NotFound};
 use super::units::{UnitCodePath, UnitPathStep};
 use super::{ApiJson, ApiQuery, PeriodQuery, parse_code, unit_of};
 use crate::auth::ApiActor;
@@ -105,9 +105,7 @@ pub struct NeedIdPath {
     responses(
         (status = 201, description = "The need's id.", body = NeedCreated),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
-        (status = 403, response = Forbidden),
         (status = 422, response = Invalid),
     ),
 )]
@@ -186,7 +184,6 @@ pub fn parse_status(s: Option<&str>) -> Option<Option<NeedStatus>> {
     responses(
         (status = 200, description = "The queue.", body = NeedList),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
         (status = 404, response = NotFound),
     ),
@@ -249,7 +246,6 @@ async fn show_json(state: &AppState, actor: &crate::auth::Actor, id: &str) -> Ap
     params(NeedIdPath),
     responses(
         (status = 200, description = "The need.", body = NeedView),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
         (status = 404, response = NotFound),
     ),
@@ -292,9 +288,7 @@ pub struct StartBody {
     responses(
         (status = 200, description = "The need as it is now, with its history.", body = NeedView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
     ),
@@ -351,9 +345,7 @@ pub struct NoteBody {
     responses(
         (status = 200, description = "The need as it is now, with its history.", body = NeedView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
     ),
@@ -406,9 +398,7 @@ pub struct ResolveBody {
     responses(
         (status = 200, description = "The need as it is now, with its history.", body = NeedView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
     ),
@@ -455,9 +445,7 @@ pub struct CloseBody {
     responses(
         (status = 200, description = "The need as it is now, with its history.", body = NeedView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
     ),
@@ -492,7 +480,6 @@ pub async fn close(
     responses(
         (status = 200, description = "The ledger.", body = DeedsView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
@@ -557,7 +544,6 @@ pub async fn need_categories(State(state): State<AppState>) -> AppResult<Json<Di
                    inactive ones included, ordered by `sort`.",
     responses(
         (status = 200, description = "The dictionary.", body = Dictionary),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
     ),
 )]

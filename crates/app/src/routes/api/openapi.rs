@@ -25,7 +25,8 @@ const WRITTEN: &str = include_str!("../../../openapi.json");
 
 /// Shared error answers an operation refers to as
 /// `(status = 404, response = NotFound)`; each is a component of the
-/// document's header.
+/// document's header. 401 and 403 are not written beside a handler:
+/// [`build`] adds them from the route table (a contract test checks).
 macro_rules! shared_answers {
     ($($name:ident),* $(,)?) => {
         $(

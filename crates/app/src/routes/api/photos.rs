@@ -13,7 +13,7 @@ use utoipa_axum::router::UtoipaMethodRouter;
 use utoipa_axum::routes;
 
 use super::activities::ActivityIdPath;
-use super::openapi::{BadRequest, Forbidden, Internal, Invalid, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Internal, Invalid, NotFound};
 use crate::activities::parse_id;
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
@@ -146,8 +146,6 @@ pub fn upload_route() -> UtoipaMethodRouter<AppState> {
     responses(
         (status = 201, description = "Stored.", body = PhotosCreated),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -194,7 +192,6 @@ pub async fn upload(
     params(ActivityIdPath),
     responses(
         (status = 200, description = "The photos.", body = PhotoList),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -227,7 +224,6 @@ pub async fn list(
     params(ActivityIdPath, PhotoIdPath),
     responses(
         (status = 200, description = "The picture.", content(("image/jpeg"), ("image/png"))),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -259,8 +255,6 @@ pub async fn show(
     params(ActivityIdPath, PhotoIdPath),
     responses(
         (status = 204, description = "The photo has been deleted."),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),

@@ -7,7 +7,7 @@ use jinguo_store::model::Counts;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{BadRequest, Internal, Invalid, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Internal, Invalid, NotFound};
 use super::units::{UnitCodePath, UnitLabel, UnitPathStep};
 use super::{ApiQuery, PeriodQuery, parse_code};
 use crate::auth::ApiActor;
@@ -76,7 +76,6 @@ pub struct RollupMonth {
     responses(
         (status = 200, description = "The numbers of the unit's subtree.", body = Rollup),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -173,7 +172,6 @@ pub struct QuietUnits {
     responses(
         (status = 200, description = "The quiet units.", body = QuietUnits),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),

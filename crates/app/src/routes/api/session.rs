@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use super::ApiJson;
 use super::me::CurrentUser;
-use super::openapi::{BadCredentials, BadRequest, Internal, Locked, Unauthorized};
+use super::openapi::{BadCredentials, BadRequest, Internal, Locked};
 use crate::auth::{ApiActor, login};
 use crate::error::AppResult;
 use crate::net::ClientIp;
@@ -78,7 +78,6 @@ pub async fn create(
     description = "Ends the session of the bearer token; the token is no longer accepted.",
     responses(
         (status = 204, description = "The session has ended."),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
     ),
 )]

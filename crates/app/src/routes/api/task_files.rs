@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::UtoipaMethodRouter;
 use utoipa_axum::routes;
 
-use super::openapi::{BadRequest, Forbidden, Internal, Invalid, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Internal, Invalid, NotFound};
 use super::tasks::TaskIdPath;
 use crate::attachments::upload::files_only;
 use crate::attachments::{self, MAX_ATTACHMENTS, MAX_ATTACHMENTS_BODY};
@@ -87,8 +87,6 @@ pub fn upload_route() -> UtoipaMethodRouter<AppState> {
     responses(
         (status = 201, description = "Stored.", body = AttachmentsCreated),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -127,7 +125,6 @@ pub async fn upload(
     params(TaskIdPath, AttachmentIdPath),
     responses(
         (status = 200, description = "The file.", content(("application/pdf"), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("image/jpeg"), ("image/png"))),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),

@@ -6,7 +6,7 @@ use jinguo_store::model::{Unit, UnitRef};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{BadRequest, Conflict, Forbidden, Internal, Invalid, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Conflict, Internal, Invalid, NotFound};
 use super::{ApiJson, ApiQuery, parse_code};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
@@ -158,7 +158,6 @@ pub struct UnitSearchResults {
     responses(
         (status = 200, description = "The unit.", body = UnitView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -187,7 +186,6 @@ pub async fn show(
     responses(
         (status = 200, description = "The unit and its children.", body = UnitChildren),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -253,7 +251,6 @@ pub struct SearchQuery {
     responses(
         (status = 200, description = "Matching units.", body = UnitSearchResults),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 500, response = Internal),
     ),
 )]
@@ -310,8 +307,6 @@ pub struct SectorBody {
     responses(
         (status = 201, description = "The new sector organisation.", body = UnitView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
         (status = 422, response = Invalid),

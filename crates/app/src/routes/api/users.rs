@@ -6,7 +6,7 @@ use jinguo_store::model::{Page, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{BadRequest, Conflict, Forbidden, Internal, Invalid, NotFound, Unauthorized};
+use super::openapi::{BadRequest, Conflict, Internal, Invalid, NotFound};
 use super::units::{UnitLabel, UnitPathStep};
 use super::{ApiJson, ApiQuery, parse_user_id, unit_of};
 use crate::auth::ApiActor;
@@ -95,8 +95,6 @@ pub struct ListQuery {
     responses(
         (status = 200, description = "The unit listed and its users.", body = UserList),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -157,8 +155,6 @@ pub struct CreateBody {
     responses(
         (status = 201, description = "The new user.", body = UserView),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
         (status = 422, response = Invalid),
@@ -202,8 +198,6 @@ pub async fn create(
     params(UserIdPath),
     responses(
         (status = 200, description = "The user after the change.", body = UserView),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
@@ -233,8 +227,6 @@ pub async fn disable(
     params(UserIdPath),
     responses(
         (status = 200, description = "The user after the change.", body = UserView),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
     ),
@@ -277,8 +269,6 @@ pub struct PasswordBody {
     responses(
         (status = 204, description = "The password has been changed."),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
