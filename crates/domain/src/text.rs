@@ -137,9 +137,18 @@ impl Field {
         let before = errors.len();
         let t = self.optional(Some(s), errors);
         if t.is_none() && errors.len() == before {
-            errors.push(FieldError::named(self.name.to_string(), missing));
+            errors.push(self.error(missing));
         }
         t
+    }
+
+    /// An error on this field; a fixed name stays borrowed, so code that
+    /// maps fields to columns by their `'static` names still can.
+    fn error(&self, key: &'static str) -> FieldError {
+        FieldError {
+            field: self.name.clone(),
+            key,
+        }
     }
 
     /// The same check for one field alone: the first error, if any.

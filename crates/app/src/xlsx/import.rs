@@ -724,14 +724,10 @@ pub fn audit_detail(plan: &Plan, via: &str) -> String {
     )
 }
 
-/// The column an activity rule names; those names are all fixed.
-// It must see the `Cow` itself to hand out the `'static` name it holds.
-#[allow(clippy::ptr_arg)]
-fn static_field(field: &std::borrow::Cow<'static, str>) -> &'static str {
-    match field {
-        std::borrow::Cow::Borrowed(name) => name,
-        std::borrow::Cow::Owned(_) => "",
-    }
+/// The column an activity rule names, as the `'static` name of
+/// [`COLUMNS`]; empty for a name that is not a column.
+fn static_field(field: &str) -> &'static str {
+    COLUMNS.iter().find(|c| **c == field).copied().unwrap_or("")
 }
 
 #[cfg(test)]
