@@ -11,7 +11,9 @@ use jinguo_domain::case::{
     TeamRole,
 };
 use jinguo_domain::{CaseId, UnitCode};
-use jinguo_store::model::{CaseAccess, CaseAlert, CaseSummary, CaseView, DictEntry, DictKind, Page};
+use jinguo_store::model::{
+    CaseAccess, CaseAlert, CaseSummary, CaseView, DictEntry, DictKind, Page,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

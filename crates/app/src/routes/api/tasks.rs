@@ -44,7 +44,12 @@ pub struct TaskBody {
     /// Required, at most 200 characters after trimming, no control characters other than line
     /// breaks (field `title`).
     #[serde(default)]
-    #[schema(required = true, min_length = 1, max_length = 200, example = "2026年第四季度十送活动统计")]
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 200,
+        example = "2026年第四季度十送活动统计"
+    )]
     title: String,
     /// Optional, at most 5000 characters after trimming (field `description`).
     #[serde(default)]
@@ -679,7 +684,9 @@ jinguo_domain::schema_component!(
     AnswerOrNull,
     "AnswerOrNull",
     utoipa::openapi::schema::AnyOfBuilder::new()
-        .description(Some("An answer (see `AnswerValue`), or null for no answer."))
+        .description(Some(
+            "An answer (see `AnswerValue`), or null for no answer."
+        ))
         .item(utoipa::openapi::Ref::from_schema_name("AnswerValue"))
         .item(
             utoipa::openapi::schema::ObjectBuilder::new()
