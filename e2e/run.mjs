@@ -527,6 +527,7 @@ step('a woman asks for help on a phone without logging in; yilelt finds it in he
   const status = await text(page.locator('dl.status'));
   check(status.length > 0, `looking the code up shows a status and a date ("${status}")`);
   check(!(await text(page.locator('main'))).includes('电商'), 'the lookup never shows what she wrote');
+  check(!page.url().toLowerCase().includes(code.toLowerCase()), `the tracking code never sits in the address (${page.url()})`);
 
   await login(page, 'yilelt', YILELT);
   const res = await page.goto(`/needs?unit=${YILELT}&status=open`);

@@ -8,14 +8,14 @@
 //! behind it. Nothing in this module sees a case row.
 
 use jinguo_domain::case::{CaseSource, CaseStatus, OrderKind, Outcome, RiskLevel};
-use jinguo_domain::case_stats::{SmallCount, shown_median};
-use jinguo_domain::{Level, Month, UnitCode};
+use jinguo_domain::case_stats::{SmallCount, protect, shown_median};
+use jinguo_domain::{FieldError, Level, Month, UnitCode};
 use jinguo_store::model::{CaseStats, Unit};
 use rust_xlsxwriter::{DocProperties, Format, Workbook, XlsxError};
 use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::{Catalogue, Lang};
 use crate::period::Period;
 use crate::state::AppState;
@@ -84,32 +84,62 @@ pub struct Shown {
 }
 
 /// Every key of a closed list, zeros included (a missing line would say
-/// as much as a zero), then any other key the counters hold.
+/// as much as a zero), then any other key the counters hold; the lines add
+/// up to a shown total, so they are protected together ([`protect`]).
 fn lines<'a>(
     keys: impl IntoIterator<Item = &'a str>,
     counts: &std::collections::BTreeMap<String, i64>,
 ) -> Vec<Line> {
-    let mut out: Vec<Line> = Vec::new();
+    let mut raw: Vec<(String, i64)> = Vec::new();
     for k in keys {
-        out.push(Line {
-            key: k.to_owned(),
-            count: SmallCount::of(counts.get(k).copied().unwrap_or(0)),
-        });
+        raw.push((k.to_owned(), counts.get(k).copied().unwrap_or(0)));
     }
     for (k, n) in counts {
-        if !out.iter().any(|l| &l.key == k) {
-            out.push(Line {
-                key: k.clone(),
-                count: SmallCount::of(*n),
-            });
+        if !raw.iter().any(|(key, _)| key == k) {
+            raw.push((k.clone(), *n));
         }
     }
-    out
+    let shown = protect(&raw.iter().map(|(_, n)| *n).collect::<Vec<_>>());
+    raw.into_iter()
+        .zip(shown)
+        .map(|((key, _), count)| Line { key, count })
+        .collect()
 }
 
-/// Suppresses every cell of `s`.
-pub fn suppress(s: &CaseStats) -> Shown {
+/// Suppresses every cell of `s`, a unit's statistics whose children are
+/// at `children_level`: child lines are shown only down to `deepest`, the
+/// configured deepest level (see [`Config::case_stats_deepest_level`]).
+///
+/// [`Config::case_stats_deepest_level`]: crate::config::Config::case_stats_deepest_level
+pub fn suppress(s: &CaseStats, children_shown: bool) -> Shown {
+    let by_status = lines(CaseStatus::ALL.iter().map(|x| x.as_str()), &s.by_status);
+    // `closed` is the status line's cell, hidden or not alike: a zero
+    // hidden there must not read as zero here.
+    let closed = by_status
+        .iter()
+        .find(|l| l.key == CaseStatus::Closed.as_str())
+        .map_or(SmallCount::of(s.closed), |l| l.count);
+    // The unit's own cases and each child's add up to the total.
     let below: i64 = s.children.iter().map(|(_, n)| n).sum();
+    let (own, children) = if children_shown {
+        let mut cells: Vec<i64> = vec![s.total - below];
+        cells.extend(s.children.iter().map(|(_, n)| *n));
+        let shown = protect(&cells);
+        let children = s
+            .children
+            .iter()
+            .zip(&shown[1..])
+            .map(|((u, _), count)| ChildLine {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                level: u.level,
+                count: *count,
+            })
+            .collect();
+        (shown[0], children)
+    } else {
+        (SmallCount::of(s.total), Vec::new())
+    };
     Shown {
         total: SmallCount::of(s.total),
         by_type: lines(SEEDED_TYPES, &s.by_type),
@@ -121,11 +151,11 @@ pub fn suppress(s: &CaseStats) -> Shown {
                 .chain(std::iter::once("none")),
             &s.by_risk,
         ),
-        by_status: lines(CaseStatus::ALL.iter().map(|x| x.as_str()), &s.by_status),
+        by_status,
         by_outcome: lines(Outcome::ALL.iter().map(|x| x.as_str()), &s.by_outcome),
         contacted: SmallCount::of(s.contacted),
         median_days_first_contact: shown_median(s.median_days_first_contact, s.contacted),
-        closed: SmallCount::of(s.closed),
+        closed,
         median_days_closure: shown_median(s.median_days_closure, s.closed),
         orders: Orders {
             protection_applied: SmallCount::of(s.orders.protection_applied),
@@ -134,32 +164,42 @@ pub fn suppress(s: &CaseStats) -> Shown {
             protection_expired: SmallCount::of(s.orders.protection_expired),
             warning_letters: SmallCount::of(s.orders.warning_letters),
         },
-        children: s
-            .children
-            .iter()
-            .map(|(u, n)| ChildLine {
-                code: u.code.clone(),
-                name: u.name.clone(),
-                level: u.level,
-                count: SmallCount::of(*n),
-            })
-            .collect(),
-        own: SmallCount::of(s.total - below),
+        children,
+        own,
     }
 }
 
-/// The statistics of a unit in the actor's scope: `NotFound` outside it.
+/// Whether statistics of `unit` may be shown at all: not below the
+/// configured deepest level (the banner by default).
+pub fn shown_at(state: &AppState, unit: &Unit) -> bool {
+    unit.level <= state.config.case_stats_deepest_level
+}
+
+/// The refusal for a unit below the deepest level (`422`, field `code`).
+pub fn below_level() -> AppError {
+    FieldError::new("code", "err.cstats.below_level").into()
+}
+
+/// The statistics of a unit in the actor's scope: `NotFound` outside it,
+/// [`below_level`] beneath the deepest level shown.
 pub async fn load(
     state: &AppState,
     scope: jinguo_store::Scope,
     unit: &Unit,
     period: Period,
 ) -> AppResult<Shown> {
+    if !shown_at(state, unit) {
+        return Err(below_level());
+    }
     let s = state
         .store
         .case_stats(scope, unit, period.from, period.to)
         .await?;
-    Ok(suppress(&s))
+    let children_shown = unit
+        .level
+        .child()
+        .is_some_and(|l| l <= state.config.case_stats_deepest_level);
+    Ok(suppress(&s, children_shown))
 }
 
 /// The API's answer: dimensions as objects keyed by the API's keys.
@@ -319,8 +359,8 @@ pub fn write_workbook(title: &str, sheets: &[XSheet]) -> Result<Vec<u8>, XlsxErr
                     XCell::Count(SmallCount::Exact(n)) | XCell::Days(Some(n)) => {
                         ws.write_number_with_format(r, c, *n as f64, &num)?;
                     }
-                    XCell::Count(SmallCount::Few) => {
-                        ws.write_string_with_format(r, c, SmallCount::FEW_TEXT, &right)?;
+                    XCell::Count(hidden) => {
+                        ws.write_string_with_format(r, c, hidden.text(), &right)?;
                     }
                     XCell::Days(None) => {}
                 }
@@ -441,7 +481,7 @@ mod tests {
 
     #[test]
     fn every_cell_under_five_is_suppressed() {
-        let s = suppress(&stats());
+        let s = suppress(&stats(), true);
         assert_eq!(s.total, SmallCount::Exact(12));
         let dv = s.by_type.iter().find(|l| l.key == "other").unwrap();
         assert_eq!(dv.count, SmallCount::Few);
@@ -458,7 +498,7 @@ mod tests {
 
     #[test]
     fn the_json_never_holds_a_small_number() {
-        let s = suppress(&stats());
+        let s = suppress(&stats(), true);
         let v = serde_json::to_value(&s).unwrap().to_string();
         assert!(v.contains("\"<5\""));
         for n in 1..5 {

@@ -32,6 +32,13 @@ pub struct Config {
     pub encryption_key_file: Option<PathBuf>,
     /// The public help page's abuse limits and quick exit.
     pub help: crate::help::HelpSettings,
+    /// The deepest level whose case statistics are shown (default 3, the
+    /// banner): below it a unit holds so few cases that even suppressed
+    /// figures point at women, so they are not shown at all.
+    pub case_stats_deepest_level: jinguo_domain::Level,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see
+    /// [`crate::net`]); none by default, so the peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for Config {
@@ -69,6 +76,8 @@ impl Default for Config {
             webhook_url: None,
             encryption_key_file: None,
             help: crate::help::HelpSettings::default(),
+            case_stats_deepest_level: jinguo_domain::Level::BANNER,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -90,6 +99,10 @@ pub struct ConfigLayer {
     pub encryption_key_file: Option<PathBuf>,
     /// Where the help page's quick-exit button goes (a neutral page).
     pub help_exit_url: Option<String>,
+    /// 1 (region) to 5 (village); see [`Config::case_stats_deepest_level`].
+    pub case_stats_deepest_level: Option<u8>,
+    /// Addresses, e.g. `["10.0.0.2"]`; in the environment comma-separated.
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
 }
 
 impl ConfigLayer {
@@ -123,12 +136,28 @@ impl ConfigLayer {
             webhook_url: var("JINGUO_WEBHOOK_URL")?,
             encryption_key_file: var("JINGUO_ENCRYPTION_KEY_FILE")?,
             help_exit_url: var("JINGUO_HELP_EXIT_URL")?,
+            case_stats_deepest_level: var("JINGUO_CASE_STATS_DEEPEST_LEVEL")?,
+            trusted_proxies: match std::env::var("JINGUO_TRUSTED_PROXIES") {
+                Ok(v) => Some(
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| {
+                            s.parse().map_err(|_| {
+                                anyhow::anyhow!("JINGUO_TRUSTED_PROXIES: {s} is not an IP address")
+                            })
+                        })
+                        .collect::<anyhow::Result<_>>()?,
+                ),
+                Err(_) => None,
+            },
         })
     }
 }
 
 impl Config {
-    pub fn apply(mut self, l: ConfigLayer) -> Self {
+    /// Fails on a value out of range (a level that does not exist).
+    pub fn apply(mut self, l: ConfigLayer) -> anyhow::Result<Self> {
         macro_rules! take {
             ($($f:ident),*) => { $( if let Some(v) = l.$f { self.$f = v; } )* };
         }
@@ -140,7 +169,8 @@ impl Config {
             secure_cookies,
             max_failed_logins,
             lockout_minutes,
-            utc_offset_hours
+            utc_offset_hours,
+            trusted_proxies
         );
         if let Some(url) = l.webhook_url {
             self.webhook_url = Some(url).filter(|u| !u.is_empty());
@@ -154,7 +184,12 @@ impl Config {
         if let Some(n) = l.level_names {
             self.level_names = LevelNames(n);
         }
-        self
+        if let Some(n) = l.case_stats_deepest_level {
+            self.case_stats_deepest_level = jinguo_domain::Level::new(n).map_err(|_| {
+                anyhow::anyhow!("case_stats_deepest_level must be 1 (region) to 5 (village)")
+            })?;
+        }
+        Ok(self)
     }
 }
 
@@ -172,9 +207,19 @@ mod tests {
             idle_timeout_minutes: Some(5),
             ..Default::default()
         };
-        let c = Config::default().apply(file).apply(flags);
+        let c = Config::default().apply(file).unwrap().apply(flags).unwrap();
         assert_eq!(c.idle_timeout_minutes, 5);
         assert!(!format!("{c:?}").contains("secret"));
         assert!(toml::from_str::<ConfigLayer>("nonsense = 1").is_err());
+        let deep: ConfigLayer = toml::from_str("case_stats_deepest_level = 6").unwrap();
+        assert!(Config::default().apply(deep).is_err());
+        let league: ConfigLayer = toml::from_str("case_stats_deepest_level = 2").unwrap();
+        assert_eq!(
+            Config::default()
+                .apply(league)
+                .unwrap()
+                .case_stats_deepest_level,
+            jinguo_domain::Level::LEAGUE
+        );
     }
 }

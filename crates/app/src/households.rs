@@ -3,7 +3,7 @@
 //! calls the store and writes the audit entries.
 
 use jinguo_domain::household::HouseholdInput;
-use jinguo_domain::text::clean_text;
+use jinguo_domain::text::Field;
 use jinguo_domain::{FieldError, HouseholdId, MemberId, UnitCode, VisitId};
 use jinguo_store::model::{DictKind, NewHousehold, NewVisit, SealedField};
 use serde::Deserialize;
@@ -144,14 +144,7 @@ pub async fn create_visit(
     }
     let visitors =
         jinguo_domain::need::required_text(&input.visitors, "visitors", 100, &mut errors);
-    let notes = match input.notes.as_deref().map(|n| clean_text(n, 2000)) {
-        None | Some(Ok(None)) => None,
-        Some(Ok(Some(n))) => Some(n),
-        Some(Err(_)) => {
-            errors.push(FieldError::new("notes", "err.text.too_long"));
-            None
-        }
-    };
+    let notes = Field::text("notes", 2000).optional(input.notes.as_deref(), &mut errors);
     let known = state.dictionary(DictKind::VISIT_TAG).await?;
     let mut tags: Vec<String> = Vec::new();
     for t in input
@@ -231,15 +224,9 @@ pub fn parse_visit_id(s: &str) -> AppResult<VisitId> {
 /// The reason given for revealing one sealed value (a household member's
 /// or a case client's): 2–200 characters, written to the audit log.
 pub fn reveal_reason(reason: &str) -> AppResult<String> {
-    match clean_text(reason, 200) {
-        Ok(Some(r)) if r.chars().count() >= 2 => Ok(r),
-        Ok(_) => Err(AppError::Invalid(FieldError::new(
-            "reason",
-            "err.reveal.reason",
-        ))),
-        Err(_) => Err(AppError::Invalid(FieldError::new(
-            "reason",
-            "err.text.too_long",
-        ))),
+    // One line: the reason is written into the audit log's detail.
+    match Field::line("reason", 200).check_required(reason, "err.reveal.reason")? {
+        r if r.chars().count() >= 2 => Ok(r),
+        _ => Err(FieldError::new("reason", "err.reveal.reason").into()),
     }
 }

@@ -1,23 +1,131 @@
-//! The client's address, for the audit log.
+//! The client's address, for the audit log and the public help page's
+//! limits. Behind a reverse proxy every request comes from the proxy, so
+//! one person's limit would block everyone; the proxy's `X-Forwarded-For`
+//! is believed only from the proxies the configuration names
+//! (`trusted_proxies`), never from anyone else, who could write any
+//! address into it.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
 
-/// The peer address when the server runs with connect info; `None` in
-/// in-process tests. Proxies' `X-Forwarded-For` is not trusted.
+/// The client's address when the server runs with connect info; `None` in
+/// in-process tests.
 pub struct ClientIp(pub Option<String>);
+
+/// The address [`resolve`] decided for this request.
+#[derive(Clone, Copy)]
+struct ClientAddr(IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
+        let resolved = parts.extensions.get::<ClientAddr>().map(|a| a.0);
+        let peer = || {
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
-                .map(|ci| ci.0.ip().to_string()),
-        ))
+                .map(|ci| ci.0.ip())
+        };
+        Ok(ClientIp(resolved.or_else(peer).map(|a| a.to_string())))
+    }
+}
+
+/// Decides each request's client address once, before any handler.
+pub async fn resolve(
+    State(trusted): State<Arc<[IpAddr]>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip());
+    if let Some(peer) = peer {
+        let addr = client_of(peer, req.headers(), &trusted);
+        req.extensions_mut().insert(ClientAddr(addr));
+    }
+    next.run(req).await
+}
+
+/// The peer, unless the peer is a trusted proxy: then the nearest address
+/// of `X-Forwarded-For` that is not a trusted proxy, read from the right,
+/// since each proxy appends the address it saw. A malformed entry ends the
+/// walk at the last proxy: nothing left of it can be believed.
+pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    let mut client = peer;
+    if !trusted.contains(&client) {
+        return client;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(addr) => {
+                client = addr;
+                if !trusted.contains(&addr) {
+                    return addr;
+                }
+            }
+            Err(_) => return client,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append("x-forwarded-for", v.parse().unwrap());
+        }
+        h
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_from_trusted_proxies_only() {
+        let proxy = [ip("10.0.0.2")];
+        let h = headers(&["203.0.113.7"]);
+        assert_eq!(client_of(ip("10.0.0.2"), &h, &proxy), ip("203.0.113.7"));
+        // Anyone else may write anything: the peer it is.
+        assert_eq!(
+            client_of(ip("198.51.100.1"), &h, &proxy),
+            ip("198.51.100.1")
+        );
+        assert_eq!(client_of(ip("10.0.0.2"), &h, &[]), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn the_nearest_untrusted_hop_is_the_client() {
+        let proxies = [ip("10.0.0.2"), ip("10.0.0.3")];
+        // A client who forged a first entry: the proxy appended the real one.
+        let h = headers(&["1.2.3.4, 203.0.113.7", "10.0.0.3"]);
+        assert_eq!(client_of(ip("10.0.0.2"), &h, &proxies), ip("203.0.113.7"));
+        // A malformed entry stops the walk at the last proxy.
+        let h = headers(&["203.0.113.7, garbage"]);
+        assert_eq!(client_of(ip("10.0.0.2"), &h, &proxies), ip("10.0.0.2"));
+        // No header: the proxy itself.
+        assert_eq!(
+            client_of(ip("10.0.0.2"), &HeaderMap::new(), &proxies),
+            ip("10.0.0.2")
+        );
     }
 }

@@ -104,6 +104,8 @@ impl Templates {
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()
         });
+        // Units deeper than this have no case statistics (menu and page).
+        env.add_global("case_stats_deepest", config.case_stats_deepest_level.get());
         let names = config.level_names.clone();
         env.add_function("level_name", move |level: u8| -> String {
             jinguo_domain::Level::new(level)

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use jinguo_domain::activity::format_date;
 use jinguo_domain::task::{
-    Answer, Answers, FieldDef, FieldDraft, FieldType, Metric, answers_from_json, answers_to_json,
-    missing_required, parse_targets, validate_fields,
+    self, Answer, Answers, FieldDef, FieldDraft, FieldType, Metric, answers_from_json,
+    answers_to_json, missing_required, parse_targets, validate_fields,
 };
 use jinguo_domain::{FieldError, Level, Month, ReportStatus, TaskDraft, TaskId, UnitCode};
 use jinguo_store::InScope;
@@ -323,10 +323,7 @@ pub async fn answer(
     }
     let v = view(state, actor, t).await?;
     let (values, reasons) = merge(&v, given, reasons)?;
-    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(FieldError::new("note", "err.task.text_long").into());
-    }
+    let note = task::parse_note(note.as_deref())?;
     save(state, actor, t, &values, &reasons, note).await?;
     actor
         .audit(
@@ -357,16 +354,13 @@ fn merge(
         if let Some(p) = v.prefill.get(&key)
             && p != &a
         {
-            match reasons
-                .get(&key)
-                .map(|r| r.trim())
-                .filter(|r| !r.is_empty())
-            {
-                Some(r) if r.chars().count() <= 500 => {
-                    kept.insert(key.clone(), r.to_owned());
+            let reason = reasons.get(&key).map(String::as_str).unwrap_or("");
+            match task::parse_reason(key.clone(), reason) {
+                Ok(Some(r)) => {
+                    kept.insert(key.clone(), r);
                 }
-                Some(_) => errors.push(FieldError::named(key.clone(), "err.task.text_long")),
-                None => errors.push(FieldError::named(key.clone(), "err.task.reason_required")),
+                Ok(None) => errors.push(FieldError::named(key.clone(), "err.task.reason_required")),
+                Err(e) => errors.push(e),
             }
         }
         values.insert(key, a);
@@ -467,16 +461,11 @@ pub async fn review(
     if actor.unit.id == t.unit.id {
         return Err(AppError::Forbidden);
     }
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    if !approve {
-        match reason {
-            None => return Err(FieldError::new("reason", "err.task.reason_required").into()),
-            Some(r) if r.chars().count() > 500 => {
-                return Err(FieldError::new("reason", "err.task.text_long").into());
-            }
-            Some(_) => {}
-        }
+    let reason = task::parse_reason("reason".into(), reason.unwrap_or(""))?;
+    if !approve && reason.is_none() {
+        return Err(FieldError::new("reason", "err.task.reason_required").into());
     }
+    let reason = reason.as_deref();
     state
         .store
         .review_report(&t.report, approve, reason, actor.user.id, now())

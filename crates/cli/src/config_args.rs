@@ -34,15 +34,15 @@ impl ConfigArgs {
             p.exists().then_some(p)
         });
         if let Some(f) = file {
-            config = config.apply(ConfigLayer::from_file(&f)?);
+            config = config.apply(ConfigLayer::from_file(&f)?)?;
         }
-        config = config.apply(ConfigLayer::from_env()?);
-        Ok(config.apply(ConfigLayer {
+        config = config.apply(ConfigLayer::from_env()?)?;
+        config.apply(ConfigLayer {
             listen: self.listen,
             database_url: self.database.clone(),
             idle_timeout_minutes: self.idle_timeout_minutes,
             secure_cookies: self.secure_cookies.then_some(true),
             ..Default::default()
-        }))
+        })
     }
 }

@@ -4,6 +4,7 @@
 use time::Date;
 use time::macros::format_description;
 
+use crate::text::Field;
 use crate::{FieldError, Month};
 
 /// The highest participant count a single activity may claim.
@@ -57,19 +58,13 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::parse(s.trim(), format_description!("[year]-[month]-[day]")).ok()
 }
 
-fn text(
-    s: Option<&str>,
-    field: &'static str,
-    max: usize,
-    errors: &mut Vec<FieldError>,
-) -> Option<String> {
-    let s = s.map(str::trim).filter(|s| !s.is_empty())?;
-    if s.chars().count() > max || s.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-        errors.push(FieldError::new(field, "err.activity.text_long"));
-        return None;
-    }
-    Some(s.to_owned())
+/// An activity's text field: the shared rule ([`crate::text`]) with this
+/// form's message for a long text.
+fn line(field: &'static str) -> Field {
+    Field::line(field, 100).too_long(TEXT_LONG)
 }
+
+const TEXT_LONG: &str = "err.activity.text_long";
 
 impl ActivityDraft {
     /// Checks every field and reports every violation, so a form can mark
@@ -101,13 +96,12 @@ impl ActivityDraft {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
-        let title = text(Some(&self.title), "title", 100, &mut errors);
-        if title.is_none() && !errors.iter().any(|e| e.field == "title") {
-            errors.push(FieldError::new("title", "err.activity.title_required"));
-        }
-        let title_mn = text(self.title_mn.as_deref(), "title_mn", 100, &mut errors);
-        let place = text(self.place.as_deref(), "place", 100, &mut errors);
-        let summary = text(self.summary.as_deref(), "summary", 2000, &mut errors);
+        let title = line("title").required(&self.title, "err.activity.title_required", &mut errors);
+        let title_mn = line("title_mn").optional(self.title_mn.as_deref(), &mut errors);
+        let place = line("place").optional(self.place.as_deref(), &mut errors);
+        let summary = Field::text("summary", 2000)
+            .too_long(TEXT_LONG)
+            .optional(self.summary.as_deref(), &mut errors);
         let participants = match self.participants {
             Some(n) if (0..=MAX_PARTICIPANTS).contains(&n) => Some(n),
             Some(_) => {

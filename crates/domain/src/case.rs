@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::household::{Consent, ConsentInput, is_minor, parse_identity};
-use crate::text::clean_text;
+use crate::text::Field;
 use crate::{FieldError, IdNumber, Phone, Sex};
 
 /// Longest narrative, in characters (about ten pages of notes).
@@ -463,18 +463,8 @@ impl AssessmentInput {
         } else {
             None
         };
-        let safety_plan = match self
-            .safety_plan
-            .as_deref()
-            .map(|s| clean_text(s, NARRATIVE_MAX))
-        {
-            None | Some(Ok(None)) => None,
-            Some(Ok(Some(p))) => Some(p),
-            Some(Err(_)) => {
-                errors.push(FieldError::new("safety_plan", "err.text.too_long"));
-                None
-            }
-        };
+        let safety_plan = Field::text("safety_plan", NARRATIVE_MAX)
+            .optional(self.safety_plan.as_deref(), &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -495,14 +485,7 @@ pub fn short_text(
     field: &'static str,
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
-    match s.map(|s| clean_text(s, NOTE_MAX)) {
-        None | Some(Ok(None)) => None,
-        Some(Ok(Some(t))) => Some(t),
-        Some(Err(_)) => {
-            errors.push(FieldError::new(field, "err.text.too_long"));
-            None
-        }
-    }
+    Field::text(field, NOTE_MAX).optional(s, errors)
 }
 
 /// A required short text: an error when missing or long.
@@ -512,11 +495,7 @@ pub fn required_short(
     key: &'static str,
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
-    let t = short_text(Some(s), field, errors);
-    if t.is_none() && clean_text(s, NOTE_MAX).is_ok() {
-        errors.push(FieldError::new(field, key));
-    }
-    t
+    Field::text(field, NOTE_MAX).required(s, key, errors)
 }
 
 /// Which uses of her information the client agreed to. Statistics count
@@ -645,17 +624,7 @@ pub fn mask_name(name: &str) -> String {
 }
 
 fn name_field(s: &str, field: String, errors: &mut Vec<FieldError>) -> Option<String> {
-    match clean_text(s, 50) {
-        Ok(Some(n)) => Some(n),
-        Ok(None) => {
-            errors.push(FieldError::named(field, "err.case.name_required"));
-            None
-        }
-        Err(_) => {
-            errors.push(FieldError::named(field, "err.text.too_long"));
-            None
-        }
-    }
+    Field::line(field, 50).required(s, "err.case.name_required", errors)
 }
 
 fn birth_year(
@@ -724,14 +693,7 @@ impl PersonInput {
                 .ok(),
         };
         let birth_year = birth_year(self.birth_year, at("birth_year"), today, errors);
-        let relation = match self.relation.as_deref().map(|r| clean_text(r, 20)) {
-            None | Some(Ok(None)) => None,
-            Some(Ok(Some(r))) => Some(r),
-            Some(Err(_)) => {
-                errors.push(FieldError::named(at("relation"), "err.text.too_long"));
-                None
-            }
-        };
+        let relation = Field::line(at("relation"), 20).optional(self.relation.as_deref(), errors);
         // A child's record needs the guardian's consent; with no birth year
         // a child is assumed to be under 14.
         let child =
@@ -796,17 +758,9 @@ impl IntakeInput {
             .enumerate()
             .map(|(i, p)| p.parse(i, today, &mut errors))
             .collect();
-        let narrative = match clean_text(&self.narrative, NARRATIVE_MAX) {
-            Ok(Some(n)) => Some(n),
-            Ok(None) => {
-                errors.push(FieldError::new("narrative", "err.case.narrative_required"));
-                None
-            }
-            Err(_) => {
-                errors.push(FieldError::new("narrative", "err.case.narrative_long"));
-                None
-            }
-        };
+        let narrative = Field::text("narrative", NARRATIVE_MAX)
+            .too_long("err.case.narrative_long")
+            .required(&self.narrative, "err.case.narrative_required", &mut errors);
         let consent = self.consent;
         if consent.is_none() {
             errors.push(FieldError::new("consent", "err.case.consent"));

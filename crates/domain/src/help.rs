@@ -11,7 +11,7 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 
 use crate::FieldError;
-use crate::text::clean_text;
+use crate::text::Field;
 
 /// Characters of a tracking code: digits 2–9 and capitals without I, L, O, U.
 pub const CODE_ALPHABET: &[u8; 30] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -183,14 +183,13 @@ pub fn pow_ok(challenge: &str, nonce: &str, bits: u32) -> bool {
 /// The description as sent: required, at most [`MAX_DESCRIPTION`]
 /// characters, no control characters, few links.
 pub fn parse_description(s: &str) -> Result<String, FieldError> {
-    let text = clean_text(s, MAX_DESCRIPTION).map_err(|_| {
-        if s.trim().chars().count() > MAX_DESCRIPTION {
-            FieldError::new("description", "help.err.description_long")
-        } else {
-            FieldError::new("description", "help.err.scripted")
-        }
-    })?;
-    let text = text.ok_or(FieldError::new("description", "help.err.description_empty"))?;
+    let text = Field::text("description", MAX_DESCRIPTION)
+        .too_long("help.err.description_long")
+        .check_required(s, "help.err.description_empty")
+        .map_err(|e| match e.key {
+            "err.text.control" => FieldError::new("description", "help.err.scripted"),
+            _ => e,
+        })?;
     if link_count(&text) > MAX_LINKS {
         return Err(FieldError::new("description", "help.err.scripted"));
     }
@@ -199,9 +198,9 @@ pub fn parse_description(s: &str) -> Result<String, FieldError> {
 
 /// The optional contact: a phone or a few words, at most [`MAX_CONTACT`].
 pub fn parse_contact(s: Option<&str>) -> Result<Option<String>, FieldError> {
-    let s = s.unwrap_or("");
-    let text = clean_text(s, MAX_CONTACT)
-        .map_err(|_| FieldError::new("contact", "help.err.contact_long"))?;
+    let text = Field::line("contact", MAX_CONTACT)
+        .too_long("help.err.contact_long")
+        .check_optional(s)?;
     if text.as_deref().is_some_and(|t| link_count(t) > 0) {
         return Err(FieldError::new("contact", "help.err.scripted"));
     }

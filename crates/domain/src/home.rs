@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::text::clean_text;
+use crate::text::Field;
 use crate::{FieldError, Phone};
 
 pub const NAME_MAX: usize = 100;
@@ -143,17 +143,9 @@ fn required(
     max: usize,
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
-    match clean_text(s, max) {
-        Ok(Some(t)) => Some(t),
-        Ok(None) => {
-            errors.push(FieldError::new(field, "err.home.required"));
-            None
-        }
-        Err(_) => {
-            errors.push(FieldError::new(field, "err.home.too_long"));
-            None
-        }
-    }
+    Field::line(field, max)
+        .too_long("err.home.too_long")
+        .required(s, "err.home.required", errors)
 }
 
 /// A dictionary key as stored: lowercase ASCII letters, digits and `_`.
@@ -184,13 +176,9 @@ impl HomeDraft {
                 None
             }
         };
-        let hours = match clean_text(self.hours.as_deref().unwrap_or(""), HOURS_MAX) {
-            Ok(h) => h,
-            Err(_) => {
-                errors.push(FieldError::new("hours", "err.home.too_long"));
-                None
-            }
-        };
+        let hours = Field::line("hours", HOURS_MAX)
+            .too_long("err.home.too_long")
+            .optional(self.hours.as_deref(), &mut errors);
         let phone = match self.phone.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(p) => Phone::parse(p).map_err(|e| errors.push(e)).ok(),

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::text::clean_text;
+use crate::text::Field;
 use crate::{FieldError, IdNumber, Phone, Sex};
 
 /// Most members one household may list; more is a typo or a script.
@@ -173,23 +173,11 @@ pub struct Household {
 impl ConsentInput {
     /// `prefix` names the JSON object (`consent`, `members[2].guardian`).
     pub(crate) fn parse(&self, prefix: &str, errors: &mut Vec<FieldError>) -> Option<Consent> {
-        let given_by = match clean_text(&self.given_by, 50) {
-            Ok(Some(s)) => Some(s),
-            Ok(None) => {
-                errors.push(FieldError::named(
-                    format!("{prefix}.given_by"),
-                    "err.consent.given_by_required",
-                ));
-                None
-            }
-            Err(_) => {
-                errors.push(FieldError::named(
-                    format!("{prefix}.given_by"),
-                    "err.text.too_long",
-                ));
-                None
-            }
-        };
+        let given_by = Field::line(format!("{prefix}.given_by"), 50).required(
+            &self.given_by,
+            "err.consent.given_by_required",
+            errors,
+        );
         let method = ConsentMethod::parse(&self.method);
         if method.is_none() {
             errors.push(FieldError::named(
@@ -209,17 +197,8 @@ impl MemberInput {
     pub fn parse(&self, i: usize, today: Date, errors: &mut Vec<FieldError>) -> Option<Member> {
         let at = |f: &str| format!("members[{i}].{f}");
         let before = errors.len();
-        let name = match clean_text(&self.name, 50) {
-            Ok(Some(n)) => Some(n),
-            Ok(None) => {
-                errors.push(FieldError::named(at("name"), "err.member.name_required"));
-                None
-            }
-            Err(_) => {
-                errors.push(FieldError::named(at("name"), "err.text.too_long"));
-                None
-            }
-        };
+        let name =
+            Field::line(at("name"), 50).required(&self.name, "err.member.name_required", errors);
         let sex = Sex::parse(&self.sex, "sex")
             .map_err(|e| errors.push(FieldError::named(at("sex"), e.key)))
             .ok();
@@ -234,14 +213,8 @@ impl MemberInput {
         if relation.is_none() {
             errors.push(FieldError::named(at("relation"), "err.member.relation"));
         }
-        let ethnicity = match self.ethnicity.as_deref().map(|e| clean_text(e, 20)) {
-            None | Some(Ok(None)) => None,
-            Some(Ok(Some(e))) => Some(e),
-            Some(Err(_)) => {
-                errors.push(FieldError::named(at("ethnicity"), "err.text.too_long"));
-                None
-            }
-        };
+        let ethnicity =
+            Field::line(at("ethnicity"), 20).optional(self.ethnicity.as_deref(), errors);
         let (id_number, phone) = parse_identity(
             self.id_number.as_deref(),
             self.phone.as_deref(),
@@ -351,17 +324,11 @@ impl HouseholdInput {
     /// Checks every rule and reports every violation.
     pub fn parse(&self, today: Date) -> Result<Household, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let address = match clean_text(&self.address, 200) {
-            Ok(Some(a)) => Some(a),
-            Ok(None) => {
-                errors.push(FieldError::new("address", "err.household.address_required"));
-                None
-            }
-            Err(_) => {
-                errors.push(FieldError::new("address", "err.text.too_long"));
-                None
-            }
-        };
+        let address = Field::line("address", 200).required(
+            &self.address,
+            "err.household.address_required",
+            &mut errors,
+        );
         if self.members.is_empty() {
             errors.push(FieldError::new("members", "err.household.no_members"));
         }

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
-use crate::text::clean_text;
+use crate::text::Field;
 
 /// Where a need is in its life.
 ///
@@ -141,17 +141,7 @@ pub fn required_text(
     max: usize,
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
-    match clean_text(s, max) {
-        Ok(Some(t)) => Some(t),
-        Ok(None) => {
-            errors.push(FieldError::new(field, "err.text.required"));
-            None
-        }
-        Err(_) => {
-            errors.push(FieldError::new(field, "err.text.too_long"));
-            None
-        }
-    }
+    Field::text(field, max).required(s, "err.text.required", errors)
 }
 
 /// Lower bounds of the buckets of the days-to-resolve histogram the ledger

@@ -244,15 +244,32 @@ fn is_key(s: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
+/// This module's free text: the shared rule ([`crate::text`]), with the
+/// task form's own message for a long text.
 fn clean_text(s: &str, max: usize) -> Result<Option<String>, &'static str> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    if s.chars().count() > max || s.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-        return Err("err.task.text_long");
-    }
-    Ok(Some(s.to_owned()))
+    crate::text::clean_text(s, max).map_err(|e| e.key(TEXT_LONG))
+}
+
+/// [`clean_text`] for one line (titles, labels, choices, reasons).
+fn clean_line(s: &str, max: usize) -> Result<Option<String>, &'static str> {
+    crate::text::clean_line(s, max).map_err(|e| e.key(TEXT_LONG))
+}
+
+const TEXT_LONG: &str = "err.task.text_long";
+
+/// A report's note: paragraphs, at most 2,000 characters.
+pub fn parse_note(s: Option<&str>) -> Result<Option<String>, FieldError> {
+    crate::text::Field::text("note", 2000)
+        .too_long(TEXT_LONG)
+        .check_optional(s)
+}
+
+/// A reason (for returning a report, for changing a pre-filled number):
+/// one line, at most 500 characters, `None` when blank.
+pub fn parse_reason(field: String, s: &str) -> Result<Option<String>, FieldError> {
+    crate::text::Field::line(field, 500)
+        .too_long(TEXT_LONG)
+        .check_optional(Some(s))
 }
 
 impl TaskDraft {
@@ -261,7 +278,7 @@ impl TaskDraft {
     /// `taken` are keys already in use (when a forwarding unit adds fields).
     pub fn validate(&self, today: Date, issuer: Level) -> Result<TaskSpec, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let title = match clean_text(&self.title, 200) {
+        let title = match clean_line(&self.title, 200) {
             Ok(Some(t)) => Some(t),
             Ok(None) => {
                 errors.push(FieldError::new("title", "err.task.title_required"));
@@ -366,7 +383,7 @@ pub fn validate_fields(
         } else if taken.contains(&key) || out.iter().any(|f| f.key == key) {
             errors.push(FieldError::named(at("key"), "err.task.field_key_taken"));
         }
-        let label = match clean_text(&d.label, 100) {
+        let label = match clean_line(&d.label, 100) {
             Ok(Some(l)) => l,
             Ok(None) => {
                 errors.push(FieldError::named(at("label"), "err.task.field_label"));
@@ -384,7 +401,7 @@ pub fn validate_fields(
         let mut choices: Vec<String> = Vec::new();
         if ty == FieldType::Choice {
             for c in d.choices.iter().flatten() {
-                match clean_text(c, 50) {
+                match clean_line(c, 50) {
                     Ok(Some(c)) if !choices.contains(&c) => choices.push(c),
                     Ok(_) => {}
                     Err(k) => errors.push(FieldError::named(at("choices"), k)),
@@ -401,7 +418,10 @@ pub fn validate_fields(
         };
         let whole = |v: Option<f64>| v.is_none_or(|v| ty != FieldType::Integer || v.fract() == 0.0);
         if min.zip(max).is_some_and(|(a, b)| a > b)
-            || [min, max].iter().flatten().any(|v| !v.is_finite())
+            || [min, max]
+                .iter()
+                .flatten()
+                .any(|v| !v.is_finite() || v.abs() > ANSWER_LIMIT)
             || !whole(min)
             || !whole(max)
         {
@@ -581,7 +601,10 @@ impl FieldDef {
 
     fn in_range(&self, a: Answer) -> Result<Option<Answer>, &'static str> {
         let x = a.as_f64().unwrap_or_default();
-        if self.min.is_some_and(|m| x < m) || self.max.is_some_and(|m| x > m) {
+        if self.min.is_some_and(|m| x < m)
+            || self.max.is_some_and(|m| x > m)
+            || x.abs() > ANSWER_LIMIT
+        {
             return Err("err.task.answer_range");
         }
         // Counts of people and activities are never negative.
@@ -602,6 +625,12 @@ fn type_error(ty: FieldType) -> &'static str {
         FieldType::Text => "err.task.answer_text",
     }
 }
+
+/// The largest number an answer (or a field's bound) may hold when the
+/// field sets no tighter bound: a trillion. Summed over every village of
+/// the region, totals stay far inside both `i64` and the integers an `f64`
+/// holds exactly, so no roll-up overflows or rounds.
+pub const ANSWER_LIMIT: f64 = 1e12;
 
 /// Answers by field key.
 pub type Answers = BTreeMap<String, Answer>;
@@ -859,6 +888,42 @@ mod tests {
             Err("err.task.answer_range")
         );
         assert_eq!(missing_required(&spec.fields, &Answers::new()).len(), 1);
+    }
+
+    #[test]
+    fn numbers_without_a_max_stay_summable() {
+        let mut d = draft();
+        d.fields.push(
+            serde_json::from_value(json!({"key": "yuan", "label": "金额", "type": "decimal",
+                "required": false}))
+            .unwrap(),
+        );
+        let spec = d.validate(TODAY, Level::REGION).unwrap();
+        let songs = &spec.fields[0];
+        assert_eq!(songs.ty, FieldType::Integer);
+        assert_eq!(songs.max, None);
+        let yuan = spec.fields.last().unwrap();
+        for s in [i64::MAX.to_string(), "1000000000001".into()] {
+            assert_eq!(songs.parse_text(&s), Err("err.task.answer_range"), "{s}");
+        }
+        assert_eq!(
+            songs.parse_text("1000000000000"),
+            Ok(Some(Answer::Int(1_000_000_000_000)))
+        );
+        for s in ["1.79e308", "-1.79e308", "1e13"] {
+            assert_eq!(yuan.parse_text(s), Err("err.task.answer_range"), "{s}");
+        }
+        let big = parse_answers(&spec.fields, json!({"yuan": 1.79e308}).as_object().unwrap());
+        assert_eq!(big.unwrap_err()[0].key, "err.task.answer_range");
+        // A bound beyond the limit is refused in the definition itself.
+        let mut d = draft();
+        d.fields.push(
+            serde_json::from_value(json!({"key": "huge", "label": "大", "type": "integer",
+                "required": false, "max": 1e300}))
+            .unwrap(),
+        );
+        let errs = d.validate(TODAY, Level::REGION).unwrap_err();
+        assert_eq!(errs[0].key, "err.task.field_range");
     }
 
     #[test]

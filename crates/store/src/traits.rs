@@ -521,6 +521,13 @@ pub trait HelpStore: Send + Sync {
     /// Status and last change of the request with this code; for a need,
     /// derived from the need. `NotFound` for an unknown code.
     async fn help_status(&self, code: &TrackingCode) -> Result<HelpPublicStatus>;
+    /// When `client` (an address) hit the public page's `bucket` since
+    /// `since`. Kept in the database, so limits hold across restarts and
+    /// across servers; the address itself is never stored, only its
+    /// keyed blind index.
+    async fn limit_hits(&self, bucket: &str, client: &str, since: i64) -> Result<Vec<i64>>;
+    /// Counts one hit of `client` at `at`, and forgets hits older than a day.
+    async fn record_limit_hit(&self, bucket: &str, client: &str, at: i64) -> Result<()>;
     /// Requests of one kind queued in `unit`'s subtree, newest first.
     async fn help_requests_under(
         &self,

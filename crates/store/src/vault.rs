@@ -35,6 +35,9 @@ use sm4::Sm4;
 use sm4::cipher::consts::U12;
 use zeroize::Zeroizing;
 
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+use hmac::Mac;
+
 pub use keys::{KeyId, generate_key_line};
 
 /// SM4 in GCM with a 96-bit nonce and a 128-bit tag (RFC 8998's SM4_GCM).
@@ -91,6 +94,9 @@ pub struct Vault {
     /// Every key held, the current one included. The ciphers' key schedules
     /// are wiped on drop (the `zeroize` features of `sm4` and `aes-gcm`).
     ciphers: BTreeMap<KeyId, Sm4Gcm>,
+    /// The key of [`Vault::blind_index`], derived from the oldest key held
+    /// so that rotating the current key leaves indexes unchanged.
+    index_key: Zeroizing<[u8; 32]>,
 }
 
 /// Binds a ciphertext to one column of one row: `person:42:id_number`.
@@ -106,7 +112,31 @@ impl Vault {
             .iter()
             .map(|(id, bytes)| (id, Sm4Gcm::new(&(*bytes).into())))
             .collect();
-        Vault { current, ciphers }
+        let oldest = keys.iter().next().map(|(_, k)| *k).unwrap_or_default();
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&oldest).expect("any key length");
+        mac.update(b"jinguo blind index v1");
+        let index_key = Zeroizing::new(mac.finalize().into_bytes().into());
+        Vault {
+            current,
+            ciphers,
+            index_key,
+        }
+    }
+
+    /// A keyed, one-way index of `value` for `purpose` (32 hex digits): it
+    /// matches equal values, and without the key file nobody can tell
+    /// which value it stands for — not even for a value as guessable as an
+    /// IPv4 address.
+    pub fn blind_index(&self, purpose: &str, value: &str) -> String {
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&*self.index_key).expect("any key length");
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(value.as_bytes());
+        mac.finalize().into_bytes()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// The id of the key new values are sealed with.

@@ -63,6 +63,15 @@ fn office(bytes: &[u8]) -> Option<FileKind> {
     if !names.iter().any(|n| n == "[Content_Types].xml") {
         return None;
     }
+    // Macros and ActiveX controls run code when the file is opened with
+    // content enabled; a task's circular has no need of either.
+    let active = |n: &String| {
+        let n = n.to_ascii_lowercase();
+        n.ends_with("vbaproject.bin") || n.ends_with("vbadata.xml") || n.contains("/activex/")
+    };
+    if names.iter().any(active) {
+        return None;
+    }
     let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
     if has("word/") {
         Some(FileKind::Docx)
@@ -84,12 +93,9 @@ pub fn check(bytes: &[u8]) -> Result<FileKind, FieldError> {
     if let Some(k) = office(bytes) {
         return Ok(k);
     }
-    // Pictures pass when their header passes the photo check; it reads
-    // only the first bytes, so a picture larger than the photo limit is
-    // checked by its head (this limit, not the photo one, applies).
-    let head = &bytes[..bytes.len().min(crate::photos::MAX_PHOTO_BYTES)];
-    if let Ok(p) = crate::photos::check::check(head.to_vec()) {
-        return Ok(FileKind::Picture(p.kind));
+    // Pictures pass the photo check but this size limit.
+    if let Ok((kind, _)) = crate::photos::check::picture(bytes) {
+        return Ok(FileKind::Picture(kind));
     }
     Err(NOT_ALLOWED)
 }
@@ -154,6 +160,21 @@ mod tests {
             NOT_ALLOWED
         );
         assert_eq!(check(b"plain text").unwrap_err(), NOT_ALLOWED);
+        // A Word or Excel file carrying macros or ActiveX controls.
+        for active in [
+            "word/vbaProject.bin",
+            "word/vbaData.xml",
+            "xl/vbaProject.bin",
+            "word/activeX/activeX1.xml",
+        ] {
+            let root = if active.starts_with("xl") {
+                "xl/workbook.xml"
+            } else {
+                "word/document.xml"
+            };
+            let p = package(&["[Content_Types].xml", root, active]);
+            assert_eq!(check(&p).unwrap_err(), NOT_ALLOWED, "{active}");
+        }
         assert_eq!(check(b"\x89PNG\r\n\x1a\n").unwrap_err(), NOT_ALLOWED);
     }
 

@@ -67,9 +67,13 @@ pub async fn guard(
     }
     // The public help form acts for no session, so a forged post could do
     // nothing the public API does not allow anyway; its server-signed,
-    // single-use challenge stands in for the token. Exempt, it needs no
+    // single-use challenge stands in for the token (the lookup form reads
+    // only, under the lookup limit). Exempt, it needs no
     // cookie: nothing is left on a shared phone, and cookies may be off.
-    if req.uri().path() == crate::help::FORM_PATH {
+    if matches!(
+        req.uri().path(),
+        crate::help::FORM_PATH | crate::help::TRACK_PATH
+    ) {
         return next.run(req).await;
     }
     let jar = CookieJar::from_headers(req.headers());

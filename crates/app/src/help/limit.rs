@@ -1,8 +1,12 @@
-//! Per-address rate limits, in memory: a restart forgets them, which is
-//! fine for holding off a flood; nothing about a person is kept.
+//! Per-address rate limits of the public help page, kept in the database
+//! (table `help_limit_hits`, migration 0019): a restart does not lift them
+//! and several servers share them. The address is stored only as a keyed
+//! blind index (see `HelpStore::limit_hits`); nothing about a person is
+//! kept.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::collections::VecDeque;
+
+use jinguo_store::HelpStore;
 
 /// What is being counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -11,36 +15,65 @@ pub enum Bucket {
     Lookup,
 }
 
-const DAY: i64 = 86_400;
-/// Past this many addresses, stale entries are swept on the next call.
-const SWEEP_AT: usize = 10_000;
-
-#[derive(Default)]
-pub struct RateLimiter {
-    hits: Mutex<HashMap<(Bucket, String), VecDeque<i64>>>,
+impl Bucket {
+    fn as_str(self) -> &'static str {
+        match self {
+            Bucket::Submit => "submit",
+            Bucket::Lookup => "lookup",
+        }
+    }
 }
 
-impl RateLimiter {
-    /// Counts one hit of `ip` at `now` unless that would break a limit
-    /// `(window seconds, most hits)`; returns whether it was allowed.
-    /// Refused hits are not counted, so waiting always helps.
-    pub fn hit(&self, bucket: Bucket, ip: &str, now: i64, limits: &[(i64, usize)]) -> bool {
-        let mut map = self.hits.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > SWEEP_AT {
-            map.retain(|_, v| v.back().is_some_and(|t| *t > now - DAY));
+const DAY: i64 = 86_400;
+
+/// Whether one more hit of `client` at `now` keeps within every limit
+/// `(window seconds, most hits)`; counts nothing. A database that cannot
+/// be read lets the hit through (and says so in the log): the signed
+/// challenge still stands guard, and a woman asking for help is not
+/// turned away by an outage.
+pub async fn allows(
+    store: &dyn HelpStore,
+    bucket: Bucket,
+    client: &str,
+    now: i64,
+    limits: &[(i64, usize)],
+) -> bool {
+    match store.limit_hits(bucket.as_str(), client, now - DAY).await {
+        Ok(times) => under(&times.into(), now, limits),
+        Err(e) => {
+            tracing::warn!(error = %e, "help limits could not be read");
+            true
         }
-        let times = map.entry((bucket, ip.to_owned())).or_default();
-        while times.front().is_some_and(|t| *t <= now - DAY) {
-            times.pop_front();
-        }
-        let allowed = limits
-            .iter()
-            .all(|(window, most)| times.iter().filter(|t| **t > now - window).count() < *most);
-        if allowed {
-            times.push_back(now);
-        }
-        allowed
     }
+}
+
+/// Counts a hit that went through.
+pub async fn count(store: &dyn HelpStore, bucket: Bucket, client: &str, now: i64) {
+    if let Err(e) = store.record_limit_hit(bucket.as_str(), client, now).await {
+        tracing::warn!(error = %e, "a help limit hit could not be counted");
+    }
+}
+
+/// [`allows`], and counts the hit when it does. Refused hits are not
+/// counted, so waiting always helps.
+pub async fn hit(
+    store: &dyn HelpStore,
+    bucket: Bucket,
+    client: &str,
+    now: i64,
+    limits: &[(i64, usize)],
+) -> bool {
+    let allowed = allows(store, bucket, client, now, limits).await;
+    if allowed {
+        count(store, bucket, client, now).await;
+    }
+    allowed
+}
+
+fn under(times: &VecDeque<i64>, now: i64, limits: &[(i64, usize)]) -> bool {
+    limits
+        .iter()
+        .all(|(window, most)| times.iter().filter(|t| **t > now - window).count() < *most)
 }
 
 #[cfg(test)]
@@ -49,17 +82,13 @@ mod tests {
 
     #[test]
     fn windows() {
-        let l = RateLimiter::default();
         let limits = [(600, 2), (DAY, 3)];
-        assert!(l.hit(Bucket::Submit, "a", 0, &limits));
-        assert!(l.hit(Bucket::Submit, "a", 1, &limits));
-        assert!(!l.hit(Bucket::Submit, "a", 2, &limits));
-        // Another address and another bucket count apart.
-        assert!(l.hit(Bucket::Submit, "b", 2, &limits));
-        assert!(l.hit(Bucket::Lookup, "a", 2, &limits));
+        let at = |v: &[i64]| v.iter().copied().collect::<VecDeque<_>>();
+        assert!(under(&at(&[]), 0, &limits));
+        assert!(under(&at(&[0]), 1, &limits));
+        assert!(!under(&at(&[0, 1]), 2, &limits));
         // Ten minutes on, the short window is free, the day is not.
-        assert!(l.hit(Bucket::Submit, "a", 700, &limits));
-        assert!(!l.hit(Bucket::Submit, "a", 1400, &limits));
-        assert!(l.hit(Bucket::Submit, "a", DAY + 1, &limits));
+        assert!(under(&at(&[0, 1]), 700, &limits));
+        assert!(!under(&at(&[0, 1, 700]), 1400, &limits));
     }
 }

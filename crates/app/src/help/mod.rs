@@ -1,7 +1,7 @@
 //! The public help page (no login): a woman picks her village, a category
 //! and describes her problem; she gets a tracking code. Abuse is held off
 //! without third-party services: per-address rate limits
-//! ([`limit::RateLimiter`]), a honeypot field, and a signed challenge that
+//! kept in the database ([`limit`]), a honeypot field, and a signed challenge that
 //! the page's script answers with a small proof of work, or, with
 //! JavaScript off, a sum ([`challenge::Challenges`]).
 
@@ -14,6 +14,8 @@ use std::sync::Arc;
 /// Where the public form posts; the CSRF guard lets it through (see
 /// [`crate::auth::csrf::guard`]).
 pub const FORM_PATH: &str = "/help";
+/// Where the public lookup form posts, exempt the same way.
+pub const TRACK_PATH: &str = "/help/track";
 
 /// Limits and the quick exit, from the configuration.
 #[derive(Debug, Clone)]
@@ -44,17 +46,16 @@ impl Default for HelpSettings {
     }
 }
 
-/// What the page keeps in memory: the challenge secret and the counters.
+/// What the page keeps in memory: the challenge secret (the limits are
+/// kept in the database, see [`limit`]).
 pub struct HelpGuard {
     pub challenges: challenge::Challenges,
-    pub limits: limit::RateLimiter,
 }
 
 impl HelpGuard {
     pub fn new() -> Arc<HelpGuard> {
         Arc::new(HelpGuard {
             challenges: challenge::Challenges::new(),
-            limits: limit::RateLimiter::default(),
         })
     }
 }

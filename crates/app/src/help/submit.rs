@@ -10,7 +10,7 @@ use jinguo_store::model::{DictKind, HelpPublicStatus, NewHelpRequest, Unit};
 use rand::RngCore;
 
 use super::challenge::{Proof, Refusal};
-use super::limit::Bucket;
+use super::limit::{self, Bucket};
 use crate::error::{AppError, AppResult};
 use crate::state::{AppState, now, today};
 
@@ -82,26 +82,37 @@ fn ip_key(ip: Option<&str>) -> &str {
     ip.unwrap_or("-")
 }
 
-/// Counts a submission of `ip`; `false` past the limits.
-pub fn allow_submit(state: &AppState, ip: Option<&str>) -> bool {
+/// Whether `ip` may submit one more request; `false` past the limits.
+/// Only accepted requests count ([`count_submit`]): a woman who mistypes
+/// five times is not locked out.
+pub async fn allow_submit(state: &AppState, ip: Option<&str>) -> bool {
     let s = &state.config.help;
-    state.help.limits.hit(
+    limit::allows(
+        state.store.as_ref(),
         Bucket::Submit,
         ip_key(ip),
         now(),
         &[(600, s.submits_per_10min), (86_400, s.submits_per_day)],
     )
+    .await
+}
+
+/// Counts an accepted request of `ip`.
+pub async fn count_submit(state: &AppState, ip: Option<&str>) {
+    limit::count(state.store.as_ref(), Bucket::Submit, ip_key(ip), now()).await;
 }
 
 /// Counts a lookup (or a challenge fetched) of `ip`; `false` past the limit.
-pub fn allow_lookup(state: &AppState, ip: Option<&str>) -> bool {
+pub async fn allow_lookup(state: &AppState, ip: Option<&str>) -> bool {
     let s = &state.config.help;
-    state.help.limits.hit(
+    limit::hit(
+        state.store.as_ref(),
         Bucket::Lookup,
         ip_key(ip),
         now(),
         &[(600, s.lookups_per_10min)],
     )
+    .await
 }
 
 /// A village people may pick: active, geographic, at level 5.

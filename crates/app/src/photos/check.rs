@@ -1,6 +1,8 @@
 //! What an upload must be to become a photo: a JPEG or PNG, by its own
 //! bytes (the client's file name and content type are never trusted), whose
-//! header parses to a plausible picture size.
+//! header parses to a plausible picture size, and that is whole: a file cut
+//! off in transit (a dropped signal mid-upload) is refused, not stored as a
+//! picture no browser can show.
 
 use jinguo_domain::FieldError;
 use sha2::{Digest, Sha256};
@@ -69,27 +71,12 @@ pub struct CheckedPhoto {
     pub bytes: Vec<u8>,
 }
 
-/// Checks an upload: size, magic bytes, and a header that parses to the
-/// same kind with a sane size. The header parser (`imagesize`) reads only
-/// the few bytes it needs, so a check costs microseconds whatever the size.
+/// Checks an upload: size, then [`picture`].
 pub fn check(bytes: Vec<u8>) -> Result<CheckedPhoto, FieldError> {
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(TOO_LARGE);
     }
-    let kind = PhotoKind::sniff(&bytes).ok_or(NOT_IMAGE)?;
-    let parsed = match imagesize::image_type(&bytes) {
-        Ok(imagesize::ImageType::Jpeg) => PhotoKind::Jpeg,
-        Ok(imagesize::ImageType::Png) => PhotoKind::Png,
-        _ => return Err(NOT_IMAGE),
-    };
-    if parsed != kind {
-        return Err(NOT_IMAGE);
-    }
-    let size = imagesize::blob_size(&bytes).map_err(|_| NOT_IMAGE)?;
-    let sane = |n: usize| (1..=MAX_SIDE).contains(&n);
-    if !sane(size.width) || !sane(size.height) {
-        return Err(NOT_IMAGE);
-    }
+    let (kind, size) = picture(&bytes)?;
     let sha256 = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -101,6 +88,96 @@ pub fn check(bytes: Vec<u8>) -> Result<CheckedPhoto, FieldError> {
         sha256,
         bytes,
     })
+}
+
+/// A JPEG or PNG by its magic bytes, whose header parses to the same kind
+/// with a sane size, and whose structure is whole ([`whole`]). The header
+/// parser (`imagesize`) reads only the few bytes it needs and the structure
+/// walk jumps from chunk to chunk, so a check costs microseconds.
+pub fn picture(bytes: &[u8]) -> Result<(PhotoKind, imagesize::ImageSize), FieldError> {
+    let kind = PhotoKind::sniff(bytes).ok_or(NOT_IMAGE)?;
+    let parsed = match imagesize::image_type(&bytes) {
+        Ok(imagesize::ImageType::Jpeg) => PhotoKind::Jpeg,
+        Ok(imagesize::ImageType::Png) => PhotoKind::Png,
+        _ => return Err(NOT_IMAGE),
+    };
+    if parsed != kind {
+        return Err(NOT_IMAGE);
+    }
+    let size = imagesize::blob_size(bytes).map_err(|_| NOT_IMAGE)?;
+    let sane = |n: usize| (1..=MAX_SIDE).contains(&n);
+    if !sane(size.width) || !sane(size.height) || !whole(kind, bytes) {
+        return Err(NOT_IMAGE);
+    }
+    Ok((kind, size))
+}
+
+/// Whether nothing is missing: a PNG's chunks run from the header chunk to
+/// `IEND` with every length inside the file and image data among them; a
+/// JPEG's segments reach the start of its scan, and the end-of-image marker
+/// follows the scan.
+fn whole(kind: PhotoKind, b: &[u8]) -> bool {
+    match kind {
+        PhotoKind::Png => png_whole(b),
+        PhotoKind::Jpeg => jpeg_whole(b),
+    }
+}
+
+fn png_whole(b: &[u8]) -> bool {
+    let (mut at, mut data) = (8, false);
+    loop {
+        let Some(head) = b.get(at..at + 8) else {
+            return false;
+        };
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let kind = &head[4..8];
+        if at == 8 && kind != b"IHDR" {
+            return false;
+        }
+        // Length, type, data, CRC.
+        let end = at + 12 + len;
+        if end > b.len() {
+            return false;
+        }
+        data |= kind == b"IDAT";
+        if kind == b"IEND" {
+            return data;
+        }
+        at = end;
+    }
+}
+
+fn jpeg_whole(b: &[u8]) -> bool {
+    let mut at = 2;
+    loop {
+        let Some(&[ff, marker]) = b.get(at..at + 2) else {
+            return false;
+        };
+        if ff != 0xFF {
+            return false;
+        }
+        match marker {
+            // Fill bytes, and markers without a length.
+            0xFF => at += 1,
+            0x01 | 0xD0..=0xD8 => at += 2,
+            0xD9 => return false, // the end before any scan
+            _ => {
+                let Some(&[hi, lo]) = b.get(at + 2..at + 4) else {
+                    return false;
+                };
+                let end = at + 2 + usize::from(u16::from_be_bytes([hi, lo]));
+                if end > b.len() {
+                    return false;
+                }
+                if marker == 0xDA {
+                    // Entropy-coded data escapes every 0xFF it holds, so
+                    // `FF D9` after the scan header is the end of image.
+                    return b[end..].windows(2).any(|w| w == [0xFF, 0xD9]);
+                }
+                at = end;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -142,6 +219,35 @@ mod tests {
             check(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec()).unwrap_err(),
             NOT_IMAGE
         );
+    }
+
+    /// The smallest JPEG the structure walk takes: header segments, a scan
+    /// and the end marker.
+    fn jpeg_frame(scan_and_end: &[u8]) -> Vec<u8> {
+        let mut j = vec![
+            0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00, 0x08,
+        ];
+        j.extend([0x01, 0x01, 0x11, 0x00]);
+        j.extend([0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00]);
+        j.extend(scan_and_end);
+        j
+    }
+
+    #[test]
+    fn a_file_cut_off_in_transit_is_refused() {
+        // The probe's 30-byte PNG: signature, header chunk, nothing else.
+        assert_eq!(check(PNG_1X1[..30].to_vec()).unwrap_err(), NOT_IMAGE);
+        // Everything but the end chunk, and a chunk claiming more than is there.
+        let no_end = PNG_1X1[..PNG_1X1.len() - 12].to_vec();
+        assert_eq!(check(no_end).unwrap_err(), NOT_IMAGE);
+        let mut long = PNG_1X1.to_vec();
+        long[36] = 0x7F; // IDAT's length
+        assert_eq!(check(long).unwrap_err(), NOT_IMAGE);
+        // A JPEG whose scan is cut before its end marker.
+        assert!(jpeg_whole(&jpeg_frame(&[0x00, 0xFF, 0xD9])));
+        assert!(!jpeg_whole(&jpeg_frame(&[0x00, 0x00])));
+        assert!(!jpeg_whole(&jpeg_frame(&[])[..14]));
+        assert!(png_whole(PNG_1X1));
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub mod api;
 mod assets;
 pub mod web;
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::http::Method;
 use axum::middleware;
@@ -370,6 +372,7 @@ fn shared() -> Vec<RouteDef> {
         r(M::GET, "/help", Public, get(web::help::form)),
         r(M::POST, "/help", Public, post(web::help::submit)),
         r(M::GET, "/help/track", Public, get(web::help::track)),
+        r(M::POST, "/help/track", Public, post(web::help::track_post)),
         r(M::GET, "/help-requests", intake, get(web::help::intake)),
         r(M::GET, "/help-requests/{id}", intake, get(web::help::show)),
         r(M::POST, "/help-requests/{id}/status", intake, post(web::help::set_status)),
@@ -419,6 +422,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(access_log))
+        .layer(middleware::from_fn_with_state(
+            Arc::from(state.config.trusted_proxies.as_slice()),
+            crate::net::resolve,
+        ))
         .with_state(state)
 }
 

@@ -111,6 +111,9 @@ async fn case_stats_story(db: Db) {
     assert_eq!(v["suppressed_below"], json!(5));
     assert_eq!(v["by_type"]["domestic_violence"], json!(7));
     assert_eq!(v["by_type"]["other"], json!("<5"));
+    // Beside 9 cases, 7 and `<5` would give the 2 back by subtraction: a
+    // zero is hidden with it (the first of the group's zeros).
+    assert_eq!(v["by_type"]["marriage_family"], json!("<5"));
     // The three refusals are nowhere.
     assert_eq!(v["by_type"]["sexual_harassment"], json!(0));
     assert_eq!(v["by_source"]["hotline"], json!(9));
@@ -120,20 +123,20 @@ async fn case_stats_story(db: Db) {
     assert_eq!(v["first_contact"]["median_days"], json!(0));
     assert_eq!(v["closure"]["cases"], json!(0));
     assert_eq!(v["closure"]["median_days"], Value::Null);
-    let township = v["children"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["code"] == BAOLIGEN)
-        .expect("the township's line");
-    assert_eq!(township["count"], json!(9));
+    // Townships are below the deepest level shown (the banner): no line
+    // for each of them.
+    assert_eq!(v["children"], json!([]), "{v}");
+    assert_eq!(v["own"], json!(9));
     // Nothing personal in the answer.
     let text = v.to_string();
     assert!(!text.contains("虚构"), "{text}");
 
-    // The village below: 9 cases; HANAULA has none counted.
-    let (_, v) = stats(&app, &banner, HANAULA).await;
-    assert_eq!(v["total"], json!(0));
+    // Below the banner nothing is shown at all: a village's figures point
+    // at its women however they are suppressed.
+    for below in [BAOLIGEN, YILELT, HANAULA] {
+        let (s, v) = stats(&app, &banner, below).await;
+        assert_eq!((s, v["error"]["field"].clone()), (422, json!("code")), "{v}");
+    }
 
     // One refusal turns into consent: the case moves into the counters.
     app.store
@@ -150,9 +153,18 @@ async fn case_stats_story(db: Db) {
     let (_, v) = stats(&app, &banner, XILINHOT).await;
     assert_eq!(v["total"], json!(10));
     assert_eq!(v["by_type"]["sexual_harassment"], json!("<5"));
-    let (_, v) = stats(&app, &banner, HANAULA).await;
-    assert_eq!(v["total"], json!("<5"));
-    assert_eq!(v["by_status"]["open"], json!("<5"));
+    assert_eq!(v["by_type"]["marriage_family"], json!(0), "two hidden cells suffice");
+    // The league sees a line for each of its banners.
+    app.add_user("league", "cadre", XILINGOL).await;
+    let league = app.token("league").await;
+    let (_, v) = stats(&app, &league, XILINGOL).await;
+    let line = v["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == XILINHOT)
+        .expect("the banner's line");
+    assert_eq!(line["count"], json!(10));
 
     // Outside the scope, or no such unit: 404; a malformed code 400.
     let baotou = app.token("baotou").await;
@@ -191,10 +203,34 @@ async fn case_stats_story(db: Db) {
     let html = r.text().await.unwrap();
     assert!(html.contains("&lt;5"), "suppressed cell on the page");
     assert!(
-        html.contains(&format!("/case-stats/{BAOLIGEN}?")),
-        "drill down"
+        !html.contains(&format!("/case-stats/{BAOLIGEN}?")),
+        "no drill-down below the banner"
     );
     assert!(!html.contains("虚构"));
+    // A township's page says why it shows nothing, and the township's
+    // cadre has no menu entry for it.
+    let r = app
+        .client
+        .get(app.url(&format!("/case-stats/{BAOLIGEN}")))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("为保护当事人"), "{html}");
+    assert!(!html.contains("&lt;5"));
+    let township_id = app.add_user("township", "cadre", BAOLIGEN).await;
+    let (session, _) = app.session_for(township_id).await;
+    let r = app
+        .client
+        .get(app.url("/"))
+        .header(COOKIE, format!("jinguo_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    let home = r.text().await.unwrap();
+    assert!(!home.contains("/case-stats/"), "no menu entry below the banner");
     let r = app
         .client
         .get(app.url(&format!(

@@ -173,7 +173,7 @@ impl SqlStore {
             return Err(StoreError::NotFound);
         }
         if !u.active {
-            return Err(StoreError::Conflict("unit_retired"));
+            return Err(crate::sql::units::retired());
         }
         Ok(u)
     }

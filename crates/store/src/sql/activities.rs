@@ -124,7 +124,7 @@ impl SqlStore {
             return Err(StoreError::NotFound);
         }
         if !u.active {
-            return Err(StoreError::Conflict("unit_retired"));
+            return Err(super::units::retired());
         }
         Ok(u)
     }
@@ -298,10 +298,11 @@ impl ActivityStore for SqlStore {
     ) -> Result<Activity> {
         let old = self.activity_in_scope(scope, id).await?;
         // Moving keeps history honest: the new unit's ancestors as of now.
+        // An activity at a retired unit is kept as it was, not edited.
+        let u = self.recordable_unit(scope, unit).await?;
         let (anc, unit_id) = if unit == old.unit.id {
             (old.ancestors, old.unit.id)
         } else {
-            let u = self.recordable_unit(scope, unit).await?;
             (u.ancestors, u.id)
         };
         let mut tx = self.write_tx().await?;

@@ -61,8 +61,43 @@ fn queue_in_subtree(level: Level) -> String {
     }
 }
 
+impl SqlStore {
+    fn limit_key(&self, client: &str) -> Result<String> {
+        Ok(self.vault()?.blind_index("help_limit", client))
+    }
+}
+
 #[async_trait]
 impl HelpStore for SqlStore {
+    async fn limit_hits(&self, bucket: &str, client: &str, since: i64) -> Result<Vec<i64>> {
+        let rows = sqlx::query_scalar(
+            "SELECT at FROM help_limit_hits WHERE bucket = $1 AND client = $2 AND at > $3",
+        )
+        .bind(bucket)
+        .bind(self.limit_key(client)?)
+        .bind(since)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows)
+    }
+
+    async fn record_limit_hit(&self, bucket: &str, client: &str, at: i64) -> Result<()> {
+        let key = self.limit_key(client)?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query("INSERT INTO help_limit_hits (bucket, client, at) VALUES ($1, $2, $3)")
+            .bind(bucket)
+            .bind(key)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM help_limit_hits WHERE at <= $1")
+            .bind(at - 86_400)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn create_help_request(&self, new: NewHelpRequest, now: i64) -> Result<HelpCreated> {
         let vault = self.vault()?;
         let place = &new.place;
@@ -87,6 +122,9 @@ impl HelpStore for SqlStore {
         .try_get::<i64, _>("n")?
             > 0;
         let mut tx = self.write_tx().await?;
+        // The place was resolved from the app's cache; whether it still
+        // takes requests is read here, where the request is written.
+        crate::sql::units::refuse_retired(&mut *tx, place.id).await?;
         let queue = match (staffed, place.parent_id) {
             (false, Some(parent)) => parent,
             _ => place.id,

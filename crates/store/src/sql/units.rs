@@ -413,3 +413,28 @@ impl SqlStore {
         Ok(summary)
     }
 }
+
+/// The answer when a record would be made at (or moved to) a retired unit:
+/// the same `422` with field `unit_code` whether the app's unit cache knew
+/// of the retirement or not (an `org import` in another process retires
+/// units the server's cache still holds as active for up to a minute).
+pub(crate) fn retired() -> StoreError {
+    StoreError::Refused {
+        field: "unit_code",
+        key: "err.unit.retired",
+    }
+}
+
+/// Refuses a record at a unit that is retired, read from the table (never a
+/// cache) on the connection of the write that follows.
+pub(crate) async fn refuse_retired(conn: &mut sqlx::AnyConnection, unit: UnitId) -> Result<()> {
+    let active: Option<i64> = sqlx::query_scalar("SELECT active FROM units WHERE id = $1")
+        .bind(unit.get())
+        .fetch_optional(&mut *conn)
+        .await?;
+    match active {
+        None => Err(StoreError::NotFound),
+        Some(0) => Err(retired()),
+        Some(_) => Ok(()),
+    }
+}

@@ -69,6 +69,9 @@ impl UserStore for SqlStore {
         if !scope.contains(&unit.ancestors) {
             return Err(StoreError::NotFound);
         }
+        if !unit.active {
+            return Err(super::units::retired());
+        }
         // The user row and her role rows commit together: no reader ever
         // sees a user without roles.
         let mut tx = self.write_tx().await?;

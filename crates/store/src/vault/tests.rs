@@ -303,3 +303,24 @@ fn generated_keys_parse_and_differ() {
         "x"
     );
 }
+
+#[test]
+fn blind_indexes_match_equal_values_and_survive_rotation() {
+    let v = vault(&format!("1:{K1}"));
+    let a = v.blind_index("help_limit", "10.0.3.7");
+    assert_eq!(a.len(), 32);
+    assert_eq!(a, v.blind_index("help_limit", "10.0.3.7"));
+    assert_ne!(a, v.blind_index("help_limit", "10.0.3.8"));
+    assert_ne!(a, v.blind_index("other_purpose", "10.0.3.7"));
+    assert!(!a.contains("10.0.3.7"));
+    // Another key file: another index, so the value cannot be guessed
+    // by hashing every address without the key.
+    assert_ne!(
+        a,
+        vault(&format!("1:{K2}")).blind_index("help_limit", "10.0.3.7")
+    );
+    // A new current key beside the old one leaves indexes as they were.
+    let rotated = vault(&format!("2:{K2}\n1:{K1}"));
+    assert_eq!(rotated.current_key().get(), 2);
+    assert_eq!(a, rotated.blind_index("help_limit", "10.0.3.7"));
+}

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jinguo_domain::FieldError;
@@ -61,11 +61,15 @@ pub struct HelpRequestList {
     has_next: bool,
 }
 
-/// The `{tracking_code}` of a request's path.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub struct TrackingCodePath {
+/// A tracking code to look up. It travels in the body, never in an
+/// address, so it stays out of browser history, proxies' and the server's
+/// access logs.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = HelpLookup)]
+pub struct TrackingCodeBody {
     /// As shown to her; case and dashes do not matter.
+    #[serde(default)]
+    #[schema(max_length = 40)]
     pub tracking_code: String,
 }
 
@@ -89,7 +93,7 @@ pub struct TrackingCodePath {
     ),
 )]
 pub async fn challenge(State(state): State<AppState>, ClientIp(ip): ClientIp) -> Response {
-    if !submit::allow_lookup(&state, ip.as_deref()) {
+    if !submit::allow_lookup(&state, ip.as_deref()).await {
         return submit::too_many();
     }
     Json(HelpChallenge {
@@ -157,7 +161,7 @@ struct HelpBody {
     ),
 )]
 pub async fn create(State(state): State<AppState>, ClientIp(ip): ClientIp, body: Body) -> Response {
-    if !submit::allow_submit(&state, ip.as_deref()) {
+    if !submit::allow_submit(&state, ip.as_deref()).await {
         return submit::too_many();
     }
     let Ok(bytes) = to_bytes(body, submit::MAX_BODY).await else {
@@ -182,44 +186,52 @@ pub async fn create(State(state): State<AppState>, ClientIp(ip): ClientIp, body:
         honeypot: b.website,
     };
     match submit::submit(&state, input).await {
-        Ok(code) => (
-            StatusCode::CREATED,
-            Json(HelpCreated {
-                tracking_code: code.grouped(),
-            }),
-        )
-            .into_response(),
+        Ok(code) => {
+            submit::count_submit(&state, ip.as_deref()).await;
+            (
+                StatusCode::CREATED,
+                Json(HelpCreated {
+                    tracking_code: code.grouped(),
+                }),
+            )
+                .into_response()
+        }
         Err(r) => r.into_api(),
     }
 }
 
-/// `GET /api/v1/public/help/{tracking_code}`: the status and the date of
-/// the last action, nothing else.
+/// `POST /api/v1/public/help/status`: the status and the date of the last
+/// action, nothing else.
 #[utoipa::path(
-    get,
-    path = "/api/v1/public/help/{tracking_code}",
-    operation_id = "getHelpStatus",
+    post,
+    path = "/api/v1/public/help/status",
+    operation_id = "lookUpHelpStatus",
     tag = "help",
     summary = "The status of a help request",
-    description = "Only the status and the date of the last action, never the request itself. An \
-                   unknown or malformed code answers `404`. Counts against the lookup limit.",
-    params(TrackingCodePath),
+    description = "Only the status and the date of the last action, never the request itself. \
+                   The code is sent in the body, so it never appears in an address, a \
+                   browser's history or an access log. An unknown or malformed code answers \
+                   `404`. Counts against the lookup limit.",
+    request_body = TrackingCodeBody,
     responses(
         (status = 200, description = "Status and date.", body = HelpPublicStatus),
         (status = 404, response = NotFound),
+        (status = 422, response = HelpInvalid),
         (status = 429, response = HelpTooMany),
         (status = 500, response = Internal),
     ),
 )]
-pub async fn status(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    Path(code): Path<String>,
-) -> Response {
-    if !submit::allow_lookup(&state, ip.as_deref()) {
+pub async fn status(State(state): State<AppState>, ClientIp(ip): ClientIp, body: Body) -> Response {
+    if !submit::allow_lookup(&state, ip.as_deref()).await {
         return submit::too_many();
     }
-    match submit::lookup(&state, &code).await {
+    let Ok(bytes) = to_bytes(body, 1024).await else {
+        return submit::too_large();
+    };
+    let Ok(b) = serde_json::from_slice::<TrackingCodeBody>(&bytes) else {
+        return AppError::Invalid(FieldError::new("request", "help.err.malformed")).into_response();
+    };
+    match submit::lookup(&state, &b.tracking_code).await {
         Ok(s) => Json(HelpPublicStatus {
             status: s.status,
             updated_at: submit::local_date(&state, s.updated_at),

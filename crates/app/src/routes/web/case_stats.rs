@@ -44,6 +44,19 @@ pub async fn show(
     Path(code): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> WebResult {
+    let unit = state
+        .unit_in_scope(actor.scope(), &page_code(&code)?)
+        .await?;
+    if !case_stats::shown_at(&state, &unit) {
+        let mut page = state.templates.render(
+            "case_stats.html",
+            lang,
+            Some(&actor),
+            context! { unit, withheld => true },
+        );
+        *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(page);
+    }
     let (unit, period, s) = figures(&state, &actor, &code, &q).await?;
     let path: Vec<_> = state
         .store

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use axum::Form;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -329,7 +330,7 @@ pub async fn submit(
         let place = place.clone();
         async move { page(&state, lang, Some(&place), None, typed, &errors, status).await }
     };
-    if !submit::allow_submit(&state, ip.as_deref()) {
+    if !submit::allow_submit(&state, ip.as_deref()).await {
         let e = vec![FieldError::new("request", "help.err.too_many")];
         return again(e, StatusCode::TOO_MANY_REQUESTS, typed).await;
     }
@@ -350,17 +351,20 @@ pub async fn submit(
         honeypot: f.website,
     };
     match submit::submit(&state, input).await {
-        Ok(code) => Ok(state.templates.render(
-            "help/done.html",
-            lang,
-            None,
-            context! {
-                exit_url => state.config.help.exit_url,
-                lang_links => Vec::<(String, String)>::new(),
-                code => code.grouped(),
-                kind => kind.as_str(),
-            },
-        )),
+        Ok(code) => {
+            submit::count_submit(&state, ip.as_deref()).await;
+            Ok(state.templates.render(
+                "help/done.html",
+                lang,
+                None,
+                context! {
+                    exit_url => state.config.help.exit_url,
+                    lang_links => Vec::<(String, String)>::new(),
+                    code => code.grouped(),
+                    kind => kind.as_str(),
+                },
+            ))
+        }
         Err(Refused::Fields(e)) => {
             // A refused honeypot keeps nothing of what was typed.
             let typed = if e.iter().any(|e| e.key == "help.err.refused") {
@@ -376,31 +380,47 @@ pub async fn submit(
 
 #[derive(Deserialize)]
 pub struct TrackQuery {
-    code: Option<String>,
     lang: Option<String>,
 }
 
-/// `GET /help/track?code=`: the status and date of a request, nothing more.
+/// `GET /help/track`: the lookup form. A code in the address is ignored:
+/// it would sit in the history of a shared phone.
 pub async fn track(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ClientIp(ip): ClientIp,
     Query(q): Query<TrackQuery>,
 ) -> WebResult {
     let lang = page_lang(q.lang.as_deref(), &headers);
-    let code = q.code.as_deref().map(str::trim).filter(|c| !c.is_empty());
-    let lang_links: Vec<(String, String)> = Lang::ALL
-        .iter()
-        .map(|l| (l.tag().to_owned(), format!("/help/track?lang={}", l.tag())))
-        .collect();
-    let (status, found, error_key) = match code {
-        None => (StatusCode::OK, None, None),
-        Some(_) if !submit::allow_lookup(&state, ip.as_deref()) => (
+    Ok(track_page(&state, lang, StatusCode::OK, None, None))
+}
+
+#[derive(Deserialize)]
+pub struct TrackForm {
+    #[serde(default)]
+    code: String,
+    lang: Option<String>,
+}
+
+/// `POST /help/track`: the status and date of a request, nothing more. The
+/// code travels in the body, never in an address.
+pub async fn track_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<TrackForm>,
+) -> WebResult {
+    let lang = page_lang(f.lang.as_deref(), &headers);
+    let code = f.code.trim();
+    let (status, found, error_key) = if code.is_empty() {
+        (StatusCode::OK, None, None)
+    } else if !submit::allow_lookup(&state, ip.as_deref()).await {
+        (
             StatusCode::TOO_MANY_REQUESTS,
             None,
             Some("help.err.too_many"),
-        ),
-        Some(c) => match submit::lookup(&state, c).await {
+        )
+    } else {
+        match submit::lookup(&state, code).await {
             Ok(s) => (
                 StatusCode::OK,
                 Some(context! {
@@ -411,8 +431,22 @@ pub async fn track(
             ),
             Err(AppError::NotFound) => (StatusCode::NOT_FOUND, None, Some("help.err.unknown_code")),
             Err(e) => return Err(e),
-        },
+        }
     };
+    Ok(track_page(&state, lang, status, found, error_key))
+}
+
+fn track_page(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    found: Option<minijinja::Value>,
+    error_key: Option<&str>,
+) -> axum::response::Response {
+    let lang_links: Vec<(String, String)> = Lang::ALL
+        .iter()
+        .map(|l| (l.tag().to_owned(), format!("/help/track?lang={}", l.tag())))
+        .collect();
     let mut resp = state.templates.render(
         "help/track.html",
         lang,
@@ -420,14 +454,13 @@ pub async fn track(
         context! {
             exit_url => state.config.help.exit_url,
             lang_links,
-            code => code.unwrap_or(""),
             found, error_key,
         },
     );
     if resp.status() == StatusCode::OK {
         *resp.status_mut() = status;
     }
-    Ok(resp)
+    resp
 }
 
 #[derive(Deserialize)]

@@ -30,7 +30,7 @@ pub(crate) async fn recordable_ancestors(
         return Err(StoreError::NotFound);
     }
     if row.try_get::<i64, _>("active")? == 0 {
-        return Err(StoreError::Conflict("unit_retired"));
+        return Err(crate::sql::units::retired());
     }
     Ok(anc)
 }

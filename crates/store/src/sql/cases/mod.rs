@@ -277,13 +277,17 @@ impl CaseStore for SqlStore {
 
     async fn create_case(&self, scope: Scope, new: NewCase, now: i64) -> Result<CaseId> {
         self.vault()?;
-        let unit_row = sqlx::query("SELECT l1, l2, l3, l4, l5 FROM units WHERE id = $1")
+        let unit_row = sqlx::query("SELECT active, l1, l2, l3, l4, l5 FROM units WHERE id = $1")
             .bind(new.unit.get())
             .fetch_optional(&self.pool)
             .await?;
-        let anc = ancestors(&not_found_if_none(unit_row)?, "")?;
+        let unit_row = not_found_if_none(unit_row)?;
+        let anc = ancestors(&unit_row, "")?;
         if !scope.contains(&anc) || !scope.can(jinguo_domain::Capability::WorkCases) {
             return Err(StoreError::NotFound);
+        }
+        if unit_row.try_get::<i64, _>("active")? == 0 {
+            return Err(crate::sql::units::retired());
         }
         let i = &new.intake;
         let c = &i.client;
