@@ -252,3 +252,30 @@ async fn bulk_writes_beside_single_writes_postgres() {
         bulk_writes_beside_single_writes(url).await;
     }
 }
+
+/// The database file a new SQLite store creates, and the files SQLite puts
+/// beside it, are readable by the server's own user only.
+#[tokio::test]
+async fn a_new_database_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let url = jinguo_store::testing::fresh_sqlite_url();
+    let store = jinguo_store::SqlStore::connect(&url).await.unwrap();
+    let path = std::path::PathBuf::from(url.trim_start_matches("sqlite://"));
+    // A write, so the WAL file exists too.
+    let records = jinguo_store::csv_import::read_division_csv(
+        jinguo_store::BUNDLED_DIVISIONS_CSV
+            .lines()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+    )
+    .unwrap();
+    store.import_divisions(&records).await.unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    let wal = path.with_file_name("jinguo.db-wal");
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+}

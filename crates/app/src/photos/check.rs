@@ -96,7 +96,7 @@ pub fn check(bytes: Vec<u8>) -> Result<CheckedPhoto, FieldError> {
 /// walk jumps from chunk to chunk, so a check costs microseconds.
 pub fn picture(bytes: &[u8]) -> Result<(PhotoKind, imagesize::ImageSize), FieldError> {
     let kind = PhotoKind::sniff(bytes).ok_or(NOT_IMAGE)?;
-    let parsed = match imagesize::image_type(&bytes) {
+    let parsed = match imagesize::image_type(bytes) {
         Ok(imagesize::ImageType::Jpeg) => PhotoKind::Jpeg,
         Ok(imagesize::ImageType::Png) => PhotoKind::Png,
         _ => return Err(NOT_IMAGE),

@@ -45,15 +45,22 @@ impl PhotoFiles {
     }
 
     /// Writes the bytes under a fresh random name and returns the name.
-    /// The file appears complete or not at all.
+    /// The file appears complete or not at all, readable by the server's
+    /// own user only (0600, its folder 0700): photos of households and
+    /// case attachments are personal data.
     pub async fn write(&self, bytes: &[u8]) -> std::io::Result<String> {
-        tokio::fs::create_dir_all(&self.dir).await?;
+        tokio::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)
+            .await?;
         let name = random_name();
         let tmp = self.dir.join(format!(".{name}.tmp"));
         let result = async {
             let mut f = tokio::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
+                .mode(0o600)
                 .open(&tmp)
                 .await?;
             f.write_all(bytes).await?;
@@ -97,6 +104,11 @@ mod tests {
         assert!(valid_name(&name));
         let path = files.path(&name).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"abc");
+        // Only the server's user reads it.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.join("photos")), 0o700);
         // No temporary file is left behind.
         let entries: Vec<_> = std::fs::read_dir(dir.join("photos")).unwrap().collect();
         assert_eq!(entries.len(), 1);

@@ -124,7 +124,7 @@ impl HelpStore for SqlStore {
         let mut tx = self.write_tx().await?;
         // The place was resolved from the app's cache; whether it still
         // takes requests is read here, where the request is written.
-        crate::sql::units::refuse_retired(&mut *tx, place.id).await?;
+        crate::sql::units::refuse_retired(&mut tx, place.id).await?;
         let queue = match (staffed, place.parent_id) {
             (false, Some(parent)) => parent,
             _ => place.id,

@@ -155,6 +155,26 @@ impl SqlStore {
     /// Connects, creating an SQLite file if missing, and applies pending
     /// migrations.
     pub async fn connect(url: &str) -> Result<Self> {
+        /// A new SQLite database file is made readable by the server's own
+        /// user only (0600) before SQLite opens it; SQLite gives its WAL and
+        /// shared-memory files the database file's permissions.
+        fn create_private(url: &str) {
+            let rest = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            let path = rest.split('?').next().unwrap_or("");
+            if path.is_empty() || path.starts_with(':') || url.contains("mode=memory") {
+                return;
+            }
+            use std::os::unix::fs::OpenOptionsExt;
+            // An existing file is left as it is; a missing folder and the
+            // like are SQLite's to report when it opens the path.
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+        }
         static DRIVERS: Once = Once::new();
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let backend = Backend::from_str(url).map_err(|e| sqlx::Error::Configuration(e.into()))?;
@@ -162,6 +182,7 @@ impl SqlStore {
         let opts = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         let opts = match backend {
             Backend::Sqlite => {
+                create_private(&url);
                 if !url.contains("mode=") {
                     url.push_str(if url.contains('?') {
                         "&mode=rwc"

@@ -216,6 +216,8 @@ pub async fn create(State(state): State<AppState>, ClientIp(ip): ClientIp, body:
     responses(
         (status = 200, description = "Status and date.", body = HelpPublicStatus),
         (status = 404, response = NotFound),
+        (status = 413, description = "The body is larger than 1 KB (error code `invalid`, field \
+         `request`).", body = ErrorBody),
         (status = 422, response = HelpInvalid),
         (status = 429, response = HelpTooMany),
         (status = 500, response = Internal),
