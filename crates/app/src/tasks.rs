@@ -551,34 +551,6 @@ pub async fn forward(
     Ok(made)
 }
 
-pub fn unit_json(u: &UnitRef) -> Value {
-    json!({"code": u.code, "name": u.name, "level": u.level})
-}
-
-pub fn answers_json(a: &Answers) -> Value {
-    answers_to_json(a)
-}
-
-pub fn report_json(t: &Target, v: &ReportView) -> Value {
-    let r = &t.report;
-    json!({
-        "task_id": t.task.id,
-        "unit": {"code": t.unit.code, "name": t.unit.name, "level": t.unit.level},
-        "status": r.status,
-        "fields": v.fields,
-        "values": answers_json(&v.values),
-        "prefilled": answers_json(&v.prefill),
-        "reasons": v.reasons,
-        "note": r.note,
-        "return_reason": r.return_reason,
-        "forwarded": r.forwarded,
-        "first_submitted_on": r.first_submitted_on,
-        "submitted_at": r.submitted_at,
-        "reviewed_at": r.reviewed_at,
-        "updated_at": r.updated_at,
-    })
-}
-
 /// A percentage with one decimal; 0 of 0 is 0.
 pub fn pct(part: i64, whole: i64) -> f64 {
     if whole == 0 {
@@ -653,26 +625,6 @@ pub fn progress_view(p: Progress, deadline: time::Date, today: time::Date) -> Pr
     }
 }
 
-pub fn progress_json(unit: &Unit, p: &ProgressView) -> Value {
-    json!({
-        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
-        "targets": p.targets,
-        "complete_pct": p.complete_pct,
-        "on_time_pct": p.on_time_pct,
-        "overdue": p.overdue,
-        "own_status": p.own,
-        "counts": p.counts.iter().map(|(s, n)| (s.as_str().to_owned(), json!(n)))
-            .collect::<serde_json::Map<_, _>>(),
-        "children": p.children.iter().map(|c| json!({
-            "code": c.unit.code, "name": c.unit.name, "level": c.unit.level,
-            "status": c.status, "own_status": c.own, "targets": c.targets, "complete_pct": c.complete_pct,
-            "on_time_pct": c.on_time_pct, "overdue": c.overdue,
-        })).collect::<Vec<_>>(),
-        "totals": p.totals.iter().map(|(k, t)| (k.clone(), json!(t)))
-            .collect::<serde_json::Map<_, _>>(),
-    })
-}
-
 /// A task's progress within a unit of the actor's scope.
 pub async fn progress(
     state: &AppState,
@@ -683,22 +635,6 @@ pub async fn progress(
     Ok(progress_view(p, task.deadline, today(&state.config)))
 }
 
-/// A task as the API shows it, with the files attached to it.
-pub fn task_json(t: &Task, attachments: &[jinguo_store::model::Attachment]) -> Value {
-    json!({
-        "id": t.id,
-        "title": t.title,
-        "description": t.description,
-        "deadline": format_date(t.deadline),
-        "issuer": unit_json(&t.issuer),
-        "fields": t.fields,
-        "forwards": t.forwards,
-        "targets": t.targets,
-        "created_at": t.created_at,
-        "attachments": attachments.iter().map(attachment_json).collect::<Vec<_>>(),
-    })
-}
-
 /// The level names a form offers as targets below a unit.
 pub fn levels_below(level: Level) -> Vec<u8> {
     Level::ALL
@@ -706,15 +642,4 @@ pub fn levels_below(level: Level) -> Vec<u8> {
         .filter(|l| *l > level)
         .map(Level::get)
         .collect()
-}
-
-/// An attachment as the task JSON lists it.
-pub fn attachment_json(a: &jinguo_store::model::Attachment) -> Value {
-    json!({
-        "id": a.id,
-        "name": a.name,
-        "content_type": a.content_type,
-        "byte_size": a.byte_size,
-        "created_at": a.created_at,
-    })
 }

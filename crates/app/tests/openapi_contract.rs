@@ -3,16 +3,17 @@
 //! documented operation exists, public routes are documented without
 //! security, role-gated routes name their role (or roles), scoped routes
 //! document their `404`, and every `$ref` resolves. Operations are derived
-//! from the handlers' `#[utoipa::path]`; the few still written in
-//! openapi.json must not be documented beside a handler as well.
+//! from the handlers' `#[utoipa::path]`; openapi.json holds only the
+//! header, and every description ends with the access sentence made from
+//! the route table.
 
 use std::collections::BTreeSet;
 
 use jinguo_app::routes::{Access, table};
+use jinguo_domain::Role;
 use serde_json::Value;
 
-/// The written part: the header and the operations not yet documented
-/// beside their handlers.
+/// The written part: the document's header, without operations.
 const WRITTEN: &str = include_str!("../openapi.json");
 
 /// HTTP methods an OpenAPI path item may hold as operations.
@@ -308,4 +309,124 @@ fn derived_schemas_keep_names_and_types() {
         parent.to_string().contains("\"null\""),
         "parent_code must admit null: {parent}"
     );
+}
+
+/// Every operation is documented beside its handler: the written header
+/// holds no path, and so no operation or schema that could drift from the
+/// handler it describes.
+#[test]
+fn no_operation_is_written_in_the_header() {
+    let written: Value = serde_json::from_str(WRITTEN).expect("openapi.json is JSON");
+    let paths = written["paths"]
+        .as_object()
+        .expect("the header keeps an empty `paths` object");
+    assert!(
+        paths.is_empty(),
+        "openapi.json documents paths; document them beside their handlers: {:?}",
+        paths.keys().collect::<Vec<_>>()
+    );
+    for section in ["schemas", "parameters", "requestBodies"] {
+        assert!(
+            written["components"].get(section).is_none(),
+            "openapi.json writes components/{section}; derive them from the Rust types"
+        );
+    }
+    for def in table().iter().filter(|d| d.path.starts_with("/api/")) {
+        assert!(
+            def.documented().is_some(),
+            "{} {} has no #[utoipa::path] (write its row as a(access, routes!(handler)))",
+            def.method,
+            def.path
+        );
+    }
+}
+
+/// What the last sentence of an operation's description must say, worked
+/// out here from the route table and the role table, independently of the
+/// code that writes it.
+fn expected_access_sentence(access: Access) -> String {
+    match access {
+        Access::Public => "Access: public, no token.".to_owned(),
+        Access::LoggedIn => "Access: any logged-in user.".to_owned(),
+        Access::Can(cap) | Access::CanAtRegion(cap) => {
+            let roles: Vec<&str> = Role::ALL
+                .iter()
+                .filter(|r| r.can(cap))
+                .map(|r| r.as_str())
+                .collect();
+            assert!(!roles.is_empty(), "no role grants {}", cap.as_str());
+            let place = if matches!(access, Access::CanAtRegion(_)) {
+                "held at the region itself"
+            } else {
+                "within the caller's subtree"
+            };
+            format!(
+                "Access: capability `{}`, granted to roles {}; {place}.",
+                cap.as_str(),
+                roles.join(", ")
+            )
+        }
+    }
+}
+
+/// Who may call an operation is said once, at the end of its description,
+/// in words generated from the route table; the rest of the description
+/// says nothing of roles or tokens, which drifted when roles changed.
+#[test]
+fn every_description_ends_with_the_access_sentence_of_the_table() {
+    let doc = doc();
+    let prose = [
+        "role is needed",
+        "requires the",
+        "token is needed",
+        "logged-in user",
+        "needs no role",
+        "the role is checked",
+        "`admin` role",
+        "`cadre` role",
+        "`auditor` role",
+        "`caseworker` role",
+    ];
+    for def in table().iter().filter(|d| d.path.starts_with("/api/")) {
+        let method = def.method.as_str().to_lowercase();
+        let description = operation(&doc, &def.path, &method)["description"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {} has no description", def.path));
+        let sentence = expected_access_sentence(def.access);
+        let own = description.strip_suffix(&sentence).unwrap_or_else(|| {
+            panic!(
+                "{method} {}: the description must end with {sentence:?}: {description:?}",
+                def.path
+            )
+        });
+        assert!(
+            !own.contains("Access:"),
+            "{method} {}: a second access sentence: {description:?}",
+            def.path
+        );
+        let lower = own.to_lowercase();
+        for words in prose {
+            assert!(
+                !lower.contains(words),
+                "{method} {}: the description says who may call it ({words:?}); \
+                 the generated sentence does: {own:?}",
+                def.path
+            );
+        }
+    }
+    // Spot checks against the capability table of the README.
+    let needs = operation(&doc, "/api/v1/needs", "get")["description"]
+        .as_str()
+        .expect("listNeeds has a description");
+    assert!(
+        needs.ends_with(
+            "Access: capability `read_personal`, granted to roles admin, cadre, caseworker; \
+             within the caller's subtree."
+        ),
+        "{needs}"
+    );
+    let session = operation(&doc, "/api/v1/session", "post")["description"]
+        .as_str()
+        .expect("createSession has a description");
+    assert!(session.ends_with("Access: public, no token."), "{session}");
 }

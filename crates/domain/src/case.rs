@@ -232,9 +232,12 @@ keys!(
 
 /// What a case type asks for: extra required intake fields and when
 /// follow-ups fall due (days after intake, ascending).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CaseTemplate {
+    /// Intake fields this type requires beyond the always-required ones.
     pub required: Vec<TemplateField>,
+    /// When follow-ups fall due: days after intake, ascending.
+    #[schema(value_type = Vec<i64>)]
     pub follow_up_days: Vec<u16>,
 }
 
@@ -266,9 +269,13 @@ impl CaseTemplate {
 }
 
 /// One yes/no item of the domestic-violence danger checklist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ChecklistItem {
+    /// The key an assessment names when the answer is yes.
+    #[schema(value_type = String, example = "has_weapon")]
     pub key: &'static str,
+    /// What a yes adds to the score.
+    #[schema(value_type = i64, minimum = 1)]
     pub weight: u8,
 }
 
@@ -388,14 +395,19 @@ pub fn level_of_score(score: u32) -> RiskLevel {
 }
 
 /// A risk assessment as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseAssessmentInput)]
 pub struct AssessmentInput {
-    /// Checklist keys answered yes.
+    /// Keys of `GET /api/v1/cases/checklist` answered yes.
     #[serde(default)]
     pub answers: Vec<String>,
-    /// A higher level than the score gives, by professional judgement.
+    /// A higher level than the score gives, by judgement; never lower (`422`).
+    #[schema(value_type = Option<RiskLevel>)]
     pub level: Option<String>,
+    /// Required when `level` raises the computed level.
+    #[schema(max_length = 2000)]
     pub override_reason: Option<String>,
+    #[schema(max_length = 20000)]
     pub safety_plan: Option<String>,
 }
 
@@ -489,7 +501,7 @@ pub fn required_short(
 /// Which uses of her information the client agreed to. Statistics count
 /// only cases with `statistics`; a referral needs `referral` unless a
 /// supervisor overrides it with a logged reason.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CaseConsent {
     #[serde(default)]
     pub services: bool,
@@ -500,46 +512,67 @@ pub struct CaseConsent {
 }
 
 /// The client as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseClientInput)]
 pub struct ClientInput {
     #[serde(default)]
+    #[schema(required = true, max_length = 50)]
     pub name: String,
     #[serde(default)]
+    #[schema(required = true, value_type = Sex)]
     pub sex: String,
     pub birth_year: Option<i64>,
+    /// GB 11643 with a valid check digit, agreeing with sex and birth year. Sealed (SM4) at
+    /// rest; read back masked.
     pub id_number: Option<String>,
+    /// A mainland number. Sealed at rest; read back masked.
     pub phone: Option<String>,
 }
 
 /// Another person on the case as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CasePersonInput)]
 pub struct PersonInput {
     #[serde(default)]
+    #[schema(required = true, value_type = PersonRole)]
     pub role: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub name: String,
+    #[schema(value_type = Option<Sex>)]
     pub sex: Option<String>,
     pub birth_year: Option<i64>,
     pub relation: Option<String>,
-    /// For a child: the guardian who consented to the record.
+    /// Required for a child: who consented and how.
     pub guardian: Option<ConsentInput>,
 }
 
 /// An intake as typed (JSON body or form), before any rule.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseIntakeInput)]
 pub struct IntakeInput {
     #[serde(default)]
+    #[schema(required = true, value_type = CaseSource)]
     pub source: String,
+    /// A key of `GET /api/v1/dictionaries/case-types`; its template may require `client.phone`,
+    /// `client.id_number`, `client.birth_year`, a respondent or a child among `people`.
     #[serde(default, rename = "type")]
+    #[schema(required = true)]
     pub type_key: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub client: ClientInput,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub people: Vec<PersonInput>,
+    /// Sealed at rest.
     #[serde(default)]
+    #[schema(required = true, max_length = 20000)]
     pub narrative: String,
     #[serde(default)]
+    #[schema(value_type = CaseUrgency, default = "normal")]
     pub urgency: String,
+    #[schema(required = true, nullable = false)]
     pub consent: Option<CaseConsent>,
 }
 

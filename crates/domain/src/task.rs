@@ -19,8 +19,11 @@ pub const MAX_FIELDS: usize = 40;
 /// The most units a task may name one by one.
 pub const MAX_PICKED_UNITS: usize = 500;
 
-/// What kind of answer a field takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What kind of answer a field takes. `integer`: a JSON integer (never negative unless `min`
+/// allows it). `decimal`: a finite JSON number. `text`: a string of at most 2000 characters.
+/// `bool`: `true` or `false`. `choice`: one of the field's `choices`, as a string. `date`:
+/// `YYYY-MM-DD` as a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
     Integer,
@@ -61,8 +64,9 @@ impl FieldType {
     }
 }
 
-/// Which number of the activity ledger a bound field takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Which number of the activity ledger a bound field takes: the number of activities, their
+/// participants, or the women among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Metric {
     Activities,
@@ -86,56 +90,106 @@ impl Metric {
     }
 }
 
-/// A field pre-filled from the activity ledger: the unit's own roll-up of
-/// one metric, optionally for one type or programme, over a month range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Binds an `integer` field to the activity ledger: the report is pre-filled with the reporting
+/// unit's roll-up (its own subtree) of `metric` over the months `from`..`to` (both included),
+/// for one activity type or one programme or for all activities, 0 where nothing was recorded.
+/// As input: `metric` must be a known metric, `from` and `to` valid months with `from` not
+/// after `to`, and at most one of `type` and `program` may be given (blank counts as absent);
+/// `type` and `program` must be keys of the activity-type and programme dictionaries. Any
+/// violation answers `422` with field `fields[i].bound_to`. In answers, an absent `type` or
+/// `program` is left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"metric": "activities", "from": "2026-10", "to": "2026-12"}))]
 pub struct Binding {
     pub metric: Metric,
+    /// Key of the activity-type dictionary; counts only activities of that type.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_key: Option<String>,
+    /// Key of the programme dictionary; counts only activities of that programme.
     #[serde(rename = "program", default, skip_serializing_if = "Option::is_none")]
     pub program_key: Option<String>,
+    /// First month of the range.
     pub from: Month,
+    /// Last month of the range.
     pub to: Month,
 }
 
-/// One field of a report form, as the issuer defined it and it passed the
-/// rules. Stored as JSON with the task.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A report-form field as stored, after the rules passed. Optional members are left out when
+/// empty. Stored as JSON with the task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = FieldDefinition)]
 pub struct FieldDef {
+    /// Key by which answers are given.
+    #[schema(pattern = "^[a-z][a-z0-9_]{0,31}$")]
     pub key: String,
     pub label: String,
     #[serde(rename = "type")]
     pub ty: FieldType,
     pub required: bool,
+    /// The options of a `choice` field; left out for other types.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false, min_items = 2, max_items = 50)]
     pub choices: Vec<String>,
+    /// Smallest answer allowed, if any (numeric fields only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub min: Option<f64>,
+    /// Largest answer allowed, if any (numeric fields only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub max: Option<f64>,
+    /// The ledger binding, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub bound_to: Option<Binding>,
 }
 
-/// A field definition as typed into a form or an API body.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A report-form field as the issuer (or a forwarding unit) defines it. Every rule is checked
+/// and all violations are reported together, each as `422` with field `fields[i].part`, `i`
+/// counting from 0. A form has at most 40 fields (otherwise `422` with field `fields`). Members
+/// of the wrong JSON type answer `400`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = FieldDefinitionInput)]
 pub struct FieldDraft {
+    /// Stable key of the field, by which answers are given: a lowercase ASCII letter, then
+    /// lowercase letters, digits or `_`, at most 32 characters, trimmed (`fields[i].key`). It
+    /// must be unique within the task, fields added by forwarding units included
+    /// (`fields[i].key`, taken).
     #[serde(default)]
+    #[schema(required = true, pattern = "^[a-z][a-z0-9_]{0,31}$", example = "songs")]
     pub key: String,
+    /// What the form shows, required, at most 100 characters after trimming
+    /// (`fields[i].label`).
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 100)]
     pub label: String,
+    /// One of the `FieldType` values; anything else answers `422` with `fields[i].type` and the
+    /// rest of that field is not checked.
     #[serde(rename = "type", default)]
+    #[schema(required = true, example = "integer")]
     pub ty: String,
+    /// Whether a report can be submitted only with an answer for this field.
     #[serde(default)]
+    #[schema(default = false)]
     pub required: bool,
+    /// For `choice` fields only (ignored otherwise): 2–50 distinct options after trimming;
+    /// blank and repeated options are dropped, an option longer than 50 characters is an error
+    /// (`fields[i].choices`).
     #[serde(default)]
     pub choices: Option<Vec<String>>,
+    /// For `integer` and `decimal` fields only (ignored otherwise): the smallest answer
+    /// allowed. Must be finite, not above `max`, and whole for `integer` fields (otherwise
+    /// `422` with `fields[i].max`).
     #[serde(default)]
     pub min: Option<f64>,
+    /// For `integer` and `decimal` fields only (ignored otherwise): the largest answer allowed;
+    /// same rules as `min` (`fields[i].max`).
     #[serde(default)]
     pub max: Option<f64>,
+    /// Pre-fill from the activity ledger; only for `integer` fields (otherwise `422` with
+    /// `fields[i].bound_to`).
     #[serde(default)]
+    #[schema(value_type = Option<Binding>)]
     pub bound_to: Option<BindingDraft>,
 }
 
@@ -428,7 +482,25 @@ pub fn validate_fields(
     out
 }
 
-/// One answer, typed by its field.
+crate::schema_component!(
+    Answer,
+    "AnswerValue",
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            utoipa::openapi::schema::Type::Integer,
+            utoipa::openapi::schema::Type::Number,
+            utoipa::openapi::schema::Type::String,
+            utoipa::openapi::schema::Type::Boolean,
+        ]))
+        .description(Some(
+            "One answer, typed by its field (see `FieldType`): a number for `integer` and \
+             `decimal`, `true`/`false` for `bool`, a string for `text`, `choice` and `date` \
+             (`YYYY-MM-DD`).",
+        ))
+        .into()
+);
+
+/// One answer, typed by its field; its JSON is [`Answer::to_json`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     Int(i64),
@@ -603,6 +675,12 @@ pub fn answers_from_json(fields: &[FieldDef], v: &Value) -> Answers {
     out
 }
 
+impl Serialize for Answer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
 pub fn answers_to_json(a: &Answers) -> Value {
     Value::Object(a.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
 }
@@ -617,8 +695,13 @@ pub fn missing_required(fields: &[FieldDef], answers: &Answers) -> Vec<FieldErro
         .collect()
 }
 
-/// Where a unit's report stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// Where a unit's report stands. `not_started`: nothing saved yet. `in_progress`: an answer
+/// has been saved, or the unit forwarded the task. `submitted`: handed in, waiting for review;
+/// locked. `returned`: sent back with a reason; open again for changes and a new submission.
+/// `approved`: accepted by a unit above; locked for good. `not_started`, `in_progress` and
+/// `returned` are open (the answer may change); `submitted` and `approved` count as handed in
+/// for progress and totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
     NotStarted,

@@ -36,19 +36,23 @@ pub fn parse_case_id(s: &str) -> AppResult<CaseId> {
 }
 
 /// An intake as posted: the body plus the optional links and team.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseIntake)]
 pub struct IntakeBody {
     #[serde(default)]
+    #[schema(required = true, value_type = UnitCode)]
     pub unit_code: String,
     #[serde(flatten)]
     pub intake: IntakeInput,
-    /// The public-page rights request this case takes over.
+    /// A rights request from the public page in the caller's scope that this case takes over
+    /// (its text and contact then leave the intake list).
     pub help_request: Option<i64>,
-    /// Usernames of further caseworkers; the recorder is always one.
+    /// Usernames of further caseworkers (caseworker role at the unit or above); the recorder is
+    /// always one.
     #[serde(default)]
     pub caseworkers: Vec<String>,
-    /// Usernames of supervisors; when none are named, the caseworkers of
-    /// the nearest unit above the case's that has any.
+    /// Usernames of supervisors; by default the caseworkers of the nearest unit with any above
+    /// both the case's unit and the recorder's.
     #[serde(default)]
     pub supervisors: Vec<String>,
 }
@@ -258,13 +262,19 @@ pub async fn assess(
 }
 
 /// A protection order or warning letter as posted.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseOrderInput)]
 pub struct OrderInput {
     #[serde(default)]
+    #[schema(required = true, value_type = OrderKind)]
     pub kind: String,
+    /// A warning letter (告诫书) is `issued`; a protection order (人身安全保护令) is applied,
+    /// granted, refused or expired.
     #[serde(default)]
+    #[schema(required = true, value_type = OrderStatus)]
     pub status: String,
     #[serde(default)]
+    #[schema(required = true, format = Date)]
     pub date: String,
 }
 

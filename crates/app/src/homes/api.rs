@@ -227,8 +227,7 @@ impl HomeBody {
     summary = "Register a Women's Home",
     description = "Registers a home at an active unit of the caller's subtree; its coverage \
                    counters change in the same transaction. Recorded in the audit log \
-                   (`home.created`). Requires the `admin` or the `cadre` role (`403` \
-                   otherwise).",
+                   (`home.created`).",
     request_body = HomeBody,
     responses(
         (status = 201, description = "Registered.", body = HomeCreated),
@@ -263,8 +262,7 @@ pub async fn create(
     operation_id = "getHome",
     tag = "homes",
     summary = "One Women's Home",
-    description = "A home of the caller's subtree (otherwise `404`, exactly like an unknown \
-                   home). No role is needed.",
+    description = "A home of the caller's subtree (otherwise `404`, exactly like an unknown home).",
     params(HomeIdPath),
     responses(
         (status = 200, description = "The home.", body = HomeView),
@@ -296,9 +294,8 @@ pub async fn show(
                    checked before the fields); optional fields left out are cleared, except \
                    `status`, which is kept. A `unit_code` other than the current one moves the \
                    home, and its counts, to that unit of the subtree. `409` with field \
-                   `home_changed` when someone else changed it at the same time. Recorded in \
-                   the audit log (`home.updated`). Requires the `admin` or the `cadre` role \
-                   (`403` otherwise), checked before anything about the home.",
+                   `home_changed` when someone else changed it at the same time. Recorded in the \
+                   audit log (`home.updated`). Access is checked before anything about the home.",
     params(HomeIdPath),
     request_body = HomeBody,
     responses(
@@ -371,9 +368,8 @@ pub fn status_filter(s: Option<&str>) -> AppResult<Option<HomeStatus>> {
     operation_id = "listHomes",
     tag = "homes",
     summary = "Homes of a subtree",
-    description = "The homes of a unit's subtree (the caller's own unit when `unit` is absent; \
-                   a unit outside the subtree answers `404`), by unit code then name, paged. No \
-                   role is needed.",
+    description = "The homes of a unit's subtree (the caller's own unit when `unit` is absent; a \
+                   unit outside the subtree answers `404`), by unit code then name, paged.",
     params(ListQuery),
     responses(
         (status = 200, description = "The homes.", body = HomeList),
@@ -411,8 +407,7 @@ pub async fn list(
     tag = "homes",
     summary = "Women's Home coverage",
     description = "Active homes and the share of villages with at least one active home, for a \
-                   unit of the caller's subtree (otherwise `404`) and each of its active \
-                   children. No role is needed.",
+                   unit of the caller's subtree (otherwise `404`) and each of its active children.",
     params(UnitCodePath),
     responses(
         (status = 200, description = "The coverage.", body = HomeCoverage),
@@ -463,10 +458,9 @@ pub fn photo_route() -> UtoipaMethodRouter<AppState> {
     operation_id = "setHomePhoto",
     tag = "homes",
     summary = "Set a home's photo",
-    description = "Stores one picture as the home's photo, replacing any it had (the old file \
-                   is removed). Recorded in the audit log (`home.photo_set`). Requires the \
-                   `admin` or the `cadre` role (`403` otherwise); then the home must be in the \
-                   caller's subtree (`404`).",
+    description = "Stores one picture as the home's photo, replacing any it had (the old file is \
+                   removed). Recorded in the audit log (`home.photo_set`). Access is checked \
+                   first; then the home must be in the caller's subtree (`404`).",
     params(HomeIdPath),
     request_body(content = HomePhotoUpload, content_type = "multipart/form-data"),
     responses(
@@ -515,9 +509,8 @@ pub async fn upload_photo(
     tag = "homes",
     summary = "A home's photo",
     description = "The picture, with the `Content-Type` recorded on upload, \
-                   `X-Content-Type-Options: nosniff` and `Cache-Control: private`. Only for a \
-                   home of the caller's subtree; `404` also when the home has no photo. No role \
-                   is needed.",
+                   `X-Content-Type-Options: nosniff` and `Cache-Control: private`. Only for a home \
+                   of the caller's subtree; `404` also when the home has no photo.",
     params(HomeIdPath),
     responses(
         (status = 200, description = "The picture.", content(("image/jpeg"), ("image/png"))),

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::Method;
 use axum::middleware;
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, get, post};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::path::{HttpMethod, Operation, PathItem};
 use utoipa::openapi::schema::Schema;
@@ -227,20 +227,20 @@ fn shared() -> Vec<RouteDef> {
         a(records, routes!(api::activities::show)),
         a(recorder, routes!(api::activities::update)),
         a(recorder, routes!(api::activities::delete)),
-        r(M::POST, "/api/v1/tasks", recorder, post(api::tasks::create)),
-        r(M::GET, "/api/v1/tasks", records, get(api::tasks::list)),
-        r(M::GET, "/api/v1/tasks/{id}", records, get(api::tasks::show)),
-        r(M::GET, "/api/v1/tasks/{id}/progress", records, get(api::tasks::progress)),
-        r(M::GET, "/api/v1/tasks/{id}/export.xlsx", records, get(api::tasks::export)),
-        r(M::POST, "/api/v1/tasks/{id}/forward", recorder, post(api::tasks::forward)),
-        r(M::GET, "/api/v1/tasks/{id}/reports/{unit_code}", records, get(api::tasks::report)),
-        r(M::PUT, "/api/v1/tasks/{id}/reports/{unit_code}", recorder, put(api::tasks::answer)),
-        r(M::POST, "/api/v1/tasks/{id}/reports/{unit_code}/submit", recorder, post(api::tasks::submit)),
-        r(M::POST, "/api/v1/tasks/{id}/reports/{unit_code}/approve", recorder, post(api::tasks::approve)),
-        r(M::POST, "/api/v1/tasks/{id}/reports/{unit_code}/return", recorder, post(api::tasks::send_back)),
+        a(recorder, routes!(api::tasks::create)),
+        a(records, routes!(api::tasks::list)),
+        a(records, routes!(api::tasks::show)),
+        a(records, routes!(api::tasks::progress)),
+        a(records, routes!(api::tasks::export)),
+        a(recorder, routes!(api::tasks::forward)),
+        a(records, routes!(api::tasks::report)),
+        a(recorder, routes!(api::tasks::answer)),
+        a(recorder, routes!(api::tasks::submit)),
+        a(recorder, routes!(api::tasks::approve)),
+        a(recorder, routes!(api::tasks::send_back)),
         a(recorder, api::task_files::upload_route()),
         a(records, routes!(api::task_files::download)),
-        r(M::GET, "/api/v1/notices", LoggedIn, get(api::tasks::notices)),
+        a(LoggedIn, routes!(api::tasks::notices)),
         a(recorder, api::photos::upload_route()),
         a(records, routes!(api::photos::list)),
         a(records, routes!(api::photos::show)),
@@ -271,18 +271,18 @@ fn shared() -> Vec<RouteDef> {
         a(intake, routes!(api::help::intake)),
         // Rights-protection cases: whether a case opens is decided per case
         // (crate::cases::access); anyone else gets 404.
-        r(M::POST, "/api/v1/cases", caseworker, post(api::cases::create)),
-        r(M::GET, "/api/v1/cases", case, get(api::cases::list)),
-        r(M::GET, "/api/v1/cases/alerts", case, get(api::cases::alerts)),
-        r(M::GET, "/api/v1/cases/checklist", case, get(api::cases::checklist)),
-        r(M::GET, "/api/v1/cases/{id}", case, get(api::cases::show)),
-        r(M::POST, "/api/v1/cases/{id}/assess", caseworker, post(api::cases::assess)),
-        r(M::POST, "/api/v1/cases/{id}/orders", caseworker, post(api::cases::order)),
-        r(M::POST, "/api/v1/cases/{id}/team", caseworker, post(api::cases::team)),
-        r(M::POST, "/api/v1/cases/{id}/glass", glass, post(api::cases::glass)),
-        r(M::POST, "/api/v1/cases/{id}/reveal", case, post(api::cases::reveal)),
-        r(M::GET, "/api/v1/cases/{id}/access-log", case, get(api::cases::access_log)),
-        r(M::GET, "/api/v1/dictionaries/case-types", LoggedIn, get(api::cases::case_types)),
+        a(caseworker, routes!(api::cases::create)),
+        a(case, routes!(api::cases::list)),
+        a(case, routes!(api::cases::alerts)),
+        a(case, routes!(api::cases::checklist)),
+        a(case, routes!(api::cases::show)),
+        a(caseworker, routes!(api::cases::assess)),
+        a(caseworker, routes!(api::cases::order)),
+        a(caseworker, routes!(api::cases::team)),
+        a(glass, routes!(api::cases::glass)),
+        a(case, routes!(api::cases::reveal)),
+        a(case, routes!(api::cases::access_log)),
+        a(LoggedIn, routes!(api::cases::case_types)),
         // Case workflow after intake (issue 6 item 3): 404 unless the
         // caller may open the case (crate::cases::access).
         a(caseworker, routes!(api::case_flow::follow_up)),

@@ -57,7 +57,8 @@ pub struct CaseHead {
 }
 
 /// A member of a case's team.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CaseTeamMember)]
 pub struct TeamMember {
     pub user_id: UserId,
     pub username: String,
@@ -78,7 +79,8 @@ pub struct CaseworkerRef {
 }
 
 /// The client, opened: the name in full, identity numbers masked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CaseClientView)]
 pub struct ClientView {
     pub name: String,
     pub sex: Sex,
@@ -88,7 +90,8 @@ pub struct ClientView {
 }
 
 /// Another person on a case, opened.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CasePersonView)]
 pub struct PersonView {
     pub role: PersonRole,
     pub name: String,
@@ -99,7 +102,8 @@ pub struct PersonView {
 }
 
 /// One risk assessment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CaseAssessmentView)]
 pub struct AssessmentView {
     pub at: i64,
     pub by: Option<String>,
@@ -111,18 +115,20 @@ pub struct AssessmentView {
 }
 
 /// A protection order or warning letter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CaseOrderView)]
 pub struct OrderView {
     pub id: i64,
     pub kind: OrderKind,
     pub status: OrderStatus,
-    /// `YYYY-MM-DD`
+    #[schema(format = Date)]
     pub on_date: String,
     pub at: i64,
 }
 
 /// A referral to a partner agency.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CaseReferralView)]
 pub struct ReferralView {
     pub id: i64,
     pub agency: Agency,
@@ -137,10 +143,13 @@ pub struct ReferralView {
 }
 
 /// A follow-up, scheduled or done.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CaseFollowUpView)]
 pub struct FollowUpView {
     pub id: i64,
+    #[schema(format = Date)]
     pub due_on: Option<String>,
+    #[schema(format = Date)]
     pub done_on: Option<String>,
     pub note: Option<String>,
     pub by: Option<String>,
@@ -149,7 +158,7 @@ pub struct FollowUpView {
 }
 
 /// A step of a case's history; `detail` holds no personal data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseEvent {
     pub at: i64,
     pub by: Option<String>,
@@ -158,7 +167,8 @@ pub struct CaseEvent {
 }
 
 /// A case opened for someone entitled to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CaseRecord)]
 pub struct CaseView {
     pub id: CaseId,
     pub number: String,
@@ -174,9 +184,11 @@ pub struct CaseView {
     pub narrative: String,
     pub safety_plan: Option<String>,
     pub consent: CaseConsent,
-    /// `YYYY-MM-DD`
+    #[schema(format = Date)]
     pub opened_on: String,
+    #[schema(format = Date)]
     pub first_contact_on: Option<String>,
+    #[schema(format = Date)]
     pub closed_on: Option<String>,
     pub outcome: Option<Outcome>,
     pub close_reason: Option<String>,
@@ -193,7 +205,7 @@ pub struct CaseView {
 }
 
 /// A line of a case list: nothing sealed is opened for it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseSummary {
     pub id: CaseId,
     pub number: String,
@@ -207,6 +219,7 @@ pub struct CaseSummary {
     pub risk_level: Option<RiskLevel>,
     /// The client's masked name (`王**`).
     pub client: String,
+    #[schema(format = Date)]
     pub opened_on: String,
     /// Scheduled follow-ups not done and past due.
     pub overdue_follow_ups: i64,
@@ -214,7 +227,8 @@ pub struct CaseSummary {
 }
 
 /// One entry of a case's access log ("who viewed this").
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CaseAccessEntry)]
 pub struct CaseAccess {
     pub at: i64,
     pub username: String,
@@ -224,11 +238,12 @@ pub struct CaseAccess {
 }
 
 /// An alert for one user (a supervisor), naming the case by number only.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseAlert {
     pub id: i64,
     pub case_id: CaseId,
     pub number: String,
+    /// `risk_high`, `risk_critical`, `glass`, or a workflow alert.
     pub kind: String,
     pub created_at: i64,
     pub read: bool,

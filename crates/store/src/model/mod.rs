@@ -26,12 +26,17 @@ pub struct Unit {
     pub children_count: i64,
 }
 
-/// A unit as a step of a path.
-#[derive(Debug, Clone, Serialize)]
+/// A unit as a step of a path, or as a short reference.
+///
+/// Its schema is the API's `UnitPathStep` (`crates/app/src/routes/api/units.rs`), word for word,
+/// so that records holding one and answers building one share a component.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = UnitPathStep)]
 pub struct UnitRef {
     #[serde(skip)]
     pub id: UnitId,
     pub code: UnitCode,
+    /// Name of the unit (Chinese).
     pub name: String,
     pub level: Level,
 }
@@ -288,7 +293,7 @@ pub struct Rollup {
 }
 
 /// Which tasks a list shows for a unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskBox {
     /// Tasks the unit has to answer.
@@ -337,9 +342,11 @@ pub struct NewTask {
     pub by: UserId,
 }
 
-/// Fields a forwarding unit added for its own descendants.
-#[derive(Debug, Clone, Serialize)]
+/// Fields a forwarding unit added for the units below it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = TaskForward)]
 pub struct Forward {
+    /// The unit that forwarded the task.
     pub unit: UnitRef,
     pub fields: Vec<FieldDef>,
 }
@@ -387,21 +394,30 @@ fn ser_date<S: serde::Serializer>(d: &time::Date, s: S) -> Result<S::Ok, S::Erro
     s.collect_str(&jinguo_domain::activity::format_date(*d))
 }
 
-/// A line of a task list.
-#[derive(Debug, Clone, Serialize)]
+/// A line of a task list, counted for the listed unit.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TaskSummary {
     pub id: TaskId,
     pub title: String,
+    /// `YYYY-MM-DD`.
     #[serde(serialize_with = "ser_date")]
+    #[schema(value_type = String, format = Date)]
     pub deadline: time::Date,
+    /// The unit the task was issued from.
     pub issuer: UnitRef,
+    /// Unix seconds of issue.
     pub created_at: i64,
-    /// The listed unit's own report, when it is a target.
+    /// The listed unit's own report, when it is a target; otherwise null.
+    #[schema(required = true)]
     pub status: Option<ReportStatus>,
-    /// Targets and handed-in reports within the listed unit's subtree.
+    /// Target units in the listed unit's subtree, itself included.
+    #[schema(minimum = 0)]
     pub targets: i64,
+    /// Of those, reports handed in (`submitted` or `approved`).
+    #[schema(minimum = 0)]
     pub complete: i64,
-    /// Reports in the subtree waiting for a review.
+    /// Of those, reports waiting for review (`submitted`).
+    #[schema(minimum = 0)]
     pub submitted: i64,
 }
 
@@ -443,13 +459,16 @@ pub struct ReportAnswer {
     pub by: UserId,
 }
 
-/// Sum, extremes and mean of one numeric field over handed-in reports.
-#[derive(Debug, Clone, Copy, Serialize)]
+/// Sum, extremes and mean of one numeric field over the handed-in (`submitted` or `approved`)
+/// reports that answered it.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct Totals {
     pub sum: f64,
     pub min: f64,
     pub max: f64,
     pub mean: f64,
+    /// Number of reports counted.
+    #[schema(minimum = 1)]
     pub count: i64,
 }
 
@@ -488,16 +507,27 @@ pub struct ExportRow {
 }
 
 /// An in-app notice for a unit about a task.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Notice {
+    /// Increasing id of the notice.
     pub id: i64,
+    /// What happened: `issued` (the unit became a target, by issue or forward), `submitted` (a
+    /// report of a unit directly below was handed in), `approved` or `returned` (the unit's
+    /// report was reviewed); deadline reminders use `due3`, `due1` and `overdue`.
+    #[schema(example = "issued")]
     pub kind: String,
     pub task_id: TaskId,
     pub task_title: String,
+    /// The task's deadline, `YYYY-MM-DD`.
     #[serde(serialize_with = "ser_date")]
+    #[schema(value_type = String, format = Date)]
     pub deadline: time::Date,
+    /// The unit the notice is for (the caller's).
     pub unit: UnitRef,
+    /// Unix seconds.
     pub created_at: i64,
+    /// Whether the caller has not yet seen it (notices are marked seen when she opens the
+    /// notices page of the web interface).
     pub unread: bool,
 }
 

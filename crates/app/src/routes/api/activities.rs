@@ -185,16 +185,14 @@ impl ActivityBody {
     description = "Records an activity at the unit `unit_code`. Every field is checked and all \
                    violations are reported together: `422` with `fields` mapping each offending \
                    field to its message and `field` naming the first, in the order date, \
-                   unit_code, type, program, title, title_mn, place, participants, women, \
-                   summary. `unit_code` must be an active unit of the caller's subtree: a unit \
-                   outside the subtree answers the same `422` with field `unit_code` as an \
-                   unknown or malformed code (never `404`), and a retired unit answers `422` \
-                   with field `unit_code` as well. The counters of the unit and all its \
-                   ancestors change in the same transaction, so roll-ups show the activity at \
-                   once. If the unit is retired between the check and the write, the answer is \
-                   `409` with field `unit_retired`. Recorded in the audit log \
-                   (`activity.created`). Requires the `admin` or the `cadre` role (`403` \
-                   otherwise).",
+                   unit_code, type, program, title, title_mn, place, participants, women, summary. \
+                   `unit_code` must be an active unit of the caller's subtree: a unit outside the \
+                   subtree answers the same `422` with field `unit_code` as an unknown or \
+                   malformed code (never `404`), and a retired unit answers `422` with field \
+                   `unit_code` as well. The counters of the unit and all its ancestors change in \
+                   the same transaction, so roll-ups show the activity at once. If the unit is \
+                   retired between the check and the write, the answer is `409` with field \
+                   `unit_retired`. Recorded in the audit log (`activity.created`).",
     request_body = ActivityBody,
     responses(
         (status = 201, description = "The activity has been recorded.", body = ActivityCreated),
@@ -221,8 +219,8 @@ pub async fn create(
     operation_id = "getActivity",
     tag = "activities",
     summary = "One activity",
-    description = "An activity recorded in the caller's subtree (otherwise `404`, exactly like \
-                   an unknown activity). No role is needed.",
+    description = "An activity recorded in the caller's subtree (otherwise `404`, exactly like an \
+                   unknown activity).",
     params(ActivityIdPath),
     responses(
         (status = 200, description = "The activity.", body = ActivityView),
@@ -249,24 +247,22 @@ pub async fn show(
     operation_id = "updateActivity",
     tag = "activities",
     summary = "Change an activity",
-    description = "Replaces every field of an activity of the caller's subtree (otherwise \
-                   `404`, checked before the fields); optional fields left out are cleared, and \
-                   a missing `women` becomes 0. A `unit_code` other than the current one moves \
-                   the activity, and its numbers, to that unit. Every field is checked and all \
-                   violations are reported together: `422` with `fields` mapping each offending \
-                   field to its message and `field` naming the first, in the order date, \
-                   unit_code, type, program, title, title_mn, place, participants, women, \
-                   summary. `unit_code` must be an active unit of the caller's subtree: a unit \
-                   outside the subtree answers the same `422` with field `unit_code` as an \
-                   unknown or malformed code (never `404`), and a retired unit answers `422` \
-                   with field `unit_code` as well. This holds for an unchanged `unit_code` too, \
-                   so an activity of a unit retired since can only be moved or deleted. If \
-                   someone else changed or deleted the activity at the same time, the answer is \
-                   `409` with field `activity_changed`: read it again before retrying; `409` \
-                   with field `unit_retired` if the new unit is retired between the check and \
-                   the write. Recorded in the audit log (`activity.updated`). Requires the \
-                   `admin` or the `cadre` role (`403` otherwise). The role is checked before \
-                   anything about the activity.",
+    description = "Replaces every field of an activity of the caller's subtree (otherwise `404`, \
+                   checked before the fields); optional fields left out are cleared, and a missing \
+                   `women` becomes 0. A `unit_code` other than the current one moves the activity, \
+                   and its numbers, to that unit. Every field is checked and all violations are \
+                   reported together: `422` with `fields` mapping each offending field to its \
+                   message and `field` naming the first, in the order date, unit_code, type, \
+                   program, title, title_mn, place, participants, women, summary. `unit_code` must \
+                   be an active unit of the caller's subtree: a unit outside the subtree answers \
+                   the same `422` with field `unit_code` as an unknown or malformed code (never \
+                   `404`), and a retired unit answers `422` with field `unit_code` as well. This \
+                   holds for an unchanged `unit_code` too, so an activity of a unit retired since \
+                   can only be moved or deleted. If someone else changed or deleted the activity \
+                   at the same time, the answer is `409` with field `activity_changed`: read it \
+                   again before retrying; `409` with field `unit_retired` if the new unit is \
+                   retired between the check and the write. Recorded in the audit log \
+                   (`activity.updated`). Access is checked before anything about the activity.",
     params(ActivityIdPath),
     request_body = ActivityBody,
     responses(
@@ -297,12 +293,11 @@ pub async fn update(
     operation_id = "deleteActivity",
     tag = "activities",
     summary = "Delete an activity",
-    description = "Deletes an activity of the caller's subtree (otherwise `404`) and takes it \
-                   out of the numbers of its unit and all ancestors; its photos and their files \
-                   are deleted with it. If someone else changed or deleted it at the same time, \
-                   the answer is `409` with field `activity_changed`. Recorded in the audit log \
-                   (`activity.deleted`). Requires the `admin` or the `cadre` role (`403` \
-                   otherwise). The role is checked before anything about the activity.",
+    description = "Deletes an activity of the caller's subtree (otherwise `404`) and takes it out \
+                   of the numbers of its unit and all ancestors; its photos and their files are \
+                   deleted with it. If someone else changed or deleted it at the same time, the \
+                   answer is `409` with field `activity_changed`. Recorded in the audit log \
+                   (`activity.deleted`). Access is checked before anything about the activity.",
     params(ActivityIdPath),
     responses(
         (status = 204, description = "The activity has been deleted."),
@@ -353,11 +348,11 @@ pub struct ListQuery {
     operation_id = "listActivities",
     tag = "activities",
     summary = "Activities of a subtree",
-    description = "Activities recorded at the unit `unit` or any of its descendants (as the \
-                   tree stood when each was last written) whose date lies in the months \
-                   `from`..`to` (both included), newest date first, then newest record first. \
-                   Without `unit`, the caller's own unit. A `unit` outside the caller's subtree \
-                   answers `404`, exactly like an unknown unit. No role is needed.",
+    description = "Activities recorded at the unit `unit` or any of its descendants (as the tree \
+                   stood when each was last written) whose date lies in the months `from`..`to` \
+                   (both included), newest date first, then newest record first. Without `unit`, \
+                   the caller's own unit. A `unit` outside the caller's subtree answers `404`, \
+                   exactly like an unknown unit.",
     params(ListQuery),
     responses(
         (status = 200, description = "The unit listed, the range and the activities.", body = ActivityList),

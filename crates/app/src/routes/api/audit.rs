@@ -39,11 +39,10 @@ pub struct AuditLog {
     operation_id = "listAudit",
     tag = "audit",
     summary = "Audit events of a subtree",
-    description = "Events concerning the unit `unit` or any of its descendants, newest first. \
-                   An event belongs to the unit it concerns as the tree stood when it was \
-                   written. Without `unit`, the caller's own unit. A `unit` outside the \
-                   caller's subtree answers `404`. Requires the `auditor` role (`403` \
-                   otherwise).",
+    description = "Events concerning the unit `unit` or any of its descendants, newest first. An \
+                   event belongs to the unit it concerns as the tree stood when it was written. \
+                   Without `unit`, the caller's own unit. A `unit` outside the caller's subtree \
+                   answers `404`.",
     params(AuditQuery),
     responses(
         (status = 200, description = "Audit events, newest first.", body = AuditLog),

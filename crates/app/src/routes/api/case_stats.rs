@@ -21,16 +21,14 @@ use axum::extract::{Path, State};
     operation_id = "getUnitCaseStats",
     tag = "statistics",
     summary = "De-identified case statistics of a unit",
-    description = "Rights-protection cases opened at the unit `{code}` or below it in the \
-                   months `from`..`to`, counting only cases whose client consented to \
-                   statistics: by type, source, current risk level, current status and outcome, \
-                   the median days to first contact and to closure, protection orders and \
-                   warning letters, and by active direct child. Read from counters that every \
-                   case write keeps up to date. De-identified: any count from 1 to 4 reads \
-                   `\"<5\"`, and a median behind fewer than 5 cases is `null`; no case number, \
-                   name or date appears. Any logged-in user whose subtree holds the unit may \
-                   read it, without a case right (otherwise `404`, exactly like an unknown \
-                   unit).",
+    description = "Rights-protection cases opened at the unit `{code}` or below it in the months \
+                   `from`..`to`, counting only cases whose client consented to statistics: by \
+                   type, source, current risk level, current status and outcome, the median days \
+                   to first contact and to closure, protection orders and warning letters, and by \
+                   active direct child. Read from counters that every case write keeps up to date. \
+                   De-identified: any count from 1 to 4 reads `\"<5\"`, and a median behind fewer \
+                   than 5 cases is `null`; no case number, name or date appears. The unit must lie \
+                   in the caller's subtree (otherwise `404`, exactly like an unknown unit).",
     params(UnitCodePath, PeriodQuery),
     responses(
         (status = 200, description = "The statistics.", body = CaseStatsView),

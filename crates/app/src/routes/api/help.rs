@@ -80,12 +80,12 @@ pub struct TrackingCodeBody {
     operation_id = "getHelpChallenge",
     tag = "help",
     summary = "A proof-of-work challenge for a help request",
-    description = "Returns a challenge signed by the server (HMAC-SHA256 under a secret drawn \
-                   at start) and the difficulty. Find a `nonce` such that SHA-256(`challenge` ‖ \
+    description = "Returns a challenge signed by the server (HMAC-SHA256 under a secret drawn at \
+                   start) and the difficulty. Find a `nonce` such that SHA-256(`challenge` ‖ \
                    `nonce`) has `bits` leading zero bits (about 65,000 hashes at 16 bits, well \
                    under a second on a phone) and send both with `POST /api/v1/public/help`. A \
                    challenge is good for 30 minutes and one accepted request; a restart of the \
-                   server voids it. No token is needed; counts against the lookup limit.",
+                   server voids it. Counts against the lookup limit.",
     responses(
         (status = 200, description = "A fresh challenge.", body = HelpChallenge),
         (status = 429, response = HelpTooMany),
@@ -147,10 +147,9 @@ struct HelpBody {
     summary = "Ask for help (no login)",
     description = "Records a request at a village. It is queued at the village when the village \
                    has an active user with the admin or cadre role, else at its township. Kind \
-                   `need` becomes a need (source `help`, urgency normal) in that queue in the \
-                   same transaction; kind `rights` is a confidential intake for caseworkers. \
-                   The description and contact are sealed at rest. Bodies over 16 KB answer \
-                   `413`. No token is needed.",
+                   `need` becomes a need (source `help`, urgency normal) in that queue in the same \
+                   transaction; kind `rights` is a confidential intake for caseworkers. The \
+                   description and contact are sealed at rest. Bodies over 16 KB answer `413`.",
     request_body = HelpBody,
     responses(
         (status = 201, description = "Received; keep the tracking code.", body = HelpCreated),
@@ -266,12 +265,11 @@ pub struct IntakeQuery {
     operation_id = "listHelpRequests",
     tag = "help",
     summary = "Rights-protection requests of a subtree",
-    description = "Rights requests from the public page queued at the unit `unit` or below, \
-                   newest first, without description or contact (opening one is a web page that \
-                   is audited). Without `unit`, the caller's own unit; a `unit` outside the \
-                   caller's subtree answers `404`. Needs from the page are listed in the needs \
-                   queue instead: `kind` other than `rights` answers `422`. Requires the \
-                   caseworker or the admin role (`403` otherwise).",
+    description = "Rights requests from the public page queued at the unit `unit` or below, newest \
+                   first, without description or contact (opening one is a web page that is \
+                   audited). Without `unit`, the caller's own unit; a `unit` outside the caller's \
+                   subtree answers `404`. Needs from the page are listed in the needs queue \
+                   instead: `kind` other than `rights` answers `422`.",
     params(IntakeQuery),
     responses(
         (status = 200, description = "Requests, newest first.", body = HelpRequestList),

@@ -160,14 +160,12 @@ pub struct HouseholdBody {
     operation_id = "createHousehold",
     tag = "households",
     summary = "Record a household",
-    description = "Records a household with its members and the consent to record it, at an \
-                   active unit of the caller's subtree. Every field is checked and all \
-                   violations are reported together (`422`, `fields` naming e.g. \
-                   `members[1].id_number`); nothing is stored on any error. A unit outside the \
-                   subtree answers `422` on `unit_code`, like an unknown one. ID numbers and \
-                   phones are encrypted with SM4-GCM before storage. Audited \
-                   (`household.created`, without personal data). Requires the `admin` or the \
-                   `cadre` role.",
+    description = "Records a household with its members and the consent to record it, at an active \
+                   unit of the caller's subtree. Every field is checked and all violations are \
+                   reported together (`422`, `fields` naming e.g. `members[1].id_number`); nothing \
+                   is stored on any error. A unit outside the subtree answers `422` on \
+                   `unit_code`, like an unknown one. ID numbers and phones are encrypted with \
+                   SM4-GCM before storage. Audited (`household.created`, without personal data).",
     request_body = HouseholdBody,
     responses(
         (status = 201, description = "The household has been recorded.", body = HouseholdCreated),
@@ -314,8 +312,7 @@ enum RevealField {
     description = "Returns one member's full ID number or phone. A reason (2–200 characters) is \
                    required (`422` on `reason` otherwise) and is written to the audit log \
                    (`household.revealed`) with who asked. `404` for a household outside the \
-                   subtree, a member of another household, or a value never recorded. Requires \
-                   the `admin` or the `cadre` role.",
+                   subtree, a member of another household, or a value never recorded.",
     params(
         ("id" = i64, Path, minimum = 1,
          description = "Id of a household. Anything but a positive integer answers `404`, like \
@@ -355,10 +352,9 @@ pub async fn reveal(
     summary = "Record a home visit",
     description = "Records a visit to a household of the caller's subtree and, in the same \
                    transaction, a 入户走访 (`home_visit`) activity of the household's unit with its \
-                   members as participants, so the visit counts in every roll-up above. Notes \
-                   are stored encrypted. A household outside the subtree answers `422` on \
-                   `household_id`, like an unknown one. Audited (`visit.created`). Requires the \
-                   `admin` or the `cadre` role.",
+                   members as participants, so the visit counts in every roll-up above. Notes are \
+                   stored encrypted. A household outside the subtree answers `422` on \
+                   `household_id`, like an unknown one. Audited (`visit.created`).",
     request_body = VisitInput,
     responses(
         (status = 201, description = "The visit has been recorded.", body = VisitCreated),

@@ -99,8 +99,7 @@ pub struct NeedIdPath {
                    `open`, today as `raised_on`, and counts it in the practical-deeds ledger of \
                    the unit and every unit above it, in one transaction. Every field is checked \
                    together: `422` with `fields` naming each bad one, and nothing is saved. \
-                   Recorded in the audit log (`need.raised`, without the description). Requires \
-                   the `admin` or the `cadre` role (`403` otherwise).",
+                   Recorded in the audit log (`need.raised`, without the description).",
     request_body = NeedBody,
     responses(
         (status = 201, description = "The need's id.", body = NeedCreated),
@@ -175,11 +174,11 @@ pub fn parse_status(s: Option<&str>) -> Option<Option<NeedStatus>> {
     tag = "needs",
     summary = "A unit's need queue",
     description = "With `queue=assigned` (the default) the needs sitting with `unit` — its work \
-                   queue, where the public help page puts requests too; with `queue=subtree` \
-                   every need raised at `unit` or below it, wherever it sits now (one escalated \
-                   above the caller's unit reads `referred`). Optionally of one `status`; \
-                   newest first. `unit` defaults to the caller's own unit and must lie in her \
-                   subtree (otherwise `404`, exactly like an unknown unit). No role is needed.",
+                   queue, where the public help page puts requests too; with `queue=subtree` every \
+                   need raised at `unit` or below it, wherever it sits now (one escalated above \
+                   the caller's unit reads `referred`). Optionally of one `status`; newest first. \
+                   `unit` defaults to the caller's own unit and must lie in her subtree (otherwise \
+                   `404`, exactly like an unknown unit).",
     params(ListQuery),
     responses(
         (status = 200, description = "The queue.", body = NeedList),
@@ -242,7 +241,7 @@ async fn show_json(state: &AppState, actor: &crate::auth::Actor, id: &str) -> Ap
     description = "The need with its description and its events, oldest first. Visible when the \
                    unit it was raised at lies in the caller's subtree (otherwise `404`, exactly \
                    like a need that does not exist); `status` reads `referred` when it was \
-                   escalated above the caller's unit. No role is needed.",
+                   escalated above the caller's unit.",
     params(NeedIdPath),
     responses(
         (status = 200, description = "The need.", body = NeedView),
@@ -275,13 +274,12 @@ pub struct StartBody {
     tag = "needs",
     summary = "Start work on a need",
     description = "An `open` need becomes `in_progress` (`422` with field `status`, \
-                   `err.need.not_open`, otherwise), optionally naming its handler. The body may \
-                   be empty. Recorded in the audit log (`need.started`). The need must be \
-                   visible to the caller (its origin in her subtree; otherwise `404`, exactly \
-                   like a need that does not exist). Requires the `admin` or the `cadre` role \
-                   (`403` otherwise, checked first), and the unit the need sits with must lie \
-                   in the caller's subtree: a unit below it that still follows the need gets \
-                   `403`. The transition is a conditional update, so of two people acting at \
+                   `err.need.not_open`, otherwise), optionally naming its handler. The body may be \
+                   empty. Recorded in the audit log (`need.started`). The need must be visible to \
+                   the caller (its origin in her subtree; otherwise `404`, exactly like a need \
+                   that does not exist). Access is checked first; then the unit the need sits with \
+                   must lie in the caller's subtree: a unit below it that still follows the need \
+                   gets `403`. The transition is a conditional update, so of two people acting at \
                    once one wins and the other gets `422` with field `status`.",
     params(NeedIdPath),
     request_body = Option<StartBody>,
@@ -328,16 +326,15 @@ pub struct NoteBody {
     operation_id = "escalateNeed",
     tag = "needs",
     summary = "Escalate a need to the unit above",
-    description = "A live need moves to the parent of the unit it sits with, back to `open`, \
-                   with no handler, `escalations` one higher and an `escalated` event carrying \
-                   `note` (required, `422` with field `note`). A need with the region cannot go \
-                   higher: `422` with field `assignee` (`err.need.above_root`) and nothing \
-                   changes. The ledger does not change: it counts needs where they were raised. \
-                   Recorded in the audit log (`need.escalated`). The need must be visible to \
-                   the caller (its origin in her subtree; otherwise `404`, exactly like a need \
-                   that does not exist). Requires the `admin` or the `cadre` role (`403` \
-                   otherwise, checked first), and the unit the need sits with must lie in the \
-                   caller's subtree: a unit below it that still follows the need gets `403`. \
+    description = "A live need moves to the parent of the unit it sits with, back to `open`, with \
+                   no handler, `escalations` one higher and an `escalated` event carrying `note` \
+                   (required, `422` with field `note`). A need with the region cannot go higher: \
+                   `422` with field `assignee` (`err.need.above_root`) and nothing changes. The \
+                   ledger does not change: it counts needs where they were raised. Recorded in the \
+                   audit log (`need.escalated`). The need must be visible to the caller (its \
+                   origin in her subtree; otherwise `404`, exactly like a need that does not \
+                   exist). Access is checked first; then the unit the need sits with must lie in \
+                   the caller's subtree: a unit below it that still follows the need gets `403`. \
                    The transition is a conditional update, so of two people acting at once one \
                    wins and the other gets `422` with field `status`.",
     params(NeedIdPath),
@@ -383,16 +380,15 @@ pub struct ResolveBody {
     tag = "needs",
     summary = "Resolve a need",
     description = "A live need becomes `resolved` today with what was done (`resolution`, \
-                   required) and the household's rating (`satisfaction`, 1–5); either missing \
-                   or wrong is `422` on its field and nothing changes. The ledger counts one \
+                   required) and the household's rating (`satisfaction`, 1–5); either missing or \
+                   wrong is `422` on its field and nothing changes. The ledger counts one \
                    resolution, its rating and the days it took in this month, and one live need \
-                   fewer. Recorded in the audit log (`need.resolved`). The need must be visible \
-                   to the caller (its origin in her subtree; otherwise `404`, exactly like a \
-                   need that does not exist). Requires the `admin` or the `cadre` role (`403` \
-                   otherwise, checked first), and the unit the need sits with must lie in the \
-                   caller's subtree: a unit below it that still follows the need gets `403`. \
-                   The transition is a conditional update, so of two people acting at once one \
-                   wins and the other gets `422` with field `status`.",
+                   fewer. Recorded in the audit log (`need.resolved`). The need must be visible to \
+                   the caller (its origin in her subtree; otherwise `404`, exactly like a need \
+                   that does not exist). Access is checked first; then the unit the need sits with \
+                   must lie in the caller's subtree: a unit below it that still follows the need \
+                   gets `403`. The transition is a conditional update, so of two people acting at \
+                   once one wins and the other gets `422` with field `status`.",
     params(NeedIdPath),
     request_body = ResolveBody,
     responses(
@@ -433,13 +429,12 @@ pub struct CloseBody {
     summary = "Close a need unresolved",
     description = "A live need becomes `closed` today with the `reason` (required, `422` with \
                    field `reason`). The ledger counts one closure this month and one live need \
-                   fewer. Recorded in the audit log (`need.closed`). The need must be visible \
-                   to the caller (its origin in her subtree; otherwise `404`, exactly like a \
-                   need that does not exist). Requires the `admin` or the `cadre` role (`403` \
-                   otherwise, checked first), and the unit the need sits with must lie in the \
-                   caller's subtree: a unit below it that still follows the need gets `403`. \
-                   The transition is a conditional update, so of two people acting at once one \
-                   wins and the other gets `422` with field `status`.",
+                   fewer. Recorded in the audit log (`need.closed`). The need must be visible to \
+                   the caller (its origin in her subtree; otherwise `404`, exactly like a need \
+                   that does not exist). Access is checked first; then the unit the need sits with \
+                   must lie in the caller's subtree: a unit below it that still follows the need \
+                   gets `403`. The transition is a conditional update, so of two people acting at \
+                   once one wins and the other gets `422` with field `status`.",
     params(NeedIdPath),
     request_body = CloseBody,
     responses(
@@ -470,12 +465,12 @@ pub async fn close(
     tag = "statistics",
     summary = "The practical-deeds ledger of a unit",
     description = "Needs raised, resolved and closed at the unit `{code}` or below it in the \
-                   months `from`..`to`, the median days to resolve and the mean satisfaction, \
-                   with live needs overdue today; by category, by active direct child and by \
-                   month. Read from counters that every write keeps up to date, so its cost \
-                   depends on the number of children, not of needs. A need counts where it was \
-                   raised, however far it was escalated. The unit must lie in the caller's \
-                   subtree (otherwise `404`, exactly like an unknown unit). No role is needed.",
+                   months `from`..`to`, the median days to resolve and the mean satisfaction, with \
+                   live needs overdue today; by category, by active direct child and by month. \
+                   Read from counters that every write keeps up to date, so its cost depends on \
+                   the number of children, not of needs. A need counts where it was raised, \
+                   however far it was escalated. The unit must lie in the caller's subtree \
+                   (otherwise `404`, exactly like an unknown unit).",
     params(UnitCodePath, PeriodQuery),
     responses(
         (status = 200, description = "The ledger.", body = DeedsView),
@@ -518,11 +513,10 @@ async fn dictionary(state: &AppState, kind: DictKind) -> AppResult<Json<Dictiona
     operation_id = "listNeedCategories",
     tag = "dictionaries",
     summary = "The need categories",
-    description = "Every entry of the need-category dictionary (employment, skills, health, \
-                   legal, education, childcare, hardship relief, psychological, other …), \
-                   inactive ones included, ordered by `sort`. A need's `category` must be the \
-                   key of an active entry. No token is needed: the public help page offers \
-                   these before anyone logs in.",
+    description = "Every entry of the need-category dictionary (employment, skills, health, legal, \
+                   education, childcare, hardship relief, psychological, other …), inactive ones \
+                   included, ordered by `sort`. A need's `category` must be the key of an active \
+                   entry. The public help page offers these before anyone logs in.",
     responses(
         (status = 200, description = "The dictionary.", body = Dictionary),
         (status = 500, response = Internal),

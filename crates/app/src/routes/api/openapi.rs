@@ -1,11 +1,17 @@
-//! `GET /api/v1/openapi.json`. Each API operation is documented beside its
+//! `GET /api/v1/openapi.json`. Every API operation is documented beside its
 //! handler (`#[utoipa::path]`) with the request and response types it
 //! uses, whose schemas are derived from the Rust types (`ToSchema`,
 //! `IntoParams`); the route table carries the operations, and [`build`]
-//! assembles them. Who may call each operation is not written there either:
+//! assembles them into the header written in `openapi.json` (info, tags,
+//! security scheme, shared error answers), which holds no operation.
+//!
+//! Who may call each operation is not written beside the handler either:
 //! [`build`] derives it from the route table, the same declaration the
-//! access layer enforces and the authorization matrix tests, so the
-//! document cannot drift from what the server does.
+//! access layer enforces and the authorization matrix tests — the
+//! `x-required-capability` and `x-granted-to-roles` fields, the 401 / 403 /
+//! 404 answers, and the last sentence of every description
+//! ([`access_sentence`]) — so the document cannot drift from what the
+//! server does.
 
 use std::sync::OnceLock;
 
@@ -19,8 +25,8 @@ use utoipa::openapi::{Ref, RefOr};
 
 use crate::auth::Access;
 
-/// The document's header (info, tags, security scheme, the shared error
-/// answers) and the operations not yet documented beside their handlers.
+/// The document's header: info, tags, security scheme, the shared error
+/// answers. Operations are never written here (a contract test checks).
 const WRITTEN: &str = include_str!("../../../openapi.json");
 
 /// Shared error answers an operation refers to as
@@ -52,7 +58,6 @@ shared_answers!(
     Locked,
     Internal,
     TaskInvalid,
-    ForbiddenReview,
     HelpTooMany,
     HelpInvalid,
 );
@@ -121,12 +126,45 @@ pub fn file_parts(part: &str, description: &str, max: usize) -> RefOr<Schema> {
         .into()
 }
 
+/// The roles whose capabilities include `cap`, in [`Role::ALL`] order.
+fn roles_granting(cap: jinguo_domain::Capability) -> Vec<&'static str> {
+    Role::ALL
+        .iter()
+        .filter(|r| r.can(cap))
+        .map(|r| r.as_str())
+        .collect()
+}
+
+/// The sentence that ends the description of an operation with this
+/// access: written from the route table, so no description states in its
+/// own words who may call it (such words drifted when roles changed).
+pub fn access_sentence(access: Access) -> String {
+    match access {
+        Access::Public => "Access: public, no token.".to_owned(),
+        Access::LoggedIn => "Access: any logged-in user.".to_owned(),
+        Access::Can(cap) | Access::CanAtRegion(cap) => {
+            let roles = roles_granting(cap);
+            let granted = if roles.is_empty() {
+                "granted to no role".to_owned()
+            } else {
+                format!("granted to roles {}", roles.join(", "))
+            };
+            let place = if matches!(access, Access::CanAtRegion(_)) {
+                "held at the region itself"
+            } else {
+                "within the caller's subtree"
+            };
+            format!("Access: capability `{}`, {granted}; {place}.", cap.as_str())
+        }
+    }
+}
+
 /// The published document: the header, every API operation of
 /// [`crate::routes::table`] with the schemas it names, and each
 /// operation's access requirement filled in from the table: `security`
 /// (none for public routes), `x-required-capability` and the roles that
-/// grant it, and the 401 / 403 / 404 answers the access layer and the
-/// scoped store give.
+/// grant it, the 401 / 403 / 404 answers the access layer and the scoped
+/// store give, and the description's closing [`access_sentence`].
 pub fn build() -> Value {
     let mut doc: Value = serde_json::from_str(WRITTEN).expect("openapi.json is valid JSON");
     // The shared error answers of the header refer to the error body.
@@ -155,7 +193,6 @@ pub fn build() -> Value {
         let Some(op) = doc["paths"][&def.path][&method].as_object_mut() else {
             continue; // the contract test names the missing operation
         };
-        op.remove("x-required-role");
         let responses = op
             .entry("responses")
             .or_insert_with(|| json!({}))
@@ -174,12 +211,7 @@ pub fn build() -> Value {
                 answer("403", "Forbidden");
                 answer("404", "NotFound");
                 op.insert("x-required-capability".into(), json!(cap.as_str()));
-                let roles: Vec<&str> = Role::ALL
-                    .iter()
-                    .filter(|r| r.can(cap))
-                    .map(|r| r.as_str())
-                    .collect();
-                op.insert("x-granted-to-roles".into(), json!(roles));
+                op.insert("x-granted-to-roles".into(), json!(roles_granting(cap)));
                 if matches!(def.access, Access::CanAtRegion(_)) {
                     op.insert("x-at-region-only".into(), json!(true));
                 }
@@ -190,6 +222,12 @@ pub fn build() -> Value {
         } else {
             op.remove("security");
         }
+        let sentence = access_sentence(def.access);
+        let description = match op.get("description").and_then(Value::as_str) {
+            Some(own) if !own.trim().is_empty() => format!("{} {sentence}", own.trim_end()),
+            _ => sentence,
+        };
+        op.insert("description".into(), json!(description));
     }
     doc
 }
@@ -201,7 +239,7 @@ pub fn build() -> Value {
     operation_id = "getOpenApi",
     tag = "meta",
     summary = "This OpenAPI document",
-    description = "The API contract as an OpenAPI 3.1 document. No token is needed.",
+    description = "The API contract as an OpenAPI 3.1 document.",
     responses(
         (status = 200, description = "The OpenAPI document (an OpenAPI 3.1 object).",
          content(("application/json"))),

@@ -131,16 +131,14 @@ pub fn upload_route() -> UtoipaMethodRouter<AppState> {
     tag = "activities",
     summary = "Add photos to an activity",
     description = "Stores one or more photos (multipart `photo` parts) on an activity of the \
-                   caller's subtree (otherwise `404`). An activity has at most 6 photos. Each \
-                   part is checked by its own bytes: a JPEG or PNG whose header gives a picture \
-                   size, at most 5 MB; the whole body may be at most 6 × 5 MB plus 512 KB. All \
-                   are stored or none: any bad part answers `422` with field `photo` (not an \
-                   image, too large, more than 6 in all, or no `photo` part) and nothing is \
-                   saved. Files are kept under the server's data directory with random names. \
-                   Each photo added is recorded in the audit log (`activity.photo_added`, ids \
-                   only). Requires the `admin` or the `cadre` role (`403` otherwise). The role \
-                   is checked before anything about the activity, and the activity before the \
-                   body.",
+                   caller's subtree (otherwise `404`). An activity has at most 6 photos. Each part \
+                   is checked by its own bytes: a JPEG or PNG whose header gives a picture size, \
+                   at most 5 MB; the whole body may be at most 6 × 5 MB plus 512 KB. All are \
+                   stored or none: any bad part answers `422` with field `photo` (not an image, \
+                   too large, more than 6 in all, or no `photo` part) and nothing is saved. Files \
+                   are kept under the server's data directory with random names. Each photo added \
+                   is recorded in the audit log (`activity.photo_added`, ids only). Access is \
+                   checked before anything about the activity, and the activity before the body.",
     params(ActivityIdPath),
     request_body(content = PhotoUpload, content_type = "multipart/form-data"),
     responses(
@@ -188,7 +186,7 @@ pub async fn upload(
     tag = "activities",
     summary = "Photos of an activity",
     description = "The photos of an activity recorded in the caller's subtree (otherwise `404`, \
-                   exactly like an unknown activity), in order. No role is needed.",
+                   exactly like an unknown activity), in order.",
     params(ActivityIdPath),
     responses(
         (status = 200, description = "The photos.", body = PhotoList),
@@ -220,7 +218,7 @@ pub async fn list(
     description = "The picture itself, as uploaded, with the `Content-Type` recorded on upload \
                    (`image/jpeg` or `image/png`), `X-Content-Type-Options: nosniff` and \
                    `Cache-Control: private`. Only for an activity of the caller's subtree \
-                   (otherwise `404`, exactly like an unknown photo). No role is needed.",
+                   (otherwise `404`, exactly like an unknown photo).",
     params(ActivityIdPath, PhotoIdPath),
     responses(
         (status = 200, description = "The picture.", content(("image/jpeg"), ("image/png"))),
@@ -249,9 +247,8 @@ pub async fn show(
     summary = "Delete a photo",
     description = "Deletes a photo of an activity of the caller's subtree (otherwise `404`) and \
                    its file. Recorded in the audit log (`activity.photo_removed`, ids only). \
-                   Deleting an activity deletes its photos too. Requires the `admin` or the \
-                   `cadre` role (`403` otherwise). The role is checked before anything about \
-                   the photo.",
+                   Deleting an activity deletes its photos too. Access is checked before anything \
+                   about the photo.",
     params(ActivityIdPath, PhotoIdPath),
     responses(
         (status = 204, description = "The photo has been deleted."),

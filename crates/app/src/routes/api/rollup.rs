@@ -64,14 +64,14 @@ pub struct RollupMonth {
     operation_id = "getUnitRollup",
     tag = "statistics",
     summary = "Activity numbers of a unit's subtree for a range of months",
-    description = "Counts of activities, participants and women recorded at the unit `{code}` \
-                   or any of its descendants whose date lies in the months `from`..`to` (both \
-                   included), read from counters that every write keeps up to date, so new \
-                   records show at once. An activity counts for the unit it was recorded at and \
-                   that unit's ancestors as the tree stood when it was last written. Also \
-                   broken down by activity type, by programme, by active direct child and by \
-                   month. The unit must lie in the caller's subtree (otherwise `404`, exactly \
-                   like an unknown unit); a retired unit is allowed. No role is needed.",
+    description = "Counts of activities, participants and women recorded at the unit `{code}` or \
+                   any of its descendants whose date lies in the months `from`..`to` (both \
+                   included), read from counters that every write keeps up to date, so new records \
+                   show at once. An activity counts for the unit it was recorded at and that \
+                   unit's ancestors as the tree stood when it was last written. Also broken down \
+                   by activity type, by programme, by active direct child and by month. The unit \
+                   must lie in the caller's subtree (otherwise `404`, exactly like an unknown \
+                   unit); a retired unit is allowed.",
     params(UnitCodePath, PeriodQuery),
     responses(
         (status = 200, description = "The numbers of the unit's subtree.", body = Rollup),
@@ -161,13 +161,12 @@ pub struct QuietUnits {
     tag = "statistics",
     summary = "Units of a subtree without recent activity",
     description = "Active geographic units at level `level` in the subtree of the unit `{code}` \
-                   (the unit itself included when it is at that level) with no activity \
-                   recorded at them or below them in the last `months` months, this month \
-                   included, that is since the month `since` of the answer. Sector \
-                   organisations are never listed. Ordered by code. A `level` above the unit's \
-                   own (a smaller number) gives an empty list. The unit must lie in the \
-                   caller's subtree (otherwise `404`, exactly like an unknown unit). No role is \
-                   needed.",
+                   (the unit itself included when it is at that level) with no activity recorded \
+                   at them or below them in the last `months` months, this month included, that is \
+                   since the month `since` of the answer. Sector organisations are never listed. \
+                   Ordered by code. A `level` above the unit's own (a smaller number) gives an \
+                   empty list. The unit must lie in the caller's subtree (otherwise `404`, exactly \
+                   like an unknown unit).",
     params(UnitCodePath, QuietQuery),
     responses(
         (status = 200, description = "The quiet units.", body = QuietUnits),

@@ -41,11 +41,10 @@ pub struct LoginResponse {
     description = "Checks a username and password and starts a session. The username is trimmed \
                    and lowercased before lookup. An unknown username, a wrong password and a \
                    disabled account all answer `401` `bad_credentials` with the same message. \
-                   After a configurable number of consecutive failures (5 by default) the \
-                   account, or the unknown name, is locked for a configurable time (30 minutes \
-                   by default); while locked, every attempt, even with the right password, \
-                   answers `429` `locked` with `Retry-After`. Attempts are recorded in the \
-                   audit log. No token is needed.",
+                   After a configurable number of consecutive failures (5 by default) the account, \
+                   or the unknown name, is locked for a configurable time (30 minutes by default); \
+                   while locked, every attempt, even with the right password, answers `429` \
+                   `locked` with `Retry-After`. Attempts are recorded in the audit log.",
     request_body = LoginBody,
     responses(
         (status = 200, description = "Logged in.", body = LoginResponse),

@@ -70,18 +70,17 @@ pub fn upload_route() -> UtoipaMethodRouter<AppState> {
     operation_id = "addTaskAttachments",
     tag = "tasks",
     summary = "Attach files to a task",
-    description = "Stores one or more files (multipart `file` parts) on a task. A task has at \
-                   most 10 attachments; the whole body may be at most 3 × 10 MB plus 512 KB, so \
-                   more files go in more requests. Each part is checked by its own bytes: a PDF \
-                   (`%PDF-`), a DOCX or XLSX package, or a JPEG or PNG picture, at most 10 MB. \
-                   All are stored or none: any bad part answers `422` with field `file` (not an \
-                   allowed type, too large, more than 10 in all, or no `file` part) and nothing \
-                   is saved. Each attachment added is recorded in the audit log \
-                   (`task.attachment_added`, ids only). Requires the `admin` or the `cadre` \
-                   role (`403` otherwise), checked first; then the task must be visible to the \
-                   caller (`404` otherwise, exactly like an unknown task), and the caller's \
-                   subtree must hold the issuing unit — the issuing side, not a target (`403` \
-                   otherwise).",
+    description = "Stores one or more files (multipart `file` parts) on a task. A task has at most \
+                   10 attachments; the whole body may be at most 3 × 10 MB plus 512 KB, so more \
+                   files go in more requests. Each part is checked by its own bytes: a PDF \
+                   (`%PDF-`), a DOCX or XLSX package, or a JPEG or PNG picture, at most 10 MB. All \
+                   are stored or none: any bad part answers `422` with field `file` (not an \
+                   allowed type, too large, more than 10 in all, or no `file` part) and nothing is \
+                   saved. Each attachment added is recorded in the audit log \
+                   (`task.attachment_added`, ids only). Access is checked first; then the task \
+                   must be visible to the caller (`404` otherwise, exactly like an unknown task), \
+                   and the caller's subtree must hold the issuing unit — the issuing side, not a \
+                   target (`403` otherwise).",
     params(TaskIdPath),
     request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
     responses(
@@ -119,9 +118,9 @@ pub async fn upload(
     description = "The file itself, as uploaded, with the `Content-Type` found on upload, \
                    `Content-Disposition: attachment` with the stored file name (RFC 5987 \
                    `filename*` for non-ASCII names), `X-Content-Type-Options: nosniff` and \
-                   `Cache-Control: private`. Anyone who can see the task (issued in or \
-                   targeting a unit of the caller's subtree); otherwise `404`, exactly like an \
-                   unknown attachment. No role is needed.",
+                   `Cache-Control: private`. Anyone who can see the task (issued in or targeting a \
+                   unit of the caller's subtree); otherwise `404`, exactly like an unknown \
+                   attachment.",
     params(TaskIdPath, AttachmentIdPath),
     responses(
         (status = 200, description = "The file.", content(("application/pdf"), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("image/jpeg"), ("image/png"))),

@@ -153,7 +153,7 @@ pub struct UnitSearchResults {
     tag = "units",
     summary = "One unit with its path",
     description = "Any unit of the tree, retired ones included, with its path from the root and \
-                   its parent's code. Readable by every logged-in user, whatever her unit.",
+                   its parent's code. Not limited to the caller's subtree.",
     params(UnitCodePath),
     responses(
         (status = 200, description = "The unit.", body = UnitView),
@@ -181,7 +181,7 @@ pub async fn show(
     summary = "Direct children of a unit",
     description = "The direct children of any unit of the tree, retired ones included: active \
                    children first, then geographic units before sector organisations, then by \
-                   code. Readable by every logged-in user.",
+                   code. Not limited to the caller's subtree.",
     params(UnitCodePath),
     responses(
         (status = 200, description = "The unit and its children.", body = UnitChildren),
@@ -245,8 +245,8 @@ pub struct SearchQuery {
     summary = "Search units by name or code prefix",
     description = "Active units whose name or code starts with `q`, ordered by level and then \
                    code, each with its path from the root because many villages share a name. \
-                   Searches the whole tree: the tree is readable by every logged-in user. A `q` \
-                   that is empty after trimming gives an empty list.",
+                   Searches the whole tree, not only the caller's subtree. A `q` that is empty \
+                   after trimming gives an empty list.",
     params(SearchQuery),
     responses(
         (status = 200, description = "Matching units.", body = UnitSearchResults),
@@ -299,9 +299,9 @@ pub struct SectorBody {
     summary = "Create a sector organisation under a unit",
     description = "Creates a sector organisation (`kind` = `sector`) one level below the unit \
                    `{code}`, which must lie in the caller's subtree (otherwise `404`) and be a \
-                   geographic unit above village level (otherwise `422` with field `parent`). \
-                   Its code is the parent's code plus `-S` and the next serial. Recorded in the \
-                   audit log. Requires the `admin` role (`403` otherwise).",
+                   geographic unit above village level (otherwise `422` with field `parent`). Its \
+                   code is the parent's code plus `-S` and the next serial. Recorded in the audit \
+                   log.",
     params(UnitCodePath),
     request_body = SectorBody,
     responses(

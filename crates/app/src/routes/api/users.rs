@@ -88,9 +88,8 @@ pub struct ListQuery {
     tag = "users",
     summary = "Users of a subtree",
     description = "Users bound to the unit `unit` or any of its descendants, ordered by unit \
-                   level, unit code and username. Without `unit`, the caller's own unit. A \
-                   `unit` outside the caller's subtree answers `404`. Requires the `admin` role \
-                   (`403` otherwise).",
+                   level, unit code and username. Without `unit`, the caller's own unit. A `unit` \
+                   outside the caller's subtree answers `404`.",
     params(ListQuery),
     responses(
         (status = 200, description = "The unit listed and its users.", body = UserList),
@@ -146,11 +145,10 @@ pub struct CreateBody {
     tag = "users",
     summary = "Create a user",
     description = "Creates an active user bound to the unit `unit_code`, which must lie in the \
-                   caller's subtree (otherwise `404`). Fields are checked in the order \
-                   username, password, unit_code, roles; the first that breaks a rule answers \
-                   `422` with its name in `field`. A taken username answers `409` with field \
-                   `username`. Recorded in the audit log. Requires the `admin` role (`403` \
-                   otherwise).",
+                   caller's subtree (otherwise `404`). Fields are checked in the order username, \
+                   password, unit_code, roles; the first that breaks a rule answers `422` with its \
+                   name in `field`. A taken username answers `409` with field `username`. Recorded \
+                   in the audit log.",
     request_body = CreateBody,
     responses(
         (status = 201, description = "The new user.", body = UserView),
@@ -191,10 +189,9 @@ pub async fn create(
     tag = "users",
     summary = "Disable a user",
     description = "Marks the user inactive and ends all her sessions; she can no longer log in. \
-                   Idempotent. The user must be bound to a unit of the caller's subtree \
-                   (otherwise `404`). Recorded in the audit log. Requires the `admin` role \
-                   (`403` otherwise). An administrator cannot disable her own account: 422 with \
-                   field `user`.",
+                   Idempotent. The user must be bound to a unit of the caller's subtree (otherwise \
+                   `404`). Recorded in the audit log. An administrator cannot disable her own \
+                   account: 422 with field `user`.",
     params(UserIdPath),
     responses(
         (status = 200, description = "The user after the change.", body = UserView),
@@ -221,9 +218,9 @@ pub async fn disable(
     operation_id = "enableUser",
     tag = "users",
     summary = "Enable a user",
-    description = "Marks the user active again. Idempotent. Does not lift a login lock. The \
-                   user must be bound to a unit of the caller's subtree (otherwise `404`). \
-                   Recorded in the audit log. Requires the `admin` role (`403` otherwise).",
+    description = "Marks the user active again. Idempotent. Does not lift a login lock. The user \
+                   must be bound to a unit of the caller's subtree (otherwise `404`). Recorded in \
+                   the audit log.",
     params(UserIdPath),
     responses(
         (status = 200, description = "The user after the change.", body = UserView),
@@ -261,9 +258,8 @@ pub struct PasswordBody {
     tag = "users",
     summary = "Set a new password for a user",
     description = "An administrator sets a new password for a user of her subtree (otherwise \
-                   `404`); all the user's sessions end. A password that breaks the policy \
-                   answers `422` with field `password`. Recorded in the audit log (without the \
-                   password). Requires the `admin` role (`403` otherwise).",
+                   `404`); all the user's sessions end. A password that breaks the policy answers \
+                   `422` with field `password`. Recorded in the audit log (without the password).",
     params(UserIdPath),
     request_body = PasswordBody,
     responses(
