@@ -32,6 +32,10 @@ pub struct Config {
     pub encryption_key_file: Option<PathBuf>,
     /// The public help page's abuse limits and quick exit.
     pub help: crate::help::HelpSettings,
+    /// Where `serve` writes a backup a day (see `backup.rs`); none when unset.
+    pub backup_dir: Option<PathBuf>,
+    /// How many daily backups to keep; older ones are deleted.
+    pub backup_keep: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -69,6 +73,8 @@ impl Default for Config {
             webhook_url: None,
             encryption_key_file: None,
             help: crate::help::HelpSettings::default(),
+            backup_dir: None,
+            backup_keep: 7,
         }
     }
 }
@@ -90,6 +96,8 @@ pub struct ConfigLayer {
     pub encryption_key_file: Option<PathBuf>,
     /// Where the help page's quick-exit button goes (a neutral page).
     pub help_exit_url: Option<String>,
+    pub backup_dir: Option<PathBuf>,
+    pub backup_keep: Option<usize>,
 }
 
 impl ConfigLayer {
@@ -123,6 +131,8 @@ impl ConfigLayer {
             webhook_url: var("JINGUO_WEBHOOK_URL")?,
             encryption_key_file: var("JINGUO_ENCRYPTION_KEY_FILE")?,
             help_exit_url: var("JINGUO_HELP_EXIT_URL")?,
+            backup_dir: var("JINGUO_BACKUP_DIR")?,
+            backup_keep: var("JINGUO_BACKUP_KEEP")?,
         })
     }
 }
@@ -140,8 +150,12 @@ impl Config {
             secure_cookies,
             max_failed_logins,
             lockout_minutes,
-            utc_offset_hours
+            utc_offset_hours,
+            backup_keep
         );
+        if let Some(d) = l.backup_dir {
+            self.backup_dir = Some(d).filter(|d| !d.as_os_str().is_empty());
+        }
         if let Some(url) = l.webhook_url {
             self.webhook_url = Some(url).filter(|u| !u.is_empty());
         }

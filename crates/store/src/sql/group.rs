@@ -176,7 +176,9 @@ impl SqlStore {
             } => super::activities::insert_with_counters(conn, self.backend, ancestors, new, *now)
                 .await
                 .map(|id| Some(id.get())),
-            GroupWrite::Audit(e) => super::audit::insert(conn, e).await.map(|()| None),
+            GroupWrite::Audit(e) => super::audit::insert(conn, self.backend, e)
+                .await
+                .map(|()| None),
         }
     }
 }

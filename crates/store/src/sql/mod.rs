@@ -5,6 +5,7 @@
 
 pub(crate) mod activities;
 mod audit;
+mod backup;
 pub(crate) mod cases;
 mod group;
 mod help;
@@ -261,6 +262,8 @@ impl SqlStore {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
+        // Entries written before the audit chain existed join it now.
+        self.chain_unchained_audit().await?;
         Ok(())
     }
 
