@@ -198,10 +198,7 @@ pub async fn backup(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let stem = to
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("backup");
+    let stem = to.file_name().and_then(|n| n.to_str()).unwrap_or("backup");
     let partial = dir.join(format!(".{stem}.partial"));
     let snapshot = dir.join(format!(".{stem}.db-snapshot"));
     let _ = fs::remove_file(&partial);
@@ -436,7 +433,10 @@ fn unpack_and_check(from: &Path, staging: &Path) -> anyhow::Result<Manifest> {
     }
     let manifest: Manifest = serde_json::from_slice(&json).context(DAMAGED)?;
     if manifest.format != FORMAT {
-        bail!("not a jinguo backup of a known format ({:?})", manifest.format);
+        bail!(
+            "not a jinguo backup of a known format ({:?})",
+            manifest.format
+        );
     }
     seen.remove(MANIFEST);
     seen.remove(MANIFEST_SUM);
@@ -537,7 +537,12 @@ mod tests {
 
     #[test]
     fn only_the_paths_a_backup_writes_are_accepted() {
-        for ok in ["jinguo.db", "manifest.json", "photos/ab/cd.jpg", "attachments/x"] {
+        for ok in [
+            "jinguo.db",
+            "manifest.json",
+            "photos/ab/cd.jpg",
+            "attachments/x",
+        ] {
             assert!(allowed_path(Path::new(ok)).is_some(), "{ok}");
         }
         for bad in [

@@ -48,19 +48,19 @@ async fn verdict(store: &SqlStore) -> ChainVerdict {
 
 /// The id of the entry with chain number `seq`.
 async fn id_of(store: &SqlStore, seq: i64) -> i64 {
-    scalar(store, &format!("SELECT id FROM audit_log WHERE seq = {seq}"))
-        .await
-        .unwrap()
+    scalar(
+        store,
+        &format!("SELECT id FROM audit_log WHERE seq = {seq}"),
+    )
+    .await
+    .unwrap()
 }
 
 /// Asserts that the chain breaks at entry `id` for `why`, after `verified`
 /// intact entries.
 async fn broken_at(store: &SqlStore, id: i64, why: ChainBreak, verified: i64) {
     match verdict(store).await {
-        ChainVerdict::Broken {
-            verified: v,
-            entry,
-        } => {
+        ChainVerdict::Broken { verified: v, entry } => {
             assert_eq!(entry.id, Some(id), "broken entry");
             assert_eq!(entry.why, why);
             assert_eq!(v, verified, "entries verified before it");
@@ -187,9 +187,7 @@ async fn story(store: SqlStore) {
     let forged = rehash(&store, e50, "forged").await;
     execute(
         &store,
-        &format!(
-            "UPDATE audit_log SET detail = 'forged', hash = '{forged}' WHERE id = {e50}"
-        ),
+        &format!("UPDATE audit_log SET detail = 'forged', hash = '{forged}' WHERE id = {e50}"),
     )
     .await;
     broken_at(&store, e50, ChainBreak::ContentChanged, 49).await;

@@ -258,7 +258,10 @@ impl SqlStore {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        tracing::info!(entries = done, "chained the audit entries written before the chain");
+        tracing::info!(
+            entries = done,
+            "chained the audit entries written before the chain"
+        );
         Ok(done)
     }
 
@@ -468,20 +471,21 @@ mod tests {
             .unwrap();
         assert_eq!(row.get::<Option<i64>, _>(0), Some(1_002));
         assert_eq!(row.get::<Option<String>, _>(1).as_deref(), Some("10.0.3.7"));
-        let never: Option<i64> =
-            sqlx::query_scalar("SELECT last_login_at FROM users WHERE id = 2")
-                .fetch_one(store.pool_for_tests())
-                .await
-                .unwrap();
+        let never: Option<i64> = sqlx::query_scalar("SELECT last_login_at FROM users WHERE id = 2")
+            .fetch_one(store.pool_for_tests())
+            .await
+            .unwrap();
         assert_eq!(never, None);
         // Still append-only: a chained entry cannot be changed.
         let edit = sqlx::query("UPDATE audit_log SET detail = 'x' WHERE seq = 1")
             .execute(store.pool_for_tests())
             .await;
         assert!(edit.is_err(), "a chained entry is not updated");
-        let unchain = sqlx::query("UPDATE audit_log SET seq = NULL, prev_hash = NULL, hash = NULL WHERE seq = 2")
-            .execute(store.pool_for_tests())
-            .await;
+        let unchain = sqlx::query(
+            "UPDATE audit_log SET seq = NULL, prev_hash = NULL, hash = NULL WHERE seq = 2",
+        )
+        .execute(store.pool_for_tests())
+        .await;
         assert!(unchain.is_err(), "nor unchained");
         store.close().await;
     }
