@@ -20,6 +20,16 @@ CREATE TABLE audit_chain_head (
 INSERT INTO audit_chain_head (id, seq, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
+-- Every chained entry moves the head in the statement that inserts it.
+CREATE FUNCTION audit_chain_advance() RETURNS trigger AS $$
+BEGIN
+    UPDATE audit_chain_head SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_chain_advance AFTER INSERT ON audit_log
+    FOR EACH ROW WHEN (NEW.seq IS NOT NULL) EXECUTE FUNCTION audit_chain_advance();
+
 -- Still append-only; the only update allowed fills in the chain columns of
 -- an entry that has none, leaving its content as it was.
 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$

@@ -20,6 +20,10 @@ CREATE TABLE audit_chain_head (
 INSERT INTO audit_chain_head (id, seq, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
+-- Every chained entry moves the head in the statement that inserts it.
+CREATE TRIGGER audit_chain_advance AFTER INSERT ON audit_log WHEN NEW.seq IS NOT NULL
+BEGIN UPDATE audit_chain_head SET seq = NEW.seq, hash = NEW.hash WHERE id = 1; END;
+
 -- Still append-only; the only update allowed fills in the chain columns of
 -- an entry that has none, leaving its content as it was.
 DROP TRIGGER audit_log_no_update;

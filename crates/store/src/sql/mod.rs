@@ -150,6 +150,10 @@ pub struct SqlStore {
     /// SQLite only: the queue of single writes committed together (see
     /// `group`); `None` on PostgreSQL.
     group: Option<group::GroupCommit>,
+    /// PostgreSQL: the queue of audit entries committed together, since
+    /// appends to the audit chain are serialized anyway (see `audit`).
+    /// SQLite's audit entries go through `group`.
+    audit_group: group::GroupCommit,
 }
 
 impl SqlStore {
@@ -252,6 +256,7 @@ impl SqlStore {
             copy_pool,
             vault: None,
             group: (backend == Backend::Sqlite).then(group::GroupCommit::default),
+            audit_group: group::GroupCommit::default(),
         };
         store.migrate().await?;
         Ok(store)
