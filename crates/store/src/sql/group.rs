@@ -131,7 +131,8 @@ impl SqlStore {
         let committed = async {
             let mut tx = self.write_tx().await?;
             for job in &jobs {
-                if self.backend == super::Backend::Sqlite && matches!(job.write, GroupWrite::Audit(_))
+                if self.backend == super::Backend::Sqlite
+                    && matches!(job.write, GroupWrite::Audit(_))
                 {
                     // An audit entry is one read and one insert (its trigger
                     // moves the chain's head in the same statement). SQLite
