@@ -39,6 +39,10 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed (see
     /// [`crate::net`]); none by default, so the peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where `serve` writes a backup a day (see `backup.rs`); none when unset.
+    pub backup_dir: Option<PathBuf>,
+    /// How many daily backups to keep; older ones are deleted.
+    pub backup_keep: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -78,6 +82,8 @@ impl Default for Config {
             help: crate::help::HelpSettings::default(),
             case_stats_deepest_level: jinguo_domain::Level::BANNER,
             trusted_proxies: Vec::new(),
+            backup_dir: None,
+            backup_keep: 7,
         }
     }
 }
@@ -103,6 +109,8 @@ pub struct ConfigLayer {
     pub case_stats_deepest_level: Option<u8>,
     /// Addresses, e.g. `["10.0.0.2"]`; in the environment comma-separated.
     pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    pub backup_dir: Option<PathBuf>,
+    pub backup_keep: Option<usize>,
 }
 
 impl ConfigLayer {
@@ -151,6 +159,8 @@ impl ConfigLayer {
                 ),
                 Err(_) => None,
             },
+            backup_dir: var("JINGUO_BACKUP_DIR")?,
+            backup_keep: var("JINGUO_BACKUP_KEEP")?,
         })
     }
 }
@@ -170,8 +180,12 @@ impl Config {
             max_failed_logins,
             lockout_minutes,
             utc_offset_hours,
-            trusted_proxies
+            trusted_proxies,
+            backup_keep
         );
+        if let Some(d) = l.backup_dir {
+            self.backup_dir = Some(d).filter(|d| !d.as_os_str().is_empty());
+        }
         if let Some(url) = l.webhook_url {
             self.webhook_url = Some(url).filter(|u| !u.is_empty());
         }

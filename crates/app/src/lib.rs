@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod attachments;
 pub mod auth;
+pub mod backup;
 pub mod cache;
 pub mod cases;
 // Case statistics (issue 6).

@@ -142,6 +142,11 @@ impl Templates {
                 is_region_admin => a.can_at_region(jinguo_domain::Capability::EditDictionaries),
                 unread => a.unread_notices,
                 case_alerts => a.unread_case_alerts,
+                // Once, on the first page after logging in (MLPS level 3).
+                login_notice => a.login_notice.then(|| context! {
+                    at => a.last_login.as_ref().map(|l| l.at),
+                    address => a.last_login.as_ref().and_then(|l| l.address.clone()),
+                }),
                 can_cases => a.can(jinguo_domain::Capability::OpenCases),
                 // What her roles allow, by capability name: the menu shows
                 // only what she may open.

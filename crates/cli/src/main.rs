@@ -1,5 +1,6 @@
 //! `jinguo`: the one binary. Serves the platform and administers it.
 
+mod backup_cmd;
 mod bench;
 mod bench_deeds;
 mod bench_support;
@@ -59,6 +60,16 @@ enum Command {
         #[command(subcommand)]
         command: key_cmd::KeyCommand,
     },
+    /// Consistent online backup of the database (SQLite) and uploaded files into one tar
+    /// archive with a manifest of SHA-256 sums; never the encryption key.
+    Backup(backup_cmd::BackupArgs),
+    /// Restore a backup archive into an empty or new directory, checking every SHA-256 first.
+    Restore(backup_cmd::RestoreArgs),
+    /// The audit log: `audit verify` walks its SM3 hash chain.
+    Audit {
+        #[command(subcommand)]
+        command: backup_cmd::AuditCommand,
+    },
     /// Measure the speed targets recorded in BENCHMARKS.md.
     Bench {
         #[command(subcommand)]
@@ -96,6 +107,9 @@ fn main() -> std::process::ExitCode {
             Command::Org { command } => org_cmd::run(command).await,
             Command::Import { command } => import_cmd::run(command).await,
             Command::Key { command } => key_cmd::run(command).await,
+            Command::Backup(args) => backup_cmd::backup(args).await,
+            Command::Restore(args) => backup_cmd::restore(args),
+            Command::Audit { command } => backup_cmd::audit(command).await,
             Command::Bench { command } => bench::run(command).await,
         }
     });
@@ -115,6 +129,9 @@ async fn serve(args: ConfigArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
+    if config.backup_dir.is_some() {
+        tokio::spawn(jinguo_app::backup::daily(store.clone(), config.clone()));
+    }
     tracing::info!(addr = %listener.local_addr()?, database = %jinguo_app::config::redact_url(&config.database_url), "serving");
     jinguo_app::serve_on(listener, jinguo_app::state(store, config)).await
 }

@@ -4,6 +4,7 @@
 //! default) and PostgreSQL: queries are written in the dialect both accept
 //! and checked at run time; migrations exist per backend.
 
+pub mod audit_chain;
 pub mod csv_import;
 mod error;
 pub mod homes;

@@ -111,3 +111,20 @@ pub async fn scalar(store: &crate::SqlStore, sql: &str) -> Option<i64> {
         .expect("test query");
     row.and_then(|r| r.try_get::<Option<i64>, _>(0).expect("an integer column"))
 }
+
+/// Runs SQL that no store method would (tests acting as an attacker with
+/// write access to the database: dropping triggers, editing the audit log).
+pub async fn execute(store: &crate::SqlStore, sql: &str) {
+    sqlx::raw_sql(sql)
+        .execute(store.pool_for_tests())
+        .await
+        .expect("test SQL");
+}
+
+/// Like [`execute`], answering whether the database accepted it.
+pub async fn try_execute(store: &crate::SqlStore, sql: &str) -> bool {
+    sqlx::raw_sql(sql)
+        .execute(store.pool_for_tests())
+        .await
+        .is_ok()
+}

@@ -4,7 +4,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use jinguo_domain::{Capability, Level, UnitCode, UnitId};
 use jinguo_store::StoreError;
-use jinguo_store::model::{NewAudit, Session, Unit, User};
+use jinguo_store::model::{LastLogin, NewAudit, Session, Unit, User};
 use jinguo_store::{Scope, SessionStore};
 
 use super::access::{Authenticated, bearer, session_token};
@@ -28,6 +28,11 @@ pub struct Actor {
     pub unread_notices: i64,
     /// Unread case alerts of a caseworker or administrator; pages only.
     pub unread_case_alerts: i64,
+    /// The login before the one that started this session (`None`: it was
+    /// the account's first), shown at login as MLPS level 3 asks.
+    pub last_login: Option<LastLogin>,
+    /// This is the first page after the login: it shows `last_login`.
+    pub login_notice: bool,
     /// Minted from the session by the system handle; private, so no other
     /// code can make an actor or a scope.
     scope: Scope,
@@ -134,6 +139,8 @@ impl Actor {
             token_hash: hash,
             unread_notices: 0,
             unread_case_alerts: 0,
+            last_login: session.prev_login,
+            login_notice: session.login_notice,
         })
     }
 }
@@ -169,6 +176,10 @@ impl FromRequestParts<AppState> for WebActor {
                 Actor::from_token(state, &token).await?
             }
         };
+        // The first page after logging in shows the login before; once.
+        if actor.login_notice {
+            state.system.0.clear_login_notice(&actor.token_hash).await?;
+        }
         // Pages show the unread count in the menu.
         actor.unread_notices = state
             .store

@@ -4,7 +4,7 @@
 //! password and a disabled account all answer "wrong username or password",
 //! and unknown names lock after the same number of failures as real ones.
 
-use jinguo_store::model::{NewAudit, User};
+use jinguo_store::model::{LastLogin, NewAudit, User};
 use jinguo_store::{SessionStore, StoreError};
 
 use super::password;
@@ -17,6 +17,9 @@ pub struct LoggedIn {
     pub user: User,
     pub token: String,
     pub csrf: String,
+    /// The login before this one (MLPS level 3 asks to show it); `None`
+    /// for the account's first.
+    pub last_login: Option<LastLogin>,
 }
 
 /// Bound on remembered unknown names, so guessing cannot exhaust memory.
@@ -83,16 +86,20 @@ pub async fn attempt(
             .await?;
         return Err(AppError::BadCredentials);
     }
-    state.system.0.record_login_success(user.id).await?;
     let token = new_token();
     let csrf = new_token();
-    state
+    let last_login = state
         .system
         .0
-        .create_session(&token_hash(&token), user.id, &csrf, now)
+        .start_login_session(&token_hash(&token), user.id, &csrf, now, ip.as_deref())
         .await?;
     state.store.append_audit(audit("login", "")).await?;
-    Ok(LoggedIn { user, token, csrf })
+    Ok(LoggedIn {
+        user,
+        token,
+        csrf,
+        last_login,
+    })
 }
 
 async fn unknown_user(

@@ -6,12 +6,12 @@ use crate::both_backends;
 use crate::support::*;
 
 /// Pulls `name="_csrf" value="…"` out of a page.
-fn csrf_field(html: &str) -> String {
+pub(crate) fn csrf_field(html: &str) -> String {
     let at = html.find("name=\"_csrf\" value=\"").expect("a CSRF field") + 20;
     html[at..at + 64].to_owned()
 }
 
-fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<(String, String)> {
+pub(crate) fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<(String, String)> {
     resp.headers().get_all(SET_COOKIE).iter().find_map(|v| {
         let s = v.to_str().ok()?;
         let (pair, _) = s.split_once(';').unwrap_or((s, ""));
@@ -21,7 +21,7 @@ fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<(String, String)
 }
 
 /// Logs in through the real form; returns the session cookie.
-async fn form_login(app: &TestApp, user: &str, pw: &str) -> reqwest::Response {
+pub(crate) async fn form_login(app: &TestApp, user: &str, pw: &str) -> reqwest::Response {
     let page = app.client.get(app.url("/login")).send().await.unwrap();
     let (pre, _) = cookie_value(&page, "jinguo_csrf").expect("pre-session CSRF cookie");
     let token = csrf_field(&page.text().await.unwrap());

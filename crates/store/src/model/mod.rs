@@ -103,6 +103,21 @@ pub struct Session {
     pub csrf_token: String,
     pub created_at: i64,
     pub last_seen: i64,
+    /// The login before the one that started this session; `None` when
+    /// that was the account's first (MLPS level 3: shown at login).
+    pub prev_login: Option<LastLogin>,
+    /// The first page after the login has not yet shown `prev_login`.
+    pub login_notice: bool,
+}
+
+/// When and from where an account last logged in: the time and address
+/// its `login` audit entry records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct LastLogin {
+    /// Seconds since 1970-01-01 UTC.
+    pub at: i64,
+    /// The client address as logged for the login; absent when unknown.
+    pub address: Option<String>,
 }
 
 /// An audit event to append. Names, ID numbers and phones never go in

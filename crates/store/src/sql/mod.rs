@@ -5,6 +5,7 @@
 
 pub(crate) mod activities;
 mod audit;
+mod backup;
 pub(crate) mod cases;
 mod group;
 mod help;
@@ -149,6 +150,10 @@ pub struct SqlStore {
     /// SQLite only: the queue of single writes committed together (see
     /// `group`); `None` on PostgreSQL.
     group: Option<group::GroupCommit>,
+    /// PostgreSQL: the queue of audit entries committed together, since
+    /// appends to the audit chain are serialized anyway (see `audit`).
+    /// SQLite's audit entries go through `group`.
+    audit_group: group::GroupCommit,
 }
 
 impl SqlStore {
@@ -272,6 +277,7 @@ impl SqlStore {
             copy_pool,
             vault: None,
             group: (backend == Backend::Sqlite).then(group::GroupCommit::default),
+            audit_group: group::GroupCommit::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -282,6 +288,8 @@ impl SqlStore {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
+        // Entries written before the audit chain existed join it now.
+        self.chain_unchained_audit().await?;
         Ok(())
     }
 

@@ -1,6 +1,6 @@
 use axum::Json;
 use jinguo_domain::{Roles, UserId};
-use jinguo_store::model::{Unit, User};
+use jinguo_store::model::{LastLogin, Unit, User};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -17,6 +17,9 @@ pub struct CurrentUser {
     unit: UnitPathStep,
     roles: Roles,
     active: bool,
+    /// When and from which address this account logged in before the login that started this
+    /// session (MLPS level 3 asks to show it); `null` when that login was the account's first.
+    last_login: Option<LastLogin>,
 }
 
 impl CurrentUser {
@@ -27,7 +30,14 @@ impl CurrentUser {
             unit: UnitPathStep::of(unit),
             roles: user.roles.clone(),
             active: user.active,
+            last_login: None,
         }
+    }
+
+    /// With the login before this session's.
+    pub fn with_last_login(mut self, last: Option<LastLogin>) -> Self {
+        self.last_login = last;
+        self
     }
 }
 
@@ -38,12 +48,13 @@ impl CurrentUser {
     operation_id = "getMe",
     tag = "session",
     summary = "The current user",
-    description = "The user the bearer token belongs to, with her unit and roles.",
+    description = "The user the bearer token belongs to, with her unit and roles, and the time \
+                   and address of the login before the one that started this session.",
     responses(
         (status = 200, description = "The current user.", body = CurrentUser),
         (status = 500, response = Internal),
     ),
 )]
 pub async fn show(ApiActor(actor): ApiActor) -> Json<CurrentUser> {
-    Json(CurrentUser::new(&actor.user, &actor.unit))
+    Json(CurrentUser::new(&actor.user, &actor.unit).with_last_login(actor.last_login.clone()))
 }

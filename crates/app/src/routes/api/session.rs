@@ -63,7 +63,7 @@ pub async fn create(
     let unit = state.store.unit_by_id(done.user.unit.id).await?;
     Ok(Json(LoginResponse {
         token: done.token,
-        user: CurrentUser::new(&done.user, &unit),
+        user: CurrentUser::new(&done.user, &unit).with_last_login(done.last_login),
     }))
 }
 
