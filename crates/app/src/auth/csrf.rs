@@ -69,7 +69,10 @@ pub async fn guard(
     // nothing the public API does not allow anyway; its server-signed,
     // single-use challenge stands in for the token. Exempt, it needs no
     // cookie: nothing is left on a shared phone, and cookies may be off.
-    if req.uri().path() == crate::help::FORM_PATH {
+    // Forms under /public/ (a module's pages for people without an
+    // account, such as the honours notice's objections) are the same kind:
+    // each carries the help page's challenge.
+    if req.uri().path() == crate::help::FORM_PATH || req.uri().path().starts_with("/public/") {
         return next.run(req).await;
     }
     let jar = CookieJar::from_headers(req.headers());
