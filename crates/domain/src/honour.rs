@@ -92,7 +92,9 @@ impl SubjectKind {
     }
 
     pub fn parse(s: &str) -> Option<SubjectKind> {
-        SubjectKind::ALL.into_iter().find(|k| k.as_str() == s.trim())
+        SubjectKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
     }
 
     /// The subject of a category key: its prefix up to the first `_`.
@@ -288,9 +290,7 @@ impl Refusal {
             Refusal::OverQuota => "unit_code",
             Refusal::NominationClosed => "nomination_deadline",
             Refusal::ReviewClosed => "review_deadline",
-            Refusal::CampaignState | Refusal::NothingShortlisted | Refusal::NotIssuer => {
-                "campaign"
-            }
+            Refusal::CampaignState | Refusal::NothingShortlisted | Refusal::NotIssuer => "campaign",
             Refusal::NoticeRunning => "notice_end",
             Refusal::ObjectionOpen => "objections",
             Refusal::NotOnNotice => "nomination_id",
@@ -456,7 +456,11 @@ impl CampaignDraft {
                 None
             }
         };
-        let nd = date(&self.nomination_deadline, "nomination_deadline", &mut errors);
+        let nd = date(
+            &self.nomination_deadline,
+            "nomination_deadline",
+            &mut errors,
+        );
         if nd.is_some_and(|d| d < today) {
             errors.push(FieldError::new("nomination_deadline", "err.honour.past"));
         }

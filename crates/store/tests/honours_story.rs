@@ -145,7 +145,9 @@ async fn story(store: SqlStore) {
     let mut new = campaign("family_most_beautiful");
     new.unit = city.id;
     assert!(matches!(
-        store.create_campaign(yilelt_s, new.clone(), &who(), 1).await,
+        store
+            .create_campaign(yilelt_s, new.clone(), &who(), 1)
+            .await,
         Err(StoreError::NotFound)
     ));
     let c = store.create_campaign(city_s, new, &who(), 1).await.unwrap();
@@ -176,15 +178,38 @@ async fn story(store: SqlStore) {
 
     // Villages nominate: within the quota (1 each), by the deadline, only
     // at the nominating level, only in their own scope.
-    let a = nominate(&store, yilelt_s, c, &yilelt, family("乌云其木格家庭", "乌云其木格"), TODAY)
-        .await
-        .unwrap();
+    let a = nominate(
+        &store,
+        yilelt_s,
+        c,
+        &yilelt,
+        family("乌云其木格家庭", "乌云其木格"),
+        TODAY,
+    )
+    .await
+    .unwrap();
     refused(
-        nominate(&store, yilelt_s, c, &yilelt, family("第二家庭", "某某"), TODAY).await,
+        nominate(
+            &store,
+            yilelt_s,
+            c,
+            &yilelt,
+            family("第二家庭", "某某"),
+            TODAY,
+        )
+        .await,
         "err.honour.over_quota",
     );
     refused(
-        nominate(&store, township_s, c, &township, family("乡家庭", "某某"), TODAY).await,
+        nominate(
+            &store,
+            township_s,
+            c,
+            &township,
+            family("乡家庭", "某某"),
+            TODAY,
+        )
+        .await,
         "err.honour.nominating_unit",
     );
     refused(
@@ -200,12 +225,27 @@ async fn story(store: SqlStore) {
         "err.honour.nomination_closed",
     );
     assert!(matches!(
-        nominate(&store, yilelt_s, c, &hanaula, family("越界家庭", "某某"), TODAY).await,
+        nominate(
+            &store,
+            yilelt_s,
+            c,
+            &hanaula,
+            family("越界家庭", "某某"),
+            TODAY
+        )
+        .await,
         Err(StoreError::NotFound)
     ));
-    let b = nominate(&store, hanaula_s, c, &hanaula, family("萨仁高娃家庭", "萨仁高娃"), TODAY)
-        .await
-        .unwrap();
+    let b = nominate(
+        &store,
+        hanaula_s,
+        c,
+        &hanaula,
+        family("萨仁高娃家庭", "萨仁高娃"),
+        TODAY,
+    )
+    .await
+    .unwrap();
     let d = nominate(
         &store,
         store.system_scope(&other_village),
@@ -308,16 +348,21 @@ async fn story(store: SqlStore) {
         );
     }
     let opened = store.campaign_in_scope(city_s, c).await.unwrap();
-    store
-        .start_notice(&opened, TODAY, &who(), 6)
-        .await
-        .unwrap();
+    store.start_notice(&opened, TODAY, &who(), 6).await.unwrap();
     let opened = store.campaign_in_scope(city_s, c).await.unwrap();
     assert_eq!(opened.status, CampaignStatus::Notice);
     assert_eq!(opened.notice_end, Some(date!(2026 - 12 - 07)));
     // No more nominations once on notice.
     refused(
-        nominate(&store, hanaula_s, c, &hanaula, family("新家庭", "某某"), TODAY).await,
+        nominate(
+            &store,
+            hanaula_s,
+            c,
+            &hanaula,
+            family("新家庭", "某某"),
+            TODAY,
+        )
+        .await,
         "err.honour.campaign_state",
     );
 
@@ -334,7 +379,15 @@ async fn story(store: SqlStore) {
         "err.honour.not_on_notice",
     );
     let o1 = store
-        .lodge_objection(c, a, "事迹属实，支持。", Some("13800000000"), TODAY, &who(), 7)
+        .lodge_objection(
+            c,
+            a,
+            "事迹属实，支持。",
+            Some("13800000000"),
+            TODAY,
+            &who(),
+            7,
+        )
         .await
         .unwrap();
     let o2 = store
@@ -348,7 +401,9 @@ async fn story(store: SqlStore) {
         "err.honour.notice_running",
     );
     refused(
-        store.publish(&opened, date!(2026 - 12 - 08), &who(), 8).await,
+        store
+            .publish(&opened, date!(2026 - 12 - 08), &who(), 8)
+            .await,
         "err.honour.objection_open",
     );
     assert_eq!(
@@ -455,7 +510,10 @@ async fn story(store: SqlStore) {
     // Then a woman: her own name sealed, the published one on the list.
     let mut new = campaign("woman_march8_red_banner");
     new.unit = city.id;
-    let w = store.create_campaign(city_s, new, &who(), 20).await.unwrap();
+    let w = store
+        .create_campaign(city_s, new, &who(), 20)
+        .await
+        .unwrap();
     let draft = NominationDraft {
         display_name: "娜仁花".into(),
         person_name: Some("娜仁花".into()),
@@ -486,10 +544,7 @@ async fn story(store: SqlStore) {
     store.publish(&opened, TODAY, &who(), 23).await.unwrap();
     let p = store.public_campaign(w).await.unwrap();
     assert_eq!(p.entries[0].display_name, "娜仁花");
-    assert_eq!(
-        p.entries[0].employer.as_deref(),
-        Some("伊利勒特嘎查卫生室")
-    );
+    assert_eq!(p.entries[0].employer.as_deref(), Some("伊利勒特嘎查卫生室"));
     assert!(
         !store
             .honour_sealed_name(n)

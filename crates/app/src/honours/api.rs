@@ -7,12 +7,12 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use jinguo_domain::{FieldError, UnitCode};
 use jinguo_domain::honour::{
     CampaignDraft, CampaignId, CampaignStatus, NominationDraft, NominationId, NominationStatus,
     ObjectionId, ObjectionStatus, SubjectKind, nominating_level_name,
 };
 use jinguo_domain::household::ConsentInput;
+use jinguo_domain::{FieldError, UnitCode};
 use jinguo_store::honours::{
     CATEGORIES, Campaign, Honoured, Nomination, Objection, PublicCampaign, waiting_for,
 };
@@ -637,7 +637,14 @@ pub async fn decline(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> AppResult<Json<HonourStepDone>> {
-    honours::decline(&state, &actor, ip, NominationId::new(parse_id(&id)?), &b.reason).await?;
+    honours::decline(
+        &state,
+        &actor,
+        ip,
+        NominationId::new(parse_id(&id)?),
+        &b.reason,
+    )
+    .await?;
     Ok(Json(HonourStepDone {
         status: NominationStatus::Declined,
     }))
@@ -832,7 +839,12 @@ pub async fn families(
     let year = match q.year {
         None => None,
         Some(y) if (2000..=2100).contains(&y) => Some(y as i32),
-        Some(_) => return Err(AppError::Invalid(FieldError::new("year", "err.honour.year"))),
+        Some(_) => {
+            return Err(AppError::Invalid(FieldError::new(
+                "year",
+                "err.honour.year",
+            )));
+        }
     };
     let rows = state.store.honoured_in(actor.scope(), &unit, year).await?;
     Ok(Json(HonouredList {

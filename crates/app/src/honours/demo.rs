@@ -3,8 +3,8 @@
 //! villages of 宝力根苏木 and recommended up the levels. Called by
 //! `jinguo demo` through [`super::MODULE`]'s `demo` with the system handle.
 
-use jinguo_domain::honour::{CampaignDraft, CampaignId, NominationDraft};
 use jinguo_domain::UnitCode;
+use jinguo_domain::honour::{CampaignDraft, CampaignId, NominationDraft};
 use jinguo_store::honours::{NewCampaign, NewNomination, Who};
 use jinguo_store::model::Unit;
 use jinguo_store::{HonourStore, SqlStore, UnitStore};

@@ -38,7 +38,10 @@ fn fmt(d: time::Date) -> String {
 }
 
 /// A category's label in a language.
-async fn category_labels(state: &AppState, lang: Lang) -> Result<BTreeMap<String, String>, AppError> {
+async fn category_labels(
+    state: &AppState,
+    lang: Lang,
+) -> Result<BTreeMap<String, String>, AppError> {
     crate::activities::labels(state, CATEGORIES, lang).await
 }
 
@@ -219,7 +222,8 @@ fn known_key(k: Option<String>, prefix: &str) -> Option<String> {
     k.filter(|k| {
         k.starts_with(prefix)
             && k.len() < 60
-            && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+            && k.bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
     })
 }
 
@@ -413,9 +417,7 @@ pub async fn nominate(
         Err(AppError::InvalidFields(errors)) => {
             nomination_form_page(&state, &actor, lang, &c, &f, &errors).await
         }
-        Err(AppError::Invalid(e)) => {
-            nomination_form_page(&state, &actor, lang, &c, &f, &[e]).await
-        }
+        Err(AppError::Invalid(e)) => nomination_form_page(&state, &actor, lang, &c, &f, &[e]).await,
         Err(e) => Err(e),
     }
 }
@@ -606,9 +608,9 @@ async fn public_page(
     let p = state.store.public_campaign(id).await?;
     let labels = category_labels(state, lang).await?;
     let running = p.status == CampaignStatus::Notice
-        && p.notice_start
-            .zip(p.notice_end)
-            .is_some_and(|(s, e)| jinguo_domain::honour::notice_running(today(&state.config), s, e));
+        && p.notice_start.zip(p.notice_end).is_some_and(|(s, e)| {
+            jinguo_domain::honour::notice_running(today(&state.config), s, e)
+        });
     let (challenge, sum) = if running {
         let ch = state.help.challenges.issue(now());
         let sum = state.help.challenges.question(&ch);
@@ -722,9 +724,8 @@ pub async fn public_object(
     let Ok(bytes) = to_bytes(body, crate::help::submit::MAX_BODY).await else {
         return Ok(crate::help::submit::too_large());
     };
-    let f: ObjectionForm = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
-        AppError::Invalid(FieldError::new("request", "help.err.malformed"))
-    })?;
+    let f: ObjectionForm = serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| AppError::Invalid(FieldError::new("request", "help.err.malformed")))?;
     let lang = page_lang(f.lang.as_deref(), &headers);
     if f.website.as_deref().is_some_and(|w| !w.trim().is_empty()) {
         let e = [FieldError::new("request", "help.err.refused")];
@@ -734,7 +735,12 @@ pub async fn public_object(
     if let Err(e) = jinguo_domain::honour::parse_objection(&f.text, Some(&f.contact)) {
         return public_page(&state, lang, id, &f, &e, false).await;
     }
-    if let Err(e) = check_challenge(&state, &f.challenge, f.nonce.as_deref(), f.answer.as_deref()) {
+    if let Err(e) = check_challenge(
+        &state,
+        &f.challenge,
+        f.nonce.as_deref(),
+        f.answer.as_deref(),
+    ) {
         return public_page(&state, lang, id, &f, &[e], false).await;
     }
     let nomination = f.nomination_id.trim().parse::<i64>().ok();
@@ -790,7 +796,10 @@ pub async fn certificate(
     let cat = &state.catalogue;
     let mn = |k: &str| cat.get(Lang::Mn, k).to_owned();
     let zh = |k: &str| cat.get(Lang::Zh, k).to_owned();
-    let issuer_mn = p.issuer_name_mn.clone().unwrap_or_else(|| p.issuer.name.clone());
+    let issuer_mn = p
+        .issuer_name_mn
+        .clone()
+        .unwrap_or_else(|| p.issuer.name.clone());
     let subject_zh = match p.subject {
         SubjectKind::Family => zh("honour.cert.body_family"),
         SubjectKind::Woman => zh("honour.cert.body_woman"),

@@ -42,7 +42,10 @@ async fn field_of(r: reqwest::Response, status: u16) -> (String, String) {
     let v: Value = r.json().await.unwrap();
     (
         v["error"]["field"].as_str().unwrap_or_default().to_owned(),
-        v["error"]["message"].as_str().unwrap_or_default().to_owned(),
+        v["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
     )
 }
 
@@ -98,7 +101,10 @@ async fn families_story(db: Db) {
     )
     .await;
     let r = app
-        .get(&village, &format!("/api/v1/honours/campaigns?unit={YILELT}"))
+        .get(
+            &village,
+            &format!("/api/v1/honours/campaigns?unit={YILELT}"),
+        )
         .await;
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["campaigns"][0]["id"], c);
@@ -181,11 +187,11 @@ async fn families_story(db: Db) {
     let (ch, nonce) = solved(&app).await;
     let r = app
         .client
-        .post(app.url(&format!(
-            "/api/v1/public/honours/notices/{c}/objections"
-        )))
-        .json(&json!({"nomination_id": n, "text": "请核实其家庭赡养情况。",
-                      "contact": "13800000001", "challenge": ch, "nonce": nonce}))
+        .post(app.url(&format!("/api/v1/public/honours/notices/{c}/objections")))
+        .json(
+            &json!({"nomination_id": n, "text": "请核实其家庭赡养情况。",
+                      "contact": "13800000001", "challenge": ch, "nonce": nonce}),
+        )
         .send()
         .await
         .unwrap();
@@ -193,9 +199,7 @@ async fn families_story(db: Db) {
     // The same challenge is spent.
     let r = app
         .client
-        .post(app.url(&format!(
-            "/api/v1/public/honours/notices/{c}/objections"
-        )))
+        .post(app.url(&format!("/api/v1/public/honours/notices/{c}/objections")))
         .json(&json!({"nomination_id": n, "text": "再次提出。", "challenge": ch, "nonce": nonce}))
         .send()
         .await
@@ -277,9 +281,15 @@ async fn families_story(db: Db) {
         .await
         .unwrap();
     assert_eq!(v["status"], "published");
-    let cert = v["entries"][0]["certificate_url"].as_str().unwrap().to_owned();
+    let cert = v["entries"][0]["certificate_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let r = app
-        .get(&township, &format!("/api/v1/units/{BAOLIGEN}/families?year={}", today().year()))
+        .get(
+            &township,
+            &format!("/api/v1/units/{BAOLIGEN}/families?year={}", today().year()),
+        )
         .await;
     let fam: Value = r.json().await.unwrap();
     assert_eq!(fam["honours"][0]["display_name"], "乌云其木格家庭");
@@ -363,10 +373,12 @@ async fn bad_input_changes_nothing(db: Db) {
     let r = app
         .get(&city, &format!("/api/v1/honours/campaigns?unit={XILINHOT}"))
         .await;
-    assert!(r.json::<Value>().await.unwrap()["campaigns"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(
+        r.json::<Value>().await.unwrap()["campaigns"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     let c = id_of(
         app.post_json(
@@ -389,8 +401,12 @@ async fn bad_input_changes_nothing(db: Db) {
     assert!(v["error"]["fields"]["consent.method"].is_string(), "{v}");
     // A unit outside the subtree reads like an unknown one.
     let (field, _) = field_of(
-        app.post_json(&village, &nominations, family_body(HANAULA, "某家庭", "某某"))
-            .await,
+        app.post_json(
+            &village,
+            &nominations,
+            family_body(HANAULA, "某家庭", "某某"),
+        )
+        .await,
         422,
     )
     .await;
@@ -409,8 +425,12 @@ async fn bad_input_changes_nothing(db: Db) {
     assert_eq!(field, "unit_code");
     // Over quota: the second of the same village.
     let n = id_of(
-        app.post_json(&village, &nominations, family_body(YILELT, "图雅家庭", "图雅"))
-            .await,
+        app.post_json(
+            &village,
+            &nominations,
+            family_body(YILELT, "图雅家庭", "图雅"),
+        )
+        .await,
         201,
     )
     .await;
@@ -577,7 +597,10 @@ async fn bad_input_changes_nothing(db: Db) {
         .unwrap();
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("id=\"consent_given_by-err\""), "consent marked");
+    assert!(
+        html.contains("id=\"consent_given_by-err\""),
+        "consent marked"
+    );
     assert_eq!(
         campaign(&app, &city, c).await["nominations"]
             .as_array()
@@ -810,11 +833,17 @@ mod matrix_cases {
         );
         m.insert(
             ("GET", "/api/v1/honours/campaigns"),
-            u(|t| call(format!("/api/v1/honours/campaigns?unit={}", t.code())), 200),
+            u(
+                |t| call(format!("/api/v1/honours/campaigns?unit={}", t.code())),
+                200,
+            ),
         );
         m.insert(
             ("GET", "/api/v1/honours/campaigns/{id}"),
-            campaign(|t| call(format!("/api/v1/honours/campaigns/{}", t.id())), 200),
+            campaign(
+                |t| call(format!("/api/v1/honours/campaigns/{}", t.id())),
+                200,
+            ),
         );
         m.insert(
             ("POST", "/api/v1/honours/campaigns/{id}/nominations"),
@@ -828,7 +857,10 @@ mod matrix_cases {
         );
         m.insert(
             ("GET", "/api/v1/honours/nominations/{id}"),
-            nomination(|t| call(format!("/api/v1/honours/nominations/{}", t.id())), 200),
+            nomination(
+                |t| call(format!("/api/v1/honours/nominations/{}", t.id())),
+                200,
+            ),
         );
         m.insert(
             ("POST", "/api/v1/honours/nominations/{id}/recommend"),
@@ -882,11 +914,17 @@ mod matrix_cases {
         );
         m.insert(
             ("GET", "/api/v1/units/{code}/families"),
-            u(|t| call(format!("/api/v1/units/{}/families?year=2026", t.code())), 200),
+            u(
+                |t| call(format!("/api/v1/units/{}/families?year=2026", t.code())),
+                200,
+            ),
         );
         m.insert(
             ("GET", "/api/v1/dictionaries/honour-categories"),
-            public(|_| call("/api/v1/dictionaries/honour-categories".into()), 200),
+            public(
+                |_| call("/api/v1/dictionaries/honour-categories".into()),
+                200,
+            ),
         );
         m.insert(
             ("GET", "/api/v1/public/honours/notices"),
@@ -896,10 +934,16 @@ mod matrix_cases {
         // notice: the answer for one that is not.
         m.insert(
             ("GET", "/api/v1/public/honours/notices/{campaign_id}"),
-            public(|_| call("/api/v1/public/honours/notices/999999".into()), 404),
+            public(
+                |_| call("/api/v1/public/honours/notices/999999".into()),
+                404,
+            ),
         );
         m.insert(
-            ("POST", "/api/v1/public/honours/notices/{campaign_id}/objections"),
+            (
+                "POST",
+                "/api/v1/public/honours/notices/{campaign_id}/objections",
+            ),
             public(
                 |_| Call {
                     path: "/api/v1/public/honours/notices/999999/objections".into(),
@@ -913,7 +957,10 @@ mod matrix_cases {
             ("GET", "/honours"),
             u(|t| call(format!("/honours?unit={}", t.code())), 200),
         );
-        m.insert(("GET", "/honours/new"), public(|_| call("/honours/new".into()), 200));
+        m.insert(
+            ("GET", "/honours/new"),
+            public(|_| call("/honours/new".into()), 200),
+        );
         m.insert(
             ("POST", "/honours"),
             Case {
@@ -1019,13 +1066,21 @@ mod matrix_cases {
         m.insert(
             ("POST", "/public/honours/{id}/objections"),
             public(
-                |_| form("/public/honours/999999/objections".into(), &[("text", "x".into())]),
+                |_| {
+                    form(
+                        "/public/honours/999999/objections".into(),
+                        &[("text", "x".into())],
+                    )
+                },
                 404,
             ),
         );
         m.insert(
             ("GET", "/public/honours/{id}/certificates/{nomination}"),
-            public(|_| call("/public/honours/999999/certificates/1".into()), 404),
+            public(
+                |_| call("/public/honours/999999/certificates/1".into()),
+                404,
+            ),
         );
     }
 

@@ -214,14 +214,13 @@ async fn lock_campaign(
     status: CampaignStatus,
     now: i64,
 ) -> Result<()> {
-    let done = sqlx::query(
-        "UPDATE honour_campaigns SET updated_at = $1 WHERE id = $2 AND status = $3",
-    )
-    .bind(now)
-    .bind(id.get())
-    .bind(status.as_str())
-    .execute(conn)
-    .await?;
+    let done =
+        sqlx::query("UPDATE honour_campaigns SET updated_at = $1 WHERE id = $2 AND status = $3")
+            .bind(now)
+            .bind(id.get())
+            .bind(status.as_str())
+            .execute(conn)
+            .await?;
     if done.rows_affected() != 1 {
         return Err(refuse(Refusal::CampaignState));
     }
@@ -285,7 +284,8 @@ impl SqlStore {
         .fetch_all(self.reader())
         .await?;
         for r in &rows {
-            c.quotas.push((unit_ref(r, "unit_id")?, r.try_get("quota")?));
+            c.quotas
+                .push((unit_ref(r, "unit_id")?, r.try_get("quota")?));
         }
         Ok(c)
     }
@@ -368,11 +368,7 @@ impl HonourStore for SqlStore {
             .await?
             .into_iter()
             .filter(|c| c.active && c.kind == UnitKind::Geo)
-            .filter(|c| {
-                new.participants
-                    .as_ref()
-                    .is_none_or(|p| p.contains(&c.id))
-            })
+            .filter(|c| new.participants.as_ref().is_none_or(|p| p.contains(&c.id)))
             .collect();
         if children.is_empty() {
             return Err(StoreError::Refused {
@@ -510,10 +506,7 @@ impl HonourStore for SqlStore {
         if !campaign.scope().contains(&unit.ancestors) {
             return Err(StoreError::NotFound);
         }
-        if !unit.active
-            || unit.kind != UnitKind::Geo
-            || unit.level != c.fields.nominating_level
-        {
+        if !unit.active || unit.kind != UnitKind::Geo || unit.level != c.fields.nominating_level {
             return Err(StoreError::Refused {
                 field: "unit_code",
                 key: "err.honour.nominating_unit",
@@ -685,8 +678,7 @@ impl HonourStore for SqlStore {
         lock_campaign(&mut tx, c.id, CampaignStatus::Open, now).await?;
         if step_kind == Step::Recommend {
             let quota = quota_for(c, &n.path).unwrap_or(c.fields.quota);
-            honour::within_quota(passed_on(&mut tx, c.id, actor).await?, quota)
-                .map_err(refuse)?;
+            honour::within_quota(passed_on(&mut tx, c.id, actor).await?, quota).map_err(refuse)?;
         }
         let done = sqlx::query(
             "UPDATE honour_nominations SET status = $1, at_unit_id = $2, at_level = $3, \
@@ -1086,11 +1078,10 @@ impl HonourStore for SqlStore {
             CampaignStatus::Notice => NominationStatus::OnNotice,
             CampaignStatus::Published => NominationStatus::Honoured,
         };
-        let name_mn: Option<String> =
-            sqlx::query_scalar("SELECT name_mn FROM units WHERE id = $1")
-                .bind(c.issuer.id.get())
-                .fetch_one(self.reader())
-                .await?;
+        let name_mn: Option<String> = sqlx::query_scalar("SELECT name_mn FROM units WHERE id = $1")
+            .bind(c.issuer.id.get())
+            .fetch_one(self.reader())
+            .await?;
         let sql = format!(
             "SELECT {NOMINATION_COLS} FROM honour_nominations n JOIN units u ON u.id = n.unit_id \
              WHERE n.campaign_id = $1 AND n.status = $2 ORDER BY u.code, n.id"
@@ -1181,7 +1172,11 @@ impl HonourStore for SqlStore {
     }
 }
 
-fn public_of(c: Campaign, issuer_name_mn: Option<String>, entries: Vec<PublicEntry>) -> PublicCampaign {
+fn public_of(
+    c: Campaign,
+    issuer_name_mn: Option<String>,
+    entries: Vec<PublicEntry>,
+) -> PublicCampaign {
     PublicCampaign {
         id: c.id,
         title: c.fields.title,
@@ -1228,10 +1223,7 @@ fn objection_from_row(store: &SqlStore, r: &AnyRow, c: &Campaign) -> Result<Obje
 /// Unscoped: the demo and the tests, through the system handle only.
 impl SqlStore {
     /// Nominations of a campaign by status, recounted from the rows.
-    pub async fn honour_status_counts(
-        &self,
-        campaign: CampaignId,
-    ) -> Result<Vec<(String, i64)>> {
+    pub async fn honour_status_counts(&self, campaign: CampaignId) -> Result<Vec<(String, i64)>> {
         let rows = sqlx::query(
             "SELECT status, COUNT(*) AS n FROM honour_nominations WHERE campaign_id = $1 \
              GROUP BY status ORDER BY status",
@@ -1280,6 +1272,4 @@ impl SqlStore {
                 .await?,
         )
     }
-
 }
-
