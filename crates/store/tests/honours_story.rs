@@ -40,6 +40,20 @@ async fn unit(store: &SqlStore, code: &str) -> Unit {
         .unwrap()
 }
 
+fn objection(
+    campaign: jinguo_domain::honour::CampaignId,
+    nomination: jinguo_domain::honour::NominationId,
+    text: &str,
+    contact: Option<&str>,
+) -> jinguo_store::honours::NewObjection {
+    jinguo_store::honours::NewObjection {
+        campaign,
+        nomination,
+        text: text.into(),
+        contact: contact.map(str::to_owned),
+    }
+}
+
 fn who() -> Who {
     Who::default()
 }
@@ -374,16 +388,13 @@ async fn story(store: SqlStore) {
     // Objections: one about each family; not about a declined one.
     refused(
         store
-            .lodge_objection(c, b, "不实", None, TODAY, &who(), 7)
+            .lodge_objection(objection(c, b, "不实", None), TODAY, &who(), 7)
             .await,
         "err.honour.not_on_notice",
     );
     let o1 = store
         .lodge_objection(
-            c,
-            a,
-            "事迹属实，支持。",
-            Some("13800000000"),
+            objection(c, a, "事迹属实，支持。", Some("13800000000")),
             TODAY,
             &who(),
             7,
@@ -391,7 +402,12 @@ async fn story(store: SqlStore) {
         .await
         .unwrap();
     let o2 = store
-        .lodge_objection(c, d, "该户存在赡养纠纷。", None, TODAY, &who(), 7)
+        .lodge_objection(
+            objection(c, d, "该户存在赡养纠纷。", None),
+            TODAY,
+            &who(),
+            7,
+        )
         .await
         .unwrap();
     // Publishing during the notice, or with an open objection: refused.
@@ -443,7 +459,12 @@ async fn story(store: SqlStore) {
     // Objections close with the notice.
     refused(
         store
-            .lodge_objection(c, a, "晚了", None, date!(2026 - 12 - 08), &who(), 10)
+            .lodge_objection(
+                objection(c, a, "晚了", None),
+                date!(2026 - 12 - 08),
+                &who(),
+                10,
+            )
             .await,
         "err.honour.notice_over",
     );

@@ -35,7 +35,7 @@ use jinguo_domain::honour::{
 use jinguo_domain::{FieldError, HouseholdId, UnitCode};
 use jinguo_store::StoreError;
 use jinguo_store::honours::{
-    CATEGORIES, Campaign, NewCampaign, NewNomination, NominationRecord, Who,
+    CATEGORIES, Campaign, NewCampaign, NewNomination, NewObjection, NominationRecord, Who,
 };
 use jinguo_store::model::Unit;
 use jinguo_store::{InScope, Scope};
@@ -347,10 +347,12 @@ pub async fn lodge(
     Ok(state
         .store
         .lodge_objection(
-            campaign,
-            nomination,
-            &text,
-            contact.as_deref(),
+            NewObjection {
+                campaign,
+                nomination,
+                text,
+                contact,
+            },
             today(&state.config),
             &by,
             now(),

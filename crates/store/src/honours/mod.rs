@@ -138,10 +138,7 @@ pub trait HonourStore: Send + Sync {
     /// and contact sealed. Audited without an actor.
     async fn lodge_objection(
         &self,
-        campaign: CampaignId,
-        nomination: NominationId,
-        text: &str,
-        contact: Option<&str>,
+        new: NewObjection,
         today: Date,
         by: &Who,
         now: i64,

@@ -160,3 +160,12 @@ pub struct Honoured {
     pub household: Option<HouseholdId>,
     pub published_on: Option<Date>,
 }
+
+/// An objection from the public about a nomination on a running notice.
+#[derive(Debug, Clone)]
+pub struct NewObjection {
+    pub campaign: CampaignId,
+    pub nomination: NominationId,
+    pub text: String,
+    pub contact: Option<String>,
+}

@@ -17,8 +17,8 @@ use sqlx::{AnyConnection, Row};
 use time::Date;
 
 use super::{
-    Campaign, HonourStore, Honoured, NewCampaign, NewNomination, Nomination, NominationRecord,
-    Objection, PublicCampaign, PublicEntry, StepRow, Who,
+    Campaign, HonourStore, Honoured, NewCampaign, NewNomination, NewObjection, Nomination,
+    NominationRecord, Objection, PublicCampaign, PublicEntry, StepRow, Who,
 };
 use crate::model::{Page, Unit, UnitRef};
 use crate::sql::{SqlStore, ancestors, level_of, not_found_if_none};
@@ -1109,14 +1109,18 @@ impl HonourStore for SqlStore {
 
     async fn lodge_objection(
         &self,
-        campaign: CampaignId,
-        nomination: NominationId,
-        text: &str,
-        contact: Option<&str>,
+        new: NewObjection,
         today: Date,
         by: &Who,
         now: i64,
     ) -> Result<ObjectionId> {
+        let NewObjection {
+            campaign,
+            nomination,
+            text,
+            contact,
+        } = new;
+        let (text, contact) = (text.as_str(), contact.as_deref());
         let c = self.campaign_by_id(campaign).await?;
         let running = match (c.status, c.notice_start, c.notice_end) {
             (CampaignStatus::Open, _, _) => return Err(StoreError::NotFound),
