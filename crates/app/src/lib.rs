@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod help;
 pub mod homes;
+pub mod honours;
 pub mod households;
 pub mod i18n;
 mod map;

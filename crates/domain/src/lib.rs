@@ -40,6 +40,7 @@ pub use activity::{ActivityDraft, ActivityFields};
 pub use month::Month;
 pub mod case;
 pub mod home;
+pub mod honour;
 pub mod household;
 pub mod need;
 pub mod task;

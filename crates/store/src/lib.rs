@@ -8,6 +8,7 @@ pub mod audit_chain;
 pub mod csv_import;
 mod error;
 pub mod homes;
+pub mod honours;
 pub mod model;
 pub mod scope;
 pub(crate) mod sql;
@@ -25,6 +26,7 @@ pub use traits::{
 };
 // Case statistics (issue 6).
 pub use homes::HomeStore;
+pub use honours::HonourStore;
 pub use traits::CaseStatsStore;
 pub use vault::{Vault, VaultError};
 
@@ -51,6 +53,7 @@ pub trait Store:
     + TaskFileStore
     + HouseholdStore
     + HomeStore
+    + HonourStore
     + HelpStore
     + NeedStore
     + CaseStore

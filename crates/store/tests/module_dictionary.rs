@@ -7,8 +7,9 @@ use jinguo_store::model::{DictEntry, DictKind};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
 use jinguo_store::{ActivityStore, BUNDLED_DIVISIONS_CSV, SqlStore};
 
-/// A dictionary no shared code knows, as a new module would declare it.
-const HONOURS: DictKind = DictKind::new("honour_category", "honour-categories", false);
+/// A dictionary no code knows, as a new module would declare it (the
+/// honours module now seeds `honour_category`, so not that one).
+const HONOURS: DictKind = DictKind::new("example_category", "example-categories", false);
 
 fn entry(key: &str, label: &str) -> DictEntry {
     DictEntry {

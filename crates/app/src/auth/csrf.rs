@@ -70,10 +70,14 @@ pub async fn guard(
     // single-use challenge stands in for the token (the lookup form reads
     // only, under the lookup limit). Exempt, it needs no
     // cookie: nothing is left on a shared phone, and cookies may be off.
+    // Forms under /public/ (a module's pages for people without an
+    // account, such as the honours notice's objections) are the same kind:
+    // each carries the help page's challenge.
     if matches!(
         req.uri().path(),
         crate::help::FORM_PATH | crate::help::TRACK_PATH
-    ) {
+    ) || req.uri().path().starts_with("/public/")
+    {
         return next.run(req).await;
     }
     let jar = CookieJar::from_headers(req.headers());

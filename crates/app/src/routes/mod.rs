@@ -165,7 +165,7 @@ pub struct MenuItem {
 }
 
 /// Every module, one line each.
-pub const MODULES: &[Module] = &[crate::homes::MODULE];
+pub const MODULES: &[Module] = &[crate::homes::MODULE, crate::honours::MODULE];
 
 /// Every dictionary: the shared ones, then each module's.
 pub fn dictionaries() -> impl Iterator<Item = jinguo_store::model::DictKind> {

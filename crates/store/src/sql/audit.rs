@@ -59,7 +59,7 @@ impl AuditStore for SqlStore {
 /// whichever writer commits first. The entry carries the ancestors of its
 /// unit at write time, so the auditors who may read it do not change if
 /// the tree changes later.
-pub(super) async fn insert(conn: &mut AnyConnection, backend: Backend, e: &NewAudit) -> Result<()> {
+pub(crate) async fn insert(conn: &mut AnyConnection, backend: Backend, e: &NewAudit) -> Result<()> {
     let lock = match backend {
         Backend::Postgres => " FOR UPDATE OF h",
         Backend::Sqlite => "",

@@ -4,7 +4,7 @@
 //! BIGINT/TEXT columns so values decode the same way through `sqlx::Any`.
 
 pub(crate) mod activities;
-mod audit;
+pub(crate) mod audit;
 mod backup;
 pub(crate) mod cases;
 mod group;

@@ -38,6 +38,10 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("case_referrals", "note"),
     ("case_referrals", "override_reason"),
     ("case_events", "note"),
+    // Honours (honours/sql.rs).
+    ("honour_nominations", "person_name"),
+    ("honour_objections", "text"),
+    ("honour_objections", "contact"),
 ];
 
 /// The table name a column's values are bound to. Needs and help requests
