@@ -620,6 +620,48 @@ step('a DV case from the public page: intake, risk assessment, referral, closure
   await logout(page);
 });
 
+step('honours: the public notices, a notice and a certificate on a phone; the campaigns in the office', PHONE, async (page) => {
+  const list = await page.goto('/public/honours');
+  check(list && list.status() === 200, `/public/honours answers 200 without login (got ${list && list.status()})`);
+  await lookForDefects(page, 'public honours list');
+  await screenshot(page, 'honours-public-phone.png');
+  const links = await page.locator('main a[href^="/public/honours/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  check(links.length > 0, `the demo's campaigns are listed (${links.length} links)`);
+  let certificate = null;
+  for (const href of links.filter((h) => /^\/public\/honours\/\d+(\?.*)?$/.test(h))) {
+    const r = await page.goto(href);
+    check(r && r.status() === 200, `${href} answers 200`);
+    const body = await text(page.locator('main'));
+    check(!/\d{17}[\dX]/.test(body), `${href} shows no ID number`);
+    await lookForDefects(page, `public notice ${href}`);
+    const cert = page.locator('a[href*="/certificates/"]');
+    if (!certificate && (await cert.count()) > 0) certificate = await cert.first().getAttribute('href');
+  }
+  await screenshot(page, 'honours-notice-phone.png');
+  check(certificate !== null, 'a published campaign links a certificate');
+  if (certificate) {
+    const r = await page.goto(certificate);
+    check(r && r.status() === 200, `${certificate} answers 200`);
+    await lookForDefects(page, 'certificate');
+    await screenshot(page, 'honours-certificate-phone.png');
+  }
+  await login(page, 'xilinhot', XILINHOT);
+  const office = await page.goto('/honours');
+  check(office && office.status() === 200, `/honours answers 200 to the city (got ${office && office.status()})`);
+  await lookForDefects(page, 'honours campaigns');
+  const campaigns = (await page.locator('main a[href^="/honours/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+    .filter((h) => /^\/honours\/\d+$/.test(h));
+  check(campaigns.length > 0, `the city's campaigns are listed (${campaigns.length})`);
+  if (campaigns.length > 0) {
+    const href = campaigns[0];
+    const r = await page.goto(href);
+    check(r && r.status() === 200, `${href} answers 200`);
+    await lookForDefects(page, `campaign ${href}`);
+    await screenshot(page, 'honours-campaign-phone.png');
+  }
+  await logout(page);
+});
+
 step('auditor opens /audit', DESKTOP, async (page) => {
   await login(page, 'auditor', REGION);
   check(await page.locator('nav.menu a[href="/audit"]').count() === 1, 'menu links to /audit');

@@ -405,8 +405,7 @@ pub struct YearQuery {
     summary = "Issue an honour campaign",
     description = "Issues a campaign at a unit of the caller's subtree (region, league or \
                    banner). Every active child unit takes part with the quota. Audited \
-                   (`honour.campaign_created`) in the same transaction. Requires the `admin` or \
-                   `cadre` role.",
+                   (`honour.campaign_created`) in the same transaction.",
     request_body = CampaignBody,
     responses(
         (status = 201, description = "Issued.", body = HonourCreated),
@@ -524,7 +523,7 @@ pub async fn show_campaign(
                    the workflow: the campaign open and the deadline not passed (`422`, fields \
                    `campaign` or `nomination_deadline`), the unit within its quota (`422`, \
                    `unit_code`, `err.honour.over_quota`). The name is sealed. Audited \
-                   (`honour.nominated`). Requires the `admin` or `cadre` role.",
+                   (`honour.nominated`).",
     params(CampaignPath),
     request_body = NominationBody,
     responses(
@@ -589,8 +588,7 @@ pub async fn show_nomination(
     description = "Only the unit one level above the one that last acted, in the caller's own \
                    unit: nothing skips a level (`422`, field `nomination`, \
                    `err.honour.not_your_turn`). At the issuing unit the step is the shortlist. \
-                   Within the quota and the review deadline. Audited. Requires the `admin` or \
-                   `cadre` role.",
+                   Within the quota and the review deadline. Audited.",
     params(NominationPath),
     responses(
         (status = 200, description = "Done.", body = HonourStepDone),
@@ -618,7 +616,7 @@ pub async fn recommend(
     tag = "honours",
     summary = "Decline a nomination with a reason",
     description = "By the same unit that could recommend it; the reason is required. Audited. \
-                   Requires the `admin` or `cadre` role.",
+                  ",
     params(NominationPath),
     request_body = ReasonBody,
     responses(
@@ -665,7 +663,7 @@ pub struct CampaignStepDone {
     summary = "Put the shortlist on public notice",
     description = "The issuing unit only (`422`, field `campaign`, otherwise). From today for \
                    the campaign's notice days; needs at least one shortlisted nomination. \
-                   Nominations and reviews end. Audited. Requires the `admin` or `cadre` role.",
+                   Nominations and reviews end. Audited.",
     params(CampaignPath),
     responses(
         (status = 200, description = "On notice.", body = CampaignStepDone),
@@ -695,8 +693,7 @@ pub async fn notice(
     summary = "Publish the honours",
     description = "The issuing unit only, once the notice period is over (`422`, field \
                    `notice_end`) and no objection is open (`422`, field `objections`). The \
-                   families on notice are honoured. Audited. Requires the `admin` or `cadre` \
-                   role.",
+                   families on notice are honoured. Audited.",
     params(CampaignPath),
     responses(
         (status = 200, description = "Published.", body = CampaignStepDone),
@@ -731,8 +728,7 @@ pub struct DecisionDone {
     tag = "honours",
     summary = "Decide an objection",
     description = "The issuing unit decides an open objection with a reason: upheld takes the \
-                   family off the list, dismissed keeps it. Audited. Requires the `admin` or \
-                   `cadre` role; only the issuing side sees objections (`404`).",
+                   family off the list, dismissed keeps it. Audited. Only the issuing side sees objections (`404`).",
     params(ObjectionPath),
     request_body = DecideBody,
     responses(
