@@ -65,14 +65,21 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     .await?;
     let addr = p.listener.local_addr()?;
     print_banner(addr, &p, started.elapsed());
-    if args.activities > 0 && p.store.activity_count().await? == 0 {
+    let ledger = args.activities > 0 && p.store.activity_count().await? == 0;
+    if ledger {
         println!(
             "  filling {} demo activities in the background …",
             args.activities
         );
-        let store = p.store.clone();
-        let today = jinguo_app::state::today(&p.state.config);
-        tokio::spawn(async move {
+    }
+    let store = p.store.clone();
+    let today = jinguo_app::state::today(&p.state.config);
+    let fresh = p.fresh;
+    tokio::spawn(async move {
+        if fresh && let Err(e) = crate::demo_data::fill_modules(&store).await {
+            tracing::error!(error = %format!("{e:#}"), "demo module records failed");
+        }
+        if ledger {
             if let Err(e) = crate::demo_data::fill(&store, args.activities, today).await {
                 tracing::error!(error = %format!("{e:#}"), "demo activities failed");
             }
@@ -84,8 +91,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                 Ok(n) => tracing::info!(cases = n, "demo cases recorded"),
                 Err(e) => tracing::error!(error = %format!("{e:#}"), "demo cases failed"),
             }
-        });
-    }
+        }
+    });
     jinguo_app::serve_on(p.listener, p.state).await
 }
 

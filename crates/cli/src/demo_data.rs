@@ -44,15 +44,21 @@ const PROGRAMS: &[&str] = &[
     "act_health",
 ];
 
-/// Fills `n` activities over the 24 months up to `today`, mostly in
-/// villages, in batches. Returns how many were written.
-pub async fn fill(store: &SqlStore, n: u64, today: time::Date) -> anyhow::Result<u64> {
-    // Each module's own demo records (Women's Homes …), before the ledger.
+/// Each module's own demo records (Women's Homes, honours …): on a new
+/// demo database, also when no activities are asked for, since they add
+/// none to the ledger.
+pub async fn fill_modules(store: &SqlStore) -> anyhow::Result<()> {
     for module in jinguo_app::routes::MODULES {
         if let Some(fill) = module.demo {
             fill(store).await?;
         }
     }
+    Ok(())
+}
+
+/// Fills `n` activities over the 24 months up to `today`, mostly in
+/// villages, in batches. Returns how many were written.
+pub async fn fill(store: &SqlStore, n: u64, today: time::Date) -> anyhow::Result<u64> {
     let started = Instant::now();
     let mut villages: Vec<UnitId> = Vec::new();
     let mut upper: Vec<UnitId> = Vec::new();
