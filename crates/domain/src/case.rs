@@ -274,8 +274,9 @@ pub struct ChecklistItem {
     /// The key an assessment names when the answer is yes.
     #[schema(value_type = String, example = "has_weapon")]
     pub key: &'static str,
-    /// What a yes adds to the score.
-    #[schema(value_type = i64, minimum = 1)]
+    /// What a yes adds to the score; 0 for an item asked for the record
+    /// that does not weigh on the level.
+    #[schema(value_type = i64, minimum = 0)]
     pub weight: u8,
 }
 

@@ -296,13 +296,16 @@ pub async fn update(
     description = "Deletes an activity of the caller's subtree (otherwise `404`) and takes it out \
                    of the numbers of its unit and all ancestors; its photos and their files are \
                    deleted with it. If someone else changed or deleted it at the same time, the \
-                   answer is `409` with field `activity_changed`. Recorded in the audit log \
-                   (`activity.deleted`). Access is checked before anything about the activity.",
+                   answer is `409` with field `activity_changed`. An activity a household visit \
+                   recorded is deleted with its visit, not alone: `422` with field `activity`. \
+                   Recorded in the audit log (`activity.deleted`). Access is checked before \
+                   anything about the activity.",
     params(ActivityIdPath),
     responses(
         (status = 204, description = "The activity has been deleted."),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
+        (status = 422, response = Invalid),
         (status = 500, response = Internal),
     ),
 )]
