@@ -21,6 +21,7 @@ use super::{
     NominationRecord, Objection, PublicCampaign, PublicEntry, StepRow, Who,
 };
 use crate::model::{Page, Unit, UnitRef};
+use crate::sql::cases::seal;
 use crate::sql::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
 use crate::vault::associated_data;
 use crate::{InScope, Result, Scope, StoreError, UnitStore};
@@ -130,29 +131,6 @@ fn nomination_from_row(row: &AnyRow, subject: SubjectKind) -> Result<Nomination>
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
-}
-
-/// Seals `value` into `table.column_enc` of row `id`, inside the caller's
-/// transaction (the associated data names the row).
-async fn seal(
-    conn: &mut AnyConnection,
-    store: &SqlStore,
-    table: &'static str,
-    column: &'static str,
-    id: i64,
-    value: &str,
-) -> Result<()> {
-    let sealed = store
-        .vault()?
-        .encrypt_text(value, &associated_data(table, id, column));
-    // Table and column names are constants of this module, never input.
-    let sql = format!("UPDATE {table} SET {column}_enc = $1 WHERE id = $2");
-    sqlx::query(&sql)
-        .bind(sealed)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 /// The audit entry of a write, in its transaction: ids and unit codes only,
@@ -570,7 +548,15 @@ impl HonourStore for SqlStore {
         .fetch_one(&mut *tx)
         .await?;
         if let Some(name) = &f.person_name {
-            seal(&mut tx, self, "honour_nominations", "person_name", id, name).await?;
+            seal(
+                &mut tx,
+                self,
+                "honour_nominations",
+                "person_name",
+                id,
+                Some(name),
+            )
+            .await?;
         }
         sqlx::query(
             "INSERT INTO honour_steps (nomination_id, campaign_id, unit_id, action, reason, by_user, at) \
@@ -1163,9 +1149,17 @@ impl HonourStore for SqlStore {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        seal(&mut tx, self, "honour_objections", "text", id, text).await?;
+        seal(&mut tx, self, "honour_objections", "text", id, Some(text)).await?;
         if let Some(contact) = contact {
-            seal(&mut tx, self, "honour_objections", "contact", id, contact).await?;
+            seal(
+                &mut tx,
+                self,
+                "honour_objections",
+                "contact",
+                id,
+                Some(contact),
+            )
+            .await?;
         }
         audit(
             self.backend,
