@@ -542,7 +542,12 @@ step('the region issues a task to villages; yilelt answers; baoligen approves; t
 
 step('a woman asks for help on a phone without logging in; yilelt finds it in her queue', PHONE, async (page) => {
   await page.goto('/help');
+  const entries = await page.evaluate(() => history.length);
   check(await page.locator('a.exit').count() === 1, 'the quick-exit button is there before anything is typed');
+  check(await page.locator('footer a[href="tel:110"]').count() === 1 && await page.locator('footer a[href="tel:12338"]').count() === 1,
+    '110 and 12338 are tap-to-call');
+  const searchButton = await page.locator('form.search button[type="submit"]').boundingBox();
+  check(searchButton && searchButton.height < 60, `the search button keeps its word on one line (${searchButton && searchButton.height}px high)`);
   await page.locator('#q').fill('伊利勒特');
   await Promise.all([
     page.waitForNavigation({ waitUntil: 'load' }),
@@ -554,24 +559,37 @@ step('a woman asks for help on a phone without logging in; yilelt finds it in he
     page.locator(`ul.picks a[href*="place=${YILELT}"]`).click(),
   ]);
   check(await page.locator('form#ask').count() === 1, 'choosing her village opens the request form');
+  const order = await page.evaluate(() => {
+    const form = document.querySelector('form#ask');
+    const homes = document.querySelector('section.homes');
+    return homes ? Boolean(form.compareDocumentPosition(homes) & Node.DOCUMENT_POSITION_FOLLOWING) : true;
+  });
+  check(order, 'the form comes before the list of Women\'s Homes');
   await page.locator('input[name="category"][value="employment"]').check();
   await page.locator('#description').fill('想学电商技能，在家附近找一份工作。');
   await lookForDefects(page, 'help page (phone)');
   await screenshot(page, 'help-phone.png');
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('form#ask button.send').click(),
-  ]);
+  // The request is sent in place: the answer replaces the page.
+  await page.locator('form#ask button.send').click();
+  await page.locator('#code').waitFor({ state: 'visible', timeout: 30000 });
   const code = await text(page.locator('#code'));
   check(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code), `she gets a tracking code (got "${code}")`);
+  await lookForDefects(page, 'help code page (phone)');
   await screenshot(page, 'help-code-phone.png');
+  const after = await page.evaluate(() => history.length);
+  check(after === entries, `no step of the flow added a history entry (${entries} → ${after})`);
+  // Quick exit, then Back: nothing of the flow comes back.
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }).catch(() => {}),
+    page.locator('a.exit').click(),
+  ]);
+  await page.goBack().catch(() => null);
+  check(!page.url().includes('/help'), `Back after the quick exit does not return to the help flow (at ${page.url()})`);
 
   await page.goto('/help/track');
   await page.locator('#code').fill(code.toLowerCase());
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('form.search button[type="submit"]').click(),
-  ]);
+  await page.locator('form.search button[type="submit"]').click();
+  await page.locator('dl.status').waitFor({ state: 'visible', timeout: 30000 });
   const status = await text(page.locator('dl.status'));
   check(status.length > 0, `looking the code up shows a status and a date ("${status}")`);
   check(!(await text(page.locator('main'))).includes('电商'), 'the lookup never shows what she wrote');
@@ -597,7 +615,8 @@ step('a DV case from the public page: intake, risk assessment, referral, closure
   await page.locator('input[name="category"][value="rights"]').check();
   await page.locator('#description').fill('丈夫酒后多次打我，昨晚掐我脖子，我不敢回家。');
   await page.locator('#contact').fill('13900001111');
-  await submitVia(page, page.locator('form#ask button.send'));
+  await page.locator('form#ask button.send').click();
+  await page.locator('#code').waitFor({ state: 'visible', timeout: 30000 });
   const code = await text(page.locator('#code'));
   check(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code), `she gets a tracking code (${code})`);
 
