@@ -209,6 +209,15 @@ async fn workflow(db: Db) {
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "returned");
+    // Handed in on time, then returned: neither handed in nor on time, so
+    // the two rates, on one base, never contradict each other.
+    let (_, p) = json_of(
+        app.get(&region, &format!("/api/v1/tasks/{id}/progress"))
+            .await,
+    )
+    .await;
+    assert_eq!(p["complete_pct"], 0.0, "{p}");
+    assert_eq!(p["on_time_pct"], 0.0, "{p}");
     let (_, notices) = json_of(app.get(&village, "/api/v1/notices").await).await;
     assert_eq!(notices["notices"][0]["kind"], "returned");
     let r = put_json(

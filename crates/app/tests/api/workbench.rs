@@ -109,6 +109,11 @@ async fn lands_on_what_to_do(db: Db) {
     assert!(html.contains("待审核的上报"), "{html}");
     assert!(html.contains("伊利勒特嘎查 · 冬季送温暖入户统计"), "{html}");
     assert!(html.contains(&format!("href=\"{report}\"")));
+    // Its notice names the village that handed in and leads to its report.
+    assert!(html.contains("伊利勒特嘎查 已上报 · 冬季送温暖入户统计"), "{html}");
+    let (_, html) = page(&app, &township, "/notices").await;
+    assert!(html.contains("伊利勒特嘎查 已上报"), "{html}");
+    assert!(html.contains(&format!("href=\"{report}\"")), "{html}");
 
     // Another league's admin sees none of it.
     let (status, html) = page(&app, &stranger, "/").await;

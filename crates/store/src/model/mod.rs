@@ -504,6 +504,7 @@ pub struct ChildProgress {
 pub struct Progress {
     /// Every report in the subtree, the unit's own included.
     pub counts: StatusCounts,
+    /// Handed-in reports (submitted or approved) first handed in on time.
     pub on_time: i64,
     /// The unit's own report, when it is a target.
     pub own: Option<ReportStatus>,
@@ -519,6 +520,13 @@ pub struct ExportRow {
     pub report: Report,
     /// Names at levels 1..=5, where the unit has an ancestor there.
     pub path: [Option<String>; 5],
+}
+
+/// The unit a notice is about.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NoticeAbout {
+    pub code: UnitCode,
+    pub name: String,
 }
 
 /// An in-app notice for a unit about a task.
@@ -539,6 +547,10 @@ pub struct Notice {
     pub deadline: time::Date,
     /// The unit the notice is for (the caller's).
     pub unit: UnitRef,
+    /// The unit it is about, when another: the unit below that handed in
+    /// (`submitted`); otherwise null.
+    #[schema(required = true)]
+    pub about: Option<NoticeAbout>,
     /// Unix seconds.
     pub created_at: i64,
     /// Whether the caller has not yet seen it (notices are marked seen when she opens the

@@ -829,7 +829,7 @@ pub async fn notices(
             rows => rows.iter().map(|n| context! {
                 kind => n.kind, task_id => n.task_id.get(), title => n.task_title,
                 deadline => format_date(n.deadline), unit_code => n.unit.code.as_str(),
-                created_at => n.created_at, unread => n.unread,
+                created_at => n.created_at, unread => n.unread, about => n.about,
             }).collect::<Vec<_>>(),
         },
     ))

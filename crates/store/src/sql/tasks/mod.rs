@@ -20,8 +20,8 @@ use self::tally::{CHANGE_COLS, Deltas, Place};
 use super::units::unit_ref_from_row;
 use super::{SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
-    ChildProgress, ExportRow, Forward, NewTask, Notice, Page, Progress, Report, ReportAnswer,
-    StatusCounts, Task, TaskBox, TaskSummary, TaskTargets, Totals, Unit, UnitRef,
+    ChildProgress, ExportRow, Forward, NewTask, Notice, NoticeAbout, Page, Progress, Report,
+    ReportAnswer, StatusCounts, Task, TaskBox, TaskSummary, TaskTargets, Totals, Unit, UnitRef,
 };
 use crate::{Result, StoreError, TaskStore, UnitStore};
 
@@ -95,6 +95,14 @@ fn notice_from_row(row: &AnyRow) -> Result<Notice> {
         task_title: row.try_get("title")?,
         deadline: date_of(row, "deadline")?,
         unit: unit_ref(row, "unit_id", "code", "name", "level")?,
+        about: match row.try_get::<Option<String>, _>("about_code")? {
+            Some(code) => Some(NoticeAbout {
+                code: UnitCode::parse(&code)
+                    .map_err(|_| sqlx::Error::Decode(format!("bad unit code {code}").into()))?,
+                name: row.try_get("about_name")?,
+            }),
+            None => None,
+        },
         created_at: row.try_get("created_at")?,
         unread: row.try_get::<i64, _>("unread")? != 0,
     })
@@ -392,7 +400,15 @@ impl TaskStore for SqlStore {
         count_numbers(&mut tx, &mut deltas, &at, report.id, true).await?;
         deltas.apply(&mut tx, self.backend).await?;
         if let Some(parent) = parent_of(report) {
-            add_notice_in(&mut tx, parent, report.task_id, "submitted", now).await?;
+            add_notice_in(
+                &mut tx,
+                parent,
+                report.task_id,
+                "submitted",
+                Some(report.unit.id),
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -454,7 +470,7 @@ impl TaskStore for SqlStore {
         }
         deltas.apply(&mut tx, self.backend).await?;
         let kind = if approve { "approved" } else { "returned" };
-        add_notice_in(&mut tx, report.unit.id, report.task_id, kind, now).await?;
+        add_notice_in(&mut tx, report.unit.id, report.task_id, kind, None, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -541,7 +557,14 @@ impl TaskStore for SqlStore {
         for r in &rows {
             let status = status_of(r, "status")?;
             let n: i64 = r.try_get("n")?;
-            let ot: i64 = r.try_get("on_time")?;
+            // On time counts among the handed-in only, so it can never
+            // exceed the hand-in rate on the same base: a report handed in
+            // on time and then returned is neither, until handed in again.
+            let ot: i64 = if status.is_complete() {
+                r.try_get("on_time")?
+            } else {
+                0
+            };
             *counts.entry(status).or_default() += n;
             on_time += ot;
             match r.try_get::<i64, _>("child_id")? {
@@ -647,10 +670,11 @@ impl TaskStore for SqlStore {
     async fn notices(&self, unit: UnitId, user: UserId, page: Page) -> Result<Vec<Notice>> {
         sqlx::query(
             "SELECT n.id, n.kind, n.task_id, n.created_at, n.unit_id, t.title, t.deadline, \
-             u.code, u.name, u.level, \
+             u.code, u.name, u.level, a.code AS about_code, a.name AS about_name, \
              CAST(CASE WHEN n.id > COALESCE((SELECT m.seen_up_to FROM notice_marks m \
              WHERE m.user_id = $2), 0) THEN 1 ELSE 0 END AS BIGINT) AS unread \
              FROM notices n JOIN tasks t ON t.id = n.task_id JOIN units u ON u.id = n.unit_id \
+             LEFT JOIN units a ON a.id = n.about_unit_id \
              WHERE n.unit_id = $1 ORDER BY n.id DESC LIMIT $3 OFFSET $4",
         )
         .bind(unit.get())
@@ -716,7 +740,7 @@ impl SqlStore {
 
     pub async fn add_notice(&self, unit: UnitId, task: TaskId, kind: &str, now: i64) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        add_notice_in(&mut tx, unit, task, kind, now).await?;
+        add_notice_in(&mut tx, unit, task, kind, None, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -903,19 +927,26 @@ async fn count_numbers(
     Ok(())
 }
 
+/// A notice for `unit`; `about`: the other unit it concerns (the child
+/// that handed in), named on the notice.
 async fn add_notice_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     unit: UnitId,
     task: TaskId,
     kind: &str,
+    about: Option<UnitId>,
     now: i64,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO notices (unit_id, task_id, kind, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(unit.get())
-        .bind(task.get())
-        .bind(kind)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO notices (unit_id, task_id, kind, created_at, about_unit_id) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(unit.get())
+    .bind(task.get())
+    .bind(kind)
+    .bind(now)
+    .bind(about.map(UnitId::get))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
