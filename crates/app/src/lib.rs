@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod attachments;
+pub mod audit_view;
 pub mod auth;
 pub mod backup;
 pub mod cache;

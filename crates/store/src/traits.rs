@@ -81,7 +81,12 @@ pub trait SessionStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, entry: NewAudit) -> Result<()>;
     /// Newest first, events concerning units of the scope.
-    async fn audit_in_scope(&self, scope: Scope, page: Page) -> Result<Vec<AuditEntry>>;
+    async fn audit_in_scope(
+        &self,
+        scope: Scope,
+        filter: &AuditFilter,
+        page: Page,
+    ) -> Result<Vec<AuditEntry>>;
 }
 
 /// Activities and their roll-up counters. Every write changes the counters

@@ -157,7 +157,7 @@ async fn story(store: SqlStore) {
         .unwrap();
     assert_eq!(
         store
-            .audit_in_scope(township_scope, Page::default())
+            .audit_in_scope(township_scope, &Default::default(), Page::default())
             .await
             .unwrap()
             .len(),
@@ -165,7 +165,7 @@ async fn story(store: SqlStore) {
     );
     assert!(
         store
-            .audit_in_scope(sibling_scope, Page::default())
+            .audit_in_scope(sibling_scope, &Default::default(), Page::default())
             .await
             .unwrap()
             .is_empty()

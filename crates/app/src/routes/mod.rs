@@ -370,6 +370,7 @@ fn shared() -> Vec<RouteDef> {
         r(M::POST, "/users/{id}/enable", users, post(web::users::enable)),
         r(M::POST, "/users/{id}/password", users, post(web::users::reset_password)),
         r(M::GET, "/audit", auditor, get(web::audit::list)),
+        r(M::GET, "/audit/export.xlsx", auditor, get(web::audit::export)),
         r(M::GET, "/dictionaries", CanAtRegion(C::EditDictionaries), get(web::dictionaries::list)),
         r(M::POST, "/dictionaries/{kind}", CanAtRegion(C::EditDictionaries), post(web::dictionaries::save)),
         r(M::GET, "/help", Public, get(web::help::form)),

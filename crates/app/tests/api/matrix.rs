@@ -1492,6 +1492,10 @@ fn cases() -> Cases {
         c(|t| call(format!("/audit?unit={}", t.code())), 200),
     );
     m.insert(
+        ("GET", "/audit/export.xlsx"),
+        c(|t| call(format!("/audit/export.xlsx?unit={}", t.code())), 200),
+    );
+    m.insert(
         ("GET", "/static/{file}"),
         c(|_| call("/static/app.css".into()), 200),
     );

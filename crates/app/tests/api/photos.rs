@@ -81,7 +81,7 @@ fn files_on_disk(app: &TestApp) -> Vec<String> {
 async fn audit(app: &TestApp) -> Vec<(String, String)> {
     let root = app.store.root_unit().await.unwrap();
     app.store
-        .audit_in_scope(app.store.system_scope(&root), Page::new(500, 0))
+        .audit_in_scope(app.store.system_scope(&root), &Default::default(), Page::new(500, 0))
         .await
         .unwrap()
         .into_iter()

@@ -133,6 +133,21 @@ pub struct NewAudit {
     pub unit: UnitId,
 }
 
+/// Which audit entries a list shows; every part is optional and they
+/// combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Username of who acted, exactly.
+    pub actor: Option<String>,
+    /// Action key, exactly (`need.created`).
+    pub action: Option<String>,
+    /// Unix seconds: from (inclusive) and until (exclusive).
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    /// Keyset paging: only entries older than this id.
+    pub before: Option<i64>,
+}
+
 /// One audit event. Names, ID numbers and phone numbers of people never appear in `detail`;
 /// usernames and unit codes may.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -8,7 +8,7 @@ use super::{Backend, SqlStore, not_found_if_none};
 use crate::audit_chain::{
     BrokenEntry, ChainBreak, ChainVerdict, ChainedContent, GENESIS, entry_hash, from_hex, to_hex,
 };
-use crate::model::{AuditEntry, NewAudit, Page};
+use crate::model::{AuditEntry, AuditFilter, NewAudit, Page};
 use crate::{AuditStore, Result};
 
 #[async_trait]
@@ -22,15 +22,54 @@ impl AuditStore for SqlStore {
         self.grouped(group, GroupWrite::Audit(e)).await.map(drop)
     }
 
-    async fn audit_in_scope(&self, scope: Scope, page: Page) -> Result<Vec<AuditEntry>> {
+    async fn audit_in_scope(
+        &self,
+        scope: Scope,
+        filter: &AuditFilter,
+        page: Page,
+    ) -> Result<Vec<AuditEntry>> {
+        // Conditions after the scope's, each with its own numbered parameter.
+        let mut cond = String::new();
+        let mut texts: Vec<(usize, &str)> = Vec::new();
+        let mut numbers: Vec<(usize, i64)> = Vec::new();
+        let mut n = 1;
+        let mut add = |sql: &str| {
+            n += 1;
+            cond.push_str(&sql.replace('?', &format!("${n}")));
+            n
+        };
+        if let Some(a) = filter.actor.as_deref() {
+            texts.push((add(" AND a.actor_name = ?"), a));
+        }
+        if let Some(a) = filter.action.as_deref() {
+            texts.push((add(" AND a.action = ?"), a));
+        }
+        if let Some(v) = filter.from {
+            numbers.push((add(" AND a.at >= ?"), v));
+        }
+        if let Some(v) = filter.until {
+            numbers.push((add(" AND a.at < ?"), v));
+        }
+        if let Some(v) = filter.before {
+            numbers.push((add(" AND a.id < ?"), v));
+        }
         let sql = format!(
             "SELECT a.id, a.at, a.actor_name, a.action, a.detail, a.ip, u.code, u.name \
              FROM audit_log a JOIN units u ON u.id = a.unit_id \
-             WHERE a.{} = $1 ORDER BY a.id DESC LIMIT $2 OFFSET $3",
-            scope.level().ancestor_column()
+             WHERE a.{} = $1{cond} ORDER BY a.id DESC LIMIT ${} OFFSET ${}",
+            scope.level().ancestor_column(),
+            n + 1,
+            n + 2,
         );
-        let rows = sqlx::query(&sql)
-            .bind(scope.unit().get())
+        let mut q = sqlx::query(&sql).bind(scope.unit().get());
+        for i in 2..=n {
+            if let Some((_, t)) = texts.iter().find(|(at, _)| *at == i) {
+                q = q.bind(t.to_string());
+            } else if let Some((_, v)) = numbers.iter().find(|(at, _)| *at == i) {
+                q = q.bind(*v);
+            }
+        }
+        let rows = q
             .bind(page.limit)
             .bind(page.offset)
             .fetch_all(self.reader())

@@ -5,7 +5,7 @@ use jinguo_store::model::{AuditEntry, Page};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{BadRequest, Internal, NotFound};
+use super::openapi::{BadRequest, Internal, Invalid, NotFound};
 use super::{ApiQuery, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
@@ -24,6 +24,19 @@ pub struct AuditQuery {
     /// Number of entries to skip; negative values count as 0.
     #[param(minimum = 0, default = 0)]
     offset: Option<i64>,
+    /// Only entries of this username.
+    #[param(max_length = 64)]
+    actor: Option<String>,
+    /// Only entries of this action key, for example `need.created`.
+    #[param(max_length = 64)]
+    action: Option<String>,
+    /// Only entries on or after this day (`YYYY-MM-DD`, the server's time zone); malformed
+    /// answers `422`.
+    #[param(format = Date)]
+    from: Option<String>,
+    /// Only entries on or before this day (`YYYY-MM-DD`); before `from` answers `422`.
+    #[param(format = Date)]
+    to: Option<String>,
 }
 
 /// A page of audit events, newest first.
@@ -48,6 +61,7 @@ pub struct AuditLog {
         (status = 200, description = "Audit events, newest first.", body = AuditLog),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
         (status = 500, response = Internal),
     ),
 )]
@@ -58,9 +72,21 @@ pub async fn list(
 ) -> AppResult<Json<AuditLog>> {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let page = Page::new(q.limit.unwrap_or(100), q.offset.unwrap_or(0));
+    let filter = crate::audit_view::AuditParams {
+        actor: q.actor,
+        action: q.action,
+        from: q.from,
+        to: q.to,
+    }
+    .parse(state.config.utc_offset_hours)
+    .map_err(AppError::InvalidFields)?;
     let entries = state
         .store
-        .audit_in_scope(actor.scope().narrow(&unit).ok_or(AppError::NotFound)?, page)
+        .audit_in_scope(
+            actor.scope().narrow(&unit).ok_or(AppError::NotFound)?,
+            &filter,
+            page,
+        )
         .await?;
     Ok(Json(AuditLog { entries }))
 }
