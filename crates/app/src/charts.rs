@@ -11,9 +11,11 @@ pub struct Bar {
     pub width: f64,
 }
 
-/// Bars scaled so the largest value spans the full width.
+/// Bars scaled so the largest value spans the full width, largest first
+/// (ties keep their order), as an office reads a ranking.
 pub fn bars(rows: impl IntoIterator<Item = (String, i64)>) -> Vec<Bar> {
-    let rows: Vec<(String, i64)> = rows.into_iter().collect();
+    let mut rows: Vec<(String, i64)> = rows.into_iter().collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     let max = rows.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1) as f64;
     rows.into_iter()
         .map(|(label, value)| Bar {
@@ -46,7 +48,8 @@ pub struct Dot {
 pub fn line(rows: &[(String, i64)], width: u32, height: u32) -> Line {
     let max = rows.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let n = rows.len().max(2) - 1;
-    let (pad_x, pad_top, pad_bottom) = (24.0, 12.0, 22.0);
+    // Room above the top dot for its value.
+    let (pad_x, pad_top, pad_bottom) = (24.0, 18.0, 22.0);
     let plot_w = f64::from(width) - 2.0 * pad_x;
     let plot_h = f64::from(height) - pad_top - pad_bottom;
     let dots: Vec<Dot> = rows
@@ -81,8 +84,10 @@ mod tests {
     fn bars_scale_to_the_largest() {
         let b = bars([("a".into(), 5), ("b".into(), 10), ("c".into(), 0)]);
         assert_eq!(
-            b.iter().map(|b| b.width).collect::<Vec<_>>(),
-            [50.0, 100.0, 0.0]
+            b.iter()
+                .map(|b| (b.label.as_str(), b.width))
+                .collect::<Vec<_>>(),
+            [("b", 100.0), ("a", 50.0), ("c", 0.0)]
         );
         assert!(bars(Vec::<(String, i64)>::new()).is_empty());
     }
@@ -92,8 +97,8 @@ mod tests {
         let l = line(&[("1".into(), 0), ("2".into(), 10)], 300, 120);
         assert_eq!(l.dots[0].x, 24.0);
         assert_eq!(l.dots[1].x, 276.0);
-        assert_eq!(l.dots[1].y, 12.0);
+        assert_eq!(l.dots[1].y, 18.0);
         assert_eq!(l.dots[0].y, 98.0);
-        assert_eq!(l.points, "24,98 276,12");
+        assert_eq!(l.points, "24,98 276,18");
     }
 }

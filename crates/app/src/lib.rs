@@ -19,6 +19,7 @@ pub mod honours;
 pub mod households;
 pub mod i18n;
 mod map;
+mod map_labels;
 pub mod needs;
 mod net;
 mod paging;

@@ -24,6 +24,8 @@ const MAX_HEIGHT: f64 = 640.0;
 const PAD: f64 = 8.0;
 /// Label font size, in SVG units.
 const FONT: f64 = 17.0;
+/// The phone's label font size, in SVG units (see [`Choropleth::phone_font`]).
+const PHONE_FONT: f64 = 34.0;
 /// Coordinates are kept in tenths of a unit; a point closer than this
 /// (0.5 unit) to the previous kept point is dropped.
 const MIN_STEP: i64 = 5;
@@ -488,8 +490,10 @@ pub struct Area {
     pub count: Option<i64>,
     pub class: u8,
     pub d: String,
-    /// The label's position, when the name fits there.
-    pub label: Option<(f64, f64)>,
+    /// Where its name (and count) is written, clear of every other label.
+    pub label: crate::map_labels::Placed,
+    /// Where its name is written on a phone, in the larger phone font.
+    pub phone_label: crate::map_labels::Placed,
 }
 
 /// A child without a shape (the development zones) and its count.
@@ -507,6 +511,9 @@ pub struct Choropleth {
     pub width: f64,
     pub height: f64,
     pub font: f64,
+    /// The font of the phone's labels: the map is drawn at under half its
+    /// size there, so its names need twice the units to stay readable.
+    pub phone_font: f64,
     pub areas: Vec<Area>,
     pub legend: Vec<LegendEntry>,
     pub unshaped: Vec<Unshaped>,
@@ -523,19 +530,57 @@ pub fn choropleth(shapes: &MapShapes, children: &[(String, String, i64)]) -> Opt
         return None;
     }
     let classes = Classes::new(&drawn.iter().map(|c| c.2).collect::<Vec<_>>());
-    let areas = shapes
+    // Each shape, the child it draws (if any) and the name it shows.
+    type Named<'a> = (&'a Shape, Option<&'a &'a (String, String, i64)>, String);
+    let named: Vec<Named> = shapes
         .shapes
         .iter()
         .map(|s| {
             let child = drawn.iter().find(|c| c.0 == s.code);
             let name = child.map_or(s.name.clone(), |c| c.1.clone());
-            let fits = name.chars().count() as f64 * shapes.font <= s.label.room;
+            (s, child, name)
+        })
+        .collect();
+    let phone_font = PHONE_FONT;
+    let wants = |font_lines: usize| -> Vec<crate::map_labels::Want> {
+        named
+            .iter()
+            .map(|(s, child, name)| {
+                // A count's digits are about half a character wide.
+                let digits = child.map_or(0, |c| c.2.to_string().len().div_ceil(2) + 1);
+                crate::map_labels::Want {
+                    x: s.label.x,
+                    y: s.label.y,
+                    room: s.label.room,
+                    chars: name
+                        .chars()
+                        .count()
+                        .max(if font_lines > 1 { digits } else { 0 }),
+                    lines: if child.is_some() { font_lines } else { 1 },
+                }
+            })
+            .collect()
+    };
+    let desktop = crate::map_labels::place(&wants(2), shapes.font, shapes.width, shapes.height);
+    let phone = crate::map_labels::place(&wants(1), phone_font, shapes.width, shapes.height);
+    let areas = named
+        .into_iter()
+        .zip(desktop.into_iter().zip(phone))
+        .map(|((s, child, name), (label, phone_label))| {
+            // From the centre of the label's box to its first baseline.
+            let lines = if child.is_some() { 2.0 } else { 1.0 };
+            let first =
+                |p: crate::map_labels::Placed, font: f64, lines: f64| crate::map_labels::Placed {
+                    x: p.x,
+                    y: ((p.y - (lines - 1.0) * 0.6 * font + 0.35 * font) * 10.0).round() / 10.0,
+                };
             Area {
                 code: s.code.clone(),
                 count: child.map(|c| c.2),
                 class: child.map_or(0, |c| classes.class_of(c.2)),
                 d: s.d.clone(),
-                label: fits.then_some((s.label.x, s.label.y + 0.35 * shapes.font)),
+                label: first(label, shapes.font, lines),
+                phone_label: first(phone_label, phone_font, 1.0),
                 name,
             }
         })
@@ -553,6 +598,7 @@ pub fn choropleth(shapes: &MapShapes, children: &[(String, String, i64)]) -> Opt
         width: shapes.width,
         height: shapes.height,
         font: shapes.font,
+        phone_font,
         areas,
         legend,
         unshaped: children
@@ -807,7 +853,11 @@ mod tests {
         assert_eq!(c.unshaped.len(), 1);
         assert_eq!(c.unshaped[0].count, 7);
         assert_eq!(c.legend[0].class, 0, "one banner has no activity");
-        assert!(c.areas.iter().any(|a| a.label.is_some()));
+        assert!(
+            c.areas
+                .iter()
+                .all(|a| a.label.x > 0.0 && a.phone_label.y > 0.0)
+        );
         let darkest = c.areas.iter().max_by_key(|a| a.count).unwrap();
         assert_eq!(darkest.class, SHADES);
         // Another region's tree: nothing to draw.
