@@ -9,6 +9,7 @@
 //! is no activity; the cell rules are in `import_cells`, the headers in
 //! `import_headers`; checking ([`check`], in `import_check`) asks the store.
 
+use std::collections::HashSet;
 use std::io::Cursor;
 
 use calamine::{Dimensions, Reader, SheetType, SheetVisible, Xlsx};
@@ -382,22 +383,38 @@ fn find_header(wb: &mut Book<'_>, name: &str) -> Result<Option<Header>, Fail> {
 }
 
 /// Merged cells below the header: a unit or a date written once for
-/// several rows counts for each of them.
+/// several rows counts for each of them; a text merged across columns
+/// alone on its row is a heading (一、十月份).
 struct Merged {
+    /// Merged down over several rows, by first row.
     regions: Vec<Dimensions>,
     next: usize,
     active: Vec<(Dimensions, Option<Value>)>,
+    /// (row, column) of the first cell of every region across columns.
+    wide: HashSet<(u32, u32)>,
 }
 
 impl Merged {
     fn new(mut regions: Vec<Dimensions>, header_row: u32) -> Self {
-        regions.retain(|d| d.start.0 > header_row && d.end.0 > d.start.0);
+        regions.retain(|d| d.start.0 > header_row);
+        let wide = regions
+            .iter()
+            .filter(|d| d.end.1 > d.start.1)
+            .map(|d| d.start)
+            .collect();
+        regions.retain(|d| d.end.0 > d.start.0);
         regions.sort_by_key(|d| d.start);
         Merged {
             regions,
             next: 0,
             active: Vec::new(),
+            wide,
         }
+    }
+
+    /// A row whose one cell is a text merged across columns.
+    fn is_heading(&self, r: u32, cells: &[(u16, Value)]) -> bool {
+        matches!(cells, [(c, Value::Text(_))] if self.wide.contains(&(r, u32::from(*c))))
     }
 
     fn fill(&mut self, r: u32, cells: &mut Vec<(u16, Value)>) {
@@ -442,6 +459,16 @@ struct Reading {
     rows: Vec<Row>,
 }
 
+/// A row left from a form filled down with zeros (or formulas giving 0):
+/// nothing but zero counts.
+fn zeros_only(row: &Row) -> bool {
+    row.cells.iter().enumerate().all(|(i, v)| match v {
+        Value::Empty => true,
+        Value::Number(n) => (i == PARTICIPANTS || i == WOMEN) && *n == 0.0,
+        _ => false,
+    })
+}
+
 /// Cells that tell an activity: filled, and not signature text.
 fn evidence(row: &Row, of: &[usize], except: Option<usize>) -> usize {
     of.iter()
@@ -453,6 +480,9 @@ fn evidence(row: &Row, of: &[usize], except: Option<usize>) -> usize {
 impl Reading {
     fn finish_row(&mut self, r: u32, mut cells: Vec<(u16, Value)>) -> Result<(), Fail> {
         if r <= self.header.row {
+            return Ok(());
+        }
+        if self.merged.is_heading(r, &cells) {
             return Ok(());
         }
         self.merged.fill(r, &mut cells);
@@ -472,7 +502,7 @@ impl Reading {
                 row.cells[i] = v.clone();
             }
         }
-        if row.cells.iter().all(Value::is_empty) {
+        if row.cells.iter().all(Value::is_empty) || zeros_only(&row) {
             return Ok(());
         }
         if row.cells[TITLE] == Value::Text(EXAMPLE_TITLE.to_owned()) {
@@ -544,13 +574,27 @@ pub fn read(bytes: &[u8], limits: Limits) -> Result<Sheet, Refusal> {
     if names.is_empty() {
         return Err(Problem::file("imp.err.no_sheet").into());
     }
+    // An instructions sheet may show the column names in a row too: a
+    // sheet with a header but without the needed columns or without rows
+    // gives way to the next one; its refusal stands if none does better.
+    let mut first: Option<Refusal> = None;
     for name in names {
-        if let Some(header) = find_header(&mut wb, &name)? {
-            return read_sheet(&mut wb, name, header, limits);
+        let Some(header) = find_header(&mut wb, &name)? else {
+            continue;
+        };
+        match read_sheet(&mut wb, name, header, limits) {
+            Ok(sheet) => return Ok(sheet),
+            Err(r) if r.problems.iter().all(|p| PASSABLE.contains(&p.key)) => {
+                first.get_or_insert(r);
+            }
+            Err(r) => return Err(r),
         }
     }
-    Err(Problem::file("imp.err.no_header").into())
+    Err(first.unwrap_or_else(|| Problem::file("imp.err.no_header").into()))
 }
+
+/// Refusals of a sheet that let the next sheet be tried.
+const PASSABLE: [&str; 2] = ["imp.err.missing_column", "imp.err.empty"];
 
 fn read_sheet(
     wb: &mut Book<'_>,
@@ -612,219 +656,4 @@ fn read_sheet(
 }
 
 #[cfg(test)]
-mod tests {
-    use rust_xlsxwriter::{Format, Workbook, Worksheet};
-
-    use super::*;
-
-    fn put(ws: &mut Worksheet, r: u32, cells: &[&str]) {
-        for (c, s) in cells.iter().enumerate() {
-            if let Some(n) = s.strip_prefix("#n:") {
-                ws.write_number(r, c as u16, n.parse::<f64>().unwrap())
-                    .unwrap();
-            } else if !s.is_empty() {
-                ws.write_string(r, c as u16, *s).unwrap();
-            }
-        }
-    }
-
-    const HEADER: [&str; 8] = [
-        "序号",
-        "单位",
-        "活动时间",
-        "活动类型",
-        "活动名称",
-        "参加\n人数（人）",
-        "其中：女性",
-        "备注",
-    ];
-
-    /// An instructions sheet, then a ledger with a title, a blank row and
-    /// the header on row 3; `rows` from row 4.
-    fn book(rows: &[&[&str]]) -> Vec<u8> {
-        let mut wb = Workbook::new();
-        let info = wb.add_worksheet();
-        info.set_name("填表说明").unwrap();
-        for (r, line) in ["填表说明", "活动时间", "参加人数", "其中女性"]
-            .iter()
-            .enumerate()
-        {
-            put(info, r as u32, &[line]);
-        }
-        let ws = wb.add_worksheet();
-        ws.set_name("台账").unwrap();
-        ws.merge_range(0, 0, 0, 7, "2026年活动台账", &Format::new())
-            .unwrap();
-        put(ws, 2, &HEADER);
-        for (i, row) in rows.iter().enumerate() {
-            put(ws, 3 + i as u32, row);
-        }
-        wb.save_to_buffer().unwrap()
-    }
-
-    fn numbers(sheet: &Sheet) -> Vec<u32> {
-        sheet.rows.iter().map(|r| r.number).collect()
-    }
-
-    const GOOD: &[&str] = &[
-        "1",
-        "伊利勒特嘎查",
-        "2026.11.3",
-        "宣讲",
-        "宣讲",
-        "#n:40",
-        "#n:30",
-    ];
-
-    #[test]
-    fn the_ledger_sheet_is_found_by_its_header() {
-        let sheet = read(&book(&[GOOD]), Limits::WEB).unwrap();
-        assert_eq!(
-            sheet.at,
-            SheetInfo {
-                name: "台账".into(),
-                header_row: 3
-            }
-        );
-        assert_eq!(sheet.columns[UNIT], Some(1));
-        assert_eq!(sheet.columns[PARTICIPANTS], Some(5));
-        assert_eq!(sheet.columns[WOMEN], Some(6));
-        assert_eq!(sheet.columns[SUMMARY], Some(7));
-        assert_eq!(
-            sheet.headers[PARTICIPANTS].as_deref(),
-            Some("参加人数（人）")
-        );
-        assert_eq!(sheet.headers[WOMEN].as_deref(), Some("其中：女性"));
-        assert_eq!(numbers(&sheet), [4]);
-        assert_eq!(sheet.rows[0].cells[PARTICIPANTS], Value::Number(40.0));
-    }
-
-    #[test]
-    fn signature_total_and_note_lines_are_left_out() {
-        let file = book(&[
-            GOOD,
-            &[],
-            &["合计", "", "", "", "", "#n:120", "#n:80"],
-            &[
-                "制表人：张三",
-                "",
-                "",
-                "审核人：李四",
-                "",
-                "",
-                "日期：２０２６．１１．５",
-            ],
-            &["说明：本表一式两份"],
-            &["", "", "", "", "以上数据截至 11 月底"],
-        ]);
-        let sheet = read(&file, Limits::WEB).unwrap();
-        assert_eq!(numbers(&sheet), [4]);
-    }
-
-    #[test]
-    fn data_rows_that_begin_like_a_footer_are_kept() {
-        // Activity data with one mistake in it: checked and reported, not
-        // dropped as a signature line.
-        let file = book(&[
-            &["备注", "伊利勒特嘎查", "2026.11.3", "宣讲", "宣讲", "#n:40"],
-            &["合计", "伊利勒特嘎查", "", "宣讲", "少了日期", "#n:40"],
-            GOOD,
-            &["合计", "", "", "", "", "#n:80"],
-            // After the total: a full row is still an activity.
-            GOOD,
-        ]);
-        let sheet = read(&file, Limits::WEB).unwrap();
-        assert_eq!(numbers(&sheet), [4, 5, 6, 8]);
-        // A lone note before any footer is reported too (it could be an
-        // activity with most cells missing).
-        let sheet = read(&book(&[&["", "", "", "", "只有名称"], GOOD]), Limits::WEB).unwrap();
-        assert_eq!(numbers(&sheet), [4, 5]);
-    }
-
-    #[test]
-    fn merged_cells_count_for_every_row() {
-        let mut wb = Workbook::new();
-        let ws = wb.add_worksheet();
-        put(ws, 0, &HEADER);
-        ws.merge_range(1, 1, 3, 1, "伊利勒特嘎查", &Format::new())
-            .unwrap();
-        for r in 1..4 {
-            put(ws, r, &["", "", "2026-11-03", "宣讲", "宣讲", "#n:10"]);
-        }
-        let sheet = read(&wb.save_to_buffer().unwrap(), Limits::WEB).unwrap();
-        assert_eq!(numbers(&sheet), [2, 3, 4]);
-        for row in &sheet.rows {
-            assert_eq!(row.cells[UNIT], Value::Text("伊利勒特嘎查".into()));
-        }
-    }
-
-    #[test]
-    fn a_two_row_header() {
-        let mut wb = Workbook::new();
-        let ws = wb.add_worksheet();
-        put(ws, 0, &["单位", "日期", "类型", "活动名称", "参与人数"]);
-        put(ws, 1, &["", "", "", "", "合计", "其中女性"]);
-        put(
-            ws,
-            2,
-            &[
-                "伊利勒特嘎查",
-                "2026-11-03",
-                "宣讲",
-                "宣讲",
-                "#n:10",
-                "#n:4",
-            ],
-        );
-        let sheet = read(&wb.save_to_buffer().unwrap(), Limits::WEB).unwrap();
-        assert_eq!(sheet.columns[WOMEN], Some(5));
-        assert_eq!(numbers(&sheet), [3]);
-    }
-
-    #[test]
-    fn file_problems_name_the_sheet() {
-        let mut wb = Workbook::new();
-        wb.add_worksheet().write_string(0, 0, "说明").unwrap();
-        let ws = wb.add_worksheet();
-        put(ws, 4, &["单位", "活动时间", "活动名称"]);
-        let refusal = read(&wb.save_to_buffer().unwrap(), Limits::WEB).unwrap_err();
-        assert_eq!(refusal.at.as_ref().map(|a| a.header_row), Some(5));
-        let missing: Vec<_> = refusal.problems.iter().map(|p| p.field).collect();
-        assert_eq!(missing, [Some("type"), Some("participants")]);
-        let mut wb = Workbook::new();
-        wb.add_worksheet().write_string(0, 0, "说明").unwrap();
-        let refusal = read(&wb.save_to_buffer().unwrap(), Limits::WEB).unwrap_err();
-        assert_eq!(refusal.problems[0].key, "imp.err.no_header");
-        assert_eq!(refusal.at, None);
-    }
-
-    #[test]
-    fn messages_quote_what_they_saw() {
-        let cat = crate::i18n_global();
-        let p = Problem {
-            row: Some(7),
-            field: Some("participants"),
-            column: Some(6),
-            header: Some("参加人数".into()),
-            seen: seen(&Value::Text("四十".into())),
-            ..Problem::file("imp.err.not_number")
-        };
-        assert_eq!(p.column_text(cat, Lang::Zh), "G 参加人数");
-        let zh = p.reason(cat, Lang::Zh);
-        assert!(zh.starts_with("“四十”：不是整数"), "{zh}");
-        assert!(
-            p.reason(cat, Lang::En)
-                .starts_with("“四十”: is not a whole number")
-        );
-        let p = Problem {
-            candidates: vec!["甲".into(), "乙".into()],
-            ..Problem::file("imp.err.type_ambiguous")
-        };
-        assert!(p.reason(cat, Lang::Zh).contains("甲；乙"));
-        let long = seen(&Value::Text("长".repeat(100))).unwrap();
-        assert_eq!(long.chars().count(), SEEN_CHARS + 1);
-        assert_eq!(seen(&Value::Empty), None);
-        assert_eq!(one_line("参加\n人数"), "参加人数");
-        assert_eq!(one_line("Of whom\nwomen"), "Of whom women");
-    }
-}
+mod tests;
