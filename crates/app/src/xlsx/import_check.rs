@@ -83,6 +83,7 @@ async fn resolve_unit(
                 key: "imp.err.unit_ambiguous",
                 candidates,
             }),
+            Match::TooMany => Err(Miss::new("imp.err.unit_vague")),
             Match::None => Err(Miss::new("err.unit.unknown")),
         },
     })
@@ -105,7 +106,7 @@ fn resolve_dict(
             key: ambiguous,
             candidates,
         }),
-        Match::None => Err(Miss::new(unknown)),
+        Match::None | Match::TooMany => Err(Miss::new(unknown)),
     }
 }
 

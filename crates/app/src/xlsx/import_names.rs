@@ -15,6 +15,8 @@ pub enum Match<T> {
     One(T),
     /// Several fit: how to tell them apart, for the message.
     Many(Vec<String>),
+    /// So many start alike that the store's answer was cut short.
+    TooMany,
     None,
 }
 
@@ -133,13 +135,8 @@ const SEARCH_LIMIT: usize = 100;
 /// `宝力根苏木 › 伊利勒特嘎查 152502200200`: the path below the importer's
 /// unit, and the code, so she can tell two units of one name apart and
 /// copy the code.
-fn describe(u: &UnitWithPath, scope: Scope) -> String {
-    let names: Vec<&str> = u
-        .path
-        .iter()
-        .skip(usize::from(scope.level().get()))
-        .map(|p| p.name.as_str())
-        .collect();
+fn describe(u: &UnitWithPath, below: usize) -> String {
+    let names: Vec<&str> = u.path.iter().skip(below).map(|p| p.name.as_str()).collect();
     let path = if names.is_empty() {
         u.unit.name.clone()
     } else {
@@ -164,7 +161,8 @@ pub async fn find_unit(
         .iter()
         .filter(|u| norm(&u.unit.name) == wanted)
         .collect();
-    if let Some(m) = decide(&exact, found.len(), scope) {
+    let below = usize::from(scope.level().get());
+    if let Some(m) = decide(&exact, found.len(), below) {
         return Ok(m);
     }
     let base = stem(&wanted);
@@ -175,17 +173,21 @@ pub async fn find_unit(
         .iter()
         .filter(|u| stem(&u.unit.name) == base)
         .collect();
-    Ok(decide(&close, found.len(), scope).unwrap_or(Match::None))
+    Ok(decide(&close, found.len(), below).unwrap_or(Match::None))
 }
 
-/// One fit decides; several are listed; none decides nothing, unless the
-/// search was cut short, when the unseen rest might hold the one.
-fn decide(fits: &[&UnitWithPath], searched: usize, scope: Scope) -> Option<Match<Unit>> {
+/// One fit decides; several are listed; none decides nothing. When the
+/// search was cut short the unseen rest might hold another fit, so even
+/// one is not sure.
+/// `below`: the importer's level, so paths start under her unit.
+fn decide(fits: &[&UnitWithPath], searched: usize, below: usize) -> Option<Match<Unit>> {
+    let cut_short = searched >= SEARCH_LIMIT;
     match fits {
-        [one] if searched < SEARCH_LIMIT => Some(Match::One(one.unit.clone())),
-        [] if searched < SEARCH_LIMIT => None,
+        [] if cut_short => Some(Match::TooMany),
+        [] => None,
+        [one] if !cut_short => Some(Match::One(one.unit.clone())),
         _ => Some(Match::Many(
-            fits.iter().map(|u| describe(u, scope)).collect(),
+            fits.iter().map(|u| describe(u, below)).collect(),
         )),
     }
 }
@@ -264,6 +266,79 @@ mod tests {
             Match::None,
             "retired entries are not matched"
         );
+    }
+
+    fn village(id: i64, code: &str, path: &[&str]) -> UnitWithPath {
+        use jinguo_domain::{Level, UnitCode, UnitId, UnitKind};
+        use jinguo_store::model::UnitRef;
+        let unit = Unit {
+            id: UnitId::new(id),
+            code: UnitCode::parse(code).unwrap(),
+            name: path.last().unwrap().to_string(),
+            name_mn: None,
+            level: Level::new(path.len() as u8).unwrap(),
+            kind: UnitKind::Geo,
+            parent_id: None,
+            active: true,
+            ancestors: [None; 5],
+            children_count: 0,
+        };
+        let path = path
+            .iter()
+            .enumerate()
+            .map(|(i, n)| UnitRef {
+                id: UnitId::new(i as i64),
+                code: unit.code.clone(),
+                name: (*n).to_owned(),
+                level: Level::new(i as u8 + 1).unwrap(),
+            })
+            .collect();
+        UnitWithPath { unit, path }
+    }
+
+    /// Units by code, to compare.
+    fn codes(m: Option<Match<Unit>>) -> Option<Match<String>> {
+        m.map(|m| match m {
+            Match::One(u) => Match::One(u.code.to_string()),
+            Match::Many(c) => Match::Many(c),
+            Match::TooMany => Match::TooMany,
+            Match::None => Match::None,
+        })
+    }
+
+    #[test]
+    fn deciding_between_units() {
+        let a = village(
+            1,
+            "152502200203",
+            &["区", "盟", "锡林浩特市", "宝力根苏木", "巴彦淖尔嘎查"],
+        );
+        let b = village(
+            2,
+            "152522102209",
+            &["区", "盟", "阿巴嘎旗", "查干淖尔镇", "巴彦淖尔嘎查"],
+        );
+        assert_eq!(codes(decide(&[], 3, 2)), None);
+        assert_eq!(
+            codes(decide(&[&a], 3, 2)),
+            Some(Match::One("152502200203".into()))
+        );
+        // Paths start below the importer's unit (a league: level 2).
+        assert_eq!(
+            codes(decide(&[&a, &b], 3, 2)),
+            Some(Match::Many(vec![
+                "锡林浩特市 › 宝力根苏木 › 巴彦淖尔嘎查 152502200203".into(),
+                "阿巴嘎旗 › 查干淖尔镇 › 巴彦淖尔嘎查 152522102209".into(),
+            ]))
+        );
+        // The store's answer was cut short: one fit is not sure, none is vague.
+        assert!(matches!(
+            decide(&[&a], SEARCH_LIMIT, 2),
+            Some(Match::Many(_))
+        ));
+        assert_eq!(codes(decide(&[], SEARCH_LIMIT, 2)), Some(Match::TooMany));
+        // Her own unit: its name.
+        assert_eq!(describe(&a, 5), "巴彦淖尔嘎查 152502200203");
     }
 
     #[test]
