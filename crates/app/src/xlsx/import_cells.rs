@@ -117,8 +117,9 @@ pub fn date_of(v: &Value) -> Option<Date> {
 }
 
 fn date_text(s: &str) -> Option<Date> {
-    // A weekday or a note in brackets: `2026年11月3日(星期二)`.
-    let s = s.split('(').next().unwrap_or(s);
+    // A weekday, bare or in brackets, or a note: `2026年11月3日(星期二)`,
+    // `2026/11/3 周二`.
+    let s = s.split(['(', '星', '周', '礼']).next().unwrap_or(s);
     // A time: `2026/11/3 9:30`, `2026-11-01T00:00:00`.
     let s = match s.find(':') {
         Some(i) => &s[..s[..i].rfind([' ', 'T']).unwrap_or(i)],
@@ -282,6 +283,8 @@ mod tests {
             "2026年11月3号",
             "2026年11月3日(星期二)",
             "2026年11月3日（星期二）",
+            "2026年11月3日 星期二",
+            "2026/11/3 周二",
             "2026/11/3 9:30",
             "2026-11-03T00:00:00",
             "2026-11-03 00:00:00",

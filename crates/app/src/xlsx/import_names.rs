@@ -342,6 +342,20 @@ mod tests {
     }
 
     #[test]
+    fn programmes_too() {
+        let p = Dictionary::new(&[
+            entry("soul_casting", "北疆巾帼铸魂工程", "Soul-Casting Project"),
+            entry("happy_family", "家家幸福安康工程", "Happy Families Project"),
+        ]);
+        assert_eq!(p.resolve("铸魂工程"), Match::One("soul_casting".into()));
+        assert_eq!(p.resolve("幸福安康"), Match::One("happy_family".into()));
+        assert_eq!(
+            p.resolve("工程"),
+            Match::Many(vec!["北疆巾帼铸魂工程".into(), "家家幸福安康工程".into()])
+        );
+    }
+
+    #[test]
     fn unit_stems() {
         assert_eq!(stem("伊利勒特嘎查"), "伊利勒特");
         assert_eq!(stem("伊利勒特村"), "伊利勒特");
