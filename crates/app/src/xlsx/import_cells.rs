@@ -161,7 +161,10 @@ fn date_text(s: &str) -> Option<Date> {
 pub fn count_of(v: &Value) -> Result<Option<i64>, ()> {
     match v {
         Value::Empty => Ok(None),
-        Value::Number(f) if f.fract() == 0.0 && f.abs() < 1e12 => Ok(Some(*f as i64)),
+        // A formula's result may be a hair off a whole number (32.000000001).
+        Value::Number(f) if (f - f.round()).abs() < 1e-6 && f.abs() < 1e12 => {
+            Ok(Some(f.round() as i64))
+        }
         Value::Text(s) => {
             let s: String = plain(s)
                 .chars()
@@ -343,6 +346,7 @@ mod tests {
         let t = |s: &str| count_of(&Value::Text(s.into()));
         assert_eq!(count_of(&Value::Number(40.0)), Ok(Some(40)));
         assert_eq!(count_of(&Value::Number(40.5)), Err(()));
+        assert_eq!(count_of(&Value::Number(32.000_000_001)), Ok(Some(32)));
         assert_eq!(count_of(&Value::Empty), Ok(None));
         assert_eq!(t(" 12 "), Ok(Some(12)));
         assert_eq!(t("４０"), Ok(Some(40)));
