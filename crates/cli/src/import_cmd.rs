@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use jinguo_app::i18n::{Catalogue, Lang};
-use jinguo_app::xlsx::import::{self, Checked, Importer, Limits, Problem};
+use jinguo_app::xlsx::import::{self, Checked, Importer, Limits, Problem, SheetInfo};
 use jinguo_store::model::NewAudit;
 use jinguo_store::{AuditStore, StoreError, UnitStore};
 
@@ -33,6 +33,18 @@ pub enum ImportCommand {
         #[command(flatten)]
         config: ConfigArgs,
     },
+}
+
+/// Which sheet was read and where its header is, as the web page says it.
+fn print_sheet(at: Option<&SheetInfo>, cat: &Catalogue, lang: Lang) {
+    if let Some(at) = at {
+        eprintln!(
+            "{}",
+            cat.get(lang, "imp.read")
+                .replace("{sheet}", &at.name)
+                .replace("{row}", &at.header_row.to_string())
+        );
+    }
 }
 
 fn print_problems(source: &str, problems: &[Problem], cat: &Catalogue, lang: Lang) {
@@ -82,11 +94,13 @@ pub async fn run(cmd: ImportCommand) -> anyhow::Result<()> {
                 tokio::task::spawn_blocking(move || import::read(&bytes, Limits::CLI)).await?;
             let sheet = match read {
                 Ok(s) => s,
-                Err(problems) => {
-                    print_problems(&source, &problems, cat, lang);
+                Err(refusal) => {
+                    print_sheet(refusal.at.as_ref(), cat, lang);
+                    print_problems(&source, &refusal.problems, cat, lang);
                     anyhow::bail!("the ledger has problems");
                 }
             };
+            print_sheet(Some(&sheet.at), cat, lang);
             let who = Importer {
                 scope: store
                     .scope_of_user(&user, &unit)

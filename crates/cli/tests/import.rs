@@ -145,11 +145,16 @@ async fn cli_import(url: String) {
     let err = text(&out.stderr);
     assert!(err.contains("2 problem(s), nothing imported"), "{err}");
     assert!(err.contains("row\tcolumn\treason"), "{err}");
+    // The column as her file names it; the value it saw, then the reason.
     assert!(
-        err.contains("4\tA Unit code\tNo such unit, or it is outside your subtree."),
+        err.contains("4\tA 单位代码\t“152501000000”: No such unit, or it is outside your subtree."),
         "{err}"
     );
-    assert!(err.contains("5\tF Of whom women\t"), "{err}");
+    assert!(err.contains("5\tF 其中妇女\t“6”: "), "{err}");
+    assert!(
+        err.contains("Read the worksheet “Sheet1”; its header is row 1."),
+        "{err}"
+    );
     assert_eq!(activity_count(&url).await, 0);
     // Chinese by default.
     let out = jinguo(
@@ -164,7 +169,7 @@ async fn cli_import(url: String) {
         ],
         None,
     );
-    assert!(text(&out.stderr).contains("4\tA 单位代码\t没有这个单位"));
+    assert!(text(&out.stderr).contains("4\tA 单位代码\t“152501000000”：没有这个单位"));
 
     // Roles and users are checked.
     let good = dir.join("good.xlsx");

@@ -6,7 +6,7 @@
 pub mod code;
 pub mod division_list;
 pub mod error;
-mod halfwidth;
+pub mod halfwidth;
 pub mod help;
 pub mod id_number;
 pub mod ids;

@@ -7,6 +7,10 @@
 
 pub mod export;
 pub mod import;
+mod import_cells;
+mod import_check;
+mod import_headers;
+mod import_names;
 pub mod task_export;
 pub mod template;
 

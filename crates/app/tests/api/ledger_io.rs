@@ -14,12 +14,12 @@ use crate::support::*;
 const MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A browser session for a user: the cookie header and the CSRF token.
-async fn browser(app: &TestApp, user: jinguo_domain::UserId) -> (String, String) {
+pub(crate) async fn browser(app: &TestApp, user: jinguo_domain::UserId) -> (String, String) {
     let (token, csrf) = app.session_for(user).await;
     (format!("jinguo_session={token}"), csrf)
 }
 
-async fn get(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn get(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
     app.client
         .get(app.url(path))
         .header(COOKIE, cookie)
@@ -310,7 +310,7 @@ fn ledger(rows: &[[Option<&str>; 10]]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     cookie: &str,
     csrf: Option<&str>,
@@ -446,9 +446,13 @@ async fn import_happy_path(db: Db) {
     let r = upload(&app, &cookie, Some(&csrf), file, "台账.xlsx").await;
     assert_eq!(r.status(), 303);
     let to = r.headers()[LOCATION].to_str().unwrap().to_owned();
-    assert_eq!(to, format!("/activities/import?done=3&unit={XILINHOT}"));
+    assert_eq!(
+        to,
+        format!("/activities/import?done=3&unit={XILINHOT}&sheet=Sheet1&row=1")
+    );
     let html = get(&app, &cookie, &to).await.text().await.unwrap();
     assert!(html.contains("已导入 3 条活动"), "{html}");
+    assert!(html.contains("读取的是工作表“Sheet1”，第 1 行是表头。"), "{html}");
 
     let token = app.token("xlh").await;
     assert_eq!(
@@ -568,14 +572,14 @@ async fn import_refuses_bad_rows(db: Db) {
     assert!(html.contains("文件中有 8 处错误，一条也没有导入"), "{html}");
     for expected in [
         "A 单位代码",
-        "没有这个单位，或它不在您的管辖范围内。",
-        "日期不能晚于今天。",
-        "请选择活动类型。",
-        "妇女人数不能多于参与人数。",
+        "“152501000000”：没有这个单位，或它不在您的管辖范围内。",
+        "“2099-01-01”：日期不能晚于今天。",
+        "“不存在的类型”：没有这个活动类型。",
+        "“6”：妇女人数不能多于参与人数。",
         "请填写活动名称。",
-        "没有这个项目。",
-        "参与人数须为 0–100000 的整数。",
-        "单位代码须为 12 位数字。",
+        "“没有这个项目”：没有这个项目。",
+        "“十个”：不是整数。",
+        "“1525”：单位代码须为 12 位数字。",
     ] {
         assert!(html.contains(expected), "{expected}");
     }
@@ -612,25 +616,40 @@ async fn import_refuses_bad_rows(db: Db) {
         (
             4.0,
             "A 单位代码".into(),
-            "没有这个单位，或它不在您的管辖范围内。".into()
+            "“152501000000”：没有这个单位，或它不在您的管辖范围内。".into()
         )
     );
-    assert_eq!(rows[1], (5.0, "B 日期".into(), "日期不能晚于今天。".into()));
     assert_eq!(
-        rows[2],
-        (5.0, "C 活动类型".into(), "请选择活动类型。".into())
+        rows[1],
+        (
+            5.0,
+            "B 日期".into(),
+            "“2099-01-01”：日期不能晚于今天。".into()
+        )
     );
+    assert_eq!(rows[2].0, 5.0);
+    assert_eq!(rows[2].1, "C 活动类型");
+    assert!(rows[2].2.starts_with("“不存在的类型”：没有这个活动类型。"));
     assert_eq!(rows[3].0, 6.0);
     assert_eq!(
         rows[4],
-        (7.0, "A 单位代码".into(), "单位代码须为 12 位数字。".into())
+        (
+            7.0,
+            "A 单位代码".into(),
+            "“1525”：单位代码须为 12 位数字。".into()
+        )
     );
     // In English for an English reader.
     let r = get(&app, &format!("{cookie}; jinguo_lang=en"), &link).await;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
     let sheet = wb.worksheet_range("Problems").unwrap();
     assert_eq!(text(sheet.get_value((0, 0))), "Row");
-    assert_eq!(text(sheet.get_value((2, 1))), "B Date");
+    // The column as her file names it; the reason in English.
+    assert_eq!(text(sheet.get_value((2, 1))), "B 日期");
+    assert_eq!(
+        text(sheet.get_value((2, 2))),
+        "“2099-01-01”: The date cannot be after today."
+    );
     // Another user of the same unit does not get it.
     let (stranger, _) = browser(&app, other).await;
     assert_eq!(get(&app, &stranger, &link).await.status(), 404);

@@ -30,7 +30,9 @@ use crate::xlsx::export::{
     LedgerItem, LedgerRow, LedgerSheet, MAX_LEDGER_ROWS, Table, TableRow, write_ledger,
     write_tables,
 };
-use crate::xlsx::import::{self, Checked, Importer, Limits, MAX_FILE_BYTES, Problem};
+use crate::xlsx::import::{
+    self, Checked, Importer, Limits, MAX_FILE_BYTES, Problem, Refusal, SheetInfo,
+};
 use crate::xlsx::template::{self, MAX_PICK_UNITS, TemplateLists};
 
 fn internal(e: impl std::fmt::Display) -> AppError {
@@ -467,21 +469,35 @@ struct ProblemView {
     reason: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct ImportQuery {
     done: Option<u64>,
     unit: Option<String>,
+    /// The sheet that was read and its header row, said on the page.
+    sheet: Option<String>,
+    row: Option<u32>,
 }
+
+/// A sheet name as Excel allows it is at most this long; anything longer
+/// in the address did not come from an import.
+const MAX_SHEET_NAME: usize = 31;
 
 fn import_page(
     state: &AppState,
     actor: &Actor,
     lang: Lang,
     done: Option<(u64, Option<String>)>,
-    problems: &[Problem],
+    refusal: &Refusal,
     report: Option<String>,
 ) -> WebResult {
     let cat = state.catalogue;
+    let problems = &refusal.problems[..];
+    let read = refusal.at.as_ref().map(|at| {
+        fill(
+            cat.get(lang, "imp.read"),
+            &[("sheet", &at.name), ("row", &at.header_row.to_string())],
+        )
+    });
     let n = |k: &str, n: u64| {
         cat.get(lang, k)
             .replace("{n}", &crate::render::thousands(n as i64))
@@ -508,6 +524,7 @@ fn import_page(
         context! {
             done => done.as_ref().map(|(n_done, _)| n("imp.done", *n_done)),
             done_unit => done.and_then(|(_, u)| u),
+            read,
             problems => shown,
             rejected,
             more => (problems.len() > SHOWN_PROBLEMS).then(|| n("imp.more", SHOWN_PROBLEMS as u64)),
@@ -533,7 +550,26 @@ pub async fn import_form(
         .unit
         .filter(|u| UnitCode::parse(u).is_ok())
         .map(|u| u.trim().to_owned());
-    import_page(&state, &actor, lang, q.done.map(|n| (n, unit)), &[], None)
+    let at = match (q.sheet, q.row) {
+        (Some(name), Some(header_row))
+            if q.done.is_some() && name.chars().count() <= MAX_SHEET_NAME =>
+        {
+            Some(SheetInfo { name, header_row })
+        }
+        _ => None,
+    };
+    let shown = Refusal {
+        problems: Vec::new(),
+        at,
+    };
+    import_page(
+        &state,
+        &actor,
+        lang,
+        q.done.map(|n| (n, unit)),
+        &shown,
+        None,
+    )
 }
 
 /// `code name` of a unit and every active unit below it, or `None` when
@@ -637,14 +673,14 @@ pub async fn import_upload(
 ) -> WebResult {
     let bytes = match read_upload(form).await {
         Ok(b) => b,
-        Err(p) => return import_page(&state, &actor, lang, None, &[p], None),
+        Err(p) => return import_page(&state, &actor, lang, None, &p.into(), None),
     };
     let read = tokio::task::spawn_blocking(move || import::read(&bytes, Limits::WEB))
         .await
         .map_err(internal)?;
     let sheet = match read {
         Ok(s) => s,
-        Err(problems) => return import_page(&state, &actor, lang, None, &problems, None),
+        Err(refusal) => return import_page(&state, &actor, lang, None, &refusal, None),
     };
     let who = Importer {
         scope: actor.scope(),
@@ -654,7 +690,11 @@ pub async fn import_upload(
     match import::check(state.store.as_ref(), &who, &sheet, || {}).await? {
         Checked::Rejected(problems) => {
             let report = keep_report(&actor, problems.clone());
-            import_page(&state, &actor, lang, None, &problems, Some(report))
+            let refusal = Refusal {
+                problems,
+                at: Some(sheet.at.clone()),
+            };
+            import_page(&state, &actor, lang, None, &refusal, Some(report))
         }
         Checked::Ready(plan) => {
             let n = import::commit(state.store.as_ref(), &plan, now()).await?;
@@ -667,11 +707,14 @@ pub async fn import_upload(
                     import::audit_detail(&plan, "web"),
                 )
                 .await?;
-            Ok(Redirect::to(&format!(
-                "/activities/import?done={n}&unit={}",
-                plan.unit.code
-            ))
-            .into_response())
+            let query = serde_urlencoded::to_string(ImportQuery {
+                done: Some(n),
+                unit: Some(plan.unit.code.to_string()),
+                sheet: Some(sheet.at.name.clone()),
+                row: Some(sheet.at.header_row),
+            })
+            .map_err(internal)?;
+            Ok(Redirect::to(&format!("/activities/import?{query}")).into_response())
         }
     }
 }
