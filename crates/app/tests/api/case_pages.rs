@@ -192,6 +192,15 @@ async fn case_pages(db: Db) {
     assert_eq!(r.status(), 303);
     let html = worker.get(&path).await.text().await.unwrap();
     assert!(html.contains("risk-high"), "the level badge in its colour");
+    // The page in sections, the last assessment's ticks shown and kept in
+    // the form for the next one, and no closure outcome chosen for her.
+    for part in ["#summary", "#assess", "#services", "#team", "#history"] {
+        assert!(html.contains(&format!("href=\"{part}\"")), "{part}");
+    }
+    assert!(html.contains("上次勾选："), "{html}");
+    assert!(html.contains(r#"value="strangled" checked"#), "ticks kept");
+    assert!(html.contains(r#"<option value="">请选择结案结果</option>"#));
+    assert!(!html.contains(" selected>已解决"), "no outcome preselected");
 
     // Who viewed this: the caseworker, with her reveal.
     let r = worker.get(&format!("{path}/access-log")).await;

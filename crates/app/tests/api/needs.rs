@@ -409,3 +409,40 @@ async fn needs_story(db: Db) {
     }
 }
 both_backends!(needs_story, needs_story);
+
+/// The need page offers what fits its status (issue 14 item 10): an open
+/// need is started, a need in progress is resolved; escalating and closing
+/// unresolved are one tap further in both.
+async fn need_page_offers_what_fits(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let id_user = app.add_user("village", "cadre", YILELT).await;
+    let village = app.token("village").await;
+    let (session, _) = app.session_for(id_user).await;
+    let cookie = format!("jinguo_session={session}");
+    let (status, body) = raise(&app, &village, "legal", "想咨询离婚财产分割").await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    let page = || async {
+        app.client
+            .get(app.url(&format!("/needs/{id}")))
+            .header(reqwest::header::COOKIE, &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let html = page().await;
+    assert!(html.contains(&format!("/needs/{id}/start")), "{html}");
+    assert!(!html.contains(&format!("/needs/{id}/resolve")), "not before it is started");
+    assert!(html.contains(&format!("/needs/{id}/close")));
+    let (status, _) = act(&app, &village, id, "start", json!({})).await;
+    assert_eq!(status, 200);
+    let html = page().await;
+    assert!(!html.contains(&format!("/needs/{id}/start")));
+    assert!(html.contains(&format!("/needs/{id}/resolve")));
+}
+both_backends!(need_page_offers_what_fits, need_page_offers_what_fits);

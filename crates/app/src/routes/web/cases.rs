@@ -499,7 +499,13 @@ async fn case_page(
             done => shown.done.filter(|d| DONE.contains(&d.as_str())),
             errors => shown.errors,
             typed => shown.typed,
-            answers => shown.answers,
+            // Without a refused form to show again, the latest
+            // assessment's ticks, so a reassessment starts from them.
+            answers => if shown.answers.is_empty() {
+                case.assessments.last().map(|a| a.answers.clone()).unwrap_or_default()
+            } else {
+                shown.answers
+            },
             revealed => shown.revealed,
             flow_flash => shown.flow,
             flow_notes,
