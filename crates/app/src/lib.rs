@@ -17,6 +17,7 @@ pub mod homes;
 pub mod honours;
 pub mod households;
 pub mod i18n;
+pub mod idempotency;
 mod map;
 pub mod needs;
 mod net;
