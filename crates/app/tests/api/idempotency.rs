@@ -493,3 +493,74 @@ async fn old_keys_are_purged(db: Db) {
     assert_eq!(activities(&app).await, 2);
 }
 both_backends!(old_keys_are_purged, old_keys_are_purged);
+
+async fn report_answer_and_hand_in_once(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    app.add_user("xilingol", "admin", XILINGOL).await;
+    app.add_user("xilinhot", "cadre", XILINHOT).await;
+    let league = app.token("xilingol").await;
+    let banner = app.token("xilinhot").await;
+    let deadline = jinguo_domain::activity::format_date(
+        time::OffsetDateTime::now_utc().date() + time::Duration::days(10),
+    );
+    let r = app
+        .post_json(
+            &league,
+            "/api/v1/tasks",
+            json!({"title": "培训人数", "deadline": deadline, "issuer_unit": XILINGOL,
+                   "target_level": 3,
+                   "fields": [{"key": "trained", "label": "培训人数", "type": "integer", "required": true}]}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let report = format!("/api/v1/tasks/{id}/reports/{XILINHOT}");
+
+    let answer = |key: &'static str| {
+        app.client
+            .put(app.url(&report))
+            .bearer_auth(&banner)
+            .header(KEY, key)
+            .json(&json!({"values": {"trained": 25}}))
+            .send()
+    };
+    let a = answer("answer-1").await.unwrap();
+    assert_eq!(a.status(), 200);
+    let a: Value = a.json().await.unwrap();
+    let b = answer("answer-1").await.unwrap();
+    assert_eq!(b.headers()["idempotent-replayed"], "true");
+    assert_eq!(b.json::<Value>().await.unwrap(), a);
+
+    // Handing in twice (the answer lost on the way back): the first
+    // answer again, not "report locked", and one notice to the league.
+    let submit = || {
+        app.client
+            .post(app.url(&format!("{report}/submit")))
+            .bearer_auth(&banner)
+            .header(KEY, "submit-1")
+            .send()
+    };
+    let first = submit().await.unwrap();
+    assert_eq!(first.status(), 200);
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first["status"], "submitted");
+    let again = submit().await.unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.unwrap(), first);
+    assert_eq!(
+        count(&app, "FROM notices WHERE kind = 'submitted'").await,
+        1
+    );
+    // Without a key a second hand-in is refused as before.
+    let r = app
+        .client
+        .post(app.url(&format!("{report}/submit")))
+        .bearer_auth(&banner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+}
+both_backends!(report_answer_and_hand_in_once, report_answer_and_hand_in_once);
