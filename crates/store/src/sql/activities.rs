@@ -269,7 +269,7 @@ impl ActivityStore for SqlStore {
                 let write = GroupWrite::Activity {
                     ancestors,
                     new,
-                    arrival,
+                    arrival: Box::new(arrival),
                     now,
                 };
                 self.grouped(group, write)

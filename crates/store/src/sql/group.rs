@@ -40,8 +40,9 @@ pub(crate) enum GroupWrite {
     Activity {
         ancestors: [Option<UnitId>; 5],
         new: NewActivity,
-        /// Its idempotency key, taken in its savepoint, and device time.
-        arrival: crate::idempotency::Arrival,
+        /// Its idempotency key, taken in its savepoint, and device time
+        /// (boxed: most writes have neither, and the queue moves jobs).
+        arrival: Box<crate::idempotency::Arrival>,
         now: i64,
     },
     /// An audit entry; answers `None`.
@@ -262,7 +263,7 @@ mod tests {
                         },
                         by: None,
                     },
-                    arrival: Default::default(),
+                    arrival: Box::default(),
                     now: 1,
                 };
                 (Job { write, reply }, answer)
