@@ -43,6 +43,9 @@ pub const REPLAYED: &str = "idempotent-replayed";
 /// which a page's script fills at each attempt.
 const NOT_CONTENT: &[&str] = &["_csrf", FIELD, "made_at"];
 
+/// The largest JSON body read (axum's default body limit).
+const MAX_JSON_BODY: usize = 2 * 1024 * 1024;
+
 /// How long a repeat waits for the first submission's answer while that is
 /// still being written, before it answers 409.
 const WAIT_FOR_FIRST: Duration = Duration::from_secs(5);
@@ -370,9 +373,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiOnce<T> {
         let (parts, body) = req.into_parts();
         let key = header_key(&parts)?;
         let route = route_of(&parts.method, parts.uri.path());
-        let bytes = axum::body::to_bytes(body, usize::MAX)
+        // The limit axum's own extractors apply by default (`ApiJson` sees
+        // the same bytes after this).
+        let bytes = axum::body::to_bytes(body, MAX_JSON_BODY)
             .await
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            .map_err(|e| AppError::BadRequest(format!("Failed to buffer the request body: {e}")))?;
         let body_sha256 = match serde_json::from_slice::<serde_json::Value>(&bytes) {
             Ok(v) => hex(&Sha256::digest(v.to_string())),
             Err(_) => hex(&Sha256::digest(&bytes)),

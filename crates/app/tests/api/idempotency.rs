@@ -123,6 +123,11 @@ async fn api_replay_records_once(db: Db) {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
+    // A body beyond the limit is refused before it is read whole.
+    let mut huge = activity("大");
+    huge["summary"] = json!("长".repeat(1024 * 1024));
+    let r = send(&app, &token, "/api/v1/activities", "huge", &huge).await;
+    assert_eq!(r.status(), 400);
     // A request with bad fields takes no key: corrected, it records.
     let mut bad = activity("宣讲");
     bad["participants"] = json!(-1);
@@ -564,3 +569,42 @@ async fn report_answer_and_hand_in_once(db: Db) {
     assert_eq!(r.status(), 422);
 }
 both_backends!(report_answer_and_hand_in_once, report_answer_and_hand_in_once);
+
+async fn documented_in_openapi(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let doc: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (path, method) in [
+        ("/api/v1/activities", "post"),
+        ("/api/v1/households", "post"),
+        ("/api/v1/visits", "post"),
+        ("/api/v1/needs", "post"),
+        ("/api/v1/tasks/{id}/reports/{unit_code}", "put"),
+        ("/api/v1/tasks/{id}/reports/{unit_code}/submit", "post"),
+    ] {
+        let op = &doc["paths"][path][method];
+        let header = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == KEY)
+            .unwrap_or_else(|| panic!("{method} {path} documents {KEY}"));
+        assert_eq!(header["in"], "header");
+        assert_eq!(header["required"], false);
+        assert!(op["responses"]["409"].is_object(), "{method} {path}: 409");
+    }
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["ActivityInput"]["properties"]["made_at"].is_object());
+    assert!(schemas["Activity"]["properties"]["made_at"].is_object());
+    assert!(schemas["VisitInput"]["properties"]["made_at"].is_object());
+}
+both_backends!(documented_in_openapi, documented_in_openapi);
