@@ -758,6 +758,59 @@ step('auditor opens /audit', DESKTOP, async (page) => {
   check(dash && dash.status() === 200, `the auditor reads the region's figures (got ${dash && dash.status()})`);
 });
 
+step('no signal on the steppe: the record stays on the form, is sent again, and counts once', PHONE, async (page) => {
+  await login(page, 'yilelt', YILELT);
+  const title = '离线宣讲进牧户';
+  await page.goto('/activities/new');
+  await page.locator('#type').selectOption('lecture');
+  await page.locator('#title').fill(title);
+  await page.locator('#participants').fill('7');
+  const saveButton = page.locator('form.form button.primary[type="submit"]');
+
+  // The signal drops before 保存: the form, what was typed and a clear
+  // message stay; no browser error page.
+  await page.context().setOffline(true);
+  await saveButton.click();
+  const notice = page.locator('[data-draft-notice]');
+  await notice.waitFor();
+  const expected = await page.locator('form[data-draft]').getAttribute('data-draft-offline');
+  check((await text(notice)) === expected, 'the offline message from the catalogue is shown');
+  check(pathOf(page) === '/activities/new', `still on the form (at ${pathOf(page)})`);
+  check(await page.locator('#title').inputValue() === title, 'what was typed is still there');
+  await lookForDefects(page, 'activity form without signal (phone)');
+  await screenshot(page, 'record-offline-phone.png');
+  await page.context().setOffline(false);
+
+  // The record reaches the server but the answer is lost on the way back:
+  // the page still says "kept, send again", and sending again records once.
+  await page.route('**/activities', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await route.fetch({ maxRedirects: 0 });
+    await route.abort('internetdisconnected');
+  });
+  await saveButton.click();
+  await page.waitForFunction(() => {
+    const b = document.querySelector('form.form button.primary[type="submit"]');
+    return b && !b.disabled;
+  });
+  check(pathOf(page) === '/activities/new', 'a lost answer keeps the form too');
+  await page.unroute('**/activities');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    saveButton.click(),
+  ]);
+  check(pathOf(page) === '/activities', `sent again, the ledger opens (at ${pathOf(page)})`);
+  const rows = await page.locator('main tr', { hasText: title }).count();
+  check(rows === 1, `recorded once although it reached the server twice (rows: ${rows})`);
+  const draft = await page.evaluate(() => localStorage.getItem('jinguo-draft-activity-new'));
+  check(draft === null, 'the draft is dropped once the server confirmed');
+  // The two sends that got no answer are what this step is about.
+  const problems = page.context().problems;
+  const rest = problems.filter((p) => !p.includes('net::ERR_INTERNET_DISCONNECTED'));
+  check(problems.length - rest.length === 2, 'exactly the two sends without an answer failed to load');
+  problems.splice(0, problems.length, ...rest);
+});
+
 // ---------------------------------------------------------------- main
 
 async function main() {

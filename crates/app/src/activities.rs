@@ -7,6 +7,7 @@ use jinguo_store::model::{Activity, DictKind, NewActivity, Unit};
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
+use crate::idempotency::Sent;
 use crate::photos::PhotoBatch;
 use crate::state::{AppState, now, today};
 
@@ -86,6 +87,7 @@ const FIELD_ORDER: &[&str] = &[
     "women",
     "summary",
     "photo",
+    "made_at",
 ];
 
 pub async fn create(
@@ -94,14 +96,28 @@ pub async fn create(
     ip: Option<String>,
     unit_code: &str,
     draft: &ActivityDraft,
+    sent: Sent,
 ) -> AppResult<ActivityId> {
-    create_with_photos(state, actor, ip, unit_code, draft, PhotoBatch::default()).await
+    create_with_photos(
+        state,
+        actor,
+        ip,
+        unit_code,
+        draft,
+        PhotoBatch::default(),
+        sent,
+    )
+    .await
 }
 
-/// Adds a problem with the photos to the field problems, so the form shows
-/// them all at once.
+/// Adds a problem with the photos (or the device time) to the field
+/// problems, so the form shows them all at once.
 fn with_photo_error<T>(checked: AppResult<T>, photos: &PhotoBatch) -> AppResult<T> {
-    match (checked, &photos.error) {
+    with_error(checked, photos.error.as_ref())
+}
+
+fn with_error<T>(checked: AppResult<T>, error: Option<&FieldError>) -> AppResult<T> {
+    match (checked, error) {
         (Err(AppError::InvalidFields(mut errors)), Some(e)) => {
             errors.push(e.clone());
             errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field));
@@ -114,7 +130,8 @@ fn with_photo_error<T>(checked: AppResult<T>, photos: &PhotoBatch) -> AppResult<
 
 /// Records an activity with its photos: every field and every photo is
 /// checked before anything is written, and if the photos cannot be stored
-/// the activity is taken back, so it is saved whole or not at all.
+/// the activity is taken back (and its idempotency key given back), so it
+/// is saved whole or not at all.
 pub async fn create_with_photos(
     state: &AppState,
     actor: &Actor,
@@ -122,18 +139,24 @@ pub async fn create_with_photos(
     unit_code: &str,
     draft: &ActivityDraft,
     mut photos: PhotoBatch,
+    sent: Sent,
 ) -> AppResult<ActivityId> {
     photos.limit(0);
-    let (unit, fields) = with_photo_error(validate(state, actor, unit_code, draft).await, &photos)?;
+    let arrival = sent.arrival(now());
+    let checked = with_photo_error(validate(state, actor, unit_code, draft).await, &photos);
+    let (unit, fields) = with_error(checked, arrival.as_ref().err())?;
+    let arrival = arrival?;
+    let claim = arrival.claim.clone();
     let id = state
         .store
-        .create_activity(
+        .create_activity_arrived(
             actor.scope(),
             NewActivity {
                 unit: unit.id,
                 fields,
                 by: Some(actor.user.id),
             },
+            arrival,
             now(),
         )
         .await?;
@@ -145,6 +168,9 @@ pub async fn create_with_photos(
                 .delete_activity_with_photos(actor.scope(), id)
                 .await?;
             crate::photos::remove_files(state, &gone).await;
+            if let Some(c) = claim {
+                state.store.release(&c).await?;
+            }
             return Err(e);
         }
     }

@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
+use crate::idempotency::Sent;
 use crate::state::{AppState, now, today};
+use jinguo_store::idempotency::{Arrival, Claim};
 
 /// The visit tag that asks the cadre to open a rights-protection case.
 pub const DV_RISK_TAG: &str = "dv_risk";
@@ -22,6 +24,7 @@ pub async fn create(
     ip: Option<String>,
     unit_code: &str,
     input: &HouseholdInput,
+    claim: Option<Claim>,
 ) -> AppResult<HouseholdId> {
     let code = UnitCode::parse(unit_code)
         .map_err(|_| AppError::Invalid(FieldError::new("unit_code", "err.code.format")))?;
@@ -35,12 +38,16 @@ pub async fn create(
     let members = household.members.len();
     let id = state
         .store
-        .create_household(
+        .create_household_arrived(
             actor.scope(),
             NewHousehold {
                 unit: unit.id,
                 household,
                 by: actor.user.id,
+            },
+            Arrival {
+                claim,
+                made_at: None,
             },
             now(),
         )
@@ -121,6 +128,13 @@ pub struct VisitInput {
     /// suggest a rights-protection case.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// When the visit was recorded on the device (a phone's outbox sends it later), RFC 3339 with
+    /// offset; kept beside the server's arrival time, which it never replaces. Not more than
+    /// 10 minutes ahead of the server's clock and not more than a year behind it (otherwise
+    /// `422` with field `made_at`).
+    #[serde(default)]
+    #[schema(format = DateTime, example = "2026-11-20T09:30:00+08:00")]
+    pub made_at: Option<String>,
 }
 
 /// Records a visit; returns its id and whether it carries the DV-risk tag
@@ -130,6 +144,7 @@ pub async fn create_visit(
     actor: &Actor,
     ip: Option<String>,
     input: &VisitInput,
+    claim: Option<Claim>,
 ) -> AppResult<(VisitId, bool)> {
     let mut errors = Vec::new();
     let today = today(&state.config);
@@ -161,8 +176,12 @@ pub async fn create_visit(
             tags.push(t.to_owned());
         }
     }
-    let (Some(household), Some(date), Some(visitors), true) =
-        (household, date, visitors, errors.is_empty())
+    let arrival = Sent::new(claim, input.made_at.as_deref())
+        .arrival(now())
+        .map_err(|e| errors.push(e))
+        .ok();
+    let (Some(household), Some(date), Some(visitors), Some(arrival), true) =
+        (household, date, visitors, arrival, errors.is_empty())
     else {
         return Err(AppError::InvalidFields(errors));
     };
@@ -179,7 +198,7 @@ pub async fn create_visit(
         })?;
     let id = state
         .store
-        .create_visit(
+        .create_visit_arrived(
             actor.scope(),
             NewVisit {
                 household,
@@ -189,6 +208,7 @@ pub async fn create_visit(
                 tags,
                 by: actor.user.id,
             },
+            arrival,
             now(),
         )
         .await?;

@@ -18,6 +18,7 @@ pub mod homes;
 pub mod honours;
 pub mod households;
 pub mod i18n;
+pub mod idempotency;
 mod map;
 mod map_labels;
 pub mod needs;

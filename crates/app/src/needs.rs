@@ -138,10 +138,18 @@ pub async fn create(
     actor: &Actor,
     ip: Option<String>,
     d: &NeedDraft,
+    claim: Option<jinguo_store::idempotency::Claim>,
 ) -> AppResult<NeedId> {
     let new = validate(state, actor, d).await?;
     let (origin, category) = (new.origin, new.category.clone());
-    let id = state.store.create_need(actor.scope(), new, now()).await?;
+    let arrival = jinguo_store::idempotency::Arrival {
+        claim,
+        made_at: None,
+    };
+    let id = state
+        .store
+        .create_need_arrived(actor.scope(), new, arrival, now())
+        .await?;
     actor
         .audit(
             state,

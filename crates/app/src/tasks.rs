@@ -6,6 +6,7 @@
 //! the task down starts from the sums of what its descendants handed in.
 //! Changing a pre-filled number needs a reason.
 
+use jinguo_store::idempotency::Claim;
 use std::collections::BTreeMap;
 
 use jinguo_domain::activity::format_date;
@@ -307,24 +308,31 @@ pub async fn view(state: &AppState, actor: &Actor, t: &Target) -> AppResult<Repo
     })
 }
 
+/// An answer as given: values, reasons for changed pre-filled values, a note.
+pub struct Given {
+    pub values: Answers,
+    pub reasons: BTreeMap<String, String>,
+    pub note: Option<String>,
+}
+
 /// Saves an answer. Pre-filled values that are left out are taken as
-/// confirmed; changed ones need a reason.
+/// confirmed; changed ones need a reason. `claim`: an idempotency key
+/// taken with the save.
 pub async fn answer(
     state: &AppState,
     actor: &Actor,
     ip: Option<String>,
     t: &Target,
-    given: Answers,
-    reasons: BTreeMap<String, String>,
-    note: Option<String>,
+    given: Given,
+    claim: Option<&Claim>,
 ) -> AppResult<()> {
     if !t.report.status.is_open() {
         return Err(locked());
     }
     let v = view(state, actor, t).await?;
-    let (values, reasons) = merge(&v, given, reasons)?;
-    let note = task::parse_note(note.as_deref())?;
-    save(state, actor, t, &values, &reasons, note).await?;
+    let (values, reasons) = merge(&v, given.values, given.reasons)?;
+    let note = task::parse_note(given.note.as_deref())?;
+    save(state, actor, t, (&values, &reasons, note), claim).await?;
     actor
         .audit(
             state,
@@ -376,9 +384,8 @@ async fn save(
     state: &AppState,
     actor: &Actor,
     t: &Target,
-    values: &Answers,
-    reasons: &BTreeMap<String, String>,
-    note: Option<String>,
+    (values, reasons, note): (&Answers, &BTreeMap<String, String>, Option<String>),
+    claim: Option<&Claim>,
 ) -> AppResult<()> {
     let numbers = values
         .iter()
@@ -386,7 +393,7 @@ async fn save(
         .collect();
     state
         .store
-        .save_report(
+        .save_report_once(
             &t.report,
             ReportAnswer {
                 values_json: answers_to_json(values).to_string(),
@@ -395,6 +402,7 @@ async fn save(
                 note,
                 by: actor.user.id,
             },
+            claim,
             now(),
         )
         .await?;
@@ -402,12 +410,14 @@ async fn save(
 }
 
 /// Hands a report in. A report never saved is handed in with what the
-/// system pre-filled; required fields must all have an answer.
+/// system pre-filled; required fields must all have an answer. `claim`: an
+/// idempotency key taken with the hand-in.
 pub async fn submit(
     state: &AppState,
     actor: &Actor,
     ip: Option<String>,
     t: &Target,
+    claim: Option<&Claim>,
 ) -> AppResult<()> {
     if !t.report.status.is_open() {
         return Err(locked());
@@ -422,18 +432,18 @@ pub async fn submit(
             state,
             actor,
             t,
-            &v.values,
-            &v.reasons,
-            t.report.note.clone(),
+            (&v.values, &v.reasons, t.report.note.clone()),
+            None,
         )
         .await?;
     }
     state
         .store
-        .submit_report(
+        .submit_report_once(
             &t.report,
             actor.user.id,
             &format_date(today(&state.config)),
+            claim,
             now(),
         )
         .await?;

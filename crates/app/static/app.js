@@ -67,6 +67,16 @@
   // dropped. A submit that never reaches the server (no signal) or comes
   // back with errors keeps it, so a dropped connection on the steppe
   // loses nothing.
+  //
+  // The form's idempotency key (made by the server when it rendered the
+  // form) and the time the record was made on the phone are kept with a
+  // draft that was sent: sending it again, after a reload too, records it
+  // once. Changing the form after a send makes it a new record (new key).
+  function newKey() {
+    var b = new Uint8Array(32);
+    (window.crypto || window.msCrypto).getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
+  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-draft-saved]").forEach(function (el) {
       localStorage.removeItem("jinguo-draft-" + el.getAttribute("data-draft-saved"));
@@ -74,17 +84,87 @@
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       var key = "jinguo-draft-" + form.getAttribute("data-draft");
       var fields = form.querySelectorAll("input:not([type=hidden]):not([type=search]):not([type=file]), select, textarea");
+      var idem = form.querySelector("input[name=idempotency_key]");
+      var madeAt = form.querySelector("input[data-made-at]");
+      var sent = false;
       var saved = null;
       try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
       if (saved) {
         fields.forEach(function (f) {
           if (f.name && saved[f.name] !== undefined && f.value === f.defaultValue) f.value = saved[f.name];
         });
+        if (saved._sent && idem && saved._key) {
+          idem.value = saved._key;
+          if (madeAt) madeAt.value = saved._made_at || "";
+          sent = true;
+        }
       }
-      form.addEventListener("input", function () {
+      function save() {
         var data = {};
         fields.forEach(function (f) { if (f.name) data[f.name] = f.value; });
-        localStorage.setItem(key, JSON.stringify(data));
+        if (sent && idem) {
+          data._sent = true;
+          data._key = idem.value;
+          data._made_at = madeAt ? madeAt.value : "";
+        }
+        try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full: the form still holds it */ }
+      }
+      form.addEventListener("input", function () {
+        if (sent && idem) {
+          idem.value = newKey();
+          if (madeAt) madeAt.value = "";
+          sent = false;
+        }
+        save();
+      });
+
+      var busy = false;
+      function notice(text) {
+        var p = form.querySelector("[data-draft-notice]");
+        if (!p) {
+          p = document.createElement("p");
+          p.className = "alert";
+          p.setAttribute("role", "alert");
+          p.setAttribute("data-draft-notice", "");
+          form.insertBefore(p, form.firstChild);
+        }
+        p.textContent = text;
+        p.scrollIntoView({ block: "center" });
+      }
+      form.addEventListener("submit", function (e) {
+        if (madeAt && !madeAt.value) madeAt.value = new Date().toISOString();
+        sent = true;
+        save();
+        // Sent by script where it can be, so a lost connection keeps the
+        // page and its draft instead of the browser's error page.
+        if (!window.fetch || !window.FormData || !window.URLSearchParams) return;
+        e.preventDefault();
+        if (busy) return;
+        busy = true;
+        var buttons = form.querySelectorAll("button[type=submit]");
+        buttons.forEach(function (b) { b.disabled = true; });
+        var done = function () { busy = false; buttons.forEach(function (b) { b.disabled = false; }); };
+        var data = new FormData(form);
+        var body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
+        fetch(form.action, { method: "POST", body: body, credentials: "same-origin", redirect: "follow" })
+          .then(function (resp) {
+            if (resp.redirected) {
+              // Saved (or the login page, which keeps the draft): follow.
+              window.location.assign(resp.url);
+            } else if (resp.status >= 500) {
+              done();
+              notice(form.getAttribute("data-draft-failed"));
+            } else {
+              // An answer with a page of its own (the form with its
+              // errors): send it the ordinary way to show that page; the
+              // key keeps a repeat from recording twice.
+              HTMLFormElement.prototype.submit.call(form);
+            }
+          })
+          .catch(function () {
+            done();
+            notice(form.getAttribute("data-draft-offline"));
+          });
       });
     });
   });

@@ -3,6 +3,7 @@
 //! Every value with rules is a newtype with a private field and a `parse`
 //! constructor, so the rest of the code cannot hold an invalid one.
 
+pub mod arrival;
 pub mod code;
 pub mod division_list;
 pub mod error;

@@ -9,6 +9,7 @@ pub mod csv_import;
 mod error;
 pub mod homes;
 pub mod honours;
+pub mod idempotency;
 pub mod model;
 pub mod scope;
 pub(crate) mod sql;
@@ -28,6 +29,7 @@ pub use traits::{
 // Case statistics (issue 6).
 pub use homes::HomeStore;
 pub use honours::HonourStore;
+pub use idempotency::IdempotencyStore;
 pub use traits::CaseStatsStore;
 pub use vault::{Vault, VaultError};
 pub use workbench::WorkbenchStore;
@@ -56,6 +58,7 @@ pub trait Store:
     + HouseholdStore
     + HomeStore
     + HonourStore
+    + IdempotencyStore
     + HelpStore
     + NeedStore
     + CaseStore

@@ -16,6 +16,7 @@ use jinguo_domain::{
 };
 
 use crate::Result;
+use crate::idempotency::Arrival;
 use crate::model::*;
 
 #[async_trait]
@@ -100,8 +101,26 @@ pub trait ActivityStore: Send + Sync {
     /// dictionaries.
     async fn save_dict_entry(&self, scope: Scope, kind: DictKind, entry: &DictEntry) -> Result<()>;
     /// Records an activity at a unit of the scope.
-    async fn create_activity(&self, scope: Scope, new: NewActivity, now: i64)
-    -> Result<ActivityId>;
+    async fn create_activity(
+        &self,
+        scope: Scope,
+        new: NewActivity,
+        now: i64,
+    ) -> Result<ActivityId> {
+        self.create_activity_arrived(scope, new, Arrival::default(), now)
+            .await
+    }
+    /// Records an activity as a form or the phone's outbox sent it: its
+    /// idempotency key taken in the same transaction
+    /// (`Conflict(idempotency::TAKEN)` when taken, and nothing written),
+    /// the device's time kept beside the arrival time.
+    async fn create_activity_arrived(
+        &self,
+        scope: Scope,
+        new: NewActivity,
+        arrival: Arrival,
+        now: i64,
+    ) -> Result<ActivityId>;
     async fn activity_in_scope(&self, scope: Scope, id: ActivityId) -> Result<Activity>;
     /// Changes an activity, possibly moving it to another unit of the scope.
     async fn update_activity(
@@ -165,6 +184,17 @@ pub trait TaskStore: Send + Sync {
         report: &InScope<Report>,
         answer: ReportAnswer,
         now: i64,
+    ) -> Result<()> {
+        self.save_report_once(report, answer, None, now).await
+    }
+    /// As `save_report`, taking an idempotency key in the same transaction
+    /// (`Conflict(idempotency::TAKEN)` when taken, and nothing written).
+    async fn save_report_once(
+        &self,
+        report: &InScope<Report>,
+        answer: ReportAnswer,
+        claim: Option<&crate::idempotency::Claim>,
+        now: i64,
     ) -> Result<()>;
     /// Hands a report in; `today` (`YYYY-MM-DD`) dates a first submission.
     async fn submit_report(
@@ -172,6 +202,18 @@ pub trait TaskStore: Send + Sync {
         report: &InScope<Report>,
         by: UserId,
         today: &str,
+        now: i64,
+    ) -> Result<()> {
+        self.submit_report_once(report, by, today, None, now).await
+    }
+    /// As `submit_report`, taking an idempotency key in the same
+    /// transaction.
+    async fn submit_report_once(
+        &self,
+        report: &InScope<Report>,
+        by: UserId,
+        today: &str,
+        claim: Option<&crate::idempotency::Claim>,
         now: i64,
     ) -> Result<()>;
     /// Approves a submitted report once every target below its unit is
@@ -276,6 +318,18 @@ pub trait HouseholdStore: Send + Sync {
         scope: Scope,
         new: NewHousehold,
         now: i64,
+    ) -> Result<HouseholdId> {
+        self.create_household_arrived(scope, new, Arrival::default(), now)
+            .await
+    }
+    /// As `create_household`, taking the arrival's idempotency key in the
+    /// same transaction.
+    async fn create_household_arrived(
+        &self,
+        scope: Scope,
+        new: NewHousehold,
+        arrival: Arrival,
+        now: i64,
     ) -> Result<HouseholdId>;
     async fn household_in_scope(&self, scope: Scope, id: HouseholdId) -> Result<HouseholdView>;
     /// Households of `unit`'s subtree, newest first.
@@ -297,7 +351,20 @@ pub trait HouseholdStore: Send + Sync {
     ) -> Result<String>;
     /// Records a visit to a household of the scope and its 入户走访
     /// activity, counters included, in one transaction.
-    async fn create_visit(&self, scope: Scope, new: NewVisit, now: i64) -> Result<VisitId>;
+    async fn create_visit(&self, scope: Scope, new: NewVisit, now: i64) -> Result<VisitId> {
+        self.create_visit_arrived(scope, new, Arrival::default(), now)
+            .await
+    }
+    /// As `create_visit`, taking the arrival's idempotency key in the same
+    /// transaction and keeping the device's time on the visit and its
+    /// activity.
+    async fn create_visit_arrived(
+        &self,
+        scope: Scope,
+        new: NewVisit,
+        arrival: Arrival,
+        now: i64,
+    ) -> Result<VisitId>;
     async fn visit_in_scope(&self, scope: Scope, id: VisitId) -> Result<Visit>;
     /// Visits in `unit`'s subtree (or of one household), newest first.
     async fn visits_under(
@@ -314,7 +381,19 @@ pub trait HouseholdStore: Send + Sync {
 #[async_trait]
 pub trait NeedStore: Send + Sync {
     /// Records a need; the origin must be an active unit of the scope.
-    async fn create_need(&self, scope: Scope, new: NewNeed, now: i64) -> Result<NeedId>;
+    async fn create_need(&self, scope: Scope, new: NewNeed, now: i64) -> Result<NeedId> {
+        self.create_need_arrived(scope, new, Arrival::default(), now)
+            .await
+    }
+    /// As `create_need`, taking the arrival's idempotency key in the same
+    /// transaction.
+    async fn create_need_arrived(
+        &self,
+        scope: Scope,
+        new: NewNeed,
+        arrival: Arrival,
+        now: i64,
+    ) -> Result<NeedId>;
     /// A need the scope may see: its origin lies in the scope.
     async fn need_in_scope(&self, scope: Scope, id: NeedId) -> Result<InScope<Need>>;
     /// Needs of a unit of the scope, optionally of one status, newest first.

@@ -119,5 +119,12 @@ async fn sweep_sessions(state: AppState) {
             Ok(n) => tracing::debug!(sessions = n, "ended sessions removed"),
             Err(e) => tracing::warn!(error = %e, "session sweep failed"),
         }
+        // Idempotency keys past the 30 days they are kept, with the same
+        // sweep (its first tick is at start).
+        match state.system.0.purge_idempotency_keys(now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(keys = n, "old idempotency keys removed"),
+            Err(e) => tracing::warn!(error = %e, "idempotency key sweep failed"),
+        }
     }
 }

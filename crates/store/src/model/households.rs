@@ -126,5 +126,8 @@ pub struct Visit {
     pub visitors: String,
     pub notes: Option<String>,
     pub tags: Vec<String>,
+    /// Unix seconds of arrival at the server.
     pub created_at: i64,
+    /// Unix seconds on the recording device when it was made there, if it said.
+    pub made_at: Option<i64>,
 }

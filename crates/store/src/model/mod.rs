@@ -282,8 +282,12 @@ pub struct Activity {
     pub ancestors: [Option<UnitId>; 5],
     pub fields: ActivityFields,
     pub created_by: Option<UserId>,
+    /// Unix seconds of arrival at the server.
     pub created_at: i64,
     pub updated_at: i64,
+    /// Unix seconds on the recording device when it was made there, if it
+    /// said (a phone's outbox sends records hours later).
+    pub made_at: Option<i64>,
 }
 
 /// An activity to insert; the caller has checked the unit's scope and the

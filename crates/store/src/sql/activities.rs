@@ -29,12 +29,23 @@ use crate::{ActivityStore, Result, StoreError, UnitStore};
 
 const ACTIVITY_COLS: &str = "a.id, a.unit_id, a.l1, a.l2, a.l3, a.l4, a.l5, a.date, a.type_key, \
      a.program_key, a.title, a.title_mn, a.place, a.participants, a.women, a.summary, \
-     a.created_by, a.created_at, a.updated_at, u.code, u.name, u.level";
+     a.created_by, a.created_at, a.updated_at, a.made_at, u.code, u.name, u.level";
 
 /// The columns every activity insert writes, in the order `bind_activity` binds them.
-const INSERT_ACTIVITY: &str = "INSERT INTO activities (unit_id, l1, l2, l3, l4, l5, date, month, \
-     type_key, program_key, title, title_mn, place, participants, women, summary, created_by, \
-     created_at, updated_at)";
+macro_rules! activity_columns {
+    () => {
+        "unit_id, l1, l2, l3, l4, l5, date, month, type_key, program_key, title, title_mn, place, \
+         participants, women, summary, created_by, created_at, updated_at"
+    };
+}
+const INSERT_ACTIVITY: &str = concat!("INSERT INTO activities (", activity_columns!(), ")");
+/// A single insert (a form, the API, a visit): the same columns and then
+/// the device's time, `made_at`, bound last.
+const INSERT_ONE_ACTIVITY: &str = concat!(
+    "INSERT INTO activities (",
+    activity_columns!(),
+    ", made_at)"
+);
 const ACTIVITY_WIDTH: usize = 19;
 
 /// Binds one activity's `ACTIVITY_WIDTH` values, for single and multi-row inserts alike.
@@ -100,6 +111,7 @@ fn activity_from_row(row: &AnyRow) -> Result<Activity> {
             .map(UserId::new),
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        made_at: row.try_get("made_at")?,
     })
 }
 
@@ -173,9 +185,10 @@ pub(crate) async fn insert_with_counters(
     backend: Backend,
     anc: &[Option<UnitId>; 5],
     new: &NewActivity,
+    made_at: Option<i64>,
     now: i64,
 ) -> Result<ActivityId> {
-    let id = single::insert_row(conn, backend, anc, new, now).await?;
+    let id = single::insert_row(conn, backend, anc, new, made_at, now).await?;
     let mut d = Deltas::default();
     d.add(anc, &new.fields, 1);
     d.apply(conn, backend).await?;
@@ -239,15 +252,16 @@ impl ActivityStore for SqlStore {
         Ok(())
     }
 
-    async fn create_activity(
+    async fn create_activity_arrived(
         &self,
         scope: Scope,
         new: NewActivity,
+        arrival: crate::idempotency::Arrival,
         now: i64,
     ) -> Result<ActivityId> {
         let id = match &self.group {
-            // SQLite: the unit read on a reader, the write in the next group
-            // commit (see `group`).
+            // SQLite: the unit read on a reader, the write (and the key) in
+            // the next group commit (see `group`).
             Some(group) => {
                 let mut conn = self.reader().acquire().await?;
                 let ancestors = single::recordable_ancestors(&mut conn, scope, new.unit).await?;
@@ -255,6 +269,7 @@ impl ActivityStore for SqlStore {
                 let write = GroupWrite::Activity {
                     ancestors,
                     new,
+                    arrival: Box::new(arrival),
                     now,
                 };
                 self.grouped(group, write)
@@ -262,13 +277,41 @@ impl ActivityStore for SqlStore {
                     .ok_or_else(|| decode_err("no id for a new activity".into()))?
             }
             // PostgreSQL: one connection for the whole call, as each pool
-            // checkout costs a round trip of its own.
+            // checkout costs a round trip of its own; a key to take makes it
+            // a transaction of two statements.
             None => {
                 let mut conn = self.pool.acquire().await?;
                 let anc = single::recordable_ancestors(&mut conn, scope, new.unit).await?;
                 let mut d = Deltas::default();
                 d.add(&anc, &new.fields, 1);
-                single::insert_in_one_statement(&mut conn, &anc, &new, d, now).await?
+                match arrival.claim() {
+                    None => {
+                        single::insert_in_one_statement(
+                            &mut conn,
+                            &anc,
+                            &new,
+                            d,
+                            arrival.made_at,
+                            now,
+                        )
+                        .await?
+                    }
+                    Some(claim) => {
+                        let mut tx = self.backend.write_tx(&mut conn).await?;
+                        crate::idempotency::take(&mut tx, claim, now).await?;
+                        let id = single::insert_in_one_statement(
+                            &mut tx,
+                            &anc,
+                            &new,
+                            d,
+                            arrival.made_at,
+                            now,
+                        )
+                        .await?;
+                        tx.commit().await?;
+                        id
+                    }
+                }
             }
         };
         Ok(ActivityId::new(id))

@@ -40,6 +40,9 @@ pub(crate) enum GroupWrite {
     Activity {
         ancestors: [Option<UnitId>; 5],
         new: NewActivity,
+        /// Its idempotency key, taken in its savepoint, and device time
+        /// (boxed: most writes have neither, and the queue moves jobs).
+        arrival: Box<crate::idempotency::Arrival>,
         now: i64,
     },
     /// An audit entry; answers `None`.
@@ -186,10 +189,23 @@ impl SqlStore {
             GroupWrite::Activity {
                 ancestors,
                 new,
+                arrival,
                 now,
-            } => super::activities::insert_with_counters(conn, self.backend, ancestors, new, *now)
+            } => {
+                if let Some(claim) = arrival.claim() {
+                    crate::idempotency::take(conn, claim, *now).await?;
+                }
+                super::activities::insert_with_counters(
+                    conn,
+                    self.backend,
+                    ancestors,
+                    new,
+                    arrival.made_at,
+                    *now,
+                )
                 .await
-                .map(|id| Some(id.get())),
+                .map(|id| Some(id.get()))
+            }
             GroupWrite::Audit(e) => super::audit::insert(conn, self.backend, e)
                 .await
                 .map(|()| None),
@@ -247,6 +263,7 @@ mod tests {
                         },
                         by: None,
                     },
+                    arrival: Box::default(),
                     now: 1,
                 };
                 (Job { write, reply }, answer)

@@ -103,12 +103,13 @@ impl SqlStore {
                 .map(str::to_owned)
                 .collect(),
             created_at: row.try_get("created_at")?,
+            made_at: row.try_get("made_at")?,
         })
     }
 }
 
 const VISIT_COLS: &str = "v.id, v.household_id, v.unit_id, v.l1, v.l2, v.l3, v.l4, v.l5, v.date, \
-     v.visitors, v.notes_enc, v.tags, v.created_at, u.code, u.name";
+     v.visitors, v.notes_enc, v.tags, v.created_at, v.made_at, u.code, u.name";
 
 fn member_from_row(row: &AnyRow) -> Result<MemberView> {
     let sex: String = row.try_get("sex")?;
@@ -134,10 +135,11 @@ fn member_from_row(row: &AnyRow) -> Result<MemberView> {
 
 #[async_trait]
 impl HouseholdStore for SqlStore {
-    async fn create_household(
+    async fn create_household_arrived(
         &self,
         scope: Scope,
         new: NewHousehold,
+        arrival: crate::idempotency::Arrival,
         now: i64,
     ) -> Result<HouseholdId> {
         // Fail before any write when no key is loaded.
@@ -145,6 +147,9 @@ impl HouseholdStore for SqlStore {
         let mut conn = self.writer().acquire().await?;
         let anc = recordable_ancestors(&mut conn, scope, new.unit).await?;
         let mut tx = self.backend.write_tx(&mut conn).await?;
+        if let Some(claim) = arrival.claim() {
+            crate::idempotency::take(&mut tx, claim, now).await?;
+        }
         let h = &new.household;
         let row = sqlx::query(
             "INSERT INTO households (unit_id, l1, l2, l3, l4, l5, consent_given_by, \
@@ -315,7 +320,13 @@ impl HouseholdStore for SqlStore {
         self.open("household_members", column, member.get(), &sealed)
     }
 
-    async fn create_visit(&self, scope: Scope, new: NewVisit, now: i64) -> Result<VisitId> {
+    async fn create_visit_arrived(
+        &self,
+        scope: Scope,
+        new: NewVisit,
+        arrival: crate::idempotency::Arrival,
+        now: i64,
+    ) -> Result<VisitId> {
         self.vault()?;
         let mut conn = self.writer().acquire().await?;
         let (unit, _) = self
@@ -333,6 +344,9 @@ impl HouseholdStore for SqlStore {
         .await?;
         let date = format_date(new.date);
         let mut tx = self.backend.write_tx(&mut conn).await?;
+        if let Some(claim) = arrival.claim() {
+            crate::idempotency::take(&mut tx, claim, now).await?;
+        }
         let activity = NewActivity {
             unit,
             fields: ActivityFields {
@@ -348,11 +362,13 @@ impl HouseholdStore for SqlStore {
             },
             by: Some(new.by),
         };
-        let activity_id = insert_with_counters(&mut tx, self.backend, &anc, &activity, now).await?;
+        let activity_id =
+            insert_with_counters(&mut tx, self.backend, &anc, &activity, arrival.made_at, now)
+                .await?;
         let row = sqlx::query(
             "INSERT INTO visits (household_id, unit_id, l1, l2, l3, l4, l5, date, month, \
-             visitors, tags, activity_id, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+             visitors, tags, activity_id, created_by, created_at, updated_at, made_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) \
              RETURNING id",
         )
         .bind(new.household.get())
@@ -369,6 +385,7 @@ impl HouseholdStore for SqlStore {
         .bind(activity_id.get())
         .bind(new.by.get())
         .bind(now)
+        .bind(arrival.made_at)
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get("id")?;

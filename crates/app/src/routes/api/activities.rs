@@ -1,6 +1,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use jinguo_domain::activity::format_date;
 use jinguo_domain::{ActivityDraft, ActivityId, Month, UnitCode};
 use jinguo_store::model::{Activity, DictEntry, DictKind, Page};
@@ -13,6 +14,7 @@ use super::{ApiJson, ApiQuery, unit_of};
 use crate::activities::{self, parse_id};
 use crate::auth::ApiActor;
 use crate::error::AppResult;
+use crate::idempotency::{ApiOnce, IdempotencyHeader, Sent};
 use crate::net::ClientIp;
 use crate::period::Period;
 use crate::state::{AppState, today};
@@ -44,10 +46,13 @@ pub struct ActivityView {
     women: i64,
     /// A short account, if given.
     summary: Option<String>,
-    /// Unix seconds of recording.
+    /// Unix seconds of recording: when the record arrived at the server.
     created_at: i64,
     /// Unix seconds of the last change.
     updated_at: i64,
+    /// Unix seconds on the recording device when it was made there (`made_at` as sent), if it
+    /// said; the activity's `date` still decides the month it counts in.
+    made_at: Option<i64>,
 }
 
 impl From<&Activity> for ActivityView {
@@ -67,6 +72,7 @@ impl From<&Activity> for ActivityView {
             summary: f.summary.clone(),
             created_at: a.created_at,
             updated_at: a.updated_at,
+            made_at: a.made_at,
         }
     }
 }
@@ -157,6 +163,13 @@ pub struct ActivityBody {
     /// A short account, at most 2000 characters, line breaks allowed (field `summary`).
     #[schema(max_length = 2000)]
     summary: Option<String>,
+    /// When the record was made on the device (a phone's outbox sends it later), RFC 3339 with
+    /// offset. Kept beside the server's arrival time, which it never replaces; not more than
+    /// 10 minutes ahead of the server's clock and not more than a year behind it (otherwise
+    /// `422` with field `made_at`). Ignored by changes (`PUT`).
+    #[schema(format = DateTime, example = "2026-11-20T09:30:00+08:00")]
+    #[serde(default)]
+    made_at: Option<String>,
 }
 
 impl ActivityBody {
@@ -193,9 +206,11 @@ impl ActivityBody {
                    the same transaction, so roll-ups show the activity at once. If the unit is \
                    retired between the check and the write, the answer is `409` with field \
                    `unit_retired`. Recorded in the audit log (`activity.created`).",
+    params(IdempotencyHeader),
     request_body = ActivityBody,
     responses(
-        (status = 201, description = "The activity has been recorded.", body = ActivityCreated),
+        (status = 201, description = "The activity has been recorded (or had been, for a repeated \
+                                      `Idempotency-Key`).", body = ActivityCreated),
         (status = 400, response = BadRequest),
         (status = 409, response = Conflict),
         (status = 422, response = Invalid),
@@ -206,10 +221,14 @@ pub async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ClientIp(ip): ClientIp,
-    ApiJson(b): ApiJson<ActivityBody>,
-) -> AppResult<(StatusCode, Json<ActivityCreated>)> {
-    let id = activities::create(&state, &actor, ip, &b.unit_code, &b.draft()).await?;
-    Ok((StatusCode::CREATED, Json(ActivityCreated { id })))
+    ApiOnce { once, body: b }: ApiOnce<ActivityBody>,
+) -> AppResult<Response> {
+    once.run(&state, &actor, |claim| async {
+        let sent = Sent::new(claim, b.made_at.as_deref());
+        let id = activities::create(&state, &actor, ip, &b.unit_code, &b.draft(), sent).await?;
+        Ok((StatusCode::CREATED, Json(ActivityCreated { id })))
+    })
+    .await
 }
 
 /// `GET /api/v1/activities/{id}`.

@@ -4,18 +4,20 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use jinguo_domain::household::HouseholdInput;
 use jinguo_domain::{HouseholdId, UnitCode, VisitId};
 use jinguo_store::model::{ConsentView, HouseholdSummary, HouseholdView, MemberView, Page, Visit};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{BadRequest, Internal, Invalid, NotFound};
+use super::openapi::{BadRequest, Conflict, Internal, Invalid, NotFound};
 use super::units::{UnitLabel, UnitPathStep};
 use super::{ApiJson, ApiQuery, unit_of};
 use crate::auth::ApiActor;
 use crate::error::AppResult;
 use crate::households::{self, VisitInput, parse_household_id, parse_visit_id};
+use crate::idempotency::{ApiOnce, IdempotencyHeader};
 use crate::net::ClientIp;
 use crate::state::AppState;
 
@@ -61,8 +63,10 @@ pub struct VisitOut {
     visitors: String,
     notes: Option<String>,
     tags: Vec<String>,
-    /// Unix seconds.
+    /// Unix seconds of arrival at the server.
     created_at: i64,
+    /// Unix seconds on the recording device when the visit was recorded there, if it said.
+    made_at: Option<i64>,
 }
 
 impl From<&Visit> for VisitOut {
@@ -76,6 +80,7 @@ impl From<&Visit> for VisitOut {
             notes: v.notes.clone(),
             tags: v.tags.clone(),
             created_at: v.created_at,
+            made_at: v.made_at,
         }
     }
 }
@@ -166,10 +171,13 @@ pub struct HouseholdBody {
                    is stored on any error. A unit outside the subtree answers `422` on \
                    `unit_code`, like an unknown one. ID numbers and phones are encrypted with \
                    SM4-GCM before storage. Audited (`household.created`, without personal data).",
+    params(IdempotencyHeader),
     request_body = HouseholdBody,
     responses(
-        (status = 201, description = "The household has been recorded.", body = HouseholdCreated),
+        (status = 201, description = "The household has been recorded (or had been, for a \
+                                      repeated `Idempotency-Key`).", body = HouseholdCreated),
         (status = 400, response = BadRequest),
+        (status = 409, response = Conflict),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
     ),
@@ -178,10 +186,13 @@ pub async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ClientIp(ip): ClientIp,
-    ApiJson(b): ApiJson<HouseholdBody>,
-) -> AppResult<(StatusCode, Json<HouseholdCreated>)> {
-    let id = households::create(&state, &actor, ip, &b.unit_code, &b.household).await?;
-    Ok((StatusCode::CREATED, Json(HouseholdCreated { id })))
+    ApiOnce { once, body: b }: ApiOnce<HouseholdBody>,
+) -> AppResult<Response> {
+    once.run(&state, &actor, |claim| async {
+        let id = households::create(&state, &actor, ip, &b.unit_code, &b.household, claim).await?;
+        Ok((StatusCode::CREATED, Json(HouseholdCreated { id })))
+    })
+    .await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -355,10 +366,13 @@ pub async fn reveal(
                    members as participants, so the visit counts in every roll-up above. Notes are \
                    stored encrypted. A household outside the subtree answers `422` on \
                    `household_id`, like an unknown one. Audited (`visit.created`).",
+    params(IdempotencyHeader),
     request_body = VisitInput,
     responses(
-        (status = 201, description = "The visit has been recorded.", body = VisitCreated),
+        (status = 201, description = "The visit has been recorded (or had been, for a repeated \
+                                      `Idempotency-Key`).", body = VisitCreated),
         (status = 400, response = BadRequest),
+        (status = 409, response = Conflict),
         (status = 422, response = Invalid),
         (status = 500, response = Internal),
     ),
@@ -367,16 +381,19 @@ pub async fn create_visit(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ClientIp(ip): ClientIp,
-    ApiJson(b): ApiJson<VisitInput>,
-) -> AppResult<(StatusCode, Json<VisitCreated>)> {
-    let (id, dv) = households::create_visit(&state, &actor, ip, &b).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(VisitCreated {
-            id,
-            suggest_rights_case: dv,
-        }),
-    ))
+    ApiOnce { once, body: b }: ApiOnce<VisitInput>,
+) -> AppResult<Response> {
+    once.run(&state, &actor, |claim| async {
+        let (id, dv) = households::create_visit(&state, &actor, ip, &b, claim).await?;
+        Ok((
+            StatusCode::CREATED,
+            Json(VisitCreated {
+                id,
+                suggest_rights_case: dv,
+            }),
+        ))
+    })
+    .await
 }
 
 /// `GET /api/v1/visits?unit=&household=`.

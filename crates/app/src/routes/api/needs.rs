@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use jinguo_domain::need::NeedStatus;
 use jinguo_domain::need::Urgency;
 use jinguo_domain::{NeedId, UnitCode};
@@ -13,11 +14,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::activities::Dictionary;
-use super::openapi::{BadRequest, Internal, Invalid, NotFound};
+use super::openapi::{BadRequest, Conflict, Internal, Invalid, NotFound};
 use super::units::{UnitCodePath, UnitPathStep};
 use super::{ApiJson, ApiQuery, PeriodQuery, parse_code, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
+use crate::idempotency::{ApiOnce, IdempotencyHeader};
 use crate::needs::{self, DeedsView, NeedDraft, NeedLine, NeedStatusSeen, NeedView};
 use crate::net::ClientIp;
 use crate::period::Period;
@@ -100,10 +102,13 @@ pub struct NeedIdPath {
                    the unit and every unit above it, in one transaction. Every field is checked \
                    together: `422` with `fields` naming each bad one, and nothing is saved. \
                    Recorded in the audit log (`need.raised`, without the description).",
+    params(IdempotencyHeader),
     request_body = NeedBody,
     responses(
-        (status = 201, description = "The need's id.", body = NeedCreated),
+        (status = 201, description = "The need's id (the same again for a repeated \
+                                      `Idempotency-Key`).", body = NeedCreated),
         (status = 400, response = BadRequest),
+        (status = 409, response = Conflict),
         (status = 500, response = Internal),
         (status = 422, response = Invalid),
     ),
@@ -112,8 +117,8 @@ pub async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ClientIp(ip): ClientIp,
-    ApiJson(b): ApiJson<NeedBody>,
-) -> AppResult<(StatusCode, Json<NeedCreated>)> {
+    ApiOnce { once, body: b }: ApiOnce<NeedBody>,
+) -> AppResult<Response> {
     let draft = NeedDraft {
         unit_code: b.unit_code,
         category: b.category,
@@ -123,8 +128,11 @@ pub async fn create(
         household_id: b.household_id,
         visit_id: b.visit_id,
     };
-    let id = needs::create(&state, &actor, ip, &draft).await?;
-    Ok((StatusCode::CREATED, Json(NeedCreated { id })))
+    once.run(&state, &actor, |claim| async {
+        let id = needs::create(&state, &actor, ip, &draft, claim).await?;
+        Ok((StatusCode::CREATED, Json(NeedCreated { id })))
+    })
+    .await
 }
 
 #[derive(Deserialize, IntoParams)]

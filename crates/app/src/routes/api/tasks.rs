@@ -15,12 +15,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::{BadRequest, Internal, NotFound, TaskInvalid};
+use super::openapi::{BadRequest, Conflict, Internal, NotFound, TaskInvalid};
 use super::units::{UnitLabel, UnitPathStep};
 use super::{ApiJson, ApiQuery, parse_code, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::idempotency::{ApiOnce, IdempotencyHeader, Once};
 use crate::net::ClientIp;
 use crate::state::AppState;
 use crate::tasks::{self, ForwardDraft, ProgressView, ReportView, Target};
@@ -746,11 +747,13 @@ pub struct AnswerBody {
          audit log (`task.answered`). ",
         report_scope!()
     ),
-    params(ReportPath),
+    params(ReportPath, IdempotencyHeader),
     request_body = AnswerBody,
     responses(
-        (status = 200, description = "The report after saving.", body = ReportJson),
+        (status = 200, description = "The report after saving (as it was then, for a repeated \
+                                      `Idempotency-Key`).", body = ReportJson),
         (status = 400, response = BadRequest),
+        (status = 409, response = Conflict),
         (status = 404, response = NotFound),
         (status = 422, response = TaskInvalid),
         (status = 500, response = Internal),
@@ -761,15 +764,23 @@ pub async fn answer(
     ApiActor(actor): ApiActor,
     ClientIp(ip): ClientIp,
     Path((id, code)): Path<(String, String)>,
-    ApiJson(b): ApiJson<AnswerBody>,
-) -> AppResult<Json<ReportJson>> {
+    ApiOnce { once, body: b }: ApiOnce<AnswerBody>,
+) -> AppResult<Response> {
     let t = tasks::target(&state, &actor, &id, &code).await?;
-    let fields = t.task.fields_for(&t.report.ancestors, t.unit.id);
-    let given = parse_answers(&fields, &b.values).map_err(AppError::InvalidFields)?;
-    tasks::answer(&state, &actor, ip, &t, given, b.reasons, b.note).await?;
-    let t = tasks::target(&state, &actor, &id, &code).await?;
-    let v = tasks::view(&state, &actor, &t).await?;
-    Ok(Json(ReportJson::new(&t, v)))
+    once.run(&state, &actor, |claim| async {
+        let claim = claim; // owned by the future
+        let fields = t.task.fields_for(&t.report.ancestors, t.unit.id);
+        let given = tasks::Given {
+            values: parse_answers(&fields, &b.values).map_err(AppError::InvalidFields)?,
+            reasons: b.reasons,
+            note: b.note,
+        };
+        tasks::answer(&state, &actor, ip, &t, given, claim.as_ref()).await?;
+        let t = tasks::target(&state, &actor, &id, &code).await?;
+        let v = tasks::view(&state, &actor, &t).await?;
+        Ok(Json(ReportJson::new(&t, v)))
+    })
+    .await
 }
 
 /// A report's status after a workflow step.
@@ -800,10 +811,12 @@ pub struct ReportState {
          `submitted` notice. Recorded in the audit log (`task.submitted`). No body. ",
         report_scope!()
     ),
-    params(ReportPath),
+    params(ReportPath, IdempotencyHeader),
     responses(
-        (status = 200, description = "The report's new status.", body = ReportState),
+        (status = 200, description = "The report's new status (as it was then, for a repeated \
+                                      `Idempotency-Key`).", body = ReportState),
         (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
         (status = 422, response = TaskInvalid),
         (status = 500, response = Internal),
     ),
@@ -813,10 +826,15 @@ pub async fn submit(
     ApiActor(actor): ApiActor,
     ClientIp(ip): ClientIp,
     Path((id, code)): Path<(String, String)>,
-) -> AppResult<Json<ReportState>> {
+    once: Once,
+) -> AppResult<Response> {
     let t = tasks::target(&state, &actor, &id, &code).await?;
-    tasks::submit(&state, &actor, ip, &t).await?;
-    status_of(&state, &actor, &id, &code).await
+    once.run(&state, &actor, |claim| async {
+        let claim = claim; // owned by the future
+        tasks::submit(&state, &actor, ip, &t, claim.as_ref()).await?;
+        status_of(&state, &actor, &id, &code).await
+    })
+    .await
 }
 
 /// `POST …/reports/{unit_code}/approve`.

@@ -14,6 +14,7 @@ use crate::activities::{self, label, parse_id};
 use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::idempotency::{FormRoute, Once, Sent};
 use crate::net::ClientIp;
 use crate::paging::PageNo;
 use crate::period::Period;
@@ -126,6 +127,15 @@ pub struct ActivityForm {
     women: String,
     #[serde(default)]
     summary: String,
+    /// The idempotency key made when the form was rendered: pressing 保存
+    /// twice, or the browser sending again after a dropped connection,
+    /// records once.
+    #[serde(default)]
+    idempotency_key: String,
+    /// When the record was made on the device (RFC 3339), filled by the
+    /// page's script; shown, never typed.
+    #[serde(default)]
+    made_at: String,
 }
 
 /// A number field: empty is "not given"; anything else that is not a whole
@@ -168,6 +178,26 @@ impl ActivityForm {
             participants: f.participants.to_string(),
             women: f.women.to_string(),
             summary: f.summary.clone().unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The activity an edit form changes: its id, and when it arrived and
+/// was made on the device, shown beside the form.
+#[derive(Serialize)]
+struct Editing {
+    id: i64,
+    created_at: i64,
+    made_at: Option<i64>,
+}
+
+impl Editing {
+    fn of(a: &Activity) -> Self {
+        Editing {
+            id: a.id.get(),
+            created_at: a.created_at,
+            made_at: a.made_at,
         }
     }
 }
@@ -186,7 +216,7 @@ async fn form_page(
     actor: &Actor,
     lang: Lang,
     form: &ActivityForm,
-    editing: Option<i64>,
+    editing: Option<Editing>,
     errors: &[jinguo_domain::FieldError],
     photos: PhotoState,
 ) -> WebResult {
@@ -242,6 +272,7 @@ pub async fn new_form(
     let form = ActivityForm {
         unit_code: unit.code.to_string(),
         date: format_date(today(&state.config)),
+        idempotency_key: crate::idempotency::new_key(),
         ..Default::default()
     };
     form_page(
@@ -278,33 +309,43 @@ async fn photo_batch(sub: &mut FormWithPhotos) -> Result<PhotoBatch, AppError> {
     Ok(batch)
 }
 
-/// `POST /activities` (url-encoded, or multipart with `photo` files).
+/// `POST /activities` (url-encoded, or multipart with `photo` files),
+/// once per idempotency key.
 pub async fn create(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     ClientIp(ip): ClientIp,
+    route: FormRoute,
     mut sub: FormWithPhotos,
 ) -> WebResult {
     let f: ActivityForm = sub.parse()?;
+    let files = sub.uploads.0.iter().flatten().map(Vec::as_slice);
+    let once = Once::form(route, &sub.fields, files)?;
     let choose_again = !sub.uploads.0.is_empty();
     let batch = photo_batch(&mut sub).await?;
-    match activities::create_with_photos(&state, &actor, ip, &f.unit_code, &f.draft(), batch).await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/activities?unit={}&done=created",
-            f.unit_code.trim()
-        ))
-        .into_response()),
-        Err(AppError::InvalidFields(errors)) => {
-            let photos = PhotoState {
-                choose_again,
-                ..Default::default()
-            };
-            form_page(&state, &actor, lang, &f, None, &errors, photos).await
+    once.run(&state, &actor, |claim| async {
+        let sent = Sent::from_form(claim, &f.made_at);
+        let draft = f.draft();
+        match activities::create_with_photos(&state, &actor, ip, &f.unit_code, &draft, batch, sent)
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!(
+                "/activities?unit={}&done=created",
+                f.unit_code.trim()
+            ))
+            .into_response()),
+            Err(AppError::InvalidFields(errors)) => {
+                let photos = PhotoState {
+                    choose_again,
+                    ..Default::default()
+                };
+                form_page(&state, &actor, lang, &f, None, &errors, photos).await
+            }
+            Err(e) => Err(e),
         }
-        Err(e) => Err(e),
-    }
+    })
+    .await
 }
 
 /// `GET /activities/{id}/edit`.
@@ -327,7 +368,7 @@ pub async fn edit_form(
         &actor,
         lang,
         &ActivityForm::of(&a),
-        Some(a.id.get()),
+        Some(Editing::of(&a)),
         &[],
         photos,
     )
@@ -374,7 +415,17 @@ pub async fn update(
                 removing,
                 choose_again,
             };
-            form_page(&state, &actor, lang, &f, Some(id.get()), &errors, photos).await
+            let a = state.store.activity_in_scope(actor.scope(), id).await?;
+            form_page(
+                &state,
+                &actor,
+                lang,
+                &f,
+                Some(Editing::of(&a)),
+                &errors,
+                photos,
+            )
+            .await
         }
         Err(e) => Err(e),
     }

@@ -22,6 +22,7 @@ use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
 use crate::households::{self, VisitInput, parse_household_id};
 use crate::i18n::Lang;
+use crate::idempotency::{FormRoute, Once, Sent};
 use crate::net::ClientIp;
 use crate::paging::PageNo;
 use crate::render::WebResult;
@@ -135,6 +136,8 @@ struct HouseholdForm {
     consent_given_by: String,
     consent_method: String,
     members: Vec<MemberRow>,
+    /// Made when the form was rendered, so a repeated submit records once.
+    idempotency_key: String,
 }
 
 impl HouseholdForm {
@@ -173,6 +176,7 @@ impl HouseholdForm {
             consent_given_by: first(p, "consent_given_by"),
             consent_method: first(p, "consent_method"),
             members,
+            idempotency_key: first(p, crate::idempotency::FIELD),
         }
     }
 
@@ -205,6 +209,10 @@ async fn form_page(
         .iter()
         .map(|e| (e.field.to_string(), e.key))
         .collect();
+    let mut form = form.clone();
+    if form.idempotency_key.is_empty() {
+        form.idempotency_key = crate::idempotency::new_key();
+    }
     let mut members = form.members.clone();
     while members.len() < MEMBER_ROWS {
         members.push(MemberRow::default());
@@ -245,50 +253,55 @@ pub async fn new_form(
     form_page(&state, &actor, lang, &form, &[], StatusCode::OK).await
 }
 
-/// `POST /households`.
+/// `POST /households`, once per idempotency key.
 pub async fn create(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     ClientIp(ip): ClientIp,
+    route: FormRoute,
     Form(pairs): Form<Pairs>,
 ) -> WebResult {
+    let once = Once::form(route, &pairs, [])?;
     let form = HouseholdForm::from_pairs(&pairs);
     let mut errors = Vec::new();
     let input = form.input(&mut errors);
-    let result = if errors.is_empty() {
-        households::create(&state, &actor, ip, &form.unit_code, &input).await
-    } else {
-        Err(AppError::InvalidFields(errors))
-    };
-    match result {
-        Ok(id) => {
-            Ok(Redirect::to(&format!("/households/{}?done=created", id.get())).into_response())
+    once.run(&state, &actor, |claim| async {
+        let result = if errors.is_empty() {
+            households::create(&state, &actor, ip, &form.unit_code, &input, claim).await
+        } else {
+            Err(AppError::InvalidFields(errors))
+        };
+        match result {
+            Ok(id) => {
+                Ok(Redirect::to(&format!("/households/{}?done=created", id.get())).into_response())
+            }
+            Err(AppError::InvalidFields(errors)) => {
+                form_page(
+                    &state,
+                    &actor,
+                    lang,
+                    &form,
+                    &errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            Err(AppError::Invalid(e)) => {
+                form_page(
+                    &state,
+                    &actor,
+                    lang,
+                    &form,
+                    &[e],
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            Err(e) => Err(e),
         }
-        Err(AppError::InvalidFields(errors)) => {
-            form_page(
-                &state,
-                &actor,
-                lang,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(AppError::Invalid(e)) => {
-            form_page(
-                &state,
-                &actor,
-                lang,
-                &form,
-                &[e],
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -342,7 +355,12 @@ async fn show_page(
         context! {
             h, visits, tag_labels, tag_options,
             revealed => extra.revealed,
-            visit => extra.visit,
+            visit => VisitForm {
+                idempotency_key: Some(extra.visit.idempotency_key.clone())
+                    .filter(|k| !k.is_empty())
+                    .unwrap_or_else(crate::idempotency::new_key),
+                ..extra.visit
+            },
             errors => extra.errors,
             done => extra.done,
             dv => extra.dv,
@@ -435,60 +453,75 @@ struct VisitForm {
     visitors: String,
     notes: String,
     tags: Vec<String>,
+    /// Made when the form was rendered, so a repeated submit records once.
+    idempotency_key: String,
+    /// When the visit was recorded on the phone, filled by the page's script.
+    made_at: String,
 }
 
-/// `POST /households/{id}/visits`.
+/// `POST /households/{id}/visits`, once per idempotency key.
 pub async fn create_visit(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
+    route: FormRoute,
     Form(pairs): Form<Pairs>,
 ) -> WebResult {
     let id = parse_household_id(&id)?;
     let h = state.store.household_in_scope(actor.scope(), id).await?;
+    let once = Once::form(route, &pairs, [])?;
     let form = VisitForm {
         date: first(&pairs, "date"),
         visitors: first(&pairs, "visitors"),
         notes: first(&pairs, "notes"),
         tags: all(&pairs, "tags"),
+        idempotency_key: first(&pairs, crate::idempotency::FIELD),
+        made_at: first(&pairs, "made_at"),
     };
+    // The phone's clock is nobody's to correct on this form: a time it
+    // got wrong is left out, and the visit still arrives.
+    let made_at = Sent::from_form(None, &form.made_at).made_at;
     let input = VisitInput {
         household_id: Some(id.get()),
         date: form.date.clone(),
         visitors: form.visitors.clone(),
         notes: Some(form.notes.clone()),
         tags: form.tags.clone(),
+        made_at,
     };
-    match households::create_visit(&state, &actor, ip, &input).await {
-        Ok((_, dv)) => Ok(Redirect::to(&format!(
-            // `#done`: the notice at the top, not the `#visit` form the
-            // browser would otherwise carry over from the form's action.
-            "/households/{}?done=visited{}#done",
-            id.get(),
-            if dv { "&dv=1" } else { "" }
-        ))
-        .into_response()),
-        Err(AppError::InvalidFields(errors)) => {
-            let extra = Extra {
-                visit: form,
-                errors: errors
-                    .iter()
-                    .map(|e| (e.field.to_string(), e.key))
-                    .collect(),
-                ..Extra::default()
-            };
-            show_page(
-                &state,
-                &actor,
-                lang,
-                &h,
-                extra,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+    once.run(&state, &actor, |claim| async {
+        match households::create_visit(&state, &actor, ip, &input, claim).await {
+            Ok((_, dv)) => Ok(Redirect::to(&format!(
+                // `#done`: the notice at the top, not the `#visit` form the
+                // browser would otherwise carry over from the form's action.
+                "/households/{}?done=visited{}#done",
+                id.get(),
+                if dv { "&dv=1" } else { "" }
+            ))
+            .into_response()),
+            Err(AppError::InvalidFields(errors)) => {
+                let extra = Extra {
+                    visit: form,
+                    errors: errors
+                        .iter()
+                        .map(|e| (e.field.to_string(), e.key))
+                        .collect(),
+                    ..Extra::default()
+                };
+                show_page(
+                    &state,
+                    &actor,
+                    lang,
+                    &h,
+                    extra,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            Err(e) => Err(e),
         }
-        Err(e) => Err(e),
-    }
+    })
+    .await
 }

@@ -19,6 +19,7 @@ use crate::activities::labels;
 use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::idempotency::{FormRoute, Once, parse_pairs};
 use crate::needs::{self, NeedDraft};
 use crate::net::ClientIp;
 use crate::paging::PageNo;
@@ -101,6 +102,9 @@ pub struct NeedForm {
     household_id: String,
     #[serde(default)]
     visit_id: String,
+    /// Made when the form was rendered, so a repeated submit records once.
+    #[serde(default)]
+    idempotency_key: String,
 }
 
 async fn form_page(
@@ -156,19 +160,23 @@ pub async fn new_form(
         urgency: Urgency::Normal.as_str().to_owned(),
         household_id: digits(q.household).unwrap_or_default(),
         visit_id: digits(q.visit).unwrap_or_default(),
+        idempotency_key: crate::idempotency::new_key(),
         ..NeedForm::default()
     };
     form_page(&state, &actor, lang, &form, &[]).await
 }
 
-/// `POST /needs`.
+/// `POST /needs`, once per idempotency key.
 pub async fn create(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     ClientIp(ip): ClientIp,
-    Form(f): Form<NeedForm>,
+    route: FormRoute,
+    Form(pairs): Form<super::Pairs>,
 ) -> WebResult {
+    let once = Once::form(route, &pairs, [])?;
+    let f: NeedForm = parse_pairs(&pairs)?;
     let mut errors = Vec::new();
     let mut id_of = |s: &str, field: &'static str| {
         let s = s.trim();
@@ -192,17 +200,22 @@ pub async fn create(
         description: f.description.clone(),
         due_date: Some(f.due_date.clone()),
     };
-    let result = if errors.is_empty() {
-        needs::create(&state, &actor, ip, &draft).await
-    } else {
-        Err(AppError::InvalidFields(errors))
-    };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/needs/{}?done=raised", id.get())).into_response()),
-        Err(AppError::InvalidFields(errors)) => form_page(&state, &actor, lang, &f, &errors).await,
-        Err(AppError::Invalid(e)) => form_page(&state, &actor, lang, &f, &[e]).await,
-        Err(e) => Err(e),
-    }
+    once.run(&state, &actor, |claim| async {
+        let result = if errors.is_empty() {
+            needs::create(&state, &actor, ip, &draft, claim).await
+        } else {
+            Err(AppError::InvalidFields(errors))
+        };
+        match result {
+            Ok(id) => Ok(Redirect::to(&format!("/needs/{}?done=raised", id.get())).into_response()),
+            Err(AppError::InvalidFields(errors)) => {
+                form_page(&state, &actor, lang, &f, &errors).await
+            }
+            Err(AppError::Invalid(e)) => form_page(&state, &actor, lang, &f, &[e]).await,
+            Err(e) => Err(e),
+        }
+    })
+    .await
 }
 
 #[derive(Deserialize)]

@@ -19,6 +19,7 @@ use crate::activities;
 use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::idempotency::{FormRoute, Once};
 use crate::net::ClientIp;
 use crate::paging::PageNo;
 use crate::render::WebResult;
@@ -565,6 +566,14 @@ async fn report_page(
             },
             unit => context! { code => t.unit.code.as_str(), name => t.unit.name, level => t.unit.level.get() },
             status => r.status.as_str(),
+            // Made when the form is rendered (kept when it comes back with
+            // errors): a repeated save or hand-in counts once.
+            idempotency_key => page
+                .typed
+                .and_then(|m| m.get(crate::idempotency::FIELD))
+                .filter(|k| !k.is_empty())
+                .cloned()
+                .unwrap_or_else(crate::idempotency::new_key),
             note => page.typed.and_then(|m| m.get("note").cloned()).or_else(|| r.note.clone()),
             return_reason => r.return_reason,
             forwarded => r.forwarded,
@@ -649,56 +658,70 @@ async fn or_page(
     report_page(state, actor, lang, t, page).await
 }
 
-/// `POST /tasks/{id}/reports/{code}`: saves, or saves and submits.
+/// `POST /tasks/{id}/reports/{code}`: saves, or saves and submits, once
+/// per idempotency key (taken with the hand-in when it submits, else with
+/// the save).
 pub async fn answer(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     ClientIp(ip): ClientIp,
     Path((id, code)): Path<(String, String)>,
+    route: FormRoute,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult {
     let t = tasks::target(&state, &actor, &id, &code).await?;
+    let once = Once::form(route, &pairs, [])?;
     let typed: BTreeMap<String, String> = pairs.into_iter().collect();
-    let result = async {
-        let fields = t.task.fields_for(&t.report.ancestors, t.unit.id);
-        let mut given = Answers::new();
-        let mut errors = Vec::new();
-        for f in &fields {
-            let text = typed
-                .get(&format!("v_{}", f.key))
-                .map(String::as_str)
-                .unwrap_or("");
-            match f.parse_text(text) {
-                Ok(Some(a)) => {
-                    given.insert(f.key.clone(), a);
+    once.run(&state, &actor, |claim| async {
+        let claim = claim; // owned by the future
+        let result = async {
+            let fields = t.task.fields_for(&t.report.ancestors, t.unit.id);
+            let mut given = Answers::new();
+            let mut errors = Vec::new();
+            for f in &fields {
+                let text = typed
+                    .get(&format!("v_{}", f.key))
+                    .map(String::as_str)
+                    .unwrap_or("");
+                match f.parse_text(text) {
+                    Ok(Some(a)) => {
+                        given.insert(f.key.clone(), a);
+                    }
+                    Ok(None) => {}
+                    Err(k) => errors.push(FieldError::named(f.key.clone(), k)),
                 }
-                Ok(None) => {}
-                Err(k) => errors.push(FieldError::named(f.key.clone(), k)),
             }
+            if !errors.is_empty() {
+                return Err(AppError::InvalidFields(errors));
+            }
+            let reasons = fields
+                .iter()
+                .filter_map(|f| {
+                    typed
+                        .get(&format!("r_{}", f.key))
+                        .map(|r| (f.key.clone(), r.clone()))
+                })
+                .collect();
+            let given = tasks::Given {
+                values: given,
+                reasons,
+                note: typed.get("note").cloned(),
+            };
+            let submitting = typed.get("action").map(String::as_str) == Some("submit");
+            let save_claim = if submitting { None } else { claim.as_ref() };
+            tasks::answer(&state, &actor, ip.clone(), &t, given, save_claim).await?;
+            if submitting {
+                let t = tasks::target(&state, &actor, &id, &code).await?;
+                tasks::submit(&state, &actor, ip, &t, claim.as_ref()).await?;
+                return Ok(back(&t, "submitted"));
+            }
+            Ok(back(&t, "saved"))
         }
-        if !errors.is_empty() {
-            return Err(AppError::InvalidFields(errors));
-        }
-        let reasons = fields
-            .iter()
-            .filter_map(|f| {
-                typed
-                    .get(&format!("r_{}", f.key))
-                    .map(|r| (f.key.clone(), r.clone()))
-            })
-            .collect();
-        let note = typed.get("note").cloned();
-        tasks::answer(&state, &actor, ip.clone(), &t, given, reasons, note).await?;
-        if typed.get("action").map(String::as_str) == Some("submit") {
-            let t = tasks::target(&state, &actor, &id, &code).await?;
-            tasks::submit(&state, &actor, ip, &t).await?;
-            return Ok(back(&t, "submitted"));
-        }
-        Ok(back(&t, "saved"))
-    }
-    .await;
-    or_page(&state, &actor, lang, &t, Some(&typed), result).await
+        .await;
+        or_page(&state, &actor, lang, &t, Some(&typed), result).await
+    })
+    .await
 }
 
 /// `POST /tasks/{id}/reports/{code}/approve`.

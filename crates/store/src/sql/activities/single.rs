@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::super::{Backend, ancestors, not_found_if_none};
 use super::deltas::Deltas;
-use super::{ACTIVITY_WIDTH, INSERT_ACTIVITY, bind_activity};
+use super::{ACTIVITY_WIDTH, INSERT_ONE_ACTIVITY, bind_activity};
 use crate::model::NewActivity;
 use crate::{Result, StoreError};
 
@@ -41,13 +41,15 @@ pub(super) async fn insert_row(
     backend: Backend,
     anc: &[Option<UnitId>; 5],
     new: &NewActivity,
+    made_at: Option<i64>,
     now: i64,
 ) -> Result<i64> {
     let sql = format!(
-        "{INSERT_ACTIVITY} VALUES ({}) RETURNING id",
-        backend.params(1, ACTIVITY_WIDTH)
+        "{INSERT_ONE_ACTIVITY} VALUES ({}) RETURNING id",
+        backend.params(1, ACTIVITY_WIDTH + 1)
     );
     let row = bind_activity(sqlx::query(&sql), new.unit, anc, new, now)
+        .bind(made_at)
         .fetch_one(&mut *conn)
         .await?;
     Ok(row.try_get("id")?)
@@ -61,6 +63,7 @@ pub(super) async fn insert_in_one_statement(
     anc: &[Option<UnitId>; 5],
     new: &NewActivity,
     deltas: Deltas,
+    made_at: Option<i64>,
     now: i64,
 ) -> Result<i64> {
     let rows = deltas.into_rows();
@@ -68,22 +71,22 @@ pub(super) async fn insert_in_one_statement(
         .map(|r| {
             format!(
                 "({})",
-                Backend::Postgres.params(ACTIVITY_WIDTH + 1 + r * 6, 6)
+                Backend::Postgres.params(ACTIVITY_WIDTH + 2 + r * 6, 6)
             )
         })
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "WITH a AS ({INSERT_ACTIVITY} VALUES ({}) RETURNING id), \
+        "WITH a AS ({INSERT_ONE_ACTIVITY} VALUES ({}) RETURNING id), \
          c AS (INSERT INTO rollup_activities (unit_id, dim, month, activities, participants, women) \
            VALUES {counters} ON CONFLICT (unit_id, dim, month) DO UPDATE SET \
            activities = rollup_activities.activities + excluded.activities, \
            participants = rollup_activities.participants + excluded.participants, \
            women = rollup_activities.women + excluded.women) \
          SELECT id FROM a",
-        Backend::Postgres.params(1, ACTIVITY_WIDTH)
+        Backend::Postgres.params(1, ACTIVITY_WIDTH + 1)
     );
-    let mut q = bind_activity(sqlx::query(&sql), new.unit, anc, new, now);
+    let mut q = bind_activity(sqlx::query(&sql), new.unit, anc, new, now).bind(made_at);
     for ((unit, dim, month), c) in &rows {
         q = q
             .bind(*unit)

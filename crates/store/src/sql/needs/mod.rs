@@ -378,7 +378,13 @@ impl SqlStore {
 
 #[async_trait]
 impl NeedStore for SqlStore {
-    async fn create_need(&self, scope: Scope, new: NewNeed, now: i64) -> Result<NeedId> {
+    async fn create_need_arrived(
+        &self,
+        scope: Scope,
+        new: NewNeed,
+        arrival: crate::idempotency::Arrival,
+        now: i64,
+    ) -> Result<NeedId> {
         let vault = self.vault()?;
         let origin = self.unit_by_id(new.origin).await?;
         if !scope.contains(&origin.ancestors) || !origin.active {
@@ -395,6 +401,9 @@ impl NeedStore for SqlStore {
             self.check_handler(u, new.assignee).await?;
         }
         let mut tx = self.write_tx().await?;
+        if let Some(claim) = arrival.claim() {
+            crate::idempotency::take(&mut tx, claim, now).await?;
+        }
         let id =
             write::insert_need(&mut tx, self.backend, vault, &origin.ancestors, &new, now).await?;
         tx.commit().await?;

@@ -312,13 +312,17 @@ impl TaskStore for SqlStore {
         Ok(InScope::new(report, task.scope()))
     }
 
-    async fn save_report(
+    async fn save_report_once(
         &self,
         report: &InScope<Report>,
         answer: ReportAnswer,
+        claim: Option<&crate::idempotency::Claim>,
         now: i64,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
+        if let Some(claim) = claim {
+            crate::idempotency::take(&mut tx, claim, now).await?;
+        }
         let sql = format!(
             "UPDATE task_reports SET values_json = $1, reasons_json = $2, note = $3, \
              updated_at = $4, updated_by = $5, {KEEP_PREV} \
@@ -368,14 +372,18 @@ impl TaskStore for SqlStore {
         Ok(())
     }
 
-    async fn submit_report(
+    async fn submit_report_once(
         &self,
         report: &InScope<Report>,
         by: UserId,
         today: &str,
+        claim: Option<&crate::idempotency::Claim>,
         now: i64,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
+        if let Some(claim) = claim {
+            crate::idempotency::take(&mut tx, claim, now).await?;
+        }
         let sql = format!(
             "UPDATE task_reports SET status = 'submitted', submitted_at = $1, updated_at = $1, \
              updated_by = $2, {KEEP_PREV} \
