@@ -470,6 +470,15 @@ step('the region issues a task to villages; yilelt answers; baoligen approves; t
   await page.locator('#title').fill('入户走访情况统计');
   await page.locator('#deadline').fill(deadline);
   check(await page.locator('select[name="target_level"]').inputValue() === '5', 'targets default to every village');
+  // The builder shows only the settings that fit a field's type.
+  const firstRow = page.locator('[data-field-rows] > fieldset').first();
+  const startType = await firstRow.locator('select[name="f_type"]').inputValue();
+  await firstRow.locator('select[name="f_type"]').selectOption('text');
+  check(!(await firstRow.locator('details.binding').isVisible()) && !(await firstRow.locator('input[name="f_max"]').isVisible()),
+    'a text field offers neither limits nor a ledger binding');
+  await firstRow.locator('select[name="f_type"]').selectOption('choice');
+  check(await firstRow.locator('input[name="f_choices"]').isVisible(), 'a choice field asks for its choices');
+  await firstRow.locator('select[name="f_type"]').selectOption(startType);
   await page.locator('input[name="f_label"]').first().fill('走访户数');
   await page.locator('select[name="f_required"]').first().selectOption('1');
   await lookForDefects(page, 'task form');
@@ -642,6 +651,9 @@ step('a DV case from the public page: intake, risk assessment, referral, closure
   check(/\/cases\/\d+/.test(url), `the case page opens after intake (${url})`);
   const caseId = url.match(/\/cases\/(\d+)/)[1];
 
+  // The case page is in sections; the assessment form opens on a tap.
+  check(await page.locator('nav.case-sections a[href="#assess"]').count() === 1, 'the case page has its sections');
+  await page.locator('details.form-details summary', { hasText: '做风险评估' }).first().click();
   // Risk assessment: strangulation, threats to kill, a weapon → critical.
   for (const k of ['strangled', 'threatened_to_kill', 'weapon_threat', 'has_weapon', 'separated_recently', 'unemployed']) {
     await page.locator(`input[name="answers"][value="${k}"]`).check();

@@ -185,8 +185,57 @@
     var legend = copy.querySelector("legend");
     if (legend) legend.textContent = legend.textContent.replace(/\d+$/, String(rows.children.length + 1));
     rows.appendChild(copy);
+    Array.prototype.forEach.call(rows.children, fitSettings);
     var first = copy.querySelector("input");
     if (first) first.focus();
+  });
+
+  // The field builder shows only the settings that fit each field's type
+  // (choices for a choice, limits for numbers, the ledger binding for
+  // whole numbers) and lets a field be removed; without scripts every
+  // setting shows and a field is dropped by clearing its name.
+  function fitSettings(row) {
+    var type = row.querySelector("select[name=f_type]");
+    if (!type) return;
+    row.querySelectorAll("[data-for-types]").forEach(function (el) {
+      var fits = el.getAttribute("data-for-types").split(" ").indexOf(type.value) >= 0;
+      el.hidden = !fits;
+    });
+    var rows = row.parentNode ? row.parentNode.children.length : 1;
+    row.parentNode && Array.prototype.forEach.call(row.parentNode.children, function (r) {
+      var rm = r.querySelector("[data-remove-field]");
+      if (rm) rm.hidden = rows < 2;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-field-rows] > fieldset").forEach(fitSettings);
+  });
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("select[name=f_type]")) {
+      fitSettings(e.target.closest("fieldset"));
+    }
+  });
+  // Settings hidden for a field's type are sent empty (never dropped:
+  // the server reads the rows' values by position).
+  document.addEventListener("submit", function (e) {
+    e.target.querySelectorAll && e.target.querySelectorAll("[data-field-rows] [data-for-types][hidden]").forEach(function (el) {
+      el.querySelectorAll("input").forEach(function (i) { i.value = ""; });
+      el.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
+    });
+  }, true);
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-remove-field]");
+    if (!btn) return;
+    var row = btn.closest("fieldset"), rows = row.parentNode;
+    if (rows.children.length < 2) return;
+    row.remove();
+    Array.prototype.forEach.call(rows.children, function (r, i) {
+      var legend = r.querySelector("legend");
+      if (legend) legend.textContent = legend.textContent.replace(/\d+$/, String(i + 1));
+      fitSettings(r);
+    });
+    var next = rows.querySelector("input");
+    if (next) next.focus();
   });
 
   // Photo inputs show what was chosen before it is sent, and mark files

@@ -532,6 +532,22 @@ async fn report_page(
         .collect();
     let shown =
         |a: Option<&jinguo_domain::task::Answer>| a.map(|a| a.display()).unwrap_or_default();
+    // What a field bound to the ledger counts, in words: the figure, the
+    // type and programme (or all), the months.
+    let types = activities::labels(state, DictKind::ACTIVITY_TYPE, lang).await?;
+    let programs = activities::labels(state, DictKind::PROGRAM, lang).await?;
+    let counts = |b: &jinguo_domain::task::Binding| {
+        let label = |map: &BTreeMap<String, String>, k: &Option<String>| {
+            k.as_ref()
+                .map(|k| map.get(k).cloned().unwrap_or_else(|| k.clone()))
+        };
+        context! {
+            metric => b.metric.as_str(),
+            type_label => label(&types, &b.type_key),
+            program_label => label(&programs, &b.program_key),
+            from => b.from.to_string(), to => b.to.to_string(),
+        }
+    };
     let fields: Vec<_> = v
         .fields
         .iter()
@@ -548,6 +564,7 @@ async fn report_page(
                 value => typed.cloned().unwrap_or_else(|| shown(v.values.get(&f.key))),
                 prefill => v.prefill.get(&f.key).map(|a| a.display()),
                 bound => f.bound_to.is_some(),
+                counts => f.bound_to.as_ref().map(counts),
                 reason,
             }
         })
