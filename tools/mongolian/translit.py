@@ -70,7 +70,7 @@ def convert(s: str) -> str:
         elif ch in CONS:
             out.append(CONS[ch])
             i += 1
-        elif ch.isascii() and ch.isalpha():
+        elif (ch.isascii() and ch.isalpha()) or "\u0400" <= ch <= "\u04ff":
             raise ValueError(f"unexpected letter {ch!r} in {s!r}")
         else:
             out.append(ch)
