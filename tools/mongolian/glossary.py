@@ -107,17 +107,25 @@ Public pages (the help page, the honours notices and certificates) set
 running Mongolian text vertically (`writing-mode: vertical-lr`, columns left
 to right), as signs, notices and certificates in Inner Mongolia do.
 
-Dense cadre pages (tables, forms, menus, the workbench) keep the page
-horizontal and show Mongolian words in horizontal lines (the script rotated
-a quarter turn clockwise, as Mongolian software shows it in mixed-language
-interfaces). Why: a table whose cells are vertical columns needs its header
-row as tall as the longest label and each row as tall as its longest value,
-so a ten-column ledger or a task form no longer fits a 390 px phone and
-cannot be scanned row by row; inputs, selects and the browser's own controls
-only run horizontally; and Chinese, digits and dates mixed into the same
-cells read horizontally. Rotated horizontal Mongolian is what Mongolian
-readers see in phone software (WeChat, Menksoft input) and is accepted for
-short labels, while running prose (a notice, a certificate, the help page's
-explanations) is set vertically. Long prose inside cadre pages (hints,
-notes) stays short for the same reason.
+Dense cadre pages (tables, forms, menus, the workbench) keep a horizontal
+*page*: rows of a table, fields of a form and tabs of a menu still run
+across the screen. Each Mongolian label in them (a menu tab, a button, a
+table header, a field label, a heading) is a short upright vertical island
+(`writing-mode: vertical-lr` with a small maximum height, so a long label
+wraps into a second column), and a hint or note becomes a block of vertical
+columns. Data cells and inputs stay horizontal (Chinese names, digits and
+dates are what they mostly hold).
+
+Why not the whole cadre page vertical: a table whose rows are columns must be
+read right across a page that scrolls sideways, so a ten-column ledger or a
+task form can no longer be scanned row by row on a 390 px phone; inputs,
+selects and the browser's own controls, and the Chinese, digits and dates
+mixed into the same cells, are all horizontal. Why not Mongolian lying on
+its side in horizontal lines: no Mongolian reader accepts rotated script
+(issue 17). Upright vertical labels inside a horizontal page are what
+bilingual signs, forms and software in Inner Mongolia do, and they are
+narrow: a vertical table header takes a column of one or two lines' width,
+which suits a phone better than a horizontal one. On a phone the tables turn
+into cards (one cell per line); in Mongolian each cell's label stands
+upright before its value.
 """, encoding="utf-8")
