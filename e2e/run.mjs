@@ -213,11 +213,13 @@ async function submitLogin(page, username, password) {
   ]);
 }
 
-/** Logs in and checks that the user lands on their unit page. */
+/** Logs in and checks that the user lands on her workbench, which names
+ *  her unit in the header. */
 async function login(page, username, unitCode) {
   await submitLogin(page, username, PASSWORD);
-  check(pathOf(page) === `/units/${unitCode}`,
-    `${username} lands on /units/${unitCode} (got ${pathOf(page)})`);
+  check(pathOf(page) === '/', `${username} lands on the workbench / (got ${pathOf(page)})`);
+  const unitLink = await page.locator('a.current-unit').getAttribute('href');
+  check(unitLink === `/units/${unitCode}`, `${username}'s header names her unit ${unitCode} (got ${unitLink})`);
 }
 
 async function screenshot(page, name) {
@@ -288,8 +290,27 @@ function step(name, device, fn) {
   steps.push({ name, device, fn });
 }
 
-step('xilinhot logs in on desktop and sees 锡林浩特市', DESKTOP, async (page) => {
+step('xilinhot logs in on desktop: her workbench, then 锡林浩特市 and its quiet villages', DESKTOP, async (page) => {
   await login(page, 'xilinhot', XILINHOT);
+  const wb = await text(page.locator('h1'));
+  check(wb.includes('工作台') && wb.includes('锡林浩特市'), `the workbench names her unit (got "${wb}")`);
+  check(await page.locator('section.wb-card', { hasText: '本月数据' }).count() === 1, 'the workbench shows this month\'s figures');
+  await lookForDefects(page, 'workbench');
+  await screenshot(page, 'workbench-desktop.png');
+
+  // The quiet-village count leads to the list, with paths and an export.
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('a.stat-link[href^="/quiet/"]').click(),
+  ]);
+  check(pathOf(page) === `/quiet/${XILINHOT}`, `the count opens the quiet-village list (at ${pathOf(page)})`);
+  const quietRows = await page.locator('table.table tbody tr').count();
+  check(quietRows > 0, `quiet villages are listed (${quietRows} rows)`);
+  check(await page.locator(`a[href="/quiet/${XILINHOT}/export.xlsx"]`).count() === 1, 'the list can be exported');
+  await lookForDefects(page, 'quiet villages');
+  await screenshot(page, 'quiet-desktop.png');
+
+  await page.goto(`/units/${XILINHOT}`);
   const h1 = await text(page.locator('h1'));
   check(h1.includes('锡林浩特市'), `h1 contains 锡林浩特市 (got "${h1}")`);
   const crumbs = await text(page.locator('nav.breadcrumbs'));
@@ -337,6 +358,20 @@ step('yilelt on a phone: login page and home page', PHONE, async (page) => {
   await screenshot(page, 'login-phone.png');
 
   await login(page, 'yilelt', YILELT);
+  const tabs = await page.locator('nav.tabbar a').allInnerTexts();
+  check(tabs.length === 5 && tabs[0].includes('工作台') && tabs[4].includes('更多'),
+    `the phone shows a bottom bar of five (got ${JSON.stringify(tabs)})`);
+  const headerHeight = await page.locator('header.topbar').evaluate((el) => el.getBoundingClientRect().height);
+  check(headerHeight < 60, `the header keeps to one line (${headerHeight}px)`);
+  await lookForDefects(page, 'workbench (phone)');
+  await screenshot(page, 'workbench-phone.png');
+  // 更多 opens the whole menu, with the language and logout.
+  await page.locator('nav.tabbar a.tab-more').click();
+  check(await page.locator('#menu a[href="/households"]').isVisible(), '更多 shows the full menu');
+  check(await page.locator('#menu .menu-account button', { hasText: '退出' }).isVisible(), 'the menu offers logout');
+  await screenshot(page, 'menu-phone.png');
+
+  await page.goto(`/units/${YILELT}`);
   const h1 = await text(page.locator('h1'));
   check(h1.length > 0, `unit page has a heading ("${h1}")`);
   const crumbs = await text(page.locator('nav.breadcrumbs'));
@@ -383,7 +418,7 @@ step('yilelt records an activity on a phone; xilingol sees it counted', PHONE, a
   await login(page, 'yilelt', YILELT);
   await Promise.all([
     page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('nav.menu a.menu-record').click(),
+    page.locator('nav.tabbar a.tab-record').click(),
   ]);
   check(pathOf(page) === '/activities/new', `记一笔 opens the form (at ${pathOf(page)})`);
   check(await page.locator('#unit_code').inputValue() === YILELT, 'the form starts with her own village');
@@ -402,10 +437,7 @@ step('yilelt records an activity on a phone; xilingol sees it counted', PHONE, a
   check((await text(page.locator('main'))).includes('巾帼大宣讲进嘎查'), 'the ledger lists the new activity');
 
   // Log out, then the league looks at its figures: nobody re-typed anything.
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('header form[action="/logout"] button').click(),
-  ]);
+  await logout(page);
   await login(page, 'xilingol', XILINGOL);
   const res = await page.goto(`/dashboard/${XILINGOL}`);
   check(res && res.status() === 200, `/dashboard/${XILINGOL} answers 200`);
@@ -418,10 +450,16 @@ step('yilelt records an activity on a phone; xilingol sees it counted', PHONE, a
   await screenshot(page, 'dashboard-phone.png');
 });
 
+/** Logs out as she would: from the header on a desktop, from 更多 on a phone. */
 async function logout(page) {
+  const header = page.locator('header form[action="/logout"] button');
+  if (!(await header.isVisible())) {
+    await page.locator('nav.tabbar a.tab-more').click();
+  }
+  const button = (await header.isVisible()) ? header : page.locator('#menu .menu-account form[action="/logout"] button');
   await Promise.all([
     page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('header form[action="/logout"] button').click(),
+    button.click(),
   ]);
 }
 
@@ -466,6 +504,16 @@ step('the region issues a task to villages; yilelt answers; baoligen approves; t
   // The township reviews and approves.
   await page.setViewportSize({ width: 1366, height: 900 });
   await login(page, 'baoligen', BAOLIGEN);
+  const waiting = page.locator('section.wb-card', { hasText: '待审核的上报' });
+  check(await waiting.count() === 1, 'the township\'s workbench lists a report waiting for review');
+  check((await text(waiting)).includes('伊利勒特嘎查'), 'the waiting report names the village');
+  await screenshot(page, 'workbench-review-desktop.png');
+  await page.goto('/tasks');
+  const openTab = await text(page.locator('nav.tabs a[aria-current="page"]'));
+  check(openTab === '辖区内任务', `the task list opens on the tab where the report waits (got "${openTab}")`);
+  check((await text(page.locator('main'))).includes('入户走访情况统计'), 'the waiting task is listed');
+  await lookForDefects(page, 'task inbox (reviewer)');
+  await screenshot(page, 'inbox-desktop.png');
   await page.goto(`/tasks/${id}?unit=${BAOLIGEN}`);
   const row = page.locator('table.table tbody tr', { hasText: '伊利勒特嘎查' });
   check(await row.count() === 1, 'the township sees its village in the progress table');
@@ -494,7 +542,12 @@ step('the region issues a task to villages; yilelt answers; baoligen approves; t
 
 step('a woman asks for help on a phone without logging in; yilelt finds it in her queue', PHONE, async (page) => {
   await page.goto('/help');
+  const entries = await page.evaluate(() => history.length);
   check(await page.locator('a.exit').count() === 1, 'the quick-exit button is there before anything is typed');
+  check(await page.locator('footer a[href="tel:110"]').count() === 1 && await page.locator('footer a[href="tel:12338"]').count() === 1,
+    '110 and 12338 are tap-to-call');
+  const searchButton = await page.locator('form.search button[type="submit"]').boundingBox();
+  check(searchButton && searchButton.height < 60, `the search button keeps its word on one line (${searchButton && searchButton.height}px high)`);
   await page.locator('#q').fill('伊利勒特');
   await Promise.all([
     page.waitForNavigation({ waitUntil: 'load' }),
@@ -506,24 +559,37 @@ step('a woman asks for help on a phone without logging in; yilelt finds it in he
     page.locator(`ul.picks a[href*="place=${YILELT}"]`).click(),
   ]);
   check(await page.locator('form#ask').count() === 1, 'choosing her village opens the request form');
+  const order = await page.evaluate(() => {
+    const form = document.querySelector('form#ask');
+    const homes = document.querySelector('section.homes');
+    return homes ? Boolean(form.compareDocumentPosition(homes) & Node.DOCUMENT_POSITION_FOLLOWING) : true;
+  });
+  check(order, 'the form comes before the list of Women\'s Homes');
   await page.locator('input[name="category"][value="employment"]').check();
   await page.locator('#description').fill('想学电商技能，在家附近找一份工作。');
   await lookForDefects(page, 'help page (phone)');
   await screenshot(page, 'help-phone.png');
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('form#ask button.send').click(),
-  ]);
+  // The request is sent in place: the answer replaces the page.
+  await page.locator('form#ask button.send').click();
+  await page.locator('#code').waitFor({ state: 'visible', timeout: 30000 });
   const code = await text(page.locator('#code'));
   check(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code), `she gets a tracking code (got "${code}")`);
+  await lookForDefects(page, 'help code page (phone)');
   await screenshot(page, 'help-code-phone.png');
+  const after = await page.evaluate(() => history.length);
+  check(after === entries, `no step of the flow added a history entry (${entries} → ${after})`);
+  // Quick exit, then Back: nothing of the flow comes back.
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }).catch(() => {}),
+    page.locator('a.exit').click(),
+  ]);
+  await page.goBack().catch(() => null);
+  check(!page.url().includes('/help'), `Back after the quick exit does not return to the help flow (at ${page.url()})`);
 
   await page.goto('/help/track');
   await page.locator('#code').fill(code.toLowerCase());
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('form.search button[type="submit"]').click(),
-  ]);
+  await page.locator('form.search button[type="submit"]').click();
+  await page.locator('dl.status').waitFor({ state: 'visible', timeout: 30000 });
   const status = await text(page.locator('dl.status'));
   check(status.length > 0, `looking the code up shows a status and a date ("${status}")`);
   check(!(await text(page.locator('main'))).includes('电商'), 'the lookup never shows what she wrote');
@@ -549,7 +615,8 @@ step('a DV case from the public page: intake, risk assessment, referral, closure
   await page.locator('input[name="category"][value="rights"]').check();
   await page.locator('#description').fill('丈夫酒后多次打我，昨晚掐我脖子，我不敢回家。');
   await page.locator('#contact').fill('13900001111');
-  await submitVia(page, page.locator('form#ask button.send'));
+  await page.locator('form#ask button.send').click();
+  await page.locator('#code').waitFor({ state: 'visible', timeout: 30000 });
   const code = await text(page.locator('#code'));
   check(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code), `she gets a tracking code (${code})`);
 

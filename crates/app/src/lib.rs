@@ -30,6 +30,7 @@ pub mod tasks;
 mod units;
 mod users;
 pub mod webhook;
+pub mod workbench;
 pub mod xlsx;
 
 use std::net::SocketAddr;

@@ -10,7 +10,10 @@
       btn.addEventListener("click", function () {
         var on = root.classList.toggle("large-text");
         localStorage.setItem("jinguo-large-text", on ? "1" : "0");
-        btn.setAttribute("aria-pressed", on ? "true" : "false");
+        // The header's and the phone menu's buttons tell the same state.
+        document.querySelectorAll("[data-toggle-text-size]").forEach(function (b) {
+          b.setAttribute("aria-pressed", on ? "true" : "false");
+        });
       });
     });
   });

@@ -24,6 +24,55 @@
     }
   });
 
+  // Every step of the flow replaces the current history entry instead of
+  // adding one, so Back after a quick exit (which replaces the page too)
+  // leads out of the flow, never to an earlier step of it. Links and
+  // searches load with location.replace; posted forms are sent with fetch
+  // and their answer takes this page's place and address.
+  // Only the help flow, which has the quick exit; other public pages
+  // (the honours notices) keep ordinary history.
+  function flow() { return document.querySelector("[data-exit]") !== null; }
+  function local(url) {
+    try { return new URL(url, location.href).origin === location.origin; } catch (e) { return false; }
+  }
+  document.addEventListener("click", function (ev) {
+    if (!flow() || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) { return; }
+    var a = ev.target.closest && ev.target.closest("a[href]");
+    if (!a || a.hasAttribute("data-exit") || a.protocol === "tel:" || !local(a.href)) { return; }
+    ev.preventDefault();
+    location.replace(a.href);
+  });
+  function send(form) {
+    var fields = new URLSearchParams(new FormData(form));
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") {
+      var url = new URL(form.getAttribute("action") || location.pathname, location.href);
+      url.search = fields.toString();
+      location.replace(url.href);
+      return;
+    }
+    fetch(form.action, { method: "POST", body: fields, credentials: "same-origin" })
+      .then(function (resp) {
+        return resp.text().then(function (html) {
+          history.replaceState(null, "", resp.url);
+          document.open();
+          document.write(html);
+          document.close();
+        });
+      })
+      // No answer (no signal): the ordinary submission shows the browser's own message.
+      .catch(function () { form.submit(); });
+  }
+  // The request form waits for its proof of work (below) before it goes.
+  var holdAsk = function () { return false; };
+  document.addEventListener("submit", function (ev) {
+    var f = ev.target;
+    if (!f || !local(f.action || location.href)) { return; }
+    if (f.id === "ask" && holdAsk()) { ev.preventDefault(); return; }
+    if (!flow()) { return; }
+    ev.preventDefault();
+    send(f);
+  });
+
   var K = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -107,7 +156,7 @@
       if (zeroBits(finish(pre, String(counter))) >= bits) {
         nonce = String(counter);
         form.elements.nonce.value = nonce;
-        if (waiting) { form.submit(); }
+        if (waiting) { if (flow()) { send(form); } else { form.submit(); } }
         return;
       }
     }
@@ -115,12 +164,11 @@
   }
   setTimeout(work, 0);
 
-  form.addEventListener("submit", function (ev) {
-    if (nonce === null) {
-      ev.preventDefault();
-      waiting = true;
-      var w = form.querySelector("[data-working]");
-      if (w) { w.hidden = false; }
-    }
-  });
+  holdAsk = function () {
+    if (nonce !== null) { return false; }
+    waiting = true;
+    var w = form.querySelector("[data-working]");
+    if (w) { w.hidden = false; }
+    return true;
+  };
 })();

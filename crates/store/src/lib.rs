@@ -14,6 +14,7 @@ pub mod scope;
 pub(crate) mod sql;
 mod traits;
 pub mod vault;
+pub mod workbench;
 
 pub use error::StoreError;
 pub use scope::{InScope, OpenedCase, Scope};
@@ -29,6 +30,7 @@ pub use homes::HomeStore;
 pub use honours::HonourStore;
 pub use traits::CaseStatsStore;
 pub use vault::{Vault, VaultError};
+pub use workbench::WorkbenchStore;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub mod testing;
@@ -59,5 +61,6 @@ pub trait Store:
     + CaseStore
     + CaseFlowStore
     + CaseStatsStore
+    + WorkbenchStore
 {
 }

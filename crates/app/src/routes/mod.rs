@@ -165,7 +165,11 @@ pub struct MenuItem {
 }
 
 /// Every module, one line each.
-pub const MODULES: &[Module] = &[crate::homes::MODULE, crate::honours::MODULE];
+pub const MODULES: &[Module] = &[
+    crate::workbench::MODULE,
+    crate::homes::MODULE,
+    crate::honours::MODULE,
+];
 
 /// Every dictionary: the shared ones, then each module's.
 pub fn dictionaries() -> impl Iterator<Item = jinguo_store::model::DictKind> {
@@ -297,7 +301,6 @@ fn shared() -> Vec<RouteDef> {
         r(M::POST, "/login", Public, post(web::login::submit)),
         r(M::POST, "/logout", LoggedIn, post(web::login::logout)),
         r(M::GET, "/lang", Public, get(web::lang::switch)),
-        r(M::GET, "/", LoggedIn, get(web::units::home)),
         r(M::GET, "/units/{code}", LoggedIn, get(web::units::show)),
         r(M::GET, "/search", LoggedIn, get(web::units::search)),
         r(M::POST, "/units/{code}/sectors", users, post(web::units::create_sector)),

@@ -1199,7 +1199,6 @@ fn cases() -> Cases {
     m.insert(("GET", "/login"), c(|_| call("/login".into()), 200));
     m.insert(("POST", "/logout"), c(|_| form("/logout".into(), &[]), 303));
     m.insert(("GET", "/lang"), c(|_| call("/lang?set=en".into()), 303));
-    m.insert(("GET", "/"), c(|_| call("/".into()), 303));
     m.insert(
         ("GET", "/units/{code}"),
         c(|t| call(format!("/units/{}", t.code())), 200),

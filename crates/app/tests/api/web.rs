@@ -71,7 +71,7 @@ async fn login_form_and_pages(db: Db) {
     );
     let cookie = format!("jinguo_session={session}");
 
-    // Home is the user's unit, with breadcrumbs and children.
+    // Home is the workbench; the unit's page has breadcrumbs and children.
     let r = app
         .client
         .get(app.url("/"))
@@ -79,7 +79,8 @@ async fn login_form_and_pages(db: Db) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.headers()[LOCATION], format!("/units/{XILINHOT}"));
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("工作台"));
     let html = app
         .client
         .get(app.url(&format!("/units/{XILINHOT}")))

@@ -41,11 +41,10 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> WebResult {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
-    let which = q
-        .which
-        .as_deref()
-        .and_then(TaskBox::parse)
-        .unwrap_or(TaskBox::Inbox);
+    let which = match q.which.as_deref().and_then(TaskBox::parse) {
+        Some(which) => which,
+        None => landing_box(&state, &actor, &unit).await?,
+    };
     let page_no = PageNo::new(q.page);
     let rows = state
         .store
@@ -80,6 +79,35 @@ pub async fn list(
             can_issue => actor.can(jinguo_domain::Capability::RecordWork) && unit.level < Level::VILLAGE,
         },
     ))
+}
+
+/// The tab a reviewer opens on: her own tasks while any wait for her
+/// answer, else the reports waiting for her review (which the subtree tab
+/// shows with their count), else her own again.
+async fn landing_box(
+    state: &AppState,
+    actor: &crate::auth::Actor,
+    unit: &jinguo_store::model::Unit,
+) -> Result<TaskBox, AppError> {
+    if unit.level == Level::VILLAGE
+        || state
+            .store
+            .reports_to_answer(actor.scope(), unit, 1)
+            .await?
+            .total
+            > 0
+    {
+        return Ok(TaskBox::Inbox);
+    }
+    let waiting = state
+        .store
+        .reports_to_review(actor.scope(), unit, 1)
+        .await?;
+    Ok(if waiting.total > 0 {
+        TaskBox::Subtree
+    } else {
+        TaskBox::Inbox
+    })
 }
 
 /// One row of the field builder, as typed.

@@ -1,6 +1,6 @@
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use jinguo_domain::Level;
 use minijinja::context;
 use serde::Deserialize;
@@ -12,11 +12,6 @@ use crate::i18n::Lang;
 use crate::net::ClientIp;
 use crate::render::WebResult;
 use crate::state::AppState;
-
-/// `GET /`: the home page is the page of the user's own unit.
-pub async fn home(WebActor(actor): WebActor) -> Response {
-    Redirect::to(&format!("/units/{}", actor.unit.code)).into_response()
-}
 
 async fn unit_page(
     state: &AppState,
