@@ -55,6 +55,7 @@ TERMS = [
     ("提名 / 推荐", "dabšiγulqu", "nominate"),
     ("公示", "olan+dur ile tododqaqu", "public notice before an award"),
     ("证书", "gerečilege", "certificate"),
+    ("荣誉", "kündülel", "honour (荣誉证书: kündülel-ün gerečilege)"),
     ("异议", "ögere sanal", "objection"),
     ("干部", "alban qaγad", "cadres"),
     ("用户", "kereglegči", "user"),
