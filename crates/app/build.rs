@@ -16,7 +16,11 @@ fn main() {
 }
 
 fn embed_catalogues() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n");
+    // The variable as cargo sets it when it runs the script, not as it was
+    // when the script was compiled: a build script copied with `target/`
+    // from another checkout would otherwise embed that checkout's files.
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("run by cargo")).join("i18n");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect_toml(&root, &mut files);

@@ -3,8 +3,15 @@
 //! Chinese (zh-CN) is the source language and complete; English and
 //! traditional Mongolian fall back to Chinese for keys they lack, so a page
 //! never shows a bare key.
+//!
+//! The Mongolian entries were drafted without a native reviewer, so each
+//! carries a status ([`MnStatus`]): the keys a reviewer has accepted are
+//! listed, one a line, in `i18n/mn-Mong.reviewed`; every other Mongolian
+//! entry is a draft. A list of reviewed keys (rather than a status field in
+//! each TOML entry) keeps the catalogue files plain `key = "text"` and makes a
+//! review a one-line diff.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A language the interface can speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -50,10 +57,30 @@ impl Lang {
     }
 }
 
-pub struct Catalogue {
-    maps: HashMap<Lang, HashMap<String, String>>,
+/// Where a key's Mongolian text stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MnStatus {
+    /// No Mongolian entry: the page shows the Chinese.
+    Missing,
+    /// Drafted, not yet accepted by a reviewer.
+    Draft,
+    /// Accepted by a bilingual reviewer (listed in `mn-Mong.reviewed`).
+    Reviewed,
 }
 
+/// The keys whose Mongolian a reviewer has accepted, one a line (`#`
+/// starts a comment).
+const MN_REVIEWED: &str = include_str!("../i18n/mn-Mong.reviewed");
+
+pub struct Catalogue {
+    maps: HashMap<Lang, HashMap<String, String>>,
+    mn_reviewed: HashSet<String>,
+}
+
+/// Flattens a TOML table into dotted keys. A dotted key can be spelt two
+/// ways (`[a.b] c = ..` and `[a] "b.c" = ..`), which TOML itself does not
+/// see as a clash, so a second definition panics here.
 fn flatten(prefix: &str, v: &toml::Value, out: &mut HashMap<String, String>) {
     match v {
         toml::Value::Table(t) => {
@@ -66,13 +93,32 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut HashMap<String, String>) {
                 flatten(&key, v, out);
             }
         }
-        toml::Value::String(s) => {
-            out.insert(prefix.to_owned(), s.clone());
-        }
-        other => {
-            out.insert(prefix.to_owned(), other.to_string());
-        }
+        toml::Value::String(s) => define(out, prefix, s.clone()),
+        other => define(out, prefix, other.to_string()),
     }
+}
+
+fn define(out: &mut HashMap<String, String>, key: &str, text: String) {
+    if out.insert(key.to_owned(), text).is_some() {
+        panic!("key {key} is defined twice in one file");
+    }
+}
+
+/// The lines of a reviewed-keys list that name a key.
+fn reviewed_keys(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+}
+
+/// The `{placeholders}` of a message, sorted, for comparing translations.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = text
+        .match_indices('{')
+        .filter_map(|(i, _)| text[i..].find('}').map(|j| &text[i..=i + j]))
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// The catalogue files found under `i18n/` at build time (see `build.rs`).
@@ -84,7 +130,14 @@ impl Catalogue {
     /// The catalogue compiled into the binary: every file under `i18n/`,
     /// the shared one and each module's, merged per language.
     pub fn bundled() -> Self {
-        Self::from_files(files::FILES)
+        Self::from_files(files::FILES).with_mn_reviewed(MN_REVIEWED)
+    }
+
+    /// Marks the keys listed in `text` (the format of `mn-Mong.reviewed`)
+    /// as reviewed Mongolian.
+    fn with_mn_reviewed(mut self, text: &str) -> Self {
+        self.mn_reviewed = reviewed_keys(text).map(str::to_owned).collect();
+        self
     }
 
     /// Merges `(language tag, file name, TOML text)` sources. A key defined
@@ -112,7 +165,10 @@ impl Catalogue {
                     .insert(key, text);
             }
         }
-        Catalogue { maps }
+        Catalogue {
+            maps,
+            mn_reviewed: HashSet::new(),
+        }
     }
 
     pub fn get<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
@@ -130,11 +186,163 @@ impl Catalogue {
     pub fn keys(&self, lang: Lang) -> impl Iterator<Item = &str> {
         self.maps[&lang].keys().map(String::as_str)
     }
+
+    /// The review status of a key's Mongolian text.
+    pub fn mn_status(&self, key: &str) -> MnStatus {
+        if !self.has(Lang::Mn, key) {
+            MnStatus::Missing
+        } else if self.mn_reviewed.contains(key) {
+            MnStatus::Reviewed
+        } else {
+            MnStatus::Draft
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a translation lacks against Chinese: keys without an entry in
+    /// `lang`, and keys whose placeholders differ from the Chinese.
+    fn gaps(c: &Catalogue, lang: Lang) -> Vec<String> {
+        let mut out: Vec<String> = c
+            .keys(Lang::Zh)
+            .filter_map(|key| {
+                let zh = c.get(Lang::Zh, key);
+                if !c.has(lang, key) {
+                    Some(format!("{key}: no {} entry", lang.tag()))
+                } else if placeholders(zh) != placeholders(c.get(lang, key)) {
+                    Some(format!(
+                        "{key}: placeholders {:?} in zh-CN but {:?} in {}",
+                        placeholders(zh),
+                        placeholders(c.get(lang, key)),
+                        lang.tag()
+                    ))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_key_has_mongolian_and_english_with_the_same_placeholders() {
+        let c = Catalogue::bundled();
+        for lang in [Lang::Mn, Lang::En] {
+            let gaps = gaps(&c, lang);
+            assert!(gaps.is_empty(), "{} gaps:\n{}", gaps.len(), gaps.join("\n"));
+        }
+    }
+
+    #[test]
+    fn a_missing_entry_or_a_changed_placeholder_is_a_gap() {
+        let c = Catalogue::from_files(&[
+            (
+                "zh-CN",
+                "zh-CN.toml",
+                "[a]\none = \"共 {n} 张\"\ntwo = \"{unit}的{n}\"\nthree = \"三\"",
+            ),
+            (
+                "mn-Mong",
+                "mn-Mong.toml",
+                "[a]\none = \"ᠨᠡᠶᠢᠲᠡ {n}\"\ntwo = \"{unit} ᠤᠨ {m}\"",
+            ),
+        ]);
+        let gaps = gaps(&c, Lang::Mn);
+        assert_eq!(gaps.len(), 2, "{gaps:?}");
+        assert!(gaps[0].starts_with("a.three: no mn-Mong entry"), "{gaps:?}");
+        assert!(gaps[1].starts_with("a.two: placeholders"), "{gaps:?}");
+    }
+
+    #[test]
+    fn placeholders_are_compared_as_a_sorted_list() {
+        assert_eq!(placeholders("{unit} ᠤᠨ {n} {n}"), ["{n}", "{n}", "{unit}"]);
+        assert!(placeholders("ᠦᠭᠡᠢ").is_empty());
+    }
+
+    #[test]
+    fn every_chinese_file_has_a_mongolian_file_beside_it() {
+        for (tag, file, _) in files::FILES {
+            if *tag == "zh-CN" {
+                let mn = file.replace("zh-CN.toml", "mn-Mong.toml");
+                assert!(
+                    files::FILES.iter().any(|(_, f, _)| *f == mn),
+                    "{file} has no {mn}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn mongolian_entries_are_in_mongolian_script() {
+        let c = Catalogue::bundled();
+        let mut latin: Vec<_> = c
+            .keys(Lang::Mn)
+            .filter(|k| !k.starts_with("lang."))
+            .filter(|k| {
+                !c.get(Lang::Mn, k)
+                    .chars()
+                    .any(|ch| ('\u{1800}'..='\u{18AF}').contains(&ch))
+            })
+            .collect();
+        latin.sort_unstable();
+        assert!(latin.is_empty(), "not in Mongolian script: {latin:?}");
+    }
+
+    #[test]
+    fn reviewed_keys_name_mongolian_entries_once() {
+        let c = Catalogue::bundled();
+        let mut seen = HashSet::new();
+        for key in reviewed_keys(MN_REVIEWED) {
+            assert!(
+                seen.insert(key),
+                "{key} is listed twice in mn-Mong.reviewed"
+            );
+            assert!(
+                c.has(Lang::Mn, key),
+                "mn-Mong.reviewed lists {key}, which has no Mongolian entry"
+            );
+        }
+    }
+
+    #[test]
+    fn mongolian_status_is_missing_draft_or_reviewed() {
+        let c = Catalogue::from_files(&[
+            (
+                "zh-CN",
+                "zh-CN.toml",
+                "[a]\none = \"一\"\ntwo = \"二\"\nthree = \"三\"",
+            ),
+            (
+                "mn-Mong",
+                "mn-Mong.toml",
+                "[a]\none = \"ᠨᠢᠭᠡ\"\ntwo = \"ᠬᠣᠶᠠᠷ\"",
+            ),
+        ])
+        .with_mn_reviewed("# reviewed\na.two  # by a reviewer\n\n");
+        assert_eq!(c.mn_status("a.one"), MnStatus::Draft);
+        assert_eq!(c.mn_status("a.two"), MnStatus::Reviewed);
+        assert_eq!(c.mn_status("a.three"), MnStatus::Missing);
+        // The bundled catalogue: nothing is reviewed yet, everything drafted.
+        let bundled = Catalogue::bundled();
+        assert_eq!(bundled.mn_status("app.name"), MnStatus::Draft);
+        // Other languages keep falling back to Chinese.
+        assert_eq!(c.get(Lang::En, "a.one"), "一");
+        assert_eq!(c.get(Lang::Mn, "a.three"), "三");
+    }
+
+    #[test]
+    #[should_panic(expected = "key a.b.c is defined twice in one file")]
+    fn a_key_spelt_twice_in_one_file_is_refused() {
+        Catalogue::from_files(&[(
+            "zh-CN",
+            "zh-CN.toml",
+            "[a]\n\"b.c\" = \"一\"\n[a.b]\nc = \"二\"",
+        )]);
+    }
 
     #[test]
     fn english_is_complete_and_nothing_is_extra() {

@@ -472,7 +472,7 @@ async fn form_works_without_javascript(db: Db) {
         .unwrap();
     let html = r.text().await.unwrap();
     assert!(html.contains("lang=\"mn-Mong\""));
-    assert!(html.contains("ᠬᠤᠷᠳᠤᠨ ᠭᠠᠷᠬᠤ"));
+    assert!(html.contains("ᠲᠦᠷᠭᠡᠨ ᠭᠠᠷᠬᠤ"));
 
     // Honeypot filled from the form: refused quietly, nothing saved.
     let (html, answer) = form_page(&app, YILELT).await;

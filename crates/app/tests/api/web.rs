@@ -243,6 +243,7 @@ async fn assets_are_served_by_the_binary(db: Db) {
         ("/static/app.css", "css"),
         ("/static/app.js", "javascript"),
         ("/static/favicon.svg", "svg"),
+        ("/static/noto-sans-mongolian-2.001.woff2", "font/woff2"),
     ] {
         let r = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
