@@ -787,8 +787,10 @@ impl SqlStore {
         tx.commit().await?;
         sqlx::query(
             "SELECT n.id, n.kind, n.task_id, n.created_at, n.unit_id, t.title, t.deadline, \
-             u.code, u.name, u.level, CAST(1 AS BIGINT) AS unread \
+             u.code, u.name, u.level, a.code AS about_code, a.name AS about_name, \
+             CAST(1 AS BIGINT) AS unread \
              FROM notices n JOIN tasks t ON t.id = n.task_id JOIN units u ON u.id = n.unit_id \
+             LEFT JOIN units a ON a.id = n.about_unit_id \
              WHERE n.id > $1 ORDER BY n.id",
         )
         .bind(before)
