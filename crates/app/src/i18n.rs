@@ -76,6 +76,12 @@ const MN_REVIEWED: &str = include_str!("../i18n/mn-Mong.reviewed");
 pub struct Catalogue {
     maps: HashMap<Lang, HashMap<String, String>>,
     mn_reviewed: HashSet<String>,
+    /// Mongolian saved on the translation page since the binary was built
+    /// (text, accepted), read before the compiled entries. Each text is
+    /// leaked into a `&'static str` so [`Catalogue::get`] keeps lending a
+    /// borrowed string: saves are human reviews, bounded by the number of
+    /// keys times the reviews in one process's life, a few hundred KB.
+    mn_saved: std::sync::RwLock<HashMap<String, (&'static str, bool)>>,
 }
 
 /// Flattens a TOML table into dotted keys. A dotted key can be spelt two
@@ -168,10 +174,39 @@ impl Catalogue {
         Catalogue {
             maps,
             mn_reviewed: HashSet::new(),
+            mn_saved: Default::default(),
         }
     }
 
+    /// Puts a reviewer's Mongolian for `key` in force, over the compiled
+    /// entry; `false` for a key the catalogue does not have.
+    pub fn save_mn(&self, key: &str, text: &str, reviewed: bool) -> bool {
+        if !self.maps[&Lang::Zh].contains_key(key) {
+            return false;
+        }
+        let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
+        self.mn_saved
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key.to_owned(), (text, reviewed));
+        true
+    }
+
+    /// The reviewer's saved Mongolian of a key, if any: (text, accepted).
+    pub fn saved_mn(&self, key: &str) -> Option<(&'static str, bool)> {
+        self.mn_saved
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .copied()
+    }
+
     pub fn get<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
+        if lang == Lang::Mn
+            && let Some((text, _)) = self.saved_mn(key)
+        {
+            return text;
+        }
         self.maps[&lang]
             .get(key)
             .or_else(|| self.maps[&Lang::Zh].get(key))
@@ -189,6 +224,13 @@ impl Catalogue {
 
     /// The review status of a key's Mongolian text.
     pub fn mn_status(&self, key: &str) -> MnStatus {
+        if let Some((_, reviewed)) = self.saved_mn(key) {
+            return if reviewed {
+                MnStatus::Reviewed
+            } else {
+                MnStatus::Draft
+            };
+        }
         if !self.has(Lang::Mn, key) {
             MnStatus::Missing
         } else if self.mn_reviewed.contains(key) {

@@ -30,6 +30,7 @@ pub mod render;
 pub mod routes;
 pub mod state;
 pub mod tasks;
+pub mod translations;
 mod units;
 mod users;
 pub mod webhook;
@@ -85,6 +86,7 @@ pub fn require_vault(config: &Config) -> anyhow::Result<()> {
 
 /// Serves on an already bound listener until the process is stopped.
 pub async fn serve_on(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    translations::load(&state).await?;
     auth::system::start_background(&state);
     let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -47,10 +47,13 @@ pub enum Capability {
     EditDictionaries,
     /// The audit log of the subtree.
     ReadAudit,
+    /// Edit and accept the Mongolian of the interface: at the region, for
+    /// everyone, so the translation page asks for the region.
+    ReviewTranslations,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 11] = [
+    pub const ALL: [Capability; 12] = [
         Capability::ReadFigures,
         Capability::ReadRecords,
         Capability::RecordWork,
@@ -62,6 +65,7 @@ impl Capability {
         Capability::ManageUsers,
         Capability::EditDictionaries,
         Capability::ReadAudit,
+        Capability::ReviewTranslations,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -77,6 +81,7 @@ impl Capability {
             Capability::ManageUsers => "manage_users",
             Capability::EditDictionaries => "edit_dictionaries",
             Capability::ReadAudit => "read_audit",
+            Capability::ReviewTranslations => "review_translations",
         }
     }
 }
@@ -84,7 +89,7 @@ impl Capability {
 use Capability as C;
 
 /// The table. Reading down a column of the README's matrix gives a row here.
-const TABLE: [(Role, &[Capability]); 4] = [
+const TABLE: [(Role, &[Capability]); 5] = [
     (
         Role::Admin,
         &[
@@ -120,6 +125,7 @@ const TABLE: [(Role, &[Capability]); 4] = [
         ],
     ),
     (Role::Auditor, &[C::ReadFigures, C::ReadAudit]),
+    (Role::Translator, &[C::ReviewTranslations]),
 ];
 
 /// Roles that one user may not hold together.

@@ -26,10 +26,18 @@ pub enum Role {
     Caseworker,
     /// Reads the audit log of the subtree.
     Auditor,
+    /// Reviews the Mongolian of the interface (at the region).
+    Translator,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Cadre, Role::Caseworker, Role::Auditor];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Cadre,
+        Role::Caseworker,
+        Role::Auditor,
+        Role::Translator,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -37,6 +45,7 @@ impl Role {
             Role::Cadre => "cadre",
             Role::Caseworker => "caseworker",
             Role::Auditor => "auditor",
+            Role::Translator => "translator",
         }
     }
 

@@ -14,6 +14,7 @@ pub mod model;
 pub mod scope;
 pub(crate) mod sql;
 mod traits;
+pub mod translations;
 pub mod vault;
 pub mod workbench;
 
@@ -31,6 +32,7 @@ pub use homes::HomeStore;
 pub use honours::HonourStore;
 pub use idempotency::IdempotencyStore;
 pub use traits::CaseStatsStore;
+pub use translations::TranslationStore;
 pub use vault::{Vault, VaultError};
 pub use workbench::WorkbenchStore;
 
@@ -65,5 +67,6 @@ pub trait Store:
     + CaseFlowStore
     + CaseStatsStore
     + WorkbenchStore
+    + TranslationStore
 {
 }

@@ -2060,6 +2060,10 @@ async fn authorization_matrix(db: Db) {
             Role::Auditor,
             app.add_user("m-audit", "auditor", XILINHOT).await,
         ),
+        (
+            Role::Translator,
+            app.add_user("m-trans", "translator", XILINHOT).await,
+        ),
     ];
     let region_admin = app.add_user("m-region", "admin", REGION).await;
     let (region_token, _) = app.session_for(region_admin).await;
