@@ -75,11 +75,13 @@ pub async fn save(
         .store
         .save_translation(
             actor.scope(),
-            Lang::Mn.tag(),
-            key,
-            &text,
-            accept,
-            actor.user.id,
+            jinguo_store::translations::NewTranslation {
+                lang: Lang::Mn.tag(),
+                key,
+                text: &text,
+                reviewed: accept,
+                by: actor.user.id,
+            },
             now(),
         )
         .await?;

@@ -32,11 +32,17 @@ pub trait TranslationStore: Send + Sync {
     async fn save_translation(
         &self,
         scope: Scope,
-        lang: &str,
-        key: &str,
-        text: &str,
-        reviewed: bool,
-        by: UserId,
+        entry: NewTranslation<'_>,
         now: i64,
     ) -> Result<()>;
+}
+
+/// An entry to save.
+#[derive(Debug, Clone, Copy)]
+pub struct NewTranslation<'a> {
+    pub lang: &'a str,
+    pub key: &'a str,
+    pub text: &'a str,
+    pub reviewed: bool,
+    pub by: UserId,
 }

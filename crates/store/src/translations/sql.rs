@@ -1,8 +1,8 @@
 use async_trait::async_trait;
-use jinguo_domain::{Capability, Level, UserId};
+use jinguo_domain::{Capability, Level};
 use sqlx::Row;
 
-use super::{Translation, TranslationStore};
+use super::{NewTranslation, Translation, TranslationStore};
 use crate::sql::SqlStore;
 use crate::{Result, Scope, StoreError};
 
@@ -29,16 +29,7 @@ impl TranslationStore for SqlStore {
             .collect()
     }
 
-    async fn save_translation(
-        &self,
-        scope: Scope,
-        lang: &str,
-        key: &str,
-        text: &str,
-        reviewed: bool,
-        by: UserId,
-        now: i64,
-    ) -> Result<()> {
+    async fn save_translation(&self, scope: Scope, e: NewTranslation<'_>, now: i64) -> Result<()> {
         if !scope.can(Capability::ReviewTranslations) || scope.level() != Level::REGION {
             return Err(StoreError::NotFound);
         }
@@ -49,11 +40,11 @@ impl TranslationStore for SqlStore {
              text = excluded.text, reviewed = excluded.reviewed, by_user = excluded.by_user, \
              at = excluded.at",
         )
-        .bind(lang)
-        .bind(key)
-        .bind(text)
-        .bind(i64::from(reviewed))
-        .bind(by.get())
+        .bind(e.lang)
+        .bind(e.key)
+        .bind(e.text)
+        .bind(i64::from(e.reviewed))
+        .bind(e.by.get())
         .bind(now)
         .execute(&mut *tx)
         .await?;
