@@ -44,6 +44,8 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
     ("caseworker", "caseworker", "152502000000"),
     ("caseworker2", "caseworker", "150200000000"),
     ("supervisor", "caseworker", "150000000000"),
+    // Reviews the Mongolian of the interface (/translations).
+    ("translator", "translator", "150000000000"),
 ];
 
 pub struct Prepared {
