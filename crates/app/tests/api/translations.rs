@@ -28,6 +28,7 @@ async fn reviewer_corrects_and_accepts(db: Db) {
     let html = r.text().await.unwrap();
     assert!(html.contains("从未记录") && html.contains("Never"), "{html}");
     assert!(html.contains("草稿"), "drafts are marked as drafts");
+    assert!(!html.contains("href=\"/dashboard/"), "no menu entry she cannot open");
 
     // Refused: not Mongolian; placeholders changed. Nothing saved.
     let post = |fields: Vec<(&'static str, String)>| {
