@@ -83,6 +83,9 @@ pub enum BenchCommand {
     /// Time the practical-deeds ledger: N needs over the bundled tree's villages
     /// and 24 months, then the ledger of the region, a league and a banner.
     Deeds(crate::bench_deeds::DeedsArgs),
+    /// Time a household list page over N households: the first page and the
+    /// last by keyset, the last by OFFSET, and a name search.
+    Lists(crate::bench_lists::ListsArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -92,6 +95,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Http(args) => http::run(args).await,
         BenchCommand::Tasks(args) => crate::bench_tasks::run(args).await,
         BenchCommand::Deeds(args) => crate::bench_deeds::run(args).await,
+        BenchCommand::Lists(args) => crate::bench_lists::run(args).await,
         BenchCommand::Rollup {
             activities,
             database,

@@ -339,6 +339,15 @@ pub trait HouseholdStore: Send + Sync {
         unit: &Unit,
         page: Page,
     ) -> Result<Vec<HouseholdSummary>>;
+    /// Households of `unit`'s subtree matching `filter`, newest first, at
+    /// most `limit`; `NotFound` when `unit` is outside `scope`.
+    async fn households_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        filter: &HouseholdFilter,
+        limit: i64,
+    ) -> Result<Vec<HouseholdSummary>>;
     /// One member's full ID number or phone; `NotFound` when the member is
     /// not the household's or the value was never recorded. The caller
     /// writes the audit entry.
@@ -396,6 +405,16 @@ pub trait NeedStore: Send + Sync {
     ) -> Result<NeedId>;
     /// A need the scope may see: its origin lies in the scope.
     async fn need_in_scope(&self, scope: Scope, id: NeedId) -> Result<InScope<Need>>;
+    /// Needs of a unit of the scope matching `filter`, newest first, at
+    /// most `limit`; `NotFound` when `unit` is outside `scope`.
+    async fn needs_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        queue: NeedQueue,
+        filter: &NeedFilter,
+        limit: i64,
+    ) -> Result<Vec<NeedSummary>>;
     /// Needs of a unit of the scope, optionally of one status, newest first.
     async fn needs_of(
         &self,

@@ -604,6 +604,13 @@ fn cases() -> Cases {
         c(|t| call(format!("/api/v1/units/{}/deeds", t.code())), 200),
     );
     m.insert(
+        ("GET", "/needs/export.xlsx"),
+        c(
+            |t| call(format!("/needs/export.xlsx?unit={}&queue=subtree", t.code())),
+            200,
+        ),
+    );
+    m.insert(
         ("GET", "/needs"),
         c(
             |t| call(format!("/needs?unit={}&queue=subtree", t.code())),
@@ -849,6 +856,10 @@ fn cases() -> Cases {
     m.insert(
         ("GET", "/households"),
         c(|t| call(format!("/households?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/households/export.xlsx"),
+        c(|t| call(format!("/households/export.xlsx?unit={}", t.code())), 200),
     );
     m.insert(
         ("GET", "/households/new"),

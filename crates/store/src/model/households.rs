@@ -131,3 +131,20 @@ pub struct Visit {
     /// Unix seconds on the recording device when it was made there, if it said.
     pub made_at: Option<i64>,
 }
+
+/// Filters of a household list. Only plain columns are searched: the
+/// address is sealed and never compared; member names are stored plain
+/// (the list shows them), as are unit names.
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdFilter {
+    /// Part of a member's or the unit's name.
+    pub text: Option<String>,
+    /// `YYYY-MM-DD`: visited on or after this day.
+    pub visited_from: Option<String>,
+    /// `YYYY-MM-DD`: visited on or before this day.
+    pub visited_to: Option<String>,
+    /// Only households never visited.
+    pub never_visited: bool,
+    /// Keyset paging: only households older than this id.
+    pub before: Option<i64>,
+}

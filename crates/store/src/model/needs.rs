@@ -157,3 +157,18 @@ pub struct Deeds {
     pub children: Vec<(UnitRef, DeedCounts)>,
     pub months: Vec<(Month, DeedCounts)>,
 }
+
+/// Filters of a need list; the description is sealed and never searched.
+#[derive(Debug, Clone, Default)]
+pub struct NeedFilter {
+    pub status: Option<NeedStatus>,
+    /// Dictionary key of the category, exactly.
+    pub category: Option<String>,
+    pub urgency: Option<Urgency>,
+    /// `YYYY-MM-DD`: raised on or after.
+    pub raised_from: Option<String>,
+    /// `YYYY-MM-DD`: raised on or before.
+    pub raised_to: Option<String>,
+    /// Keyset paging: only needs older than this id.
+    pub before: Option<i64>,
+}

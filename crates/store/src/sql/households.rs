@@ -15,14 +15,44 @@ use super::activities::insert_with_counters;
 use super::activities::single::recordable_ancestors;
 use super::{SqlStore, ancestors, not_found_if_none};
 use crate::model::{
-    ConsentView, HouseholdSummary, HouseholdView, MemberView, NewActivity, NewHousehold, NewVisit,
-    Page, SealedField, Unit, Visit,
+    ConsentView, HouseholdFilter, HouseholdSummary, HouseholdView, MemberView, NewActivity,
+    NewHousehold, NewVisit, Page, SealedField, Unit, Visit,
 };
 use crate::vault::associated_data;
 use crate::{HouseholdStore, Result, StoreError};
 
 /// The activity type a visit counts as in the activity ledger.
 const VISIT_ACTIVITY_TYPE: &str = "home_visit";
+
+/// A parameter of a list query built from its filters.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// `text` for a `LIKE … ESCAPE '\'` pattern: its `%`, `_` and `\` match
+/// themselves.
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn summary_from_row(r: &AnyRow) -> Result<HouseholdSummary> {
+    Ok(HouseholdSummary {
+        id: HouseholdId::new(r.try_get("id")?),
+        unit_code: unit_code(r, "code")?,
+        unit_name: r.try_get("name")?,
+        head: r.try_get::<Option<String>, _>("head")?.unwrap_or_default(),
+        members: r.try_get("members")?,
+        last_visit: r.try_get("last_visit")?,
+    })
+}
 
 fn unit_code(row: &AnyRow, col: &str) -> Result<UnitCode> {
     let s: String = row.try_get(col)?;
@@ -279,18 +309,76 @@ impl HouseholdStore for SqlStore {
             .bind(page.offset)
             .fetch_all(self.reader())
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(HouseholdSummary {
-                    id: HouseholdId::new(r.try_get("id")?),
-                    unit_code: unit_code(r, "code")?,
-                    unit_name: r.try_get("name")?,
-                    head: r.try_get::<Option<String>, _>("head")?.unwrap_or_default(),
-                    members: r.try_get("members")?,
-                    last_visit: r.try_get("last_visit")?,
-                })
-            })
-            .collect()
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    async fn households_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        filter: &HouseholdFilter,
+        limit: i64,
+    ) -> Result<Vec<HouseholdSummary>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        // Conditions after the unit's, each with its own numbered parameter.
+        let mut cond = String::new();
+        let mut binds: Vec<Bind> = Vec::new();
+        let mut add = |sql: &str, v: Bind| {
+            binds.push(v);
+            cond.push_str(&sql.replace('?', &format!("${}", binds.len() + 1)));
+        };
+        if let Some(t) = filter.text.as_deref() {
+            let pattern = format!("%{}%", like_escape(t));
+            add(
+                " AND (EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id \
+                 AND m.name LIKE ? ESCAPE '\\') OR u.name LIKE ? ESCAPE '\\')",
+                // Both `?` become the same numbered parameter.
+                Bind::Text(pattern),
+            );
+        }
+        if filter.visited_from.is_some() || filter.visited_to.is_some() {
+            let mut sub =
+                String::from(" AND EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id");
+            if let Some(d) = &filter.visited_from {
+                binds.push(Bind::Text(d.clone()));
+                sub.push_str(&format!(" AND v.date >= ${}", binds.len() + 1));
+            }
+            if let Some(d) = &filter.visited_to {
+                binds.push(Bind::Text(d.clone()));
+                sub.push_str(&format!(" AND v.date <= ${}", binds.len() + 1));
+            }
+            cond.push_str(&sub);
+            cond.push(')');
+        }
+        if filter.never_visited {
+            cond.push_str(" AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id)");
+        }
+        if let Some(b) = filter.before {
+            binds.push(Bind::Int(b));
+            cond.push_str(&format!(" AND h.id < ${}", binds.len() + 1));
+        }
+        let sql = format!(
+            "SELECT h.id, u.code, u.name, \
+             (SELECT m.name FROM household_members m WHERE m.household_id = h.id \
+              ORDER BY m.sort LIMIT 1) AS head, \
+             (SELECT COUNT(*) FROM household_members m WHERE m.household_id = h.id) AS members, \
+             (SELECT MAX(v.date) FROM visits v WHERE v.household_id = h.id) AS last_visit \
+             FROM households h JOIN units u ON u.id = h.unit_id \
+             WHERE h.{} = $1{cond} ORDER BY h.id DESC LIMIT ${}",
+            unit.level.ancestor_column(),
+            binds.len() + 2
+        );
+        let mut q = sqlx::query(&sql).bind(unit.id.get());
+        for b in binds {
+            q = match b {
+                Bind::Text(t) => q.bind(t),
+                Bind::Int(i) => q.bind(i),
+            };
+        }
+        let rows = q.bind(limit).fetch_all(self.reader()).await?;
+        rows.iter().map(summary_from_row).collect()
     }
 
     async fn reveal(

@@ -10,6 +10,7 @@ pub(crate) mod cases;
 mod group;
 mod help;
 mod households;
+mod households_bulk;
 mod needs;
 mod photos;
 pub mod reseal;

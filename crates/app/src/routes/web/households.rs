@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use jinguo_domain::FieldError;
 use jinguo_domain::activity::format_date;
 use jinguo_domain::household::{
     ConsentInput, ConsentMethod, HouseholdInput, MemberInput, Relation,
 };
-use jinguo_store::model::{DictKind, HouseholdView, Page};
+use jinguo_store::model::{DictKind, HouseholdFilter, HouseholdView, Page, Unit};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -20,13 +20,16 @@ use super::{Pairs, all, first, unit_of};
 use crate::activities;
 use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
+use crate::household_list::HouseholdParams;
 use crate::households::{self, VisitInput, parse_household_id};
 use crate::i18n::Lang;
 use crate::idempotency::{FormRoute, Once, Sent};
 use crate::net::ClientIp;
-use crate::paging::PageNo;
+use crate::paging::PER_PAGE;
 use crate::render::WebResult;
 use crate::state::{AppState, today};
+use crate::xlsx::download;
+use crate::xlsx::export::{Table, TableRow, write_tables};
 
 /// Member rows the form offers without JavaScript; blank rows are skipped.
 const MEMBER_ROWS: usize = 6;
@@ -34,36 +37,126 @@ const MEMBER_ROWS: usize = 6;
 #[derive(Deserialize)]
 pub struct ListQuery {
     unit: Option<String>,
-    page: Option<i64>,
+    /// Keyset paging: households older than this id. Only links carry it,
+    /// so a malformed one is no page (404), like a malformed unit code.
+    before: Option<String>,
+    #[serde(flatten)]
+    filter: HouseholdParams,
 }
 
-/// `GET /households`: households of a unit's subtree.
+/// Households in one export: a large banner's.
+const EXPORT_MAX: i64 = 20_000;
+
+/// The unit, the parsed filters (or the field errors to show beside them).
+async fn read(
+    state: &AppState,
+    actor: &Actor,
+    q: &ListQuery,
+) -> Result<(Unit, Result<HouseholdFilter, Vec<FieldError>>), AppError> {
+    let unit = unit_of(state, actor, q.unit.as_deref()).await?;
+    let before = match q.before.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let filter = q.filter.parse().map(|f| HouseholdFilter { before, ..f });
+    Ok((unit, filter))
+}
+
+/// `GET /households`: households of a unit's subtree, searched by member
+/// or unit name and by visits, newest first, paged by id.
 pub async fn list(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
-    let page_no = PageNo::new(q.page);
-    let rows = state
-        .store
-        .households_under(actor.scope(), &unit, page_no.query())
-        .await?;
-    let (rows, has_next) = page_no.split(rows);
+    let (unit, filter) = read(&state, &actor, &q).await?;
+    let (rows, errors) = match filter {
+        Ok(f) => (
+            state
+                .store
+                .households_filtered(actor.scope(), &unit, &f, PER_PAGE + 1)
+                .await?,
+            vec![],
+        ),
+        Err(errors) => (vec![], errors),
+    };
+    let has_next = rows.len() as i64 > PER_PAGE;
+    let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
+    let next = has_next.then(|| rows.last().map(|r| r.id)).flatten();
     let visits = state
         .store
         .visits_under(actor.scope(), &unit, None, Page::new(10, 0))
         .await?;
     let tags = activities::labels(&state, DictKind::VISIT_TAG, lang).await?;
+    let errors: BTreeMap<_, _> = errors
+        .iter()
+        .map(|e| (e.field.to_string(), e.key.to_string()))
+        .collect();
     Ok(state.templates.render(
         "households/list.html",
         lang,
         Some(&actor),
         context! {
-            unit, rows, page_no, has_next, visits, tags,
+            unit, rows, next, visits, tags, errors,
+            unit_choices => crate::units::picker(&state, &actor, unit.code.as_str()).await?,
+            filter => &q.filter, query => q.filter.query(),
+            first_page => q.before.as_deref().unwrap_or("").is_empty(),
             can_record => actor.can(jinguo_domain::Capability::RecordWork),
         },
+    ))
+}
+
+/// `GET /households/export.xlsx`: the same filtered list as a workbook.
+/// Names and counts only: no sealed value (address, ID number, phone) is
+/// opened for it.
+pub async fn export(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let (unit, filter) = read(&state, &actor, &q).await?;
+    let filter = filter.map_err(AppError::InvalidFields)?;
+    let rows = state
+        .store
+        .households_filtered(actor.scope(), &unit, &filter, EXPORT_MAX)
+        .await?;
+    let t = |k: &str| state.catalogue.get(lang, k).to_owned();
+    let table = Table {
+        name: t("hh.list"),
+        headers: [
+            "lists.hh.number",
+            "hh.head",
+            "hh.unit",
+            "hh.members",
+            "hh.last_visit",
+        ]
+        .map(t)
+        .to_vec(),
+        widths: vec![10.0, 16.0, 24.0, 10.0, 14.0],
+        rows: rows
+            .iter()
+            .map(|r| TableRow {
+                texts: vec![
+                    r.id.get().to_string(),
+                    r.head.clone(),
+                    r.unit_name.clone(),
+                    r.members.to_string(),
+                    r.last_visit.clone().unwrap_or_default(),
+                ],
+                numbers: vec![],
+                total: false,
+            })
+            .collect(),
+    };
+    let title = format!("{} · {}", unit.name, t("hh.list"));
+    let bytes = write_tables(&title, &[table])
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("household workbook: {e}")))?;
+    Ok(download(
+        bytes,
+        &format!("households-{}.xlsx", unit.code),
+        &format!("{title}.xlsx"),
     ))
 }
 

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jinguo_domain::FieldError;
 use jinguo_domain::need::{NeedStatus, Urgency};
 use jinguo_store::InScope;
-use jinguo_store::model::{DeedCounts, DictKind, Need, NeedQueue, Unit};
+use jinguo_store::model::{DeedCounts, DictKind, Need, NeedFilter, NeedQueue, Unit};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -20,41 +20,97 @@ use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::idempotency::{FormRoute, Once, parse_pairs};
+use crate::need_list::NeedParams;
 use crate::needs::{self, NeedDraft};
 use crate::net::ClientIp;
-use crate::paging::PageNo;
+use crate::paging::PER_PAGE;
 use crate::period::Period;
 use crate::render::WebResult;
-use crate::routes::api::needs::{parse_queue, parse_status};
+use crate::routes::api::needs::parse_queue;
 use crate::state::{AppState, today};
+use crate::xlsx::export::{Table, TableRow, write_tables};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     unit: Option<String>,
-    status: Option<String>,
     queue: Option<String>,
-    page: Option<i64>,
+    /// Keyset paging: needs older than this id. Only links carry it, so a
+    /// malformed one is no page (404), like a malformed unit code.
+    before: Option<String>,
+    #[serde(flatten)]
+    filter: NeedParams,
 }
 
-/// `GET /needs?unit=&status=&queue=`: a unit's work queue (or every need
-/// raised in its subtree), newest first.
+/// Needs in one export.
+const EXPORT_MAX: i64 = 20_000;
+
+/// What a list request asks for: the unit, the queue, the category labels
+/// and the parsed filters (or the field errors to show beside them).
+struct ListRequest {
+    unit: Unit,
+    queue: NeedQueue,
+    cats: BTreeMap<String, String>,
+    filter: Result<NeedFilter, Vec<FieldError>>,
+}
+
+async fn read(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    q: &ListQuery,
+) -> Result<ListRequest, AppError> {
+    let unit = unit_of(state, actor, q.unit.as_deref()).await?;
+    let queue = parse_queue(q.queue.as_deref()).unwrap_or(NeedQueue::Assigned);
+    let before = match q.before.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let cats = labels(state, DictKind::NEED_CATEGORY, lang).await?;
+    let filter = q.filter.parse(&cats).map(|f| NeedFilter { before, ..f });
+    Ok(ListRequest {
+        unit,
+        queue,
+        cats,
+        filter,
+    })
+}
+
+fn queue_name(queue: NeedQueue) -> &'static str {
+    match queue {
+        NeedQueue::Assigned => "assigned",
+        NeedQueue::Subtree => "subtree",
+    }
+}
+
+/// `GET /needs?unit=&queue=&status=&category=&urgency=&from=&to=`: a
+/// unit's work queue (or every need raised in its subtree), filtered,
+/// newest first, paged by id.
 pub async fn list(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
-    let queue = parse_queue(q.queue.as_deref()).unwrap_or(NeedQueue::Assigned);
-    let status = parse_status(q.status.as_deref()).flatten();
-    let page_no = PageNo::new(q.page);
-    let rows = state
-        .store
-        .needs_of(actor.scope(), &unit, queue, status, page_no.query())
-        .await?;
-    let (rows, has_next) = page_no.split(rows);
+    let ListRequest {
+        unit,
+        queue,
+        cats,
+        filter,
+    } = read(&state, &actor, lang, &q).await?;
+    let (rows, errors) = match filter {
+        Ok(f) => (
+            state
+                .store
+                .needs_filtered(actor.scope(), &unit, queue, &f, PER_PAGE + 1)
+                .await?,
+            vec![],
+        ),
+        Err(errors) => (vec![], errors),
+    };
+    let has_next = rows.len() as i64 > PER_PAGE;
+    let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
+    let next = has_next.then(|| rows.last().map(|n| n.id.get())).flatten();
     let today = today(&state.config);
-    let cats = labels(&state, DictKind::NEED_CATEGORY, lang).await?;
     let mut out = Vec::with_capacity(rows.len());
     for n in &rows {
         out.push(context! {
@@ -70,18 +126,95 @@ pub async fn list(
             escalations => n.escalations,
         });
     }
+    let errors: BTreeMap<_, _> = errors
+        .iter()
+        .map(|e| (e.field.to_string(), e.key.to_string()))
+        .collect();
     Ok(state.templates.render(
         "needs/list.html",
         lang,
         Some(&actor),
         context! {
-            unit, page_no, has_next,
+            unit, next, errors, cats,
             rows => out,
-            queue => match queue { NeedQueue::Assigned => "assigned", NeedQueue::Subtree => "subtree" },
-            status => status.map(NeedStatus::as_str).unwrap_or(""),
+            queue => queue_name(queue),
+            filter => &q.filter, query => q.filter.query(),
+            first_page => q.before.as_deref().unwrap_or("").is_empty(),
             statuses => NeedStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            urgencies => Urgency::ALL.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
+            unit_choices => crate::units::picker(&state, &actor, unit.code.as_str()).await?,
             can_record => actor.can(jinguo_domain::Capability::RecordWork),
         },
+    ))
+}
+
+/// `GET /needs/export.xlsx`: the same filtered list as a workbook. The
+/// description is sealed and not in it.
+pub async fn export_list(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let ListRequest {
+        unit,
+        queue,
+        cats,
+        filter,
+    } = read(&state, &actor, lang, &q).await?;
+    let filter = filter.map_err(AppError::InvalidFields)?;
+    let rows = state
+        .store
+        .needs_filtered(actor.scope(), &unit, queue, &filter, EXPORT_MAX)
+        .await?;
+    let t = |k: &str| state.catalogue.get(lang, k).to_owned();
+    let mut texts = Vec::with_capacity(rows.len());
+    for n in &rows {
+        let status = needs::summary_status(&state, &actor, n).await;
+        texts.push(vec![
+            n.id.get().to_string(),
+            cats.get(&n.category)
+                .cloned()
+                .unwrap_or_else(|| n.category.clone()),
+            n.origin_name.clone(),
+            n.assignee_name.clone(),
+            t(&format!("need.urg.{}", n.urgency.as_str())),
+            t(&format!("need.st.{status}")),
+            n.due_date.clone().unwrap_or_default(),
+            n.raised_on.clone(),
+        ]);
+    }
+    let table = Table {
+        name: t("need.queue"),
+        headers: [
+            "lists.hh.number",
+            "need.category",
+            "need.origin",
+            "need.assignee",
+            "need.urgency",
+            "need.status",
+            "need.due_date",
+            "need.raised_on",
+        ]
+        .map(t)
+        .to_vec(),
+        widths: vec![8.0, 14.0, 20.0, 20.0, 10.0, 12.0, 12.0, 12.0],
+        rows: texts
+            .into_iter()
+            .map(|texts| TableRow {
+                texts,
+                numbers: vec![],
+                total: false,
+            })
+            .collect(),
+    };
+    let title = format!("{} · {}", unit.name, t("need.queue"));
+    let bytes = write_tables(&title, &[table])
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("need workbook: {e}")))?;
+    Ok(crate::xlsx::download(
+        bytes,
+        &format!("needs-{}.xlsx", unit.code),
+        &format!("{title}.xlsx"),
     ))
 }
 

@@ -32,8 +32,8 @@ use sqlx::{AnyConnection, Row};
 use self::write::{LedgerDelta, add_days, add_ledger, add_open, due_day};
 use super::{SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
-    DeedCounts, Deeds, Need, NeedEvent, NeedQueue, NeedSource, NeedSummary, NewNeed, Page, Unit,
-    UnitRef,
+    DeedCounts, Deeds, Need, NeedEvent, NeedFilter, NeedQueue, NeedSource, NeedSummary, NewNeed,
+    Page, Unit, UnitRef,
 };
 use crate::vault::associated_data;
 use crate::{NeedStore, Result, StoreError, UnitStore};
@@ -492,6 +492,67 @@ impl NeedStore for SqlStore {
             .bind(status.map_or("", NeedStatus::as_str))
             .bind(page.limit)
             .bind(page.offset)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(summary_from_row)
+            .collect()
+    }
+
+    async fn needs_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        queue: NeedQueue,
+        filter: &NeedFilter,
+        limit: i64,
+    ) -> Result<Vec<NeedSummary>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let mut cond = match queue {
+            NeedQueue::Assigned => "n.assignee_unit_id = $1".to_owned(),
+            NeedQueue::Subtree => format!("n.{} = $1", unit.level.ancestor_column()),
+        };
+        let mut texts: Vec<String> = Vec::new();
+        let mut add = |sql: &str, v: String| {
+            texts.push(v);
+            cond.push_str(&sql.replace('?', &format!("${}", texts.len() + 1)));
+        };
+        if let Some(v) = filter.status {
+            add(" AND n.status = ?", v.as_str().to_owned());
+        }
+        if let Some(v) = &filter.category {
+            add(" AND n.category = ?", v.clone());
+        }
+        if let Some(v) = filter.urgency {
+            add(" AND n.urgency = ?", v.as_str().to_owned());
+        }
+        if let Some(v) = &filter.raised_from {
+            add(" AND n.raised_on >= ?", v.clone());
+        }
+        if let Some(v) = &filter.raised_to {
+            add(" AND n.raised_on <= ?", v.clone());
+        }
+        let n = texts.len() + 1;
+        let before = match filter.before {
+            Some(_) => format!(" AND n.id < ${}", n + 1),
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT {SUMMARY_COLS} FROM needs n JOIN units o ON o.id = n.origin_unit_id \
+             JOIN units a ON a.id = n.assignee_unit_id \
+             WHERE {cond}{before} ORDER BY n.id DESC LIMIT ${}",
+            n + 1 + usize::from(filter.before.is_some())
+        );
+        let mut q = sqlx::query(&sql).bind(unit.id.get());
+        for t in texts {
+            q = q.bind(t);
+        }
+        if let Some(b) = filter.before {
+            q = q.bind(b);
+        }
+        q.bind(limit)
             .fetch_all(&self.pool)
             .await?
             .iter()
