@@ -24,6 +24,7 @@ mod map_labels;
 pub mod needs;
 mod net;
 mod paging;
+mod people_import;
 mod period;
 pub mod photos;
 pub mod render;
