@@ -133,8 +133,11 @@ impl PeopleSheet {
     }
 }
 
+/// A sheet row: its 0-based number and its non-empty cells by column.
+type SheetRow = (u32, Vec<(u16, Value)>);
+
 /// The header among a sheet's first rows: at least three known columns.
-fn find_header(wb: &mut Book<'_>, name: &str) -> Result<Option<(u32, Vec<(u16, Value)>)>, Fail> {
+fn find_header(wb: &mut Book<'_>, name: &str) -> Result<Option<SheetRow>, Fail> {
     let mut found = None;
     rows_of(wb, name, |r, cells| {
         if r >= HEADER_SCAN_ROWS {

@@ -221,7 +221,7 @@ impl SqlStore {
         .await
         .map_err(|e| StoreError::unique(e, "username"))?;
         if let Some(p) = &person.phone {
-            seal(&mut **tx, self, "users", "phone", id, Some(p.as_str())).await?;
+            seal(tx, self, "users", "phone", id, Some(p.as_str())).await?;
         }
         for role in new.roles.iter() {
             sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
