@@ -249,9 +249,17 @@ async fn accounts_from_a_workbook(db: Db) {
     for (username, pw) in &pws {
         assert_eq!(app.api_login(username, pw).await.status(), 200, "{username}");
     }
+    // She is known by her name.
+    let t = app.token_with("qiqige", &pws[0].1).await;
+    let me: Value = app.get(&t, "/api/v1/me").await.json().await.unwrap();
+    assert_eq!((me["display_name"].as_str(), me["position"].as_str()), (Some("其其格"), Some("主席")));
     let saren = app.store.credentials("saren").await.unwrap().user;
     assert_eq!(saren.roles.to_list(), "cadre,caseworker");
     assert_eq!(saren.position.as_deref(), Some("执委"));
+    // The header shows her name where it showed her login.
+    let (her_cookie, _) = browser(&app, saren.id).await;
+    let page = get(&app, &her_cookie, &format!("/units/{YILELT}")).await.text().await.unwrap();
+    assert!(page.contains("<span class=\"user\">萨仁</span>"), "{page}");
     let sealed = column_texts(&app.store, "SELECT phone_enc FROM users WHERE username = 'wuyun'").await;
     assert!(!sealed[0].as_deref().unwrap().contains("8221234"));
     // One audit entry per account, naming no person.
