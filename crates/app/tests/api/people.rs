@@ -232,6 +232,30 @@ async fn accounts_from_a_workbook(db: Db) {
     assert_eq!(r.status(), 422);
     assert_eq!(user_count(&app).await, before);
 
+    // A name two units of her subtree share is never guessed: the row
+    // lists both.
+    let t = app.token("xilinhot").await;
+    for code in [XILINHOT, BAOLIGEN] {
+        let r = app
+            .post_json(&t, &format!("/api/v1/units/{code}/sectors"), json!({"name": "物流协会妇联"}))
+            .await;
+        assert_eq!(r.status(), 201);
+    }
+    let r = upload(
+        &app,
+        &cookie,
+        &csrf,
+        workbook(&[["某", "twin1", "", "", "物流协会妇联", "干部"]]),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("“物流协会妇联”") && html.contains(&format!("{XILINHOT}-S01")) && html.contains(&format!("{BAOLIGEN}-S01")),
+        "{html}"
+    );
+    assert_eq!(user_count(&app).await, before);
+
     // A good file: N users, each with a one-time password that works.
     let good = workbook(&[
         ["其其格", "qiqige", "138 1234 5678", "主席", "伊利勒特嘎查", "干部"],
