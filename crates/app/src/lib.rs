@@ -26,6 +26,7 @@ pub mod need_list;
 pub mod needs;
 mod net;
 mod paging;
+mod people_import;
 mod period;
 pub mod photos;
 pub mod render;

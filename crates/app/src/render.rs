@@ -132,6 +132,8 @@ impl Templates {
         let me = actor.map(|a| {
             context! {
                 username => a.user.username,
+                // Her name where she has one: people, not logins.
+                display_name => a.user.display_name.as_deref().unwrap_or(&a.user.username),
                 unit_code => a.unit.code.as_str(),
                 unit_name => a.unit.name,
                 unit_level => a.unit.level.get(),

@@ -1,7 +1,7 @@
 //! User administration shared by the API and the web pages: parse →
 //! authorize → scope → store → audit.
 
-use jinguo_domain::{Password, Role, Roles, UnitCode, UserId, Username};
+use jinguo_domain::{Password, Person, Role, Roles, UnitCode, UserId, Username};
 use jinguo_store::InScope;
 use jinguo_store::model::{NewUser, User};
 
@@ -15,6 +15,12 @@ pub struct UserInput<'a> {
     pub password: &'a str,
     pub unit_code: &'a str,
     pub roles: Vec<String>,
+    /// 姓名, required.
+    pub display_name: &'a str,
+    /// 手机, optional.
+    pub phone: &'a str,
+    /// 职务, optional.
+    pub position: &'a str,
 }
 
 /// Parses every field; the first invalid one is reported.
@@ -23,6 +29,7 @@ pub struct ValidUser {
     password: Password,
     unit_code: UnitCode,
     roles: Roles,
+    person: Person,
 }
 
 impl TryFrom<UserInput<'_>> for ValidUser {
@@ -36,12 +43,21 @@ impl TryFrom<UserInput<'_>> for ValidUser {
                 .collect::<Result<_, _>>()?,
         )?;
         roles.check_separation()?;
+        let username = Username::parse(i.username)?;
+        let password = Password::parse(i.password)?;
+        let unit_code = UnitCode::parse(i.unit_code)
+            .map_err(|_| jinguo_domain::FieldError::new("unit_code", "err.code.format"))?;
+        // The person's fields come last, so the account's own rules keep
+        // the order clients rely on.
+        let mut errors = Vec::new();
+        let person = Person::parse(i.display_name, i.phone, i.position, &mut errors)
+            .ok_or_else(|| errors.remove(0))?;
         Ok(ValidUser {
-            username: Username::parse(i.username)?,
-            password: Password::parse(i.password)?,
-            unit_code: UnitCode::parse(i.unit_code)
-                .map_err(|_| jinguo_domain::FieldError::new("unit_code", "err.code.format"))?,
+            username,
+            password,
+            unit_code,
             roles,
+            person,
         })
     }
 }
@@ -61,7 +77,7 @@ pub async fn create(
     let hash = password::hash(v.password).await?;
     let id = state
         .store
-        .create_user(
+        .create_person(
             actor.scope(),
             NewUser {
                 username: v.username.clone(),
@@ -69,6 +85,7 @@ pub async fn create(
                 unit: unit.id,
                 roles: v.roles.clone(),
             },
+            v.person,
         )
         .await?;
     actor

@@ -13,6 +13,7 @@ pub mod id_number;
 pub mod ids;
 pub mod level;
 pub mod password;
+pub mod person;
 pub mod phone;
 pub mod role;
 pub mod schema;
@@ -29,6 +30,7 @@ pub use ids::{
 };
 pub use level::{Level, LevelNames};
 pub use password::Password;
+pub use person::Person;
 pub use phone::{Phone, PhoneKind};
 pub use role::{Role, Roles};
 pub use sex::Sex;

@@ -12,7 +12,7 @@ use jinguo_domain::need::{NeedStatus, Resolution};
 use jinguo_domain::task::FieldDef;
 use jinguo_domain::{
     ActivityFields, ActivityId, AttachmentId, CaseId, HelpId, HouseholdId, Level, MemberId, Month,
-    NeedId, PhotoId, TaskId, UnitCode, UnitId, UserId, VisitId,
+    NeedId, Person, PhotoId, TaskId, UnitCode, UnitId, UserId, VisitId,
 };
 
 use crate::Result;
@@ -51,6 +51,17 @@ pub trait UnitStore: Send + Sync {
 pub trait UserStore: Send + Sync {
     /// Creates an account at a unit of the scope.
     async fn create_user(&self, scope: Scope, new: NewUser) -> Result<UserId>;
+    /// Creates an account with the person behind it; her phone is sealed.
+    async fn create_person(&self, scope: Scope, new: NewUser, person: Person) -> Result<UserId>;
+    /// Which of these usernames are taken, anywhere (usernames are unique
+    /// across the system; a taken one already answers 409 on create).
+    async fn usernames_taken(&self, names: &[String]) -> Result<Vec<String>>;
+    /// Creates several accounts in one transaction: all or none.
+    async fn create_people(
+        &self,
+        scope: Scope,
+        people: Vec<(NewUser, Person)>,
+    ) -> Result<Vec<UserId>>;
     /// Users whose unit lies under `unit`, which must be in the scope.
     async fn users_under(&self, scope: Scope, unit: UnitId, page: Page) -> Result<Vec<User>>;
     async fn user_in_scope(&self, scope: Scope, id: UserId) -> Result<InScope<User>>;

@@ -223,7 +223,7 @@ impl From<Problem> for Refusal {
 
 /// A problem with the whole file while reading (boxed: it is rare, and
 /// the reading functions return it on every row).
-type Fail = Box<Problem>;
+pub(super) type Fail = Box<Problem>;
 
 impl From<Fail> for Refusal {
     fn from(p: Fail) -> Self {
@@ -234,7 +234,7 @@ impl From<Fail> for Refusal {
 /// The sum of the sizes an archive declares for its members; the zip
 /// reader refuses to unpack more than a member declares, so this bounds
 /// what reading can cost.
-fn check_unpacked_size(bytes: &[u8], max: u64) -> Result<(), Fail> {
+pub(super) fn check_unpacked_size(bytes: &[u8], max: u64) -> Result<(), Fail> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -252,15 +252,15 @@ pub fn looks_like_xlsx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
-type Book<'a> = Xlsx<Cursor<&'a [u8]>>;
+pub(super) type Book<'a> = Xlsx<Cursor<&'a [u8]>>;
 
-fn unreadable<E>(_: E) -> Fail {
+pub(super) fn unreadable<E>(_: E) -> Fail {
     Box::new(Problem::file("imp.err.unreadable"))
 }
 
 /// A sheet's rows, one at a time: (0-based row, its non-empty cells by
 /// column), until `each` says stop.
-fn rows_of(
+pub(super) fn rows_of(
     wb: &mut Book<'_>,
     name: &str,
     mut each: impl FnMut(u32, Vec<(u16, Value)>) -> Result<bool, Fail>,
@@ -543,7 +543,7 @@ impl Reading {
 }
 
 /// The visible worksheets, in order, but the template's lists.
-fn candidate_sheets(wb: &Book<'_>) -> Vec<String> {
+pub(super) fn candidate_sheets(wb: &Book<'_>) -> Vec<String> {
     wb.sheets_metadata()
         .iter()
         .filter(|s| {

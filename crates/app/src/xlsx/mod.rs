@@ -11,7 +11,15 @@ mod import_cells;
 mod import_check;
 mod import_headers;
 mod import_names;
+pub mod people;
 pub mod task_export;
+
+/// What the people import borrows from the ledger import: unit cells and
+/// unit names matched within a subtree.
+pub mod import_api {
+    pub use super::import_cells::{UnitCell, unit_cell};
+    pub use super::import_names::{Match, find_unit};
+}
 pub mod template;
 
 use std::borrow::Cow;

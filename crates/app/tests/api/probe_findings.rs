@@ -92,7 +92,7 @@ async fn retired_unit_takes_nothing(db: Db) {
     let (status, v) = json_of(r).await;
     assert_eq!((status, field_key(&v)), (422, ("unit_code", "invalid")), "{v}");
     let user = json!({"username": "newchair", "password": PW, "unit_code": HANAULA,
-                      "roles": ["cadre"]});
+                      "roles": ["cadre"], "display_name": "其其格"});
     let (status, v) = json_of(app.post_json(&township, "/api/v1/users", user).await).await;
     assert_eq!((status, field_key(&v)), (422, ("unit_code", "invalid")), "{v}");
     let (status, v) = json_of(app.post_json(&c.cw, "/api/v1/cases", intake(HANAULA)).await).await;

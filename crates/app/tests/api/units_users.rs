@@ -103,7 +103,7 @@ async fn admins_manage_users_of_their_subtree(db: Db) {
     app.add_user("xilinhot", "admin", XILINHOT).await;
     app.add_user("erenhot", "admin", ERENHOT).await;
     let t = app.token("xilinhot").await;
-    let new = |name: &str, pw: &str, unit: &str, roles: Value| json!({"username": name, "password": pw, "unit_code": unit, "roles": roles});
+    let new = |name: &str, pw: &str, unit: &str, roles: Value| json!({"username": name, "password": pw, "unit_code": unit, "roles": roles, "display_name": "其其格"});
 
     let r = app
         .post_json(
@@ -320,7 +320,7 @@ async fn sector_organisations(db: Db) {
         .post_json(
             &t,
             "/api/v1/users",
-            json!({"username": "kuaidi", "password": "Grass-land-1", "unit_code": s["code"], "roles": ["cadre"]}),
+            json!({"username": "kuaidi", "password": "Grass-land-1", "unit_code": s["code"], "roles": ["cadre"], "display_name": "快递小哥"}),
         )
         .await;
     assert_eq!(r.status(), 201);

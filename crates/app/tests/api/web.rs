@@ -205,6 +205,7 @@ async fn login_form_and_pages(db: Db) {
             ("unit_code", YILELT),
             ("roles", "cadre"),
             ("roles", "caseworker"),
+            ("display_name", "其其格"),
         ])
         .send()
         .await

@@ -78,6 +78,12 @@ pub struct User {
     /// Unix seconds until which logins are refused, if locked.
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    /// Her name (姓名); `None` for accounts made before names existed.
+    pub display_name: Option<String>,
+    /// Her position (职务), free text.
+    pub position: Option<String>,
+    /// Her phone, masked (`138****5678`); the number itself is sealed.
+    pub phone_mask: Option<String>,
 }
 
 /// What a login needs to decide.

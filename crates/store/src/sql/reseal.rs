@@ -42,6 +42,8 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("honour_nominations", "person_name"),
     ("honour_objections", "text"),
     ("honour_objections", "contact"),
+    // Account holders' phones (sql/users.rs).
+    ("users", "phone"),
 ];
 
 /// The table name a column's values are bound to. Needs and help requests

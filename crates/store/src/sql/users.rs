@@ -1,9 +1,10 @@
 use crate::{InScope, Scope};
 use async_trait::async_trait;
-use jinguo_domain::{Roles, UnitCode, UnitId, UserId};
+use jinguo_domain::{Person, Roles, UnitCode, UnitId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::cases::seal;
 use super::{Backend, SqlStore, level_of, not_found_if_none};
 use crate::model::{Credentials, NewUser, Page, UnitRef, User};
 use crate::{Result, StoreError, UnitStore, UserStore};
@@ -20,6 +21,7 @@ macro_rules! user_from {
             $agg,
             "(r.role, ',') FROM user_roles r WHERE r.user_id = us.id), '') AS roles, \
              us.active, us.locked_until, us.created_at, us.password_hash, us.failed_logins, \
+             us.display_name, us.position, us.phone_mask, \
              u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.level AS unit_level \
              FROM users us JOIN units u ON u.id = us.unit_id"
         )
@@ -52,6 +54,9 @@ fn user_from_row(row: &AnyRow) -> Result<User> {
         active: row.try_get::<i64, _>("active")? != 0,
         locked_until: row.try_get("locked_until")?,
         created_at: row.try_get("created_at")?,
+        display_name: row.try_get("display_name")?,
+        position: row.try_get("position")?,
+        phone_mask: row.try_get("phone_mask")?,
     })
 }
 
@@ -65,36 +70,46 @@ fn now() -> i64 {
 #[async_trait]
 impl UserStore for SqlStore {
     async fn create_user(&self, scope: Scope, new: NewUser) -> Result<UserId> {
-        let unit = self.unit_by_id(new.unit).await?;
-        if !scope.contains(&unit.ancestors) {
-            return Err(StoreError::NotFound);
-        }
-        if !unit.active {
-            return Err(super::units::retired());
-        }
-        // The user row and her role rows commit together: no reader ever
-        // sees a user without roles.
+        self.create_person(scope, new, Person::default()).await
+    }
+
+    async fn create_person(&self, scope: Scope, new: NewUser, person: Person) -> Result<UserId> {
         let mut tx = self.write_tx().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, unit_id, active, failed_logins, created_at) \
-             VALUES ($1, $2, $3, 1, 0, $4) RETURNING id",
-        )
-        .bind(new.username.as_str())
-        .bind(&new.password_hash)
-        .bind(new.unit.get())
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::unique(e, "username"))?;
-        for role in new.roles.iter() {
-            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
-                .bind(id)
-                .bind(role.as_str())
-                .execute(&mut *tx)
-                .await?;
+        let id = self.insert_user(&mut tx, scope, new, &person).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn usernames_taken(&self, names: &[String]) -> Result<Vec<String>> {
+        let mut taken = Vec::new();
+        for chunk in names.chunks(200) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT username FROM users WHERE username IN ({})",
+                marks.join(", ")
+            );
+            let mut q = sqlx::query_scalar::<_, String>(&sql);
+            for n in chunk {
+                q = q.bind(n);
+            }
+            taken.extend(q.fetch_all(self.reader()).await?);
+        }
+        Ok(taken)
+    }
+
+    async fn create_people(
+        &self,
+        scope: Scope,
+        people: Vec<(NewUser, Person)>,
+    ) -> Result<Vec<UserId>> {
+        // One transaction: a batch from a workbook is created whole or not at all.
+        let mut tx = self.write_tx().await?;
+        let mut ids = Vec::with_capacity(people.len());
+        for (new, person) in people {
+            ids.push(self.insert_user(&mut tx, scope, new, &person).await?);
         }
         tx.commit().await?;
-        Ok(UserId::new(id))
+        Ok(ids)
     }
 
     async fn users_under(&self, scope: Scope, unit: UnitId, page: Page) -> Result<Vec<User>> {
@@ -169,6 +184,53 @@ impl UserStore for SqlStore {
         end_sessions(&mut tx, user.id).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl SqlStore {
+    /// Inserts one account inside the caller's transaction: the user row,
+    /// her sealed phone and her role rows commit together, so no reader
+    /// ever sees a user without roles.
+    async fn insert_user(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        scope: Scope,
+        new: NewUser,
+        person: &Person,
+    ) -> Result<UserId> {
+        let unit = self.unit_by_id(new.unit).await?;
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        if !unit.active {
+            return Err(super::units::retired());
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, unit_id, active, failed_logins, created_at, \
+             display_name, position, phone_mask) \
+             VALUES ($1, $2, $3, 1, 0, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(new.username.as_str())
+        .bind(&new.password_hash)
+        .bind(new.unit.get())
+        .bind(now())
+        .bind(person.display_name.as_deref())
+        .bind(person.position.as_deref())
+        .bind(person.phone.as_ref().map(|p| p.mask()))
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| StoreError::unique(e, "username"))?;
+        if let Some(p) = &person.phone {
+            seal(tx, self, "users", "phone", id, Some(p.as_str())).await?;
+        }
+        for role in new.roles.iter() {
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(role.as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(UserId::new(id))
     }
 }
 

@@ -17,6 +17,10 @@ pub struct CurrentUser {
     unit: UnitPathStep,
     roles: Roles,
     active: bool,
+    /// Her name (姓名); null for accounts made before names were kept.
+    display_name: Option<String>,
+    /// Her position (职务).
+    position: Option<String>,
     /// When and from which address this account logged in before the login that started this
     /// session (MLPS level 3 asks to show it); `null` when that login was the account's first.
     last_login: Option<LastLogin>,
@@ -30,6 +34,8 @@ impl CurrentUser {
             unit: UnitPathStep::of(unit),
             roles: user.roles.clone(),
             active: user.active,
+            display_name: user.display_name.clone(),
+            position: user.position.clone(),
             last_login: None,
         }
     }

@@ -32,6 +32,13 @@ pub struct UserView {
     locked_until: Option<i64>,
     /// Unix seconds of creation.
     created_at: i64,
+    /// Her name (姓名); null for accounts made before names were kept.
+    display_name: Option<String>,
+    /// Her position (职务), e.g. 主席 or 专干.
+    position: Option<String>,
+    /// Her phone, masked (`138****5678`); the number itself is stored encrypted and never
+    /// returned.
+    phone_masked: Option<String>,
 }
 
 impl From<&User> for UserView {
@@ -44,6 +51,9 @@ impl From<&User> for UserView {
             active: u.active,
             locked_until: u.locked_until,
             created_at: u.created_at,
+            display_name: u.display_name.clone(),
+            position: u.position.clone(),
+            phone_masked: u.phone_mask.clone(),
         }
     }
 }
@@ -135,6 +145,22 @@ pub struct CreateBody {
     /// with field `roles`.
     #[schema(value_type = Vec<Role>, min_items = 1)]
     roles: Vec<String>,
+    /// Her name (姓名): 1–30 characters on one line, trimmed (otherwise `422` with field
+    /// `display_name`).
+    #[serde(default)]
+    #[schema(example = "其其格", max_length = 30)]
+    display_name: String,
+    /// Her phone (手机), optional: a mainland mobile or landline; spaces, dashes and a `+86`
+    /// prefix are ignored (otherwise `422` with field `phone`). Stored encrypted; lists show it
+    /// masked.
+    #[serde(default)]
+    #[schema(example = "13812345678")]
+    phone: Option<String>,
+    /// Her position (职务), optional: at most 30 characters (otherwise `422` with field
+    /// `position`).
+    #[serde(default)]
+    #[schema(example = "主席", max_length = 30)]
+    position: Option<String>,
 }
 
 /// `POST /api/v1/users`.
@@ -146,8 +172,8 @@ pub struct CreateBody {
     summary = "Create a user",
     description = "Creates an active user bound to the unit `unit_code`, which must lie in the \
                    caller's subtree (otherwise `404`). Fields are checked in the order username, \
-                   password, unit_code, roles; the first that breaks a rule answers `422` with its \
-                   name in `field`. A taken username answers `409` with field `username`. Recorded \
+                   password, unit_code, roles, display_name, position, phone; the first that \
+                   breaks a rule answers `422` with its name in `field`. A taken username answers `409` with field `username`. Recorded \
                    in the audit log.",
     request_body = CreateBody,
     responses(
@@ -174,6 +200,9 @@ pub async fn create(
             password: &b.password,
             unit_code: &b.unit_code,
             roles: b.roles,
+            display_name: &b.display_name,
+            phone: b.phone.as_deref().unwrap_or(""),
+            position: b.position.as_deref().unwrap_or(""),
         },
     )
     .await?;

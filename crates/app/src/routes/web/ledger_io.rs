@@ -637,7 +637,7 @@ fn upload_problem(e: &MultipartError) -> Problem {
 }
 
 /// The `file` field of the form, checked for size and kind.
-async fn read_upload(mut form: Multipart) -> Result<Vec<u8>, Problem> {
+pub(super) async fn read_upload(mut form: Multipart) -> Result<Vec<u8>, Problem> {
     while let Some(mut field) = form.next_field().await.map_err(|e| upload_problem(&e))? {
         if field.name() != Some("file") {
             continue;

@@ -14,6 +14,7 @@ pub mod lang;
 pub mod ledger_io;
 pub mod login;
 pub mod needs;
+pub mod people_io;
 pub mod task_files;
 pub mod tasks;
 pub mod units;

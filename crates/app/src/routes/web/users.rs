@@ -105,6 +105,12 @@ pub struct CreateForm {
     unit_code: String,
     #[serde(default)]
     roles: Vec<String>,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    position: String,
 }
 
 /// `POST /users`: errors come back next to their field, with what was typed
@@ -121,6 +127,9 @@ pub async fn create(
         password: &f.password,
         unit_code: &f.unit_code,
         roles: f.roles.clone(),
+        display_name: &f.display_name,
+        phone: &f.phone,
+        position: &f.position,
     };
     match users::create(&state, &actor, ip, input).await {
         Ok(_) => Ok(
@@ -139,7 +148,10 @@ pub async fn create(
                 lang,
                 Some(&actor),
                 context! {
-                    form => context!{ username => f.username, unit_code => f.unit_code, roles => f.roles },
+                    form => context!{
+                        username => f.username, unit_code => f.unit_code, roles => f.roles,
+                        display_name => f.display_name, phone => f.phone, position => f.position,
+                    },
                     all_roles => role_names(),
                     error_field => field,
                     error_key => key,
