@@ -3,9 +3,10 @@
 //! parts with links, so an auditor reads "需求 #16 · 类别 就业".
 
 use jinguo_domain::FieldError;
-use jinguo_domain::activity::parse_date;
 use jinguo_store::model::AuditFilter;
 use serde::{Deserialize, Serialize};
+
+use crate::list_filter::{day_range, query, text};
 
 /// The filters as typed in the page's form or the API's query.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
@@ -24,13 +25,6 @@ pub struct AuditParams {
     pub to: Option<String>,
 }
 
-fn text(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
 /// Unix seconds of local midnight starting `date`.
 fn midnight(date: time::Date, offset_hours: i8) -> i64 {
     let offset = time::UtcOffset::from_hms(offset_hours, 0, 0).unwrap_or(time::UtcOffset::UTC);
@@ -42,23 +36,7 @@ impl AuditParams {
     /// starts is a field error naming the field.
     pub fn parse(&self, offset_hours: i8) -> Result<AuditFilter, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut day = |field: &'static str, v: &Option<String>| match text(v) {
-            None => None,
-            Some(s) => match parse_date(&s) {
-                Some(d) => Some(d),
-                None => {
-                    errors.push(FieldError::new(field, "err.audit.date"));
-                    None
-                }
-            },
-        };
-        let from = day("from", &self.from);
-        let to = day("to", &self.to);
-        if let (Some(f), Some(t)) = (from, to)
-            && t < f
-        {
-            errors.push(FieldError::new("to", "err.audit.range"));
-        }
+        let (from, to) = day_range(&self.from, &self.to, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -75,16 +53,12 @@ impl AuditParams {
 
     /// The filters as a query string for links (paging, export).
     pub fn query(&self) -> String {
-        let pairs: Vec<(&str, String)> = [
+        query(&[
             ("actor", &self.actor),
             ("action", &self.action),
             ("from", &self.from),
             ("to", &self.to),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| text(v).map(|v| (k, v)))
-        .collect();
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
+        ])
     }
 }
 

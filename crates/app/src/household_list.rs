@@ -4,9 +4,11 @@
 //! and unit names, which are stored plain and shown on the list anyway.
 
 use jinguo_domain::FieldError;
-use jinguo_domain::activity::{format_date, parse_date};
+use jinguo_domain::activity::format_date;
 use jinguo_store::model::HouseholdFilter;
 use serde::{Deserialize, Serialize};
+
+use crate::list_filter::{day_range, query, text};
 
 /// Longest search text kept; the rest is dropped.
 const TEXT_MAX: usize = 40;
@@ -28,35 +30,12 @@ pub struct HouseholdParams {
     pub never: Option<String>,
 }
 
-fn text(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
 impl HouseholdParams {
     /// The store's filter; a malformed date or a range that ends before it
     /// starts is a field error naming the field.
     pub fn parse(&self) -> Result<HouseholdFilter, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut day = |field: &'static str, v: &Option<String>| match text(v) {
-            None => None,
-            Some(s) => match parse_date(&s) {
-                Some(d) => Some(d),
-                None => {
-                    errors.push(FieldError::new(field, "err.audit.date"));
-                    None
-                }
-            },
-        };
-        let from = day("from", &self.from);
-        let to = day("to", &self.to);
-        if let (Some(f), Some(t)) = (from, to)
-            && t < f
-        {
-            errors.push(FieldError::new("to", "err.audit.range"));
-        }
+        let (from, to) = day_range(&self.from, &self.to, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -71,16 +50,12 @@ impl HouseholdParams {
 
     /// The filters as a query string for links (paging, export).
     pub fn query(&self) -> String {
-        let pairs: Vec<(&str, String)> = [
+        query(&[
             ("q", &self.q),
             ("from", &self.from),
             ("to", &self.to),
             ("never", &self.never),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| text(v).map(|v| (k, v)))
-        .collect();
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
+        ])
     }
 }
 

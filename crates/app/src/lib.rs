@@ -20,6 +20,7 @@ pub mod household_list;
 pub mod households;
 pub mod i18n;
 pub mod idempotency;
+mod list_filter;
 mod map;
 mod map_labels;
 pub mod need_list;

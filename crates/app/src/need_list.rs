@@ -6,10 +6,12 @@
 use std::collections::BTreeMap;
 
 use jinguo_domain::FieldError;
-use jinguo_domain::activity::{format_date, parse_date};
+use jinguo_domain::activity::format_date;
 use jinguo_domain::need::{NeedStatus, Urgency};
 use jinguo_store::model::NeedFilter;
 use serde::{Deserialize, Serialize};
+
+use crate::list_filter::{day_range, query, text};
 
 /// The filters as the page's form and its links carry them.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
@@ -26,13 +28,6 @@ pub struct NeedParams {
     /// `YYYY-MM-DD`: raised on or before.
     #[serde(default)]
     pub to: Option<String>,
-}
-
-fn text(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
 }
 
 impl NeedParams {
@@ -65,23 +60,7 @@ impl NeedParams {
             }
             known
         });
-        let mut day = |field: &'static str, v: &Option<String>| match text(v) {
-            None => None,
-            Some(s) => match parse_date(&s) {
-                Some(d) => Some(d),
-                None => {
-                    errors.push(FieldError::new(field, "err.audit.date"));
-                    None
-                }
-            },
-        };
-        let from = day("from", &self.from);
-        let to = day("to", &self.to);
-        if let (Some(f), Some(t)) = (from, to)
-            && t < f
-        {
-            errors.push(FieldError::new("to", "err.audit.range"));
-        }
+        let (from, to) = day_range(&self.from, &self.to, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -97,17 +76,13 @@ impl NeedParams {
 
     /// The filters as a query string for links (paging, export).
     pub fn query(&self) -> String {
-        let pairs: Vec<(&str, String)> = [
+        query(&[
             ("status", &self.status),
             ("category", &self.category),
             ("urgency", &self.urgency),
             ("from", &self.from),
             ("to", &self.to),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| text(v).map(|v| (k, v)))
-        .collect();
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
+        ])
     }
 }
 
