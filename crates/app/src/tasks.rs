@@ -22,6 +22,7 @@ use jinguo_store::model::{
 };
 use serde_json::{Value, json};
 
+use crate::attachments::{self, upload::Upload};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::state::{AppState, now, today};
@@ -126,7 +127,34 @@ pub async fn issue(
     issuer_code: &str,
     draft: &TaskDraft,
 ) -> AppResult<TaskId> {
+    issue_with_files(state, actor, ip, issuer_code, draft, Vec::new()).await
+}
+
+/// Issues a task with the documents that go with it (the web form's
+/// files): every field and every file is checked first, the files are
+/// written, and the task and their rows are stored in one transaction, so
+/// a refused file issues nothing and an issued task has all its files.
+pub async fn issue_with_files(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    issuer_code: &str,
+    draft: &TaskDraft,
+    uploads: Vec<Upload>,
+) -> AppResult<TaskId> {
     let mut errors = Vec::new();
+    let checked = if uploads.is_empty() {
+        Vec::new()
+    } else {
+        match attachments::check_all(uploads).await {
+            Ok(c) => c,
+            Err(AppError::Invalid(e)) => {
+                errors.push(e);
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        }
+    };
     let issuer = unit_field(state, actor, "issuer_unit", issuer_code, &mut errors).await?;
     let level = issuer.as_ref().map_or(actor.unit.level, |u| u.level);
     let spec = match draft.validate(today(&state.config), level) {
@@ -153,9 +181,10 @@ pub async fn issue(
     else {
         return Err(AppError::InvalidFields(errors));
     };
-    let id = state
+    let files = attachments::write_files(state, &checked).await?;
+    let created = state
         .store
-        .create_task(
+        .create_task_with_files(
             actor.scope(),
             NewTask {
                 issuer: issuer.id,
@@ -166,9 +195,17 @@ pub async fn issue(
                 fields: spec.fields,
                 by: actor.user.id,
             },
+            &files,
             now(),
         )
-        .await?;
+        .await;
+    let id = match created {
+        Ok(id) => id,
+        Err(e) => {
+            attachments::remove_files(state, files).await;
+            return Err(e.into());
+        }
+    };
     let task = state.store.task_in_scope(actor.scope(), id).await?;
     crate::webhook::send(
         state,
@@ -184,7 +221,7 @@ pub async fn issue(
     actor
         .audit(
             state,
-            ip,
+            ip.clone(),
             "task.issued",
             issuer.id,
             format!(
@@ -195,6 +232,11 @@ pub async fn issue(
             ),
         )
         .await?;
+    if !files.is_empty() {
+        let stored = state.store.attachments_of(&task).await?;
+        let ids: Vec<_> = stored.iter().map(|a| a.id).collect();
+        attachments::audit_added(state, actor, ip, id, issuer.id, &ids).await?;
+    }
     Ok(id)
 }
 

@@ -6,7 +6,7 @@
 
 use jinguo_domain::case::{
     AssessmentInput, CaseSource, CaseTemplate, ClientInput, IntakeInput, OrderKind, OrderStatus,
-    PersonInput, TeamRole,
+    PersonInput, RiskLevel, TeamRole,
 };
 use jinguo_domain::household::ConsentInput;
 use jinguo_domain::{UnitCode, UserId};
@@ -191,25 +191,36 @@ pub async fn fill(store: &SqlStore, today: time::Date) -> anyhow::Result<usize> 
         let opened = store.system_open_case(id).await?;
         // Most cases get assessed; a domestic-violence case often high.
         if rng.gen_ratio(3, 4) {
-            let answers: Vec<String> = jinguo_domain::case::CHECKLIST
-                .iter()
-                .filter(|_| {
-                    if type_key == "domestic_violence" {
-                        rng.gen_ratio(2, 5)
-                    } else {
-                        rng.gen_ratio(1, 8)
-                    }
-                })
-                .map(|c| c.key.to_owned())
-                .collect();
+            // Only domestic violence is scored on the danger checklist;
+            // other types get a level chosen by the caseworker.
+            let checklist = type_key == "domestic_violence";
+            let answers: Vec<String> = if checklist {
+                jinguo_domain::case::CHECKLIST
+                    .iter()
+                    .filter(|_| rng.gen_ratio(2, 5))
+                    .map(|c| c.key.to_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let level = (!checklist).then(|| {
+                let levels = [
+                    RiskLevel::Low,
+                    RiskLevel::Low,
+                    RiskLevel::Medium,
+                    RiskLevel::High,
+                ];
+                levels[rng.gen_range(0..levels.len())].as_str().to_owned()
+            });
             let a = AssessmentInput {
                 answers,
+                level,
                 safety_plan: Some(
                     "约定紧急联系人和暗号；保存好受伤照片和就医记录；必要时拨打 110。".into(),
                 ),
                 ..Default::default()
             }
-            .parse()
+            .parse(checklist)
             .map_err(|e| anyhow::anyhow!("demo assessment does not parse: {e:?}"))?;
             let high = a.level.alerts();
             store

@@ -239,13 +239,20 @@ pub struct CaseTemplate {
     /// When follow-ups fall due: days after intake, ascending.
     #[schema(value_type = Vec<i64>)]
     pub follow_up_days: Vec<u16>,
+    /// Whether its risk assessment uses the danger checklist (domestic
+    /// violence); without it the caseworker chooses the level herself.
+    pub danger_checklist: bool,
 }
 
 impl CaseTemplate {
     /// Reads the storage form: comma-separated keys and day offsets.
     /// Unknown keys and bad numbers are dropped, so a template edited by
     /// hand never blocks intake; offsets are sorted and deduplicated.
-    pub fn from_storage(required: &str, follow_up_days: &str) -> CaseTemplate {
+    pub fn from_storage(
+        required: &str,
+        follow_up_days: &str,
+        danger_checklist: bool,
+    ) -> CaseTemplate {
         let required = required
             .split(',')
             .filter_map(TemplateField::parse)
@@ -260,6 +267,7 @@ impl CaseTemplate {
         CaseTemplate {
             required,
             follow_up_days: days,
+            danger_checklist,
         }
     }
 
@@ -413,7 +421,15 @@ pub struct AssessmentInput {
 }
 
 impl AssessmentInput {
-    pub fn parse(&self) -> Result<Assessment, Vec<FieldError>> {
+    /// Checks an assessment for a case whose type uses the danger checklist
+    /// (`checklist`) or not. With the checklist the score gives the level
+    /// and judgement may only raise it, with a reason; without it no item
+    /// may be ticked and the level is required, chosen by judgement, so it
+    /// stands as computed and needs no reason.
+    pub fn parse(&self, checklist: bool) -> Result<Assessment, Vec<FieldError>> {
+        if !checklist {
+            return self.parse_judged();
+        }
         let mut errors = Vec::new();
         let mut answers = Vec::new();
         for a in &self.answers {
@@ -477,6 +493,43 @@ impl AssessmentInput {
             override_reason,
             safety_plan,
         })
+    }
+}
+
+impl AssessmentInput {
+    fn parse_judged(&self) -> Result<Assessment, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if !self.answers.is_empty() {
+            errors.push(FieldError::new("answers", "err.case.checklist_unused"));
+        }
+        let level = match self.level.as_deref().map(str::trim) {
+            None | Some("") => {
+                errors.push(FieldError::new("level", "err.case.level_required"));
+                None
+            }
+            Some(s) => {
+                let l = RiskLevel::parse(s);
+                if l.is_none() {
+                    errors.push(FieldError::new("level", "err.case.risk_level"));
+                }
+                l
+            }
+        };
+        // A reason is only asked when judgement overrides a score; here
+        // the level is the judgement, so whatever was typed is ignored.
+        let safety_plan = Field::text("safety_plan", NARRATIVE_MAX)
+            .optional(self.safety_plan.as_deref(), &mut errors);
+        match level {
+            Some(level) if errors.is_empty() => Ok(Assessment {
+                answers: Vec::new(),
+                score: 0,
+                computed: level,
+                level,
+                override_reason: None,
+                safety_plan,
+            }),
+            _ => Err(errors),
+        }
     }
 }
 
@@ -829,7 +882,7 @@ mod tests {
     }
 
     fn dv_template() -> CaseTemplate {
-        CaseTemplate::from_storage("phone,respondent", "7,1,3,x,1")
+        CaseTemplate::from_storage("phone,respondent", "7,1,3,x,1", true)
     }
 
     fn intake() -> IntakeInput {
@@ -938,9 +991,9 @@ mod tests {
             answers: keys.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
         };
-        assert_eq!(a(&[]).parse().unwrap().level, RiskLevel::Low);
+        assert_eq!(a(&[]).parse(true).unwrap().level, RiskLevel::Low);
         let m = a(&["strangled", "threatened_to_kill", "jealous"])
-            .parse()
+            .parse(true)
             .unwrap();
         assert_eq!((m.score, m.level), (8, RiskLevel::Medium));
         let c = a(&[
@@ -951,10 +1004,10 @@ mod tests {
             "weapon_threat",
             "threatened_to_kill",
         ])
-        .parse()
+        .parse(true)
         .unwrap();
         assert_eq!((c.score, c.level), (21, RiskLevel::Critical));
-        assert!(a(&["no_such_item"]).parse().is_err());
+        assert!(a(&["no_such_item"]).parse(true).is_err());
     }
 
     #[test]
@@ -964,16 +1017,50 @@ mod tests {
             level: Some("high".into()),
             ..Default::default()
         };
-        assert_eq!(a.parse().unwrap_err()[0].field, "override_reason");
+        assert_eq!(a.parse(true).unwrap_err()[0].field, "override_reason");
         a.override_reason = Some("对方刚出狱，多次扬言报复".into());
-        let ok = a.parse().unwrap();
+        let ok = a.parse(true).unwrap();
         assert_eq!((ok.computed, ok.level), (RiskLevel::Low, RiskLevel::High));
         let lower = AssessmentInput {
             answers: vec!["strangled".into(), "separated_recently".into()],
             level: Some("low".into()),
             ..Default::default()
         };
-        assert_eq!(lower.parse().unwrap_err()[0].key, "err.case.risk_lower");
+        assert_eq!(lower.parse(true).unwrap_err()[0].key, "err.case.risk_lower");
+    }
+
+    #[test]
+    fn without_the_checklist_the_level_is_chosen() {
+        let judged = AssessmentInput {
+            level: Some("high".into()),
+            ..Default::default()
+        };
+        let ok = judged.parse(false).unwrap();
+        assert_eq!(
+            (ok.score, ok.computed, ok.level),
+            (0, RiskLevel::High, RiskLevel::High)
+        );
+        assert_eq!(ok.override_reason, None);
+        let none = AssessmentInput::default().parse(false).unwrap_err();
+        assert_eq!(
+            (&*none[0].field, none[0].key),
+            ("level", "err.case.level_required")
+        );
+        let ticked = AssessmentInput {
+            answers: vec!["strangled".into()],
+            level: Some("low".into()),
+            ..Default::default()
+        };
+        let e = ticked.parse(false).unwrap_err();
+        assert_eq!(
+            (&*e[0].field, e[0].key),
+            ("answers", "err.case.checklist_unused")
+        );
+        let odd = AssessmentInput {
+            level: Some("extreme".into()),
+            ..Default::default()
+        };
+        assert_eq!(odd.parse(false).unwrap_err()[0].key, "err.case.risk_level");
     }
 
     #[test]

@@ -176,7 +176,19 @@ pub trait ActivityStore: Send + Sync {
 pub trait TaskStore: Send + Sync {
     /// Issues a task from a unit of the scope and creates a report (and an
     /// `issued` notice) for every target. `Refused` when no unit matches.
-    async fn create_task(&self, scope: Scope, new: NewTask, now: i64) -> Result<TaskId>;
+    async fn create_task(&self, scope: Scope, new: NewTask, now: i64) -> Result<TaskId> {
+        self.create_task_with_files(scope, new, &[], now).await
+    }
+    /// Issues a task as `create_task` does, with files already written
+    /// (the notice, a form to fill in) in the same transaction, so a task
+    /// is never issued without the documents it was issued with.
+    async fn create_task_with_files(
+        &self,
+        scope: Scope,
+        new: NewTask,
+        files: &[NewAttachment],
+        now: i64,
+    ) -> Result<TaskId>;
     /// A task the scope may see: issued inside it, or with a target in it.
     async fn task_in_scope(&self, scope: Scope, id: TaskId) -> Result<InScope<Task>>;
     /// Tasks of one box for a unit of the scope, newest first.
@@ -496,6 +508,9 @@ pub trait CaseStore: Send + Sync {
     /// The template of an active case type; `NotFound` for an unknown or
     /// retired type.
     async fn case_template(&self, type_key: &str) -> Result<CaseTemplate>;
+    /// Whether cases of this type (active or retired) are assessed with
+    /// the danger checklist.
+    async fn uses_danger_checklist(&self, type_key: &str) -> Result<bool>;
     /// Active users holding the caseworker role at `unit` or one of its
     /// ancestors, nearest first.
     async fn caseworkers_over(&self, unit: UnitId) -> Result<Vec<CaseworkerRef>>;

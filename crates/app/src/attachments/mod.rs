@@ -10,7 +10,7 @@ pub mod check;
 pub mod serve;
 pub mod upload;
 
-use jinguo_domain::{AttachmentId, FieldError};
+use jinguo_domain::{AttachmentId, FieldError, TaskId, UnitId};
 use jinguo_store::InScope;
 use jinguo_store::model::{Attachment, NewAttachment, Task};
 
@@ -79,24 +79,27 @@ async fn checked(uploads: Vec<Upload>) -> AppResult<Vec<(Upload, FileKind)>> {
     .map_err(AppError::Invalid)
 }
 
-/// Adds uploads to a task the actor may attach to: all stored or none.
-pub async fn add(
-    state: &AppState,
-    actor: &Actor,
-    ip: Option<String>,
-    task: &InScope<Task>,
-    uploads: Vec<Upload>,
-) -> AppResult<Vec<AttachmentId>> {
+/// Checks uploads before anything is written: how many, then each file by
+/// its bytes. The first problem is the answer (`Invalid`).
+pub async fn check_all(uploads: Vec<Upload>) -> AppResult<Vec<(Upload, FileKind)>> {
     if uploads.is_empty() {
         return Err(AppError::Invalid(MISSING));
     }
     if uploads.len() > MAX_ATTACHMENTS {
         return Err(AppError::Invalid(TOO_MANY));
     }
-    let checked = checked(uploads).await?;
+    checked(uploads).await
+}
+
+/// Writes checked files to the attachments folder; on a failure the ones
+/// already written are removed again.
+pub async fn write_files(
+    state: &AppState,
+    checked: &[(Upload, FileKind)],
+) -> AppResult<Vec<NewAttachment>> {
     let files = files(state);
     let mut new: Vec<NewAttachment> = Vec::with_capacity(checked.len());
-    for (u, kind) in &checked {
+    for (u, kind) in checked {
         let bytes = u.bytes.as_deref().unwrap_or_default();
         match files.write(bytes).await {
             Ok(storage_name) => new.push(NewAttachment {
@@ -106,13 +109,55 @@ pub async fn add(
                 storage_name,
             }),
             Err(e) => {
-                files
-                    .remove_all(new.into_iter().map(|n| n.storage_name).collect())
-                    .await;
+                remove_files(state, new).await;
                 return Err(AppError::Internal(anyhow::anyhow!("attachment file: {e}")));
             }
         }
     }
+    Ok(new)
+}
+
+/// Removes written files whose rows could not be stored.
+pub async fn remove_files(state: &AppState, new: Vec<NewAttachment>) {
+    files(state)
+        .remove_all(new.into_iter().map(|n| n.storage_name).collect())
+        .await;
+}
+
+/// One audit entry per stored attachment: ids only, since a file name can
+/// say who a document is about.
+pub async fn audit_added(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    task: TaskId,
+    issuer: UnitId,
+    ids: &[AttachmentId],
+) -> AppResult<()> {
+    for id in ids {
+        actor
+            .audit(
+                state,
+                ip.clone(),
+                "task.attachment_added",
+                issuer,
+                format!("task={} attachment={}", task.get(), id.get()),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Adds uploads to a task the actor may attach to: all stored or none.
+pub async fn add(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    task: &InScope<Task>,
+    uploads: Vec<Upload>,
+) -> AppResult<Vec<AttachmentId>> {
+    let checked = check_all(uploads).await?;
+    let new = write_files(state, &checked).await?;
     let ids = match state
         .store
         .add_attachments(task, &new, MAX_ATTACHMENTS, actor.user.id, now())
@@ -120,24 +165,11 @@ pub async fn add(
     {
         Ok(ids) => ids,
         Err(e) => {
-            files
-                .remove_all(new.into_iter().map(|n| n.storage_name).collect())
-                .await;
+            remove_files(state, new).await;
             return Err(e.into());
         }
     };
-    // Ids only: a file name can say who a document is about.
-    for id in &ids {
-        actor
-            .audit(
-                state,
-                ip.clone(),
-                "task.attachment_added",
-                task.issuer.id,
-                format!("task={} attachment={}", task.id.get(), id.get()),
-            )
-            .await?;
-    }
+    audit_added(state, actor, ip, task.id, task.issuer.id, &ids).await?;
     Ok(ids)
 }
 

@@ -71,3 +71,58 @@ pub async fn files_only(mut form: Multipart, max: usize) -> AppResult<Vec<Upload
     }
     Ok(out)
 }
+
+/// A web form that may come as multipart with `file` parts (the task form
+/// with its documents) or url-encoded without: its text fields in order
+/// and its files. Files beyond the most a task may hold are not read; one
+/// more than that is kept so the check can answer "too many".
+pub struct FormWithFiles {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<Upload>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormWithFiles {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+        if !multipart {
+            let axum::extract::Form(fields) =
+                axum::extract::Form::<Vec<(String, String)>>::from_request(req, state)
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            return Ok(FormWithFiles {
+                fields,
+                files: Vec::new(),
+            });
+        }
+        let mut form = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let mut out = FormWithFiles {
+            fields: Vec::new(),
+            files: Vec::new(),
+        };
+        while let Some(field) = form.next_field().await.map_err(|e| multipart_error(&e))? {
+            let Some(name) = field.name().map(str::to_owned) else {
+                continue;
+            };
+            if name == FILE_FIELD {
+                if out.files.len() > super::MAX_ATTACHMENTS {
+                    continue;
+                }
+                if let Some(u) = read_file(field).await? {
+                    out.files.push(u);
+                }
+            } else if field.file_name().is_none() {
+                let text = field.text().await.map_err(|e| multipart_error(&e))?;
+                out.fields.push((name, text));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -228,7 +228,11 @@ pub async fn assess(
     // Access first: whoever may not open the case learns nothing, not
     // even which of her fields were wrong.
     let opened = access::open_for_team(state, actor, ip.clone(), id, "assess").await?;
-    let a = input.parse().map_err(AppError::InvalidFields)?;
+    let checklist = state
+        .store
+        .uses_danger_checklist(&opened.head().type_key)
+        .await?;
+    let a = input.parse(checklist).map_err(AppError::InvalidFields)?;
     let level = a.level;
     let alerted = state
         .store

@@ -321,7 +321,7 @@ fn shared() -> Vec<RouteDef> {
         r(M::GET, "/activities/import/errors/{id}", recorder, get(web::ledger_io::import_errors)),
         r(M::GET, "/tasks", records, get(web::tasks::list)),
         r(M::GET, "/tasks/new", recorder, get(web::tasks::new_form)),
-        r(M::POST, "/tasks", recorder, post(web::tasks::create)),
+        r(M::POST, "/tasks", recorder, web::tasks::create_route()).upload(files()),
         r(M::GET, "/tasks/{id}", records, get(web::tasks::show)),
         r(M::GET, "/tasks/{id}/export.xlsx", records, get(web::tasks::export)),
         r(M::GET, "/tasks/{id}/reports/{code}", records, get(web::tasks::report)),

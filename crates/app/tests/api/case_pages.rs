@@ -227,6 +227,77 @@ async fn case_pages(db: Db) {
 }
 both_backends!(case_pages, case_pages);
 
+/// Only domestic violence is scored on the danger checklist; for any other
+/// type the page asks for the level itself and the checklist is refused.
+async fn judged_assessment(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let worker = Browser::new(&app, "j-case", "caseworker", XILINHOT).await;
+    let mut form = intake(XILINHOT);
+    form.retain(|(k, _)| !k.starts_with("p_"));
+    for (k, v) in form.iter_mut() {
+        if *k == "type" {
+            *v = "property_inheritance".into();
+        }
+    }
+    let r = worker.post("/cases", &pairs(&form)).await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    let path = to.split('?').next().unwrap().to_owned();
+    let html = worker.get(&path).await.text().await.unwrap();
+    assert!(!html.contains(r#"name="answers""#), "no checklist offered");
+    assert!(html.contains("风险等级（专业判断）"), "the level asked for");
+
+    // Ticks are refused, a missing level is named, and nothing is stored.
+    let r = worker
+        .post(
+            &format!("{path}/assess"),
+            &[("answers", "strangled"), ("level", "low")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="assess.answers-err""#), "answers error shown");
+    assert!(html.contains("不使用危险评估清单"));
+    let r = worker.post(&format!("{path}/assess"), &[("level", "")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains(r#"id="assess.level-err""#)
+    );
+    let html = worker.get(&path).await.text().await.unwrap();
+    assert!(!html.contains("risk-"), "no level recorded yet");
+
+    // The chosen level stands, with no reason asked.
+    let r = worker
+        .post(&format!("{path}/assess"), &[("level", "high")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = worker.get(&path).await.text().await.unwrap();
+    assert!(html.contains("risk-high"), "the chosen level");
+
+    // The API says which types use the checklist, and holds the same rule.
+    let token = app.token("j-case").await;
+    let types: serde_json::Value = app
+        .get(&token, "/api/v1/dictionaries/case-types")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let uses = |key: &str| {
+        types["entries"]
+            .as_array()
+            .and_then(|a| a.iter().find(|t| t["key"] == key))
+            .map(|t| t["template"]["danger_checklist"].clone())
+    };
+    assert_eq!(uses("domestic_violence"), Some(serde_json::json!(true)), "{types}");
+    assert_eq!(uses("property_inheritance"), Some(serde_json::json!(false)));
+}
+both_backends!(judged_assessment, judged_assessment);
+
 /// From a rights request of the help page: the form starts with its words.
 async fn intake_from_help(db: Db) {
     let Some(app) = spawn_app(db, |_| {}).await else {

@@ -221,11 +221,99 @@ async fn web_form(app: &TestApp) {
     assert!(!page.contains(&format!("action=\"/tasks/{task}/attachments\"")));
 }
 
+/// The task form takes its documents before issuing: a refused file issues
+/// nothing and asks for the files again; good files arrive with the task.
+async fn issued_with_files(app: &TestApp) {
+    let banner_id = app.add_user("issue-banner", "cadre", XILINHOT).await;
+    let token = app.token("issue-banner").await;
+    let (cookie, csrf) = app.session_for(banner_id).await;
+    let form = |title: &str, files: Vec<(&str, Vec<u8>)>| {
+        let mut f = Form::new()
+            .text("_csrf", csrf.clone())
+            .text("issuer_unit", XILINHOT)
+            .text("title", title.to_owned())
+            .text("deadline", deadline())
+            .text("target_mode", "units")
+            .text("target_units", BAOLIGEN)
+            .text("f_label", "参加人数")
+            .text("f_type", "integer");
+        for (name, bytes) in files {
+            f = f.part("file", Part::bytes(bytes).file_name(name.to_owned()));
+        }
+        app.client
+            .post(app.url("/tasks"))
+            .header(COOKIE, format!("jinguo_session={cookie}"))
+            .multipart(f)
+            .send()
+    };
+    let count = || async {
+        app.get(&token, "/api/v1/tasks?box=issued")
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["tasks"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let before = count().await;
+
+    // A file that is not a document: the form again, nothing issued.
+    let r = form(
+        "带附件的任务",
+        vec![("通知.pdf", PDF.to_vec()), ("病毒.exe", b"MZ\x90\x00".to_vec())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="file-err""#), "the file error is shown");
+    assert!(html.contains("带附件的任务"), "what was typed is kept");
+    assert_eq!(count().await, before, "nothing issued");
+
+    // Another field wrong, files fine: the page asks for the files again.
+    let r = form("", vec![("通知.pdf", PDF.to_vec())]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains(r#"id="file-again""#));
+    assert_eq!(count().await, before, "nothing issued");
+
+    // Good: issued with both files, which the task lists.
+    let r = form(
+        "带附件的任务",
+        vec![("通知.pdf", PDF.to_vec()), ("报名表.pdf", PDF.to_vec())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    let id: i64 = to
+        .trim_start_matches("/tasks/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shown: Value = app
+        .get(&token, &format!("/api/v1/tasks/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<_> = shown["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["通知.pdf", "报名表.pdf"]);
+    assert_eq!(count().await, before + 1);
+}
+
 async fn attachments_on(db: Db) {
     let Some(app) = spawn_app(db, |_| {}).await else {
         return;
     };
     attachments(&app).await;
     web_form(&app).await;
+    issued_with_files(&app).await;
 }
 both_backends!(task_attachments, attachments_on);

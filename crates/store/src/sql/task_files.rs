@@ -29,6 +29,36 @@ fn attachment_from_row(row: &AnyRow) -> Result<Attachment> {
     })
 }
 
+/// The rows of files already written, inside the caller's transaction:
+/// adding to a task, or issuing one with its files.
+pub(super) async fn insert_attachments(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    task: TaskId,
+    add: &[NewAttachment],
+    by: UserId,
+    now: i64,
+) -> Result<Vec<AttachmentId>> {
+    let mut ids = Vec::with_capacity(add.len());
+    for a in add {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO task_attachments (task_id, name, content_type, byte_size, \
+             storage_name, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(task.get())
+        .bind(a.name.as_str())
+        .bind(a.content_type)
+        .bind(a.byte_size)
+        .bind(a.storage_name.as_str())
+        .bind(by.get())
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        ids.push(AttachmentId::new(id));
+    }
+    Ok(ids)
+}
+
 #[async_trait]
 impl TaskFileStore for SqlStore {
     async fn add_attachments(
@@ -59,24 +89,7 @@ impl TaskFileStore for SqlStore {
                 key: "err.attachment.too_many",
             });
         }
-        let mut ids = Vec::with_capacity(add.len());
-        for a in add {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO task_attachments (task_id, name, content_type, byte_size, \
-                 storage_name, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(task.id.get())
-            .bind(a.name.as_str())
-            .bind(a.content_type)
-            .bind(a.byte_size)
-            .bind(a.storage_name.as_str())
-            .bind(by.get())
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            ids.push(AttachmentId::new(id));
-        }
+        let ids = insert_attachments(&mut tx, task.id, add, by, now).await?;
         tx.commit().await?;
         Ok(ids)
     }

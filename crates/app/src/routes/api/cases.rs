@@ -208,8 +208,11 @@ pub struct CaseAssessmentResult {
     tag = "cases",
     summary = "Record a risk assessment",
     description = concat!(
-        "Scores the checklist answers to a level (low < 8 ≤ medium < 14 ≤ high < 18 ≤ \
-         critical); judgement may raise it with a reason. The case takes the level, an open \
+        "For a case type whose template has `danger_checklist` (domestic violence), scores \
+         the checklist answers to a level (low < 8 ≤ medium < 14 ≤ high < 18 ≤ critical); \
+         judgement may raise it with a reason. For any other type no answer may be given \
+         (`422` on `answers`) and `level` is required, chosen by judgement. The case takes \
+         the level, an open \
          case becomes `assessed`, and a high or critical level alerts every supervisor at \
          once. Only the case's team may act; a break-the-glass reader only reads. ",
         opening!()

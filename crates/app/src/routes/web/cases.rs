@@ -490,6 +490,7 @@ async fn case_page(
             glass_until => opened.head().glass_until,
             type_label => types.get(&case.type_key).cloned().unwrap_or_else(|| case.type_key.clone()),
             checklist => CHECKLIST,
+            uses_checklist => state.store.uses_danger_checklist(&case.type_key).await?,
             levels => RiskLevel::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
             order_kinds => OrderKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
             order_statuses => OrderStatus::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),

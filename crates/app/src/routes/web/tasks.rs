@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, post};
 use jinguo_domain::activity::format_date;
 use jinguo_domain::task::{Answers, FieldDraft, FieldType};
 use jinguo_domain::{FieldError, Level, ReportStatus, TaskDraft};
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Pairs, all, first, page_code, unit_of};
 use crate::activities;
+use crate::attachments::upload::FormWithFiles;
 use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -254,6 +256,9 @@ pub struct TaskForm {
     target_level: String,
     target_units: String,
     fields: FieldInputs,
+    /// Files came with a form that is shown again: the browser cannot keep
+    /// them, so the page asks for them again.
+    files_sent: bool,
 }
 
 impl TaskForm {
@@ -267,6 +272,7 @@ impl TaskForm {
             target_level: first(p, "target_level"),
             target_units: all(p, "target_units").join(" "),
             fields: FieldInputs::from_pairs(p),
+            files_sent: false,
         }
     }
 }
@@ -334,6 +340,8 @@ async fn task_form_page(
             target_choices => crate::units::picker_under(state, actor, unit, &form.target_units).await?,
             levels => tasks::levels_below(unit.level),
             min_date => format_date(today(&state.config)),
+            files_sent => form.files_sent,
+            max_attachment_mb => crate::attachments::check::MAX_ATTACHMENT_BYTES / (1024 * 1024),
             ..builder_options(state, lang).await?
         },
     );
@@ -374,15 +382,26 @@ pub async fn new_form(
     .await
 }
 
-/// `POST /tasks`: issues the task, or shows the form again with every error.
+/// The issue route, with the body limit the CSRF guard allows its files.
+pub fn create_route() -> MethodRouter<AppState> {
+    post(create).layer(DefaultBodyLimit::max(
+        crate::attachments::MAX_ATTACHMENTS_BODY,
+    ))
+}
+
+/// `POST /tasks` (url-encoded, or multipart with `file` parts: the notice
+/// and forms issued with it): issues the task, or shows the form again
+/// with every error.
 pub async fn create(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     ClientIp(ip): ClientIp,
-    Form(pairs): Form<Pairs>,
+    sent: FormWithFiles,
 ) -> WebResult {
-    let f = TaskForm::from_pairs(&pairs);
+    let pairs = sent.fields;
+    let mut f = TaskForm::from_pairs(&pairs);
+    f.files_sent = !sent.files.is_empty();
     let rows = f.fields.rows();
     let mut errors = Vec::new();
     let fields = drafts(&rows, "f", &mut errors);
@@ -400,7 +419,7 @@ pub async fn create(
         fields,
     };
     let result = if errors.is_empty() {
-        tasks::issue(&state, &actor, ip, &f.issuer_unit, &draft).await
+        tasks::issue_with_files(&state, &actor, ip, &f.issuer_unit, &draft, sent.files).await
     } else {
         Err(AppError::InvalidFields(errors))
     };

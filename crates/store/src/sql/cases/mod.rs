@@ -226,7 +226,8 @@ impl CaseStore for SqlStore {
     async fn case_template(&self, type_key: &str) -> Result<CaseTemplate> {
         let row = sqlx::query(
             "SELECT COALESCE(t.required, '') AS required, \
-             COALESCE(t.follow_up_days, '') AS days FROM dict_entries d \
+             COALESCE(t.follow_up_days, '') AS days, \
+             COALESCE(t.danger_checklist, 0) AS checklist FROM dict_entries d \
              LEFT JOIN case_templates t ON t.type_key = d.key \
              WHERE d.kind = 'case_type' AND d.key = $1 AND d.active = 1",
         )
@@ -237,7 +238,19 @@ impl CaseStore for SqlStore {
         Ok(CaseTemplate::from_storage(
             &row.try_get::<String, _>("required")?,
             &row.try_get::<String, _>("days")?,
+            row.try_get::<i64, _>("checklist")? != 0,
         ))
+    }
+
+    async fn uses_danger_checklist(&self, type_key: &str) -> Result<bool> {
+        // Retired types too: a case keeps its type after the dictionary
+        // entry is switched off.
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT danger_checklist FROM case_templates WHERE type_key = $1")
+                .bind(type_key)
+                .fetch_optional(self.reader())
+                .await?;
+        Ok(v.unwrap_or(0) != 0)
     }
 
     async fn caseworkers_over(&self, unit: UnitId) -> Result<Vec<CaseworkerRef>> {

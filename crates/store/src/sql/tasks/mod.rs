@@ -20,8 +20,9 @@ use self::tally::{CHANGE_COLS, Deltas, Place};
 use super::units::unit_ref_from_row;
 use super::{SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
-    ChildProgress, ExportRow, Forward, NewTask, Notice, NoticeAbout, Page, Progress, Report,
-    ReportAnswer, StatusCounts, Task, TaskBox, TaskSummary, TaskTargets, Totals, Unit, UnitRef,
+    ChildProgress, ExportRow, Forward, NewAttachment, NewTask, Notice, NoticeAbout, Page, Progress,
+    Report, ReportAnswer, StatusCounts, Task, TaskBox, TaskSummary, TaskTargets, Totals, Unit,
+    UnitRef,
 };
 use crate::{Result, StoreError, TaskStore, UnitStore};
 
@@ -147,7 +148,13 @@ fn bind_targets<'q>(
 
 #[async_trait]
 impl TaskStore for SqlStore {
-    async fn create_task(&self, scope: Scope, new: NewTask, now: i64) -> Result<TaskId> {
+    async fn create_task_with_files(
+        &self,
+        scope: Scope,
+        new: NewTask,
+        files: &[NewAttachment],
+        now: i64,
+    ) -> Result<TaskId> {
         let issuer = self.unit_by_id(new.issuer).await?;
         if !scope.contains(&issuer.ancestors) {
             return Err(StoreError::NotFound);
@@ -190,6 +197,7 @@ impl TaskStore for SqlStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        super::task_files::insert_attachments(&mut tx, TaskId::new(id), files, new.by, now).await?;
         tx.commit().await?;
         Ok(TaskId::new(id))
     }
