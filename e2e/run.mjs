@@ -394,6 +394,22 @@ step('admin opens /users', DESKTOP, async (page) => {
   await screenshot(page, 'users-desktop.png');
 });
 
+step('admin changes her own password on its page', DESKTOP, async (page) => {
+  await login(page, 'admin', REGION);
+  await page.goto('/account/password');
+  check(await page.locator('#current_password').isVisible(), 'the form asks for the current password');
+  await page.locator('#current_password').fill('not-her-password');
+  await page.locator('#new_password').fill('New-steppe-2026');
+  await page.locator('#new_password_repeat').fill('New-steppe-2026');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form.form button.primary[type="submit"]').click(),
+  ]);
+  check(await page.locator('#current_password-err').isVisible(), 'a wrong current password is named at its field');
+  await lookForDefects(page, 'own password form');
+  await screenshot(page, 'own-password-desktop.png');
+});
+
 step('admin picks a deep unit for a new user by name, not by code', DESKTOP, async (page) => {
   await login(page, 'admin', REGION);
   await page.goto('/users/new');
@@ -481,6 +497,12 @@ step('the region issues a task to villages; yilelt answers; baoligen approves; t
   await firstRow.locator('select[name="f_type"]').selectOption(startType);
   await page.locator('input[name="f_label"]').first().fill('走访户数');
   await page.locator('select[name="f_required"]').first().selectOption('1');
+  // The notice goes with the task, chosen before issuing.
+  await page.locator('#file').setInputFiles({
+    name: '走访通知.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n'),
+  });
   await lookForDefects(page, 'task form');
   await screenshot(page, 'task-new-desktop.png');
   await Promise.all([
@@ -491,6 +513,8 @@ step('the region issues a task to villages; yilelt answers; baoligen approves; t
   check(m !== null, `issuing leads to the task page (at ${pathOf(page)})`);
   const id = m ? m[1] : '0';
   check((await text(page.getByRole('status'))).length > 0, 'a notice confirms the task was issued');
+  check(await page.locator('.file-list a', { hasText: '走访通知.pdf' }).count() === 1,
+    'the notice chosen on the form came with the task');
   await logout(page);
 
   // The village answers on a phone.

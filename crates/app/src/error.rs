@@ -27,6 +27,10 @@ pub enum AppError {
     Locked { retry_after_secs: i64 },
     #[error("forbidden")]
     Forbidden,
+    /// Her password was set by an administrator: nothing but choosing her
+    /// own (and logging out) until she has.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("bad CSRF token")]
     Csrf,
     #[error("bad request: {0}")]
@@ -75,7 +79,9 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) | AppError::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
@@ -91,6 +97,7 @@ impl AppError {
             AppError::BadCredentials => "bad_credentials",
             AppError::Locked { .. } => "locked",
             AppError::Forbidden => "forbidden",
+            AppError::PasswordChangeRequired => "password_change_required",
             AppError::Csrf => "csrf",
             AppError::BadRequest(_) => "bad_request",
             AppError::Invalid(_) | AppError::InvalidFields(_) => "invalid",
@@ -106,6 +113,7 @@ impl AppError {
             AppError::Unauthorized => "err.unauthorized",
             AppError::BadCredentials | AppError::Locked { .. } => "err.login",
             AppError::Forbidden => "err.forbidden",
+            AppError::PasswordChangeRequired => "err.password_change_required",
             AppError::Csrf => "err.csrf",
             AppError::BadRequest(_) => "err.bad_request",
             AppError::Invalid(f) => f.key,

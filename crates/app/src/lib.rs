@@ -36,6 +36,7 @@ pub mod state;
 pub mod tasks;
 pub mod translations;
 mod units;
+mod user_edit;
 mod users;
 pub mod webhook;
 pub mod workbench;

@@ -246,6 +246,7 @@ pub async fn commit(
                 password_hash: hash,
                 unit: r.unit.id,
                 roles: r.roles,
+                must_change_password: true,
             },
             r.person,
         ));

@@ -84,6 +84,7 @@ pub async fn create(
                 password_hash: hash,
                 unit: unit.id,
                 roles: v.roles.clone(),
+                must_change_password: true,
             },
             v.person,
         )
@@ -153,7 +154,7 @@ pub async fn reset_password(
     let pw = Password::parse(new_password)?;
     let hash = password::hash(pw).await?;
     // A new password ends her sessions in the same transaction.
-    state.store.set_password_hash(&user, &hash).await?;
+    state.store.set_password_hash(&user, &hash, true).await?;
     state.users.invalidate();
     actor
         .audit(

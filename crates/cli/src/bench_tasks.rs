@@ -119,6 +119,7 @@ pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
                     password_hash: hash.clone(),
                     unit: region.id,
                     roles: Roles::parse_list(roles).map_err(|_| anyhow::anyhow!("roles"))?,
+                    must_change_password: false,
                 },
             )
             .await?;

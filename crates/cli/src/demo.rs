@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use jinguo_app::auth::password;
 use jinguo_app::{AppState, Config};
-use jinguo_domain::{Password, Roles, UnitCode, Username};
+use jinguo_domain::{Password, Person, Roles, UnitCode, Username};
 use jinguo_store::model::NewUser;
 use jinguo_store::{SqlStore, StoreError, UnitStore, UserStore};
 use rand::Rng;
@@ -47,6 +47,32 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
     // Reviews the Mongolian of the interface (/translations).
     ("translator", "translator", "150000000000"),
 ];
+
+/// The people behind the demo accounts (invented names), so lists and the
+/// header show 姓名 and 职务 as a real federation's would.
+const DEMO_PEOPLE: &[(&str, &str, &str)] = &[
+    ("admin", "其木格", "自治区妇联办公室 系统管理员"),
+    ("xilingol", "萨仁", "盟妇联办公室主任"),
+    ("xilinhot", "娜仁花", "市妇联主席"),
+    ("baoligen", "乌云", "苏木妇联主席"),
+    ("yilelt", "斯琴", "嘎查妇联主席"),
+    ("hanaula", "高娃", "嘎查妇联主席"),
+    ("baotou", "王丽", "市妇联办公室主任"),
+    ("auditor", "李静", "安全审计员"),
+    ("caseworker", "图雅", "市妇联维权干事"),
+    ("caseworker2", "刘芳", "市妇联维权干事"),
+    ("supervisor", "敖登", "自治区妇联权益部部长"),
+    ("translator", "额尔敦其其格", "蒙古文审校"),
+];
+
+fn demo_person(name: &str) -> Person {
+    let found = DEMO_PEOPLE.iter().find(|(n, _, _)| *n == name);
+    Person {
+        display_name: found.map(|(_, d, _)| (*d).to_owned()),
+        position: found.map(|(_, _, p)| (*p).to_owned()),
+        phone: None,
+    }
+}
 
 pub struct Prepared {
     pub listener: TcpListener,
@@ -240,7 +266,7 @@ async fn ensure_accounts(store: &SqlStore, pw: &str, reset: bool) -> anyhow::Res
                 Some(c) if reset => {
                     let hash = password::hash(pw).await?;
                     store
-                        .set_password_hash(&store.system_user(c.user.id).await?, &hash)
+                        .set_password_hash(&store.system_user(c.user.id).await?, &hash, false)
                         .await?;
                 }
                 Some(_) => {}
@@ -250,14 +276,16 @@ async fn ensure_accounts(store: &SqlStore, pw: &str, reset: bool) -> anyhow::Res
                         .await?;
                     let hash = password::hash(pw).await?;
                     store
-                        .create_user(
+                        .create_person(
                             store.root_scope().await?,
                             NewUser {
                                 username: Username::parse(name).expect("demo username"),
                                 password_hash: hash,
                                 unit: unit.id,
                                 roles: Roles::parse_list(roles).expect("demo roles"),
+                                must_change_password: false,
                             },
+                            demo_person(name),
                         )
                         .await?;
                 }

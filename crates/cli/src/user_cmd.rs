@@ -109,6 +109,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
                         password_hash: hash,
                         unit: unit.id,
                         roles: roles.clone(),
+                        must_change_password: false,
                     },
                 )
                 .await
@@ -173,7 +174,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             let creds = find(&store, &username).await?;
             let hash = password::hash(read_password(password_stdin)?).await?;
             store
-                .set_password_hash(&store.system_user(creds.user.id).await?, &hash)
+                .set_password_hash(&store.system_user(creds.user.id).await?, &hash, false)
                 .await?;
             store.delete_user_sessions(creds.user.id).await?;
             store

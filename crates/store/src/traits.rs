@@ -66,7 +66,32 @@ pub trait UserStore: Send + Sync {
     async fn users_under(&self, scope: Scope, unit: UnitId, page: Page) -> Result<Vec<User>>;
     async fn user_in_scope(&self, scope: Scope, id: UserId) -> Result<InScope<User>>;
     async fn set_active(&self, user: &InScope<User>, active: bool) -> Result<()>;
-    async fn set_password_hash(&self, user: &InScope<User>, hash: &str) -> Result<()>;
+    /// Changes an account in one transaction (its unit must be active and
+    /// in the scope). A move to another unit ends her sessions, since what
+    /// she may see changes with it.
+    async fn update_account(
+        &self,
+        scope: Scope,
+        user: &InScope<User>,
+        change: AccountChange,
+    ) -> Result<()>;
+    /// An administrator's (or the command line's) new password for her;
+    /// every session of hers ends. `must_change`: she chooses her own at
+    /// the next login.
+    async fn set_password_hash(
+        &self,
+        user: &InScope<User>,
+        hash: &str,
+        must_change: bool,
+    ) -> Result<()>;
+    /// Her own new password: the must-change mark goes, and every session
+    /// of hers but `keep_session` (a token hash) ends.
+    async fn set_own_password(
+        &self,
+        user: &InScope<User>,
+        hash: &str,
+        keep_session: &str,
+    ) -> Result<()>;
 }
 
 /// Sessions: for the auth layer only, which reaches them through the

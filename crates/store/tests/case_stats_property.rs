@@ -113,6 +113,7 @@ async fn property(store: SqlStore, seed: u64) {
                 password_hash: "x".into(),
                 unit: region.id,
                 roles: Roles::new(vec![jinguo_domain::Role::Caseworker]).unwrap(),
+                must_change_password: false,
             },
         )
         .await

@@ -86,6 +86,7 @@ async fn bulk_writes_beside_single_writes(url: String) {
                 password_hash: "x".into(),
                 unit: root.id,
                 roles: Roles::parse_list("admin").unwrap(),
+                must_change_password: false,
             },
         )
         .await

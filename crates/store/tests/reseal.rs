@@ -43,6 +43,7 @@ async fn rotation(url: String) {
                 password_hash: "x".into(),
                 unit: village.id,
                 roles: Roles::parse_list("cadre").unwrap(),
+                must_change_password: false,
             },
         )
         .await

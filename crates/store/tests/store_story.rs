@@ -93,6 +93,7 @@ async fn story(store: SqlStore) {
                 password_hash: "x".into(),
                 unit: village.id,
                 roles: Roles::parse_list("admin").unwrap(),
+                must_change_password: false,
             },
         )
         .await
@@ -105,6 +106,7 @@ async fn story(store: SqlStore) {
                 password_hash: "x".into(),
                 unit: village.id,
                 roles: Roles::parse_list("cadre").unwrap(),
+                must_change_password: false,
             },
         )
         .await;

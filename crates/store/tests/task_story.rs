@@ -57,6 +57,7 @@ async fn story(store: SqlStore) {
                 password_hash: "x".into(),
                 unit: region.id,
                 roles: Roles::new(vec![jinguo_domain::Role::Admin]).unwrap(),
+                must_change_password: false,
             },
         )
         .await

@@ -34,6 +34,7 @@ async fn add(store: &SqlStore, name: &str, unit: &str, roles: &[Role]) -> UserId
                 password_hash: "x".into(),
                 unit: unit.id,
                 roles: Roles::new(roles.to_vec()).unwrap(),
+                must_change_password: false,
             },
         )
         .await
@@ -134,6 +135,7 @@ async fn story(store: SqlStore) {
                 password_hash: "x".into(),
                 unit: banner.id,
                 roles: Roles::new(vec![Role::Caseworker]).unwrap(),
+                must_change_password: false,
             },
         )
         .await

@@ -6,7 +6,7 @@
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use jinguo_domain::Capability;
 
@@ -41,6 +41,20 @@ impl Access {
     }
 }
 
+/// Where she chooses her own password.
+pub const OWN_PASSWORD_PAGE: &str = "/account/password";
+
+/// What a user whose password an administrator set may reach before she
+/// has chosen her own: the form, logging out, and who she is (public pages,
+/// the language switch among them, need no login at all).
+const WHILE_PASSWORD_SET_BY_ADMIN: [&str; 5] = [
+    OWN_PASSWORD_PAGE,
+    "/logout",
+    "/api/v1/session",
+    "/api/v1/me",
+    "/api/v1/me/password",
+];
+
 /// The actor authenticated by [`enforce`], for the extractors.
 #[derive(Clone)]
 pub(super) struct Authenticated(pub(super) Actor);
@@ -68,6 +82,13 @@ pub async fn enforce(
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };
+    if actor.user.must_change_password && !WHILE_PASSWORD_SET_BY_ADMIN.contains(&req.uri().path()) {
+        return if req.uri().path().starts_with("/api/") {
+            AppError::PasswordChangeRequired.into_response()
+        } else {
+            Redirect::to(OWN_PASSWORD_PAGE).into_response()
+        };
+    }
     if !access.allows(&actor) {
         return AppError::Forbidden.into_response();
     }

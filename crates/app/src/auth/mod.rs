@@ -5,6 +5,7 @@ pub mod access;
 pub mod actor;
 pub mod csrf;
 pub mod login;
+pub mod own_password;
 pub mod password;
 pub mod system;
 pub mod token;

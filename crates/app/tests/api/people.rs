@@ -280,10 +280,14 @@ async fn accounts_from_a_workbook(db: Db) {
     let saren = app.store.credentials("saren").await.unwrap().user;
     assert_eq!(saren.roles.to_list(), "cadre,caseworker");
     assert_eq!(saren.position.as_deref(), Some("执委"));
-    // The header shows her name where it showed her login.
+    // Her initial password is for once: every page leads her to choose her
+    // own, and the header there shows her name where it showed her login.
+    assert_eq!(me["must_change_password"], true);
     let (her_cookie, _) = browser(&app, saren.id).await;
-    let page = get(&app, &her_cookie, &format!("/units/{YILELT}")).await.text().await.unwrap();
-    assert!(page.contains("<span class=\"user\">萨仁</span>"), "{page}");
+    let r = get(&app, &her_cookie, &format!("/units/{YILELT}")).await;
+    assert_eq!(r.status(), 303);
+    let page = get(&app, &her_cookie, "/account/password").await.text().await.unwrap();
+    assert!(page.contains(">萨仁</a>"), "{page}");
     let sealed = column_texts(&app.store, "SELECT phone_enc FROM users WHERE username = 'wuyun'").await;
     assert!(!sealed[0].as_deref().unwrap().contains("8221234"));
     // One audit entry per account, naming no person.

@@ -127,6 +127,7 @@ impl TestApp {
                     password_hash: hash(),
                     unit: unit.id,
                     roles: Roles::parse_list(roles).unwrap(),
+                    must_change_password: false,
                 },
             )
             .await

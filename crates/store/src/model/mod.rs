@@ -84,6 +84,9 @@ pub struct User {
     pub position: Option<String>,
     /// Her phone, masked (`138****5678`); the number itself is sealed.
     pub phone_mask: Option<String>,
+    /// Her password was set by an administrator and she has not yet
+    /// chosen her own: every page but the password form waits for it.
+    pub must_change_password: bool,
 }
 
 /// What a login needs to decide.
@@ -100,6 +103,30 @@ pub struct NewUser {
     pub password_hash: String,
     pub unit: UnitId,
     pub roles: Roles,
+    /// The password was set by someone else (an administrator's form or
+    /// batch import): she must choose her own at her first login.
+    pub must_change_password: bool,
+}
+
+/// What an administrator changes of an account: where she works, what she
+/// may do, and the person behind it. The username and password are not
+/// edited here.
+#[derive(Clone)]
+pub struct AccountChange {
+    pub unit: UnitId,
+    pub roles: Roles,
+    pub display_name: String,
+    pub position: Option<String>,
+    pub phone: PhoneChange,
+}
+
+/// The sealed phone can't be shown in a form to edit, so a change says
+/// what to do with it.
+#[derive(Clone)]
+pub enum PhoneChange {
+    Keep,
+    Clear,
+    Set(jinguo_domain::Phone),
 }
 
 /// A live session as found by its token hash.

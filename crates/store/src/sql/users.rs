@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 
 use super::cases::seal;
 use super::{Backend, SqlStore, level_of, not_found_if_none};
-use crate::model::{Credentials, NewUser, Page, UnitRef, User};
+use crate::model::{AccountChange, Credentials, NewUser, Page, PhoneChange, UnitRef, User};
 use crate::{Result, StoreError, UnitStore, UserStore};
 
 /// The user row with her unit, and her roles gathered from `user_roles`
@@ -21,7 +21,7 @@ macro_rules! user_from {
             $agg,
             "(r.role, ',') FROM user_roles r WHERE r.user_id = us.id), '') AS roles, \
              us.active, us.locked_until, us.created_at, us.password_hash, us.failed_logins, \
-             us.display_name, us.position, us.phone_mask, \
+             us.display_name, us.position, us.phone_mask, us.must_change_password, \
              u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.level AS unit_level \
              FROM users us JOIN units u ON u.id = us.unit_id"
         )
@@ -57,6 +57,7 @@ fn user_from_row(row: &AnyRow) -> Result<User> {
         display_name: row.try_get("display_name")?,
         position: row.try_get("position")?,
         phone_mask: row.try_get("phone_mask")?,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
     })
 }
 
@@ -168,10 +169,106 @@ impl UserStore for SqlStore {
         Ok(())
     }
 
-    async fn set_password_hash(&self, user: &InScope<User>, hash: &str) -> Result<()> {
+    async fn set_password_hash(
+        &self,
+        user: &InScope<User>,
+        hash: &str,
+        must_change: bool,
+    ) -> Result<()> {
         let mut tx = self.write_tx().await?;
         let r = sqlx::query(
-            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, \
+             must_change_password = $3 WHERE id = $2",
+        )
+        .bind(hash)
+        .bind(user.id.get())
+        .bind(i64::from(must_change))
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        // Whoever knew the old password is logged out.
+        end_sessions(&mut tx, user.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_account(
+        &self,
+        scope: Scope,
+        user: &InScope<User>,
+        change: AccountChange,
+    ) -> Result<()> {
+        let unit = self.unit_by_id(change.unit).await?;
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        if !unit.active && unit.id != user.unit.id {
+            return Err(super::units::retired());
+        }
+        let mut tx = self.write_tx().await?;
+        let r = sqlx::query(
+            "UPDATE users SET unit_id = $1, display_name = $2, position = $3 WHERE id = $4",
+        )
+        .bind(unit.id.get())
+        .bind(change.display_name.as_str())
+        .bind(change.position.as_deref())
+        .bind(user.id.get())
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let phone = match &change.phone {
+            PhoneChange::Keep => None,
+            PhoneChange::Clear => Some(None),
+            PhoneChange::Set(p) => Some(Some(p)),
+        };
+        if let Some(phone) = phone {
+            sqlx::query("UPDATE users SET phone_mask = $1 WHERE id = $2")
+                .bind(phone.map(|p| p.mask()))
+                .bind(user.id.get())
+                .execute(&mut *tx)
+                .await?;
+            seal(
+                &mut tx,
+                self,
+                "users",
+                "phone",
+                user.id.get(),
+                phone.map(|p| p.as_str()),
+            )
+            .await?;
+        }
+        sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+            .bind(user.id.get())
+            .execute(&mut *tx)
+            .await?;
+        for role in change.roles.iter() {
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                .bind(user.id.get())
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if unit.id != user.unit.id {
+            end_sessions(&mut tx, user.id).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_own_password(
+        &self,
+        user: &InScope<User>,
+        hash: &str,
+        keep_session: &str,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        let r = sqlx::query(
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, \
+             must_change_password = 0 WHERE id = $2",
         )
         .bind(hash)
         .bind(user.id.get())
@@ -180,8 +277,13 @@ impl UserStore for SqlStore {
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        // Whoever knew the old password is logged out.
-        end_sessions(&mut tx, user.id).await?;
+        // Her other sessions (a phone left logged in elsewhere) end; the
+        // one she is changing it from goes on.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user.id.get())
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -207,8 +309,8 @@ impl SqlStore {
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, password_hash, unit_id, active, failed_logins, created_at, \
-             display_name, position, phone_mask) \
-             VALUES ($1, $2, $3, 1, 0, $4, $5, $6, $7) RETURNING id",
+             display_name, position, phone_mask, must_change_password) \
+             VALUES ($1, $2, $3, 1, 0, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(new.username.as_str())
         .bind(&new.password_hash)
@@ -217,6 +319,7 @@ impl SqlStore {
         .bind(person.display_name.as_deref())
         .bind(person.position.as_deref())
         .bind(person.phone.as_ref().map(|p| p.mask()))
+        .bind(i64::from(new.must_change_password))
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| StoreError::unique(e, "username"))?;

@@ -17,6 +17,7 @@ pub mod session;
 pub mod task_files;
 pub mod tasks;
 pub mod units;
+pub mod user_edit;
 pub mod users;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};

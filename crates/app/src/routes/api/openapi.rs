@@ -89,8 +89,9 @@ pub struct ErrorDetail {
 }
 
 /// Stable machine-readable error code: `bad_request` (400), `unauthorized` (401),
-/// `bad_credentials` (401), `forbidden` (403), `not_found` (404), `conflict` (409), `invalid`
-/// (422), `locked` (429), `internal` (500).
+/// `bad_credentials` (401), `forbidden` (403), `password_change_required` (403: she must choose
+/// her own password first), `not_found` (404), `conflict` (409), `invalid` (422), `locked`
+/// (429), `internal` (500).
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -98,6 +99,7 @@ pub enum ErrorCode {
     Unauthorized,
     BadCredentials,
     Forbidden,
+    PasswordChangeRequired,
     NotFound,
     Conflict,
     Invalid,

@@ -1,6 +1,7 @@
 //! Server-rendered pages. Errors render as pages in the reader's language;
 //! every state-changing form passed the CSRF guard before reaching here.
 
+pub mod account;
 pub mod activities;
 pub mod audit;
 pub mod case_flow;
@@ -18,6 +19,7 @@ pub mod people_io;
 pub mod task_files;
 pub mod tasks;
 pub mod units;
+pub mod user_edit;
 pub mod users;
 
 use jinguo_domain::UnitCode;

@@ -46,6 +46,7 @@ pub async fn list(
             "enabled",
             "password",
             "password_weak",
+            "updated",
         ]
         .contains(&d.as_str())
     });
