@@ -2,7 +2,7 @@ use std::io::BufRead;
 
 use clap::Subcommand;
 use jinguo_app::auth::password;
-use jinguo_domain::{Password, Roles, UnitCode, Username};
+use jinguo_domain::{Password, Person, Roles, UnitCode, Username};
 use jinguo_store::model::{NewAudit, NewUser};
 use jinguo_store::{AuditStore, SessionStore, StoreError, UnitStore, UserStore};
 
@@ -17,9 +17,15 @@ pub enum UserCommand {
         /// 12-digit code of the unit the user belongs to.
         #[arg(long, value_name = "CODE")]
         unit: String,
-        /// Comma-separated: admin, cadre, caseworker, auditor.
+        /// Comma-separated: admin, cadre, caseworker, auditor, translator.
         #[arg(long, default_value = "cadre")]
         roles: String,
+        /// Her name (姓名), shown in the header and the users list.
+        #[arg(long)]
+        name: Option<String>,
+        /// Her position (职务).
+        #[arg(long)]
+        position: Option<String>,
         /// Read the password from the first line of standard input instead of a prompt.
         #[arg(long)]
         password_stdin: bool,
@@ -80,16 +86,35 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             username,
             unit,
             roles,
+            name,
+            position,
             password_stdin,
             config,
         } => {
+            let mut errors = Vec::new();
+            let person = match name.as_deref() {
+                Some(n) => Person::parse(n, "", position.as_deref().unwrap_or(""), &mut errors)
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "name: required, at most 30 characters; position: at most 30"
+                        )
+                    })?,
+                None if position.is_some() => anyhow::bail!("--position needs --name"),
+                None => Person {
+                    display_name: None,
+                    position: None,
+                    phone: None,
+                },
+            };
             let username = Username::parse(&username).map_err(|_| {
                 anyhow::anyhow!("username: 3–32 of a-z 0-9 . _ -, starting with a letter")
             })?;
             let code =
                 UnitCode::parse(&unit).map_err(|_| anyhow::anyhow!("unit: a 12-digit code"))?;
             let roles = Roles::parse_list(&roles).map_err(|_| {
-                anyhow::anyhow!("roles: comma-separated admin, cadre, caseworker, auditor")
+                anyhow::anyhow!(
+                    "roles: comma-separated admin, cadre, caseworker, auditor, translator"
+                )
             })?;
             let store = jinguo_app::open_store(&config.load()?).await?;
             let unit = match store.unit_by_code(&code).await {
@@ -102,7 +127,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
             let pw = read_password(password_stdin)?;
             let hash = password::hash(pw).await?;
             match store
-                .create_user(
+                .create_person(
                     store.root_scope().await?,
                     NewUser {
                         username: username.clone(),
@@ -111,6 +136,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
                         roles: roles.clone(),
                         must_change_password: false,
                     },
+                    person,
                 )
                 .await
             {
@@ -137,15 +163,17 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::List { config } => {
             let store = jinguo_app::open_store(&config.load()?).await?;
-            println!("username\troles\tunit\tstatus");
+            println!("username\troles\tunit\tstatus\tname\tposition");
             for u in store.all_users().await? {
                 let status = if u.active { "active" } else { "disabled" };
                 println!(
-                    "{}\t{}\t{} {}\t{status}",
+                    "{}\t{}\t{} {}\t{status}\t{}\t{}",
                     u.username,
                     u.roles.to_list(),
                     u.unit.code,
-                    u.unit.name
+                    u.unit.name,
+                    u.display_name.as_deref().unwrap_or(""),
+                    u.position.as_deref().unwrap_or("")
                 );
             }
         }

@@ -134,6 +134,10 @@ fn bundled_import_then_first_administrator() {
                 "150000000000",
                 "--roles",
                 "admin",
+                "--name",
+                "其木格",
+                "--position",
+                "办公室主任",
                 "--password-stdin",
                 "--database",
                 &url,
@@ -153,7 +157,7 @@ fn bundled_import_then_first_administrator() {
     );
 
     let list = text(&jinguo(&["user", "list", "--database", &url], None).stdout);
-    assert!(list.contains("admin\tadmin\t150000000000 内蒙古自治区\tactive"));
+    assert!(list.contains("admin\tadmin\t150000000000 内蒙古自治区\tactive\t其木格\t办公室主任"));
     assert!(
         jinguo(&["user", "disable", "admin", "--database", &url], None)
             .status
