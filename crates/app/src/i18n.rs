@@ -26,6 +26,9 @@ pub enum Lang {
 
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::Zh, Lang::Mn, Lang::En];
+    /// The order the public pages (help, honours) offer them in: Mongolian
+    /// first, as Inner Mongolia's rules for bilingual public text ask.
+    pub const PUBLIC: [Lang; 3] = [Lang::Mn, Lang::Zh, Lang::En];
 
     pub const fn tag(self) -> &'static str {
         match self {

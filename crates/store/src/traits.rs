@@ -84,6 +84,8 @@ pub trait UserStore: Send + Sync {
         hash: &str,
         must_change: bool,
     ) -> Result<()>;
+    /// Her language of the interface, kept for her next login.
+    async fn set_language(&self, user: &InScope<User>, lang: &str) -> Result<()>;
     /// Her own new password: the must-change mark goes, and every session
     /// of hers but `keep_session` (a token hash) ends.
     async fn set_own_password(

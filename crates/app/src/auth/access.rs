@@ -109,7 +109,7 @@ pub(super) fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
 }
 
 /// The session cookie's token.
-pub(super) fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+pub(crate) fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
     CookieJar::from_headers(headers)
         .get(SESSION_COOKIE)
         .map(|c| c.value().to_owned())

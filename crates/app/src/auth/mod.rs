@@ -4,6 +4,7 @@
 pub mod access;
 pub mod actor;
 pub mod csrf;
+pub mod language;
 pub mod login;
 pub mod own_password;
 pub mod password;

@@ -543,7 +543,7 @@ fn page_lang(param: Option<&str>, headers: &HeaderMap) -> Lang {
 }
 
 fn lang_links(path: &str) -> Vec<(String, String)> {
-    Lang::ALL
+    Lang::PUBLIC
         .iter()
         .map(|l| (l.tag().to_owned(), format!("{path}?lang={}", l.tag())))
         .collect()

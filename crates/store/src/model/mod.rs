@@ -87,6 +87,9 @@ pub struct User {
     /// Her password was set by an administrator and she has not yet
     /// chosen her own: every page but the password form waits for it.
     pub must_change_password: bool,
+    /// Her language of the interface, as she last chose it (a tag such as
+    /// `mn-Mong`); `None` until she switches.
+    pub lang: Option<String>,
 }
 
 /// What a login needs to decide.

@@ -21,7 +21,7 @@ macro_rules! user_from {
             $agg,
             "(r.role, ',') FROM user_roles r WHERE r.user_id = us.id), '') AS roles, \
              us.active, us.locked_until, us.created_at, us.password_hash, us.failed_logins, \
-             us.display_name, us.position, us.phone_mask, us.must_change_password, \
+             us.display_name, us.position, us.phone_mask, us.must_change_password, us.lang, \
              u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.level AS unit_level \
              FROM users us JOIN units u ON u.id = us.unit_id"
         )
@@ -58,6 +58,7 @@ fn user_from_row(row: &AnyRow) -> Result<User> {
         position: row.try_get("position")?,
         phone_mask: row.try_get("phone_mask")?,
         must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+        lang: row.try_get("lang")?,
     })
 }
 
@@ -256,6 +257,15 @@ impl UserStore for SqlStore {
             end_sessions(&mut tx, user.id).await?;
         }
         tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_language(&self, user: &InScope<User>, lang: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+            .bind(lang)
+            .bind(user.id.get())
+            .execute(self.writer())
+            .await?;
         Ok(())
     }
 

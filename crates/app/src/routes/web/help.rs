@@ -233,7 +233,7 @@ async fn page(
         .map(|e| (e.field.to_string(), e.key))
         .collect();
     let place_code = chosen.as_ref().map(|u| u.code.as_str().to_owned());
-    let lang_links: Vec<(String, String)> = Lang::ALL
+    let lang_links: Vec<(String, String)> = Lang::PUBLIC
         .iter()
         .map(|l| {
             let mut href = format!("/help?lang={}", l.tag());
@@ -443,7 +443,7 @@ fn track_page(
     found: Option<minijinja::Value>,
     error_key: Option<&str>,
 ) -> axum::response::Response {
-    let lang_links: Vec<(String, String)> = Lang::ALL
+    let lang_links: Vec<(String, String)> = Lang::PUBLIC
         .iter()
         .map(|l| (l.tag().to_owned(), format!("/help/track?lang={}", l.tag())))
         .collect();

@@ -1,4 +1,4 @@
-use axum::extract::Query;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::local_path;
 use crate::i18n::Lang;
 use crate::render::LANG_COOKIE;
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct LangQuery {
@@ -15,9 +16,23 @@ pub struct LangQuery {
     back: Option<String>,
 }
 
-/// `GET /lang?set=en[&back=/path]`: a preference, not a change of data.
-/// Without `back`, returns to the page the link was on.
-pub async fn switch(jar: CookieJar, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+/// The cookie that carries the language of the pages for a year.
+pub fn lang_cookie(lang: Lang) -> Cookie<'static> {
+    Cookie::build((LANG_COOKIE, lang.tag()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build()
+}
+
+/// `GET /lang?set=en[&back=/path]`: a preference, kept on her account when
+/// she is logged in. Without `back`, returns to the page the link was on.
+pub async fn switch(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
     let referer_path = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
@@ -26,12 +41,8 @@ pub async fn switch(jar: CookieJar, headers: HeaderMap, Query(q): Query<LangQuer
     let back = local_path(q.back.as_deref().or(referer_path.as_deref())).to_owned();
     match Lang::from_tag(&q.set) {
         Some(lang) => {
-            let cookie = Cookie::build((LANG_COOKIE, lang.tag()))
-                .path("/")
-                .same_site(SameSite::Lax)
-                .max_age(time::Duration::days(365))
-                .build();
-            (jar.add(cookie), Redirect::to(&back)).into_response()
+            crate::auth::language::remember(&state, &headers, lang).await;
+            (jar.add(lang_cookie(lang)), Redirect::to(&back)).into_response()
         }
         None => Redirect::to(&back).into_response(),
     }

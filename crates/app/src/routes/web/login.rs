@@ -85,9 +85,13 @@ pub async fn submit(
     let next = local_path(f.next.as_deref()).to_owned();
     match login::attempt(&state, &f.username, &f.password, ip).await {
         Ok(done) => {
-            let jar = jar
+            let mut jar = jar
                 .add(cookie(&state, SESSION_COOKIE, done.token))
                 .remove(Cookie::build(PRE_SESSION_COOKIE).path("/"));
+            // Her language comes with her, to a new phone too.
+            if let Some(lang) = done.user.lang.as_deref().and_then(Lang::from_tag) {
+                jar = jar.add(super::lang::lang_cookie(lang));
+            }
             Ok((jar, Redirect::to(&next)).into_response())
         }
         Err(e @ (AppError::BadCredentials | AppError::Locked { .. })) => {
