@@ -38,7 +38,7 @@ pub struct Config {
     pub case_stats_deepest_level: jinguo_domain::Level,
     /// Reverse proxies whose `X-Forwarded-For` is believed (see
     /// [`crate::net`]); none by default, so the peer is the client.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub trusted_proxies: Vec<crate::net::ProxyNet>,
     /// Where `serve` writes a backup a day (see `backup.rs`); none when unset.
     pub backup_dir: Option<PathBuf>,
     /// How many daily backups to keep; older ones are deleted.
@@ -107,8 +107,9 @@ pub struct ConfigLayer {
     pub help_exit_url: Option<String>,
     /// 1 (region) to 5 (village); see [`Config::case_stats_deepest_level`].
     pub case_stats_deepest_level: Option<u8>,
-    /// Addresses, e.g. `["10.0.0.2"]`; in the environment comma-separated.
-    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    /// Addresses or ranges, e.g. `["10.0.0.2", "10.8.0.0/16"]`; in the
+    /// environment comma-separated.
+    pub trusted_proxies: Option<Vec<crate::net::ProxyNet>>,
     pub backup_dir: Option<PathBuf>,
     pub backup_keep: Option<usize>,
 }
@@ -152,7 +153,9 @@ impl ConfigLayer {
                         .filter(|s| !s.is_empty())
                         .map(|s| {
                             s.parse().map_err(|_| {
-                                anyhow::anyhow!("JINGUO_TRUSTED_PROXIES: {s} is not an IP address")
+                                anyhow::anyhow!(
+                                    "JINGUO_TRUSTED_PROXIES: {s} is not an IP address or range"
+                                )
                             })
                         })
                         .collect::<anyhow::Result<_>>()?,
@@ -210,6 +213,17 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxies_are_addresses_or_ranges() {
+        let file: ConfigLayer =
+            toml::from_str("trusted_proxies = [\"10.0.0.2\", \"10.8.0.0/16\"]").unwrap();
+        let c = Config::default().apply(file).unwrap();
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        assert!(c.trusted_proxies[0].contains(&ip("10.0.0.2")));
+        assert!(c.trusted_proxies[1].contains(&ip("10.8.9.9")));
+        assert!(toml::from_str::<ConfigLayer>("trusted_proxies = [\"10.8.0.0/99\"]").is_err());
+    }
 
     #[test]
     fn later_layers_win_and_secrets_hide() {

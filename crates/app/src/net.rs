@@ -14,6 +14,43 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 
+/// A trusted proxy: one address, or a range in CIDR notation (a proxy
+/// pool behind a load balancer, a carrier-grade gateway's block).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub struct ProxyNet(ipnet::IpNet);
+
+impl ProxyNet {
+    pub fn contains(&self, addr: &IpAddr) -> bool {
+        self.0.contains(addr)
+    }
+}
+
+impl std::str::FromStr for ProxyNet {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.contains('/') {
+            s.parse::<ipnet::IpNet>()
+                .map(|n| ProxyNet(n.trunc()))
+                .map_err(|_| format!("{s} is not an IP range"))
+        } else {
+            s.parse::<IpAddr>()
+                .map(|a| ProxyNet(ipnet::IpNet::from(a)))
+                .map_err(|_| format!("{s} is not an IP address"))
+        }
+    }
+}
+
+impl TryFrom<String> for ProxyNet {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
 /// The client's address when the server runs with connect info; `None` in
 /// in-process tests.
 pub struct ClientIp(pub Option<String>);
@@ -39,7 +76,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 
 /// Decides each request's client address once, before any handler.
 pub async fn resolve(
-    State(trusted): State<Arc<[IpAddr]>>,
+    State(trusted): State<Arc<[ProxyNet]>>,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -58,9 +95,10 @@ pub async fn resolve(
 /// of `X-Forwarded-For` that is not a trusted proxy, read from the right,
 /// since each proxy appends the address it saw. A malformed entry ends the
 /// walk at the last proxy: nothing left of it can be believed.
-pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[ProxyNet]) -> IpAddr {
+    let is_trusted = |a: &IpAddr| trusted.iter().any(|n| n.contains(a));
     let mut client = peer;
-    if !trusted.contains(&client) {
+    if !is_trusted(&client) {
         return client;
     }
     let hops: Vec<&str> = headers
@@ -74,7 +112,7 @@ pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
         match hop.parse::<IpAddr>() {
             Ok(addr) => {
                 client = addr;
-                if !trusted.contains(&addr) {
+                if !is_trusted(&addr) {
                     return addr;
                 }
             }
@@ -100,9 +138,13 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn net(s: &str) -> ProxyNet {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn forwarded_addresses_are_believed_from_trusted_proxies_only() {
-        let proxy = [ip("10.0.0.2")];
+        let proxy = [net("10.0.0.2")];
         let h = headers(&["203.0.113.7"]);
         assert_eq!(client_of(ip("10.0.0.2"), &h, &proxy), ip("203.0.113.7"));
         // Anyone else may write anything: the peer it is.
@@ -115,7 +157,7 @@ mod tests {
 
     #[test]
     fn the_nearest_untrusted_hop_is_the_client() {
-        let proxies = [ip("10.0.0.2"), ip("10.0.0.3")];
+        let proxies = [net("10.0.0.2"), net("10.0.0.3")];
         // A client who forged a first entry: the proxy appended the real one.
         let h = headers(&["1.2.3.4, 203.0.113.7", "10.0.0.3"]);
         assert_eq!(client_of(ip("10.0.0.2"), &h, &proxies), ip("203.0.113.7"));
@@ -127,5 +169,18 @@ mod tests {
             client_of(ip("10.0.0.2"), &HeaderMap::new(), &proxies),
             ip("10.0.0.2")
         );
+    }
+
+    #[test]
+    fn a_range_of_proxies_is_trusted_as_a_whole() {
+        let pool = [net("10.8.0.0/16"), net("2001:db8::/32")];
+        let h = headers(&["203.0.113.7, 10.8.3.4"]);
+        assert_eq!(client_of(ip("10.8.200.1"), &h, &pool), ip("203.0.113.7"));
+        assert_eq!(client_of(ip("10.9.0.1"), &h, &pool), ip("10.9.0.1"));
+        assert_eq!(client_of(ip("2001:db8::5"), &h, &pool), ip("203.0.113.7"));
+        // Written with host bits set, the range is the network it names.
+        assert_eq!(net("10.8.7.7/16"), net("10.8.0.0/16"));
+        assert!("10.8.0.0/40".parse::<ProxyNet>().is_err());
+        assert!("proxy.local".parse::<ProxyNet>().is_err());
     }
 }
