@@ -444,7 +444,23 @@ impl ActivityStore for SqlStore {
             " AND a.date >= ?",
             Bind::Text(format!("{}-01", filter.from)),
         );
-        c.add(" AND a.date <= ?", Bind::Text(format!("{}-31", filter.to)));
+        // One upper bound only: the cursor when it lies inside the period
+        // (a row value, which both databases read as the end of the index
+        // range), else the period's end, which then implies the cursor.
+        // Given both, SQLite bounds the range by the period's end and
+        // checks the cursor on every row after it (13 ms for the last of
+        // 100,000 rows instead of under one).
+        let end = format!("{}-31", filter.to);
+        match filter.before {
+            Some((date, id)) if jinguo_domain::activity::format_date(date) <= end => {
+                c.add(
+                    " AND (a.date, a.id) < (?",
+                    Bind::Text(jinguo_domain::activity::format_date(date)),
+                );
+                c.add(", ?)", Bind::Int(id));
+            }
+            _ => c.add(" AND a.date <= ?", Bind::Text(end)),
+        }
         if let Some(t) = filter.text.as_deref() {
             c.contains_any(&["a.title", "a.title_mn"], t);
         }
@@ -453,15 +469,6 @@ impl ActivityStore for SqlStore {
         }
         if let Some(k) = &filter.program_key {
             c.add(" AND a.program_key = ?", Bind::Text(k.clone()));
-        }
-        if let Some((date, id)) = filter.before {
-            // A row value, which both databases read as one range of the
-            // index rather than a filter over everything before it.
-            c.add(
-                " AND (a.date, a.id) < (?",
-                Bind::Text(jinguo_domain::activity::format_date(date)),
-            );
-            c.add(", ?)", Bind::Int(id));
         }
         let sql = format!(
             "SELECT {ACTIVITY_COLS} FROM activities a JOIN units u ON u.id = a.unit_id \
