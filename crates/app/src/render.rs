@@ -235,6 +235,35 @@ pub async fn render_errors(
 mod tests {
     use super::*;
 
+    /// The unit picker's search box (shown for long lists) belongs to no
+    /// form: inside a list's GET filter form it would send a second `q`
+    /// beside the list's own search text, which the query refuses (400).
+    #[test]
+    fn unit_picker_search_box_sends_nothing_with_the_form() {
+        let cat: &'static crate::i18n::Catalogue =
+            Box::leak(Box::new(crate::i18n::Catalogue::bundled()));
+        let templates = Templates::new(cat, &crate::Config::default());
+        let choices = context! {
+            options => vec![context! { code => "150000000000", label => "内蒙古自治区" }],
+            more => true,
+        };
+        let html = templates
+            .env
+            .render_str(
+                r#"{% from "macros/units.html" import unit_picker %}<form method="get"><input name="q">{{ unit_picker("U", choices, "150000000000", name="unit") }}</form>"#,
+                context! { choices },
+            )
+            .unwrap();
+        assert!(html.contains("id=\"unit-search\""), "{html}");
+        let sent = html
+            .split("<input")
+            .skip(1)
+            .map(|s| s.split('>').next().unwrap_or(""))
+            .filter(|tag| tag.contains("name=\"q\"") && !tag.contains(" form=\""))
+            .count();
+        assert_eq!(sent, 1, "{html}");
+    }
+
     #[test]
     fn formats() {
         assert_eq!(thousands(15938), "15,938");

@@ -26,6 +26,15 @@
     });
   });
 
+  // A list's further filters are folded on a phone and open on a wide
+  // screen, where they fit beside the search box.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.matchMedia("(min-width: 48rem)").matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (d) {
+      d.open = true;
+    });
+  });
+
   // Unit pickers (macros/units.html): a search result's "choose" button
   // selects that unit in the picker's list, adding it (with its path) when
   // it lies too deep to be listed.

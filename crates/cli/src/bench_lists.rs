@@ -3,13 +3,16 @@
 //! straight into the tables (`SqlStore::bulk_insert_households`), spread
 //! over the bundled tree's villages; then the region's list is read at its
 //! first page and its last, by keyset (`before=`), beside the old OFFSET
-//! paging of the same last page, and with a name search.
+//! paging of the same last page, and with a name search. Then the same for
+//! 100,000 accounts (the user list) and 100,000 activities (the ledger,
+//! paged by date and id over a year).
 
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use jinguo_store::model::{HouseholdFilter, Page};
-use jinguo_store::{HouseholdStore, SqlStore, UnitStore};
+use jinguo_domain::{ActivityFields, Month};
+use jinguo_store::model::{ActivityFilter, HouseholdFilter, NewActivity, Page, UserFilter};
+use jinguo_store::{ActivityStore, HouseholdStore, SqlStore, UnitStore, UserStore};
 
 use crate::bench_support::{report, villages};
 
@@ -18,6 +21,12 @@ pub struct ListsArgs {
     /// Households to load.
     #[arg(long, default_value_t = 100_000)]
     households: usize,
+    /// Accounts to load.
+    #[arg(long, default_value_t = 100_000)]
+    users: usize,
+    /// Activities to load, over the twelve months of 2026.
+    #[arg(long, default_value_t = 100_000)]
+    activities: usize,
     /// An empty database [default: SQLite in a fresh temporary directory].
     #[arg(long, value_name = "URL")]
     database: Option<String>,
@@ -136,6 +145,150 @@ pub async fn run(a: ListsArgs) -> anyhow::Result<()> {
     .await?;
     println!(
         "last page / first page (keyset): {:.2}; OFFSET last page / keyset last page: {:.1}",
+        last / first,
+        by_offset / last
+    );
+
+    // Accounts: the region's user list, first and last page.
+    let t0 = Instant::now();
+    let names: Vec<String> = (0..a.users)
+        .map(|i| format!("{}{}", NAMES[i % NAMES.len()], i))
+        .collect();
+    store
+        .bulk_insert_users(&villages, &names, jinguo_app::state::now())
+        .await?;
+    println!(
+        "loaded {} accounts in {:.1} s",
+        a.users,
+        t0.elapsed().as_secs_f64()
+    );
+    let users = |filter: UserFilter| async move {
+        Ok(store
+            .users_filtered(scope, region, &filter, PAGE + 1)
+            .await?
+            .len())
+    };
+    let all = store
+        .users_filtered(scope, region, &UserFilter::default(), i64::MAX)
+        .await?;
+    anyhow::ensure!(all.len() >= a.users, "every account listed");
+    let last_user = all[all.len().saturating_sub(PAGE as usize + 1)].id.get();
+    drop(all);
+    let first = time("users, region, first page (keyset)", a.runs, || {
+        users(UserFilter::default())
+    })
+    .await?;
+    let last = time("users, region, last page (keyset, before=)", a.runs, || {
+        users(UserFilter {
+            before: Some(last_user),
+            ..Default::default()
+        })
+    })
+    .await?;
+    time(
+        "users, name search, no match (scans all)",
+        a.runs.min(20),
+        || {
+            users(UserFilter {
+                text: Some("无此人".to_owned()),
+                ..Default::default()
+            })
+        },
+    )
+    .await?;
+    println!(
+        "users: last page / first page (keyset): {:.2}",
+        last / first
+    );
+
+    // Activities: the region's ledger over a year, first and last page.
+    let t0 = Instant::now();
+    let year = (
+        Month::new(2026, 1).expect("month"),
+        Month::new(2026, 12).expect("month"),
+    );
+    let rows: Vec<NewActivity> = (0..a.activities)
+        .map(|i| {
+            let day = time::Date::from_ordinal_date(2026, (i % 365) as u16 + 1).expect("day");
+            NewActivity {
+                unit: villages[i % villages.len()].id,
+                fields: ActivityFields {
+                    date: day,
+                    type_key: "lecture".to_owned(),
+                    program_key: None,
+                    title: format!("巾帼大宣讲{i}"),
+                    title_mn: None,
+                    place: None,
+                    participants: 20,
+                    women: 15,
+                    summary: None,
+                },
+                by: None,
+            }
+        })
+        .collect();
+    for chunk in rows.chunks(5_000) {
+        store
+            .bulk_insert_activities(chunk, jinguo_app::state::now())
+            .await?;
+    }
+    drop(rows);
+    println!(
+        "loaded {} activities in {:.1} s",
+        a.activities,
+        t0.elapsed().as_secs_f64()
+    );
+    let filter = ActivityFilter {
+        from: year.0,
+        to: year.1,
+        text: None,
+        type_key: None,
+        program_key: None,
+        before: None,
+    };
+    let ledger = |before: Option<(time::Date, i64)>| {
+        let f = ActivityFilter {
+            before,
+            ..filter.clone()
+        };
+        async move {
+            Ok(store
+                .activities_filtered(scope, region, &f, PAGE + 1)
+                .await?
+                .len())
+        }
+    };
+    let all = store
+        .activities_filtered(scope, region, &filter, i64::MAX)
+        .await?;
+    anyhow::ensure!(all.len() == a.activities, "every activity listed");
+    let cut = &all[all.len().saturating_sub(PAGE as usize + 1)];
+    let last_cursor = (cut.fields.date, cut.id.get());
+    drop(all);
+    let first = time("activities, region, first page (keyset)", a.runs, || {
+        ledger(None)
+    })
+    .await?;
+    let last = time(
+        "activities, region, last page (keyset, before=date.id)",
+        a.runs,
+        || ledger(Some(last_cursor)),
+    )
+    .await?;
+    let offset = a.activities.saturating_sub(PAGE as usize) as i64;
+    let by_offset = time(
+        "activities, region, last page (OFFSET, as before)",
+        a.runs.min(20),
+        || async move {
+            Ok(store
+                .activities_under(scope, region, year.0, year.1, Page::new(PAGE + 1, offset))
+                .await?
+                .len())
+        },
+    )
+    .await?;
+    println!(
+        "activities: last page / first page (keyset): {:.2}; OFFSET last page / keyset last page: {:.1}",
         last / first,
         by_offset / last
     );

@@ -64,6 +64,15 @@ pub trait UserStore: Send + Sync {
     ) -> Result<Vec<UserId>>;
     /// Users whose unit lies under `unit`, which must be in the scope.
     async fn users_under(&self, scope: Scope, unit: UnitId, page: Page) -> Result<Vec<User>>;
+    /// Users of `unit`'s subtree matching `filter`, newest first, at most
+    /// `limit`; `NotFound` when `unit` is outside `scope`.
+    async fn users_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        filter: &UserFilter,
+        limit: i64,
+    ) -> Result<Vec<User>>;
     async fn user_in_scope(&self, scope: Scope, id: UserId) -> Result<InScope<User>>;
     async fn set_active(&self, user: &InScope<User>, active: bool) -> Result<()>;
     /// Changes an account in one transaction (its unit must be active and
@@ -180,6 +189,15 @@ pub trait ActivityStore: Send + Sync {
         to: Month,
         page: Page,
     ) -> Result<Vec<Activity>>;
+    /// Activities of `unit`'s subtree matching `filter`, newest first
+    /// (date, then id), at most `limit`.
+    async fn activities_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        filter: &ActivityFilter,
+        limit: i64,
+    ) -> Result<Vec<Activity>>;
     /// Inserts many activities at once (the web import) at units of the
     /// scope; `NotFound` when a row's unit lies outside it, and nothing is
     /// written. Counters are applied per batch.
@@ -225,6 +243,16 @@ pub trait TaskStore: Send + Sync {
         unit: &Unit,
         which: TaskBox,
         page: Page,
+    ) -> Result<Vec<TaskSummary>>;
+    /// Tasks of one box for a unit of the scope matching `filter`, newest
+    /// first, at most `limit`.
+    async fn tasks_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        which: TaskBox,
+        filter: &TaskFilter,
+        limit: i64,
     ) -> Result<Vec<TaskSummary>>;
     /// The report of a target unit (already checked to be in scope).
     async fn report(&self, task: &InScope<Task>, unit: &Unit) -> Result<InScope<Report>>;
@@ -571,6 +599,17 @@ pub trait CaseStore: Send + Sync {
         today: time::Date,
         now: i64,
         page: Page,
+    ) -> Result<Vec<CaseSummary>>;
+    /// Cases the scope's user may open (on the team or under a running
+    /// grant, exactly as [`CaseStore::cases_for`]) matching `filter`,
+    /// newest first, at most `limit`.
+    async fn cases_filtered(
+        &self,
+        scope: Scope,
+        filter: &CaseFilter,
+        today: time::Date,
+        now: i64,
+        limit: i64,
     ) -> Result<Vec<CaseSummary>>;
     /// Adds a member to the team (idempotent).
     async fn add_case_member(

@@ -488,6 +488,23 @@ pub async fn list(
         .await?)
 }
 
+/// The cases the actor may open under `unit` matching `filter`, newest
+/// first, at most `limit`: the same rule as [`list`] (her team's cases and
+/// those under a running grant), never wider.
+pub async fn list_filtered(
+    state: &AppState,
+    actor: &Actor,
+    unit: &jinguo_store::model::Unit,
+    filter: &jinguo_store::model::CaseFilter,
+    limit: i64,
+) -> AppResult<Vec<CaseSummary>> {
+    let scope = actor.scope().narrow(unit).ok_or(AppError::NotFound)?;
+    Ok(state
+        .store
+        .cases_filtered(scope, filter, today(&state.config), now(), limit)
+        .await?)
+}
+
 /// The actor's alerts, newest first.
 pub async fn alerts(state: &AppState, actor: &Actor) -> AppResult<Vec<CaseAlert>> {
     Ok(state.store.case_alerts(actor.scope(), 50).await?)

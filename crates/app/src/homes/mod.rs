@@ -8,6 +8,7 @@
 
 pub mod api;
 mod demo;
+pub mod list;
 mod routes;
 pub mod web;
 

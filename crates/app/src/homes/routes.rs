@@ -26,6 +26,7 @@ pub fn routes() -> Vec<RouteDef> {
         a(figures, routes!(api::coverage)),
         a(Public, routes!(api::facilities)),
         r(M::GET, "/homes", records, get(web::list)),
+        r(M::GET, "/homes/export.xlsx", records, get(web::export)),
         r(M::GET, "/homes/new", recorder, get(web::new_form)),
         r(M::POST, "/homes", recorder, web::create_route()).upload(photo_form()),
         r(M::GET, "/homes/{id}", records, get(web::show)),

@@ -2,26 +2,32 @@
 //! and a drill-down by child, a home's page with its photo, and the
 //! phone-sized form to register or change one.
 
+use std::collections::BTreeMap;
+
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, post};
 use jinguo_domain::FieldError;
 use jinguo_domain::home::{HomeDraft, HomeStatus};
-use jinguo_store::homes::{CoverageCounts, Home};
+use jinguo_store::homes::{CoverageCounts, Home, HomeFilter};
+use jinguo_store::model::Unit;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::activities::label;
 use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
+use crate::homes::list::HomeParams;
 use crate::homes::{self, parse_id};
 use crate::i18n::Lang;
 use crate::net::ClientIp;
-use crate::paging::PageNo;
+use crate::paging::PER_PAGE;
 use crate::photos::upload::FormWithPhotos;
 use crate::render::WebResult;
 use crate::routes::web::unit_of;
 use crate::state::AppState;
+use crate::xlsx::download;
+use crate::xlsx::export::{Table, TableRow, write_tables};
 
 /// The body a home form may send: one photo at the largest size, the text
 /// fields and the multipart framing. The CSRF guard allows the same.
@@ -30,9 +36,30 @@ pub const FORM_BODY: usize = crate::photos::MAX_PHOTO_BYTES + 256 * 1024;
 #[derive(Deserialize)]
 pub struct ListQuery {
     unit: Option<String>,
-    status: Option<String>,
-    page: Option<i64>,
+    /// Keyset paging: homes older than this id. Only links carry it, so a
+    /// malformed one is no page (404), like a malformed unit code.
+    before: Option<String>,
     done: Option<String>,
+    #[serde(flatten)]
+    filter: HomeParams,
+}
+
+/// Homes in one export: every home of the region, many times over.
+const EXPORT_MAX: i64 = 20_000;
+
+/// The unit and the parsed filters (or the field errors to show beside them).
+async fn read(
+    state: &AppState,
+    actor: &Actor,
+    q: &ListQuery,
+) -> Result<(Unit, Result<HomeFilter, Vec<FieldError>>), AppError> {
+    let unit = unit_of(state, actor, q.unit.as_deref()).await?;
+    let before = match q.before.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let filter = q.filter.parse().map(|f| HomeFilter { before, ..f });
+    Ok((unit, filter))
 }
 
 #[derive(Serialize)]
@@ -79,23 +106,33 @@ fn row_view(h: &Home) -> RowView<'_> {
     }
 }
 
-/// `GET /homes?unit=&status=`: coverage of a unit and its children, and
-/// the homes of its subtree.
+/// `GET /homes?unit=`: coverage of a unit and its children, and the homes
+/// of its subtree searched by name or address and filtered by status,
+/// newest first, paged by id.
 pub async fn list(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
-    // An unknown status in the address bar just shows every status.
-    let status = q.status.as_deref().and_then(HomeStatus::parse);
-    let page_no = PageNo::new(q.page);
-    let rows = state
-        .store
-        .homes_under(actor.scope(), &unit, status, page_no.query())
-        .await?;
-    let (rows, has_next) = page_no.split(rows);
+    let (unit, filter) = read(&state, &actor, &q).await?;
+    let (rows, errors) = match filter {
+        Ok(f) => (
+            state
+                .store
+                .homes_filtered(actor.scope(), &unit, &f, PER_PAGE + 1)
+                .await?,
+            vec![],
+        ),
+        Err(errors) => (vec![], errors),
+    };
+    let has_next = rows.len() as i64 > PER_PAGE;
+    let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
+    let next = has_next.then(|| rows.last().map(|r| r.id.get())).flatten();
+    let errors: BTreeMap<_, _> = errors
+        .iter()
+        .map(|e| (e.field.to_string(), e.key.to_string()))
+        .collect();
     let cov = state.store.home_coverage(actor.scope(), &unit).await?;
     let path = state.store.path(&unit).await?;
     // Breadcrumbs only up to the actor's own unit: above it is not hers.
@@ -116,13 +153,74 @@ pub async fn list(
         lang,
         Some(&actor),
         context! {
-            unit, crumbs, page_no, has_next, done, children,
-            status => status.map(HomeStatus::as_str),
+            unit, crumbs, next, done, children, errors,
+            unit_choices => crate::units::picker(&state, &actor, unit.code.as_str()).await?,
+            filter => &q.filter, query => q.filter.query(),
+            filtered => !q.filter.query().is_empty(),
+            first_page => q.before.as_deref().unwrap_or("").is_empty(),
             statuses => HomeStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             counts => CountsView::from(&cov.counts),
             can_record => actor.can(jinguo_domain::Capability::RecordWork),
             rows => rows.iter().map(row_view).collect::<Vec<_>>(),
         },
+    ))
+}
+
+/// `GET /homes/export.xlsx`: the same filtered list as a workbook: the
+/// public facts of each home (name, address, hours, phone, status).
+pub async fn export(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let (unit, filter) = read(&state, &actor, &q).await?;
+    let filter = filter.map_err(AppError::InvalidFields)?;
+    let rows = state
+        .store
+        .homes_filtered(actor.scope(), &unit, &filter, EXPORT_MAX)
+        .await?;
+    let t = |k: &str| state.catalogue.get(lang, k).to_owned();
+    let table = Table {
+        name: t("home.list"),
+        headers: [
+            "home.name",
+            "home.address",
+            "act.unit",
+            "home.hours",
+            "home.phone",
+            "home.status_label",
+        ]
+        .map(t)
+        .to_vec(),
+        widths: vec![24.0, 30.0, 22.0, 18.0, 14.0, 10.0],
+        rows: rows
+            .iter()
+            .map(|h| TableRow {
+                texts: vec![
+                    h.fields.name.clone(),
+                    h.fields.address.clone(),
+                    h.unit.name.clone(),
+                    h.fields.hours.clone().unwrap_or_default(),
+                    h.fields
+                        .phone
+                        .as_ref()
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_default(),
+                    t(&format!("home.status.{}", h.fields.status.as_str())),
+                ],
+                numbers: vec![],
+                total: false,
+            })
+            .collect(),
+    };
+    let title = format!("{} · {}", unit.name, t("home.list"));
+    let bytes = write_tables(&title, &[table])
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("home workbook: {e}")))?;
+    Ok(download(
+        bytes,
+        &format!("homes-{}.xlsx", unit.code),
+        &format!("{title}.xlsx"),
     ))
 }
 

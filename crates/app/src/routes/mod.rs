@@ -324,6 +324,7 @@ fn shared() -> Vec<RouteDef> {
         r(M::GET, "/activities/import/template.xlsx", recorder, get(web::ledger_io::import_template)),
         r(M::GET, "/activities/import/errors/{id}", recorder, get(web::ledger_io::import_errors)),
         r(M::GET, "/tasks", records, get(web::tasks::list)),
+        r(M::GET, "/tasks/export.xlsx", records, get(web::tasks::export_list)),
         r(M::GET, "/tasks/new", recorder, get(web::tasks::new_form)),
         r(M::POST, "/tasks", recorder, web::tasks::create_route()).upload(files()),
         r(M::GET, "/tasks/{id}", records, get(web::tasks::show)),
@@ -359,6 +360,7 @@ fn shared() -> Vec<RouteDef> {
         r(M::GET, "/case-stats/{code}/case-stats.xlsx", figures, get(web::case_stats::export)),
         // Case pages: as the API, whether a case opens is decided per case.
         r(M::GET, "/cases", case, get(web::cases::list)),
+        r(M::GET, "/cases/export.xlsx", case, get(web::cases::export)),
         r(M::POST, "/cases/alerts/read", case, post(web::cases::alerts_read)),
         r(M::GET, "/cases/new", caseworker, get(web::cases::new_form)),
         r(M::POST, "/cases", caseworker, post(web::cases::create)),
@@ -371,6 +373,7 @@ fn shared() -> Vec<RouteDef> {
         r(M::POST, "/cases/{id}/glass", glass, post(web::cases::glass)),
         r(M::GET, "/cases/{id}/access-log", case, get(web::cases::access_log)),
         r(M::GET, "/users", users, get(web::users::list)),
+        r(M::GET, "/users/export.xlsx", users, get(web::users::export)),
         r(M::GET, "/users/new", users, get(web::users::new_form)),
         r(M::GET, "/users/import", users, get(web::people_io::import_form)),
         r(M::POST, "/users/import", users, web::people_io::import_route()).upload(ledger()),

@@ -121,6 +121,8 @@ async fn filtered_and_readable(db: Db) {
     assert!(rows[1][4].contains(&format!("活动 {id}")), "{rows:?}");
 
     // Another city's unit is not found.
+    let (status, _) = page(&app, &auditor, "/audit?before=abc").await;
+    assert_eq!(status, 404, "a broken paging link is no page, as on the other lists");
     let (status, _) = page(&app, &auditor, &format!("/audit?unit={BAOTOU}")).await;
     assert_eq!(status, 404);
 }

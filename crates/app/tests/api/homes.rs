@@ -654,6 +654,10 @@ mod matrix_cases {
             c(|t| call(format!("/homes?unit={}", t.code())), 200),
         );
         m.insert(
+            ("GET", "/homes/export.xlsx"),
+            c(|t| call(format!("/homes/export.xlsx?unit={}", t.code())), 200),
+        );
+        m.insert(
             ("GET", "/homes/new"),
             c(|t| call(format!("/homes/new?unit={}", t.code())), 200),
         );

@@ -1046,6 +1046,13 @@ fn cases() -> Cases {
         ),
     );
     m.insert(
+        ("GET", "/tasks/export.xlsx"),
+        c(
+            |t| call(format!("/tasks/export.xlsx?unit={}&box=subtree", t.code())),
+            200,
+        ),
+    );
+    m.insert(
         ("GET", "/tasks/new"),
         c(|t| call(format!("/tasks/new?unit={}", t.code())), 200),
     );
@@ -1295,6 +1302,10 @@ fn cases() -> Cases {
     m.insert(
         ("GET", "/users"),
         c(|t| call(format!("/users?unit={}", t.code())), 200),
+    );
+    m.insert(
+        ("GET", "/users/export.xlsx"),
+        c(|t| call(format!("/users/export.xlsx?unit={}", t.code())), 200),
     );
     m.insert(
         ("GET", "/users/new"),
@@ -1687,6 +1698,15 @@ fn case_routes(m: &mut Cases) {
         ("GET", "/cases"),
         Case {
             build: |t| call(format!("/cases?unit={}", t.code())),
+            ok: 200,
+            out_of_scope: 404,
+            kind: Kind::Unit,
+        },
+    );
+    m.insert(
+        ("GET", "/cases/export.xlsx"),
+        Case {
+            build: |t| call(format!("/cases/export.xlsx?unit={}", t.code())),
             ok: 200,
             out_of_scope: 404,
             kind: Kind::Unit,

@@ -48,6 +48,15 @@ pub trait HomeStore: Send + Sync {
         status: Option<HomeStatus>,
         page: Page,
     ) -> Result<Vec<Home>>;
+    /// Homes of `unit`'s subtree matching `filter`, newest first, at most
+    /// `limit`; `NotFound` when `unit` is outside `scope`.
+    async fn homes_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        filter: &HomeFilter,
+        limit: i64,
+    ) -> Result<Vec<Home>>;
     /// Coverage of a unit of the scope and of each active child.
     async fn home_coverage(&self, scope: Scope, unit: &Unit) -> Result<HomeCoverage>;
     /// Sets or removes a home's photo; returns the one it replaced, whose

@@ -77,3 +77,14 @@ pub struct PublicHome {
     pub phone: Option<String>,
     pub facilities: Vec<String>,
 }
+
+/// Filters of a home list: name or address (public facts of a public
+/// place), status, and keyset paging.
+#[derive(Debug, Clone, Default)]
+pub struct HomeFilter {
+    /// Part of the home's name or address.
+    pub text: Option<String>,
+    pub status: Option<jinguo_domain::home::HomeStatus>,
+    /// Keyset paging: only homes older than this id.
+    pub before: Option<i64>,
+}

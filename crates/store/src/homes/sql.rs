@@ -20,8 +20,11 @@ use jinguo_domain::{HomeId, Level, Phone, UnitCode, UnitId, UnitKind, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{CoverageCounts, Home, HomeCoverage, HomePhoto, HomeStore, NewHome, PublicHome};
+use super::{
+    CoverageCounts, Home, HomeCoverage, HomeFilter, HomePhoto, HomeStore, NewHome, PublicHome,
+};
 use crate::model::{Page, Unit, UnitRef};
+use crate::sql::list_sql::{Bind, Conds};
 use crate::sql::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
 use crate::{Result, StoreError, UnitStore};
 
@@ -377,6 +380,42 @@ impl HomeStore for SqlStore {
             .bind(status.map_or("", HomeStatus::as_str))
             .bind(page.limit)
             .bind(page.offset)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(home_from_row)
+            .collect()
+    }
+
+    async fn homes_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        filter: &HomeFilter,
+        limit: i64,
+    ) -> Result<Vec<Home>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let mut c = Conds::default();
+        if let Some(t) = filter.text.as_deref() {
+            c.contains_any(&["h.name", "h.address"], t);
+        }
+        if let Some(s) = filter.status {
+            c.add(" AND h.status = ?", Bind::Text(s.as_str().to_owned()));
+        }
+        if let Some(b) = filter.before {
+            c.add(" AND h.id < ?", Bind::Int(b));
+        }
+        let sql = format!(
+            "SELECT {HOME_COLS} FROM homes h JOIN units u ON u.id = h.unit_id \
+             WHERE h.{} = $1{} ORDER BY h.id DESC LIMIT {}",
+            unit.level.ancestor_column(),
+            c.sql,
+            c.next_mark()
+        );
+        c.bind(sqlx::query(&sql).bind(unit.id.get()))
+            .bind(limit)
             .fetch_all(&self.pool)
             .await?
             .iter()

@@ -226,6 +226,22 @@ pub struct CaseSummary {
     pub updated_at: i64,
 }
 
+/// Filters of a case list. Only plain columns are compared: nothing
+/// sealed (names, identity numbers, the account) is searched.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    /// Dictionary key of the case type, exactly.
+    pub type_key: Option<String>,
+    pub risk_level: Option<RiskLevel>,
+    /// `YYYY-MM-DD`: opened on or after.
+    pub opened_from: Option<String>,
+    /// `YYYY-MM-DD`: opened on or before.
+    pub opened_to: Option<String>,
+    /// Keyset paging: only cases older than this id.
+    pub before: Option<i64>,
+}
+
 /// One entry of a case's access log ("who viewed this").
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = CaseAccessEntry)]

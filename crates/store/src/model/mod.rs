@@ -92,6 +92,20 @@ pub struct User {
     pub lang: Option<String>,
 }
 
+/// Filters of a user list. Name, username and position are plain columns;
+/// the phone is sealed and never compared.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Part of the username, her name or her position (case-insensitive).
+    pub text: Option<String>,
+    /// Only users holding this role.
+    pub role: Option<jinguo_domain::Role>,
+    /// Only active (`Some(true)`) or disabled (`Some(false)`) accounts.
+    pub active: Option<bool>,
+    /// Keyset paging: only users older than this id.
+    pub before: Option<i64>,
+}
+
 /// What a login needs to decide.
 #[derive(Debug, Clone)]
 pub struct Credentials {
@@ -309,6 +323,50 @@ pub struct DictEntry {
     pub sort: i64,
 }
 
+/// Filters of an activity list: the period in months, part of the title,
+/// the type and the programme, and the keyset position (date, id) of the
+/// last row shown.
+#[derive(Debug, Clone)]
+pub struct ActivityFilter {
+    pub from: Month,
+    pub to: Month,
+    /// Part of the title (Chinese or Mongolian), case-insensitive.
+    pub text: Option<String>,
+    /// Dictionary key of the type, exactly.
+    pub type_key: Option<String>,
+    /// Dictionary key of the programme, exactly.
+    pub program_key: Option<String>,
+    /// Keyset paging: only activities before this (date, id), in the
+    /// list's order (date descending, then id descending).
+    pub before: Option<(time::Date, i64)>,
+}
+
+impl ActivityFilter {
+    /// Whether an activity passes the filters (not the period, not the
+    /// paging): what the ledger export, which reads month by month,
+    /// applies to the rows it reads.
+    pub fn keeps(&self, a: &Activity) -> bool {
+        let f = &a.fields;
+        let text = self.text.as_ref().is_none_or(|t| {
+            let t = t.to_lowercase();
+            f.title.to_lowercase().contains(&t)
+                || f.title_mn
+                    .as_ref()
+                    .is_some_and(|m| m.to_lowercase().contains(&t))
+        });
+        text && self.type_key.as_ref().is_none_or(|k| *k == f.type_key)
+            && self
+                .program_key
+                .as_ref()
+                .is_none_or(|k| f.program_key.as_ref() == Some(k))
+    }
+
+    /// Whether any filter beyond the period is set.
+    pub fn narrows(&self) -> bool {
+        self.text.is_some() || self.type_key.is_some() || self.program_key.is_some()
+    }
+}
+
 /// A recorded activity with the unit it belongs to.
 #[derive(Debug, Clone)]
 pub struct Activity {
@@ -360,6 +418,21 @@ pub struct Rollup {
     pub children: Vec<(UnitRef, Counts)>,
     /// Every month of the range, with zeros where nothing was recorded.
     pub months: Vec<(Month, Counts)>,
+}
+
+/// Filters of a task list.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    /// Part of the title (case-insensitive).
+    pub text: Option<String>,
+    /// The listed unit's own report in this state.
+    pub status: Option<jinguo_domain::ReportStatus>,
+    /// `YYYY-MM-DD`: deadline on or after.
+    pub deadline_from: Option<String>,
+    /// `YYYY-MM-DD`: deadline on or before.
+    pub deadline_to: Option<String>,
+    /// Keyset paging: only tasks older than this id.
+    pub before: Option<i64>,
 }
 
 /// Which tasks a list shows for a unit.

@@ -21,9 +21,10 @@ use sqlx::{Any, Row};
 use self::bulk::Bulk;
 use self::deltas::Deltas;
 use super::group::GroupWrite;
+use super::list_sql::{Bind, Conds};
 use super::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
-    Activity, Counts, DictEntry, DictKind, NewActivity, Page, Rollup, Unit, UnitRef,
+    Activity, ActivityFilter, Counts, DictEntry, DictKind, NewActivity, Page, Rollup, Unit, UnitRef,
 };
 use crate::{ActivityStore, Result, StoreError, UnitStore};
 
@@ -419,6 +420,65 @@ impl ActivityStore for SqlStore {
             .bind(to.yyyymm())
             .bind(page.limit)
             .bind(page.offset)
+            .fetch_all(self.reader())
+            .await?
+            .iter()
+            .map(activity_from_row)
+            .collect()
+    }
+
+    async fn activities_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        filter: &ActivityFilter,
+        limit: i64,
+    ) -> Result<Vec<Activity>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        // The period as days ('YYYY-MM-31' is after every day of its month
+        // as text), so the (lN, date, id) index walks the list in order.
+        let mut c = Conds::default();
+        c.add(
+            " AND a.date >= ?",
+            Bind::Text(format!("{}-01", filter.from)),
+        );
+        // One upper bound only: the cursor when it lies inside the period
+        // (a row value, which both databases read as the end of the index
+        // range), else the period's end, which then implies the cursor.
+        // Given both, SQLite bounds the range by the period's end and
+        // checks the cursor on every row after it (13 ms for the last of
+        // 100,000 rows instead of under one).
+        let end = format!("{}-31", filter.to);
+        match filter.before {
+            Some((date, id)) if jinguo_domain::activity::format_date(date) <= end => {
+                c.add(
+                    " AND (a.date, a.id) < (?",
+                    Bind::Text(jinguo_domain::activity::format_date(date)),
+                );
+                c.add(", ?)", Bind::Int(id));
+            }
+            _ => c.add(" AND a.date <= ?", Bind::Text(end)),
+        }
+        if let Some(t) = filter.text.as_deref() {
+            c.contains_any(&["a.title", "a.title_mn"], t);
+        }
+        if let Some(k) = &filter.type_key {
+            c.add(" AND a.type_key = ?", Bind::Text(k.clone()));
+        }
+        if let Some(k) = &filter.program_key {
+            c.add(" AND a.program_key = ?", Bind::Text(k.clone()));
+        }
+        let sql = format!(
+            "SELECT {ACTIVITY_COLS} FROM activities a JOIN units u ON u.id = a.unit_id \
+             WHERE a.{} = $1{} ORDER BY a.date DESC, a.id DESC LIMIT {}",
+            unit.level.ancestor_column(),
+            c.sql,
+            c.next_mark()
+        );
+        c.bind(sqlx::query(&sql).bind(unit.id.get()))
+            .bind(limit)
             .fetch_all(self.reader())
             .await?
             .iter()

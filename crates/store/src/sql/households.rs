@@ -13,6 +13,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::activities::insert_with_counters;
 use super::activities::single::recordable_ancestors;
+use super::list_sql::{Bind, like_escape};
 use super::{SqlStore, ancestors, not_found_if_none};
 use crate::model::{
     ConsentView, HouseholdFilter, HouseholdSummary, HouseholdView, MemberView, NewActivity,
@@ -23,25 +24,6 @@ use crate::{HouseholdStore, Result, StoreError};
 
 /// The activity type a visit counts as in the activity ledger.
 const VISIT_ACTIVITY_TYPE: &str = "home_visit";
-
-/// A parameter of a list query built from its filters.
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
-/// `text` for a `LIKE … ESCAPE '\'` pattern: its `%`, `_` and `\` match
-/// themselves.
-fn like_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
 
 fn summary_from_row(r: &AnyRow) -> Result<HouseholdSummary> {
     Ok(HouseholdSummary {

@@ -11,6 +11,7 @@ mod group;
 mod help;
 mod households;
 mod households_bulk;
+pub(crate) mod list_sql;
 mod needs;
 mod photos;
 pub mod reseal;
@@ -19,6 +20,7 @@ mod task_files;
 mod tasks;
 pub(crate) mod units;
 mod users;
+mod users_bulk;
 
 pub use needs::BulkNeed;
 

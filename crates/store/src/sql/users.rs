@@ -5,8 +5,11 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::cases::seal;
+use super::list_sql::{Bind, Conds};
 use super::{Backend, SqlStore, level_of, not_found_if_none};
-use crate::model::{AccountChange, Credentials, NewUser, Page, PhoneChange, UnitRef, User};
+use crate::model::{
+    AccountChange, Credentials, NewUser, Page, PhoneChange, Unit, UnitRef, User, UserFilter,
+};
 use crate::{Result, StoreError, UnitStore, UserStore};
 
 /// The user row with her unit, and her roles gathered from `user_roles`
@@ -128,6 +131,52 @@ impl UserStore for SqlStore {
             .bind(unit.id.get())
             .bind(page.limit)
             .bind(page.offset)
+            .fetch_all(self.reader())
+            .await?
+            .iter()
+            .map(user_from_row)
+            .collect()
+    }
+
+    async fn users_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        filter: &UserFilter,
+        limit: i64,
+    ) -> Result<Vec<User>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let mut c = Conds::default();
+        if let Some(t) = filter.text.as_deref() {
+            c.contains_any(&["us.username", "us.display_name", "us.position"], t);
+        }
+        if let Some(r) = filter.role {
+            c.add(
+                " AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = us.id AND r.role = ?)",
+                Bind::Text(r.as_str().to_owned()),
+            );
+        }
+        if let Some(a) = filter.active {
+            c.raw(if a {
+                " AND us.active <> 0"
+            } else {
+                " AND us.active = 0"
+            });
+        }
+        if let Some(b) = filter.before {
+            c.add(" AND us.id < ?", Bind::Int(b));
+        }
+        let sql = format!(
+            "{} WHERE u.{} = $1{} ORDER BY us.id DESC LIMIT {}",
+            self.user_from(),
+            unit.level.ancestor_column(),
+            c.sql,
+            c.next_mark()
+        );
+        c.bind(sqlx::query(&sql).bind(unit.id.get()))
+            .bind(limit)
             .fetch_all(self.reader())
             .await?
             .iter()

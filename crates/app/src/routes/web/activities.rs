@@ -1,22 +1,23 @@
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{MethodRouter, post};
 use jinguo_domain::ActivityDraft;
 use jinguo_domain::activity::format_date;
-use jinguo_store::model::{Activity, DictKind};
+use jinguo_store::model::{Activity, ActivityFilter, DictKind};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::unit_of;
 use crate::activities::{self, label, parse_id};
+use crate::activity_list::{ActivityParams, Cursor};
 use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::idempotency::{FormRoute, Once, Sent};
 use crate::net::ClientIp;
-use crate::paging::PageNo;
+use crate::paging::PER_PAGE;
 use crate::period::Period;
 use crate::photos::upload::FormWithPhotos;
 use crate::photos::{PhotoBatch, PhotoView};
@@ -26,13 +27,17 @@ use crate::state::{AppState, today};
 #[derive(Deserialize)]
 pub struct ListQuery {
     unit: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    page: Option<i64>,
+    /// Keyset paging: `YYYY-MM-DD.id` of the last row shown. Only links
+    /// carry it, so a malformed one is no page (404).
+    before: Option<String>,
     done: Option<String>,
+    #[serde(flatten)]
+    filter: ActivityParams,
 }
 
-/// `GET /activities`: the ledger of a unit's subtree for a period.
+/// `GET /activities`: the ledger of a unit's subtree for a period, searched
+/// by title and filtered by type and programme, newest first, paged by
+/// (date, id).
 pub async fn list(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
@@ -40,19 +45,50 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> WebResult {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
-    let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;
-    let page_no = PageNo::new(q.page);
-    let rows = state
-        .store
-        .activities_under(
-            actor.scope(),
-            &unit,
-            period.from,
-            period.to,
-            page_no.query(),
-        )
-        .await?;
-    let (rows, has_next) = page_no.split(rows);
+    let before = match q.before.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(Cursor::parse(s).ok_or(AppError::NotFound)?),
+    };
+    let types = activities::labels(&state, DictKind::ACTIVITY_TYPE, lang).await?;
+    let programs = activities::labels(&state, DictKind::PROGRAM, lang).await?;
+    let today = today(&state.config);
+    let (rows, errors) = match q.filter.parse(today, &types, &programs) {
+        Ok(f) => {
+            let f = ActivityFilter {
+                before: before.map(|c| (c.date, c.id)),
+                ..f
+            };
+            (
+                state
+                    .store
+                    .activities_filtered(actor.scope(), &unit, &f, PER_PAGE + 1)
+                    .await?,
+                vec![],
+            )
+        }
+        Err(errors) => (vec![], errors),
+    };
+    let has_next = rows.len() as i64 > PER_PAGE;
+    let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
+    let next = has_next
+        .then(|| {
+            rows.last().map(|a| {
+                Cursor {
+                    date: a.fields.date,
+                    id: a.id.get(),
+                }
+                .to_string()
+            })
+        })
+        .flatten();
+    let errors: BTreeMap<_, _> = errors
+        .iter()
+        .map(|e| (e.field.to_string(), e.key.to_string()))
+        .collect();
+    // The period shown in the form: as parsed, or the defaults.
+    let period = Period::parse(None, None, today)?;
+    let shown =
+        Period::parse(q.filter.from.as_deref(), q.filter.to.as_deref(), today).unwrap_or(period);
     let ids: Vec<_> = rows.iter().map(|a| a.id).collect();
     let mut photos: HashMap<i64, Vec<PhotoView>> = HashMap::new();
     for p in state.store.photos_of_many(actor.scope(), &ids).await? {
@@ -61,16 +97,24 @@ pub async fn list(
             .or_default()
             .push(PhotoView::from(&p));
     }
-    let types = activities::labels(&state, DictKind::ACTIVITY_TYPE, lang).await?;
     let done = q
         .done
+        .clone()
         .filter(|d| ["created", "updated", "deleted"].contains(&d.as_str()));
+    let query = q.filter.query();
+    let narrowed = [&q.filter.q, &q.filter.type_key, &q.filter.program]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|s| !s.trim().is_empty()));
     Ok(state.templates.render(
         "activities.html",
         lang,
         Some(&actor),
         context! {
-            unit, period, page_no, has_next, done, types,
+            unit, next, done, types, programs, errors, query, narrowed,
+            period => shown,
+            filter => &q.filter,
+            unit_choices => crate::units::picker(&state, &actor, unit.code.as_str()).await?,
+            first_page => before.is_none(),
             can_record => actor.can(jinguo_domain::Capability::RecordWork),
             rows => rows.iter().map(|a| row_view(a, photos.remove(&a.id.get()).unwrap_or_default())).collect::<Vec<_>>(),
         },

@@ -19,8 +19,9 @@ use crate::xlsx::export::{Table, TableRow, write_tables};
 #[derive(Deserialize)]
 pub struct AuditQuery {
     unit: Option<String>,
-    /// Keyset paging: entries older than this id.
-    before: Option<i64>,
+    /// Keyset paging: entries older than this id. Only links carry it, so
+    /// a malformed one is no page (404), as on the other lists.
+    before: Option<String>,
     actor: Option<String>,
     action: Option<String>,
     from: Option<String>,
@@ -77,9 +78,13 @@ pub async fn list(
     Query(q): Query<AuditQuery>,
 ) -> WebResult {
     let (unit, filter) = read(&state, &actor, &q).await?;
+    let before = match q.before.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
     let (rows, errors) = match filter {
         Ok(mut f) => {
-            f.before = q.before;
+            f.before = before;
             (entries(&state, &actor, &unit, &f, PAGE + 1).await?, vec![])
         }
         Err(errors) => (vec![], errors),
@@ -105,7 +110,7 @@ pub async fn list(
             unit, entries, next, actions, errors,
             unit_choices => crate::units::picker(&state, &actor, unit.code.as_str()).await?,
             filter => q.params(), query => q.params().query(),
-            first_page => q.before.is_none(),
+            first_page => before.is_none(),
         },
     ))
 }

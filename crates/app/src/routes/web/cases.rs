@@ -16,20 +16,23 @@ use jinguo_domain::case::{
 };
 use jinguo_domain::household::{ConsentInput, ConsentMethod};
 use jinguo_domain::{CaseId, FieldError, HelpId};
-use jinguo_store::model::DictKind;
+use jinguo_store::model::{CaseFilter, DictKind};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{Pairs, all, first, unit_of};
 use crate::activities::{label, labels};
 use crate::auth::{Actor, WebActor};
+use crate::case_list::CaseParams;
 use crate::cases::{self, IntakeBody, OrderInput, parse_case_id};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::net::ClientIp;
-use crate::paging::PageNo;
+use crate::paging::PER_PAGE;
 use crate::render::WebResult;
 use crate::state::{AppState, now, today};
+use crate::xlsx::download;
+use crate::xlsx::export::{Table, TableRow, write_tables};
 
 /// Errors as the templates look them up: field name → message key.
 type Errors = BTreeMap<String, &'static str>;
@@ -59,47 +62,139 @@ fn no_store(mut resp: axum::response::Response) -> axum::response::Response {
 #[derive(Deserialize)]
 pub struct ListQuery {
     unit: Option<String>,
-    status: Option<String>,
-    page: Option<i64>,
+    /// Keyset paging: cases older than this id. Only links carry it, so a
+    /// malformed one is no page (404), like a malformed unit code.
+    before: Option<String>,
     done: Option<String>,
+    #[serde(flatten)]
+    filter: CaseParams,
 }
 
-/// `GET /cases?unit=&status=`: the cases the reader may open (client names
-/// masked: a list is read over a shoulder) and her alerts.
+/// Cases in one export.
+const EXPORT_MAX: i64 = 20_000;
+
+/// The unit, the case types, and the parsed filters (or the field errors
+/// to show beside them).
+async fn read_list(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    q: &ListQuery,
+) -> AppResult<(
+    jinguo_store::model::Unit,
+    BTreeMap<String, String>,
+    Result<CaseFilter, Vec<FieldError>>,
+)> {
+    let unit = unit_of(state, actor, q.unit.as_deref()).await?;
+    let before = match q.before.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let types = labels(state, DictKind::CASE_TYPE, lang).await?;
+    let filter = q.filter.parse(&types).map(|f| CaseFilter { before, ..f });
+    Ok((unit, types, filter))
+}
+
+/// `GET /cases?unit=`: the cases the reader may open (client names masked:
+/// a list is read over a shoulder) by status, type, risk and day opened,
+/// newest first, paged by id; and her alerts.
 pub async fn list(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
-    // An unknown status in the address is no filter rather than an error.
-    let status = q.status.as_deref().and_then(CaseStatus::parse);
-    let page_no = PageNo::new(q.page);
-    let rows = cases::list(
-        &state,
-        &actor,
-        Some(&unit.code),
-        status.map(CaseStatus::as_str),
-        page_no.query(),
-    )
-    .await?;
-    let (rows, has_next) = page_no.split(rows);
+    let (unit, types, filter) = read_list(&state, &actor, lang, &q).await?;
+    let (rows, errors) = match filter {
+        Ok(f) => (
+            cases::list_filtered(&state, &actor, &unit, &f, PER_PAGE + 1).await?,
+            vec![],
+        ),
+        Err(errors) => (vec![], errors),
+    };
+    let has_next = rows.len() as i64 > PER_PAGE;
+    let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
+    let next = has_next.then(|| rows.last().map(|r| r.id)).flatten();
+    let errors = error_map("", &errors);
     let alerts = cases::alerts(&state, &actor).await?;
-    let types = labels(&state, DictKind::CASE_TYPE, lang).await?;
+    let query = q.filter.query();
     Ok(state.templates.render(
         "cases/list.html",
         lang,
         Some(&actor),
         context! {
-            unit, rows, page_no, has_next, alerts, types,
-            status => status.map(CaseStatus::as_str).unwrap_or(""),
+            unit, rows, next, alerts, types, errors,
+            unit_choices => crate::units::picker(&state, &actor, unit.code.as_str()).await?,
+            filter => &q.filter, filtered => !query.is_empty(), query,
             statuses => CaseStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            risks => RiskLevel::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            first_page => q.before.as_deref().unwrap_or("").is_empty(),
             unread => alerts.iter().filter(|a| !a.read).count(),
             can_intake => actor.can(jinguo_domain::Capability::WorkCases),
-            done => q.done.filter(|d| d == "read"),
+            done => q.done.clone().filter(|d| d == "read"),
         },
     ))
+}
+
+/// `GET /cases/export.xlsx`: the same filtered list as a workbook, with no
+/// personal data at all: not even the masked client name the page shows.
+/// Only the cases the page would list are in it.
+pub async fn export(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<ListQuery>,
+) -> AppResult<axum::response::Response> {
+    let (unit, types, filter) = read_list(&state, &actor, lang, &q).await?;
+    let filter = filter.map_err(AppError::InvalidFields)?;
+    let rows = cases::list_filtered(&state, &actor, &unit, &filter, EXPORT_MAX).await?;
+    let t = |k: &str| state.catalogue.get(lang, k).to_owned();
+    let table = Table {
+        name: t("case.list"),
+        headers: [
+            "case.number",
+            "case.type",
+            "case.urgency",
+            "case.risk_col",
+            "case.status",
+            "case.unit",
+            "case.opened_on",
+            "case.follow_ups",
+        ]
+        .map(t)
+        .to_vec(),
+        widths: vec![16.0, 18.0, 10.0, 10.0, 12.0, 24.0, 12.0, 10.0],
+        rows: rows
+            .iter()
+            .map(|r| TableRow {
+                texts: vec![
+                    r.number.clone(),
+                    types
+                        .get(&r.type_key)
+                        .cloned()
+                        .unwrap_or(r.type_key.clone()),
+                    t(&format!("case.urg.{}", r.urgency.as_str())),
+                    match r.risk_level {
+                        Some(l) => t(&format!("case.risk.{}", l.as_str())),
+                        None => t("case.not_assessed"),
+                    },
+                    t(&format!("case.st.{}", r.status.as_str())),
+                    r.unit_name.clone(),
+                    r.opened_on.clone(),
+                ],
+                numbers: vec![r.overdue_follow_ups],
+                total: false,
+            })
+            .collect(),
+    };
+    let title = format!("{} · {}", unit.name, t("case.list"));
+    let bytes = write_tables(&title, &[table])
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("case workbook: {e}")))?;
+    Ok(no_store(download(
+        bytes,
+        &format!("cases-{}.xlsx", unit.code),
+        &format!("{title}.xlsx"),
+    )))
 }
 
 /// `POST /cases/alerts/read`: marks all of the reader's alerts read.

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::page_code;
 use super::unit_of;
 use crate::activities;
+use crate::activity_list::ActivityParams;
 use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -49,8 +50,9 @@ fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
 #[derive(Deserialize)]
 pub struct ExportQuery {
     unit: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
+    /// The period and the list's filters (title, type, programme).
+    #[serde(flatten)]
+    filter: ActivityParams,
 }
 
 /// Dictionary keys → Chinese labels (the ledger's labels are Chinese in
@@ -105,9 +107,10 @@ async fn ledger_row(
     })
 }
 
-/// `GET /activities/export.xlsx?unit=&from=&to=`: every activity of the
-/// subtree in the period, newest first, read month by month and written
-/// row by row on a blocking thread.
+/// `GET /activities/export.xlsx?unit=&from=&to=&q=&type=&program=`: every
+/// activity of the subtree in the period that passes the list's filters,
+/// newest first, read month by month and written row by row on a blocking
+/// thread. Bad filters answer 422 with their field errors.
 pub async fn export_ledger(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
@@ -115,7 +118,18 @@ pub async fn export_ledger(
     Query(q): Query<ExportQuery>,
 ) -> WebResult {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
-    let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today(&state.config))?;
+    let filter = q
+        .filter
+        .parse(
+            today(&state.config),
+            &activities::labels(&state, DictKind::ACTIVITY_TYPE, lang).await?,
+            &activities::labels(&state, DictKind::PROGRAM, lang).await?,
+        )
+        .map_err(AppError::InvalidFields)?;
+    let period = Period {
+        from: filter.from,
+        to: filter.to,
+    };
     let total = state
         .store
         .rollup(actor.scope(), &unit, period.from, period.to)
@@ -161,7 +175,9 @@ pub async fn export_ledger(
         sheet_name: t("xlsx.ledger_sheet"),
         title: title.clone(),
         headers,
-        note: (total > MAX_LEDGER_ROWS as i64).then(|| truncated(total)),
+        // With filters the counters do not say how many rows match: the
+        // note is added only if the rows run over.
+        note: (!filter.narrows() && total > MAX_LEDGER_ROWS as i64).then(|| truncated(total)),
     };
     let noted = sheet.note.is_some();
     let (tx, rx) = tokio::sync::mpsc::channel(4);
@@ -173,7 +189,8 @@ pub async fn export_ledger(
     let mut cut_short;
     let mut month = period.to;
     'months: loop {
-        let rows = month_rows(&state, &actor, &unit, month, &mut children).await?;
+        let mut rows = month_rows(&state, &actor, &unit, month, &mut children).await?;
+        rows.retain(|a| filter.keeps(a));
         let room = MAX_LEDGER_ROWS - written;
         cut_short = rows.len() > room;
         let mut rows = rows.into_iter().take(room).peekable();

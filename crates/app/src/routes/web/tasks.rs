@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, post};
 use jinguo_domain::activity::format_date;
 use jinguo_domain::task::{Answers, FieldDraft, FieldType};
 use jinguo_domain::{FieldError, Level, ReportStatus, TaskDraft};
-use jinguo_store::model::{DictKind, TaskBox, Unit};
+use jinguo_store::model::{DictKind, TaskBox, TaskFilter, TaskSummary, Unit};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -23,37 +23,82 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::idempotency::{FormRoute, Once};
 use crate::net::ClientIp;
-use crate::paging::PageNo;
+use crate::paging::{PER_PAGE, PageNo};
 use crate::render::WebResult;
 use crate::state::{AppState, today};
+use crate::task_list::TaskParams;
 use crate::tasks::{self, ForwardDraft, Target};
+use crate::xlsx::download;
+use crate::xlsx::export::{Table, TableRow, write_tables};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     unit: Option<String>,
     #[serde(rename = "box")]
     which: Option<String>,
-    page: Option<i64>,
+    /// Keyset paging: tasks older than this id. Only links carry it, so a
+    /// malformed one is no page (404), like a malformed unit code.
+    before: Option<String>,
+    #[serde(flatten)]
+    filter: TaskParams,
 }
 
-/// `GET /tasks`: a unit's inbox, issued tasks, or tasks passing through.
+/// Tasks in one export.
+const EXPORT_MAX: i64 = 20_000;
+
+/// The unit, the box and the parsed filters (or the field errors to show
+/// beside them).
+async fn read_list(
+    state: &AppState,
+    actor: &Actor,
+    q: &ListQuery,
+) -> AppResult<(Unit, TaskBox, Result<TaskFilter, Vec<FieldError>>)> {
+    let unit = unit_of(state, actor, q.unit.as_deref()).await?;
+    let which = match q.which.as_deref().and_then(TaskBox::parse) {
+        Some(which) => which,
+        None => landing_box(state, actor, &unit).await?,
+    };
+    let before = match q.before.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let filter = q.filter.parse().map(|f| TaskFilter { before, ..f });
+    Ok((unit, which, filter))
+}
+
+/// Overdue: past the deadline with the unit's own report (if any) still
+/// open and not every target handed in.
+fn overdue(t: &TaskSummary, today: time::Date) -> bool {
+    today > t.deadline && t.status.is_none_or(ReportStatus::is_open) && t.complete < t.targets
+}
+
+/// `GET /tasks`: a unit's inbox, issued tasks, or tasks passing through,
+/// searched by title and filtered by status and deadline, newest first,
+/// paged by id.
 pub async fn list(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
-    let which = match q.which.as_deref().and_then(TaskBox::parse) {
-        Some(which) => which,
-        None => landing_box(&state, &actor, &unit).await?,
+    let (unit, which, filter) = read_list(&state, &actor, &q).await?;
+    let (rows, errors) = match filter {
+        Ok(f) => (
+            state
+                .store
+                .tasks_filtered(actor.scope(), &unit, which, &f, PER_PAGE + 1)
+                .await?,
+            vec![],
+        ),
+        Err(errors) => (vec![], errors),
     };
-    let page_no = PageNo::new(q.page);
-    let rows = state
-        .store
-        .tasks_for(actor.scope(), &unit, which, page_no.query())
-        .await?;
-    let (rows, has_next) = page_no.split(rows);
+    let has_next = rows.len() as i64 > PER_PAGE;
+    let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
+    let next = has_next.then(|| rows.last().map(|r| r.id.get())).flatten();
+    let errors: BTreeMap<_, _> = errors
+        .iter()
+        .map(|e| (e.field.to_string(), e.key.to_string()))
+        .collect();
     let today = today(&state.config);
     let rows: Vec<_> = rows
         .iter()
@@ -63,8 +108,7 @@ pub async fn list(
                 title => t.title,
                 issuer => t.issuer.name,
                 deadline => format_date(t.deadline),
-                overdue => today > t.deadline && t.status.is_none_or(ReportStatus::is_open)
-                    && t.complete < t.targets,
+                overdue => overdue(t, today),
                 status => t.status.map(ReportStatus::as_str),
                 targets => t.targets,
                 complete => t.complete,
@@ -72,15 +116,82 @@ pub async fn list(
             }
         })
         .collect();
+    let query = q.filter.query();
     Ok(state.templates.render(
         "tasks.html",
         lang,
         Some(&actor),
         context! {
-            unit, rows, page_no, has_next,
+            unit, rows, next, errors,
+            unit_choices => crate::units::picker(&state, &actor, unit.code.as_str()).await?,
+            filter => &q.filter, filtered => !query.is_empty(), query,
+            statuses => ReportStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            first_page => q.before.as_deref().unwrap_or("").is_empty(),
             which => which.as_str(),
             can_issue => actor.can(jinguo_domain::Capability::RecordWork) && unit.level < Level::VILLAGE,
         },
+    ))
+}
+
+/// `GET /tasks/export.xlsx`: the same filtered box as a workbook: title,
+/// issuer, deadline, the unit's own status and the hand-in counts.
+pub async fn export_list(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let (unit, which, filter) = read_list(&state, &actor, &q).await?;
+    let filter = filter.map_err(AppError::InvalidFields)?;
+    let rows = state
+        .store
+        .tasks_filtered(actor.scope(), &unit, which, &filter, EXPORT_MAX)
+        .await?;
+    let t = |k: &str| state.catalogue.get(lang, k).to_owned();
+    let today = today(&state.config);
+    let table = Table {
+        name: t(&format!("task.box.{}", which.as_str())),
+        headers: [
+            "task.title",
+            "task.issuer",
+            "task.deadline",
+            "task.my_status",
+            "task.overdue",
+            "lists.task.targets",
+            "lists.task.complete",
+            "task.to_review",
+        ]
+        .map(t)
+        .to_vec(),
+        widths: vec![30.0, 20.0, 12.0, 12.0, 8.0, 10.0, 10.0, 10.0],
+        rows: rows
+            .iter()
+            .map(|r| TableRow {
+                texts: vec![
+                    r.title.clone(),
+                    r.issuer.name.clone(),
+                    format_date(r.deadline),
+                    r.status
+                        .map(|s| t(&format!("task.status.{}", s.as_str())))
+                        .unwrap_or_default(),
+                    if overdue(r, today) {
+                        t("task.overdue")
+                    } else {
+                        String::new()
+                    },
+                ],
+                numbers: vec![r.targets, r.complete, r.submitted],
+                total: false,
+            })
+            .collect(),
+    };
+    let title = format!("{} · {}", unit.name, t("task.list"));
+    let bytes = write_tables(&title, &[table])
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("task workbook: {e}")))?;
+    Ok(download(
+        bytes,
+        &format!("tasks-{}.xlsx", unit.code),
+        &format!("{title}.xlsx"),
     ))
 }
 

@@ -1,45 +1,86 @@
+use std::collections::BTreeMap;
+
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use jinguo_domain::Role;
+use jinguo_domain::{FieldError, Role};
+use jinguo_store::model::{Unit, UserFilter};
 use minijinja::context;
 use serde::Deserialize;
 
 use super::page_code;
 use super::unit_of;
-use crate::auth::WebActor;
+use crate::auth::{Actor, WebActor};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::net::ClientIp;
-use crate::paging::PageNo;
+use crate::paging::PER_PAGE;
 use crate::render::WebResult;
 use crate::routes::api::parse_user_id as parse_user_id_page;
 use crate::state::AppState;
+use crate::user_list::{STATUSES, UserParams};
 use crate::users::{self, UserInput};
+use crate::xlsx::download;
+use crate::xlsx::export::{Table, TableRow, write_tables};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     unit: Option<String>,
-    page: Option<i64>,
+    /// Keyset paging: users older than this id. Only links carry it, so a
+    /// malformed one is no page (404), like a malformed unit code.
+    before: Option<String>,
     done: Option<String>,
+    #[serde(flatten)]
+    filter: UserParams,
 }
 
-/// `GET /users?unit=`: accounts of a unit's subtree.
+/// Accounts in one export: every account of a large subtree.
+const EXPORT_MAX: i64 = 20_000;
+
+/// The unit and the parsed filters (or the field errors to show beside them).
+async fn read(
+    state: &AppState,
+    actor: &Actor,
+    q: &ListQuery,
+) -> Result<(Unit, Result<UserFilter, Vec<FieldError>>), AppError> {
+    let unit = unit_of(state, actor, q.unit.as_deref()).await?;
+    let before = match q.before.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let filter = q.filter.parse().map(|f| UserFilter { before, ..f });
+    Ok((unit, filter))
+}
+
+/// `GET /users?unit=`: accounts of a unit's subtree, searched by username,
+/// name or position and filtered by role and state, newest first, paged by
+/// id.
 pub async fn list(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
     Query(q): Query<ListQuery>,
 ) -> WebResult {
-    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
-    let page_no = PageNo::new(q.page);
-    let rows = state
-        .store
-        .users_under(actor.scope(), unit.id, page_no.query())
-        .await?;
-    let (list, has_next) = page_no.split(rows);
+    let (unit, filter) = read(&state, &actor, &q).await?;
+    let (rows, errors) = match filter {
+        Ok(f) => (
+            state
+                .store
+                .users_filtered(actor.scope(), &unit, &f, PER_PAGE + 1)
+                .await?,
+            vec![],
+        ),
+        Err(errors) => (vec![], errors),
+    };
+    let has_next = rows.len() as i64 > PER_PAGE;
+    let list: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
+    let next = has_next.then(|| list.last().map(|r| r.id)).flatten();
+    let errors: BTreeMap<_, _> = errors
+        .iter()
+        .map(|e| (e.field.to_string(), e.key.to_string()))
+        .collect();
     // Only notices we know; the parameter comes from the address bar.
-    let done = q.done.filter(|d| {
+    let done = q.done.clone().filter(|d| {
         [
             "created",
             "disabled",
@@ -54,7 +95,84 @@ pub async fn list(
         "users.html",
         lang,
         Some(&actor),
-        context! { unit, users => list, page_no, has_next, done },
+        context! {
+            unit, users => list, next, done, errors,
+            unit_choices => crate::units::picker(&state, &actor, unit.code.as_str()).await?,
+            filter => &q.filter, query => q.filter.query(),
+            all_roles => role_names(), statuses => STATUSES,
+            first_page => q.before.as_deref().unwrap_or("").is_empty(),
+            filtered => !q.filter.query().is_empty(),
+        },
+    ))
+}
+
+/// `GET /users/export.xlsx`: the same filtered list as a workbook. The
+/// phone goes out masked, as the list shows it; the number stays sealed.
+pub async fn export(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let (unit, filter) = read(&state, &actor, &q).await?;
+    let filter = filter.map_err(AppError::InvalidFields)?;
+    let rows = state
+        .store
+        .users_filtered(actor.scope(), &unit, &filter, EXPORT_MAX)
+        .await?;
+    let t = |k: &str| state.catalogue.get(lang, k).to_owned();
+    let table = Table {
+        name: t("users.title"),
+        headers: [
+            "people.display_name",
+            "users.username",
+            "people.position",
+            "people.phone",
+            "users.unit",
+            "users.roles",
+            "users.status",
+        ]
+        .map(t)
+        .to_vec(),
+        widths: vec![14.0, 16.0, 16.0, 14.0, 24.0, 20.0, 10.0],
+        rows: rows
+            .iter()
+            .map(|u| {
+                let roles: Vec<String> = u
+                    .roles
+                    .iter()
+                    .map(|r| t(&format!("role.{}", r.as_str())))
+                    .collect();
+                let status = if !u.active {
+                    "users.disabled"
+                } else if u.locked_until.is_some() {
+                    "users.locked"
+                } else {
+                    "users.active"
+                };
+                TableRow {
+                    texts: vec![
+                        u.display_name.clone().unwrap_or_default(),
+                        u.username.clone(),
+                        u.position.clone().unwrap_or_default(),
+                        u.phone_mask.clone().unwrap_or_default(),
+                        u.unit.name.clone(),
+                        roles.join("、"),
+                        t(status),
+                    ],
+                    numbers: vec![],
+                    total: false,
+                }
+            })
+            .collect(),
+    };
+    let title = format!("{} · {}", unit.name, t("users.title"));
+    let bytes = write_tables(&title, &[table])
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("user workbook: {e}")))?;
+    Ok(download(
+        bytes,
+        &format!("users-{}.xlsx", unit.code),
+        &format!("{title}.xlsx"),
     ))
 }
 

@@ -22,11 +22,12 @@ use jinguo_domain::{CaseId, HelpId, Sex, UnitCode, UnitId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::list_sql::{Bind, Conds};
 use super::{SqlStore, ancestors, not_found_if_none};
 use crate::model::{
-    AssessmentView, CaseAccess, CaseAlert, CaseEvent, CaseHead, CaseSealedField, CaseSummary,
-    CaseView, CaseworkerRef, ClientView, FollowUpView, NewAssessment, NewCase, OrderView, Page,
-    PersonView, ReferralView, TeamMember,
+    AssessmentView, CaseAccess, CaseAlert, CaseEvent, CaseFilter, CaseHead, CaseSealedField,
+    CaseSummary, CaseView, CaseworkerRef, ClientView, FollowUpView, NewAssessment, NewCase,
+    OrderView, Page, PersonView, ReferralView, TeamMember,
 };
 use crate::vault::associated_data;
 use crate::{CaseStore, Result, StoreError, UnitStore};
@@ -837,6 +838,62 @@ impl CaseStore for SqlStore {
             .iter()
             .map(summary_from_row)
             .collect()
+    }
+
+    async fn cases_filtered(
+        &self,
+        scope: Scope,
+        filter: &CaseFilter,
+        today: time::Date,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<CaseSummary>> {
+        let user = scope.user().unwrap_or(UserId::new(0));
+        // `$1` is today (the overdue count), `$2` the scope's unit; the
+        // conditions number on from `$3`. The access rule is `cases_for`'s.
+        let mut c = Conds::after(2);
+        c.add(
+            " AND (EXISTS (SELECT 1 FROM case_workers w WHERE w.case_id = c.id AND w.user_id = ?) \
+             OR EXISTS (SELECT 1 FROM case_glass g WHERE g.case_id = c.id AND g.user_id = ?",
+            Bind::Int(user.get()),
+        );
+        c.add(" AND g.expires_at > ?))", Bind::Int(now));
+        if let Some(v) = filter.status {
+            c.add(" AND c.status = ?", Bind::Text(v.as_str().to_owned()));
+        }
+        if let Some(v) = &filter.type_key {
+            c.add(" AND c.type_key = ?", Bind::Text(v.clone()));
+        }
+        if let Some(v) = filter.risk_level {
+            c.add(" AND c.risk_level = ?", Bind::Text(v.as_str().to_owned()));
+        }
+        if let Some(v) = &filter.opened_from {
+            c.add(" AND c.opened_on >= ?", Bind::Text(v.clone()));
+        }
+        if let Some(v) = &filter.opened_to {
+            c.add(" AND c.opened_on <= ?", Bind::Text(v.clone()));
+        }
+        if let Some(b) = filter.before {
+            c.add(" AND c.id < ?", Bind::Int(b));
+        }
+        let sql = format!(
+            "SELECT {SUMMARY_COLS} FROM cases c JOIN units u ON u.id = c.unit_id \
+             WHERE c.{col} = $2{cond} ORDER BY c.id DESC LIMIT {limit}",
+            col = scope.level().ancestor_column(),
+            cond = c.sql,
+            limit = c.next_mark(),
+        );
+        c.bind(
+            sqlx::query(&sql)
+                .bind(format_date(today))
+                .bind(scope.unit().get()),
+        )
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?
+        .iter()
+        .map(summary_from_row)
+        .collect()
     }
 
     async fn add_case_member(

@@ -17,12 +17,13 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use self::tally::{CHANGE_COLS, Deltas, Place};
+use super::list_sql::{Bind, Conds};
 use super::units::unit_ref_from_row;
 use super::{SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
     ChildProgress, ExportRow, Forward, NewAttachment, NewTask, Notice, NoticeAbout, Page, Progress,
-    Report, ReportAnswer, StatusCounts, Task, TaskBox, TaskSummary, TaskTargets, Totals, Unit,
-    UnitRef,
+    Report, ReportAnswer, StatusCounts, Task, TaskBox, TaskFilter, TaskSummary, TaskTargets,
+    Totals, Unit, UnitRef,
 };
 use crate::{Result, StoreError, TaskStore, UnitStore};
 
@@ -256,60 +257,20 @@ impl TaskStore for SqlStore {
         which: TaskBox,
         page: Page,
     ) -> Result<Vec<TaskSummary>> {
-        if !scope.contains(&unit.ancestors) {
-            return Err(StoreError::NotFound);
-        }
-        let col = unit.level.ancestor_column();
-        let cond = match which {
-            TaskBox::Inbox => "me.id IS NOT NULL".to_owned(),
-            TaskBox::Issued => "t.issuer_unit_id = $1".to_owned(),
-            TaskBox::Subtree => format!(
-                "EXISTS (SELECT 1 FROM task_reports s WHERE s.task_id = t.id AND s.{col} = $1)"
-            ),
-        };
-        let count = |extra: &str| {
-            format!(
-                "(SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) FROM task_tally c \
-                 WHERE c.task_id = t.id AND c.unit_id = $1{extra})"
-            )
-        };
-        let sql = format!(
-            "SELECT t.id, t.title, t.deadline, t.created_at, t.issuer_unit_id, u.code, u.name, \
-             u.level, me.status AS my_status, {} AS targets, {} AS complete, {} AS submitted \
-             FROM tasks t JOIN units u ON u.id = t.issuer_unit_id \
-             LEFT JOIN task_reports me ON me.task_id = t.id AND me.unit_id = $1 \
-             WHERE {cond} ORDER BY t.id DESC LIMIT $2 OFFSET $3",
-            count(""),
-            count(&format!(" AND c.status IN {COMPLETE}")),
-            count(" AND c.status = 'submitted'"),
-        );
-        sqlx::query(&sql)
-            .bind(unit.id.get())
-            .bind(page.limit)
-            .bind(page.offset)
-            .fetch_all(self.reader())
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(TaskSummary {
-                    id: TaskId::new(r.try_get("id")?),
-                    title: r.try_get("title")?,
-                    deadline: date_of(r, "deadline")?,
-                    issuer: unit_ref(r, "issuer_unit_id", "code", "name", "level")?,
-                    created_at: r.try_get("created_at")?,
-                    status: match r.try_get::<Option<String>, _>("my_status")? {
-                        Some(s) => Some(
-                            ReportStatus::parse(&s)
-                                .ok_or_else(|| decode_err(format!("bad status {s}")))?,
-                        ),
-                        None => None,
-                    },
-                    targets: r.try_get("targets")?,
-                    complete: r.try_get("complete")?,
-                    submitted: r.try_get("submitted")?,
-                })
-            })
-            .collect()
+        self.task_rows(scope, unit, which, &TaskFilter::default(), page)
+            .await
+    }
+
+    async fn tasks_filtered(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        which: TaskBox,
+        filter: &TaskFilter,
+        limit: i64,
+    ) -> Result<Vec<TaskSummary>> {
+        self.task_rows(scope, unit, which, filter, Page::new(limit, 0))
+            .await
     }
 
     async fn report(&self, task: &InScope<Task>, unit: &Unit) -> Result<InScope<Report>> {
@@ -967,4 +928,89 @@ async fn add_notice_in(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+impl SqlStore {
+    /// Tasks of one box for a unit of the scope matching `filter`, newest
+    /// first: the task lists and their OFFSET-paged API share it.
+    async fn task_rows(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        which: TaskBox,
+        filter: &TaskFilter,
+        page: Page,
+    ) -> Result<Vec<TaskSummary>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let col = unit.level.ancestor_column();
+        let cond = match which {
+            TaskBox::Inbox => "me.id IS NOT NULL".to_owned(),
+            TaskBox::Issued => "t.issuer_unit_id = $1".to_owned(),
+            TaskBox::Subtree => format!(
+                "EXISTS (SELECT 1 FROM task_reports s WHERE s.task_id = t.id AND s.{col} = $1)"
+            ),
+        };
+        let mut c = Conds::default();
+        if let Some(t) = filter.text.as_deref() {
+            c.contains_any(&["t.title"], t);
+        }
+        if let Some(v) = filter.status {
+            c.add(" AND me.status = ?", Bind::Text(v.as_str().to_owned()));
+        }
+        if let Some(v) = &filter.deadline_from {
+            c.add(" AND t.deadline >= ?", Bind::Text(v.clone()));
+        }
+        if let Some(v) = &filter.deadline_to {
+            c.add(" AND t.deadline <= ?", Bind::Text(v.clone()));
+        }
+        if let Some(b) = filter.before {
+            c.add(" AND t.id < ?", Bind::Int(b));
+        }
+        let count = |extra: &str| {
+            format!(
+                "(SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) FROM task_tally c \
+                 WHERE c.task_id = t.id AND c.unit_id = $1{extra})"
+            )
+        };
+        let (limit, offset) = (c.mark_after(1), c.mark_after(2));
+        let sql = format!(
+            "SELECT t.id, t.title, t.deadline, t.created_at, t.issuer_unit_id, u.code, u.name, \
+             u.level, me.status AS my_status, {} AS targets, {} AS complete, {} AS submitted \
+             FROM tasks t JOIN units u ON u.id = t.issuer_unit_id \
+             LEFT JOIN task_reports me ON me.task_id = t.id AND me.unit_id = $1 \
+             WHERE {cond}{} ORDER BY t.id DESC LIMIT {limit} OFFSET {offset}",
+            count(""),
+            count(&format!(" AND c.status IN {COMPLETE}")),
+            count(" AND c.status = 'submitted'"),
+            c.sql,
+        );
+        c.bind(sqlx::query(&sql).bind(unit.id.get()))
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(self.reader())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(TaskSummary {
+                    id: TaskId::new(r.try_get("id")?),
+                    title: r.try_get("title")?,
+                    deadline: date_of(r, "deadline")?,
+                    issuer: unit_ref(r, "issuer_unit_id", "code", "name", "level")?,
+                    created_at: r.try_get("created_at")?,
+                    status: match r.try_get::<Option<String>, _>("my_status")? {
+                        Some(s) => Some(
+                            ReportStatus::parse(&s)
+                                .ok_or_else(|| decode_err(format!("bad status {s}")))?,
+                        ),
+                        None => None,
+                    },
+                    targets: r.try_get("targets")?,
+                    complete: r.try_get("complete")?,
+                    submitted: r.try_get("submitted")?,
+                })
+            })
+            .collect()
+    }
 }
