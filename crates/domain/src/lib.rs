@@ -47,6 +47,7 @@ pub mod honour;
 pub mod household;
 pub mod need;
 pub mod organisation;
+pub use organisation::{CommitteeMemberId, ElectionId, OrganisationId};
 pub mod task;
 pub mod text;
 pub use task::{ReportStatus, TaskDraft, TaskSpec};
