@@ -15,6 +15,8 @@ use crate::{InScope, Result, Scope};
 mod model;
 mod sql;
 
+pub use sql::day_text;
+
 pub use model::*;
 
 /// Organisations. Creating one and recording an election change the

@@ -46,7 +46,7 @@ fn decode_err(what: String) -> StoreError {
     sqlx::Error::Decode(what.into()).into()
 }
 
-pub(crate) fn day(d: Date) -> String {
+pub fn day_text(d: Date) -> String {
     d.format(format_description!("[year]-[month]-[day]"))
         .unwrap_or_default()
 }
@@ -246,9 +246,9 @@ async fn insert_election(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(org)
-    .bind(day(held_on))
+    .bind(day_text(held_on))
     .bind(term.years())
-    .bind(day(term.due()))
+    .bind(day_text(term.due()))
     .bind(note)
     .bind(i64::from(first))
     .bind(by.map(UserId::get))
@@ -324,7 +324,7 @@ impl SqlStore {
              WHERE o.{col} = $1 AND o.next_election_due < $2 GROUP BY {group}"
         ))
         .bind(unit.id.get())
-        .bind(day(today))
+        .bind(day_text(today))
         .fetch_all(self.reader())
         .await?;
         let mut out = HashMap::new();
@@ -379,10 +379,10 @@ impl OrganisationStore for SqlStore {
         .bind(f.name.as_str())
         .bind(f.kind.as_str())
         .bind(f.field.map(SectorField::as_str))
-        .bind(day(f.established_on))
-        .bind(day(new.term.start()))
+        .bind(day_text(f.established_on))
+        .bind(day_text(new.term.start()))
         .bind(new.term.years())
-        .bind(day(new.term.due()))
+        .bind(day_text(new.term.due()))
         .bind(new.committee.members().len() as i64)
         .bind(i64::from(new.committee.is_complete()))
         .bind(new.by.map(UserId::get))
@@ -484,7 +484,7 @@ impl OrganisationStore for SqlStore {
         );
         sqlx::query(&sql)
             .bind(unit.id.get())
-            .bind(overdue_on.map(day).unwrap_or_default())
+            .bind(overdue_on.map(day_text).unwrap_or_default())
             .bind(page.limit)
             .bind(page.offset)
             .fetch_all(self.reader())
@@ -558,9 +558,9 @@ impl OrganisationStore for SqlStore {
             "UPDATE organisations SET term_start = $1, term_years = $2, next_election_due = $3, \
              members = $4, complete = $5, updated_at = $6 WHERE id = $7 AND updated_at = $8",
         )
-        .bind(day(e.term.start()))
+        .bind(day_text(e.term.start()))
         .bind(e.term.years())
-        .bind(day(e.term.due()))
+        .bind(day_text(e.term.due()))
         .bind(e.committee.members().len() as i64)
         .bind(i64::from(e.committee.is_complete()))
         .bind(now.max(org.updated_at + 1))
@@ -757,7 +757,7 @@ impl SqlStore {
              WHERE n.organisation_id = o.id AND n.due = o.next_election_due)",
         )
         .bind(now)
-        .bind(day(today))
+        .bind(day_text(today))
         .execute(self.writer())
         .await?;
         Ok(done.rows_affected())
@@ -834,7 +834,7 @@ impl SqlStore {
     /// the demo can show an overdue term without waiting years.
     pub async fn organisation_backdate_due(&self, org: OrganisationId, due: Date) -> Result<()> {
         sqlx::query("UPDATE organisations SET next_election_due = $1 WHERE id = $2")
-            .bind(day(due))
+            .bind(day_text(due))
             .bind(org.get())
             .execute(self.writer())
             .await?;
