@@ -100,6 +100,7 @@ pub async fn fill_villages(
     store: &SqlStore,
     root: &Unit,
     today: time::Date,
+    now: i64,
 ) -> anyhow::Result<u64> {
     let scope = store.system_scope(root);
     let mut stack = vec![root.clone()];
@@ -113,7 +114,7 @@ pub async fn fill_villages(
             if c.level == jinguo_domain::Level::VILLAGE {
                 seed += 1;
                 match store
-                    .create_organisation(scope, village_org(&c, seed, today)?, 0)
+                    .create_organisation(scope, village_org(&c, seed, today)?, now)
                     .await
                 {
                     Ok(_) => made += 1,
@@ -131,6 +132,13 @@ pub async fn fill_villages(
     Ok(made)
 }
 
+/// Sector organisations of the city (新领域): (name, field).
+const SECTORS: [(&str, &str); 3] = [
+    ("锡林浩特市女企业家协会", "entrepreneurs"),
+    ("锡林浩特经济技术开发区", "park"),
+    ("锡林浩特市快递物流行业", "new_economy"),
+];
+
 pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
     let Ok(code) = UnitCode::parse(CITY) else {
         return Ok(0);
@@ -140,6 +148,59 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
         Err(StoreError::NotFound) => return Ok(0),
         Err(e) => return Err(e.into()),
     };
-    let today = crate::state::today(&crate::Config::default());
-    fill_villages(store, &city, today).await
+    let scope = store.system_scope(&city);
+    // Once: a second start finds the city's villages organised already.
+    if store
+        .organisations_under(scope, &city, None, jinguo_store::model::Page::new(1, 0))
+        .await?
+        .is_empty()
+    {
+        let today = crate::state::today(&crate::Config::default());
+        let now = crate::state::now();
+        let mut made = fill_villages(store, &city, today, now).await?;
+        for (i, (name, field)) in SECTORS.into_iter().enumerate() {
+            let unit = store
+                .create_sector(
+                    scope,
+                    jinguo_store::model::NewSector {
+                        parent: city.id,
+                        name: name.to_owned(),
+                        name_mn: None,
+                    },
+                )
+                .await?;
+            let parsed = OrgDraft {
+                name: format!("{name}妇联"),
+                kind: "sector".into(),
+                field: Some(field.into()),
+                established_on: "2019-03-08".into(),
+                term_start: "2022-03-08".into(),
+                term_years: Some(5),
+                next_election_due: None,
+                members: committee(1000 + i),
+            }
+            .parse(unit.level, unit.kind, today)
+            .map_err(|e| anyhow::anyhow!("demo sector organisation: {e:?}"))?;
+            store
+                .create_organisation(
+                    scope,
+                    NewOrganisation {
+                        unit: unit.id,
+                        fields: parsed.fields,
+                        term: parsed.term,
+                        committee: parsed.committee,
+                        by: None,
+                    },
+                    now,
+                )
+                .await?;
+            made += 1;
+        }
+        tracing::info!(
+            organisations = made,
+            "demo federations with committees recorded"
+        );
+        return Ok(made);
+    }
+    Ok(0)
 }
