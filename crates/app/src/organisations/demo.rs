@@ -59,8 +59,8 @@ pub fn committee(seed: usize) -> Vec<MemberDraft> {
                 education: EDUCATION[k % EDUCATION.len()].into(),
                 political: POLITICAL[k % POLITICAL.len()].into(),
                 phone: Some(format!("1380000{:04}", k % 10_000)),
-                full_time: i == 0 && seed % 3 == 0,
-                on_village_committee: i == 0 && seed % 4 != 0,
+                full_time: i == 0 && seed.is_multiple_of(3),
+                on_village_committee: i == 0 && !seed.is_multiple_of(4),
             }
         })
         .collect()

@@ -238,6 +238,11 @@ async fn web_pages(db: Db) {
     assert!(to.starts_with("/organisations/"), "{to}");
     let page = get(to.clone()).await.unwrap().text().await.unwrap();
     assert!(page.contains("乌云"), "the committee, to an admin of the subtree");
+    // A second organisation for the village: one message, at the unit.
+    let r = post(form("乌云"), "/organisations".into()).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert_eq!(page.matches("id=\"unit_code-err\"").count(), 1, "{page}");
     let id = to
         .trim_start_matches("/organisations/")
         .split('?')

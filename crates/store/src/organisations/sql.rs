@@ -206,18 +206,10 @@ async fn insert_committee(
         .bind(i64::from(m.on_village_committee))
         .fetch_one(&mut **tx)
         .await?;
-        seal(
-            &mut **tx,
-            store,
-            "committee_members",
-            "name",
-            id,
-            Some(&m.name),
-        )
-        .await?;
+        seal(tx, store, "committee_members", "name", id, Some(&m.name)).await?;
         if let Some(p) = &m.phone {
             seal(
-                &mut **tx,
+                tx,
                 store,
                 "committee_members",
                 "phone",
@@ -237,8 +229,7 @@ async fn insert_election(
     term: &Term,
     note: Option<&str>,
     first: bool,
-    by: Option<UserId>,
-    now: i64,
+    (by, now): (Option<UserId>, i64),
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO organisation_elections (organisation_id, held_on, term_years, \
@@ -402,8 +393,7 @@ impl OrganisationStore for SqlStore {
             &new.term,
             None,
             true,
-            new.by,
-            now,
+            (new.by, now),
         )
         .await?;
         insert_committee(&mut tx, self, election, &new.committee).await?;
@@ -587,8 +577,7 @@ impl OrganisationStore for SqlStore {
             &e.term,
             e.note.as_deref(),
             false,
-            new.by,
-            now,
+            (new.by, now),
         )
         .await?;
         insert_committee(&mut tx, self, election, &e.committee).await?;
