@@ -28,6 +28,7 @@ mod map_labels;
 pub mod need_list;
 pub mod needs;
 mod net;
+pub mod organisations;
 mod paging;
 mod people_import;
 mod period;

@@ -73,5 +73,11 @@ pub async fn remind_forever(state: AppState, system: std::sync::Arc<jinguo_store
             }
             Err(e) => tracing::warn!(error = %e, "reminder sweep failed"),
         }
+        // Terms overdue for election, told to the unit above (issue 15).
+        match system.add_term_notices(today(&state.config), now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(notices = n, "overdue-term notices added"),
+            Err(e) => tracing::warn!(error = %e, "overdue-term sweep failed"),
+        }
     }
 }

@@ -86,6 +86,9 @@ pub enum BenchCommand {
     /// Time a household list page over N households: the first page and the
     /// last by keyset, the last by OFFSET, and a name search.
     Lists(crate::bench_lists::ListsArgs),
+    /// Every village of the region with a federation and a 7-person committee,
+    /// then the organisation coverage of the region, a league and a banner.
+    Organisations(crate::bench_orgs::OrganisationsArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -96,6 +99,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Tasks(args) => crate::bench_tasks::run(args).await,
         BenchCommand::Deeds(args) => crate::bench_deeds::run(args).await,
         BenchCommand::Lists(args) => crate::bench_lists::run(args).await,
+        BenchCommand::Organisations(args) => crate::bench_orgs::run(args).await,
         BenchCommand::Rollup {
             activities,
             database,

@@ -46,6 +46,8 @@ pub mod home;
 pub mod honour;
 pub mod household;
 pub mod need;
+pub mod organisation;
+pub use organisation::{CommitteeMemberId, ElectionId, OrganisationId};
 pub mod task;
 pub mod text;
 pub use task::{ReportStatus, TaskDraft, TaskSpec};

@@ -11,6 +11,7 @@ pub mod homes;
 pub mod honours;
 pub mod idempotency;
 pub mod model;
+pub mod organisations;
 pub mod scope;
 pub(crate) mod sql;
 mod traits;
@@ -31,6 +32,7 @@ pub use traits::{
 pub use homes::HomeStore;
 pub use honours::HonourStore;
 pub use idempotency::IdempotencyStore;
+pub use organisations::OrganisationStore;
 pub use traits::CaseStatsStore;
 pub use translations::TranslationStore;
 pub use vault::{Vault, VaultError};
@@ -60,6 +62,7 @@ pub trait Store:
     + HouseholdStore
     + HomeStore
     + HonourStore
+    + OrganisationStore
     + IdempotencyStore
     + HelpStore
     + NeedStore

@@ -42,6 +42,9 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("honour_nominations", "person_name"),
     ("honour_objections", "text"),
     ("honour_objections", "contact"),
+    // Committee members of organisations (organisations/sql.rs).
+    ("committee_members", "name"),
+    ("committee_members", "phone"),
     // Account holders' phones (sql/users.rs).
     ("users", "phone"),
 ];
