@@ -46,6 +46,7 @@ pub mod home;
 pub mod honour;
 pub mod household;
 pub mod need;
+pub mod outline;
 pub mod task;
 pub mod text;
 pub use task::{ReportStatus, TaskDraft, TaskSpec};
