@@ -261,28 +261,13 @@ impl Direction {
 }
 
 /// A responsible department: a key of the `outline-departments` dictionary
-/// (`health` 卫健委, `education` 教育局 …). Lower-case ASCII, digits and
-/// underscores, as every dictionary key.
+/// (`health` 卫健委, `education` 教育局 …; data, seeded by migration 0026 and
+/// edited by the region). Lower-case ASCII, digits and underscores, as
+/// every dictionary key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Department(String);
 
-/// The departments the demo and a fresh installation start with; the
-/// dictionary is data and may grow.
-pub const DEPARTMENTS: [(&str, &str); 12] = [
-    ("health", "卫生健康委员会（卫健委）"),
-    ("education", "教育局"),
-    ("civil_affairs", "民政局"),
-    ("statistics", "统计局"),
-    ("human_resources", "人力资源和社会保障局"),
-    ("public_security", "公安局"),
-    ("court", "人民法院"),
-    ("procuratorate", "人民检察院"),
-    ("justice", "司法局"),
-    ("medical_security", "医疗保障局"),
-    ("ecology", "生态环境局"),
-    ("women_federation", "妇联"),
-];
 
 impl Department {
     pub fn parse(s: &str) -> Result<Department, FieldError> {

@@ -11,6 +11,7 @@ pub mod homes;
 pub mod honours;
 pub mod idempotency;
 pub mod model;
+pub mod outlines;
 pub mod scope;
 pub(crate) mod sql;
 mod traits;
@@ -30,6 +31,7 @@ pub use traits::{
 // Case statistics (issue 6).
 pub use homes::HomeStore;
 pub use honours::HonourStore;
+pub use outlines::OutlineStore;
 pub use idempotency::IdempotencyStore;
 pub use traits::CaseStatsStore;
 pub use translations::TranslationStore;
@@ -68,5 +70,6 @@ pub trait Store:
     + CaseStatsStore
     + WorkbenchStore
     + TranslationStore
+    + OutlineStore
 {
 }
