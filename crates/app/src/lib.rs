@@ -16,6 +16,7 @@ pub mod error;
 pub mod help;
 pub mod homes;
 pub mod honours;
+pub mod outlines;
 pub mod household_list;
 pub mod households;
 pub mod i18n;

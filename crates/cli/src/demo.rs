@@ -46,6 +46,9 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
     ("supervisor", "caseworker", "150000000000"),
     // Reviews the Mongolian of the interface (/translations).
     ("translator", "translator", "150000000000"),
+    // The health bureau's reporter of outline indicators at 锡林郭勒盟
+    // (/outlines/report); her department is set by the outline demo.
+    ("xlgl-health", "department", "152500000000"),
 ];
 
 pub struct Prepared {

@@ -629,7 +629,7 @@ impl Figure {
                 denominator,
             } => {
                 let scale = unit.scale()?;
-                (denominator > 0).then(|| numerator as f64 / denominator as f64 * scale)
+                (denominator > 0).then(|| numerator as f64 * scale / denominator as f64)
             }
             Figure::Value { value } => Some(value),
         }

@@ -230,7 +230,7 @@ async fn story(store: SqlStore) {
     // Her own unit, her own department's indicators only.
     let entries = [(mmr_id, ratio_entry(&renamed, 1.0, 8_000.0))];
     let r = store
-        .save_report(her, &banner, period, 2024, &health, &entries, &who(), 10)
+        .save_outline_report(her, &banner, period, 2024, &health, &entries, &who(), 10)
         .await
         .unwrap();
     assert_eq!(r.head.status, OutlineReportStatus::Draft);
@@ -238,14 +238,14 @@ async fn story(store: SqlStore) {
     let not_hers = [(school_id, ratio_entry(&renamed, 1.0, 2.0))];
     assert!(matches!(
         store
-            .save_report(her, &banner, period, 2024, &health, &not_hers, &who(), 11)
+            .save_outline_report(her, &banner, period, 2024, &health, &not_hers, &who(), 11)
             .await,
         Err(StoreError::Refused { field: "indicator", key: "err.outline.not_your_indicator" })
     ));
     for other in [&league, &erenhot] {
         assert!(matches!(
             store
-                .save_report(her, other, period, 2024, &health, &entries, &who(), 11)
+                .save_outline_report(her, other, period, 2024, &health, &entries, &who(), 11)
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -253,30 +253,30 @@ async fn story(store: SqlStore) {
     // Saving again replaces the figure.
     let entries = [(mmr_id, ratio_entry(&renamed, 2.0, 8_000.0))];
     let r = store
-        .save_report(her, &banner, period, 2024, &health, &entries, &who(), 12)
+        .save_outline_report(her, &banner, period, 2024, &health, &entries, &who(), 12)
         .await
         .unwrap();
     assert_eq!(r.values.len(), 1);
     // Review needs a submitted report.
     assert!(matches!(
         store
-            .review_report(league_office, &banner, 2024, &health, Decision::Approve, &who(), 13)
+            .review_outline_report(league_office, &banner, 2024, &health, Decision::Approve, &who(), 13)
             .await,
         Err(StoreError::Refused { key: "err.outline.not_submitted", .. })
     ));
     let r = store
-        .submit_report(her, &banner, 2024, &health, &who(), 14)
+        .submit_outline_report(her, &banner, 2024, &health, &who(), 14)
         .await
         .unwrap();
     assert_eq!(r.head.status, OutlineReportStatus::Submitted);
     assert!(matches!(
         store
-            .save_report(her, &banner, period, 2024, &health, &entries, &who(), 15)
+            .save_outline_report(her, &banner, period, 2024, &health, &entries, &who(), 15)
             .await,
         Err(StoreError::Refused { key: "err.outline.report_locked", .. })
     ));
     let pending = store
-        .reports_under(league_office, &league, 2024, Some(OutlineReportStatus::Submitted))
+        .outline_reports_under(league_office, &league, 2024, Some(OutlineReportStatus::Submitted))
         .await
         .unwrap();
     assert_eq!(pending.len(), 1);
@@ -284,7 +284,7 @@ async fn story(store: SqlStore) {
     // Another league's office does not see it.
     assert!(matches!(
         store
-            .review_report(baotou_office, &banner, 2024, &health, Decision::Approve, &who(), 16)
+            .review_outline_report(baotou_office, &banner, 2024, &health, Decision::Approve, &who(), 16)
             .await,
         Err(StoreError::NotFound)
     ));
@@ -297,19 +297,19 @@ async fn story(store: SqlStore) {
             .is_empty()
     );
     let r = store
-        .review_report(league_office, &banner, 2024, &health, Decision::Approve, &who(), 17)
+        .review_outline_report(league_office, &banner, 2024, &health, Decision::Approve, &who(), 17)
         .await
         .unwrap();
     assert_eq!(r.head.status, OutlineReportStatus::Approved);
     // An approved report cannot be edited nor handed in again.
     assert!(matches!(
         store
-            .save_report(her, &banner, period, 2024, &health, &entries, &who(), 18)
+            .save_outline_report(her, &banner, period, 2024, &health, &entries, &who(), 18)
             .await,
         Err(StoreError::Refused { key: "err.outline.report_locked", .. })
     ));
     assert!(matches!(
-        store.submit_report(her, &banner, 2024, &health, &who(), 18).await,
+        store.submit_outline_report(her, &banner, 2024, &health, &who(), 18).await,
         Err(StoreError::Refused { .. })
     ));
     let values = store
@@ -323,15 +323,15 @@ async fn story(store: SqlStore) {
     // Erenhot's report is returned with a reason and can be edited again.
     let erenhot_scope = store.system_scope(&erenhot);
     store
-        .save_report(erenhot_scope, &erenhot, period, 2024, &health, &entries, &who(), 20)
+        .save_outline_report(erenhot_scope, &erenhot, period, 2024, &health, &entries, &who(), 20)
         .await
         .unwrap();
     store
-        .submit_report(erenhot_scope, &erenhot, 2024, &health, &who(), 21)
+        .submit_outline_report(erenhot_scope, &erenhot, 2024, &health, &who(), 21)
         .await
         .unwrap();
     let r = store
-        .review_report(
+        .review_outline_report(
             league_office,
             &erenhot,
             2024,
@@ -345,7 +345,7 @@ async fn story(store: SqlStore) {
     assert_eq!(r.head.status, OutlineReportStatus::Returned);
     assert_eq!(r.head.return_reason.as_deref(), Some("活产数与统计年鉴不符"));
     store
-        .save_report(erenhot_scope, &erenhot, period, 2024, &health, &entries, &who(), 23)
+        .save_outline_report(erenhot_scope, &erenhot, period, 2024, &health, &entries, &who(), 23)
         .await
         .unwrap();
     assert_eq!(

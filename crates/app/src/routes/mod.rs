@@ -169,6 +169,7 @@ pub const MODULES: &[Module] = &[
     crate::workbench::MODULE,
     crate::homes::MODULE,
     crate::honours::MODULE,
+    crate::outlines::MODULE,
     crate::translations::MODULE,
 ];
 

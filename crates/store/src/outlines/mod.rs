@@ -77,7 +77,7 @@ pub trait OutlineStore: Send + Sync {
     -> Result<Vec<TargetRow>>;
 
     /// The report of a unit's department for a year, if one was started.
-    async fn report(
+    async fn outline_report(
         &self,
         scope: Scope,
         unit: &Unit,
@@ -87,7 +87,7 @@ pub trait OutlineStore: Send + Sync {
     /// Saves figures into the report (creating it as a draft); refused
     /// when the report is submitted or approved. Only at the scope's own
     /// unit.
-    async fn save_report(
+    async fn save_outline_report(
         &self,
         scope: Scope,
         unit: &Unit,
@@ -99,7 +99,7 @@ pub trait OutlineStore: Send + Sync {
         now: i64,
     ) -> Result<Report>;
     /// Hands a draft or returned report in for checking.
-    async fn submit_report(
+    async fn submit_outline_report(
         &self,
         scope: Scope,
         unit: &Unit,
@@ -110,7 +110,7 @@ pub trait OutlineStore: Send + Sync {
     ) -> Result<Report>;
     /// The office approves a submitted report, or returns it with a
     /// reason.
-    async fn review_report(
+    async fn review_outline_report(
         &self,
         scope: Scope,
         unit: &Unit,
@@ -122,7 +122,7 @@ pub trait OutlineStore: Send + Sync {
     ) -> Result<Report>;
     /// Reports of a unit's subtree for a year, in a state (or all), by unit
     /// code then department.
-    async fn reports_under(
+    async fn outline_reports_under(
         &self,
         scope: Scope,
         unit: &Unit,

@@ -532,7 +532,7 @@ impl OutlineStore for SqlStore {
             .collect()
     }
 
-    async fn report(
+    async fn outline_report(
         &self,
         scope: Scope,
         unit: &Unit,
@@ -544,7 +544,7 @@ impl OutlineStore for SqlStore {
         self.full_report(&mut conn, unit.id, year, department).await
     }
 
-    async fn save_report(
+    async fn save_outline_report(
         &self,
         scope: Scope,
         unit: &Unit,
@@ -656,7 +656,7 @@ impl OutlineStore for SqlStore {
         Ok(report)
     }
 
-    async fn submit_report(
+    async fn submit_outline_report(
         &self,
         scope: Scope,
         unit: &Unit,
@@ -702,7 +702,7 @@ impl OutlineStore for SqlStore {
         Ok(report)
     }
 
-    async fn review_report(
+    async fn review_outline_report(
         &self,
         scope: Scope,
         unit: &Unit,
@@ -756,7 +756,7 @@ impl OutlineStore for SqlStore {
         Ok(report)
     }
 
-    async fn reports_under(
+    async fn outline_reports_under(
         &self,
         scope: Scope,
         unit: &Unit,
