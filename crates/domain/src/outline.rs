@@ -268,7 +268,6 @@ impl Direction {
 #[serde(transparent)]
 pub struct Department(String);
 
-
 impl Department {
     pub fn parse(s: &str) -> Result<Department, FieldError> {
         let s = s.trim();

@@ -31,8 +31,8 @@ pub use traits::{
 // Case statistics (issue 6).
 pub use homes::HomeStore;
 pub use honours::HonourStore;
-pub use outlines::OutlineStore;
 pub use idempotency::IdempotencyStore;
+pub use outlines::OutlineStore;
 pub use traits::CaseStatsStore;
 pub use translations::TranslationStore;
 pub use vault::{Vault, VaultError};

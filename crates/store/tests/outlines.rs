@@ -12,7 +12,9 @@ use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{NewUser, Unit};
 use jinguo_store::outlines::{Decision, NewTarget, Who};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url, scalar};
-use jinguo_store::{BUNDLED_DIVISIONS_CSV, OutlineStore, SqlStore, StoreError, UnitStore, UserStore};
+use jinguo_store::{
+    BUNDLED_DIVISIONS_CSV, OutlineStore, SqlStore, StoreError, UnitStore, UserStore,
+};
 
 const REGION: &str = "150000000000";
 const XILINGOL: &str = "152500000000";
@@ -48,9 +50,22 @@ fn indicator(code: &str, unit: &str, department: &str, sexes: bool) -> Indicator
         goal: "演示目标".into(),
         name: format!("演示指标 {code}"),
         unit: unit.into(),
-        numerator: if ratio { "分子".into() } else { String::new() },
-        denominator: if ratio { "分母".into() } else { String::new() },
-        direction: if unit == "per_100k" { "at_most" } else { "at_least" }.into(),
+        numerator: if ratio {
+            "分子".into()
+        } else {
+            String::new()
+        },
+        denominator: if ratio {
+            "分母".into()
+        } else {
+            String::new()
+        },
+        direction: if unit == "per_100k" {
+            "at_most"
+        } else {
+            "at_least"
+        }
+        .into(),
         department: department.into(),
         levels: "1,2,3".into(),
         sex_disaggregated: sexes,
@@ -149,7 +164,13 @@ async fn story(store: SqlStore) {
         .set_target(league_office, target(&league, 14.0), &who(), 4)
         .await;
     assert!(
-        matches!(looser, Err(StoreError::Refused { field: "value", key: "err.outline.target_looser" })),
+        matches!(
+            looser,
+            Err(StoreError::Refused {
+                field: "value",
+                key: "err.outline.target_looser"
+            })
+        ),
         "{looser:?}"
     );
     store
@@ -157,7 +178,9 @@ async fn story(store: SqlStore) {
         .await
         .unwrap();
     assert!(matches!(
-        store.set_target(all, target(&banner, 11.0), &who(), 6).await,
+        store
+            .set_target(all, target(&banner, 11.0), &who(), 6)
+            .await,
         Err(StoreError::Refused { .. })
     ));
     store
@@ -166,18 +189,25 @@ async fn story(store: SqlStore) {
         .unwrap();
     // Out of scope and below the banner: not found.
     assert!(matches!(
-        store.set_target(baotou_office, target(&banner, 8.0), &who(), 8).await,
+        store
+            .set_target(baotou_office, target(&banner, 8.0), &who(), 8)
+            .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.set_target(all, target(&township, 8.0), &who(), 8).await,
+        store
+            .set_target(all, target(&township, 8.0), &who(), 8)
+            .await,
         Err(StoreError::NotFound)
     ));
     let chain = store.targets_for(all, &banner, period).await.unwrap();
     let values: Vec<f64> = chain.iter().map(|t| t.value).collect();
     assert_eq!(values, [12.0, 10.0, 9.0]);
     // From the league: its ancestors, itself and its subtree.
-    let below = store.targets_for(league_office, &league, period).await.unwrap();
+    let below = store
+        .targets_for(league_office, &league, period)
+        .await
+        .unwrap();
     assert_eq!(below.len(), 3);
     let erenhot_targets = store.targets_for(all, &erenhot, period).await.unwrap();
     let values: Vec<f64> = erenhot_targets.iter().map(|t| t.value).collect();
@@ -222,9 +252,16 @@ async fn story(store: SqlStore) {
         .set_reporter_department(all, reporter, &health, &who(), 9)
         .await
         .unwrap();
-    let reporter_user = store.user_in_scope(all, reporter).await.unwrap().into_inner();
+    let reporter_user = store
+        .user_in_scope(all, reporter)
+        .await
+        .unwrap()
+        .into_inner();
     let her = store.scope_of_user(&reporter_user, &banner).unwrap();
-    assert_eq!(store.reporter_department(her).await.unwrap(), Some(health.clone()));
+    assert_eq!(
+        store.reporter_department(her).await.unwrap(),
+        Some(health.clone())
+    );
     assert_eq!(store.reporter_department(all).await.unwrap(), None);
 
     // Her own unit, her own department's indicators only.
@@ -240,7 +277,10 @@ async fn story(store: SqlStore) {
         store
             .save_outline_report(her, &banner, period, 2024, &health, &not_hers, &who(), 11)
             .await,
-        Err(StoreError::Refused { field: "indicator", key: "err.outline.not_your_indicator" })
+        Err(StoreError::Refused {
+            field: "indicator",
+            key: "err.outline.not_your_indicator"
+        })
     ));
     for other in [&league, &erenhot] {
         assert!(matches!(
@@ -260,9 +300,20 @@ async fn story(store: SqlStore) {
     // Review needs a submitted report.
     assert!(matches!(
         store
-            .review_outline_report(league_office, &banner, 2024, &health, Decision::Approve, &who(), 13)
+            .review_outline_report(
+                league_office,
+                &banner,
+                2024,
+                &health,
+                Decision::Approve,
+                &who(),
+                13
+            )
             .await,
-        Err(StoreError::Refused { key: "err.outline.not_submitted", .. })
+        Err(StoreError::Refused {
+            key: "err.outline.not_submitted",
+            ..
+        })
     ));
     let r = store
         .submit_outline_report(her, &banner, 2024, &health, &who(), 14)
@@ -273,10 +324,18 @@ async fn story(store: SqlStore) {
         store
             .save_outline_report(her, &banner, period, 2024, &health, &entries, &who(), 15)
             .await,
-        Err(StoreError::Refused { key: "err.outline.report_locked", .. })
+        Err(StoreError::Refused {
+            key: "err.outline.report_locked",
+            ..
+        })
     ));
     let pending = store
-        .outline_reports_under(league_office, &league, 2024, Some(OutlineReportStatus::Submitted))
+        .outline_reports_under(
+            league_office,
+            &league,
+            2024,
+            Some(OutlineReportStatus::Submitted),
+        )
         .await
         .unwrap();
     assert_eq!(pending.len(), 1);
@@ -284,7 +343,15 @@ async fn story(store: SqlStore) {
     // Another league's office does not see it.
     assert!(matches!(
         store
-            .review_outline_report(baotou_office, &banner, 2024, &health, Decision::Approve, &who(), 16)
+            .review_outline_report(
+                baotou_office,
+                &banner,
+                2024,
+                &health,
+                Decision::Approve,
+                &who(),
+                16
+            )
             .await,
         Err(StoreError::NotFound)
     ));
@@ -297,7 +364,15 @@ async fn story(store: SqlStore) {
             .is_empty()
     );
     let r = store
-        .review_outline_report(league_office, &banner, 2024, &health, Decision::Approve, &who(), 17)
+        .review_outline_report(
+            league_office,
+            &banner,
+            2024,
+            &health,
+            Decision::Approve,
+            &who(),
+            17,
+        )
         .await
         .unwrap();
     assert_eq!(r.head.status, OutlineReportStatus::Approved);
@@ -306,10 +381,15 @@ async fn story(store: SqlStore) {
         store
             .save_outline_report(her, &banner, period, 2024, &health, &entries, &who(), 18)
             .await,
-        Err(StoreError::Refused { key: "err.outline.report_locked", .. })
+        Err(StoreError::Refused {
+            key: "err.outline.report_locked",
+            ..
+        })
     ));
     assert!(matches!(
-        store.submit_outline_report(her, &banner, 2024, &health, &who(), 18).await,
+        store
+            .submit_outline_report(her, &banner, 2024, &health, &who(), 18)
+            .await,
         Err(StoreError::Refused { .. })
     ));
     let values = store
@@ -323,7 +403,16 @@ async fn story(store: SqlStore) {
     // Erenhot's report is returned with a reason and can be edited again.
     let erenhot_scope = store.system_scope(&erenhot);
     store
-        .save_outline_report(erenhot_scope, &erenhot, period, 2024, &health, &entries, &who(), 20)
+        .save_outline_report(
+            erenhot_scope,
+            &erenhot,
+            period,
+            2024,
+            &health,
+            &entries,
+            &who(),
+            20,
+        )
         .await
         .unwrap();
     store
@@ -343,9 +432,21 @@ async fn story(store: SqlStore) {
         .await
         .unwrap();
     assert_eq!(r.head.status, OutlineReportStatus::Returned);
-    assert_eq!(r.head.return_reason.as_deref(), Some("活产数与统计年鉴不符"));
+    assert_eq!(
+        r.head.return_reason.as_deref(),
+        Some("活产数与统计年鉴不符")
+    );
     store
-        .save_outline_report(erenhot_scope, &erenhot, period, 2024, &health, &entries, &who(), 23)
+        .save_outline_report(
+            erenhot_scope,
+            &erenhot,
+            period,
+            2024,
+            &health,
+            &entries,
+            &who(),
+            23,
+        )
         .await
         .unwrap();
     assert_eq!(

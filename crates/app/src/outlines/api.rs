@@ -288,10 +288,8 @@ pub async fn list_targets(
             if own.is_none() && inherited.is_none() {
                 continue;
             }
-            let effective = jinguo_domain::outline::effective_target(
-                ind.spec.direction,
-                &[inherited, own],
-            );
+            let effective =
+                jinguo_domain::outline::effective_target(ind.spec.direction, &[inherited, own]);
             let official = rows.iter().any(|t| {
                 t.indicator == ind.id
                     && t.year == year
@@ -676,8 +674,16 @@ pub async fn approve(
     ClientIp(ip): ClientIp,
     Path((year, code, department)): Path<(String, String, String)>,
 ) -> AppResult<Json<ReportView>> {
-    let r = svc::review_outline_report(&state, &actor, ip, path_year(&year)?, &code, &department, None)
-        .await?;
+    let r = svc::review_outline_report(
+        &state,
+        &actor,
+        ip,
+        path_year(&year)?,
+        &code,
+        &department,
+        None,
+    )
+    .await?;
     let indicators = state.store.indicators(svc::period(), None).await?;
     Ok(Json(report_view(&r, &indicators)))
 }
@@ -1004,7 +1010,10 @@ pub async fn set_reporter(
     ApiJson(b): ApiJson<ReporterBody>,
 ) -> AppResult<Json<Done>> {
     let id = crate::honours::parse_id(&id)?;
-    let known = state.store.dictionary(jinguo_store::outlines::DEPARTMENTS).await?;
+    let known = state
+        .store
+        .dictionary(jinguo_store::outlines::DEPARTMENTS)
+        .await?;
     let department = Department::parse(&b.department)
         .ok()
         .filter(|d| known.iter().any(|e| e.key == d.as_str()))

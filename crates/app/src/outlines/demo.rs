@@ -57,7 +57,12 @@ struct Shape {
 fn official(name: &str) -> Option<(&'static str, &'static str, bool, Shape)> {
     let s = |base, change, den| Shape { base, change, den };
     Some(match name {
-        "孕产妇死亡率" => ("孕产妇死亡人数", "活产数", false, s(19.0, -1.2, (1200, 4000))),
+        "孕产妇死亡率" => (
+            "孕产妇死亡人数",
+            "活产数",
+            false,
+            s(19.0, -1.2, (1200, 4000)),
+        ),
         "适龄妇女宫颈癌人群筛查率" => (
             "接受宫颈癌筛查的35—64岁妇女人数",
             "35—64岁妇女人数",
@@ -72,7 +77,12 @@ fn official(name: &str) -> Option<(&'static str, &'static str, bool, Shape)> {
         ),
         "新生儿死亡率" => ("新生儿死亡数", "活产数", false, s(4.0, -0.15, (1200, 4000))),
         "婴儿死亡率" => ("婴儿死亡数", "活产数", true, s(6.5, -0.3, (1200, 4000))),
-        "5岁以下儿童死亡率" => ("5岁以下儿童死亡数", "活产数", true, s(8.5, -0.45, (1200, 4000))),
+        "5岁以下儿童死亡率" => (
+            "5岁以下儿童死亡数",
+            "活产数",
+            true,
+            s(8.5, -0.45, (1200, 4000)),
+        ),
         "每千名儿童拥有儿科执业（助理）医生数" => (
             "儿科执业（助理）医生数",
             "0—17岁儿童人数",
@@ -109,13 +119,104 @@ type DemoRow = (
 fn invented() -> Vec<DemoRow> {
     let s = |base, change, den| Shape { base, change, den };
     vec![
-        ("W2.1", "women", 2, "【演示】女性高中阶段毛入学率", "percent", "高中阶段在校女生数", "15—17岁女性人数", "at_least", "education", false, 95.0, s(88.0, 1.0, (1500, 5000))),
-        ("W3.1", "women", 3, "【演示】城镇单位就业人员中女性比例", "percent", "城镇单位女性就业人员数", "城镇单位就业人员数", "at_least", "human_resources", false, 45.0, s(41.0, 0.4, (20_000, 90_000))),
-        ("W4.1", "women", 4, "【演示】村委会成员中女性比例", "percent", "村委会女性成员数", "村委会成员数", "at_least", "civil_affairs", false, 30.0, s(23.0, 0.8, (300, 900))),
-        ("W5.1", "women", 5, "【演示】女性生育保险参保人数", "count", "", "", "at_least", "medical_security", false, 0.0, s(12_000.0, 600.0, (1, 1))),
-        ("W8.1", "women", 8, "【演示】妇女获得法律援助件数", "count", "", "", "at_least", "justice", false, 0.0, s(120.0, 12.0, (1, 1))),
-        ("C3.1", "children", 3, "【演示】学前教育毛入园率", "percent", "在园幼儿数", "3—5岁儿童人数", "at_least", "education", true, 92.0, s(84.0, 1.3, (2000, 7000))),
-        ("C4.1", "children", 4, "【演示】城乡社区儿童之家覆盖率", "percent", "有儿童之家的社区（村）数", "社区（村）数", "at_least", "civil_affairs", false, 90.0, s(72.0, 3.0, (60, 220))),
+        (
+            "W2.1",
+            "women",
+            2,
+            "【演示】女性高中阶段毛入学率",
+            "percent",
+            "高中阶段在校女生数",
+            "15—17岁女性人数",
+            "at_least",
+            "education",
+            false,
+            95.0,
+            s(88.0, 1.0, (1500, 5000)),
+        ),
+        (
+            "W3.1",
+            "women",
+            3,
+            "【演示】城镇单位就业人员中女性比例",
+            "percent",
+            "城镇单位女性就业人员数",
+            "城镇单位就业人员数",
+            "at_least",
+            "human_resources",
+            false,
+            45.0,
+            s(41.0, 0.4, (20_000, 90_000)),
+        ),
+        (
+            "W4.1",
+            "women",
+            4,
+            "【演示】村委会成员中女性比例",
+            "percent",
+            "村委会女性成员数",
+            "村委会成员数",
+            "at_least",
+            "civil_affairs",
+            false,
+            30.0,
+            s(23.0, 0.8, (300, 900)),
+        ),
+        (
+            "W5.1",
+            "women",
+            5,
+            "【演示】女性生育保险参保人数",
+            "count",
+            "",
+            "",
+            "at_least",
+            "medical_security",
+            false,
+            0.0,
+            s(12_000.0, 600.0, (1, 1)),
+        ),
+        (
+            "W8.1",
+            "women",
+            8,
+            "【演示】妇女获得法律援助件数",
+            "count",
+            "",
+            "",
+            "at_least",
+            "justice",
+            false,
+            0.0,
+            s(120.0, 12.0, (1, 1)),
+        ),
+        (
+            "C3.1",
+            "children",
+            3,
+            "【演示】学前教育毛入园率",
+            "percent",
+            "在园幼儿数",
+            "3—5岁儿童人数",
+            "at_least",
+            "education",
+            true,
+            92.0,
+            s(84.0, 1.3, (2000, 7000)),
+        ),
+        (
+            "C4.1",
+            "children",
+            4,
+            "【演示】城乡社区儿童之家覆盖率",
+            "percent",
+            "有儿童之家的社区（村）数",
+            "社区（村）数",
+            "at_least",
+            "civil_affairs",
+            false,
+            90.0,
+            s(72.0, 3.0, (60, 220)),
+        ),
     ]
 }
 
@@ -147,7 +248,9 @@ fn entry(ind: &Indicator, shape: &Shape, unit: &Unit, year: i32) -> Option<Check
     let draft = match ind.spec.unit.scale() {
         Some(scale) => {
             let rate = (shape.base + shape.change * years) * (0.85 + 0.3 * r);
-            let den = (shape.den.0 + ((shape.den.1 - shape.den.0) as f64 * noise(&format!("d{key}"))) as i64) * league;
+            let den = (shape.den.0
+                + ((shape.den.1 - shape.den.0) as f64 * noise(&format!("d{key}"))) as i64)
+                * league;
             let num = |d: i64| ((d as f64) * rate / scale).round().max(0.0) as i64;
             if ind.spec.sex_disaggregated {
                 let f = den * 48 / 100;
@@ -168,7 +271,9 @@ fn entry(ind: &Indicator, shape: &Shape, unit: &Unit, year: i32) -> Option<Check
         }
         None => EntryDraft {
             total: FigureDraft {
-                value: Some(((shape.base + shape.change * years) * (0.8 + 0.4 * r)).round() * league as f64),
+                value: Some(
+                    ((shape.base + shape.change * years) * (0.8 + 0.4 * r)).round() * league as f64,
+                ),
                 ..Default::default()
             },
             source: "演示数据".into(),
@@ -209,7 +314,16 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
     let mut lines = GOALS.lines();
     let header = csv_fields(lines.next().unwrap_or_default());
     let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(c_outline), Some(c_domain), Some(c_goal), Some(c_name), Some(c_unit), Some(c_dir), Some(c_target), Some(c_source)) = (
+    let (
+        Some(c_outline),
+        Some(c_domain),
+        Some(c_goal),
+        Some(c_name),
+        Some(c_unit),
+        Some(c_dir),
+        Some(c_target),
+        Some(c_source),
+    ) = (
         col("outline"),
         col("domain_no"),
         col("goal_zh"),
@@ -218,7 +332,8 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
         col("direction"),
         col("target_2030"),
         col("source_url"),
-    ) else {
+    )
+    else {
         anyhow::bail!("goals.csv: unexpected header");
     };
     let mut per_domain = std::collections::HashMap::new();
@@ -228,7 +343,9 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
             continue;
         };
         let domain: i64 = f[c_domain].parse()?;
-        let n = per_domain.entry((f[c_outline].clone(), domain)).or_insert(0);
+        let n = per_domain
+            .entry((f[c_outline].clone(), domain))
+            .or_insert(0);
         *n += 1;
         let prefix = if f[c_outline] == "women" { "W" } else { "C" };
         let spec = IndicatorSpec::try_from(IndicatorDraft {
@@ -318,7 +435,10 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
     let latest = latest.clamp(period.start(), period.end());
     let years = [period.start() - 1, latest - 2, latest - 1, latest];
     let departments: Vec<Department> = {
-        let mut d: Vec<Department> = indicators.iter().map(|i| i.spec.department.clone()).collect();
+        let mut d: Vec<Department> = indicators
+            .iter()
+            .map(|i| i.spec.department.clone())
+            .collect();
         d.sort();
         d.dedup();
         d
@@ -342,11 +462,14 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
                     continue;
                 }
                 // A few of the latest reports wait for the office's check.
-                let waiting = year == latest && noise(&format!("w{}{}", u.code.as_str(), dep.as_str())) < 0.25;
+                let waiting = year == latest
+                    && noise(&format!("w{}{}", u.code.as_str(), dep.as_str())) < 0.25;
                 store
                     .save_outline_report(scope, u, period, year, dep, &entries, &who, now)
                     .await?;
-                store.submit_outline_report(scope, u, year, dep, &who, now).await?;
+                store
+                    .submit_outline_report(scope, u, year, dep, &who, now)
+                    .await?;
                 if !waiting {
                     let office = store.system_scope(u);
                     store
@@ -359,7 +482,10 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
     }
 
     // The health-bureau reporter of 锡林郭勒盟 reports for her league.
-    if let (Some(_), Ok(c)) = (unit(store, XILINGOL).await?, store.credentials(REPORTER).await) {
+    if let (Some(_), Ok(c)) = (
+        unit(store, XILINGOL).await?,
+        store.credentials(REPORTER).await,
+    ) {
         let health = Department::parse("health").expect("a dictionary key");
         store
             .set_reporter_department(all, c.user.id, &health, &who, now)

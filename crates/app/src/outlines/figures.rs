@@ -72,7 +72,10 @@ impl Ctx<'_> {
         unit: UnitId,
         year: i32,
     ) -> (Option<Figure>, Option<Aggregate>) {
-        let own = self.values.get(&(ind.id, unit, year)).map(|v| v.entry.total);
+        let own = self
+            .values
+            .get(&(ind.id, unit, year))
+            .map(|v| v.entry.total);
         let agg = self.aggregate(ind, unit, year);
         let from_agg = agg.and_then(|a| match (a.numerator, a.denominator, a.value) {
             (Some(numerator), Some(denominator), _) => Some(Figure::Ratio {
@@ -126,8 +129,14 @@ impl Ctx<'_> {
         let own_row = self.values.get(&(ind.id, unit, year));
         let own = own_row.and_then(|v| v.entry.total.value(u));
         let value = fig.and_then(|f| f.value(u));
-        let baseline = self.effective(ind, unit, baseline_year).0.and_then(|f| f.value(u));
-        let previous = self.effective(ind, unit, year - 1).0.and_then(|f| f.value(u));
+        let baseline = self
+            .effective(ind, unit, baseline_year)
+            .0
+            .and_then(|f| f.value(u));
+        let previous = self
+            .effective(ind, unit, year - 1)
+            .0
+            .and_then(|f| f.value(u));
         let differs = match (own, agg.and_then(|a| a.value)) {
             (Some(o), Some(a)) => differs(o, a, DEFAULT_TOLERANCE),
             _ => false,
@@ -137,7 +146,9 @@ impl Ctx<'_> {
             own,
             aggregate: agg,
             differs,
-            female: own_row.and_then(|v| v.entry.female).and_then(|f| f.value(u)),
+            female: own_row
+                .and_then(|v| v.entry.female)
+                .and_then(|f| f.value(u)),
             male: own_row.and_then(|v| v.entry.male).and_then(|f| f.value(u)),
             previous,
             baseline,

@@ -20,9 +20,9 @@ use jinguo_domain::outline::{
     check_entry, parse_reason, parse_target,
 };
 use jinguo_domain::{Capability, FieldError, UnitId};
+use jinguo_store::StoreError;
 use jinguo_store::model::Unit;
 use jinguo_store::outlines::{DEPARTMENTS, Decision, Indicator, NewTarget, Report, Who};
-use jinguo_store::StoreError;
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
@@ -73,9 +73,7 @@ pub fn who(actor: &Actor, ip: Option<String>) -> Who {
 
 /// A reporting year of the period (the baseline year included).
 pub fn parse_year(year: i64) -> AppResult<i32> {
-    period()
-        .parse_report_year(year)
-        .map_err(AppError::Invalid)
+    period().parse_report_year(year).map_err(AppError::Invalid)
 }
 
 /// A unit of the actor's subtree by code; 404 outside it.
@@ -163,10 +161,7 @@ pub fn check_entries(
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, input) in inputs.iter().enumerate() {
-        let Some(ind) = indicators
-            .iter()
-            .find(|x| x.id.get() == input.indicator_id)
-        else {
+        let Some(ind) = indicators.iter().find(|x| x.id.get() == input.indicator_id) else {
             errors.push(FieldError::named(
                 format!("entries[{i}].indicator_id"),
                 "err.outline.not_your_indicator",
@@ -212,8 +207,7 @@ pub async fn save_outline_report(
     let department = department_of(state, actor).await?;
     let indicators = indicators_for(state, &department, &unit).await?;
     let previous = previous_values(state, actor, &unit, year, &department, &indicators).await?;
-    let entries =
-        check_entries(&indicators, &previous, inputs).map_err(AppError::InvalidFields)?;
+    let entries = check_entries(&indicators, &previous, inputs).map_err(AppError::InvalidFields)?;
     if entries.is_empty() {
         return Err(AppError::Invalid(FieldError::new(
             "entries",
@@ -251,7 +245,14 @@ pub async fn submit_outline_report(
     let department = department_of(state, actor).await?;
     Ok(state
         .store
-        .submit_outline_report(actor.scope(), &unit, year, &department, &who(actor, ip), now())
+        .submit_outline_report(
+            actor.scope(),
+            &unit,
+            year,
+            &department,
+            &who(actor, ip),
+            now(),
+        )
         .await?)
 }
 
@@ -314,7 +315,10 @@ pub async fn set_target(
         .find(|i| i.id.get() == indicator);
     let value = match &ind {
         None => {
-            errors.push(FieldError::new("indicator_id", "err.outline.indicator_unknown"));
+            errors.push(FieldError::new(
+                "indicator_id",
+                "err.outline.indicator_unknown",
+            ));
             None
         }
         Some(i) => parse_target(i.spec.unit, value)
@@ -434,7 +438,14 @@ pub async fn figures(
         level: unit.level,
     };
     Ok(figures::compute(
-        unit_ref, &above, p, year, &indicators, units, values, targets,
+        unit_ref,
+        &above,
+        p,
+        year,
+        &indicators,
+        units,
+        values,
+        targets,
     ))
 }
 

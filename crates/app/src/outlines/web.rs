@@ -249,7 +249,10 @@ async fn report_page(
                 ("mv", mv),
                 ("src", s.and_then(|s| s.source.clone()).unwrap_or_default()),
                 ("note", s.and_then(|s| s.note.clone()).unwrap_or_default()),
-                ("exp", s.and_then(|s| s.explanation.clone()).unwrap_or_default()),
+                (
+                    "exp",
+                    s.and_then(|s| s.explanation.clone()).unwrap_or_default(),
+                ),
             ]);
             if let Some(t) = typed {
                 for (k, v) in form.iter_mut() {
@@ -288,9 +291,22 @@ pub async fn report_form(
     Query(q): Query<ReportQuery>,
 ) -> WebResult {
     let year = year_or_default(&state, q.year);
-    let done = q.done.filter(|d| ["saved", "submitted"].contains(&d.as_str()));
+    let done = q
+        .done
+        .filter(|d| ["saved", "submitted"].contains(&d.as_str()));
     let refused = q.refused.filter(|r| r.starts_with("err.outline."));
-    match report_page(&state, &actor, lang, year, None, &BTreeMap::new(), done, refused).await {
+    match report_page(
+        &state,
+        &actor,
+        lang,
+        year,
+        None,
+        &BTreeMap::new(),
+        done,
+        refused,
+    )
+    .await
+    {
         // No department assigned yet: say so instead of a form.
         Err(AppError::Invalid(e)) if e.key == "err.outline.no_department" => {
             Ok(state.templates.render(
@@ -311,7 +327,10 @@ fn number(
     field: &str,
     errors: &mut BTreeMap<String, &'static str>,
 ) -> Option<f64> {
-    let raw = t.get(&format!("{key}_{id}")).map(|s| s.trim()).unwrap_or("");
+    let raw = t
+        .get(&format!("{key}_{id}"))
+        .map(|s| s.trim())
+        .unwrap_or("");
     if raw.is_empty() {
         return None;
     }
@@ -340,7 +359,10 @@ pub async fn save_outline_report(
         .and_then(|y| y.parse::<i64>().ok())
         .map(svc::parse_year)
         .transpose()?
-        .ok_or(AppError::Invalid(FieldError::new("year", "err.outline.report_year")))?;
+        .ok_or(AppError::Invalid(FieldError::new(
+            "year",
+            "err.outline.report_year",
+        )))?;
     let department = svc::department_of(&state, &actor).await?;
     let indicators = svc::indicators_for(&state, &department, &actor.unit).await?;
     let mut errors = BTreeMap::new();
@@ -348,8 +370,20 @@ pub async fn save_outline_report(
     for i in &indicators {
         let id = i.id.get();
         let figure = |p: &str, f: &str, errors: &mut BTreeMap<String, &'static str>| FigureDraft {
-            numerator: number(&typed, &format!("{p}n"), id, &format!("{f}.numerator"), errors),
-            denominator: number(&typed, &format!("{p}d"), id, &format!("{f}.denominator"), errors),
+            numerator: number(
+                &typed,
+                &format!("{p}n"),
+                id,
+                &format!("{f}.numerator"),
+                errors,
+            ),
+            denominator: number(
+                &typed,
+                &format!("{p}d"),
+                id,
+                &format!("{f}.denominator"),
+                errors,
+            ),
             value: number(&typed, &format!("{p}v"), id, &format!("{f}.value"), errors),
         };
         let draft = EntryDraft {
@@ -357,7 +391,10 @@ pub async fn save_outline_report(
             female: figure("f", "female", &mut errors),
             male: figure("m", "male", &mut errors),
             source: typed.get(&format!("src_{id}")).cloned().unwrap_or_default(),
-            note: typed.get(&format!("note_{id}")).cloned().unwrap_or_default(),
+            note: typed
+                .get(&format!("note_{id}"))
+                .cloned()
+                .unwrap_or_default(),
             explanation: typed.get(&format!("exp_{id}")).cloned().unwrap_or_default(),
         };
         let blank = draft.total == FigureDraft::default()
@@ -378,7 +415,9 @@ pub async fn save_outline_report(
         Err(AppError::InvalidFields(Vec::new()))
     };
     match r {
-        Ok(_) => Ok(Redirect::to(&format!("/outlines/report?year={year}&done=saved")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/outlines/report?year={year}&done=saved")).into_response())
+        }
         Err(AppError::InvalidFields(es)) => {
             for e in es {
                 // `entries[i].total.numerator` → `<indicator id>.total.numerator`.
@@ -393,7 +432,17 @@ pub async fn save_outline_report(
                 };
                 errors.insert(key, e.key);
             }
-            report_page(&state, &actor, lang, year, Some(&typed), &errors, None, None).await
+            report_page(
+                &state,
+                &actor,
+                lang,
+                year,
+                Some(&typed),
+                &errors,
+                None,
+                None,
+            )
+            .await
         }
         Err(AppError::Invalid(e)) => Ok(Redirect::to(&format!(
             "/outlines/report?year={year}&refused={}",
@@ -521,7 +570,10 @@ fn back_to_review(code: &str, year: &str, done: &str, r: Result<(), AppError>) -
         Ok(()) => format!("done={done}"),
         Err(AppError::Invalid(e)) => format!("refused={}", e.key),
         Err(AppError::InvalidFields(e)) => {
-            format!("refused={}", e.first().map_or("err.outline.reason_required", |e| e.key))
+            format!(
+                "refused={}",
+                e.first().map_or("err.outline.reason_required", |e| e.key)
+            )
         }
         Err(e) => return Err(e),
     };

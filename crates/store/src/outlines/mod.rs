@@ -9,9 +9,7 @@
 
 use async_trait::async_trait;
 use jinguo_domain::UserId;
-use jinguo_domain::outline::{
-    CheckedEntry, Department, IndicatorId, IndicatorSpec, PlanPeriod,
-};
+use jinguo_domain::outline::{CheckedEntry, Department, IndicatorId, IndicatorSpec, PlanPeriod};
 
 use crate::model::{DictKind, Unit};
 use crate::{Result, Scope};
@@ -73,8 +71,12 @@ pub trait OutlineStore: Send + Sync {
     /// The targets of the period's indicators set at a unit's ancestors,
     /// at the unit and at the units of its subtree: what it takes to know
     /// the target that holds at each of them.
-    async fn targets_for(&self, scope: Scope, unit: &Unit, period: PlanPeriod)
-    -> Result<Vec<TargetRow>>;
+    async fn targets_for(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        period: PlanPeriod,
+    ) -> Result<Vec<TargetRow>>;
 
     /// The report of a unit's department for a year, if one was started.
     async fn outline_report(

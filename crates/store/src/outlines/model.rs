@@ -1,8 +1,7 @@
 //! The records of outline monitoring.
 
 use jinguo_domain::outline::{
-    Department, Entry, IndicatorId, IndicatorSpec, OutlineReportId, OutlineReportStatus,
-    PlanPeriod,
+    Department, Entry, IndicatorId, IndicatorSpec, OutlineReportId, OutlineReportStatus, PlanPeriod,
 };
 use jinguo_domain::{Level, UnitId, UserId};
 use serde::Serialize;

@@ -11,8 +11,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::{
-    Decision, Indicator, NewTarget, OutlineStore, Report, ReportHead, ReportValue,
-    ReportingUnit, TargetRow, ValueRow, Who,
+    Decision, Indicator, NewTarget, OutlineStore, Report, ReportHead, ReportValue, ReportingUnit,
+    TargetRow, ValueRow, Who,
 };
 use crate::model::{Unit, UnitRef};
 use crate::sql::{Backend, SqlStore, level_of, not_found_if_none};
@@ -28,7 +28,8 @@ const IND_COLS: &str = "id, period_start, period_end, code, outline, domain_no, 
 
 fn indicator_from_row(row: &AnyRow) -> Result<Indicator> {
     let bad = |what: &str| decode_err(format!("outline_indicators: bad {what}"));
-    let outline = Outline::parse(&row.try_get::<String, _>("outline")?).map_err(|_| bad("outline"))?;
+    let outline =
+        Outline::parse(&row.try_get::<String, _>("outline")?).map_err(|_| bad("outline"))?;
     let period = PlanPeriod::new(
         row.try_get::<i64, _>("period_start")? as i32,
         row.try_get::<i64, _>("period_end")? as i32,
@@ -49,7 +50,8 @@ fn indicator_from_row(row: &AnyRow) -> Result<Indicator> {
                 .map_err(|_| bad("direction"))?,
             department: Department::parse(&row.try_get::<String, _>("department")?)
                 .map_err(|_| bad("department"))?,
-            levels: parse_levels(&row.try_get::<String, _>("levels")?).map_err(|_| bad("levels"))?,
+            levels: parse_levels(&row.try_get::<String, _>("levels")?)
+                .map_err(|_| bad("levels"))?,
             sex_disaggregated: row.try_get::<i64, _>("sex_disaggregated")? != 0,
             source: row.try_get("source")?,
             jump_percent: row.try_get::<i64, _>("jump_percent")? as u32,
@@ -111,7 +113,8 @@ fn head_from_row(row: &AnyRow) -> Result<ReportHead> {
         id: OutlineReportId::new(row.try_get("id")?),
         unit: UnitRef {
             id: UnitId::new(row.try_get("unit_id")?),
-            code: UnitCode::parse(&code).map_err(|_| decode_err(format!("bad unit code {code}")))?,
+            code: UnitCode::parse(&code)
+                .map_err(|_| decode_err(format!("bad unit code {code}")))?,
             name: row.try_get("unit_name")?,
             level: level_of(row, "level")?,
         },
@@ -569,7 +572,10 @@ impl OutlineStore for SqlStore {
             return Err(refused("indicator", "err.outline.not_your_indicator"));
         }
         let mut tx = self.write_tx().await?;
-        let head = match self.report_head_in(&mut tx, unit.id, year, department).await? {
+        let head = match self
+            .report_head_in(&mut tx, unit.id, year, department)
+            .await?
+        {
             Some(h) if !h.status.is_editable() => {
                 return Err(refused("status", "err.outline.report_locked"));
             }
@@ -651,7 +657,8 @@ impl OutlineStore for SqlStore {
             now,
         )
         .await?;
-        let report = not_found_if_none(self.full_report(&mut tx, unit.id, year, department).await?)?;
+        let report =
+            not_found_if_none(self.full_report(&mut tx, unit.id, year, department).await?)?;
         tx.commit().await?;
         Ok(report)
     }
@@ -697,7 +704,8 @@ impl OutlineStore for SqlStore {
             now,
         )
         .await?;
-        let report = not_found_if_none(self.full_report(&mut tx, unit.id, year, department).await?)?;
+        let report =
+            not_found_if_none(self.full_report(&mut tx, unit.id, year, department).await?)?;
         tx.commit().await?;
         Ok(report)
     }
@@ -751,7 +759,8 @@ impl OutlineStore for SqlStore {
             now,
         )
         .await?;
-        let report = not_found_if_none(self.full_report(&mut tx, unit.id, year, department).await?)?;
+        let report =
+            not_found_if_none(self.full_report(&mut tx, unit.id, year, department).await?)?;
         tx.commit().await?;
         Ok(report)
     }
