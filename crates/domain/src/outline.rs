@@ -515,12 +515,10 @@ impl TryFrom<IndicatorDraft> for IndicatorSpec {
                     ));
                 }
             }
-            Some(_) => {
-                if denominator.is_some() {
-                    errors.push(FieldError::new("denominator", "err.outline.no_denominator"));
-                }
+            Some(_) if denominator.is_some() => {
+                errors.push(FieldError::new("denominator", "err.outline.no_denominator"));
             }
-            None => {}
+            _ => {}
         }
         let direction = Direction::parse(&d.direction)
             .map_err(|e| errors.push(e))

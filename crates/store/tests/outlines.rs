@@ -115,7 +115,7 @@ async fn story(store: SqlStore) {
     let school = indicator("W2.1", "percent", "education", true);
     assert!(matches!(
         store
-            .save_indicators(league_office, period, &[mmr.clone()], &who(), 1)
+            .save_indicators(league_office, period, std::slice::from_ref(&mmr), &who(), 1)
             .await,
         Err(StoreError::NotFound)
     ));

@@ -200,8 +200,7 @@ async fn report_page(
     year: i32,
     typed: Option<&Typed>,
     errors: &BTreeMap<String, &'static str>,
-    done: Option<String>,
-    refused: Option<String>,
+    (done, refused): (Option<String>, Option<String>),
 ) -> WebResult {
     let unit = actor.unit.clone();
     let department = svc::department_of(state, actor).await?;
@@ -302,8 +301,7 @@ pub async fn report_form(
         year,
         None,
         &BTreeMap::new(),
-        done,
-        refused,
+        (done, refused),
     )
     .await
     {
@@ -439,8 +437,7 @@ pub async fn save_outline_report(
                 year,
                 Some(&typed),
                 &errors,
-                None,
-                None,
+                (None, None),
             )
             .await
         }

@@ -89,6 +89,10 @@ pub trait OutlineStore: Send + Sync {
     /// Saves figures into the report (creating it as a draft); refused
     /// when the report is submitted or approved. Only at the scope's own
     /// unit.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the report's unit, year and department, what is done, and by whom"
+    )]
     async fn save_outline_report(
         &self,
         scope: Scope,
@@ -112,6 +116,10 @@ pub trait OutlineStore: Send + Sync {
     ) -> Result<Report>;
     /// The office approves a submitted report, or returns it with a
     /// reason.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the report's unit, year and department, what is done, and by whom"
+    )]
     async fn review_outline_report(
         &self,
         scope: Scope,
