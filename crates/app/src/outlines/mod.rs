@@ -10,6 +10,7 @@
 pub mod api;
 mod demo;
 pub mod figures;
+pub mod import;
 mod routes;
 pub mod web;
 
@@ -361,14 +362,25 @@ pub async fn check_catalogue(
     state: &AppState,
     drafts: Vec<IndicatorDraft>,
 ) -> Result<Vec<IndicatorSpec>, Vec<(usize, FieldError)>> {
-    let known: Vec<String> = match state.store.dictionary(DEPARTMENTS).await {
-        Ok(d) => d.into_iter().map(|e| e.key).collect(),
-        Err(_) => Vec::new(),
-    };
+    let entries = state
+        .store
+        .dictionary(DEPARTMENTS)
+        .await
+        .unwrap_or_default();
+    let known: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
     let mut errors = Vec::new();
     let mut specs = Vec::new();
     let mut codes = std::collections::HashSet::new();
-    for (i, d) in drafts.into_iter().enumerate() {
+    for (i, mut d) in drafts.into_iter().enumerate() {
+        // A workbook may name the department by its label (卫生健康委员会).
+        let dep = d.department.trim();
+        if let Some(e) = entries.iter().find(|e| {
+            e.label_zh == dep
+                || e.label_en.as_deref() == Some(dep)
+                || e.label_mn.as_deref() == Some(dep)
+        }) {
+            d.department = e.key.clone();
+        }
         match IndicatorSpec::try_from(d) {
             Ok(s) => {
                 if !known.iter().any(|k| k == s.department.as_str()) {

@@ -9,6 +9,7 @@
 //! targets and checking reports `manage_outlines` in the subtree; a
 //! reporter's department is assigned with `manage_users`.
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method as M;
 use axum::routing::{get, post};
 use jinguo_domain::Capability as C;
@@ -39,6 +40,9 @@ pub fn routes() -> Vec<RouteDef> {
         r(M::GET, "/outlines", figures, get(web::attainment)),
         r(M::GET, "/outlines/style.css", Public, get(web::style)),
         r(M::GET, "/outlines/catalogue", LoggedIn, get(web::catalogue)),
+        r(M::POST, "/outlines/catalogue/import", CanAtRegion(C::ManageOutlines),
+          post(web::import_catalogue).layer(DefaultBodyLimit::max(web::import_body().0)))
+            .upload(web::import_body()),
         r(M::GET, "/outlines/report", reporter, get(web::report_form)),
         r(M::POST, "/outlines/report", reporter, post(web::save_outline_report)),
         r(M::POST, "/outlines/report/submit", reporter, post(web::submit_outline_report)),

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
 use jinguo_domain::outline::{EntryDraft, FigureDraft, OutlineReportStatus};
@@ -16,7 +16,7 @@ use crate::auth::WebActor;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::net::ClientIp;
-use crate::outlines::{self as svc, EntryInput, figures::Cell};
+use crate::outlines::{self as svc, EntryInput, figures::Cell, import};
 use crate::render::WebResult;
 use crate::routes::web::unit_of;
 use crate::state::AppState;
@@ -149,16 +149,32 @@ pub async fn attainment(
     ))
 }
 
+#[derive(Deserialize)]
+pub struct CatalogueQuery {
+    imported: Option<usize>,
+}
+
 /// `GET /outlines/catalogue`: the indicators of the plan period.
 pub async fn catalogue(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
+    Query(q): Query<CatalogueQuery>,
+) -> WebResult {
+    catalogue_page(&state, &actor, lang, q.imported, &[]).await
+}
+
+async fn catalogue_page(
+    state: &AppState,
+    actor: &crate::auth::Actor,
+    lang: Lang,
+    imported: Option<usize>,
+    problems: &[import::Problem],
 ) -> WebResult {
     let p = svc::period();
     let list = state.store.indicators(p, None).await?;
     let labels =
-        crate::activities::labels(&state, jinguo_store::outlines::DEPARTMENTS, lang).await?;
+        crate::activities::labels(state, jinguo_store::outlines::DEPARTMENTS, lang).await?;
     let rows: Vec<_> = list
         .iter()
         .map(|i| {
@@ -174,12 +190,99 @@ pub async fn catalogue(
             }
         })
         .collect();
+    let column = |f: &str| {
+        import::COLUMNS
+            .iter()
+            .find(|(k, _)| *k == f)
+            .map_or(f.to_owned(), |(_, zh)| (*zh).to_owned())
+    };
+    let problems: Vec<_> = problems
+        .iter()
+        .map(|p| context! { row => p.row, column => column(&p.field), key => p.key })
+        .collect();
     Ok(state.templates.render(
         "outlines/catalogue.html",
         lang,
-        Some(&actor),
-        context! { rows, period => p.label() },
+        Some(actor),
+        context! {
+            rows, problems, imported, period => p.label(),
+            can_import => actor.can_at_region(Capability::ManageOutlines),
+        },
     ))
+}
+
+/// `POST /outlines/catalogue/import` (multipart `file`): the catalogue
+/// workbook, all or nothing; the problems by row and column otherwise.
+pub async fn import_catalogue(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    mut form: Multipart,
+) -> WebResult {
+    let mut bytes = Vec::new();
+    while let Ok(Some(mut field)) = form.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        while let Ok(Some(chunk)) = field.chunk().await {
+            if bytes.len() + chunk.len() > import::MAX_BYTES {
+                let p = import::Problem {
+                    row: 0,
+                    field: String::new(),
+                    key: "imp.err.too_large",
+                };
+                return catalogue_page(&state, &actor, lang, None, &[p]).await;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        break;
+    }
+    let read = tokio::task::spawn_blocking(move || import::read(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("catalogue import: {e}")))?;
+    let rows = match read {
+        Ok(rows) => rows,
+        Err(problems) => return catalogue_page(&state, &actor, lang, None, &problems).await,
+    };
+    let numbers: Vec<u32> = rows.iter().map(|(n, _)| *n).collect();
+    let drafts = rows.into_iter().map(|(_, d)| d).collect();
+    let specs = match svc::check_catalogue(&state, drafts).await {
+        Ok(s) => s,
+        Err(es) => {
+            let problems: Vec<_> = es
+                .into_iter()
+                .map(|(i, e)| import::Problem {
+                    row: numbers[i],
+                    field: e.field.into_owned(),
+                    key: e.key,
+                })
+                .collect();
+            return catalogue_page(&state, &actor, lang, None, &problems).await;
+        }
+    };
+    match svc::save_catalogue(&state, &actor, ip, &specs).await {
+        Ok(ids) => Ok(
+            Redirect::to(&format!("/outlines/catalogue?imported={}", ids.len())).into_response(),
+        ),
+        Err(AppError::Conflict { key, .. }) => {
+            let p = import::Problem {
+                row: 0,
+                field: String::new(),
+                key,
+            };
+            catalogue_page(&state, &actor, lang, None, &[p]).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The catalogue import's body: the workbook and the form around it.
+pub fn import_body() -> (usize, FieldError) {
+    (
+        import::MAX_BYTES + 64 * 1024,
+        FieldError::new("file", "imp.err.too_large"),
+    )
 }
 
 #[derive(Deserialize)]

@@ -396,6 +396,87 @@ async fn report_form(db: Db) {
 }
 both_backends!(outlines_report_form, report_form);
 
+/// A catalogue workbook: the header and the given rows.
+pub fn workbook(rows: &[&[&str]]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let head = [
+        "编号", "纲要", "领域", "指标名称", "计量单位", "分子", "分母", "方向", "责任部门", "报送层级", "分性别",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// The catalogue's Excel import on the page: a wrong row imports nothing
+/// and is named by row and column; a good file imports every row, the
+/// department named by its label.
+async fn catalogue_import(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let admin = app.add_user("r-admin", "admin", REGION).await;
+    let (cookie, csrf) = app.session_for(admin).await;
+    let upload = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", csrf.clone())
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name("catalogue.xlsx"));
+        app.client
+            .post(app.url("/outlines/catalogue/import"))
+            .header(COOKIE, format!("jinguo_session={cookie}"))
+            .multipart(form)
+            .send()
+    };
+    let good: &[&str] = &[
+        "W1.1", "妇女", "1", "孕产妇死亡率", "1/10万", "孕产妇死亡人数", "活产数", "以下",
+        "卫生健康委员会", "1,2,3", "否",
+    ];
+    let bad: &[&str] = &[
+        "C3.1", "儿童", "3", "学前教育毛入园率", "%", "在园幼儿数", "", "以上", "教育局", "1,2,3", "是",
+    ];
+    let r = upload(workbook(&[good, bad])).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("比率类指标须写明分子和分母"), "the row's problem");
+    assert!(html.contains(">3<"), "its Excel row");
+    let token = app.token("r-admin").await;
+    let v: Value = app
+        .get(&token, "/api/v1/outlines/indicators")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["indicators"].as_array().unwrap().len(), 0, "nothing imported");
+
+    let fixed: &[&str] = &[
+        "C3.1", "儿童", "3", "学前教育毛入园率", "%", "在园幼儿数", "3—5岁儿童人数", "以上", "教育局",
+        "1,2,3", "是",
+    ];
+    let r = upload(workbook(&[good, fixed])).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let v: Value = app
+        .get(&token, "/api/v1/outlines/indicators")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let deps: Vec<&str> = v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["department"].as_str().unwrap())
+        .collect();
+    assert_eq!(deps, ["health", "education"]);
+    assert_eq!(v["indicators"][1]["sex_disaggregated"], true);
+}
+both_backends!(outlines_catalogue_import, catalogue_import);
+
 pub mod matrix_cases {
     use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -688,6 +769,16 @@ pub mod matrix_cases {
         m.insert(
             ("GET", "/outlines/catalogue"),
             c(|_| call("/outlines/catalogue".into()), 200),
+        );
+        m.insert(
+            ("POST", "/outlines/catalogue/import"),
+            c(
+                |_| Call {
+                    path: "/outlines/catalogue/import".into(),
+                    body: Body::Upload(super::workbook(&[])),
+                },
+                200,
+            ),
         );
         m.insert(
             ("GET", "/outlines/report"),
