@@ -86,6 +86,10 @@ pub enum BenchCommand {
     /// Time a household list page over N households: the first page and the
     /// last by keyset, the last by OFFSET, and a name search.
     Lists(crate::bench_lists::ListsArgs),
+    /// Time outline monitoring: 153 indicators (sex-disaggregated) reported
+    /// by every region, league and banner for 10 years, then the region's
+    /// attainment over HTTP.
+    Outlines(crate::bench_outlines::OutlinesArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -96,6 +100,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Tasks(args) => crate::bench_tasks::run(args).await,
         BenchCommand::Deeds(args) => crate::bench_deeds::run(args).await,
         BenchCommand::Lists(args) => crate::bench_lists::run(args).await,
+        BenchCommand::Outlines(args) => crate::bench_outlines::run(args).await,
         BenchCommand::Rollup {
             activities,
             database,

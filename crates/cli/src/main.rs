@@ -4,6 +4,7 @@ mod backup_cmd;
 mod bench;
 mod bench_deeds;
 mod bench_lists;
+mod bench_outlines;
 mod bench_support;
 mod bench_tasks;
 mod config_args;
