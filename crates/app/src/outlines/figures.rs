@@ -58,20 +58,29 @@ struct Tree {
 
 type Values = HashMap<(IndicatorId, UnitId, i32), ValueRow>;
 
+type Effective = (Option<Figure>, Option<Aggregate>);
+
 struct Ctx<'a> {
     tree: &'a Tree,
     values: &'a Values,
+    /// Each (indicator, unit, year) is worked out once: a unit's figure is
+    /// asked for by its own cell, its parent's aggregate and as last year's.
+    memo: std::cell::RefCell<HashMap<(IndicatorId, UnitId, i32), Effective>>,
 }
 
 impl Ctx<'_> {
     /// The figure a unit stands for: its own report, else what its units
     /// below add up to (ratio-correct); with the aggregate itself.
-    fn effective(
-        &self,
-        ind: &Indicator,
-        unit: UnitId,
-        year: i32,
-    ) -> (Option<Figure>, Option<Aggregate>) {
+    fn effective(&self, ind: &Indicator, unit: UnitId, year: i32) -> Effective {
+        if let Some(e) = self.memo.borrow().get(&(ind.id, unit, year)) {
+            return *e;
+        }
+        let e = self.work_out(ind, unit, year);
+        self.memo.borrow_mut().insert((ind.id, unit, year), e);
+        e
+    }
+
+    fn work_out(&self, ind: &Indicator, unit: UnitId, year: i32) -> Effective {
         let own = self
             .values
             .get(&(ind.id, unit, year))
@@ -228,6 +237,7 @@ pub fn compute(
     let ctx = Ctx {
         tree: &tree,
         values: &values,
+        memo: std::cell::RefCell::new(HashMap::new()),
     };
     let kids: Vec<UnitRef> = tree
         .children
