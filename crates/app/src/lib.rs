@@ -29,6 +29,7 @@ pub mod need_list;
 pub mod needs;
 mod net;
 pub mod organisations;
+pub mod outlines;
 mod paging;
 mod people_import;
 mod period;

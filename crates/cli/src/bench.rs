@@ -89,6 +89,10 @@ pub enum BenchCommand {
     /// Every village of the region with a federation and a 7-person committee,
     /// then the organisation coverage of the region, a league and a banner.
     Organisations(crate::bench_orgs::OrganisationsArgs),
+    /// Time outline monitoring: 153 indicators (sex-disaggregated) reported
+    /// by every region, league and banner for 10 years, then the region's
+    /// attainment over HTTP.
+    Outlines(crate::bench_outlines::OutlinesArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -100,6 +104,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Deeds(args) => crate::bench_deeds::run(args).await,
         BenchCommand::Lists(args) => crate::bench_lists::run(args).await,
         BenchCommand::Organisations(args) => crate::bench_orgs::run(args).await,
+        BenchCommand::Outlines(args) => crate::bench_outlines::run(args).await,
         BenchCommand::Rollup {
             activities,
             database,

@@ -448,37 +448,37 @@ async fn seed_activities(store: &SqlStore, villages: &[Unit], n: usize) -> anyho
 }
 
 #[derive(Clone, Copy)]
-enum Auth<'a> {
+pub(crate) enum Auth<'a> {
     Bearer(&'a str),
     Cookie(&'a str),
 }
 
-struct Response {
-    status: u16,
-    body: Vec<u8>,
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Response {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body[..self.body.len().min(300)]).into_owned()
     }
 }
 
 /// One keep-alive HTTP/1.1 connection; reconnects when the server closed it.
-struct Conn {
+pub(crate) struct Conn {
     addr: SocketAddr,
     io: BufReader<TcpStream>,
 }
 
 impl Conn {
-    async fn open(addr: SocketAddr) -> anyhow::Result<Self> {
+    pub(crate) async fn open(addr: SocketAddr) -> anyhow::Result<Self> {
         Ok(Self {
             addr,
             io: BufReader::new(TcpStream::connect(addr).await?),
         })
     }
 
-    async fn request(
+    pub(crate) async fn request(
         &mut self,
         method: &str,
         path: &str,
@@ -557,7 +557,7 @@ impl Conn {
     }
 }
 
-fn verdict(what: &str, measured: String, target: &str, met: bool) {
+pub(crate) fn verdict(what: &str, measured: String, target: &str, met: bool) {
     println!(
         "  {} {what}: {measured} (target {target})",
         if met { "MET   " } else { "MISSED" }

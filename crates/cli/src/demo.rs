@@ -46,6 +46,9 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
     ("supervisor", "caseworker", "150000000000"),
     // Reviews the Mongolian of the interface (/translations).
     ("translator", "translator", "150000000000"),
+    // The health bureau's reporter of outline indicators at 锡林郭勒盟
+    // (/outlines/report); her department is set by the outline demo.
+    ("xlgl-health", "department", "152500000000"),
 ];
 
 /// The people behind the demo accounts (invented names), so lists and the
@@ -63,6 +66,7 @@ const DEMO_PEOPLE: &[(&str, &str, &str)] = &[
     ("caseworker2", "刘芳", "市妇联维权干事"),
     ("supervisor", "敖登", "自治区妇联权益部部长"),
     ("translator", "额尔敦其其格", "蒙古文审校"),
+    ("xlgl-health", "白玉兰", "盟卫生健康委员会统计员"),
 ];
 
 fn demo_person(name: &str) -> Person {

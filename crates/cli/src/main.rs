@@ -5,6 +5,7 @@ mod bench;
 mod bench_deeds;
 mod bench_lists;
 mod bench_orgs;
+mod bench_outlines;
 mod bench_support;
 mod bench_tasks;
 mod config_args;

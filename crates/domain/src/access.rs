@@ -50,10 +50,17 @@ pub enum Capability {
     /// Edit and accept the Mongolian of the interface: at the region, for
     /// everyone, so the translation page asks for the region.
     ReviewTranslations,
+    /// Report the outline indicators of her own department for her own
+    /// unit, and hand the report in (department reporters only).
+    ReportIndicators,
+    /// The outline monitoring office (妇儿工委办公室, housed in the
+    /// federation): the indicator catalogue (at the region), targets of
+    /// the subtree, and checking the departments' reports.
+    ManageOutlines,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 12] = [
+    pub const ALL: [Capability; 14] = [
         Capability::ReadFigures,
         Capability::ReadRecords,
         Capability::RecordWork,
@@ -66,6 +73,8 @@ impl Capability {
         Capability::EditDictionaries,
         Capability::ReadAudit,
         Capability::ReviewTranslations,
+        Capability::ReportIndicators,
+        Capability::ManageOutlines,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -82,6 +91,8 @@ impl Capability {
             Capability::EditDictionaries => "edit_dictionaries",
             Capability::ReadAudit => "read_audit",
             Capability::ReviewTranslations => "review_translations",
+            Capability::ReportIndicators => "report_indicators",
+            Capability::ManageOutlines => "manage_outlines",
         }
     }
 }
@@ -89,7 +100,7 @@ impl Capability {
 use Capability as C;
 
 /// The table. Reading down a column of the README's matrix gives a row here.
-const TABLE: [(Role, &[Capability]); 5] = [
+const TABLE: [(Role, &[Capability]); 6] = [
     (
         Role::Admin,
         &[
@@ -102,6 +113,7 @@ const TABLE: [(Role, &[Capability]); 5] = [
             C::BreakGlass,
             C::ManageUsers,
             C::EditDictionaries,
+            C::ManageOutlines,
         ],
     ),
     (
@@ -126,6 +138,9 @@ const TABLE: [(Role, &[Capability]); 5] = [
     ),
     (Role::Auditor, &[C::ReadFigures, C::ReadAudit]),
     (Role::Translator, &[C::ReviewTranslations]),
+    // Nothing personal, no figures of the federation's work: her own
+    // department's indicators at her own unit, nothing else.
+    (Role::Department, &[C::ReportIndicators]),
 ];
 
 /// Roles that one user may not hold together.
@@ -183,6 +198,10 @@ impl Roles {
             .any(|(a, b)| self.contains(*a) && self.contains(*b))
         {
             Err(FieldError::new("roles", "err.role.separation"))
+        } else if self.contains(Role::Department) && self.iter().count() > 1 {
+            // A department reporter works for another organisation: her
+            // account holds no federation role beside it.
+            Err(FieldError::new("roles", "err.outline.department_alone"))
         } else {
             Ok(())
         }
@@ -224,10 +243,28 @@ mod tests {
     }
 
     #[test]
+    fn a_department_reporter_reports_and_reads_nothing_else() {
+        assert_eq!(Role::Department.capabilities(), &[C::ReportIndicators]);
+        for r in Role::ALL {
+            if r != Role::Department {
+                assert!(!r.can(C::ReportIndicators), "{r:?} reports indicators");
+            }
+        }
+        assert!(Role::Admin.can(C::ManageOutlines));
+    }
+
+    #[test]
     fn admin_and_auditor_are_not_one_person() {
         let both = Roles::new(vec![Role::Admin, Role::Auditor]).unwrap();
         assert!(both.check_separation().is_err());
         let fine = Roles::new(vec![Role::Admin, Role::Cadre]).unwrap();
         assert!(fine.check_separation().is_ok());
+        let mixed = Roles::new(vec![Role::Cadre, Role::Department]).unwrap();
+        assert_eq!(
+            mixed.check_separation().unwrap_err().key,
+            "err.outline.department_alone"
+        );
+        let alone = Roles::new(vec![Role::Department]).unwrap();
+        assert!(alone.check_separation().is_ok());
     }
 }

@@ -48,6 +48,7 @@ pub mod household;
 pub mod need;
 pub mod organisation;
 pub use organisation::{CommitteeMemberId, ElectionId, OrganisationId};
+pub mod outline;
 pub mod task;
 pub mod text;
 pub use task::{ReportStatus, TaskDraft, TaskSpec};

@@ -28,15 +28,21 @@ pub enum Role {
     Auditor,
     /// Reviews the Mongolian of the interface (at the region).
     Translator,
+    /// A government department's reporter (卫健委, 教育局 …) at one unit:
+    /// reports the outline indicators her department owns for that unit
+    /// and sees nothing else (outline monitoring, issue 16). Her
+    /// department is kept beside the account (`outline_reporters`).
+    Department,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Admin,
         Role::Cadre,
         Role::Caseworker,
         Role::Auditor,
         Role::Translator,
+        Role::Department,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -46,6 +52,7 @@ impl Role {
             Role::Caseworker => "caseworker",
             Role::Auditor => "auditor",
             Role::Translator => "translator",
+            Role::Department => "department",
         }
     }
 
@@ -64,7 +71,7 @@ crate::schema_component!(
         .items(utoipa::openapi::Ref::from_schema_name("Role"))
         .description(Some(
             "A non-empty set of roles, sorted in the order admin, cadre, caseworker, auditor, \
-             without duplicates.",
+             translator, department, without duplicates.",
         ))
         .min_items(Some(1))
         .unique_items(true)

@@ -12,6 +12,7 @@ pub mod honours;
 pub mod idempotency;
 pub mod model;
 pub mod organisations;
+pub mod outlines;
 pub mod scope;
 pub(crate) mod sql;
 mod traits;
@@ -33,6 +34,7 @@ pub use homes::HomeStore;
 pub use honours::HonourStore;
 pub use idempotency::IdempotencyStore;
 pub use organisations::OrganisationStore;
+pub use outlines::OutlineStore;
 pub use traits::CaseStatsStore;
 pub use translations::TranslationStore;
 pub use vault::{Vault, VaultError};
@@ -71,5 +73,6 @@ pub trait Store:
     + CaseStatsStore
     + WorkbenchStore
     + TranslationStore
+    + OutlineStore
 {
 }

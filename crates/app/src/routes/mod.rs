@@ -170,6 +170,7 @@ pub const MODULES: &[Module] = &[
     crate::homes::MODULE,
     crate::organisations::MODULE,
     crate::honours::MODULE,
+    crate::outlines::MODULE,
     crate::translations::MODULE,
 ];
 

@@ -223,7 +223,7 @@ impl From<Problem> for Refusal {
 
 /// A problem with the whole file while reading (boxed: it is rare, and
 /// the reading functions return it on every row).
-pub(super) type Fail = Box<Problem>;
+pub(crate) type Fail = Box<Problem>;
 
 impl From<Fail> for Refusal {
     fn from(p: Fail) -> Self {
@@ -234,7 +234,7 @@ impl From<Fail> for Refusal {
 /// The sum of the sizes an archive declares for its members; the zip
 /// reader refuses to unpack more than a member declares, so this bounds
 /// what reading can cost.
-pub(super) fn check_unpacked_size(bytes: &[u8], max: u64) -> Result<(), Fail> {
+pub(crate) fn check_unpacked_size(bytes: &[u8], max: u64) -> Result<(), Fail> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {

@@ -2201,7 +2201,25 @@ async fn authorization_matrix(db: Db) {
             Role::Translator,
             app.add_user("m-trans", "translator", XILINHOT).await,
         ),
+        (
+            Role::Department,
+            app.add_user("m-dept", "department", XILINHOT).await,
+        ),
     ];
+    // The department reporter reports for the health bureau.
+    {
+        use jinguo_store::OutlineStore;
+        app.store
+            .set_reporter_department(
+                app.store.root_scope().await.unwrap(),
+                roles[5].1,
+                &jinguo_domain::outline::Department::parse("health").unwrap(),
+                &jinguo_store::outlines::Who::default(),
+                1,
+            )
+            .await
+            .unwrap();
+    }
     let region_admin = app.add_user("m-region", "admin", REGION).await;
     let (region_token, _) = app.session_for(region_admin).await;
     let mut targets = HashMap::new();
