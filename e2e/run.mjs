@@ -773,6 +773,42 @@ step('honours: the public notices, a notice and a certificate on a phone; the ca
   await logout(page);
 });
 
+step('grassroots federations: the list, one federation, its election form and the coverage', DESKTOP, async (page) => {
+  await login(page, 'xilinhot', XILINHOT);
+  await page.goto('/organisations');
+  await lookForDefects(page, 'organisations list');
+  const first = page.locator('main a[href^="/organisations/"]').filter({ hasNotText: /新建|新增/ }).first();
+  check(await first.count() === 1, 'the city lists its villages\' federations');
+  const href = await first.getAttribute('href');
+  await page.goto(href);
+  check((await text(page.locator('main'))).includes('主席'), 'a federation shows its committee with a chair');
+  await lookForDefects(page, 'one federation');
+  await screenshot(page, 'organisation-desktop.png');
+  await page.goto(`${href}/election`);
+  await lookForDefects(page, 'election form');
+  await page.goto(`/organisation-coverage?unit=${XILINHOT}`);
+  await lookForDefects(page, 'organisation coverage');
+  await screenshot(page, 'organisation-coverage-desktop.png');
+});
+
+step('outline monitoring: the office\'s pages, and a health-bureau reporter on a phone', PHONE, async (page) => {
+  await login(page, 'xilingol', XILINGOL);
+  for (const path of ['/outlines', '/outlines/catalogue', '/outlines/review']) {
+    const res = await page.goto(path);
+    check(res && res.status() === 200, `${path} answers 200 (got ${res && res.status()})`);
+    await lookForDefects(page, `${path} (phone)`);
+  }
+  await screenshot(page, 'outlines-review-phone.png');
+  await logout(page);
+  await login(page, 'xlgl-health', XILINGOL);
+  const res = await page.goto('/outlines/report');
+  check(res && res.status() === 200, `the reporter's form answers 200 (got ${res && res.status()})`);
+  await lookForDefects(page, 'outline report form (phone)');
+  await screenshot(page, 'outlines-report-phone.png');
+  const cases = await page.goto('/cases');
+  check(cases && cases.status() === 403, `a department reporter sees no cases (got ${cases && cases.status()})`);
+});
+
 step('auditor opens /audit', DESKTOP, async (page) => {
   await login(page, 'auditor', REGION);
   check(await page.locator('nav.menu a[href="/audit"]').count() === 1, 'menu links to /audit');

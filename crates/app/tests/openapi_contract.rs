@@ -430,3 +430,79 @@ fn every_description_ends_with_the_access_sentence_of_the_table() {
         .expect("createSession has a description");
     assert!(session.ends_with("Access: public, no token."), "{session}");
 }
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// utoipa keys components by name, so two types deriving `ToSchema` under
+/// one name silently overwrite each other and answers are checked against
+/// the wrong schema (two modules' `UnitKind`, `CoverageNumbers` and
+/// `ReasonBody` did). Names come from `#[schema(as = …)]` or the type; a
+/// type meant to share a schema says so in `SHARED`.
+#[test]
+fn schema_names_are_unique_across_the_crates() {
+    const SHARED: [&str; 2] = [
+        // The store's unit reference is the API's path step, word for word.
+        "UnitPathStep",
+        // The API body is the domain input with its unit.
+        "HouseholdInput",
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for krate in ["domain", "store", "app"] {
+        rust_files(&root.join(krate).join("src"), &mut files);
+    }
+    let mut seen: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            if !(l.contains("derive(") && l.contains("ToSchema")) {
+                continue;
+            }
+            let mut alias = None;
+            for l in lines.iter().skip(i).take(15) {
+                if let Some(rest) = l.trim().strip_prefix("#[schema(as = ") {
+                    let name = rest.split([')', ',']).next().unwrap_or("");
+                    alias = Some(name.rsplit("::").next().unwrap_or(name).trim().to_owned());
+                }
+                let item = l
+                    .trim()
+                    .trim_start_matches("pub(crate) ")
+                    .trim_start_matches("pub ");
+                if let Some(rest) = item
+                    .strip_prefix("struct ")
+                    .or_else(|| item.strip_prefix("enum "))
+                {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    seen.entry(alias.clone().unwrap_or(name))
+                        .or_default()
+                        .push(format!("{}:{}", f.display(), i + 1));
+                    break;
+                }
+            }
+        }
+    }
+    let clashes: Vec<_> = seen
+        .iter()
+        .filter(|(name, at)| at.len() > 1 && !SHARED.contains(&name.as_str()))
+        .collect();
+    assert!(clashes.is_empty(), "schema names used twice: {clashes:?}");
+    assert!(
+        seen.len() > 100,
+        "the scan found the schemas ({})",
+        seen.len()
+    );
+}

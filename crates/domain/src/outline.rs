@@ -129,8 +129,11 @@ impl Domain {
 }
 
 /// What an indicator measures and how its value is made.
+// Named apart in the OpenAPI document: `UnitKind` there is a unit's kind
+// (geo / sector), and two schemas of one name overwrite each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = IndicatorUnitKind)]
 pub enum UnitKind {
     /// Numerator / denominator × 100, a proportion (≤ 100).
     Percent,

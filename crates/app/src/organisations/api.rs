@@ -487,6 +487,7 @@ pub async fn elect(
 /// Organisation numbers of a subtree: from counters kept on every write, overdue terms from
 /// the dates today.
 #[derive(Serialize, ToSchema)]
+#[schema(as = OrganisationCoverageNumbers)]
 pub struct CoverageNumbers {
     /// Organisations of every kind.
     organisations: i64,

@@ -98,11 +98,13 @@ pub struct CatalogueQuery {
     operation_id = "listOutlineIndicators",
     tag = "outlines",
     summary = "The indicator catalogue of the plan period",
-    description = "By outline (women first), domain and code. Demo indicators carry `demo: true`.",
+    description = "By outline (women first), domain and code. Demo indicators carry `demo: true`. \
+                   A `department` that is not a key of `outline-departments` answers `422`.",
     params(CatalogueQuery),
     responses(
         (status = 200, description = "The catalogue.", body = IndicatorList),
         (status = 400, response = BadRequest),
+        (status = 422, response = Invalid),
         (status = 500, response = Internal),
     ),
 )]
@@ -690,6 +692,7 @@ pub async fn approve(
 
 /// Why a report goes back.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = OutlineReturnReason)]
 pub struct ReasonBody {
     reason: String,
 }
