@@ -20,6 +20,8 @@ use jinguo_store::outlines::{Indicator, ReportingUnit, TargetRow, ValueRow};
 pub struct Cell {
     /// What counts: the own report, else the aggregate.
     pub value: Option<f64>,
+    /// The figure behind `value`: numerator and denominator of a ratio.
+    pub figure: Option<Figure>,
     pub own: Option<f64>,
     pub aggregate: Option<Aggregate>,
     /// The own value and the aggregate differ beyond the tolerance.
@@ -152,6 +154,7 @@ impl Ctx<'_> {
         };
         Cell {
             value,
+            figure: fig,
             own,
             aggregate: agg,
             differs,
