@@ -99,6 +99,35 @@ impl Ctx<'_> {
         (own.or(from_agg), agg)
     }
 
+    /// The female (or male) figure a unit stands for: its own report's,
+    /// else Σ numerators / Σ denominators (or Σ counts) of its units below
+    /// that have one, so the split adds up the same way as the total.
+    fn by_sex(&self, ind: &Indicator, unit: UnitId, year: i32, female: bool) -> Option<Figure> {
+        if let Some(v) = self.values.get(&(ind.id, unit, year)) {
+            return if female { v.entry.female } else { v.entry.male };
+        }
+        let contributions: Vec<Contribution> = self
+            .tree
+            .children
+            .get(&unit)?
+            .iter()
+            .filter(|c| ind.spec.reported_at(self.tree.units[c].unit.level))
+            .map(|c| Contribution {
+                figure: self.by_sex(ind, *c, year, female),
+                last_denominator: None,
+            })
+            .collect();
+        let a = aggregate(ind.spec.unit, &contributions)?;
+        match (a.numerator, a.denominator, a.value) {
+            (Some(numerator), Some(denominator), _) => Some(Figure::Ratio {
+                numerator,
+                denominator,
+            }),
+            (None, None, Some(value)) => Some(Figure::Value { value }),
+            _ => None,
+        }
+    }
+
     fn aggregate(&self, ind: &Indicator, unit: UnitId, year: i32) -> Option<Aggregate> {
         let below: Vec<UnitId> = self
             .tree
@@ -148,6 +177,13 @@ impl Ctx<'_> {
             .effective(ind, unit, year - 1)
             .0
             .and_then(|f| f.value(u));
+        let sex = |female: bool| {
+            ind.spec
+                .sex_disaggregated
+                .then(|| self.by_sex(ind, unit, year, female))
+                .flatten()
+                .and_then(|f| f.value(u))
+        };
         let differs = match (own, agg.and_then(|a| a.value)) {
             (Some(o), Some(a)) => differs(o, a, DEFAULT_TOLERANCE),
             _ => false,
@@ -158,10 +194,8 @@ impl Ctx<'_> {
             own,
             aggregate: agg,
             differs,
-            female: own_row
-                .and_then(|v| v.entry.female)
-                .and_then(|f| f.value(u)),
-            male: own_row.and_then(|v| v.entry.male).and_then(|f| f.value(u)),
+            female: sex(true),
+            male: sex(false),
             previous,
             baseline,
             target,

@@ -11,9 +11,9 @@ pub mod api;
 mod demo;
 pub mod figures;
 pub mod import;
-pub mod workbook;
 mod routes;
 pub mod web;
+pub mod workbook;
 
 use std::collections::HashMap;
 

@@ -141,11 +141,7 @@ pub fn write(cat: &Catalogue, lang: Lang, f: &Figures) -> Result<Vec<u8>, XlsxEr
                 c.aggregate.and_then(|a| a.denominator_coverage),
                 &percent,
             )?;
-            ws.write_string(
-                r,
-                10,
-                t(&format!("outline.att.{}", c.attainment.as_str())),
-            )?;
+            ws.write_string(r, 10, t(&format!("outline.att.{}", c.attainment.as_str())))?;
         }
     }
     wb.save_to_buffer()

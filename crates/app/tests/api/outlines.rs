@@ -758,6 +758,14 @@ pub mod matrix_cases {
             c(|t| call(format!("/outlines?unit={}&year=2025", t.code())), 200),
         );
         m.insert(
+            ("GET", "/outlines/report.xlsx"),
+            c(|t| call(format!("/outlines/report.xlsx?unit={}&year=2025", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/outlines/unreported"),
+            c(|t| call(format!("/outlines/unreported?unit={}&year=2025", t.code())), 200),
+        );
+        m.insert(
             ("GET", "/outlines/style.css"),
             Case {
                 build: |_| call("/outlines/style.css".into()),
