@@ -430,4 +430,70 @@ mod tests {
         assert_eq!(f.domains.len(), 1);
         assert_eq!(f.domains[0].1.attained, 1);
     }
+
+    /// Preschool enrolment by sex, 2024: banner 4 girls 90 / 100, boys
+    /// 95 / 100; banner 5 girls 160 / 200, boys 150 / 200 (no own report at
+    /// league 2). League 2's girls: (90 + 160) / (100 + 200) = 83.33 %, not
+    /// the mean 85 %; boys 245 / 300 = 81.67 %; the region (league 3 has
+    /// nothing) the same; the total (495 / 600 = 82.5 %) adds up alike.
+    #[test]
+    fn the_split_by_sex_adds_up_ratio_correctly() {
+        let period = PlanPeriod::parse("2021-2030").unwrap();
+        let ind = Indicator {
+            id: IndicatorId::new(9),
+            period,
+            spec: IndicatorSpec::try_from(IndicatorDraft {
+                code: "C3.1".into(),
+                outline: "children".into(),
+                domain_no: Some(3),
+                name: "学前教育毛入园率".into(),
+                unit: "percent".into(),
+                numerator: "在园幼儿数".into(),
+                denominator: "3—5岁儿童人数".into(),
+                direction: "at_least".into(),
+                department: "education".into(),
+                levels: "1,2,3".into(),
+                sex_disaggregated: true,
+                ..Default::default()
+            })
+            .unwrap(),
+        };
+        let units = vec![
+            unit(1, "150000000000", 1, None),
+            unit(2, "152500000000", 2, Some(1)),
+            unit(3, "150200000000", 2, Some(1)),
+            unit(4, "152501000000", 3, Some(2)),
+            unit(5, "152502000000", 3, Some(2)),
+        ];
+        let ratio = |numerator, denominator| Figure::Ratio {
+            numerator,
+            denominator,
+        };
+        let split = |u: i64, f: (i64, i64), m: (i64, i64)| ValueRow {
+            indicator: IndicatorId::new(9),
+            unit: UnitId::new(u),
+            year: 2024,
+            entry: Entry {
+                total: ratio(f.0 + m.0, f.1 + m.1),
+                female: Some(ratio(f.0, f.1)),
+                male: Some(ratio(m.0, m.1)),
+            },
+        };
+        let values = vec![
+            split(4, (90, 100), (95, 100)),
+            split(5, (160, 200), (150, 200)),
+        ];
+        let region = units[0].unit.clone();
+        let inds = [ind];
+        let f = compute(region, &[], period, 2024, &inds, units, values, vec![]);
+        let row = &f.rows[0];
+        let close = |v: Option<f64>, e: f64| (v.unwrap() - e).abs() < 1e-9;
+        for c in [&row.cell, &row.children[0]] {
+            assert!(close(c.female, 250.0 / 300.0 * 100.0), "{c:?}");
+            assert!(close(c.male, 245.0 / 300.0 * 100.0), "{c:?}");
+            assert!(close(c.value, 82.5), "{c:?}");
+            assert_eq!(c.figure, Some(ratio(495, 600)));
+        }
+        assert_eq!(row.children[1].female, None);
+    }
 }
