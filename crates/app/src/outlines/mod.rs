@@ -502,3 +502,26 @@ pub async fn unreported(
     out.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
     Ok(out)
 }
+
+/// The annual monitoring workbook of a unit for a year, as a download
+/// (the page's and the API's).
+pub async fn workbook_download(
+    state: &AppState,
+    actor: &Actor,
+    unit: &Unit,
+    year: i32,
+    lang: crate::i18n::Lang,
+) -> AppResult<axum::response::Response> {
+    let f = figures(state, actor, unit, year).await?;
+    let cat = state.catalogue;
+    let title = workbook::title(cat, lang, &f);
+    let bytes = tokio::task::spawn_blocking(move || workbook::write(cat, lang, &f))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("outline workbook: {e}")))?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("outline workbook: {e}")))?;
+    Ok(crate::xlsx::download(
+        bytes,
+        &format!("outlines-{}-{year}.xlsx", unit.code),
+        &format!("{title}.xlsx"),
+    ))
+}

@@ -36,6 +36,7 @@ pub fn routes() -> Vec<RouteDef> {
         a(office, routes!(api::return_report)),
         a(office, routes!(api::reviews)),
         a(figures, routes!(api::unit_outlines)),
+        a(figures, routes!(api::unit_outlines_workbook)),
         a(Can(C::ManageUsers), routes!(api::set_reporter)),
         r(M::GET, "/outlines", figures, get(web::attainment)),
         r(M::GET, "/outlines/style.css", Public, get(web::style)),

@@ -729,18 +729,7 @@ pub async fn workbook(
 ) -> WebResult {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let year = year_or_default(&state, q.year);
-    let f = svc::figures(&state, &actor, &unit, year).await?;
-    let cat = state.catalogue;
-    let title = svc::workbook::title(cat, lang, &f);
-    let bytes = tokio::task::spawn_blocking(move || svc::workbook::write(cat, lang, &f))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("outline workbook: {e}")))?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("outline workbook: {e}")))?;
-    Ok(crate::xlsx::download(
-        bytes,
-        &format!("outlines-{}-{year}.xlsx", unit.code),
-        &format!("{title}.xlsx"),
-    ))
+    svc::workbook_download(&state, &actor, &unit, year, lang).await
 }
 
 /// `GET /outlines/unreported?unit=&year=`: per department, the indicators

@@ -188,6 +188,27 @@ async fn workbook(db: Db) {
     assert_eq!(r.status(), 404);
     let r = page(&app, &bt_cookie, "/outlines/report.xlsx?year=2025").await;
     assert_eq!(r.status(), 200);
+
+    // The API twin: the same workbook; another league's unit is 404, a
+    // year outside the plan period 422.
+    let r = app
+        .get(&region, &format!("/api/v1/units/{REGION}/outlines/report.xlsx?year=2025"))
+        .await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(wb.sheet_names(), ["分领域汇总", "妇女与健康", "儿童与教育"]);
+    let health = wb.worksheet_range("妇女与健康").unwrap();
+    assert!(close(num(&health, 1, 4), 7.5));
+    let bt_token = app.token("bt-admin").await;
+    let r = app
+        .get(&bt_token, &format!("/api/v1/units/{XILINGOL}/outlines/report.xlsx?year=2025"))
+        .await;
+    assert_eq!(r.status(), 404);
+    let r = app
+        .get(&region, &format!("/api/v1/units/{REGION}/outlines/report.xlsx?year=1999"))
+        .await;
+    assert_eq!(r.status(), 422);
 }
 both_backends!(outlines_workbook, workbook);
 
