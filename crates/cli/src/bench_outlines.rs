@@ -279,6 +279,31 @@ pub async fn run(a: OutlinesArgs) -> anyhow::Result<()> {
         "≤ 50 ms",
         st.p99 <= 50.0,
     );
+    // The annual monitoring workbook of the region: the same figures,
+    // written one sheet per domain.
+    let xlsx = format!(
+        "/outlines/report.xlsx?unit={}&year={year}",
+        region.code.as_str()
+    );
+    let mut times = Vec::with_capacity(10);
+    let mut size = 0;
+    for _ in 0..10 {
+        let t = Instant::now();
+        let r = conn.request("GET", &xlsx, Auth::Cookie(&tok), None).await?;
+        times.push(t.elapsed());
+        anyhow::ensure!(r.status == 200, "workbook: {} {}", r.status, r.text());
+        size = r.body.len();
+    }
+    let st = report(
+        &format!("region annual workbook ({} KB)", size / 1024),
+        &mut times,
+    );
+    verdict(
+        "region annual workbook, slowest of 10",
+        format!("{:.0} ms", st.max),
+        "≤ 3 s",
+        st.max <= 3000.0,
+    );
     server.abort();
     if let Some(dir) = temp_dir.filter(|_| !a.keep) {
         let _ = std::fs::remove_dir_all(dir);

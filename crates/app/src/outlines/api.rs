@@ -1036,3 +1036,49 @@ pub async fn set_reporter(
         .await?;
     Ok(Json(Done { ok: true }))
 }
+
+/// `GET /api/v1/units/{code}/outlines/report.xlsx?year=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{code}/outlines/report.xlsx",
+    operation_id = "getUnitOutlinesWorkbook",
+    tag = "outlines",
+    summary = "A unit's annual outline monitoring workbook",
+    description = "The figures of `GET /api/v1/units/{code}/outlines` as an `.xlsx` workbook: a \
+                   first sheet with one line per domain (attained, on track, off track, no data, \
+                   total, \"N 项中 M 项已达标\"), then one sheet per domain with one row per \
+                   indicator: code, name (invented indicators marked 【演示】), unit, target, \
+                   value, female and male values of sex-disaggregated indicators, numerator, \
+                   denominator, denominator coverage and attainment. Headings follow the \
+                   reader's language. A unit outside the caller's subtree answers `404`.",
+    params(UnitCodePath, FiguresQuery),
+    responses(
+        (status = 200,
+         description = "The workbook, as an attachment named `outlines-{unit code}-{year}.xlsx`; \
+                        not to be cached.",
+         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         body = crate::routes::api::tasks::XlsxWorkbook,
+         headers(
+             ("Content-Disposition" = String, description = "`attachment` with the file name."),
+             ("Cache-Control" = String, description = "`no-store`."),
+         )),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn unit_outlines_workbook(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(code): Path<String>,
+    lang: crate::i18n::Lang,
+    ApiQuery(q): ApiQuery<FiguresQuery>,
+) -> AppResult<axum::response::Response> {
+    let unit = svc::unit_in_scope(&state, &actor, &code).await?;
+    let year = match q.year {
+        Some(y) => svc::parse_year(y)?,
+        None => svc::default_year(&state),
+    };
+    svc::workbook_download(&state, &actor, &unit, year, lang).await
+}

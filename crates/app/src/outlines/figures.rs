@@ -20,6 +20,8 @@ use jinguo_store::outlines::{Indicator, ReportingUnit, TargetRow, ValueRow};
 pub struct Cell {
     /// What counts: the own report, else the aggregate.
     pub value: Option<f64>,
+    /// The figure behind `value`: numerator and denominator of a ratio.
+    pub figure: Option<Figure>,
     pub own: Option<f64>,
     pub aggregate: Option<Aggregate>,
     /// The own value and the aggregate differ beyond the tolerance.
@@ -97,6 +99,35 @@ impl Ctx<'_> {
         (own.or(from_agg), agg)
     }
 
+    /// The female (or male) figure a unit stands for: its own report's,
+    /// else Σ numerators / Σ denominators (or Σ counts) of its units below
+    /// that have one, so the split adds up the same way as the total.
+    fn by_sex(&self, ind: &Indicator, unit: UnitId, year: i32, female: bool) -> Option<Figure> {
+        if let Some(v) = self.values.get(&(ind.id, unit, year)) {
+            return if female { v.entry.female } else { v.entry.male };
+        }
+        let contributions: Vec<Contribution> = self
+            .tree
+            .children
+            .get(&unit)?
+            .iter()
+            .filter(|c| ind.spec.reported_at(self.tree.units[c].unit.level))
+            .map(|c| Contribution {
+                figure: self.by_sex(ind, *c, year, female),
+                last_denominator: None,
+            })
+            .collect();
+        let a = aggregate(ind.spec.unit, &contributions)?;
+        match (a.numerator, a.denominator, a.value) {
+            (Some(numerator), Some(denominator), _) => Some(Figure::Ratio {
+                numerator,
+                denominator,
+            }),
+            (None, None, Some(value)) => Some(Figure::Value { value }),
+            _ => None,
+        }
+    }
+
     fn aggregate(&self, ind: &Indicator, unit: UnitId, year: i32) -> Option<Aggregate> {
         let below: Vec<UnitId> = self
             .tree
@@ -146,19 +177,25 @@ impl Ctx<'_> {
             .effective(ind, unit, year - 1)
             .0
             .and_then(|f| f.value(u));
+        let sex = |female: bool| {
+            ind.spec
+                .sex_disaggregated
+                .then(|| self.by_sex(ind, unit, year, female))
+                .flatten()
+                .and_then(|f| f.value(u))
+        };
         let differs = match (own, agg.and_then(|a| a.value)) {
             (Some(o), Some(a)) => differs(o, a, DEFAULT_TOLERANCE),
             _ => false,
         };
         Cell {
             value,
+            figure: fig,
             own,
             aggregate: agg,
             differs,
-            female: own_row
-                .and_then(|v| v.entry.female)
-                .and_then(|f| f.value(u)),
-            male: own_row.and_then(|v| v.entry.male).and_then(|f| f.value(u)),
+            female: sex(true),
+            male: sex(false),
             previous,
             baseline,
             target,
@@ -392,5 +429,71 @@ mod tests {
         assert_eq!(row.children[1].attainment, Attainment::NoData);
         assert_eq!(f.domains.len(), 1);
         assert_eq!(f.domains[0].1.attained, 1);
+    }
+
+    /// Preschool enrolment by sex, 2024: banner 4 girls 90 / 100, boys
+    /// 95 / 100; banner 5 girls 160 / 200, boys 150 / 200 (no own report at
+    /// league 2). League 2's girls: (90 + 160) / (100 + 200) = 83.33 %, not
+    /// the mean 85 %; boys 245 / 300 = 81.67 %; the region (league 3 has
+    /// nothing) the same; the total (495 / 600 = 82.5 %) adds up alike.
+    #[test]
+    fn the_split_by_sex_adds_up_ratio_correctly() {
+        let period = PlanPeriod::parse("2021-2030").unwrap();
+        let ind = Indicator {
+            id: IndicatorId::new(9),
+            period,
+            spec: IndicatorSpec::try_from(IndicatorDraft {
+                code: "C3.1".into(),
+                outline: "children".into(),
+                domain_no: Some(3),
+                name: "学前教育毛入园率".into(),
+                unit: "percent".into(),
+                numerator: "在园幼儿数".into(),
+                denominator: "3—5岁儿童人数".into(),
+                direction: "at_least".into(),
+                department: "education".into(),
+                levels: "1,2,3".into(),
+                sex_disaggregated: true,
+                ..Default::default()
+            })
+            .unwrap(),
+        };
+        let units = vec![
+            unit(1, "150000000000", 1, None),
+            unit(2, "152500000000", 2, Some(1)),
+            unit(3, "150200000000", 2, Some(1)),
+            unit(4, "152501000000", 3, Some(2)),
+            unit(5, "152502000000", 3, Some(2)),
+        ];
+        let ratio = |numerator, denominator| Figure::Ratio {
+            numerator,
+            denominator,
+        };
+        let split = |u: i64, f: (i64, i64), m: (i64, i64)| ValueRow {
+            indicator: IndicatorId::new(9),
+            unit: UnitId::new(u),
+            year: 2024,
+            entry: Entry {
+                total: ratio(f.0 + m.0, f.1 + m.1),
+                female: Some(ratio(f.0, f.1)),
+                male: Some(ratio(m.0, m.1)),
+            },
+        };
+        let values = vec![
+            split(4, (90, 100), (95, 100)),
+            split(5, (160, 200), (150, 200)),
+        ];
+        let region = units[0].unit.clone();
+        let inds = [ind];
+        let f = compute(region, &[], period, 2024, &inds, units, values, vec![]);
+        let row = &f.rows[0];
+        let close = |v: Option<f64>, e: f64| (v.unwrap() - e).abs() < 1e-9;
+        for c in [&row.cell, &row.children[0]] {
+            assert!(close(c.female, 250.0 / 300.0 * 100.0), "{c:?}");
+            assert!(close(c.male, 245.0 / 300.0 * 100.0), "{c:?}");
+            assert!(close(c.value, 82.5), "{c:?}");
+            assert_eq!(c.figure, Some(ratio(495, 600)));
+        }
+        assert_eq!(row.children[1].female, None);
     }
 }

@@ -13,6 +13,7 @@ pub mod figures;
 pub mod import;
 mod routes;
 pub mod web;
+pub mod workbook;
 
 use std::collections::HashMap;
 
@@ -466,4 +467,61 @@ pub async fn figures(
 pub fn default_year(state: &AppState) -> i32 {
     let y = crate::state::today(&state.config).year() - 1;
     y.clamp(period().start() - 1, period().end())
+}
+
+/// The indicators of a unit's level that no department has handed in for
+/// a year, by department (the dictionary's key order): a department's
+/// indicators count as reported once its report there is submitted or
+/// approved; a draft or a returned report is still outstanding.
+pub async fn unreported(
+    state: &AppState,
+    actor: &Actor,
+    unit: &Unit,
+    year: i32,
+) -> AppResult<Vec<(Department, Vec<Indicator>)>> {
+    use jinguo_domain::outline::OutlineReportStatus as S;
+    let heads = state
+        .store
+        .outline_reports_under(actor.scope(), unit, year, None)
+        .await?;
+    let handed_in: Vec<&Department> = heads
+        .iter()
+        .filter(|h| h.unit.id == unit.id && matches!(h.status, S::Submitted | S::Approved))
+        .map(|h| &h.department)
+        .collect();
+    let mut out: Vec<(Department, Vec<Indicator>)> = Vec::new();
+    for ind in state.store.indicators(period(), None).await? {
+        if !ind.spec.reported_at(unit.level) || handed_in.contains(&&ind.spec.department) {
+            continue;
+        }
+        match out.iter_mut().find(|(d, _)| *d == ind.spec.department) {
+            Some((_, list)) => list.push(ind),
+            None => out.push((ind.spec.department.clone(), vec![ind])),
+        }
+    }
+    out.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    Ok(out)
+}
+
+/// The annual monitoring workbook of a unit for a year, as a download
+/// (the page's and the API's).
+pub async fn workbook_download(
+    state: &AppState,
+    actor: &Actor,
+    unit: &Unit,
+    year: i32,
+    lang: crate::i18n::Lang,
+) -> AppResult<axum::response::Response> {
+    let f = figures(state, actor, unit, year).await?;
+    let cat = state.catalogue;
+    let title = workbook::title(cat, lang, &f);
+    let bytes = tokio::task::spawn_blocking(move || workbook::write(cat, lang, &f))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("outline workbook: {e}")))?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("outline workbook: {e}")))?;
+    Ok(crate::xlsx::download(
+        bytes,
+        &format!("outlines-{}-{year}.xlsx", unit.code),
+        &format!("{title}.xlsx"),
+    ))
 }

@@ -36,9 +36,12 @@ pub fn routes() -> Vec<RouteDef> {
         a(office, routes!(api::return_report)),
         a(office, routes!(api::reviews)),
         a(figures, routes!(api::unit_outlines)),
+        a(figures, routes!(api::unit_outlines_workbook)),
         a(Can(C::ManageUsers), routes!(api::set_reporter)),
         r(M::GET, "/outlines", figures, get(web::attainment)),
         r(M::GET, "/outlines/style.css", Public, get(web::style)),
+        r(M::GET, "/outlines/report.xlsx", figures, get(web::workbook)),
+        r(M::GET, "/outlines/unreported", figures, get(web::unreported)),
         r(M::GET, "/outlines/catalogue", LoggedIn, get(web::catalogue)),
         r(M::POST, "/outlines/catalogue/import", CanAtRegion(C::ManageOutlines),
           post(web::import_catalogue).layer(DefaultBodyLimit::max(web::import_body().0)))

@@ -718,3 +718,51 @@ pub async fn return_report(
     }
     back_to_review(&code, &year, "returned", r)
 }
+
+/// `GET /outlines/report.xlsx?unit=&year=`: the annual monitoring
+/// workbook, the attainment page's figures one sheet per domain.
+pub async fn workbook(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<FiguresQuery>,
+) -> WebResult {
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let year = year_or_default(&state, q.year);
+    svc::workbook_download(&state, &actor, &unit, year, lang).await
+}
+
+/// `GET /outlines/unreported?unit=&year=`: per department, the indicators
+/// it owns at the unit's level with no report handed in for the year.
+pub async fn unreported(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<FiguresQuery>,
+) -> WebResult {
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let year = year_or_default(&state, q.year);
+    let list = svc::unreported(&state, &actor, &unit, year).await?;
+    let labels =
+        crate::activities::labels(&state, jinguo_store::outlines::DEPARTMENTS, lang).await?;
+    let departments: Vec<_> = list
+        .iter()
+        .map(|(d, inds)| {
+            context! {
+                key => d.as_str(),
+                label => labels.get(d.as_str()).cloned()
+                    .unwrap_or_else(|| d.as_str().to_owned()),
+                indicators => inds.iter().map(|i| context! {
+                    code => i.spec.code, name => i.spec.name, demo => i.spec.demo,
+                    domain => i.spec.domain.label_key(),
+                }).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    Ok(state.templates.render(
+        "outlines/unreported.html",
+        lang,
+        Some(&actor),
+        context! { unit, year, years => years(), departments },
+    ))
+}

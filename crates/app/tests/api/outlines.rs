@@ -742,6 +742,10 @@ pub mod matrix_cases {
             c(|t| call(format!("/api/v1/units/{}/outlines?year=2025", t.code())), 200),
         );
         m.insert(
+            ("GET", "/api/v1/units/{code}/outlines/report.xlsx"),
+            c(|t| call(format!("/api/v1/units/{}/outlines/report.xlsx?year=2025", t.code())), 200),
+        );
+        m.insert(
             ("PUT", "/api/v1/outlines/reporters/{id}"),
             Case {
                 build: |t| Call {
@@ -756,6 +760,14 @@ pub mod matrix_cases {
         m.insert(
             ("GET", "/outlines"),
             c(|t| call(format!("/outlines?unit={}&year=2025", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/outlines/report.xlsx"),
+            c(|t| call(format!("/outlines/report.xlsx?unit={}&year=2025", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/outlines/unreported"),
+            c(|t| call(format!("/outlines/unreported?unit={}&year=2025", t.code())), 200),
         );
         m.insert(
             ("GET", "/outlines/style.css"),
