@@ -151,6 +151,12 @@ pub async fn reset_password(
     new_password: &str,
 ) -> AppResult<User> {
     let user = find(state, actor, id).await?;
+    // Her own password is changed on her own page, which asks for the
+    // current one: whoever holds an administrator's open session must not
+    // be able to take the account over with the administrators' route.
+    if user.id == actor.user.id {
+        return Err(jinguo_domain::FieldError::new("password", "err.user.self_reset").into());
+    }
     let pw = Password::parse(new_password)?;
     let hash = password::hash(pw).await?;
     // A new password ends her sessions in the same transaction.

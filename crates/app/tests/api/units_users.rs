@@ -238,6 +238,19 @@ async fn admins_manage_users_of_their_subtree(db: Db) {
     assert_eq!(r.status(), 204);
     assert_eq!(app.api_login("cadre1", "New-steppe-9").await.status(), 200);
 
+    // Her own password goes through her own page (it asks for the current
+    // one), not the administrators' route.
+    let me: Value = app.get(&t, "/api/v1/me").await.json().await.unwrap();
+    let r = app
+        .post_json(
+            &t,
+            &format!("/api/v1/users/{}/password", me["id"]),
+            json!({"password": "New-steppe-9"}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(app.get(&t, "/api/v1/me").await.status(), 200, "her session goes on");
+
     // An admin cannot lock herself out.
     let me: Value = app.get(&t, "/api/v1/me").await.json().await.unwrap();
     let r = app

@@ -288,7 +288,7 @@ pub struct PasswordBody {
     summary = "Set a new password for a user",
     description = "An administrator sets a new password for a user of her subtree (otherwise \
                    `404`); all the user's sessions end. A password that breaks the policy answers \
-                   `422` with field `password`. Recorded in the audit log (without the password).",
+                   `422` with field `password`. Recorded in the audit log (without the password). Her own account answers `422` with field `password`: she changes her own on `POST /api/v1/me/password`, which asks for the current one. The user must choose her own password at her next login (`password_change_required`).",
     params(UserIdPath),
     request_body = PasswordBody,
     responses(

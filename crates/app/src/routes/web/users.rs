@@ -324,6 +324,10 @@ pub async fn reset_password(
         Ok(u) => {
             Ok(Redirect::to(&format!("/users?unit={}&done=password", u.unit.code)).into_response())
         }
+        // Her own row offers 修改密码 instead; a hand-made post goes there.
+        Err(AppError::Invalid(e)) if e.key == "err.user.self_reset" => {
+            Ok(Redirect::to(crate::auth::access::OWN_PASSWORD_PAGE).into_response())
+        }
         Err(AppError::Invalid(_)) => {
             let u = users::find(&state, &actor, id).await?;
             Ok(
