@@ -26,8 +26,7 @@ use crate::photos::upload::FormWithPhotos;
 use crate::render::WebResult;
 use crate::routes::web::unit_of;
 use crate::state::AppState;
-use crate::xlsx::download;
-use crate::xlsx::export::{Table, TableRow, write_tables};
+use crate::xlsx::export::{Table, TableRow};
 
 /// The body a home form may send: one photo at the largest size, the text
 /// fields and the multipart framing. The CSRF guard allows the same.
@@ -214,14 +213,7 @@ pub async fn export(
             })
             .collect(),
     };
-    let title = format!("{} · {}", unit.name, t("home.list"));
-    let bytes = write_tables(&title, &[table])
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("home workbook: {e}")))?;
-    Ok(download(
-        bytes,
-        &format!("homes-{}.xlsx", unit.code),
-        &format!("{title}.xlsx"),
-    ))
+    crate::xlsx::list_download(&unit, &t("home.list"), "homes", table)
 }
 
 #[derive(Deserialize)]

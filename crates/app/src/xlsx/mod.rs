@@ -130,6 +130,25 @@ pub fn download(bytes: Vec<u8>, ascii: &str, utf8: &str) -> Response {
         .into_response()
 }
 
+/// A filtered list of a unit as a one-sheet workbook titled
+/// "{unit} · {list}", downloaded as `{slug}-{code}.xlsx` (the title in
+/// UTF-8 for clients that read it). Every list export ends here.
+pub fn list_download(
+    unit: &jinguo_store::model::Unit,
+    list: &str,
+    slug: &str,
+    table: export::Table,
+) -> crate::error::AppResult<Response> {
+    let title = format!("{} · {}", unit.name, list);
+    let bytes = export::write_tables(&title, &[table])
+        .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("{slug} workbook: {e}")))?;
+    Ok(download(
+        bytes,
+        &format!("{slug}-{}.xlsx", unit.code),
+        &format!("{title}.xlsx"),
+    ))
+}
+
 /// A sheet name as Excel allows it: at most 31 characters, none of `[]:*?/\`.
 pub fn sheet_name(s: &str) -> String {
     s.chars()

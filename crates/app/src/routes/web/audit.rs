@@ -13,8 +13,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::render::WebResult;
 use crate::state::AppState;
-use crate::xlsx::download;
-use crate::xlsx::export::{Table, TableRow, write_tables};
+use crate::xlsx::export::{Table, TableRow};
 
 #[derive(Deserialize)]
 pub struct AuditQuery {
@@ -201,12 +200,5 @@ pub async fn export(
             })
             .collect(),
     };
-    let title = format!("{} · {}", unit.name, t("audit.title"));
-    let bytes = write_tables(&title, &[table])
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("audit workbook: {e}")))?;
-    Ok(download(
-        bytes,
-        &format!("audit-{}.xlsx", unit.code),
-        &format!("{title}.xlsx"),
-    ))
+    crate::xlsx::list_download(&unit, &t("audit.title"), "audit", table)
 }

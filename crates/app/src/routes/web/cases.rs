@@ -31,8 +31,7 @@ use crate::net::ClientIp;
 use crate::paging::PER_PAGE;
 use crate::render::WebResult;
 use crate::state::{AppState, now, today};
-use crate::xlsx::download;
-use crate::xlsx::export::{Table, TableRow, write_tables};
+use crate::xlsx::export::{Table, TableRow};
 
 /// Errors as the templates look them up: field name → message key.
 type Errors = BTreeMap<String, &'static str>;
@@ -187,14 +186,7 @@ pub async fn export(
             })
             .collect(),
     };
-    let title = format!("{} · {}", unit.name, t("case.list"));
-    let bytes = write_tables(&title, &[table])
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("case workbook: {e}")))?;
-    Ok(no_store(download(
-        bytes,
-        &format!("cases-{}.xlsx", unit.code),
-        &format!("{title}.xlsx"),
-    )))
+    crate::xlsx::list_download(&unit, &t("case.list"), "cases", table)
 }
 
 /// `POST /cases/alerts/read`: marks all of the reader's alerts read.

@@ -28,8 +28,7 @@ use crate::net::ClientIp;
 use crate::paging::PER_PAGE;
 use crate::render::WebResult;
 use crate::state::{AppState, today};
-use crate::xlsx::download;
-use crate::xlsx::export::{Table, TableRow, write_tables};
+use crate::xlsx::export::{Table, TableRow};
 
 /// Member rows the form offers without JavaScript; blank rows are skipped.
 const MEMBER_ROWS: usize = 6;
@@ -150,14 +149,7 @@ pub async fn export(
             })
             .collect(),
     };
-    let title = format!("{} · {}", unit.name, t("hh.list"));
-    let bytes = write_tables(&title, &[table])
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("household workbook: {e}")))?;
-    Ok(download(
-        bytes,
-        &format!("households-{}.xlsx", unit.code),
-        &format!("{title}.xlsx"),
-    ))
+    crate::xlsx::list_download(&unit, &t("hh.list"), "households", table)
 }
 
 /// One member row of the form, as typed.

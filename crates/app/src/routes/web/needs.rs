@@ -28,7 +28,7 @@ use crate::period::Period;
 use crate::render::WebResult;
 use crate::routes::api::needs::parse_queue;
 use crate::state::{AppState, today};
-use crate::xlsx::export::{Table, TableRow, write_tables};
+use crate::xlsx::export::{Table, TableRow};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -208,14 +208,7 @@ pub async fn export_list(
             })
             .collect(),
     };
-    let title = format!("{} · {}", unit.name, t("need.queue"));
-    let bytes = write_tables(&title, &[table])
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("need workbook: {e}")))?;
-    Ok(crate::xlsx::download(
-        bytes,
-        &format!("needs-{}.xlsx", unit.code),
-        &format!("{title}.xlsx"),
-    ))
+    crate::xlsx::list_download(&unit, &t("need.queue"), "needs", table)
 }
 
 /// The need form as typed.

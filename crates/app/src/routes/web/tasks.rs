@@ -28,8 +28,7 @@ use crate::render::WebResult;
 use crate::state::{AppState, today};
 use crate::task_list::TaskParams;
 use crate::tasks::{self, ForwardDraft, Target};
-use crate::xlsx::download;
-use crate::xlsx::export::{Table, TableRow, write_tables};
+use crate::xlsx::export::{Table, TableRow};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -185,14 +184,7 @@ pub async fn export_list(
             })
             .collect(),
     };
-    let title = format!("{} · {}", unit.name, t("task.list"));
-    let bytes = write_tables(&title, &[table])
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("task workbook: {e}")))?;
-    Ok(download(
-        bytes,
-        &format!("tasks-{}.xlsx", unit.code),
-        &format!("{title}.xlsx"),
-    ))
+    crate::xlsx::list_download(&unit, &t("task.list"), "tasks", table)
 }
 
 /// The tab a reviewer opens on: her own tasks while any wait for her

@@ -20,8 +20,7 @@ use crate::routes::api::parse_user_id as parse_user_id_page;
 use crate::state::AppState;
 use crate::user_list::{STATUSES, UserParams};
 use crate::users::{self, UserInput};
-use crate::xlsx::download;
-use crate::xlsx::export::{Table, TableRow, write_tables};
+use crate::xlsx::export::{Table, TableRow};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -166,14 +165,7 @@ pub async fn export(
             })
             .collect(),
     };
-    let title = format!("{} · {}", unit.name, t("users.title"));
-    let bytes = write_tables(&title, &[table])
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("user workbook: {e}")))?;
-    Ok(download(
-        bytes,
-        &format!("users-{}.xlsx", unit.code),
-        &format!("{title}.xlsx"),
-    ))
+    crate::xlsx::list_download(&unit, &t("users.title"), "users", table)
 }
 
 #[derive(Deserialize, Default)]
