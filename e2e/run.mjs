@@ -13,6 +13,7 @@
 //   CHROMIUM_PATH     browser executable (default /usr/bin/chromium)
 //   E2E_START_TIMEOUT seconds to wait for the demo to start (default 300)
 //   E2E_KEEP_DATA=1   keep the temporary demo data directory
+//   E2E_ONLY=A|B      run only the steps whose name contains A or B
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -830,57 +831,177 @@ step('auditor opens /audit', DESKTOP, async (page) => {
   check(dash && dash.status() === 200, `the auditor reads the region's figures (got ${dash && dash.status()})`);
 });
 
-step('no signal on the steppe: the record stays on the form, is sent again, and counts once', PHONE, async (page) => {
+/** The outbox's entries as IndexedDB holds them (null: no outbox database). */
+async function outboxEntries(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    indexedDB.databases().then((dbs) => {
+      if (!dbs.some((d) => d.name === 'jinguo-outbox')) return resolve(null);
+      const open = indexedDB.open('jinguo-outbox');
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('entries')) { db.close(); return resolve(null); }
+        const all = db.transaction('entries').objectStore('entries').getAll();
+        all.onsuccess = () => { db.close(); resolve(all.result); };
+      };
+      open.onerror = () => resolve(null);
+    });
+  }));
+}
+
+/** Waits until the phone has synced once (its key, its kept pages, its
+ *  household directory), as it does on any page while in range. */
+async function waitForSync(page) {
+  await page.waitForFunction(() => window.jinguoOutbox && window.jinguoOutbox.state.lastSync, null, { timeout: 30000 });
+  await page.waitForFunction(async () => {
+    const pages = await caches.open('jinguo-pages').then((c) => c.keys());
+    return pages.length >= 3;
+  }, null, { timeout: 30000 });
+}
+
+step('a lost answer: the record waits in the outbox with its key, and sent from there counts once', PHONE, async (page) => {
   await login(page, 'yilelt', YILELT);
   const title = '离线宣讲进牧户';
   await page.goto('/activities/new');
+  await waitForSync(page);
   await page.locator('#type').selectOption('lecture');
   await page.locator('#title').fill(title);
   await page.locator('#participants').fill('7');
   const saveButton = page.locator('form.form button.primary[type="submit"]');
 
-  // The signal drops before 保存: the form, what was typed and a clear
-  // message stay; no browser error page.
-  await page.context().setOffline(true);
-  await saveButton.click();
-  const notice = page.locator('[data-draft-notice]');
-  await notice.waitFor();
-  const expected = await page.locator('form[data-draft]').getAttribute('data-draft-offline');
-  check((await text(notice)) === expected, 'the offline message from the catalogue is shown');
-  check(pathOf(page) === '/activities/new', `still on the form (at ${pathOf(page)})`);
-  check(await page.locator('#title').inputValue() === title, 'what was typed is still there');
-  await lookForDefects(page, 'activity form without signal (phone)');
-  await screenshot(page, 'record-offline-phone.png');
-  await page.context().setOffline(false);
-
   // The record reaches the server but the answer is lost on the way back:
-  // the page still says "kept, send again", and sending again records once.
+  // the phone cannot know, so the record goes to the outbox with the key
+  // it was sent with, and sending it from there records it once.
   await page.route('**/activities', async (route) => {
     if (route.request().method() !== 'POST') return route.continue();
     await route.fetch({ maxRedirects: 0 });
     await route.abort('internetdisconnected');
   });
   await saveButton.click();
-  await page.waitForFunction(() => {
-    const b = document.querySelector('form.form button.primary[type="submit"]');
-    return b && !b.disabled;
-  });
-  check(pathOf(page) === '/activities/new', 'a lost answer keeps the form too');
+  const notice = page.locator('[data-draft-notice]');
+  await notice.waitFor();
+  check((await text(notice)).includes('待发送'), `the form says the record waits in the outbox ("${await text(notice)}")`);
+  check(await page.locator('#title').inputValue() === '', 'the form is emptied for the next record');
   await page.unroute('**/activities');
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    saveButton.click(),
-  ]);
-  check(pathOf(page) === '/activities', `sent again, the ledger opens (at ${pathOf(page)})`);
+  const queued = await outboxEntries(page);
+  check(queued && queued.length === 1, `one entry in the outbox (got ${queued && queued.length})`);
+  check(await page.evaluate(() => localStorage.getItem('jinguo-draft-activity-new')) === null, 'the draft went into the outbox');
+  await page.goto('/outbox');
+  await page.locator('[data-outbox-send]').click();
+  await page.locator('[data-outbox-sent] li').first().waitFor();
+  check(await page.locator('[data-outbox-empty]').isVisible(), 'the outbox is empty once sent');
+  await page.goto('/activities');
   const rows = await page.locator('main tr', { hasText: title }).count();
   check(rows === 1, `recorded once although it reached the server twice (rows: ${rows})`);
-  const draft = await page.evaluate(() => localStorage.getItem('jinguo-draft-activity-new'));
-  check(draft === null, 'the draft is dropped once the server confirmed');
-  // The two sends that got no answer are what this step is about.
+  // The send without an answer is what this step is about.
   const problems = page.context().problems;
   const rest = problems.filter((p) => !p.includes('net::ERR_INTERNET_DISCONNECTED'));
-  check(problems.length - rest.length === 2, 'exactly the two sends without an answer failed to load');
+  check(problems.length - rest.length === 1, 'exactly the send without an answer failed to load');
   problems.splice(0, problems.length, ...rest);
+});
+
+step('no signal on the steppe: two activities and a visit recorded offline, sent once each when back in range', PHONE, async (page) => {
+  const context = page.context();
+  await login(page, 'yilelt', YILELT);
+  // In range, she registers a household (with its consent), then the
+  // phone syncs: its key, its kept pages, the encrypted household list.
+  await page.goto('/households/new');
+  await page.locator('#address').fill('伊利勒特嘎查三组');
+  await page.locator('#m0-name').fill('斯琴高娃');
+  await page.locator('#m0-birth_year').fill('1979');
+  await page.locator('#consent_given_by').fill('斯琴高娃');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form.form button.primary[type="submit"]').click(),
+  ]);
+  const household = pathOf(page).split('/')[2];
+  check(/^\d+$/.test(household), `the household is registered (at ${pathOf(page)})`);
+  await page.goto('/outbox');
+  await page.waitForFunction(async () => {
+    const d = await window.jinguoOutbox.directory().catch(() => null);
+    return d && d.list.length > 0;
+  }, null, { timeout: 30000 });
+  await waitForSync(page);
+  await lookForDefects(page, 'outbox (phone)');
+
+  // Out of range: 记一笔 twice from the kept form, then the page reloaded.
+  await context.setOffline(true);
+  await page.goto('/activities/new');
+  check(pathOf(page) === '/activities/new', 'the kept 记一笔 form opens offline');
+  const titles = ['牧区离线宣讲一', '牧区离线宣讲二'];
+  for (const [i, title] of titles.entries()) {
+    await page.locator('#type').selectOption('lecture');
+    await page.locator('#title').fill(title);
+    await page.locator('#participants').fill(String(10 + i));
+    await page.locator('#women').fill(String(5 + i));
+    await page.locator('form.form button.primary[type="submit"]').click();
+    await page.locator('[data-draft-notice]', { hasText: `共 ${i + 1} 条` }).waitFor();
+  }
+  check((await text(page.locator('[data-net-status]'))).includes('2 条待发送'), 'the header counts 2 waiting');
+  await screenshot(page, 'outbox-queued-phone.png');
+  await page.reload();
+  check(await page.locator('.copy-notice').count() === 1, 'a kept page says it is a copy, with its time');
+  await lookForDefects(page, 'activity form from the copy, offline (phone)');
+
+  // A visit from the kept visit form: the household from the encrypted directory.
+  await page.goto('/outbox/visit');
+  await page.locator(`#household option[value="${household}"]`).waitFor({ state: 'attached' });
+  await page.locator('#household').selectOption(household);
+  await page.locator('#visitors').fill('乌云');
+  await page.locator('#notes').fill('离线走访：家中一切安好');
+  await lookForDefects(page, 'offline visit form (phone)');
+  await page.locator('form.form button.primary[type="submit"]').click();
+  await page.locator('[data-draft-notice]', { hasText: '共 3 条' }).waitFor();
+  const stored = await outboxEntries(page);
+  check(stored.length === 3, `three entries wait (got ${stored.length})`);
+  const visit = stored.find((e) => e.kind === 'visit');
+  check(visit && !visit.fields && visit.sealed && !JSON.stringify(visit).includes('离线走访'),
+    'the visit is stored encrypted: its notes are not readable in IndexedDB');
+  await page.goto('/outbox');
+  check(await page.locator('[data-outbox-list] tbody tr').count() === 3, 'the outbox page lists the three');
+  await screenshot(page, 'outbox-offline-phone.png');
+
+  // Back in range: the outbox sends itself, in order, once each.
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.locator('[data-outbox-empty]').waitFor({ state: 'visible', timeout: 30000 });
+  check(await page.locator('[data-outbox-sent] li').count() === 3, 'the page lists the three sent');
+  await lookForDefects(page, 'outbox after sending (phone)');
+  await page.goto('/activities');
+  for (const title of titles) {
+    const n = await page.locator('main tr', { hasText: title }).count();
+    check(n === 1, `${title} recorded once (rows: ${n})`);
+  }
+  await page.goto(`/households/${household}`);
+  check((await text(page.locator('main'))).includes('离线走访：家中一切安好'), 'the visit is on the household\'s page');
+
+  // Logging out with something queued warns, then leaves nothing readable.
+  await context.setOffline(true);
+  await page.goto('/activities/new');
+  await page.locator('#type').selectOption('send_law');
+  await page.locator('#title').fill('退出前未发送');
+  await page.locator('#participants').fill('3');
+  await page.locator('form.form button.primary[type="submit"]').click();
+  await page.locator('[data-draft-notice]', { hasText: '共 1 条' }).waitFor();
+  // Back in range only for the logout: the outbox cannot send meanwhile.
+  await context.route('**/outbox/key', (route) => route.abort('internetdisconnected'));
+  await context.setOffline(false);
+  let warned = '';
+  page.once('dialog', (d) => { warned = d.message(); d.accept(); });
+  await logout(page);
+  await context.unroute('**/outbox/key');
+  check(warned.includes('1 条记录没有发送'), `logout warns about the unsent record ("${warned}")`);
+  check(pathOf(page) === '/login', `logged out (at ${pathOf(page)})`);
+  check(await outboxEntries(page) === null, 'nothing of the outbox is left in IndexedDB');
+  const problems = context.problems;
+  const rest = problems.filter((p) => !p.includes('net::ERR_INTERNET_DISCONNECTED'));
+  problems.splice(0, problems.length, ...rest);
+
+  // The township's figures count the two offline activities.
+  await login(page, 'baoligen', BAOLIGEN);
+  await page.goto('/activities');
+  for (const title of titles) {
+    check((await page.locator('main tr', { hasText: title }).count()) === 1, `the township's ledger lists ${title}`);
+  }
 });
 
 // ---------------------------------------------------------------- main
@@ -912,7 +1033,8 @@ async function main() {
     });
     log(`browser: Chromium ${browser.version()}`);
 
-    for (const s of steps) {
+    const only = process.env.E2E_ONLY;
+    for (const s of steps.filter((x) => !only || only.split('|').some((o) => x.name.includes(o)))) {
       log(`\n▶ ${s.name}`);
       const context = await newContext(browser, base, s.device);
       const page = await context.newPage();

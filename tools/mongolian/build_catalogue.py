@@ -95,6 +95,7 @@ def main():
         (I18N / "zh-CN.toml", sorted(d.glob("shared-*.txt")), I18N / "mn-Mong.toml"),
         (I18N / "homes/zh-CN.toml", [d / "homes.txt"], I18N / "homes/mn-Mong.toml"),
         (I18N / "honours/zh-CN.toml", [d / "honours.txt"], I18N / "honours/mn-Mong.toml"),
+        (I18N / "offline/zh-CN.toml", [d / "offline.txt"], I18N / "offline/mn-Mong.toml"),
     ]
     bad = False
     for zh, paths, out in jobs:

@@ -21,6 +21,7 @@
 //! manifest, and only then moves the files into place; a damaged or
 //! truncated archive leaves nothing behind.
 
+use crate::auth::token::hex;
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -72,14 +73,6 @@ pub struct BackupReport {
     pub manifest: Manifest,
     pub archive: PathBuf,
     pub bytes: u64,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// A reader that hashes and counts what passes through it.

@@ -11,6 +11,7 @@
 //! the record (`jinguo_store::idempotency`), so two concurrent retries
 //! cannot both write. A handler gains one line.
 
+use crate::auth::token::hex;
 use std::future::Future;
 use std::time::Duration;
 
@@ -127,10 +128,6 @@ struct Keyed {
     route: String,
     key: IdempotencyKey,
     body_sha256: String,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `POST /path`: keys are per route.

@@ -28,6 +28,7 @@ mod map_labels;
 pub mod need_list;
 pub mod needs;
 mod net;
+pub mod offline;
 pub mod organisations;
 pub mod outlines;
 mod paging;

@@ -176,6 +176,8 @@ impl Templates {
             langs => Lang::ALL.iter().map(|l| l.tag()).collect::<Vec<_>>(),
             me => me,
             csrf => actor.map(|a| a.csrf.clone()),
+            // A page the phone keeps offline says when it was made.
+            rendered_at => crate::state::now(),
             ..Value::from_serialize(&ctx)
         };
         match self.env.get_template(name).and_then(|t| t.render(full)) {

@@ -24,6 +24,13 @@
     document.querySelectorAll("[data-needs-script][hidden]").forEach(function (el) {
       el.hidden = false;
     });
+    // Offline capture needs a secure context (HTTPS); the outbox page says
+    // so where it is missing.
+    if (!window.isSecureContext) {
+      document.querySelectorAll("[data-needs-insecure][hidden]").forEach(function (el) {
+        el.hidden = false;
+      });
+    }
   });
 
   // A list's further filters are folded on a phone and open on a wide
@@ -98,6 +105,13 @@
       var sent = false;
       var saved = null;
       try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+      // A page kept on the phone (outbox.js) may be hours old and its key
+      // used already by a record queued from it: a fresh one.
+      var renderedAt = document.querySelector("meta[name=rendered-at]");
+      var fromCopy = document.querySelector("meta[name=from-copy]");
+      if (idem && renderedAt && (fromCopy || Date.now() - parseInt(renderedAt.content, 10) * 1000 > 2 * 60 * 1000)) {
+        idem.value = newKey();
+      }
       if (saved) {
         fields.forEach(function (f) {
           if (f.name && saved[f.name] !== undefined && f.value === f.defaultValue) f.value = saved[f.name];
@@ -140,6 +154,30 @@
         p.textContent = text;
         p.scrollIntoView({ block: "center" });
       }
+      // Without signal, a form that the outbox takes (data-offline) goes
+      // there with the key it was (perhaps) sent with; the form is emptied
+      // for the next record. When the outbox cannot keep it, the form and
+      // its draft stay as they are.
+      var outbox = form.hasAttribute("data-offline") && window.jinguoOutbox;
+      function queue(done) {
+        window.jinguoOutbox.enqueue(form, idem ? idem.value : newKey(), madeAt ? madeAt.value : "")
+          .then(function (n) {
+            localStorage.removeItem(key);
+            form.reset();
+            if (idem) idem.value = newKey();
+            if (madeAt) madeAt.value = "";
+            sent = false;
+            form.querySelectorAll("[data-photo-preview]").forEach(function (input) {
+              var list = document.getElementById(input.getAttribute("data-photo-preview"));
+              if (list) list.textContent = "";
+            });
+            done();
+            notice(window.jinguoOutbox.fill(window.jinguoOutbox.t("queued"), { n: n }));
+          }, function (err) {
+            done();
+            notice(err && err.message ? err.message : form.getAttribute("data-draft-offline"));
+          });
+      }
       form.addEventListener("submit", function (e) {
         if (madeAt && !madeAt.value) madeAt.value = new Date().toISOString();
         sent = true;
@@ -153,12 +191,16 @@
         var buttons = form.querySelectorAll("button[type=submit]");
         buttons.forEach(function (b) { b.disabled = true; });
         var done = function () { busy = false; buttons.forEach(function (b) { b.disabled = false; }); };
+        if (outbox && navigator.onLine === false) { queue(done); return; }
         var data = new FormData(form);
         var body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
         fetch(form.action, { method: "POST", body: body, credentials: "same-origin", redirect: "follow" })
           .then(function (resp) {
             if (resp.redirected) {
-              // Saved (or the login page, which keeps the draft): follow.
+              // Saved: the draft goes. The login page (a session that
+              // ended) and the password page keep it. Follow either way.
+              var to = new URL(resp.url).pathname;
+              if (to !== "/login" && to !== "/account/password") localStorage.removeItem(key);
               window.location.assign(resp.url);
             } else if (resp.status >= 500) {
               done();
@@ -171,6 +213,7 @@
             }
           })
           .catch(function () {
+            if (outbox) { queue(done); return; }
             done();
             notice(form.getAttribute("data-draft-offline"));
           });

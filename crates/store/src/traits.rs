@@ -119,7 +119,13 @@ pub trait SessionStore: Send + Sync {
     async fn session(&self, token_hash: &str) -> Result<Session>;
     async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Ends every session of hers and clears her outbox key.
     async fn delete_user_sessions(&self, user: UserId) -> Result<()>;
+    /// Her outbox key (base64url): the kept one, or `fresh` when she has none
+    /// (first use, or after an administrator ended her sessions). The same
+    /// for all her sessions, so a session that merely expired finds its
+    /// queued entries readable after the next login.
+    async fn outbox_key(&self, user: UserId, fresh: &str) -> Result<String>;
     /// Removes sessions last used before `before` or created before
     /// `created_before`; returns how many.
     async fn delete_stale_sessions(&self, before: i64, created_before: i64) -> Result<u64>;

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod csrf;
 pub mod language;
 pub mod login;
+pub mod outbox_key;
 pub mod own_password;
 pub mod password;
 pub mod system;

@@ -3,7 +3,8 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex digits of `bytes`: tokens, digests and key ids.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -6,6 +6,7 @@
 //! without being written in it. A challenge is good for 30 minutes and for
 //! one accepted request.
 
+use crate::auth::token::hex;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -131,10 +132,6 @@ impl Default for Challenges {
     fn default() -> Self {
         Self::new()
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -30,6 +30,24 @@ const ASSETS: &[(&str, &str, &str, &[u8])] = &[
         include_bytes!("../../static/favicon.svg"),
     ),
     (
+        "outbox.js",
+        "text/javascript; charset=utf-8",
+        SHORT,
+        include_bytes!("../../static/outbox.js"),
+    ),
+    (
+        "icon-192.png",
+        "image/png",
+        SHORT,
+        include_bytes!("../../static/icon-192.png"),
+    ),
+    (
+        "icon-512.png",
+        "image/png",
+        SHORT,
+        include_bytes!("../../static/icon-512.png"),
+    ),
+    (
         "help.css",
         "text/css; charset=utf-8",
         SHORT,

@@ -172,6 +172,7 @@ pub const MODULES: &[Module] = &[
     crate::honours::MODULE,
     crate::outlines::MODULE,
     crate::translations::MODULE,
+    crate::offline::MODULE,
 ];
 
 /// Every dictionary: the shared ones, then each module's.

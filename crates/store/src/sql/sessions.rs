@@ -4,6 +4,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{SqlStore, not_found_if_none};
+use crate::StoreError;
 use crate::model::{LastLogin, Session};
 use crate::{Result, SessionStore};
 
@@ -66,11 +67,32 @@ impl SessionStore for SqlStore {
     }
 
     async fn delete_user_sessions(&self, user: UserId) -> Result<()> {
+        let mut tx = self.write_tx().await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.get())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE users SET outbox_key = NULL WHERE id = $1")
+            .bind(user.get())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn outbox_key(&self, user: UserId, fresh: &str) -> Result<String> {
+        // One statement each, so two first requests agree on one key.
+        sqlx::query("UPDATE users SET outbox_key = $1 WHERE id = $2 AND outbox_key IS NULL")
+            .bind(fresh)
             .bind(user.get())
             .execute(self.writer())
             .await?;
-        Ok(())
+        sqlx::query_scalar::<_, Option<String>>("SELECT outbox_key FROM users WHERE id = $1")
+            .bind(user.get())
+            .fetch_optional(self.writer())
+            .await?
+            .flatten()
+            .ok_or(StoreError::NotFound)
     }
 
     async fn delete_stale_sessions(&self, before: i64, created_before: i64) -> Result<u64> {

@@ -468,8 +468,15 @@ impl SqlStore {
     }
 }
 
+/// Every session of hers ends, and her outbox key with them: entries a
+/// phone queued under the old key can no longer be read (see
+/// `SessionStore::outbox_key`).
 async fn end_sessions(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user: UserId) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.get())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE users SET outbox_key = NULL WHERE id = $1")
         .bind(user.get())
         .execute(&mut **tx)
         .await?;
