@@ -888,7 +888,8 @@ step('a lost answer: the record waits in the outbox with its key, and sent from 
   await page.goto('/outbox');
   await page.locator('[data-outbox-send]').click();
   await page.locator('[data-outbox-sent] li').first().waitFor();
-  check(await page.locator('[data-outbox-empty]').isVisible(), 'the outbox is empty once sent');
+  await page.locator('[data-outbox-empty]').waitFor({ state: 'visible' });
+  check((await outboxEntries(page)).length === 0, 'the outbox is empty once sent');
   await page.goto('/activities');
   const rows = await page.locator('main tr', { hasText: title }).count();
   check(rows === 1, `recorded once although it reached the server twice (rows: ${rows})`);
@@ -960,11 +961,20 @@ step('no signal on the steppe: two activities and a visit recorded offline, sent
   check(await page.locator('[data-outbox-list] tbody tr').count() === 3, 'the outbox page lists the three');
   await screenshot(page, 'outbox-offline-phone.png');
 
-  // Back in range: the outbox sends itself, in order, once each.
+  // Back in range, but her session ended meanwhile: the outbox asks her
+  // to log in and keeps everything.
+  await context.clearCookies();
   await context.setOffline(false);
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.locator('[data-net-status]', { hasText: '登录已过期' }).waitFor();
+  check((await outboxEntries(page)).length === 3, 'an ended session keeps the three waiting');
+  await screenshot(page, 'outbox-expired-phone.png');
+
+  // Logged in again: the outbox sends itself, in order, once each.
+  await login(page, 'yilelt', YILELT);
+  await page.goto('/outbox');
   await page.locator('[data-outbox-empty]').waitFor({ state: 'visible', timeout: 30000 });
-  check(await page.locator('[data-outbox-sent] li').count() === 3, 'the page lists the three sent');
+  check((await outboxEntries(page)).length === 0, 'all three sent after the login');
   await lookForDefects(page, 'outbox after sending (phone)');
   await page.goto('/activities');
   for (const title of titles) {

@@ -138,14 +138,12 @@ pub async fn create(
     actor: &Actor,
     ip: Option<String>,
     d: &NeedDraft,
-    claim: Option<jinguo_store::idempotency::Claim>,
+    sent: crate::idempotency::Sent,
 ) -> AppResult<NeedId> {
+    let arrival = sent.arrival(now()).map_err(|e| AppError::InvalidFields(vec![e]));
     let new = validate(state, actor, d).await?;
+    let arrival = arrival?;
     let (origin, category) = (new.origin, new.category.clone());
-    let arrival = jinguo_store::idempotency::Arrival {
-        claim,
-        made_at: None,
-    };
     let id = state
         .store
         .create_need_arrived(actor.scope(), new, arrival, now())
@@ -415,6 +413,9 @@ pub struct NeedView {
     satisfaction: Option<i64>,
     close_reason: Option<String>,
     created_at: i64,
+    /// Unix seconds on the recording device when it was recorded there (`made_at` as sent),
+    /// if it said; `created_at` is its arrival.
+    made_at: Option<i64>,
     updated_at: i64,
     events: Vec<NeedEvent>,
     /// Whether the caller may start, escalate, resolve or close it.
@@ -449,6 +450,7 @@ pub fn view(n: &Need, status: &'static str, events: &[NeedEvent], today: time::D
         satisfaction: n.satisfaction,
         close_reason: n.close_reason.clone(),
         created_at: n.created_at,
+        made_at: n.made_at,
         updated_at: n.updated_at,
         events: events.to_vec(),
         may_act: false,

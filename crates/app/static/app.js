@@ -142,15 +142,16 @@
       });
 
       var busy = false;
-      function notice(text) {
+      // `kept`: the record is safe in the outbox (a status, not a warning).
+      function notice(text, kept) {
         var p = form.querySelector("[data-draft-notice]");
         if (!p) {
           p = document.createElement("p");
-          p.className = "alert";
-          p.setAttribute("role", "alert");
           p.setAttribute("data-draft-notice", "");
           form.insertBefore(p, form.firstChild);
         }
+        p.className = kept ? "notice" : "alert";
+        p.setAttribute("role", kept ? "status" : "alert");
         p.textContent = text;
         p.scrollIntoView({ block: "center" });
       }
@@ -172,7 +173,7 @@
               if (list) list.textContent = "";
             });
             done();
-            notice(window.jinguoOutbox.fill(window.jinguoOutbox.t("queued"), { n: n }));
+            notice(window.jinguoOutbox.fill(window.jinguoOutbox.t("queued"), { n: n }), true);
           }, function (err) {
             done();
             notice(err && err.message ? err.message : form.getAttribute("data-draft-offline"));

@@ -121,7 +121,7 @@
   }
 
   // ---- Status in the header -------------------------------------------
-  var state = { online: navigator.onLine, expired: false, lastSync: null, pending: 0 };
+  var state = { online: navigator.onLine, expired: false, lastSync: null, pending: 0, skew: 0 };
   function fmtTime(ms) {
     var d = new Date(ms);
     var p = function (n) { return ("0" + n).slice(-2); };
@@ -215,6 +215,8 @@
       if (!hh.value) return Promise.reject(new Error(t("choose-household")));
       action = "/households/" + hh.value + "/visits";
     }
+    var made = Date.parse(madeAt) || Date.now();
+    if (Math.abs(state.skew) > 60 * 1000) made += state.skew;
     return queuedBytes().then(function (bytes) {
       if (bytes + got.size > MAX_QUEUED_BYTES) throw new Error(t("too-much"));
       var entry = {
@@ -226,7 +228,7 @@
         draft: form.getAttribute("data-draft") || "",
         multipart: form.enctype === "multipart/form-data",
         key: key,
-        made_at: madeAt || new Date().toISOString(),
+        made_at: new Date(made).toISOString(),
         queued_at: Date.now(),
         status: "pending",
         message: "",
@@ -335,6 +337,10 @@
         if (!resp.ok) return null;
         state.expired = false;
         return resp.json().then(function (k) {
+          // How far the phone's clock is off, as of now: what is recorded
+          // offline later is dated by the server's clock where it can be.
+          state.skew = k.now * 1000 - Date.now();
+          putMeta({ name: "clock", user: me, skew: state.skew });
           return currentKey().then(function (old) {
             if (old && old.id === k.key_id) return;
             return crypto.subtle.importKey("raw", unb64(k.key), "AES-GCM", false, ["encrypt", "decrypt"])
@@ -447,8 +453,9 @@
   // ---- Start --------------------------------------------------------------
   window.addEventListener("online", function () { state.online = true; sync(); });
   window.addEventListener("offline", function () { state.online = false; showStatus(); });
-  getMeta("sync").then(function (s) {
-    if (s && s.user === me) state.lastSync = s.at;
+  Promise.all([getMeta("sync"), getMeta("clock")]).then(function (m) {
+    if (m[0] && m[0].user === me) state.lastSync = m[0].at;
+    if (m[1] && m[1].user === me) state.skew = m[1].skew || 0;
   }).catch(function () {}).then(function () {
     document.readyState === "loading"
       ? document.addEventListener("DOMContentLoaded", function () { countPending(); sync(); })

@@ -273,3 +273,76 @@ mod matrix_cases {
 
     inventory::submit!(ModuleCases(cases));
 }
+
+/// A need sent later by a phone's outbox keeps the time it was recorded
+/// there beside its arrival; a clock far ahead is refused by the API and
+/// dropped by the form (nobody on the form could correct it).
+async fn a_need_keeps_the_time_it_was_made(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let cadre = app.add_user("ob-need", "admin", YILELT).await;
+    let token = app.token("ob-need").await;
+    let made = time::OffsetDateTime::now_utc() - time::Duration::hours(5);
+    let made_text = made
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let body = |made_at: &str| {
+        json!({"unit_code": YILELT, "category": "legal", "description": "冬季咨询",
+               "made_at": made_at})
+    };
+    let r = app.post_json(&token, "/api/v1/needs", body(&made_text)).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let need: Value = app
+        .get(&token, &format!("/api/v1/needs/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(need["made_at"], made.unix_timestamp());
+    assert!(need["created_at"].as_i64().unwrap() > made.unix_timestamp());
+
+    let r = app
+        .post_json(&token, "/api/v1/needs", body("2099-01-01T00:00:00+08:00"))
+        .await;
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["error"]["fields"]["made_at"].is_string(), "{e}");
+
+    // The form: a clock far ahead is left out, the need still arrives.
+    let (cookie, csrf) = app.session_for(cadre).await;
+    let r = app
+        .client
+        .post(app.url("/needs"))
+        .header(COOKIE, format!("jinguo_session={cookie}"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("idempotency_key", "offline-need-1"),
+            ("made_at", "2099-01-01T00:00:00+08:00"),
+            ("unit_code", YILELT),
+            ("category", "legal"),
+            ("urgency", "normal"),
+            ("description", "牧区就医"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let page = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    let id: i64 = page
+        .trim_start_matches("/needs/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let need: Value = app
+        .get(&token, &format!("/api/v1/needs/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(need["made_at"].is_null(), "{need}");
+}
+both_backends!(a_need_keeps_the_time_it_was_made, a_need_keeps_the_time_it_was_made);

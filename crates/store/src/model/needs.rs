@@ -87,6 +87,8 @@ pub struct Need {
     pub satisfaction: Option<i64>,
     pub close_reason: Option<String>,
     pub created_at: i64,
+    /// Unix seconds on the phone when it was recorded there, if it said.
+    pub made_at: Option<i64>,
     pub updated_at: i64,
 }
 

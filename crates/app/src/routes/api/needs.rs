@@ -19,7 +19,7 @@ use super::units::{UnitCodePath, UnitPathStep};
 use super::{ApiJson, ApiQuery, PeriodQuery, parse_code, unit_of};
 use crate::auth::ApiActor;
 use crate::error::{AppError, AppResult};
-use crate::idempotency::{ApiOnce, IdempotencyHeader};
+use crate::idempotency::{ApiOnce, IdempotencyHeader, Sent};
 use crate::needs::{self, DeedsView, NeedDraft, NeedLine, NeedStatusSeen, NeedView};
 use crate::net::ClientIp;
 use crate::period::Period;
@@ -52,6 +52,13 @@ pub struct NeedBody {
     /// A visit at `unit_code` or below it, of `household_id` when both are given (`422` with
     /// field `visit_id` otherwise); makes the need's source `visit`.
     visit_id: Option<i64>,
+    /// When the need was recorded on the device (a phone's outbox sends it later), RFC 3339
+    /// with offset. Kept beside the server's arrival time, which it never replaces; not more
+    /// than 10 minutes ahead of the server's clock and not more than a year behind it
+    /// (otherwise `422` with field `made_at`).
+    #[schema(format = DateTime, example = "2026-11-20T09:30:00+08:00")]
+    #[serde(default)]
+    made_at: Option<String>,
 }
 
 /// The id of a new need.
@@ -119,6 +126,7 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     ApiOnce { once, body: b }: ApiOnce<NeedBody>,
 ) -> AppResult<Response> {
+    let made_at = b.made_at;
     let draft = NeedDraft {
         unit_code: b.unit_code,
         category: b.category,
@@ -129,7 +137,8 @@ pub async fn create(
         visit_id: b.visit_id,
     };
     once.run(&state, &actor, |claim| async {
-        let id = needs::create(&state, &actor, ip, &draft, claim).await?;
+        let sent = Sent::new(claim, made_at.as_deref());
+        let id = needs::create(&state, &actor, ip, &draft, sent).await?;
         Ok((StatusCode::CREATED, Json(NeedCreated { id })))
     })
     .await

@@ -14,12 +14,12 @@ use jinguo_store::model::{DeedCounts, DictKind, Need, NeedFilter, NeedQueue, Uni
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::{page_code, unit_of};
+use super::{first, page_code, unit_of};
 use crate::activities::labels;
 use crate::auth::{Actor, WebActor};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::idempotency::{FormRoute, Once, parse_pairs};
+use crate::idempotency::{FormRoute, Once, Sent, parse_pairs};
 use crate::need_list::NeedParams;
 use crate::needs::{self, NeedDraft};
 use crate::net::ClientIp;
@@ -328,7 +328,8 @@ pub async fn create(
     };
     once.run(&state, &actor, |claim| async {
         let result = if errors.is_empty() {
-            needs::create(&state, &actor, ip, &draft, claim).await
+            let sent = Sent::from_form(claim, first(&pairs, "made_at").as_str());
+            needs::create(&state, &actor, ip, &draft, sent).await
         } else {
             Err(AppError::InvalidFields(errors))
         };

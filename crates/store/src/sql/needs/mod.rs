@@ -406,6 +406,13 @@ impl NeedStore for SqlStore {
         }
         let id =
             write::insert_need(&mut tx, self.backend, vault, &origin.ancestors, &new, now).await?;
+        if let Some(made_at) = arrival.made_at {
+            sqlx::query("UPDATE needs SET made_at = $1 WHERE id = $2")
+                .bind(made_at)
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(id)
     }
@@ -462,6 +469,7 @@ impl NeedStore for SqlStore {
             satisfaction: r.try_get("satisfaction")?,
             close_reason: r.try_get("close_reason")?,
             created_at: r.try_get("created_at")?,
+            made_at: r.try_get("made_at")?,
             updated_at: r.try_get("updated_at")?,
         };
         Ok(InScope::new(need, scope))
