@@ -831,6 +831,12 @@ step('auditor opens /audit', DESKTOP, async (page) => {
   check(dash && dash.status() === 200, `the auditor reads the region's figures (got ${dash && dash.status()})`);
 });
 
+/** A 1×1 PNG, for photos sent through the outbox. */
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 /** The outbox's entries as IndexedDB holds them (null: no outbox database). */
 async function outboxEntries(page) {
   return page.evaluate(() => new Promise((resolve) => {
@@ -848,17 +854,27 @@ async function outboxEntries(page) {
   }));
 }
 
+/** Evaluates `fn` in the page (awaiting what it returns) until it gives a
+ *  truthy value, and resolves to that value. */
+async function until(page, fn, what, timeout = 30000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await page.evaluate(fn).catch(() => null);
+    if (v) return v;
+    if (Date.now() > end) throw new CheckFailed(`timed out waiting for ${what}`);
+    await page.waitForTimeout(250);
+  }
+}
+
 /** Waits until the phone has synced once (its key, its kept pages, its
  *  household directory), as it does on any page while in range. */
 async function waitForSync(page) {
-  await page.waitForFunction(() => window.jinguoOutbox && window.jinguoOutbox.state.lastSync, null, { timeout: 30000 });
-  await page.waitForFunction(async () => {
-    const pages = await caches.open('jinguo-pages').then((c) => c.keys());
-    return pages.length >= 3;
-  }, null, { timeout: 30000 });
+  await until(page, () => window.jinguoOutbox && window.jinguoOutbox.state.lastSync, 'the first sync');
+  await until(page, async () => (await caches.open('jinguo-pages').then((c) => c.keys())).length >= 3,
+    'the kept pages');
 }
 
-step('a lost answer: the record waits in the outbox with its key, and sent from there counts once', PHONE, async (page) => {
+step('a lost answer: the record waits in the outbox with its key, and sent from there counts once; a refused one is corrected', PHONE, async (page) => {
   await login(page, 'yilelt', YILELT);
   const title = '离线宣讲进牧户';
   await page.goto('/activities/new');
@@ -893,11 +909,48 @@ step('a lost answer: the record waits in the outbox with its key, and sent from 
   await page.goto('/activities');
   const rows = await page.locator('main tr', { hasText: title }).count();
   check(rows === 1, `recorded once although it reached the server twice (rows: ${rows})`);
-  // The send without an answer is what this step is about.
+
+  // A record the server refuses stays, with its message, and is corrected
+  // on its form.
+  const context = page.context();
+  await context.setOffline(true);
+  await page.goto('/activities/new');
+  const wrong = '人数有误的宣讲';
+  await page.locator('#type').selectOption('lecture');
+  await page.locator('#title').fill(wrong);
+  await page.locator('#participants').fill('5');
+  await page.locator('#women').fill('9');
+  await saveButton.click();
+  await page.locator('[data-draft-notice]', { hasText: '共 1 条' }).waitFor();
+  await context.setOffline(false);
+  await page.goto('/outbox');
+  const refused = page.locator('[data-outbox-list] tbody tr .field-error');
+  await refused.waitFor();
+  check((await text(refused)).length > 0, `the server's message is kept with the record ("${await text(refused)}")`);
+  await lookForDefects(page, 'outbox with a refused record (phone)');
+  await screenshot(page, 'outbox-refused-phone.png');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('[data-outbox-list] button', { hasText: '修改' }).click(),
+  ]);
+  check(pathOf(page) === '/activities/new', `修改 opens its form (at ${pathOf(page)})`);
+  check(await page.locator('#title').inputValue() === wrong, 'the form holds the refused record');
+  await page.locator('#women').fill('3');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    saveButton.click(),
+  ]);
+  check(pathOf(page) === '/activities', `corrected, it is saved (at ${pathOf(page)})`);
+  check((await page.locator('main tr', { hasText: wrong }).count()) === 1, 'the corrected record is in the ledger once');
+  check((await outboxEntries(page)).length === 0, 'and no longer in the outbox');
+
+  // The send without an answer and the refused one are what this step is about.
   const problems = page.context().problems;
   const rest = problems.filter((p) => !p.includes('net::ERR_INTERNET_DISCONNECTED'));
   check(problems.length - rest.length === 1, 'exactly the send without an answer failed to load');
-  problems.splice(0, problems.length, ...rest);
+  const others = rest.filter((p) => !/\/activities on .*\/outbox: .*status of 422/.test(p));
+  check(rest.length - others.length === 1, 'and the outbox\'s refused send answered 422');
+  problems.splice(0, problems.length, ...others);
 });
 
 step('no signal on the steppe: two activities and a visit recorded offline, sent once each when back in range', PHONE, async (page) => {
@@ -917,10 +970,10 @@ step('no signal on the steppe: two activities and a visit recorded offline, sent
   const household = pathOf(page).split('/')[2];
   check(/^\d+$/.test(household), `the household is registered (at ${pathOf(page)})`);
   await page.goto('/outbox');
-  await page.waitForFunction(async () => {
+  await until(page, async () => {
     const d = await window.jinguoOutbox.directory().catch(() => null);
     return d && d.list.length > 0;
-  }, null, { timeout: 30000 });
+  }, 'the household directory');
   await waitForSync(page);
   await lookForDefects(page, 'outbox (phone)');
 
@@ -934,6 +987,8 @@ step('no signal on the steppe: two activities and a visit recorded offline, sent
     await page.locator('#title').fill(title);
     await page.locator('#participants').fill(String(10 + i));
     await page.locator('#women').fill(String(5 + i));
+    // The first goes with a photo: it queues too.
+    if (i === 0) await page.locator('#photo').setInputFiles({ name: 'lecture.png', mimeType: 'image/png', buffer: TINY_PNG });
     await page.locator('form.form button.primary[type="submit"]').click();
     await page.locator('[data-draft-notice]', { hasText: `共 ${i + 1} 条` }).waitFor();
   }
@@ -958,6 +1013,7 @@ step('no signal on the steppe: two activities and a visit recorded offline, sent
   check(visit && !visit.fields && visit.sealed && !JSON.stringify(visit).includes('离线走访'),
     'the visit is stored encrypted: its notes are not readable in IndexedDB');
   await page.goto('/outbox');
+  await page.locator('[data-outbox-list] tbody tr').nth(2).waitFor();
   check(await page.locator('[data-outbox-list] tbody tr').count() === 3, 'the outbox page lists the three');
   await screenshot(page, 'outbox-offline-phone.png');
 
@@ -973,14 +1029,20 @@ step('no signal on the steppe: two activities and a visit recorded offline, sent
   // Logged in again: the outbox sends itself, in order, once each.
   await login(page, 'yilelt', YILELT);
   await page.goto('/outbox');
-  await page.locator('[data-outbox-empty]').waitFor({ state: 'visible', timeout: 30000 });
-  check((await outboxEntries(page)).length === 0, 'all three sent after the login');
+  const left = await until(page, async () => {
+    const all = await window.jinguoOutbox.entries();
+    const done = all.length === 0 || all.some((e) => e.status !== 'pending');
+    return done && { left: all.map((e) => `${e.label}: ${e.status} ${e.message}`) };
+  }, 'the outbox to send');
+  check(left.left.length === 0, `all three sent after the login (left: ${left.left.join('; ')})`);
   await lookForDefects(page, 'outbox after sending (phone)');
   await page.goto('/activities');
   for (const title of titles) {
     const n = await page.locator('main tr', { hasText: title }).count();
     check(n === 1, `${title} recorded once (rows: ${n})`);
   }
+  const photos = await page.locator('main tr', { hasText: titles[0] }).locator('td.thumb-cell img').count();
+  check(photos === 1, `the queued photo arrived with its activity (photos: ${photos})`);
   await page.goto(`/households/${household}`);
   check((await text(page.locator('main'))).includes('离线走访：家中一切安好'), 'the visit is on the household\'s page');
 

@@ -140,7 +140,9 @@ pub async fn create(
     d: &NeedDraft,
     sent: crate::idempotency::Sent,
 ) -> AppResult<NeedId> {
-    let arrival = sent.arrival(now()).map_err(|e| AppError::InvalidFields(vec![e]));
+    let arrival = sent
+        .arrival(now())
+        .map_err(|e| AppError::InvalidFields(vec![e]));
     let new = validate(state, actor, d).await?;
     let arrival = arrival?;
     let (origin, category) = (new.origin, new.category.clone());

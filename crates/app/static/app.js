@@ -112,9 +112,27 @@
       if (idem && renderedAt && (fromCopy || Date.now() - parseInt(renderedAt.content, 10) * 1000 > 2 * 60 * 1000)) {
         idem.value = newKey();
       }
+      // A field as the server rendered it: a select's default option, a
+      // box's default tick.
+      function untouched(f) {
+        if (f.type === "checkbox" || f.type === "radio") return f.checked === f.defaultChecked;
+        if (f.tagName === "SELECT") {
+          var marked = Array.prototype.some.call(f.options, function (o) { return o.defaultSelected; });
+          return Array.prototype.every.call(f.options, function (o, i) {
+            // Without a marked option a single select starts on its first.
+            return o.selected === (marked ? o.defaultSelected : !f.multiple && i === 0);
+          });
+        }
+        return f.value === f.defaultValue;
+      }
       if (saved) {
+        // Ticked boxes and multiple choices are kept as lists of values.
         fields.forEach(function (f) {
-          if (f.name && saved[f.name] !== undefined && f.value === f.defaultValue) f.value = saved[f.name];
+          if (!f.name || saved[f.name] === undefined || !untouched(f)) return;
+          var v = saved[f.name];
+          if (f.type === "checkbox" || f.type === "radio") f.checked = [].concat(v).indexOf(f.value) >= 0;
+          else if (f.multiple) Array.prototype.forEach.call(f.options, function (o) { o.selected = [].concat(v).indexOf(o.value) >= 0; });
+          else f.value = Array.isArray(v) ? v[0] : v;
         });
         if (saved._sent && idem && saved._key) {
           idem.value = saved._key;
@@ -124,7 +142,18 @@
       }
       function save() {
         var data = {};
-        fields.forEach(function (f) { if (f.name) data[f.name] = f.value; });
+        fields.forEach(function (f) {
+          if (!f.name) return;
+          if (f.type === "checkbox" || f.type === "radio") {
+            data[f.name] = data[f.name] || [];
+            if (f.checked) data[f.name].push(f.value);
+          } else if (f.multiple) {
+            data[f.name] = Array.prototype.filter.call(f.options, function (o) { return o.selected; })
+              .map(function (o) { return o.value; });
+          } else {
+            data[f.name] = f.value;
+          }
+        });
         if (sent && idem) {
           data._sent = true;
           data._key = idem.value;

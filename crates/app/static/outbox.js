@@ -265,18 +265,13 @@
   function sendOne(entry, csrf) {
     var fieldsPromise = entry.sealed ? decrypt(entry.sealed) : Promise.resolve(entry.fields);
     return fieldsPromise.then(function (fields) {
-      var body;
-      if (entry.multipart) {
-        body = new FormData();
-        fields.forEach(function (f) { body.append(f[0], f[1]); });
-        (entry.files || []).forEach(function (f) { body.append(f.name, f.blob, f.filename); });
-      } else {
-        body = new URLSearchParams();
-        fields.forEach(function (f) { body.append(f[0], f[1]); });
-      }
+      // The token first: the server checks it before it reads the files.
+      var body = entry.multipart ? new FormData() : new URLSearchParams();
       body.append("_csrf", csrf);
       body.append("idempotency_key", entry.key);
       body.append("made_at", entry.made_at);
+      fields.forEach(function (f) { body.append(f[0], f[1]); });
+      (entry.files || []).forEach(function (f) { body.append(f.name, f.blob, f.filename); });
       return fetch(entry.action, { method: "POST", body: body, credentials: "same-origin", redirect: "follow" });
     }, function () {
       entry.status = "unreadable";
@@ -517,8 +512,13 @@
     // with it; sent from there it keeps its key and the time it was made.
     function correct(e) {
       Promise.resolve(e.sealed ? decrypt(e.sealed) : e.fields).then(function (fields) {
+        // As a draft keeps them: a name sent more than once (ticked
+        // boxes) as a list.
         var data = {};
-        fields.forEach(function (f) { data[f[0]] = f[1]; });
+        fields.forEach(function (f) {
+          if (data[f[0]] === undefined) data[f[0]] = f[1];
+          else data[f[0]] = [].concat(data[f[0]], f[1]);
+        });
         data._sent = true;
         data._key = e.key;
         data._made_at = e.made_at;
