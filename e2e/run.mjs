@@ -1076,6 +1076,84 @@ step('no signal on the steppe: two activities and a visit recorded offline, sent
   }
 });
 
+step('a lost phone: an administrator ends her sessions, and the visit it queued can no longer be read', PHONE, async (page) => {
+  const context = page.context();
+  await login(page, 'yilelt', YILELT);
+  const origin = new URL(page.url()).origin;
+  await page.goto('/households/new');
+  await page.locator('#address').fill('伊利勒特嘎查五组');
+  await page.locator('#m0-name').fill('阿拉坦其其格');
+  await page.locator('#m0-birth_year').fill('1983');
+  await page.locator('#consent_given_by').fill('阿拉坦其其格');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form.form button.primary[type="submit"]').click(),
+  ]);
+  const household = pathOf(page).split('/')[2];
+  await page.goto('/outbox');
+  await until(page, async () => {
+    const d = await window.jinguoOutbox.directory().catch(() => null);
+    return d && d.list.some((h) => h.head === '阿拉坦其其格');
+  }, 'the household in the directory');
+  await waitForSync(page);
+
+  await context.setOffline(true);
+  await page.goto('/outbox/visit');
+  await page.locator(`#household option[value="${household}"]`).waitFor({ state: 'attached' });
+  await page.locator('#household').selectOption(household);
+  await page.locator('#visitors').fill('其其格');
+  await page.locator('#notes').fill('丢失手机前记录的走访');
+  await page.locator('form.form button.primary[type="submit"]').click();
+  await page.locator('[data-draft-notice]', { hasText: '共 1 条' }).waitFor();
+
+  // Meanwhile the city's administrator resets her password: her sessions
+  // end and her outbox key with them.
+  const session = await fetch(`${origin}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'xilinhot', password: PASSWORD }),
+  }).then((r) => r.json());
+  const auth = { Authorization: `Bearer ${session.token}`, 'Content-Type': 'application/json' };
+  const users = await fetch(`${origin}/api/v1/users?unit=${YILELT}`, { headers: auth }).then((r) => r.json());
+  const list = Array.isArray(users) ? users : (users.users || users.items || []);
+  const yilelt = list.find((u) => u.username === 'yilelt');
+  check(!!yilelt, 'the administrator finds her account');
+  const reset = await fetch(`${origin}/api/v1/users/${yilelt.id}/password`, {
+    method: 'POST', headers: auth, body: JSON.stringify({ password: 'Reset-by-city-7' }),
+  });
+  check(reset.ok, `the administrator resets her password (${reset.status})`);
+
+  // Back in range, she logs in with it, chooses her own again, and the
+  // phone finds a new key: the visit queued under the old one is unreadable.
+  await context.setOffline(false);
+  await submitLogin(page, 'yilelt', 'Reset-by-city-7');
+  check(pathOf(page) === '/account/password', `asked for her own password first (at ${pathOf(page)})`);
+  await page.locator('#current_password').fill('Reset-by-city-7');
+  await page.locator('#new_password').fill(PASSWORD);
+  await page.locator('#new_password_repeat').fill(PASSWORD);
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form.form button.primary[type="submit"]').click(),
+  ]);
+  await page.goto('/outbox');
+  const row = page.locator('[data-outbox-list] tbody tr', { hasText: '无法读取' });
+  await row.waitFor({ timeout: 30000 });
+  check(await row.locator('button', { hasText: '修改' }).count() === 0, 'an unreadable record cannot be corrected, only discarded');
+  check((await page.locator('[data-outbox-list] tbody tr').count()) === 1, 'it is the only entry');
+  const readable = await page.evaluate(async () => {
+    const [e] = await window.jinguoOutbox.entries();
+    return window.jinguoOutbox.read(e).then(() => true, () => false);
+  });
+  check(readable === false, 'the old key is gone: the visit cannot be decrypted');
+  await lookForDefects(page, 'outbox with an unreadable record (phone)');
+  await screenshot(page, 'outbox-unreadable-phone.png');
+  page.once('dialog', (d) => d.accept());
+  await page.locator('[data-outbox-list] button', { hasText: '删除' }).click();
+  await page.locator('[data-outbox-empty]').waitFor({ state: 'visible' });
+  await page.goto(`/households/${household}`);
+  check(!(await text(page.locator('main'))).includes('丢失手机前记录的走访'), 'the visit never arrived');
+});
+
 // ---------------------------------------------------------------- main
 
 async function main() {
