@@ -1,7 +1,8 @@
 //! The household list's filters as typed in its search form: parsed into
 //! the store's [`HouseholdFilter`], or field errors to show beside them.
-//! The address is sealed and so not searchable; the text matches member
-//! and unit names, which are stored plain and shown on the list anyway.
+//! Addresses and names are sealed: the text finds a member by her whole
+//! name (a keyed blind index of it, see `jinguo_store`'s households) or a
+//! unit by part of its name, never a member by a fragment of hers.
 
 use jinguo_domain::FieldError;
 use jinguo_domain::activity::format_date;

@@ -76,7 +76,18 @@ pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
         )
     })?;
     match jinguo_store::Vault::load(config.encryption_key_file.as_deref()) {
-        Ok(vault) => Ok(store.with_vault(Arc::new(vault))),
+        Ok(vault) => {
+            let store = store.with_vault(Arc::new(vault));
+            // Names a register held in plain text before they were sealed.
+            let sealed = store.seal_plain_household_names().await?;
+            if sealed > 0 {
+                tracing::info!(
+                    rows = sealed,
+                    "plain names in the household register sealed"
+                );
+            }
+            Ok(store)
+        }
         Err(jinguo_store::VaultError::NoKey) => Ok(store),
         Err(e) => Err(anyhow::anyhow!("cannot open the encryption key: {e}")),
     }

@@ -80,7 +80,7 @@ impl IdNumber {
     /// `150102********123X`: the area code and the last four characters, as
     /// pages and API reads show it.
     pub fn mask(&self) -> String {
-        format!("{}********{}", &self.0[..6], &self.0[14..])
+        mask_stored(&self.0)
     }
 
     /// Whether the number agrees with the sex stated for the person, so a
@@ -124,6 +124,22 @@ fn birth_date(ymd: &[u8]) -> Option<Date> {
         u8::try_from(num(6..8)).ok()?,
     )
     .ok()
+}
+
+/// The mask of a number as stored (checked when it was recorded): the area
+/// code and the last four characters; a value of another shape shows only
+/// its last four.
+pub fn mask_stored(stored: &str) -> String {
+    if stored.len() == 18 && stored.is_ascii() {
+        format!("{}********{}", &stored[..6], &stored[14..])
+    } else {
+        let n = stored.chars().count();
+        stored
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i + 4 < n { '*' } else { c })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -89,3 +89,28 @@ mod tests {
         );
     }
 }
+
+/// What a person's name is looked up by (a blind index of it): the whole
+/// name without spaces and case, and with full-width letters and digits
+/// made half-width, so `乌云 其木格`, `乌云其木格` and `ＵＲＡＮ` / `uran`
+/// each find one another.
+pub fn name_key(name: &str) -> String {
+    crate::halfwidth::halfwidth(name)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200b}'..='\u{200d}' | '\u{feff}'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod name_key_tests {
+    use super::name_key;
+
+    #[test]
+    fn spaces_case_and_width_do_not_matter() {
+        assert_eq!(name_key(" 乌云 其木格 "), "乌云其木格");
+        assert_eq!(name_key("ＵＲＡＮ"), "uran");
+        assert_eq!(name_key("Uran\u{200b}"), "uran");
+        assert_ne!(name_key("乌云"), name_key("乌云其木格"));
+    }
+}

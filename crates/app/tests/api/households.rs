@@ -119,27 +119,35 @@ async fn story(db: Db) {
     assert_eq!(status, 201, "{v}");
     let id = v["id"].as_i64().unwrap();
 
-    // Sealed at rest: neither the number nor the phone nor the address is
-    // anywhere in the rows, in any form.
+    // Sealed at rest (issue 19 item 3): neither the number nor the phone
+    // nor the address, nor a name (members', consent givers') is anywhere
+    // in the rows, in any form; not even the masks, which are worked out
+    // from the sealed values when shown.
     let stored = column_texts(
         &app.store,
-        "SELECT COALESCE(id_enc, '') || '|' || COALESCE(phone_enc, '') || '|' || \
-         COALESCE(id_mask, '') || '|' || COALESCE(phone_mask, '') FROM household_members",
+        "SELECT name || '|' || COALESCE(name_enc, '') || '|' || COALESCE(name_bidx, '') || '|' || \
+         COALESCE(id_enc, '') || '|' || COALESCE(phone_enc, '') || '|' || \
+         COALESCE(id_mask, '') || '|' || COALESCE(phone_mask, '') || '|' || \
+         COALESCE(guardian_given_by, '') || '|' || COALESCE(guardian_given_by_enc, '') \
+         FROM household_members",
+    )
+    .await;
+    let households = column_texts(
+        &app.store,
+        "SELECT consent_given_by || '|' || COALESCE(consent_given_by_enc, '') || '|' || \
+         COALESCE(address_enc, '') FROM households",
     )
     .await;
     let all = stored
         .iter()
+        .chain(&households)
         .flatten()
         .cloned()
         .collect::<Vec<_>>()
         .join("\n");
-    assert!(
-        !all.contains(QIQIGE_ID) && !all.contains(QIQIGE_PHONE),
-        "{all}"
-    );
-    assert!(all.contains("150102********0025") && all.contains("138****5678"));
-    let address = column_texts(&app.store, "SELECT address_enc FROM households").await;
-    assert!(!address[0].as_deref().unwrap().contains("伊利勒特"));
+    for secret in [QIQIGE_ID, QIQIGE_PHONE, QIQIGE, CHILD, "0025", "5678", "伊利勒特"] {
+        assert!(!all.contains(secret), "{secret} at rest: {all}");
+    }
 
     // Reads are masked; the township above sees it, another league does not.
     let (status, h) = json_of(
@@ -163,6 +171,27 @@ async fn story(db: Db) {
     assert_eq!(status, 200);
     assert_eq!(list["households"][0]["head"], QIQIGE);
     assert_eq!(list["households"][0]["members"], 2);
+    assert_eq!(h["consent"]["given_by"], QIQIGE);
+    assert_eq!(h["members"][1]["name"], CHILD);
+    assert_eq!(h["members"][1]["guardian"]["given_by"], QIQIGE);
+    // Found by a member's whole name (its blind index; spaces do not
+    // matter), not by a fragment of it.
+    {
+        use jinguo_store::{HouseholdStore, UnitStore};
+        let root = app.store.root_unit().await.unwrap();
+        let scope = app.store.system_scope(&root);
+        for (q, found) in [("其其格木兰", 1), ("其其格 木兰", 1), ("小花朵朵", 1), ("其其格", 0)] {
+            let filter = jinguo_store::model::HouseholdFilter {
+                text: Some(q.to_owned()),
+                ..Default::default()
+            };
+            let rows = app.store.households_filtered(scope, &root, &filter, 10).await.unwrap();
+            assert_eq!(rows.len(), found, "{q}");
+            if found == 1 {
+                assert_eq!(rows[0].head, QIQIGE);
+            }
+        }
+    }
 
     // Reveal: a reason is required; with one, the full value, and an audit entry.
     let member = h["members"][0]["id"].as_i64().unwrap();
@@ -538,3 +567,64 @@ both_backends!(
     visit_form_lands_on_the_confirmation,
     visit_form_lands_on_the_confirmation
 );
+
+/// A register from before names were sealed (issue 19 item 3): at the next
+/// start with the key its plain names, consent givers and masks are sealed
+/// and emptied, and the household reads and is found as before.
+async fn plain_names_from_before_are_sealed(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    app.add_user("yilelt", "cadre", YILELT).await;
+    let yilelt = app.token("yilelt").await;
+    let (status, v) = json_of(
+        app.post_json(&yilelt, "/api/v1/households", household(YILELT))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    // As an older version stored it: plain, nothing sealed but ID and phone.
+    for sql in [
+        "UPDATE household_members SET name = '旧户主', name_enc = NULL, name_bidx = NULL, \
+         id_mask = '150102********0025', guardian_given_by = '旧户主', \
+         guardian_given_by_enc = NULL WHERE sort = 0",
+        "UPDATE household_members SET name = '旧孩子', name_enc = NULL, name_bidx = NULL, \
+         guardian_given_by = '旧户主', guardian_given_by_enc = NULL WHERE sort = 1",
+        "UPDATE households SET consent_given_by = '旧户主', consent_given_by_enc = NULL",
+    ] {
+        jinguo_store::testing::execute(&app.store, sql).await;
+    }
+    let changed = app.store.seal_plain_household_names().await.unwrap();
+    assert_eq!(changed, 3, "two members and the household");
+    assert_eq!(app.store.seal_plain_household_names().await.unwrap(), 0, "once");
+    let plain = column_texts(
+        &app.store,
+        "SELECT name || COALESCE(id_mask, '') || COALESCE(guardian_given_by, '') \
+         FROM household_members",
+    )
+    .await;
+    assert!(plain.iter().all(|p| p.as_deref() == Some("")), "{plain:?}");
+    let plain = column_texts(&app.store, "SELECT consent_given_by FROM households").await;
+    assert_eq!(plain, vec![Some(String::new())]);
+    let (status, h) = json_of(app.get(&yilelt, &format!("/api/v1/households/{id}")).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(h["members"][0]["name"], "旧户主");
+    assert_eq!(h["members"][0]["id_number"], "150102********0025");
+    assert_eq!(h["members"][1]["guardian"]["given_by"], "旧户主");
+    assert_eq!(h["consent"]["given_by"], "旧户主");
+    use jinguo_store::{HouseholdStore, UnitStore};
+    let root = app.store.root_unit().await.unwrap();
+    let filter = jinguo_store::model::HouseholdFilter {
+        text: Some("旧孩子".into()),
+        ..Default::default()
+    };
+    let rows = app
+        .store
+        .households_filtered(app.store.system_scope(&root), &root, &filter, 10)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].head, "旧户主");
+}
+both_backends!(plain_names_from_before_are_sealed, plain_names_from_before_are_sealed);

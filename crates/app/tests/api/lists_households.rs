@@ -85,9 +85,12 @@ async fn searched_paged_exported(db: Db) {
     assert_eq!(all.len(), 56, "no repeats");
     assert!(!html.contains("before="), "no page after the last");
 
-    // Search by name, and by visits.
+    // Search by a member's whole name (names are sealed: a blind index of
+    // the whole name, never a fragment), and by visits.
+    let (_, html) = page(&app, &cookie, "/households?q=%E8%90%A8%E4%BB%81%E9%AB%98%E5%A8%83").await;
+    assert_eq!(ids(&html), vec![sarin], "萨仁高娃");
     let (_, html) = page(&app, &cookie, "/households?q=%E8%90%A8%E4%BB%81").await;
-    assert_eq!(ids(&html), vec![sarin], "萨仁");
+    assert!(ids(&html).is_empty(), "a fragment (萨仁) finds nothing");
     let (_, html) = page(&app, &cookie, "/households?from=2026-03-01&to=2026-03-31").await;
     assert_eq!(ids(&html), vec![sarin], "visited in March");
     let (_, html) = page(&app, &cookie, "/households?from=2026-04-01").await;
@@ -120,7 +123,9 @@ async fn searched_paged_exported(db: Db) {
     // The export holds the filtered rows; nothing sealed is in it.
     let r = app
         .client
-        .get(app.url("/households/export.xlsx?q=%E5%85%B6%E5%85%B6%E6%A0%BC"))
+        .get(app.url(
+            "/households/export.xlsx?q=%E5%85%B6%E5%85%B6%E6%A0%BC%E6%9C%A8%E5%85%B0",
+        ))
         .header(COOKIE, &cookie)
         .send()
         .await

@@ -13,6 +13,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::activities::insert_with_counters;
 use super::activities::single::recordable_ancestors;
+use super::cases::seal;
 use super::list_sql::{Bind, like_escape};
 use super::{SqlStore, ancestors, not_found_if_none};
 use crate::model::{
@@ -22,45 +23,92 @@ use crate::model::{
 use crate::vault::associated_data;
 use crate::{HouseholdStore, Result, StoreError};
 
+/// The blind index's purpose for members' names.
+pub(crate) const NAME_INDEX: &str = "household_member_name";
+
 /// The activity type a visit counts as in the activity ledger.
 const VISIT_ACTIVITY_TYPE: &str = "home_visit";
 
-fn summary_from_row(r: &AnyRow) -> Result<HouseholdSummary> {
-    Ok(HouseholdSummary {
-        id: HouseholdId::new(r.try_get("id")?),
-        unit_code: unit_code(r, "code")?,
-        unit_name: r.try_get("name")?,
-        head: r.try_get::<Option<String>, _>("head")?.unwrap_or_default(),
-        members: r.try_get("members")?,
-        last_visit: r.try_get("last_visit")?,
-    })
+/// The first member (the head) of a list's household, as the columns
+/// [`SUMMARY_HEAD`] selects: her sealed name, its row, and a plain name
+/// left from before names were sealed.
+const SUMMARY_HEAD: &str = "(SELECT m.id FROM household_members m WHERE m.household_id = h.id \
+     ORDER BY m.sort LIMIT 1) AS head_id, \
+     (SELECT m.name_enc FROM household_members m WHERE m.household_id = h.id \
+     ORDER BY m.sort LIMIT 1) AS head_enc, \
+     (SELECT m.name FROM household_members m WHERE m.household_id = h.id \
+     ORDER BY m.sort LIMIT 1) AS head";
+
+impl SqlStore {
+    fn summary_from_row(&self, r: &AnyRow) -> Result<HouseholdSummary> {
+        let head = match (
+            r.try_get::<Option<i64>, _>("head_id")?,
+            r.try_get::<Option<String>, _>("head_enc")?,
+        ) {
+            (Some(id), Some(sealed)) => self.open("household_members", "name", id, &sealed)?,
+            _ => r.try_get::<Option<String>, _>("head")?.unwrap_or_default(),
+        };
+        Ok(HouseholdSummary {
+            id: HouseholdId::new(r.try_get("id")?),
+            unit_code: unit_code(r, "code")?,
+            unit_name: r.try_get("name")?,
+            head,
+            members: r.try_get("members")?,
+            last_visit: r.try_get("last_visit")?,
+        })
+    }
+
+    /// A member as the register shows her: the name and the guardian's
+    /// consent giver opened, the ID and phone masked from their sealed
+    /// values (rows from before sealing keep what they held).
+    fn member_from_row(&self, row: &AnyRow) -> Result<MemberView> {
+        let id: i64 = row.try_get("id")?;
+        let opened = |column: &str| -> Result<Option<String>> {
+            row.try_get::<Option<String>, _>(format!("{column}_enc").as_str())?
+                .map(|s| self.open("household_members", column, id, &s))
+                .transpose()
+        };
+        let sex: String = row.try_get("sex")?;
+        let guardian_given_by = match opened("guardian_given_by")? {
+            Some(g) => Some(g),
+            None => row.try_get::<Option<String>, _>("guardian_given_by")?,
+        };
+        let guardian = match (
+            guardian_given_by,
+            row.try_get::<Option<String>, _>("guardian_method")?,
+        ) {
+            (Some(given_by), Some(method)) => Some(ConsentView { given_by, method }),
+            _ => None,
+        };
+        let id_number = match opened("id")? {
+            Some(n) => Some(jinguo_domain::id_number::mask_stored(&n)),
+            None => row.try_get("id_mask")?,
+        };
+        let phone = match opened("phone")? {
+            Some(p) => Some(
+                jinguo_domain::Phone::parse(&p)
+                    .map(|p| p.mask())
+                    .unwrap_or_else(|_| jinguo_domain::id_number::mask_stored(&p)),
+            ),
+            None => row.try_get("phone_mask")?,
+        };
+        Ok(MemberView {
+            id: MemberId::new(id),
+            name: opened("name")?.map_or_else(|| row.try_get("name"), Ok)?,
+            sex: if sex == "M" { Sex::Male } else { Sex::Female },
+            birth_year: row.try_get("birth_year")?,
+            relation: row.try_get("relation")?,
+            ethnicity: row.try_get("ethnicity")?,
+            id_number,
+            phone,
+            guardian,
+        })
+    }
 }
 
 fn unit_code(row: &AnyRow, col: &str) -> Result<UnitCode> {
     let s: String = row.try_get(col)?;
     UnitCode::parse(&s).map_err(|_| sqlx::Error::Decode(format!("bad unit code {s}").into()).into())
-}
-
-/// Seals `value` into `table.column` of row `id`.
-async fn seal(
-    conn: &mut AnyConnection,
-    store: &SqlStore,
-    table: &'static str,
-    column: &'static str,
-    id: i64,
-    value: &str,
-) -> Result<()> {
-    let sealed = store
-        .vault()?
-        .encrypt_text(value, &associated_data(table, id, column));
-    // Table and column names are constants of this module, never input.
-    let sql = format!("UPDATE {table} SET {column}_enc = $1 WHERE id = $2");
-    sqlx::query(&sql)
-        .bind(sealed)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 impl SqlStore {
@@ -123,28 +171,6 @@ impl SqlStore {
 const VISIT_COLS: &str = "v.id, v.household_id, v.unit_id, v.l1, v.l2, v.l3, v.l4, v.l5, v.date, \
      v.visitors, v.notes_enc, v.tags, v.created_at, v.made_at, u.code, u.name";
 
-fn member_from_row(row: &AnyRow) -> Result<MemberView> {
-    let sex: String = row.try_get("sex")?;
-    let guardian = match (
-        row.try_get::<Option<String>, _>("guardian_given_by")?,
-        row.try_get::<Option<String>, _>("guardian_method")?,
-    ) {
-        (Some(given_by), Some(method)) => Some(ConsentView { given_by, method }),
-        _ => None,
-    };
-    Ok(MemberView {
-        id: MemberId::new(row.try_get("id")?),
-        name: row.try_get("name")?,
-        sex: if sex == "M" { Sex::Male } else { Sex::Female },
-        birth_year: row.try_get("birth_year")?,
-        relation: row.try_get("relation")?,
-        ethnicity: row.try_get("ethnicity")?,
-        id_number: row.try_get("id_mask")?,
-        phone: row.try_get("phone_mask")?,
-        guardian,
-    })
-}
-
 #[async_trait]
 impl HouseholdStore for SqlStore {
     async fn create_household_arrived(
@@ -174,48 +200,60 @@ impl HouseholdStore for SqlStore {
         .bind(anc[2].map(UnitId::get))
         .bind(anc[3].map(UnitId::get))
         .bind(anc[4].map(UnitId::get))
-        .bind(h.consent.given_by.as_str())
+        // Sealed below; the plain column stays empty.
+        .bind("")
         .bind(h.consent.method.as_str())
         .bind(now)
         .bind(new.by.get())
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get("id")?;
-        seal(&mut tx, self, "households", "address", id, &h.address).await?;
+        seal(&mut tx, self, "households", "address", id, Some(&h.address)).await?;
+        let giver = h.consent.given_by.as_str();
+        seal(
+            &mut tx,
+            self,
+            "households",
+            "consent_given_by",
+            id,
+            Some(giver),
+        )
+        .await?;
         for (i, m) in h.members.iter().enumerate() {
             let row = sqlx::query(
-                "INSERT INTO household_members (household_id, sort, name, sex, birth_year, \
-                 relation, ethnicity, id_mask, phone_mask, guardian_given_by, guardian_method) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                "INSERT INTO household_members (household_id, sort, name, name_bidx, sex, \
+                 birth_year, relation, ethnicity, guardian_method) \
+                 VALUES ($1, $2, '', $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(id)
             .bind(i as i64)
-            .bind(m.name.as_str())
+            .bind(self.vault()?.blind_index(
+                NAME_INDEX,
+                &jinguo_domain::person::name_key(m.name.as_str()),
+            ))
             .bind(m.sex.code())
             .bind(i64::from(m.birth_year))
             .bind(m.relation.as_str())
             .bind(m.ethnicity.as_deref())
-            .bind(m.id_number.as_ref().map(|n| n.mask()))
-            .bind(m.phone.as_ref().map(|p| p.mask()))
-            .bind(m.guardian.as_ref().map(|g| g.given_by.as_str()))
             .bind(m.guardian.as_ref().map(|g| g.method.as_str()))
             .fetch_one(&mut *tx)
             .await?;
             let member: i64 = row.try_get("id")?;
-            if let Some(n) = &m.id_number {
-                seal(&mut tx, self, "household_members", "id", member, n.as_str()).await?;
-            }
-            if let Some(p) = &m.phone {
-                seal(
-                    &mut tx,
-                    self,
-                    "household_members",
-                    "phone",
-                    member,
-                    p.as_str(),
-                )
-                .await?;
-            }
+            let t = "household_members";
+            seal(&mut tx, self, t, "name", member, Some(m.name.as_str())).await?;
+            let id_number = m.id_number.as_ref().map(|n| n.as_str());
+            seal(&mut tx, self, t, "id", member, id_number).await?;
+            seal(
+                &mut tx,
+                self,
+                t,
+                "phone",
+                member,
+                m.phone.as_ref().map(|p| p.as_str()),
+            )
+            .await?;
+            let guardian = m.guardian.as_ref().map(|g| g.given_by.as_str());
+            seal(&mut tx, self, t, "guardian_given_by", member, guardian).await?;
         }
         tx.commit().await?;
         Ok(HouseholdId::new(id))
@@ -224,7 +262,7 @@ impl HouseholdStore for SqlStore {
     async fn household_in_scope(&self, scope: Scope, id: HouseholdId) -> Result<HouseholdView> {
         let sql = format!(
             "SELECT h.id, h.unit_id, h.l1, h.l2, h.l3, h.l4, h.l5, h.address_enc, \
-             h.consent_given_by, h.consent_method, h.consent_at, h.created_at, u.code, u.name \
+             h.consent_given_by, h.consent_given_by_enc, h.consent_method, h.consent_at, h.created_at, u.code, u.name \
              FROM households h JOIN units u ON u.id = h.unit_id WHERE h.id = $1 AND h.{} = $2",
             scope.level().ancestor_column()
         );
@@ -239,16 +277,20 @@ impl HouseholdStore for SqlStore {
             None => String::new(),
         };
         let members = sqlx::query(
-            "SELECT id, name, sex, birth_year, relation, ethnicity, id_mask, phone_mask, \
-             guardian_given_by, guardian_method FROM household_members \
-             WHERE household_id = $1 ORDER BY sort",
+            "SELECT id, name, name_enc, sex, birth_year, relation, ethnicity, id_mask, id_enc, \
+             phone_mask, phone_enc, guardian_given_by, guardian_given_by_enc, guardian_method \
+             FROM household_members WHERE household_id = $1 ORDER BY sort",
         )
         .bind(id.get())
         .fetch_all(self.reader())
         .await?
         .iter()
-        .map(member_from_row)
+        .map(|r| self.member_from_row(r))
         .collect::<Result<Vec<_>>>()?;
+        let consent_given_by = match row.try_get::<Option<String>, _>("consent_given_by_enc")? {
+            Some(s) => self.open("households", "consent_given_by", id.get(), &s)?,
+            None => row.try_get("consent_given_by")?,
+        };
         Ok(HouseholdView {
             id,
             unit_id: UnitId::new(row.try_get("unit_id")?),
@@ -257,7 +299,7 @@ impl HouseholdStore for SqlStore {
             ancestors: ancestors(&row, "")?,
             address,
             consent: ConsentView {
-                given_by: row.try_get("consent_given_by")?,
+                given_by: consent_given_by,
                 method: row.try_get("consent_method")?,
             },
             consent_at: row.try_get("consent_at")?,
@@ -276,9 +318,7 @@ impl HouseholdStore for SqlStore {
             return Err(StoreError::NotFound);
         }
         let sql = format!(
-            "SELECT h.id, u.code, u.name, \
-             (SELECT m.name FROM household_members m WHERE m.household_id = h.id \
-              ORDER BY m.sort LIMIT 1) AS head, \
+            "SELECT h.id, u.code, u.name, {SUMMARY_HEAD}, \
              (SELECT COUNT(*) FROM household_members m WHERE m.household_id = h.id) AS members, \
              (SELECT MAX(v.date) FROM visits v WHERE v.household_id = h.id) AS last_visit \
              FROM households h JOIN units u ON u.id = h.unit_id \
@@ -291,7 +331,7 @@ impl HouseholdStore for SqlStore {
             .bind(page.offset)
             .fetch_all(self.reader())
             .await?;
-        rows.iter().map(summary_from_row).collect()
+        rows.iter().map(|r| self.summary_from_row(r)).collect()
     }
 
     async fn households_filtered(
@@ -312,12 +352,20 @@ impl HouseholdStore for SqlStore {
             cond.push_str(&sql.replace('?', &format!("${}", binds.len() + 1)));
         };
         if let Some(t) = filter.text.as_deref() {
-            let pattern = format!("%{}%", like_escape(t));
+            // A member by her whole name (its blind index: the name itself
+            // is sealed), or a unit by part of its name.
+            let index = match self.vault() {
+                Ok(v) => v.blind_index(NAME_INDEX, &jinguo_domain::person::name_key(t)),
+                Err(_) => String::new(),
+            };
             add(
                 " AND (EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id \
-                 AND m.name LIKE ? ESCAPE '\\') OR u.name LIKE ? ESCAPE '\\')",
-                // Both `?` become the same numbered parameter.
-                Bind::Text(pattern),
+                 AND m.name_bidx = ?)",
+                Bind::Text(index),
+            );
+            add(
+                " OR u.name LIKE ? ESCAPE '\\')",
+                Bind::Text(format!("%{}%", like_escape(t))),
             );
         }
         if filter.visited_from.is_some() || filter.visited_to.is_some() {
@@ -342,9 +390,7 @@ impl HouseholdStore for SqlStore {
             cond.push_str(&format!(" AND h.id < ${}", binds.len() + 1));
         }
         let sql = format!(
-            "SELECT h.id, u.code, u.name, \
-             (SELECT m.name FROM household_members m WHERE m.household_id = h.id \
-              ORDER BY m.sort LIMIT 1) AS head, \
+            "SELECT h.id, u.code, u.name, {SUMMARY_HEAD}, \
              (SELECT COUNT(*) FROM household_members m WHERE m.household_id = h.id) AS members, \
              (SELECT MAX(v.date) FROM visits v WHERE v.household_id = h.id) AS last_visit \
              FROM households h JOIN units u ON u.id = h.unit_id \
@@ -360,7 +406,7 @@ impl HouseholdStore for SqlStore {
             };
         }
         let rows = q.bind(limit).fetch_all(self.reader()).await?;
-        rows.iter().map(summary_from_row).collect()
+        rows.iter().map(|r| self.summary_from_row(r)).collect()
     }
 
     async fn reveal(
@@ -460,7 +506,7 @@ impl HouseholdStore for SqlStore {
         .await?;
         let id: i64 = row.try_get("id")?;
         if let Some(notes) = &new.notes {
-            seal(&mut tx, self, "visits", "notes", id, notes).await?;
+            seal(&mut tx, self, "visits", "notes", id, Some(notes)).await?;
         }
         sqlx::query("UPDATE households SET updated_at = $1 WHERE id = $2")
             .bind(now)
@@ -514,5 +560,94 @@ impl HouseholdStore for SqlStore {
         }
         let rows = q.fetch_all(self.reader()).await?;
         rows.iter().map(|r| self.visit_from_row(r)).collect()
+    }
+}
+
+impl SqlStore {
+    /// Seals what the register held in plain text before names were sealed
+    /// (migration 0038): members' names (with their blind index), guardians'
+    /// and households' consent givers; the ID and phone masks go where the
+    /// full value is sealed (they are worked out from it). Run at every
+    /// start with the key, a no-op once done; batches of 500 rows, each in
+    /// one transaction. Returns how many rows changed.
+    pub async fn seal_plain_household_names(&self) -> Result<u64> {
+        let vault = self.vault()?;
+        let mut changed = 0;
+        loop {
+            let rows = sqlx::query(
+                "SELECT id, name, guardian_given_by FROM household_members \
+                 WHERE name <> '' OR (guardian_given_by IS NOT NULL AND guardian_given_by <> '') \
+                 OR (id_mask IS NOT NULL AND id_enc IS NOT NULL) \
+                 OR (phone_mask IS NOT NULL AND phone_enc IS NOT NULL) ORDER BY id LIMIT 500",
+            )
+            .fetch_all(self.writer())
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut tx = self.write_tx().await?;
+            for r in &rows {
+                let id: i64 = r.try_get("id")?;
+                let t = "household_members";
+                let name: String = r.try_get("name")?;
+                if !name.is_empty() {
+                    seal(&mut tx, self, t, "name", id, Some(&name)).await?;
+                    let key = jinguo_domain::person::name_key(&name);
+                    sqlx::query(
+                        "UPDATE household_members SET name = '', name_bidx = $1 WHERE id = $2",
+                    )
+                    .bind(vault.blind_index(NAME_INDEX, &key))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let guardian: Option<String> = r.try_get("guardian_given_by")?;
+                if let Some(g) = guardian.filter(|g| !g.is_empty()) {
+                    seal(&mut tx, self, t, "guardian_given_by", id, Some(&g)).await?;
+                }
+                sqlx::query(
+                    "UPDATE household_members SET guardian_given_by = NULL, \
+                     id_mask = CASE WHEN id_enc IS NULL THEN id_mask END, \
+                     phone_mask = CASE WHEN phone_enc IS NULL THEN phone_mask END WHERE id = $1",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            changed += rows.len() as u64;
+        }
+        loop {
+            let rows = sqlx::query(
+                "SELECT id, consent_given_by FROM households WHERE consent_given_by <> '' \
+                 ORDER BY id LIMIT 500",
+            )
+            .fetch_all(self.writer())
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut tx = self.write_tx().await?;
+            for r in &rows {
+                let id: i64 = r.try_get("id")?;
+                let giver: String = r.try_get("consent_given_by")?;
+                seal(
+                    &mut tx,
+                    self,
+                    "households",
+                    "consent_given_by",
+                    id,
+                    Some(&giver),
+                )
+                .await?;
+                sqlx::query("UPDATE households SET consent_given_by = '' WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            changed += rows.len() as u64;
+        }
+        Ok(changed)
     }
 }

@@ -18,8 +18,11 @@ use crate::vault::{Vault, associated_data};
 /// so rotation cannot forget it.
 pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("households", "address"),
+    ("households", "consent_given_by"),
     ("household_members", "id"),
     ("household_members", "phone"),
+    ("household_members", "name"),
+    ("household_members", "guardian_given_by"),
     ("visits", "notes"),
     ("needs", "description"),
     ("help_requests", "description"),
