@@ -233,6 +233,17 @@ fn target_at(
     }
 }
 
+/// The years before `year` whose figures the page shows (last year and
+/// the baseline year), for [`from_kept`].
+pub fn earlier_years(period: PlanPeriod, year: i32) -> Vec<i32> {
+    let mut y: Vec<i32> = years_needed(period, year)
+        .into_iter()
+        .filter(|y| *y != year)
+        .collect();
+    y.dedup();
+    y
+}
+
 /// The years whose approved figures the page needs.
 pub fn years_needed(period: PlanPeriod, year: i32) -> Vec<i32> {
     let mut y = vec![period.start() - 1, year - 1, year];
@@ -389,8 +400,8 @@ fn kept_cell(
 }
 
 /// Everything the attainment page and its API show, from the roll-ups
-/// kept on write for the unit and its units one level down (`kept`, for
-/// [`years_needed`]) and the reporting units of its subtree (`units`: who
+/// kept on write for the unit and its units one level down (`kept`: for
+/// `year`, and at least the totals for [`earlier_years`]) and the reporting units of its subtree (`units`: who
 /// is below whom, to say how many units below were expected where nothing
 /// is kept).
 #[expect(clippy::too_many_arguments, reason = "the rows of four store reads")]

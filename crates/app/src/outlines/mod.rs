@@ -435,7 +435,7 @@ pub async fn figures(
     let units = state.store.reporting_units(scope, unit).await?;
     let kept = state
         .store
-        .outline_rollups(scope, unit, &figures::years_needed(p, year))
+        .outline_page_rollups(scope, unit, year, &figures::earlier_years(p, year))
         .await?;
     let targets = state.store.targets_for(scope, unit, p).await?;
     let above: Vec<UnitId> = unit

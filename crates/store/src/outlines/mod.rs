@@ -154,6 +154,17 @@ pub trait OutlineStore: Send + Sync {
         unit: &Unit,
         years: &[i32],
     ) -> Result<Vec<RollupRow>>;
+    /// What the attainment page reads: the kept roll-ups of a unit and its
+    /// units one level down for `year`, and for the `earlier` years (last
+    /// year, the baseline) only their totals (the other fields of those
+    /// rows are left empty).
+    async fn outline_page_rollups(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        year: i32,
+        earlier: &[i32],
+    ) -> Result<Vec<RollupRow>>;
     /// Approved figures of the reporting units of a unit's subtree for the
     /// given years: the raw rows the roll-ups are kept from (a recount).
     async fn approved_values(

@@ -880,6 +880,28 @@ impl OutlineStore for SqlStore {
             .collect())
     }
 
+    async fn outline_page_rollups(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        year: i32,
+        earlier: &[i32],
+    ) -> Result<Vec<RollupRow>> {
+        Self::in_scope(scope, unit)?;
+        let mut conn = self.reader().acquire().await?;
+        let mut units: Vec<UnitId> = sqlx::query_scalar(
+            "SELECT id FROM units WHERE parent_id = $1 AND kind = 'geo' AND level <= 3",
+        )
+        .bind(unit.id.get())
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(UnitId::new)
+        .collect();
+        units.push(unit.id);
+        self.page_rows(&mut conn, &units, year, earlier).await
+    }
+
     async fn approved_values(
         &self,
         scope: Scope,
