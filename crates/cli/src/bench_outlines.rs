@@ -181,6 +181,9 @@ pub async fn run(a: OutlinesArgs) -> anyhow::Result<()> {
     // Every unit, year and department: save, submit, approve.
     let t0 = Instant::now();
     let mut values = 0u64;
+    // The approve step alone (the transaction that changes approved
+    // values), timed apart from save and submit.
+    let mut approvals = Vec::new();
     let first = period.start() - 1;
     let years: Vec<i32> = (first..first + a.years).collect();
     for (ui, u) in units.iter().enumerate() {
@@ -204,9 +207,11 @@ pub async fn run(a: OutlinesArgs) -> anyhow::Result<()> {
                 store
                     .submit_outline_report(at, u, year, &d, &who, 1)
                     .await?;
+                let t = Instant::now();
                 store
                     .review_outline_report(at, u, year, &d, Decision::Approve, &who, 1)
                     .await?;
+                approvals.push(t.elapsed());
             }
         }
     }
@@ -214,6 +219,10 @@ pub async fn run(a: OutlinesArgs) -> anyhow::Result<()> {
     println!(
         "reported: {values} indicator values (each with female and male figures) in {took:.1} s \
          through save, submit and approve"
+    );
+    report(
+        "approve (one department's report, its figures made approved)",
+        &mut approvals,
     );
 
     // The region's attainment over HTTP.

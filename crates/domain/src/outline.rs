@@ -1031,6 +1031,131 @@ pub fn differs(own: f64, aggregate: f64, tolerance: f64) -> bool {
     ((own - aggregate) / aggregate).abs() > tolerance
 }
 
+// ---------------------------------------------------------- kept roll-ups
+
+/// What is kept on write for one indicator, unit and year (design 3: the
+/// pages read these instead of rolling raw values up per request): the
+/// figure the unit stands for — its own approved report, else the
+/// ratio-correct aggregate of its reporting units below — with the same by
+/// sex, and the aggregate itself (kept beside an own report too, for the
+/// tolerance flag).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rollup {
+    /// The unit has an approved report of its own.
+    pub own: bool,
+    pub total: Option<Figure>,
+    pub female: Option<Figure>,
+    pub male: Option<Figure>,
+    pub aggregate: Option<Aggregate>,
+}
+
+/// One reporting unit below, as [`roll_up`] needs it: its kept roll-up for
+/// the year (`None` when nothing is kept) and the total it stood for the
+/// year before (for the coverage of a unit that did not report).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Below {
+    pub now: Option<Rollup>,
+    pub last_year: Option<Figure>,
+}
+
+fn figure_of(a: &Aggregate) -> Option<Figure> {
+    match (a.numerator, a.denominator, a.value) {
+        (Some(numerator), Some(denominator), _) => Some(Figure::Ratio {
+            numerator,
+            denominator,
+        }),
+        (None, None, Some(value)) => Some(Figure::Value { value }),
+        _ => None,
+    }
+}
+
+impl Rollup {
+    /// What stands for a unit nothing is kept for: no figure, and (for an
+    /// indicator that aggregates, at a unit with `below` reporting units)
+    /// an aggregate that says nobody reported and no share can be
+    /// estimated. Exactly what [`roll_up`] gives when neither the unit nor
+    /// any unit below had a figure this year or the year before.
+    pub fn nothing(unit: UnitKind, below: u32) -> Rollup {
+        Rollup {
+            own: false,
+            total: None,
+            female: None,
+            male: None,
+            aggregate: (unit.aggregates() && below > 0).then_some(Aggregate {
+                value: None,
+                numerator: None,
+                denominator: None,
+                units_reported: 0,
+                units_expected: below,
+                denominator_coverage: None,
+            }),
+        }
+    }
+
+    /// Whether the roll-up says more than [`Rollup::nothing`], so it has
+    /// to be kept.
+    pub fn is_kept(&self) -> bool {
+        self.own
+            || self.total.is_some()
+            || self.female.is_some()
+            || self.male.is_some()
+            || self
+                .aggregate
+                .is_some_and(|a| a.units_reported > 0 || a.denominator_coverage.is_some())
+    }
+}
+
+/// Rolls one indicator up at one unit for one year from the unit's own
+/// approved entry and what is kept for its reporting units below (those of
+/// the levels that report the indicator). The total is the own figure,
+/// else Σ numerators / Σ denominators (Σ values for a count) of the units
+/// below; the split by sex is the own report's, else added up the same way
+/// from the units below; the aggregate is made whether or not the unit
+/// reported itself.
+pub fn roll_up(unit: UnitKind, own: Option<Entry>, below: &[Below]) -> Rollup {
+    let agg = if below.is_empty() {
+        None
+    } else {
+        let contributions: Vec<Contribution> = below
+            .iter()
+            .map(|b| Contribution {
+                figure: b.now.and_then(|r| r.total),
+                last_denominator: b.last_year.and_then(Figure::denominator),
+            })
+            .collect();
+        aggregate(unit, &contributions)
+    };
+    let by_sex = |female: bool| -> Option<Figure> {
+        if below.is_empty() {
+            return None;
+        }
+        let contributions: Vec<Contribution> = below
+            .iter()
+            .map(|b| Contribution {
+                figure: b.now.and_then(|r| if female { r.female } else { r.male }),
+                last_denominator: None,
+            })
+            .collect();
+        aggregate(unit, &contributions).as_ref().and_then(figure_of)
+    };
+    match own {
+        Some(e) => Rollup {
+            own: true,
+            total: Some(e.total),
+            female: e.female,
+            male: e.male,
+            aggregate: agg,
+        },
+        None => Rollup {
+            own: false,
+            total: agg.as_ref().and_then(figure_of),
+            female: by_sex(true),
+            male: by_sex(false),
+            aggregate: agg,
+        },
+    }
+}
+
 // ------------------------------------------------------------- attainment
 
 /// Where an indicator stands at a unit in a year.
@@ -1440,6 +1565,60 @@ mod tests {
         .unwrap();
         assert_eq!(none.value, None);
         assert!(close(none.denominator_coverage.unwrap(), 0.0));
+    }
+
+    #[test]
+    fn a_roll_up_keeps_the_own_figure_beside_the_aggregate() {
+        let kept = |n, d| Rollup {
+            own: true,
+            total: Some(ratio(n, d)),
+            female: None,
+            male: None,
+            aggregate: None,
+        };
+        // Two units below: 1 / 10,000 now, and one that did not report
+        // now but had 30,000 live births last year.
+        let below = [
+            Below {
+                now: Some(kept(1, 10_000)),
+                last_year: None,
+            },
+            Below {
+                now: None,
+                last_year: Some(ratio(0, 30_000)),
+            },
+        ];
+        let r = roll_up(UnitKind::Per100k, None, &below);
+        assert_eq!(r.total, Some(ratio(1, 10_000)));
+        let a = r.aggregate.unwrap();
+        assert_eq!((a.units_reported, a.units_expected), (1, 2));
+        assert!(close(a.denominator_coverage.unwrap(), 0.25));
+        // An own report stands for the unit; the aggregate stays beside it.
+        let own = Entry {
+            total: ratio(3, 10_000),
+            female: None,
+            male: None,
+        };
+        let r = roll_up(UnitKind::Per100k, Some(own), &below);
+        assert!(r.own && r.is_kept());
+        assert_eq!(r.total, Some(ratio(3, 10_000)));
+        assert_eq!(r.aggregate, Some(a));
+        // Nothing here or below, this year or last: what is not kept.
+        let empty = [Below {
+            now: None,
+            last_year: None,
+        }; 3];
+        let r = roll_up(UnitKind::Percent, None, &empty);
+        assert!(!r.is_kept());
+        assert_eq!(r, Rollup::nothing(UnitKind::Percent, 3));
+        assert_eq!(
+            roll_up(UnitKind::Years, None, &empty),
+            Rollup::nothing(UnitKind::Years, 3)
+        );
+        assert_eq!(
+            roll_up(UnitKind::Count, None, &[]),
+            Rollup::nothing(UnitKind::Count, 0)
+        );
     }
 
     #[test]

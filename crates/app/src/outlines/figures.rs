@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use jinguo_domain::UnitId;
 use jinguo_domain::outline::{
     Aggregate, Attainment, Contribution, DEFAULT_TOLERANCE, Domain, DomainSummary, Figure,
-    IndicatorId, PlanPeriod, aggregate, attainment, differs, effective_target,
+    IndicatorId, PlanPeriod, Rollup, aggregate, attainment, differs, effective_target,
 };
 use jinguo_store::model::UnitRef;
-use jinguo_store::outlines::{Indicator, ReportingUnit, TargetRow, ValueRow};
+use jinguo_store::outlines::{Indicator, ReportingUnit, RollupRow, TargetRow, ValueRow};
 
 /// One indicator at one unit.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,6 +233,17 @@ fn target_at(
     }
 }
 
+/// The years before `year` whose figures the page shows (last year and
+/// the baseline year), for [`from_kept`].
+pub fn earlier_years(period: PlanPeriod, year: i32) -> Vec<i32> {
+    let mut y: Vec<i32> = years_needed(period, year)
+        .into_iter()
+        .filter(|y| *y != year)
+        .collect();
+    y.dedup();
+    y
+}
+
 /// The years whose approved figures the page needs.
 pub fn years_needed(period: PlanPeriod, year: i32) -> Vec<i32> {
     let mut y = vec![period.start() - 1, year - 1, year];
@@ -305,6 +316,151 @@ pub fn compute(
                 c.push(k.id);
                 let t = target_at(ind, period, &c, &targets, year);
                 ctx.cell(ind, k.id, year, baseline_year, t)
+            })
+            .collect();
+        rows.push(Row {
+            indicator: ind.clone(),
+            cell,
+            children,
+        });
+    }
+    Figures {
+        unit,
+        year,
+        children: kids,
+        rows,
+        domains,
+    }
+}
+
+/// One unit's cell from the kept roll-ups: the same as [`Ctx::cell`] works
+/// out from raw values.
+fn kept_cell(
+    kept: &HashMap<(IndicatorId, UnitId, i32), Rollup>,
+    tree: &Tree,
+    ind: &Indicator,
+    unit: UnitId,
+    year: i32,
+    baseline_year: i32,
+    target: Option<(i32, f64)>,
+) -> Cell {
+    let u = ind.spec.unit;
+    let below = tree
+        .children
+        .get(&unit)
+        .map(|c| {
+            c.iter()
+                .filter(|c| ind.spec.reported_at(tree.units[c].unit.level))
+                .count() as u32
+        })
+        .unwrap_or(0);
+    let r = kept
+        .get(&(ind.id, unit, year))
+        .copied()
+        .unwrap_or_else(|| Rollup::nothing(u, below));
+    let value_in = |y: i32| {
+        kept.get(&(ind.id, unit, y))
+            .and_then(|r| r.total)
+            .and_then(|f| f.value(u))
+    };
+    let value = r.total.and_then(|f| f.value(u));
+    let own = if r.own { value } else { None };
+    let baseline = value_in(baseline_year);
+    let previous = value_in(year - 1);
+    let sex = |f: Option<Figure>| {
+        ind.spec
+            .sex_disaggregated
+            .then_some(f)
+            .flatten()
+            .and_then(|f| f.value(u))
+    };
+    let differs = match (own, r.aggregate.and_then(|a| a.value)) {
+        (Some(o), Some(a)) => differs(o, a, DEFAULT_TOLERANCE),
+        _ => false,
+    };
+    Cell {
+        value,
+        figure: r.total,
+        own,
+        aggregate: r.aggregate,
+        differs,
+        female: sex(r.female),
+        male: sex(r.male),
+        previous,
+        baseline,
+        target,
+        attainment: attainment(
+            ind.spec.direction,
+            value,
+            target,
+            baseline.map(|b| (baseline_year, b)),
+            year,
+        ),
+    }
+}
+
+/// Everything the attainment page and its API show, from the roll-ups
+/// kept on write for the unit and its units one level down (`kept`: for
+/// `year`, and at least the totals for [`earlier_years`]) and the reporting units of its subtree (`units`: who
+/// is below whom, to say how many units below were expected where nothing
+/// is kept).
+#[expect(clippy::too_many_arguments, reason = "the rows of four store reads")]
+pub fn from_kept(
+    unit: UnitRef,
+    ancestors_above: &[UnitId],
+    period: PlanPeriod,
+    year: i32,
+    indicators: &[Indicator],
+    units: Vec<ReportingUnit>,
+    kept: Vec<RollupRow>,
+    targets: Vec<TargetRow>,
+) -> Figures {
+    let mut children: HashMap<UnitId, Vec<UnitId>> = HashMap::new();
+    for u in &units {
+        if let Some(p) = u.parent {
+            children.entry(p).or_default().push(u.unit.id);
+        }
+    }
+    let tree = Tree {
+        units: units.iter().map(|u| (u.unit.id, u.clone())).collect(),
+        children,
+    };
+    let kept: HashMap<(IndicatorId, UnitId, i32), Rollup> = kept
+        .into_iter()
+        .map(|k| ((k.indicator, k.unit, k.year), k.rollup))
+        .collect();
+    let targets: HashMap<(IndicatorId, UnitId, i32), f64> = targets
+        .iter()
+        .map(|t| ((t.indicator, t.unit, t.year), t.value))
+        .collect();
+    let kids: Vec<UnitRef> = tree
+        .children
+        .get(&unit.id)
+        .map(|c| c.iter().map(|id| tree.units[id].unit.clone()).collect())
+        .unwrap_or_default();
+    let mut chain: Vec<UnitId> = ancestors_above.to_vec();
+    chain.push(unit.id);
+    let baseline_year = period.start() - 1;
+    let mut domains: Vec<(Domain, DomainSummary)> = Vec::new();
+    let mut rows = Vec::with_capacity(indicators.len());
+    for ind in indicators {
+        let target = target_at(ind, period, &chain, &targets, year);
+        let cell = kept_cell(&kept, &tree, ind, unit.id, year, baseline_year, target);
+        match domains.iter_mut().find(|(d, _)| *d == ind.spec.domain) {
+            Some((_, s)) => s.add(cell.attainment),
+            None => {
+                let mut s = DomainSummary::default();
+                s.add(cell.attainment);
+                domains.push((ind.spec.domain, s));
+            }
+        }
+        let children = kids
+            .iter()
+            .map(|k| {
+                let mut c = chain.clone();
+                c.push(k.id);
+                let t = target_at(ind, period, &c, &targets, year);
+                kept_cell(&kept, &tree, ind, k.id, year, baseline_year, t)
             })
             .collect();
         rows.push(Row {

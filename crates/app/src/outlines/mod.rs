@@ -421,7 +421,8 @@ pub async fn save_catalogue(
         .await?)
 }
 
-/// The figures of a unit for a year (see [`figures::compute`]).
+/// The figures of a unit for a year, from the roll-ups kept on write (see
+/// [`figures::from_kept`]).
 pub async fn figures(
     state: &AppState,
     actor: &Actor,
@@ -432,9 +433,9 @@ pub async fn figures(
     let scope = actor.scope();
     let indicators = state.store.indicators(p, None).await?;
     let units = state.store.reporting_units(scope, unit).await?;
-    let values = state
+    let kept = state
         .store
-        .approved_values(scope, unit, &figures::years_needed(p, year))
+        .outline_page_rollups(scope, unit, year, &figures::earlier_years(p, year))
         .await?;
     let targets = state.store.targets_for(scope, unit, p).await?;
     let above: Vec<UnitId> = unit
@@ -450,14 +451,14 @@ pub async fn figures(
         name: unit.name.clone(),
         level: unit.level,
     };
-    Ok(figures::compute(
+    Ok(figures::from_kept(
         unit_ref,
         &above,
         p,
         year,
         &indicators,
         units,
-        values,
+        kept,
         targets,
     ))
 }

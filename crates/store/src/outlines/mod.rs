@@ -15,6 +15,7 @@ use crate::model::{DictKind, Unit};
 use crate::{Result, Scope};
 
 mod model;
+mod rollups;
 mod sql;
 
 pub use model::*;
@@ -143,8 +144,29 @@ pub trait OutlineStore: Send + Sync {
     /// The reporting units (region, leagues, banners: active geographic
     /// units of levels 1–3) of a unit's subtree, the unit first.
     async fn reporting_units(&self, scope: Scope, unit: &Unit) -> Result<Vec<ReportingUnit>>;
+    /// The roll-ups kept on write for a unit and its units one level down
+    /// for the given years: what the attainment page reads. A unit, year
+    /// and indicator without a row has nothing reported there or below
+    /// that year or the year before (see `Rollup::nothing`).
+    async fn outline_rollups(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        years: &[i32],
+    ) -> Result<Vec<RollupRow>>;
+    /// What the attainment page reads: the kept roll-ups of a unit and its
+    /// units one level down for `year`, and for the `earlier` years (last
+    /// year, the baseline) only their totals (the other fields of those
+    /// rows are left empty).
+    async fn outline_page_rollups(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        year: i32,
+        earlier: &[i32],
+    ) -> Result<Vec<RollupRow>>;
     /// Approved figures of the reporting units of a unit's subtree for the
-    /// given years.
+    /// given years: the raw rows the roll-ups are kept from (a recount).
     async fn approved_values(
         &self,
         scope: Scope,

@@ -1,7 +1,8 @@
 //! The records of outline monitoring.
 
 use jinguo_domain::outline::{
-    Department, Entry, IndicatorId, IndicatorSpec, OutlineReportId, OutlineReportStatus, PlanPeriod,
+    Department, Entry, IndicatorId, IndicatorSpec, OutlineReportId, OutlineReportStatus,
+    PlanPeriod, Rollup,
 };
 use jinguo_domain::{Level, UnitId, UserId};
 use serde::Serialize;
@@ -101,4 +102,14 @@ pub struct ValueRow {
     pub unit: UnitId,
     pub year: i32,
     pub entry: Entry,
+}
+
+/// The kept roll-up of one indicator at one unit for one year (see
+/// [`jinguo_domain::outline::roll_up`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RollupRow {
+    pub indicator: IndicatorId,
+    pub unit: UnitId,
+    pub year: i32,
+    pub rollup: Rollup,
 }

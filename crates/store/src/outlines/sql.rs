@@ -12,21 +12,21 @@ use sqlx::{AnyConnection, Row};
 
 use super::{
     Decision, Indicator, NewTarget, OutlineStore, Report, ReportHead, ReportValue, ReportingUnit,
-    TargetRow, ValueRow, Who,
+    RollupRow, TargetRow, ValueRow, Who,
 };
 use crate::model::{Unit, UnitRef};
-use crate::sql::{Backend, SqlStore, level_of, not_found_if_none};
+use crate::sql::{Backend, SqlStore, float_or_nan, level_of, not_found_if_none};
 use crate::{Result, Scope, StoreError, UserStore};
 
 fn decode_err(what: String) -> StoreError {
     sqlx::Error::Decode(what.into()).into()
 }
 
-const IND_COLS: &str = "id, period_start, period_end, code, outline, domain_no, goal, name, \
+pub(super) const IND_COLS: &str = "id, period_start, period_end, code, outline, domain_no, goal, name, \
      unit, numerator, denominator, direction, department, levels, sex_disaggregated, source, \
      jump_percent, demo";
 
-fn indicator_from_row(row: &AnyRow) -> Result<Indicator> {
+pub(super) fn indicator_from_row(row: &AnyRow) -> Result<Indicator> {
     let bad = |what: &str| decode_err(format!("outline_indicators: bad {what}"));
     let outline =
         Outline::parse(&row.try_get::<String, _>("outline")?).map_err(|_| bad("outline"))?;
@@ -69,7 +69,7 @@ fn levels_text(levels: &[Level]) -> String {
 }
 
 /// The columns of one figure (`num`, `den`, `value`).
-fn figure_cols(f: Option<Figure>) -> (Option<i64>, Option<i64>, Option<f64>) {
+pub(super) fn figure_cols(f: Option<Figure>) -> (Option<i64>, Option<i64>, Option<f64>) {
     match f {
         Some(Figure::Ratio {
             numerator,
@@ -80,7 +80,7 @@ fn figure_cols(f: Option<Figure>) -> (Option<i64>, Option<i64>, Option<f64>) {
     }
 }
 
-fn figure_from(row: &AnyRow, prefix: &str) -> Result<Option<Figure>> {
+pub(super) fn figure_from(row: &AnyRow, prefix: &str) -> Result<Option<Figure>> {
     let num: Option<i64> = row.try_get(format!("{prefix}num").as_str())?;
     let den: Option<i64> = row.try_get(format!("{prefix}den").as_str())?;
     let value: Option<f64> = row.try_get(format!("{prefix}value").as_str())?;
@@ -94,7 +94,7 @@ fn figure_from(row: &AnyRow, prefix: &str) -> Result<Option<Figure>> {
     })
 }
 
-fn entry_from(row: &AnyRow) -> Result<Entry> {
+pub(super) fn entry_from(row: &AnyRow) -> Result<Entry> {
     Ok(Entry {
         total: figure_from(row, "")?
             .ok_or_else(|| decode_err("outline_values: a row without a figure".into()))?,
@@ -327,6 +327,9 @@ impl OutlineStore for SqlStore {
         }
         let mut tx = self.write_tx().await?;
         let mut ids = Vec::with_capacity(specs.len());
+        // Indicators now reported at other levels: their kept roll-ups
+        // count other units below, so they are made again.
+        let mut relevelled = Vec::new();
         for s in specs {
             let old = sqlx::query(&format!(
                 "SELECT {IND_COLS} FROM outline_indicators WHERE period_start = $1 AND code = $2"
@@ -338,6 +341,9 @@ impl OutlineStore for SqlStore {
             let old = old.as_ref().map(indicator_from_row).transpose()?;
             let id = match old {
                 Some(old) => {
+                    if old.spec.levels != s.levels {
+                        relevelled.push(old.id);
+                    }
                     let reshaped = old.spec.unit != s.unit
                         || old.spec.sex_disaggregated != s.sex_disaggregated;
                     if reshaped {
@@ -410,6 +416,9 @@ impl OutlineStore for SqlStore {
                 }
             };
             ids.push(id);
+        }
+        if !relevelled.is_empty() {
+            self.rebuild_rollups_in(&mut tx, Some(&relevelled)).await?;
         }
         audit(
             self.backend,
@@ -612,25 +621,29 @@ impl OutlineStore for SqlStore {
             let (num, den, value) = figure_cols(Some(e.entry.total));
             let (f_num, f_den, f_value) = figure_cols(e.entry.female);
             let (m_num, m_den, m_value) = figure_cols(e.entry.male);
-            sqlx::query(
+            let float = |n| self.backend.nullable_float(n);
+            sqlx::query(&format!(
                 "INSERT INTO outline_values (report_id, indicator_id, unit_id, year, approved, \
                  num, den, value, f_num, f_den, f_value, m_num, m_den, m_value, source, note, \
-                 explanation) VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9, $10, $11, $12, \
-                 $13, $14, $15, $16)",
-            )
+                 explanation) VALUES ($1, $2, $3, $4, 0, $5, $6, {}, $8, $9, {}, $11, $12, \
+                 {}, $14, $15, $16)",
+                float(7),
+                float(10),
+                float(13)
+            ))
             .bind(head.get())
             .bind(id.get())
             .bind(unit.id.get())
             .bind(i64::from(year))
             .bind(num)
             .bind(den)
-            .bind(value)
+            .bind(float_or_nan(value))
             .bind(f_num)
             .bind(f_den)
-            .bind(f_value)
+            .bind(float_or_nan(f_value))
             .bind(m_num)
             .bind(m_den)
-            .bind(m_value)
+            .bind(float_or_nan(m_value))
             .bind(e.source.as_deref())
             .bind(e.note.as_deref())
             .bind(e.explanation.as_deref())
@@ -749,6 +762,27 @@ impl OutlineStore for SqlStore {
             .bind(head.id.get())
             .execute(&mut *tx)
             .await?;
+        if decision == Decision::Approve {
+            // The report's figures now count: the kept roll-ups of its
+            // indicators change at its unit and every ancestor, in this
+            // transaction.
+            let indicators: Vec<IndicatorId> =
+                sqlx::query_scalar("SELECT indicator_id FROM outline_values WHERE report_id = $1")
+                    .bind(head.id.get())
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(IndicatorId::new)
+                    .collect();
+            let chain: Vec<UnitId> = unit.ancestors[..usize::from(unit.level.get())]
+                .iter()
+                .rev()
+                .flatten()
+                .copied()
+                .collect();
+            self.refresh_rollups(&mut tx, &chain, year, &indicators)
+                .await?;
+        }
         audit(
             self.backend,
             &mut tx,
@@ -814,6 +848,58 @@ impl OutlineStore for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn outline_rollups(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        years: &[i32],
+    ) -> Result<Vec<RollupRow>> {
+        Self::in_scope(scope, unit)?;
+        let mut conn = self.reader().acquire().await?;
+        let mut units: Vec<UnitId> = sqlx::query_scalar(
+            "SELECT id FROM units WHERE parent_id = $1 AND kind = 'geo' AND level <= 3",
+        )
+        .bind(unit.id.get())
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(UnitId::new)
+        .collect();
+        units.push(unit.id);
+        let kept = self.kept_rows(&mut conn, &units, years, &[]).await?;
+        Ok(kept
+            .into_iter()
+            .map(|((indicator, unit, year), rollup)| RollupRow {
+                indicator,
+                unit,
+                year,
+                rollup,
+            })
+            .collect())
+    }
+
+    async fn outline_page_rollups(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        year: i32,
+        earlier: &[i32],
+    ) -> Result<Vec<RollupRow>> {
+        Self::in_scope(scope, unit)?;
+        let mut conn = self.reader().acquire().await?;
+        let mut units: Vec<UnitId> = sqlx::query_scalar(
+            "SELECT id FROM units WHERE parent_id = $1 AND kind = 'geo' AND level <= 3",
+        )
+        .bind(unit.id.get())
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(UnitId::new)
+        .collect();
+        units.push(unit.id);
+        self.page_rows(&mut conn, &units, year, earlier).await
     }
 
     async fn approved_values(

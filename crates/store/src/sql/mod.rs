@@ -77,6 +77,25 @@ impl Backend {
         }
     }
 
+    /// The placeholder `$n` of a float parameter that may be missing, bound
+    /// with [`float_or_nan`]: on PostgreSQL `NULLIF($n, 'NaN')`.
+    ///
+    /// sqlx 0.8.6's `Any` driver declares a NULL `f64` as `FLOAT4` on
+    /// PostgreSQL (its mapping of a null double and a null real is
+    /// swapped), and the statement, prepared and cached with that type,
+    /// then refuses a later non-null `f64` of the same text ("incorrect
+    /// binary data format in bind parameter"). A missing float is bound as
+    /// NaN instead — always a `FLOAT8` — which PostgreSQL turns back into
+    /// NULL here and SQLite stores as NULL by itself. `n` = 0: SQLite's
+    /// anonymous `?` (see [`Backend::params`]).
+    pub(crate) fn nullable_float(self, n: usize) -> String {
+        match (self, n) {
+            (Backend::Sqlite, 0) => "?".to_owned(),
+            (Backend::Sqlite, n) => format!("${n}"),
+            (Backend::Postgres, n) => format!("NULLIF(${n}, 'NaN')"),
+        }
+    }
+
     /// The statement that opens a transaction which will write.
     ///
     /// SQLite: `BEGIN IMMEDIATE`, which takes the write lock before the
@@ -293,6 +312,9 @@ impl SqlStore {
         }
         // Entries written before the audit chain existed join it now.
         self.chain_unchained_audit().await?;
+        // Approved outline reports of a database from before migration
+        // 0033 are rolled up once.
+        self.roll_up_if_pending().await?;
         Ok(())
     }
 
@@ -344,6 +366,12 @@ impl SqlStore {
         self.writer.close().await;
         self.pool.close().await;
     }
+}
+
+/// A float that may be missing, as bound to a [`Backend::nullable_float`]
+/// placeholder: NaN for a missing one (never a valid figure).
+pub(crate) fn float_or_nan(v: Option<f64>) -> f64 {
+    v.unwrap_or(f64::NAN)
 }
 
 /// Reads the `l1..l5` columns of a row.

@@ -2,7 +2,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::Scope;
 use async_trait::async_trait;
-use jinguo_domain::{DivisionRecord, UnitCode, UnitId, UnitKind};
+use jinguo_domain::{DivisionRecord, Level, UnitCode, UnitId, UnitKind};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -298,6 +298,9 @@ impl SqlStore {
         let mut next_id = max_id.unwrap_or(0) + 1;
 
         let mut summary = ImportSummary::default();
+        // A reporting unit of outline monitoring (levels 1–3) added, moved
+        // or retired: the kept outline roll-ups are made again below.
+        let mut outline_tree_changed = false;
         // code -> (id, ancestors) for every unit of the new list.
         let mut placed: HashMap<&UnitCode, (UnitId, [Option<UnitId>; 5])> =
             HashMap::with_capacity(records.len());
@@ -322,6 +325,10 @@ impl SqlStore {
                     if same {
                         summary.unchanged += 1;
                     } else {
+                        outline_tree_changed |= (old.level <= 3 || rec.level <= Level::BANNER)
+                            && (old.parent_id != parent_id.map(UnitId::get)
+                                || old.level != i64::from(rec.level.get())
+                                || old.active != 1);
                         sqlx::query(
                             "UPDATE units SET name = $1, parent_id = $2, level = $3, active = 1, \
                              l1 = $4, l2 = $5, l3 = $6, l4 = $7, l5 = $8, \
@@ -347,6 +354,7 @@ impl SqlStore {
                     let id = UnitId::new(next_id);
                     next_id += 1;
                     anc[idx] = Some(id);
+                    outline_tree_changed |= rec.level <= Level::BANNER;
                     inserts.push((id, rec, parent_id, anc));
                     placed.insert(&rec.code, (id, anc));
                     summary.added += 1;
@@ -383,6 +391,7 @@ impl SqlStore {
         let listed: HashSet<&str> = records.iter().map(|r| r.code.as_str()).collect();
         for (code, old) in &existing {
             if old.active == 1 && !listed.contains(code.as_str()) {
+                outline_tree_changed |= old.level <= 3;
                 sqlx::query("UPDATE units SET active = 0 WHERE id = $1")
                     .bind(old.id.get())
                     .execute(&mut *tx)
@@ -402,6 +411,9 @@ impl SqlStore {
         )
         .execute(&mut *tx)
         .await?;
+        if outline_tree_changed {
+            self.rebuild_rollups_in(&mut tx, None).await?;
+        }
         if self.backend == Backend::Postgres && summary.added > 0 {
             sqlx::query(
                 "SELECT setval(pg_get_serial_sequence('units', 'id'), (SELECT MAX(id) FROM units))",
