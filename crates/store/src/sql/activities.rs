@@ -28,7 +28,7 @@ use crate::model::{
 };
 use crate::{ActivityStore, Result, StoreError, UnitStore};
 
-const ACTIVITY_COLS: &str = "a.id, a.unit_id, a.l1, a.l2, a.l3, a.l4, a.l5, a.date, a.type_key, \
+pub(crate) const ACTIVITY_COLS: &str = "a.id, a.unit_id, a.l1, a.l2, a.l3, a.l4, a.l5, a.date, a.type_key, \
      a.program_key, a.title, a.title_mn, a.place, a.participants, a.women, a.summary, \
      a.created_by, a.created_at, a.updated_at, a.made_at, u.code, u.name, u.level";
 
@@ -83,7 +83,7 @@ fn decode_err(what: String) -> StoreError {
     sqlx::Error::Decode(what.into()).into()
 }
 
-fn activity_from_row(row: &AnyRow) -> Result<Activity> {
+pub(crate) fn activity_from_row(row: &AnyRow) -> Result<Activity> {
     let date: String = row.try_get("date")?;
     let code: String = row.try_get("code")?;
     Ok(Activity {
@@ -163,6 +163,19 @@ impl SqlStore {
                 field: "activity",
                 key: "err.activity.of_visit",
             });
+        }
+        // A guidance session leaves its site's list and count with it.
+        let site: Option<i64> = sqlx::query_scalar(
+            "DELETE FROM family_site_sessions WHERE activity_id = $1 RETURNING site_id",
+        )
+        .bind(old.id.get())
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(site) = site {
+            sqlx::query("UPDATE family_sites SET sessions = sessions - 1 WHERE id = $1")
+                .bind(site)
+                .execute(&mut **tx)
+                .await?;
         }
         let gone = sqlx::query("DELETE FROM activities WHERE id = $1 AND updated_at = $2")
             .bind(old.id.get())
