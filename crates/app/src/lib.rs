@@ -16,6 +16,7 @@ mod charts;
 pub mod config;
 pub mod error;
 pub mod help;
+pub mod family_sites;
 pub mod homes;
 pub mod honours;
 pub mod household_list;
