@@ -15,6 +15,7 @@ use crate::{InScope, Result, Scope};
 
 mod model;
 mod sql;
+pub(crate) mod tally;
 
 pub use model::*;
 
@@ -89,4 +90,10 @@ pub trait FamilySiteStore: Send + Sync {
         site: Option<FamilySiteId>,
         limit: i64,
     ) -> Result<Vec<Counsellor>>;
+
+    /// Family-work figures of a unit of the scope and of each active child
+    /// for one year, from the counters only: nominations by status and
+    /// level, honoured by category, objections, sites and coverage (as
+    /// they stand), and guidance sessions of the year.
+    async fn family_figures(&self, scope: Scope, unit: &Unit, year: i32) -> Result<FamilyFigures>;
 }

@@ -73,3 +73,39 @@ pub struct NewCounsellor {
     pub fields: jinguo_domain::family_site::CounsellorFields,
     pub by: Option<UserId>,
 }
+
+/// One unit's family-work numbers for a year.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FamilyNumbers {
+    /// Counter dimensions (`nom:<status>:<level>`, `hon:<category>`,
+    /// `obj:raised`, `obj:upheld`) → count; zeros left out.
+    pub dims: std::collections::BTreeMap<String, i64>,
+    /// Sites and coverage as they stand.
+    pub sites: Coverage,
+    /// Guidance sessions (activities of a session type) dated in the year.
+    pub sessions: i64,
+}
+
+impl FamilyNumbers {
+    /// The sum of the dimensions starting with `prefix`.
+    pub fn sum(&self, prefix: &str) -> i64 {
+        self.dims
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    pub fn get(&self, dim: &str) -> i64 {
+        self.dims.get(dim).copied().unwrap_or(0)
+    }
+}
+
+/// A unit's family-work figures with those of each active child.
+#[derive(Debug, Clone)]
+pub struct FamilyFigures {
+    pub unit: UnitRef,
+    pub year: i32,
+    pub own: FamilyNumbers,
+    pub children: Vec<(UnitRef, FamilyNumbers)>,
+}

@@ -11,14 +11,15 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use jinguo_domain::activity::{format_date, parse_date};
 use jinguo_domain::family_site::{
-    CounsellorFields, CounsellorId, FamilySiteId, SiteFields, SiteKind, SiteStatus,
+    CounsellorFields, CounsellorId, FamilySiteId, SESSION_TYPES, SiteFields, SiteKind, SiteStatus,
 };
 use jinguo_domain::{ActivityId, UnitCode, UnitId, UnitKind, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{
-    Counsellor, FamilySite, FamilySiteStore, NewCounsellor, NewSite, SiteCoverage, SiteFilter,
+    Counsellor, FamilyFigures, FamilyNumbers, FamilySite, FamilySiteStore, NewCounsellor, NewSite,
+    SiteCoverage, SiteFilter,
 };
 use crate::model::{Activity, NewActivity, Unit, UnitRef};
 use crate::sql::activities::{ACTIVITY_COLS, activity_from_row, insert_with_counters};
@@ -530,10 +531,103 @@ impl FamilySiteStore for SqlStore {
             .await?;
         self.counsellors_from_rows(&rows).await
     }
+
+    async fn family_figures(&self, scope: Scope, unit: &Unit, year: i32) -> Result<FamilyFigures> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let (own_cov, children_cov) = self.coverage_of(SITES, unit).await?;
+        let mut ids: Vec<i64> = vec![unit.id.get()];
+        ids.extend(children_cov.iter().map(|(u, _)| u.id.get()));
+        let mut numbers: BTreeMap<i64, FamilyNumbers> = BTreeMap::new();
+        let marks = self.backend.params(3, ids.len());
+        let sql = format!(
+            "SELECT unit_id, dim, n FROM rollup_family WHERE year = $1 AND $2 = $2 \
+             AND n <> 0 AND unit_id IN ({marks})"
+        );
+        let mut q = sqlx::query(&sql).bind(i64::from(year)).bind(0_i64);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&self.pool).await? {
+            numbers
+                .entry(r.try_get("unit_id")?)
+                .or_default()
+                .dims
+                .insert(r.try_get("dim")?, r.try_get("n")?);
+        }
+        let sql = format!(
+            "SELECT unit_id, CAST(COALESCE(SUM(activities), 0) AS BIGINT) AS n \
+             FROM rollup_activities WHERE month BETWEEN $1 AND $2 \
+             AND dim IN ({types}) AND unit_id IN ({marks}) GROUP BY unit_id",
+            // Constants of the domain, never input.
+            types = SESSION_TYPES
+                .iter()
+                .map(|t| format!("'t:{t}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let y = i64::from(year);
+        let mut q = sqlx::query(&sql).bind(y * 100 + 1).bind(y * 100 + 12);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&self.pool).await? {
+            numbers.entry(r.try_get("unit_id")?).or_default().sessions = r.try_get("n")?;
+        }
+        let mut take = |id: i64, cov| FamilyNumbers {
+            sites: cov,
+            ..numbers.remove(&id).unwrap_or_default()
+        };
+        let own = take(unit.id.get(), own_cov);
+        let children = children_cov
+            .into_iter()
+            .map(|(u, c)| {
+                let n = take(u.id.get(), c);
+                (u, n)
+            })
+            .collect();
+        Ok(FamilyFigures {
+            unit: UnitRef {
+                id: unit.id,
+                code: unit.code.clone(),
+                name: unit.name.clone(),
+                level: unit.level,
+            },
+            year,
+            own,
+            children,
+        })
+    }
 }
 
 /// Unscoped: checks and tests, through the system handle only.
 impl SqlStore {
+    /// The family-work counters against a recount from the nominations
+    /// and objections: one line per difference, empty when they agree.
+    pub async fn family_mismatches(&self) -> Result<Vec<String>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut want = crate::family_sites::tally::snapshot(&mut conn, None).await?;
+        let rows = sqlx::query("SELECT unit_id, year, dim, n FROM rollup_family")
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let key: (i64, i64, String) = (r.try_get("unit_id")?, r.try_get("year")?, r.try_get("dim")?);
+            let got: i64 = r.try_get("n")?;
+            let expected = want.remove(&key).unwrap_or(0);
+            if got != expected {
+                out.push(format!("{key:?}: stored {got}, recount {expected}"));
+            }
+        }
+        for (key, n) in want {
+            if n != 0 {
+                out.push(format!("{key:?}: missing, recount {n}"));
+            }
+        }
+        Ok(out)
+    }
+
     /// The site coverage counters against a recount, and each site's
     /// session count against its links: one line per difference.
     pub async fn family_sites_mismatches(&self) -> Result<Vec<String>> {
