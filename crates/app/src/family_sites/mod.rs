@@ -10,6 +10,7 @@
 
 pub mod api;
 mod demo;
+pub mod figures;
 pub mod list;
 mod routes;
 pub mod web;
@@ -24,6 +25,13 @@ pub const MODULE: crate::routes::Module = crate::routes::Module {
             label: "fsite.menu",
             href: "/family-sites",
             cap: Some(jinguo_domain::Capability::ReadRecords),
+        },
+        crate::routes::MenuItem {
+            group: "work",
+            nav: "family_figures",
+            label: "fsite.figures",
+            href: "/family-figures",
+            cap: Some(jinguo_domain::Capability::ReadFigures),
         },
         crate::routes::MenuItem {
             group: "work",

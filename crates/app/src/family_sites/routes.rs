@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use jinguo_domain::Capability as C;
 use utoipa_axum::routes;
 
-use super::{api, web};
+use super::{api, figures, web};
 use crate::routes::{Access::*, RouteDef, a, r};
 
 #[rustfmt::skip]
@@ -25,6 +25,7 @@ pub fn routes() -> Vec<RouteDef> {
         a(figures, routes!(api::coverage)),
         a(records, routes!(api::sessions)),
         a(recorder, routes!(api::record_session)),
+        a(figures, routes!(figures::api)),
         a(personal, routes!(api::counsellors)),
         a(recorder, routes!(api::create_counsellor)),
         a(personal, routes!(api::show_counsellor)),
@@ -38,6 +39,8 @@ pub fn routes() -> Vec<RouteDef> {
         r(M::POST, "/family-sites/{id}", recorder, post(web::update)),
         r(M::GET, "/family-sites/{id}/sessions/new", recorder, get(web::session_form)),
         r(M::POST, "/family-sites/{id}/sessions", recorder, post(web::record_session)),
+        r(M::GET, "/family-figures", figures, get(figures::page)),
+        r(M::GET, "/family-figures/export.xlsx", figures, get(figures::export)),
         r(M::GET, "/family-counsellors", personal, get(web::counsellors)),
         r(M::GET, "/family-counsellors/new", recorder, get(web::counsellor_new)),
         r(M::POST, "/family-counsellors", recorder, post(web::counsellor_create)),

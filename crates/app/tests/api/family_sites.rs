@@ -616,6 +616,164 @@ async fn web_pages(db: Db) {
 }
 both_backends!(web_pages, web_pages);
 
+/// The family-work figures follow every honours step and site write:
+/// nominations by status and level, per child for the drill-down, sites,
+/// coverage and sessions; as JSON, as a page, as a workbook and on the
+/// dashboard.
+async fn family_figures(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let city_user = app.add_user("xilinhot", "admin", XILINHOT).await;
+    app.add_user("baoligen", "admin", BAOLIGEN).await;
+    app.add_user("yilelt", "cadre", YILELT).await;
+    app.add_user("hanaula", "cadre", HANAULA).await;
+    let city = app.token("xilinhot").await;
+    let township = app.token("baoligen").await;
+    let year = time::OffsetDateTime::now_utc().date().year();
+    let day = |n: i64| {
+        jinguo_domain::activity::format_date(
+            time::OffsetDateTime::now_utc().date() + time::Duration::days(n),
+        )
+    };
+    let r = app
+        .post_json(
+            &city,
+            "/api/v1/honours/campaigns",
+            json!({"unit_code": XILINHOT, "title": "廉洁家庭评选", "year": year,
+                   "category": "family_clean", "nominating_level": "village", "quota": 1,
+                   "nomination_deadline": day(20), "review_deadline": day(30)}),
+        )
+        .await;
+    let c = created(r).await;
+    let mut noms = Vec::new();
+    for (user, unit, name) in [
+        ("yilelt", YILELT, "乌云其木格家庭"),
+        ("hanaula", HANAULA, "萨仁家庭"),
+    ] {
+        let t = app.token(user).await;
+        let r = app
+            .post_json(
+                &t,
+                &format!("/api/v1/honours/campaigns/{c}/nominations"),
+                json!({"unit_code": unit, "family_name": name, "head_name": "户主", "members": 4,
+                       "story": "清白传家。", "consent": {"given_by": "户主", "method": "written"}}),
+            )
+            .await;
+        noms.push(created(r).await);
+    }
+    let step = |token: &str, n: i64, action: &str, body: Value| {
+        let (app, token, action) = (&app, token.to_owned(), action.to_owned());
+        async move {
+            let r = app
+                .post_json(
+                    &token,
+                    &format!("/api/v1/honours/nominations/{n}/{action}"),
+                    body,
+                )
+                .await;
+            assert_eq!(r.status(), 200, "{action}");
+        }
+    };
+    step(&township, noms[0], "recommend", json!({})).await;
+    step(&city, noms[0], "recommend", json!({})).await;
+    step(&township, noms[1], "decline", json!({"reason": "名额已满"})).await;
+    let b = created(app.post_json(&township, "/api/v1/family-sites", site(HANAULA)).await).await;
+    created(
+        app.post_json(
+            &township,
+            &format!("/api/v1/family-sites/{b}/sessions"),
+            json!({"date": today(), "title": "廉洁家风讲座", "participants": 30, "women": 20}),
+        )
+        .await,
+    )
+    .await;
+
+    let r = app
+        .get(&city, &format!("/api/v1/units/{XILINHOT}/family-figures?year={year}"))
+        .await;
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["nominations"], 2);
+    assert_eq!(v["nominations_by_status"], json!({"declined": 1, "shortlisted": 1}));
+    assert!(
+        v["nominations_by_status_and_level"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"status": "shortlisted", "level": 3, "count": 1})),
+        "{v}"
+    );
+    assert_eq!(v["active_sites"], 1);
+    assert_eq!(v["guidance_sessions"], 1);
+    assert_eq!(v["honoured"], 0);
+    let r = app
+        .get(&city, &format!("/api/v1/units/{BAOLIGEN}/family-figures?year={year}"))
+        .await;
+    let v: Value = r.json().await.unwrap();
+    let kids: Vec<(String, i64, i64)> = v["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["unit"]["code"].as_str().unwrap().to_owned(),
+                c["nominations"].as_i64().unwrap(),
+                c["guidance_sessions"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kids,
+        vec![(YILELT.to_owned(), 1, 0), (HANAULA.to_owned(), 1, 1)]
+    );
+    // Another year has none of it; a bad year is a field error.
+    let v: Value = app
+        .get(&city, &format!("/api/v1/units/{XILINHOT}/family-figures?year={}", year - 1))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["nominations"], 0);
+    let r = app
+        .get(&city, &format!("/api/v1/units/{XILINHOT}/family-figures?year=19"))
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "year");
+    let m = app.store.family_mismatches().await.unwrap();
+    assert!(m.is_empty(), "{m:#?}");
+
+    // The page, its drill-down, the workbook and the dashboard.
+    let (token, _) = app.session_for(city_user).await;
+    let cookie = format!("jinguo_session={token}");
+    let get = |path: String| {
+        app.client
+            .get(app.url(&path))
+            .header(COOKIE, &cookie)
+            .send()
+    };
+    let page = get(format!("/family-figures?unit={XILINHOT}&year={year}"))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains(&format!("/family-figures?unit={BAOLIGEN}&amp;year={year}")));
+    assert!(page.contains("已入围"), "status by level");
+    let r = get(format!("/family-figures/export.xlsx?unit={XILINHOT}&year={year}"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    let page = get(format!("/dashboard/{XILINHOT}"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("家家幸福安康工程"), "on the dashboard");
+    assert!(page.contains(&format!("/family-figures?unit={XILINHOT}")));
+}
+both_backends!(family_figures, family_figures);
+
 // ---- The module's routes in the authorization matrix ----
 
 mod matrix_cases {
@@ -812,6 +970,24 @@ mod matrix_cases {
                     body: Body::Json(session_json()),
                 },
                 201,
+            ),
+        );
+        m.insert(
+            ("GET", "/api/v1/units/{code}/family-figures"),
+            c(
+                |t| call(format!("/api/v1/units/{}/family-figures", t.code())),
+                200,
+            ),
+        );
+        m.insert(
+            ("GET", "/family-figures"),
+            c(|t| call(format!("/family-figures?unit={}", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/family-figures/export.xlsx"),
+            c(
+                |t| call(format!("/family-figures/export.xlsx?unit={}", t.code())),
+                200,
             ),
         );
         m.insert(

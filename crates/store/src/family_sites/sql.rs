@@ -540,7 +540,12 @@ impl FamilySiteStore for SqlStore {
         let mut ids: Vec<i64> = vec![unit.id.get()];
         ids.extend(children_cov.iter().map(|(u, _)| u.id.get()));
         let mut numbers: BTreeMap<i64, FamilyNumbers> = BTreeMap::new();
-        let marks = self.backend.params(3, ids.len());
+        // Numbered marks after the two fixed ones: SQLite's anonymous `?`
+        // would not number on after `$1` and `$2`.
+        let marks = (3..3 + ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
             "SELECT unit_id, dim, n FROM rollup_family WHERE year = $1 AND $2 = $2 \
              AND n <> 0 AND unit_id IN ({marks})"
