@@ -13,6 +13,7 @@ use jinguo_domain::{ActivityId, UnitId};
 use crate::model::{Activity, NewActivity, Unit};
 use crate::{InScope, Result, Scope};
 
+pub mod audiences;
 mod model;
 mod sql;
 pub(crate) mod tally;
@@ -96,4 +97,24 @@ pub trait FamilySiteStore: Send + Sync {
     /// level, honoured by category, objections, sites and coverage (as
     /// they stand), and guidance sessions of the year.
     async fn family_figures(&self, scope: Scope, unit: &Unit, year: i32) -> Result<FamilyFigures>;
+
+    /// Sets whom an activity of the scope reached (keys the caller checked
+    /// against the dictionary); the audience counters move in the same
+    /// transaction.
+    async fn set_activity_audiences(
+        &self,
+        scope: Scope,
+        id: ActivityId,
+        keys: &[String],
+    ) -> Result<()>;
+    /// The audiences of an activity of the scope, by key.
+    async fn activity_audiences(&self, scope: Scope, id: ActivityId) -> Result<Vec<String>>;
+    /// Activities reaching each audience in `unit`'s subtree in a year, from
+    /// the counters: `a:<audience>` for all, `ta:<type>:<audience>` per type.
+    async fn audience_counts(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        year: i32,
+    ) -> Result<std::collections::BTreeMap<String, crate::model::Counts>>;
 }

@@ -532,6 +532,66 @@ impl FamilySiteStore for SqlStore {
         self.counsellors_from_rows(&rows).await
     }
 
+    async fn set_activity_audiences(
+        &self,
+        scope: Scope,
+        id: ActivityId,
+        keys: &[String],
+    ) -> Result<()> {
+        // Out of scope reads like missing.
+        crate::ActivityStore::activity_in_scope(self, scope, id).await?;
+        let mut tx = self.write_tx().await?;
+        crate::family_sites::audiences::replace(&mut tx, self.backend, id.get(), keys).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn activity_audiences(&self, scope: Scope, id: ActivityId) -> Result<Vec<String>> {
+        crate::ActivityStore::activity_in_scope(self, scope, id).await?;
+        Ok(sqlx::query_scalar(
+            "SELECT audience_key FROM activity_audiences WHERE activity_id = $1 \
+             ORDER BY audience_key",
+        )
+        .bind(id.get())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn audience_counts(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        year: i32,
+    ) -> Result<BTreeMap<String, crate::model::Counts>> {
+        if !scope.contains(&unit.ancestors) {
+            return Err(StoreError::NotFound);
+        }
+        let y = i64::from(year);
+        let rows = sqlx::query(
+            "SELECT dim, CAST(COALESCE(SUM(activities), 0) AS BIGINT) AS activities, \
+             CAST(COALESCE(SUM(participants), 0) AS BIGINT) AS participants, \
+             CAST(COALESCE(SUM(women), 0) AS BIGINT) AS women FROM rollup_audiences \
+             WHERE unit_id = $1 AND month BETWEEN $2 AND $3 GROUP BY dim",
+        )
+        .bind(unit.id.get())
+        .bind(y * 100 + 1)
+        .bind(y * 100 + 12)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = BTreeMap::new();
+        for r in &rows {
+            let c = crate::model::Counts {
+                activities: r.try_get("activities")?,
+                participants: r.try_get("participants")?,
+                women: r.try_get("women")?,
+            };
+            if c != crate::model::Counts::default() {
+                out.insert(r.try_get("dim")?, c);
+            }
+        }
+        Ok(out)
+    }
+
     async fn family_figures(&self, scope: Scope, unit: &Unit, year: i32) -> Result<FamilyFigures> {
         if !scope.contains(&unit.ancestors) {
             return Err(StoreError::NotFound);
@@ -610,6 +670,36 @@ impl FamilySiteStore for SqlStore {
 impl SqlStore {
     /// The family-work counters against a recount from the nominations
     /// and objections: one line per difference, empty when they agree.
+    pub async fn audience_mismatches(&self) -> Result<Vec<String>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut want = crate::family_sites::audiences::snapshot(&mut conn, None).await?;
+        let rows = sqlx::query(
+            "SELECT unit_id, dim, month, activities, participants, women FROM rollup_audiences",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let key: (i64, String, i64) =
+                (r.try_get("unit_id")?, r.try_get("dim")?, r.try_get("month")?);
+            let got = crate::model::Counts {
+                activities: r.try_get("activities")?,
+                participants: r.try_get("participants")?,
+                women: r.try_get("women")?,
+            };
+            let expected = want.remove(&key).unwrap_or_default();
+            if got != expected {
+                out.push(format!("{key:?}: stored {got:?}, recount {expected:?}"));
+            }
+        }
+        for (key, c) in want {
+            if c != crate::model::Counts::default() {
+                out.push(format!("{key:?}: missing, recount {c:?}"));
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn family_mismatches(&self) -> Result<Vec<String>> {
         let mut conn = self.pool.acquire().await?;
         let mut want = crate::family_sites::tally::snapshot(&mut conn, None).await?;
