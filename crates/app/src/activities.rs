@@ -74,6 +74,31 @@ pub async fn validate(
     }
 }
 
+/// Audiences chosen for an activity, checked against the dictionary: blanks
+/// dropped, duplicates once, every key an active entry. `None` is "not
+/// given" (a change keeps the ones it has).
+pub async fn check_audiences(
+    state: &AppState,
+    keys: Option<&[String]>,
+) -> AppResult<Result<Option<Vec<String>>, FieldError>> {
+    let Some(keys) = keys else {
+        return Ok(Ok(None));
+    };
+    let known = state
+        .dictionary(jinguo_store::family_sites::audiences::AUDIENCES)
+        .await?;
+    let mut out: Vec<String> = Vec::new();
+    for k in keys.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+        if !known.iter().any(|e| e.active && e.key == k) {
+            return Ok(Err(FieldError::new("audiences", "err.activity.audience_unknown")));
+        }
+        if !out.iter().any(|x| x == k) {
+            out.push(k.to_owned());
+        }
+    }
+    Ok(Ok(Some(out)))
+}
+
 /// The order fields appear on the form, for error lists.
 const FIELD_ORDER: &[&str] = &[
     "date",
@@ -86,6 +111,7 @@ const FIELD_ORDER: &[&str] = &[
     "participants",
     "women",
     "summary",
+    "audiences",
     "photo",
     "made_at",
 ];
@@ -96,6 +122,7 @@ pub async fn create(
     ip: Option<String>,
     unit_code: &str,
     draft: &ActivityDraft,
+    audiences: Option<&[String]>,
     sent: Sent,
 ) -> AppResult<ActivityId> {
     create_with_photos(
@@ -104,6 +131,7 @@ pub async fn create(
         ip,
         unit_code,
         draft,
+        audiences,
         PhotoBatch::default(),
         sent,
     )
@@ -138,13 +166,17 @@ pub async fn create_with_photos(
     ip: Option<String>,
     unit_code: &str,
     draft: &ActivityDraft,
+    audiences: Option<&[String]>,
     mut photos: PhotoBatch,
     sent: Sent,
 ) -> AppResult<ActivityId> {
     photos.limit(0);
     let arrival = sent.arrival(now());
+    let aud = check_audiences(state, audiences).await?;
     let checked = with_photo_error(validate(state, actor, unit_code, draft).await, &photos);
+    let checked = with_error(checked, aud.as_ref().err());
     let (unit, fields) = with_error(checked, arrival.as_ref().err())?;
+    let audiences = aud.ok().flatten().unwrap_or_default();
     let arrival = arrival?;
     let claim = arrival.claim.clone();
     let id = state
@@ -160,9 +192,24 @@ pub async fn create_with_photos(
             now(),
         )
         .await?;
-    if !photos.is_empty() {
+    // Whom it reached, then its photos; if either cannot be stored the
+    // activity is taken back, so it is saved whole or not at all.
+    let stored = if audiences.is_empty() {
+        Ok(())
+    } else {
+        state
+            .store
+            .set_activity_audiences(actor.scope(), id, &audiences)
+            .await
+            .map_err(AppError::from)
+    };
+    if !photos.is_empty() || stored.is_err() {
         let a = state.store.activity_in_scope(actor.scope(), id).await?;
-        if let Err(e) = crate::photos::apply(state, actor, ip.clone(), &a, photos).await {
+        let applied = match stored {
+            Ok(()) => crate::photos::apply(state, actor, ip.clone(), &a, photos).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = applied {
             let (_, gone) = state
                 .store
                 .delete_activity_with_photos(actor.scope(), id)
@@ -193,6 +240,7 @@ pub async fn update(
     id: ActivityId,
     unit_code: &str,
     draft: &ActivityDraft,
+    audiences: Option<&[String]>,
 ) -> AppResult<Activity> {
     update_with_photos(
         state,
@@ -201,6 +249,7 @@ pub async fn update(
         id,
         unit_code,
         draft,
+        audiences,
         PhotoBatch::default(),
     )
     .await
@@ -216,6 +265,7 @@ pub async fn update_with_photos(
     id: ActivityId,
     unit_code: &str,
     draft: &ActivityDraft,
+    audiences: Option<&[String]>,
     mut photos: PhotoBatch,
 ) -> AppResult<Activity> {
     // Not found (or out of scope) comes before any field message.
@@ -227,11 +277,19 @@ pub async fn update_with_photos(
             .retain(|r| existing.iter().any(|p| p.id == *r));
         photos.limit(existing.len());
     }
-    let (unit, fields) = with_photo_error(validate(state, actor, unit_code, draft).await, &photos)?;
+    let aud = check_audiences(state, audiences).await?;
+    let checked = with_photo_error(validate(state, actor, unit_code, draft).await, &photos);
+    let (unit, fields) = with_error(checked, aud.as_ref().err())?;
     let a = state
         .store
         .update_activity(actor.scope(), id, unit.id, fields, now())
         .await?;
+    if let Ok(Some(keys)) = &aud {
+        state
+            .store
+            .set_activity_audiences(actor.scope(), id, keys)
+            .await?;
+    }
     actor
         .audit(
             state,

@@ -11,7 +11,9 @@ use jinguo_domain::family_site::{
 };
 use jinguo_domain::home::HomeStatus;
 use jinguo_domain::{ActivityDraft, ActivityId, UnitCode};
+use jinguo_store::family_sites::audiences::AUDIENCES;
 use jinguo_store::family_sites::{Counsellor, Coverage, FamilySite};
+use jinguo_store::model::DictEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,7 +22,7 @@ use crate::error::{AppError, AppResult};
 use crate::family_sites::list::SiteParams;
 use crate::family_sites::{self as fs, parse_counsellor_id, parse_site_id};
 use crate::net::ClientIp;
-use crate::routes::api::activities::ActivityView;
+use crate::routes::api::activities::{ActivityView, Dictionary};
 use crate::routes::api::openapi::{BadRequest, Conflict, Internal, Invalid, NotFound};
 use crate::routes::api::units::{UnitCodePath, UnitPathStep};
 use crate::routes::api::{ApiJson, ApiQuery, parse_code, unit_of};
@@ -726,4 +728,25 @@ pub async fn update_counsellor(
     let c = fs::update_counsellor(&state, &actor, ip, parse_counsellor_id(&id)?, &b.draft())
         .await?;
     Ok(Json(CounsellorView::from(&c)))
+}
+
+/// `GET /api/v1/dictionaries/activity-audiences`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dictionaries/activity-audiences",
+    operation_id = "listActivityAudiences",
+    tag = "dictionaries",
+    summary = "Audiences of activities",
+    description = "Active entries of the dictionary of whom an activity reached (women, families, \
+                   women cadres, cadres' spouses, cadres' families, children …), by `sort`, then \
+                   `key`; the `audiences` of an activity are its keys. Region admins edit it.",
+    responses(
+        (status = 200, description = "The dictionary.", body = Dictionary),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn audiences(State(state): State<AppState>) -> AppResult<Json<Dictionary>> {
+    let entries = state.dictionary(AUDIENCES).await?;
+    let active: Vec<DictEntry> = entries.iter().filter(|e| e.active).cloned().collect();
+    Ok(Json(Dictionary { entries: active }))
 }

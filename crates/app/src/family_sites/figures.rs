@@ -134,6 +134,49 @@ impl From<&FamilyNumbers> for FamilyFigureNumbers {
     }
 }
 
+/// The clean-family activity type (廉洁文化进家庭) of the seeded dictionary.
+pub const INTEGRITY_TYPE: &str = "integrity_family";
+
+/// Whom the year's activities reached, for one audience.
+#[derive(Serialize, ToSchema)]
+pub struct AudienceReach {
+    /// Activities of any type that reached the audience.
+    activities: i64,
+    /// Their participants.
+    participants: i64,
+    /// Clean-family activities (type `integrity_family`, 廉洁文化进家庭) that reached it.
+    integrity_activities: i64,
+    /// Their participants.
+    integrity_participants: i64,
+}
+
+/// The reach per audience key from the audience counters.
+fn reach(counts: &BTreeMap<String, jinguo_store::model::Counts>) -> BTreeMap<String, AudienceReach> {
+    let mut out: BTreeMap<String, AudienceReach> = BTreeMap::new();
+    let blank = || AudienceReach {
+        activities: 0,
+        participants: 0,
+        integrity_activities: 0,
+        integrity_participants: 0,
+    };
+    for (dim, c) in counts {
+        if let Some(aud) = dim.strip_prefix("a:") {
+            let e = out.entry(aud.to_owned()).or_insert_with(blank);
+            e.activities = c.activities;
+            e.participants = c.participants;
+        } else if let Some(aud) = dim
+            .strip_prefix("ta:")
+            .and_then(|r| r.strip_prefix(INTEGRITY_TYPE))
+            .and_then(|r| r.strip_prefix(':'))
+        {
+            let e = out.entry(aud.to_owned()).or_insert_with(blank);
+            e.integrity_activities = c.activities;
+            e.integrity_participants = c.participants;
+        }
+    }
+    out
+}
+
 /// A child unit's family-work numbers.
 #[derive(Serialize, ToSchema)]
 pub struct FamilyFigureChild {
@@ -150,15 +193,19 @@ pub struct FamilyFiguresView {
     year: i32,
     #[serde(flatten)]
     numbers: FamilyFigureNumbers,
+    /// Whom the unit's activities of the year reached, by audience key (the unit's subtree only,
+    /// not per child).
+    audiences: BTreeMap<String, AudienceReach>,
     children: Vec<FamilyFigureChild>,
 }
 
-impl From<&FamilyFigures> for FamilyFiguresView {
-    fn from(f: &FamilyFigures) -> Self {
+impl FamilyFiguresView {
+    fn of(f: &FamilyFigures, audiences: &BTreeMap<String, jinguo_store::model::Counts>) -> Self {
         FamilyFiguresView {
             unit: UnitPathStep::from(&f.unit),
             year: f.year,
             numbers: FamilyFigureNumbers::from(&f.own),
+            audiences: reach(audiences),
             children: f
                 .children
                 .iter()
@@ -189,7 +236,8 @@ pub struct YearQuery {
     summary = "Family-work figures of a unit for a year",
     description = "Nominations of the year's honour campaigns by status and level, honoured \
                    nominations by category, objections raised and upheld, family-education sites \
-                   and their coverage (as they stand) and the year's guidance sessions, for a unit \
+                   and their coverage (as they stand), the year's guidance sessions, and whom the \
+                   year's activities reached by audience (all, and clean-family work), for a unit \
                    of the caller's subtree (otherwise `404`) and each of its active children. Read \
                    from counters kept in the transaction of every write.",
     params(UnitCodePath, YearQuery),
@@ -216,7 +264,8 @@ pub async fn api(
         .store
         .family_figures(actor.scope(), &unit, year)
         .await?;
-    Ok(Json(FamilyFiguresView::from(&f)))
+    let a = state.store.audience_counts(actor.scope(), &unit, year).await?;
+    Ok(Json(FamilyFiguresView::of(&f, &a)))
 }
 
 #[derive(Deserialize)]
@@ -294,6 +343,22 @@ pub async fn page(
             Some(context! { label => categories.get(k).cloned().unwrap_or_else(|| k.to_owned()), count => n })
         })
         .collect();
+    // Whom the year's activities reached: all, and clean-family work.
+    let aud_labels =
+        crate::activities::labels(&state, jinguo_store::family_sites::audiences::AUDIENCES, lang)
+            .await?;
+    let counts = state.store.audience_counts(actor.scope(), &unit, year).await?;
+    let audiences: Vec<_> = reach(&counts)
+        .into_iter()
+        .map(|(k, r)| {
+            context! {
+                label => aud_labels.get(&k).cloned().unwrap_or(k),
+                activities => r.activities, participants => r.participants,
+                integrity_activities => r.integrity_activities,
+                integrity_participants => r.integrity_participants,
+            }
+        })
+        .collect();
     // Status × level for the unit itself.
     let levels: Vec<i64> = (1..=5).collect();
     let matrix: Vec<_> = STATUSES
@@ -312,7 +377,7 @@ pub async fn page(
         lang,
         Some(&actor),
         context! {
-            unit, crumbs, year, by_category, matrix, levels,
+            unit, crumbs, year, by_category, matrix, levels, audiences,
             years => (2020..=this_year).rev().collect::<Vec<_>>(),
             own => row(unit.code.as_str(), &unit.name, &f.own),
             children => f.children.iter().map(|(u, n)| row(u.code.as_str(), &u.name, n)).collect::<Vec<_>>(),

@@ -41,7 +41,7 @@ pub const MODULE: crate::routes::Module = crate::routes::Module {
             cap: Some(jinguo_domain::Capability::ReadPersonal),
         },
     ],
-    dictionaries: &[],
+    dictionaries: &[jinguo_store::family_sites::audiences::AUDIENCES],
     demo: Some(|store| Box::pin(demo::fill(store))),
 };
 

@@ -26,6 +26,7 @@ pub fn routes() -> Vec<RouteDef> {
         a(records, routes!(api::sessions)),
         a(recorder, routes!(api::record_session)),
         a(figures, routes!(figures::api)),
+        a(Public, routes!(api::audiences)),
         a(personal, routes!(api::counsellors)),
         a(recorder, routes!(api::create_counsellor)),
         a(personal, routes!(api::show_counsellor)),

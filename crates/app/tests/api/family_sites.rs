@@ -774,6 +774,179 @@ async fn family_figures(db: Db) {
 }
 both_backends!(family_figures, family_figures);
 
+/// Clean-family work: an activity records whom it reached; the figures
+/// answer how many cadres' families 廉洁 education reached this year, from
+/// counters that follow every change and deletion.
+async fn audiences_and_clean_family_reach(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let user = app.add_user("baoligen", "cadre", BAOLIGEN).await;
+    app.add_user("xilingol", "admin", XILINGOL).await;
+    let t = app.token("baoligen").await;
+    let league = app.token("xilingol").await;
+    let year = time::OffsetDateTime::now_utc().date().year();
+    let body = |audiences: Value, participants: i64| {
+        json!({"unit_code": YILELT, "date": today(), "type": "integrity_family",
+               "title": "廉洁家风进万家", "participants": participants, "women": 10,
+               "audiences": audiences})
+    };
+    let reach = |unit: &'static str| {
+        let (app, league) = (&app, &league);
+        async move {
+            let r = app
+                .get(league, &format!("/api/v1/units/{unit}/family-figures?year={year}"))
+                .await;
+            assert_eq!(r.status(), 200);
+            let v: Value = r.json().await.unwrap();
+            v["audiences"].clone()
+        }
+    };
+    let ok = || async {
+        let m = app.store.audience_mismatches().await.unwrap();
+        assert!(m.is_empty(), "{m:#?}");
+    };
+
+    // The dictionary is public; an unknown key saves nothing.
+    let r = app
+        .client
+        .get(app.url("/api/v1/dictionaries/activity-audiences"))
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert!(v["entries"].as_array().unwrap().iter().any(|e| e["key"] == "cadre_families"));
+    let r = app
+        .post_json(&t, "/api/v1/activities", body(json!(["cadre_families", "aliens"]), 30))
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "audiences");
+    assert_eq!(reach(XILINGOL).await, json!({}));
+
+    let id = created(
+        app.post_json(
+            &t,
+            "/api/v1/activities",
+            body(json!(["cadre_families", "women_cadres", "cadre_families"]), 30),
+        )
+        .await,
+    )
+    .await;
+    let a: Value = app
+        .get(&t, &format!("/api/v1/activities/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["audiences"], json!(["cadre_families", "women_cadres"]));
+    // A lecture to women only: counted for women, not as clean-family work.
+    let mut lecture = body(json!(["women"]), 50);
+    lecture["type"] = json!("lecture");
+    created(app.post_json(&t, "/api/v1/activities", lecture).await).await;
+    let v = reach(XILINGOL).await;
+    assert_eq!(
+        v["cadre_families"],
+        json!({"activities": 1, "participants": 30, "integrity_activities": 1,
+               "integrity_participants": 30})
+    );
+    assert_eq!(v["women"]["activities"], 1);
+    assert_eq!(v["women"]["integrity_activities"], 0);
+    ok().await;
+
+    // A change of numbers moves the counters; absent audiences are kept;
+    // an empty list clears them; deleting takes the rest out.
+    let mut changed = body(json!(null), 45);
+    changed.as_object_mut().unwrap().remove("audiences");
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/activities/{id}")))
+        .bearer_auth(&t)
+        .json(&changed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["audiences"], json!(["cadre_families", "women_cadres"]));
+    assert_eq!(reach(BAOLIGEN).await["cadre_families"]["integrity_participants"], 45);
+    ok().await;
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/activities/{id}")))
+        .bearer_auth(&t)
+        .json(&body(json!(["women_cadres"]), 45))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v = reach(XILINGOL).await;
+    assert!(v.get("cadre_families").is_none(), "{v}");
+    assert_eq!(v["women_cadres"]["integrity_activities"], 1);
+    ok().await;
+    let r = app
+        .client
+        .delete(app.url(&format!("/api/v1/activities/{id}")))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(reach(XILINGOL).await.get("women_cadres").is_none());
+    ok().await;
+
+    // The 记一笔 form offers the audiences; what is ticked is kept.
+    let (token, csrf) = app.session_for(user).await;
+    let cookie = format!("jinguo_session={token}");
+    let page = app
+        .client
+        .get(app.url("/activities/new"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("name=\"audiences\" value=\"cadre_spouses\""));
+    let fields = vec![
+        ("_csrf", csrf.clone()),
+        ("unit_code", YILELT.to_owned()),
+        ("date", today()),
+        ("type", "integrity_family".to_owned()),
+        ("title", "廉洁家书诵读".to_owned()),
+        ("participants", "12".to_owned()),
+        ("women", "8".to_owned()),
+        ("audiences_shown", "1".to_owned()),
+        ("audiences", "cadre_spouses".to_owned()),
+        ("audiences", "children".to_owned()),
+        ("idempotency_key", "famsites-aud-1".to_owned()),
+    ];
+    let r = app
+        .client
+        .post(app.url("/activities"))
+        .header(COOKIE, &cookie)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let v = reach(XILINGOL).await;
+    assert_eq!(v["cadre_spouses"]["integrity_activities"], 1);
+    assert_eq!(v["children"]["participants"], 12);
+    let page = app
+        .client
+        .get(app.url(&format!("/family-figures?unit={BAOLIGEN}&year={year}")))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("干部配偶"), "the figures page names the audiences");
+    ok().await;
+}
+both_backends!(audiences_and_clean_family_reach, audiences_and_clean_family_reach);
+
 // ---- The module's routes in the authorization matrix ----
 
 mod matrix_cases {
@@ -978,6 +1151,10 @@ mod matrix_cases {
                 |t| call(format!("/api/v1/units/{}/family-figures", t.code())),
                 200,
             ),
+        );
+        m.insert(
+            ("GET", "/api/v1/dictionaries/activity-audiences"),
+            c(|_| call("/api/v1/dictionaries/activity-audiences".into()), 200),
         );
         m.insert(
             ("GET", "/family-figures"),
