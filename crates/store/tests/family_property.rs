@@ -1,8 +1,9 @@
 //! DESIGN.md design 3 for family work: random nominations,
 //! recommendations, declines, notices, objections lodged and decided,
-//! publications, and random site registrations, changes, moves, sessions
-//! and deleted sessions — then every family counter (`rollup_family`), every
-//! site coverage counter and every site's session count must equal a
+//! publications, and random site registrations, changes, moves, and
+//! sessions recorded, changed and deleted, with random audiences — then every family
+//! counter (`rollup_family`), every audience counter, every site coverage
+//! counter and every site's session count must equal a
 //! recount from the rows, and the figures must read those counters — on
 //! SQLite and on PostgreSQL.
 
@@ -29,6 +30,7 @@ use time::{Date, Duration};
 
 const XILINHOT: &str = "152502000000";
 const TODAY: Date = date!(2026 - 12 - 01);
+const AUDIENCES: [&str; 3] = ["parents", "children", "cadre_families"];
 const CATEGORIES: [&str; 3] = ["family_most_beautiful", "family_clean", "family_five_good"];
 
 async fn ok_or_refused<T: std::fmt::Debug>(r: Result<T, jinguo_store::StoreError>) -> Option<T> {
@@ -45,6 +47,8 @@ async fn assert_recount(store: &SqlStore, step: usize) {
     let m = store.family_mismatches().await.unwrap();
     assert!(m.is_empty(), "step {step}: {m:#?}");
     let m = store.family_sites_mismatches().await.unwrap();
+    assert!(m.is_empty(), "step {step}: {m:#?}");
+    let m = store.audience_mismatches().await.unwrap();
     assert!(m.is_empty(), "step {step}: {m:#?}");
 }
 
@@ -266,7 +270,36 @@ async fn property(store: SqlStore, seed: u64) {
                         fields,
                         by: None,
                     };
-                    sessions.push(store.record_session(&site, new, None, now).await.unwrap());
+                    let a = store.record_session(&site, new, None, now).await.unwrap();
+                    // Whom it reached, sometimes.
+                    let keys: Vec<String> = AUDIENCES
+                        .iter()
+                        .filter(|_| rng.gen_bool(0.4))
+                        .map(|k| k.to_string())
+                        .collect();
+                    store.set_activity_audiences(city_s, a, &keys).await.unwrap();
+                    sessions.push(a);
+                } else if rng.gen_bool(0.5) {
+                    // A change of its numbers, type and month.
+                    let a = *sessions.choose(&mut rng).unwrap();
+                    let old = store.activity_in_scope(city_s, a).await.unwrap();
+                    let fields = ActivityDraft {
+                        date: format!("2026-{:02}-10", rng.gen_range(1..=11)),
+                        type_key: ["family_education", "send_family_edu"]
+                            .choose(&mut rng)
+                            .unwrap()
+                            .to_string(),
+                        title: "家庭教育讲座".into(),
+                        participants: Some(rng.gen_range(5..40)),
+                        women: Some(3),
+                        ..Default::default()
+                    }
+                    .validate(TODAY)
+                    .unwrap();
+                    store
+                        .update_activity(city_s, a, old.unit.id, fields, now)
+                        .await
+                        .unwrap();
                 } else {
                     let i = rng.gen_range(0..sessions.len());
                     let a = sessions.swap_remove(i);
