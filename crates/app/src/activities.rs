@@ -90,7 +90,10 @@ pub async fn check_audiences(
     let mut out: Vec<String> = Vec::new();
     for k in keys.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
         if !known.iter().any(|e| e.active && e.key == k) {
-            return Ok(Err(FieldError::new("audiences", "err.activity.audience_unknown")));
+            return Ok(Err(FieldError::new(
+                "audiences",
+                "err.activity.audience_unknown",
+            )));
         }
         if !out.iter().any(|x| x == k) {
             out.push(k.to_owned());

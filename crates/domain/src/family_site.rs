@@ -9,9 +9,9 @@
 use serde::Serialize;
 use time::Date;
 
+use crate::FieldError;
 use crate::activity::parse_date;
 use crate::text::Field;
-use crate::FieldError;
 
 pub use crate::home::HomeStatus as SiteStatus;
 
@@ -279,7 +279,10 @@ mod tests {
             established_on: Some("3月8日".into()),
             ..draft()
         };
-        assert_eq!(keys(d.validate(TODAY)), vec!["established_on=err.fsite.date"]);
+        assert_eq!(
+            keys(d.validate(TODAY)),
+            vec!["established_on=err.fsite.date"]
+        );
     }
 
     #[test]
@@ -308,7 +311,10 @@ mod tests {
         }
         .validate()
         .unwrap_err();
-        let got: Vec<_> = bad.iter().map(|e| format!("{}={}", e.field, e.key)).collect();
+        let got: Vec<_> = bad
+            .iter()
+            .map(|e| format!("{}={}", e.field, e.key))
+            .collect();
         assert_eq!(
             got,
             vec![

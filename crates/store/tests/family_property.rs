@@ -19,8 +19,7 @@ use jinguo_store::model::{NewActivity, Unit};
 use jinguo_store::testing::{PostgresTarget, fresh_postgres, fresh_sqlite_url};
 use jinguo_store::vault::keys::KeyRing;
 use jinguo_store::{
-    ActivityStore, BUNDLED_DIVISIONS_CSV, FamilySiteStore, HonourStore, SqlStore, UnitStore,
-    Vault,
+    ActivityStore, BUNDLED_DIVISIONS_CSV, FamilySiteStore, HonourStore, SqlStore, UnitStore, Vault,
 };
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -127,8 +126,7 @@ async fn property(store: SqlStore, seed: u64) {
                 let c = *campaigns.choose(&mut rng).unwrap();
                 let v = villages.choose(&mut rng).unwrap();
                 let vs = store.system_scope(v);
-                let Some(opened) = ok_or_refused(store.campaign_in_scope(vs, c).await).await
-                else {
+                let Some(opened) = ok_or_refused(store.campaign_in_scope(vs, c).await).await else {
                     continue;
                 };
                 let fields = NominationDraft {
@@ -201,8 +199,12 @@ async fn property(store: SqlStore, seed: u64) {
                 if let Some(o) = objections.choose(&mut rng) {
                     let o = store.objection_in_scope(city_s, o.id).await.unwrap();
                     let upheld = rng.gen_bool(0.4);
-                    ok_or_refused(store.decide_objection(&o, upheld, "经核实", &who, now).await)
-                        .await;
+                    ok_or_refused(
+                        store
+                            .decide_objection(&o, upheld, "经核实", &who, now)
+                            .await,
+                    )
+                    .await;
                 }
             }
             // The city publishes once the notice is over.
@@ -277,7 +279,10 @@ async fn property(store: SqlStore, seed: u64) {
                         .filter(|_| rng.gen_bool(0.4))
                         .map(|k| k.to_string())
                         .collect();
-                    store.set_activity_audiences(city_s, a, &keys).await.unwrap();
+                    store
+                        .set_activity_audiences(city_s, a, &keys)
+                        .await
+                        .unwrap();
                     sessions.push(a);
                 } else if rng.gen_bool(0.5) {
                     // A change of its numbers, type and month.
@@ -313,7 +318,10 @@ async fn property(store: SqlStore, seed: u64) {
         }
     }
     assert_recount(&store, 300).await;
-    assert!(!nominations.is_empty() && !sessions.is_empty(), "the walk did something");
+    assert!(
+        !nominations.is_empty() && !sessions.is_empty(),
+        "the walk did something"
+    );
 
     // The figures read those counters: the city's numbers are the sums of
     // its children's, and equal a count from the nominations.

@@ -256,8 +256,15 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<SiteBody>,
 ) -> AppResult<Json<SiteView>> {
-    let s = fs::update_site(&state, &actor, ip, parse_site_id(&id)?, &b.unit_code, &b.draft())
-        .await?;
+    let s = fs::update_site(
+        &state,
+        &actor,
+        ip,
+        parse_site_id(&id)?,
+        &b.unit_code,
+        &b.draft(),
+    )
+    .await?;
     Ok(Json(SiteView::from(&s)))
 }
 
@@ -725,8 +732,8 @@ pub async fn update_counsellor(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<CounsellorBody>,
 ) -> AppResult<Json<CounsellorView>> {
-    let c = fs::update_counsellor(&state, &actor, ip, parse_counsellor_id(&id)?, &b.draft())
-        .await?;
+    let c =
+        fs::update_counsellor(&state, &actor, ip, parse_counsellor_id(&id)?, &b.draft()).await?;
     Ok(Json(CounsellorView::from(&c)))
 }
 

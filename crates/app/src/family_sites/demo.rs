@@ -163,7 +163,13 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
         }
     }
     for (i, (name, qualification)) in COUNSELLORS.iter().enumerate() {
-        let served: Vec<i64> = sites.iter().skip(i).step_by(3).take(3).map(|s| s.get()).collect();
+        let served: Vec<i64> = sites
+            .iter()
+            .skip(i)
+            .step_by(3)
+            .take(3)
+            .map(|s| s.get())
+            .collect();
         let Ok(fields) = (CounsellorDraft {
             name: (*name).to_owned(),
             qualification: (*qualification).to_owned(),

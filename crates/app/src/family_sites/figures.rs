@@ -151,7 +151,9 @@ pub struct AudienceReach {
 }
 
 /// The reach per audience key from the audience counters.
-fn reach(counts: &BTreeMap<String, jinguo_store::model::Counts>) -> BTreeMap<String, AudienceReach> {
+fn reach(
+    counts: &BTreeMap<String, jinguo_store::model::Counts>,
+) -> BTreeMap<String, AudienceReach> {
     let mut out: BTreeMap<String, AudienceReach> = BTreeMap::new();
     let blank = || AudienceReach {
         activities: 0,
@@ -264,7 +266,10 @@ pub async fn api(
         .store
         .family_figures(actor.scope(), &unit, year)
         .await?;
-    let a = state.store.audience_counts(actor.scope(), &unit, year).await?;
+    let a = state
+        .store
+        .audience_counts(actor.scope(), &unit, year)
+        .await?;
     Ok(Json(FamilyFiguresView::of(&f, &a)))
 }
 
@@ -344,10 +349,16 @@ pub async fn page(
         })
         .collect();
     // Whom the year's activities reached: all, and clean-family work.
-    let aud_labels =
-        crate::activities::labels(&state, jinguo_store::family_sites::audiences::AUDIENCES, lang)
-            .await?;
-    let counts = state.store.audience_counts(actor.scope(), &unit, year).await?;
+    let aud_labels = crate::activities::labels(
+        &state,
+        jinguo_store::family_sites::audiences::AUDIENCES,
+        lang,
+    )
+    .await?;
+    let counts = state
+        .store
+        .audience_counts(actor.scope(), &unit, year)
+        .await?;
     let audiences: Vec<_> = reach(&counts)
         .into_iter()
         .map(|(k, r)| {

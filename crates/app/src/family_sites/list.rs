@@ -56,7 +56,11 @@ impl SiteParams {
 
     /// The filters as a query string for links (paging, export).
     pub fn query(&self) -> String {
-        query(&[("q", &self.q), ("kind", &self.kind), ("status", &self.status)])
+        query(&[
+            ("q", &self.q),
+            ("kind", &self.kind),
+            ("status", &self.status),
+        ])
     }
 }
 

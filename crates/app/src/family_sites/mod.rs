@@ -173,7 +173,10 @@ pub async fn update_site(
         draft.status = Some(old.fields.status.as_str().to_owned());
     }
     let (unit, fields) = validate_site(state, actor, unit_code, &draft).await?;
-    let site = state.store.update_site(&old, unit.id, fields, now()).await?;
+    let site = state
+        .store
+        .update_site(&old, unit.id, fields, now())
+        .await?;
     actor
         .audit(
             state,
@@ -202,8 +205,7 @@ pub async fn record_session(
         draft.type_key = SESSION_TYPES[0].to_owned();
     }
     let not_session = !SESSION_TYPES.contains(&draft.type_key.trim());
-    let checked =
-        crate::activities::validate(state, actor, site.unit.code.as_str(), &draft).await;
+    let checked = crate::activities::validate(state, actor, site.unit.code.as_str(), &draft).await;
     let (unit, fields) = match (checked, not_session) {
         (Ok(v), false) => v,
         (Ok(_), true) => {

@@ -8,9 +8,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jinguo_domain::activity::format_date;
-use jinguo_domain::family_site::{
-    CounsellorDraft, SESSION_TYPES, SiteDraft, SiteKind, SiteStatus,
-};
+use jinguo_domain::family_site::{CounsellorDraft, SESSION_TYPES, SiteDraft, SiteKind, SiteStatus};
 use jinguo_domain::{ActivityDraft, FieldError};
 use jinguo_store::family_sites::{Counsellor, Coverage, FamilySite, SiteFilter};
 use jinguo_store::model::{DictKind, Unit};
@@ -274,7 +272,9 @@ pub async fn show(
             .counsellors_under(actor.scope(), &own, Some(site.id), 200)
             .await?
             .iter()
-            .map(|c| context! { id => c.id.get(), name => c.name, qualification => c.qualification })
+            .map(
+                |c| context! { id => c.id.get(), name => c.name, qualification => c.qualification },
+            )
             .collect()
     } else {
         Vec::new()
@@ -419,7 +419,15 @@ pub async fn edit_form(
         .store
         .site_in_scope(actor.scope(), parse_site_id(&id)?)
         .await?;
-    site_form_page(&state, &actor, lang, &SiteForm::of(&s), &[], Some(s.id.get())).await
+    site_form_page(
+        &state,
+        &actor,
+        lang,
+        &SiteForm::of(&s),
+        &[],
+        Some(s.id.get()),
+    )
+    .await
 }
 
 /// `POST /family-sites/{id}`.

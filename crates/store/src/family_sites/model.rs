@@ -1,8 +1,6 @@
 //! Family-education sites, their coverage and the counsellors' roster.
 
-use jinguo_domain::family_site::{
-    CounsellorId, FamilySiteId, SiteFields, SiteKind, SiteStatus,
-};
+use jinguo_domain::family_site::{CounsellorId, FamilySiteId, SiteFields, SiteKind, SiteStatus};
 use jinguo_domain::{UnitId, UnitKind, UserId};
 
 use crate::model::UnitRef;

@@ -138,11 +138,13 @@ impl SqlStore {
             .execute(&mut *conn)
             .await?;
         for s in sites {
-            sqlx::query("INSERT INTO family_counsellor_sites (counsellor_id, site_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(s.get())
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "INSERT INTO family_counsellor_sites (counsellor_id, site_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(s.get())
+            .execute(&mut *conn)
+            .await?;
         }
         Ok(())
     }
@@ -494,10 +496,21 @@ impl FamilySiteStore for SqlStore {
         if changed.rows_affected() != 1 {
             return Err(StoreError::Conflict("counsellor_changed"));
         }
-        seal(&mut tx, self, "family_counsellors", "name", id, Some(&fields.name)).await?;
+        seal(
+            &mut tx,
+            self,
+            "family_counsellors",
+            "name",
+            id,
+            Some(&fields.name),
+        )
+        .await?;
         Self::write_counsellor_sites(&mut tx, id, &fields.sites).await?;
         tx.commit().await?;
-        Ok(self.counsellor_in_scope(scope, counsellor.id).await?.into_inner())
+        Ok(self
+            .counsellor_in_scope(scope, counsellor.id)
+            .await?
+            .into_inner())
     }
 
     async fn counsellors_under(
@@ -680,8 +693,11 @@ impl SqlStore {
         .await?;
         let mut out = Vec::new();
         for r in &rows {
-            let key: (i64, String, i64) =
-                (r.try_get("unit_id")?, r.try_get("dim")?, r.try_get("month")?);
+            let key: (i64, String, i64) = (
+                r.try_get("unit_id")?,
+                r.try_get("dim")?,
+                r.try_get("month")?,
+            );
             let got = crate::model::Counts {
                 activities: r.try_get("activities")?,
                 participants: r.try_get("participants")?,
@@ -708,7 +724,8 @@ impl SqlStore {
             .await?;
         let mut out = Vec::new();
         for r in &rows {
-            let key: (i64, i64, String) = (r.try_get("unit_id")?, r.try_get("year")?, r.try_get("dim")?);
+            let key: (i64, i64, String) =
+                (r.try_get("unit_id")?, r.try_get("year")?, r.try_get("dim")?);
             let got: i64 = r.try_get("n")?;
             let expected = want.remove(&key).unwrap_or(0);
             if got != expected {

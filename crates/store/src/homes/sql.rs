@@ -11,14 +11,14 @@ use jinguo_domain::home::{
     Coordinates, HomeFields, HomeStatus, facilities_from_text, facilities_text,
 };
 use jinguo_domain::{HomeId, Level, Phone, UnitCode, UnitId, UnitKind, UserId};
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::{
     CoverageCounts, Home, HomeCoverage, HomeFilter, HomePhoto, HomeStore, NewHome, PublicHome,
 };
-use crate::sql::coverage::{Coverage, CoverageDeltas, CoverageTable, village_of};
 use crate::model::{Page, Unit, UnitRef};
+use crate::sql::coverage::{Coverage, CoverageDeltas, CoverageTable, village_of};
 use crate::sql::list_sql::{Bind, Conds};
 use crate::sql::{SqlStore, ancestors, level_of, not_found_if_none};
 use crate::{Result, StoreError, UnitStore};

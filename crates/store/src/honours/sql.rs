@@ -949,7 +949,8 @@ impl HonourStore for SqlStore {
         let mut tx = self.write_tx().await?;
         lock_campaign(&mut tx, o.campaign_id, CampaignStatus::Notice, now).await?;
         // The family counters move with whatever this write changes.
-        let tally = crate::family_sites::tally::snapshot(&mut tx, Some(o.campaign_id.get())).await?;
+        let tally =
+            crate::family_sites::tally::snapshot(&mut tx, Some(o.campaign_id.get())).await?;
         let done = sqlx::query(
             "UPDATE honour_objections SET status = $1, reason = $2, decided_by = $3, \
              decided_at = $4 WHERE id = $5 AND status = 'open'",
@@ -1010,7 +1011,8 @@ impl HonourStore for SqlStore {
             now,
         )
         .await?;
-        crate::family_sites::tally::settle(&mut tx, self.backend, o.campaign_id.get(), tally).await?;
+        crate::family_sites::tally::settle(&mut tx, self.backend, o.campaign_id.get(), tally)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -322,17 +322,16 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ActivityBody>,
 ) -> AppResult<Json<ActivityView>> {
-    let a =
-        activities::update(
-            &state,
-            &actor,
-            ip,
-            parse_id(&id)?,
-            &b.unit_code,
-            &b.draft(),
-            b.audiences.as_deref(),
-        )
-        .await?;
+    let a = activities::update(
+        &state,
+        &actor,
+        ip,
+        parse_id(&id)?,
+        &b.unit_code,
+        &b.draft(),
+        b.audiences.as_deref(),
+    )
+    .await?;
     let mut v = ActivityView::from(&a);
     v.audiences = Some(state.store.activity_audiences(actor.scope(), a.id).await?);
     Ok(Json(v))
