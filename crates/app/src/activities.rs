@@ -128,17 +128,12 @@ pub async fn create(
     audiences: Option<&[String]>,
     sent: Sent,
 ) -> AppResult<ActivityId> {
-    create_with_photos(
-        state,
-        actor,
-        ip,
+    let entry = Entry {
         unit_code,
         draft,
         audiences,
-        PhotoBatch::default(),
-        sent,
-    )
-    .await
+    };
+    create_with_photos(state, actor, ip, entry, PhotoBatch::default(), sent).await
 }
 
 /// Adds a problem with the photos (or the device time) to the field
@@ -159,6 +154,14 @@ fn with_error<T>(checked: AppResult<T>, error: Option<&FieldError>) -> AppResult
     }
 }
 
+/// What a form or a body says about an activity: its unit, its fields and
+/// whom it reached (`None`: not said).
+pub struct Entry<'a> {
+    pub unit_code: &'a str,
+    pub draft: &'a ActivityDraft,
+    pub audiences: Option<&'a [String]>,
+}
+
 /// Records an activity with its photos: every field and every photo is
 /// checked before anything is written, and if the photos cannot be stored
 /// the activity is taken back (and its idempotency key given back), so it
@@ -167,12 +170,15 @@ pub async fn create_with_photos(
     state: &AppState,
     actor: &Actor,
     ip: Option<String>,
-    unit_code: &str,
-    draft: &ActivityDraft,
-    audiences: Option<&[String]>,
+    entry: Entry<'_>,
     mut photos: PhotoBatch,
     sent: Sent,
 ) -> AppResult<ActivityId> {
+    let Entry {
+        unit_code,
+        draft,
+        audiences,
+    } = entry;
     photos.limit(0);
     let arrival = sent.arrival(now());
     let aud = check_audiences(state, audiences).await?;
@@ -245,17 +251,12 @@ pub async fn update(
     draft: &ActivityDraft,
     audiences: Option<&[String]>,
 ) -> AppResult<Activity> {
-    update_with_photos(
-        state,
-        actor,
-        ip,
-        id,
+    let entry = Entry {
         unit_code,
         draft,
         audiences,
-        PhotoBatch::default(),
-    )
-    .await
+    };
+    update_with_photos(state, actor, ip, id, entry, PhotoBatch::default()).await
 }
 
 /// Changes an activity and its photos, everything checked first. The
@@ -266,11 +267,14 @@ pub async fn update_with_photos(
     actor: &Actor,
     ip: Option<String>,
     id: ActivityId,
-    unit_code: &str,
-    draft: &ActivityDraft,
-    audiences: Option<&[String]>,
+    entry: Entry<'_>,
     mut photos: PhotoBatch,
 ) -> AppResult<Activity> {
+    let Entry {
+        unit_code,
+        draft,
+        audiences,
+    } = entry;
     // Not found (or out of scope) comes before any field message.
     state.store.activity_in_scope(actor.scope(), id).await?;
     if !photos.is_empty() {

@@ -392,19 +392,12 @@ pub async fn create(
     once.run(&state, &actor, |claim| async {
         let sent = Sent::from_form(claim, &f.made_at);
         let draft = f.draft();
-        let audiences = f.audience_keys();
-        match activities::create_with_photos(
-            &state,
-            &actor,
-            ip,
-            &f.unit_code,
-            &draft,
-            audiences,
-            batch,
-            sent,
-        )
-        .await
-        {
+        let entry = activities::Entry {
+            unit_code: &f.unit_code,
+            draft: &draft,
+            audiences: f.audience_keys(),
+        };
+        match activities::create_with_photos(&state, &actor, ip, entry, batch, sent).await {
             Ok(_) => Ok(Redirect::to(&format!(
                 "/activities?unit={}&done=created",
                 f.unit_code.trim()
@@ -480,18 +473,13 @@ pub async fn update(
     let choose_again = !sub.uploads.0.is_empty();
     let batch = photo_batch(&mut sub).await?;
     let removing: Vec<i64> = batch.remove.iter().map(|p| p.get()).collect();
-    match activities::update_with_photos(
-        &state,
-        &actor,
-        ip,
-        id,
-        &f.unit_code,
-        &f.draft(),
-        f.audience_keys(),
-        batch,
-    )
-    .await
-    {
+    let draft = f.draft();
+    let entry = activities::Entry {
+        unit_code: &f.unit_code,
+        draft: &draft,
+        audiences: f.audience_keys(),
+    };
+    match activities::update_with_photos(&state, &actor, ip, id, entry, batch).await {
         Ok(a) => Ok(
             Redirect::to(&format!("/activities?unit={}&done=updated", a.unit.code)).into_response(),
         ),
