@@ -792,6 +792,37 @@ step('grassroots federations: the list, one federation, its election form and th
   await screenshot(page, 'organisation-coverage-desktop.png');
 });
 
+step('family-education sites: the registry, a site with its sessions, the roster and the family figures', DESKTOP, async (page) => {
+  await login(page, 'xilinhot', XILINHOT);
+  const list = await page.goto(`/family-sites?unit=${XILINHOT}`);
+  check(list && list.status() === 200, `/family-sites answers 200 to the city (got ${list && list.status()})`);
+  await lookForDefects(page, 'family-education sites');
+  const first = page.locator('main table a[href^="/family-sites/"]').first();
+  check(await first.count() === 1, 'the demo lists the city\'s sites');
+  if (await first.count() === 1) {
+    const href = await first.getAttribute('href');
+    await page.goto(href);
+    await lookForDefects(page, `site ${href}`);
+    await screenshot(page, 'family-site-desktop.png');
+    await page.goto(`${href}/sessions/new`);
+    await lookForDefects(page, 'session form');
+  }
+  await page.goto('/family-sites/new');
+  await lookForDefects(page, 'site form');
+  await page.goto(`/family-counsellors?unit=${XILINHOT}`);
+  check((await text(page.locator('main'))).includes('萨仁高娃'), 'the roster lists the demo counsellors');
+  await lookForDefects(page, 'counsellors roster');
+  await page.goto('/family-counsellors/new');
+  await lookForDefects(page, 'counsellor form');
+  await page.goto(`/family-figures?unit=${XILINHOT}`);
+  await lookForDefects(page, 'family figures');
+  await screenshot(page, 'family-figures-desktop.png');
+  await page.goto('/activities/new');
+  check(await page.locator('input[name="audiences"]').count() > 0, 'the activity form offers the audiences');
+  await lookForDefects(page, 'activity form with audiences');
+  await logout(page);
+});
+
 step('outline monitoring: the office\'s pages, and a health-bureau reporter on a phone', PHONE, async (page) => {
   await login(page, 'xilingol', XILINGOL);
   for (const path of ['/outlines', '/outlines/catalogue', '/outlines/review']) {

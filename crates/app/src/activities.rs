@@ -74,6 +74,34 @@ pub async fn validate(
     }
 }
 
+/// Audiences chosen for an activity, checked against the dictionary: blanks
+/// dropped, duplicates once, every key an active entry. `None` is "not
+/// given" (a change keeps the ones it has).
+pub async fn check_audiences(
+    state: &AppState,
+    keys: Option<&[String]>,
+) -> AppResult<Result<Option<Vec<String>>, FieldError>> {
+    let Some(keys) = keys else {
+        return Ok(Ok(None));
+    };
+    let known = state
+        .dictionary(jinguo_store::family_sites::audiences::AUDIENCES)
+        .await?;
+    let mut out: Vec<String> = Vec::new();
+    for k in keys.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+        if !known.iter().any(|e| e.active && e.key == k) {
+            return Ok(Err(FieldError::new(
+                "audiences",
+                "err.activity.audience_unknown",
+            )));
+        }
+        if !out.iter().any(|x| x == k) {
+            out.push(k.to_owned());
+        }
+    }
+    Ok(Ok(Some(out)))
+}
+
 /// The order fields appear on the form, for error lists.
 const FIELD_ORDER: &[&str] = &[
     "date",
@@ -86,6 +114,7 @@ const FIELD_ORDER: &[&str] = &[
     "participants",
     "women",
     "summary",
+    "audiences",
     "photo",
     "made_at",
 ];
@@ -96,18 +125,15 @@ pub async fn create(
     ip: Option<String>,
     unit_code: &str,
     draft: &ActivityDraft,
+    audiences: Option<&[String]>,
     sent: Sent,
 ) -> AppResult<ActivityId> {
-    create_with_photos(
-        state,
-        actor,
-        ip,
+    let entry = Entry {
         unit_code,
         draft,
-        PhotoBatch::default(),
-        sent,
-    )
-    .await
+        audiences,
+    };
+    create_with_photos(state, actor, ip, entry, PhotoBatch::default(), sent).await
 }
 
 /// Adds a problem with the photos (or the device time) to the field
@@ -128,6 +154,14 @@ fn with_error<T>(checked: AppResult<T>, error: Option<&FieldError>) -> AppResult
     }
 }
 
+/// What a form or a body says about an activity: its unit, its fields and
+/// whom it reached (`None`: not said).
+pub struct Entry<'a> {
+    pub unit_code: &'a str,
+    pub draft: &'a ActivityDraft,
+    pub audiences: Option<&'a [String]>,
+}
+
 /// Records an activity with its photos: every field and every photo is
 /// checked before anything is written, and if the photos cannot be stored
 /// the activity is taken back (and its idempotency key given back), so it
@@ -136,15 +170,22 @@ pub async fn create_with_photos(
     state: &AppState,
     actor: &Actor,
     ip: Option<String>,
-    unit_code: &str,
-    draft: &ActivityDraft,
+    entry: Entry<'_>,
     mut photos: PhotoBatch,
     sent: Sent,
 ) -> AppResult<ActivityId> {
+    let Entry {
+        unit_code,
+        draft,
+        audiences,
+    } = entry;
     photos.limit(0);
     let arrival = sent.arrival(now());
+    let aud = check_audiences(state, audiences).await?;
     let checked = with_photo_error(validate(state, actor, unit_code, draft).await, &photos);
+    let checked = with_error(checked, aud.as_ref().err());
     let (unit, fields) = with_error(checked, arrival.as_ref().err())?;
+    let audiences = aud.ok().flatten().unwrap_or_default();
     let arrival = arrival?;
     let claim = arrival.claim.clone();
     let id = state
@@ -160,9 +201,24 @@ pub async fn create_with_photos(
             now(),
         )
         .await?;
-    if !photos.is_empty() {
+    // Whom it reached, then its photos; if either cannot be stored the
+    // activity is taken back, so it is saved whole or not at all.
+    let stored = if audiences.is_empty() {
+        Ok(())
+    } else {
+        state
+            .store
+            .set_activity_audiences(actor.scope(), id, &audiences)
+            .await
+            .map_err(AppError::from)
+    };
+    if !photos.is_empty() || stored.is_err() {
         let a = state.store.activity_in_scope(actor.scope(), id).await?;
-        if let Err(e) = crate::photos::apply(state, actor, ip.clone(), &a, photos).await {
+        let applied = match stored {
+            Ok(()) => crate::photos::apply(state, actor, ip.clone(), &a, photos).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = applied {
             let (_, gone) = state
                 .store
                 .delete_activity_with_photos(actor.scope(), id)
@@ -193,17 +249,14 @@ pub async fn update(
     id: ActivityId,
     unit_code: &str,
     draft: &ActivityDraft,
+    audiences: Option<&[String]>,
 ) -> AppResult<Activity> {
-    update_with_photos(
-        state,
-        actor,
-        ip,
-        id,
+    let entry = Entry {
         unit_code,
         draft,
-        PhotoBatch::default(),
-    )
-    .await
+        audiences,
+    };
+    update_with_photos(state, actor, ip, id, entry, PhotoBatch::default()).await
 }
 
 /// Changes an activity and its photos, everything checked first. The
@@ -214,10 +267,14 @@ pub async fn update_with_photos(
     actor: &Actor,
     ip: Option<String>,
     id: ActivityId,
-    unit_code: &str,
-    draft: &ActivityDraft,
+    entry: Entry<'_>,
     mut photos: PhotoBatch,
 ) -> AppResult<Activity> {
+    let Entry {
+        unit_code,
+        draft,
+        audiences,
+    } = entry;
     // Not found (or out of scope) comes before any field message.
     state.store.activity_in_scope(actor.scope(), id).await?;
     if !photos.is_empty() {
@@ -227,11 +284,19 @@ pub async fn update_with_photos(
             .retain(|r| existing.iter().any(|p| p.id == *r));
         photos.limit(existing.len());
     }
-    let (unit, fields) = with_photo_error(validate(state, actor, unit_code, draft).await, &photos)?;
+    let aud = check_audiences(state, audiences).await?;
+    let checked = with_photo_error(validate(state, actor, unit_code, draft).await, &photos);
+    let (unit, fields) = with_error(checked, aud.as_ref().err())?;
     let a = state
         .store
         .update_activity(actor.scope(), id, unit.id, fields, now())
         .await?;
+    if let Ok(Some(keys)) = &aud {
+        state
+            .store
+            .set_activity_audiences(actor.scope(), id, keys)
+            .await?;
+    }
     actor
         .audit(
             state,

@@ -42,6 +42,7 @@ pub mod month;
 pub use activity::{ActivityDraft, ActivityFields};
 pub use month::Month;
 pub mod case;
+pub mod family_site;
 pub mod home;
 pub mod honour;
 pub mod household;

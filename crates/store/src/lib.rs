@@ -7,6 +7,7 @@
 pub mod audit_chain;
 pub mod csv_import;
 mod error;
+pub mod family_sites;
 pub mod homes;
 pub mod honours;
 pub mod idempotency;
@@ -30,6 +31,7 @@ pub use traits::{
     SessionStore, TaskFileStore, TaskStore, UnitStore, UserStore,
 };
 // Case statistics (issue 6).
+pub use family_sites::FamilySiteStore;
 pub use homes::HomeStore;
 pub use honours::HonourStore;
 pub use idempotency::IdempotencyStore;
@@ -63,6 +65,7 @@ pub trait Store:
     + TaskFileStore
     + HouseholdStore
     + HomeStore
+    + FamilySiteStore
     + HonourStore
     + OrganisationStore
     + IdempotencyStore

@@ -168,6 +168,7 @@ pub struct MenuItem {
 pub const MODULES: &[Module] = &[
     crate::workbench::MODULE,
     crate::homes::MODULE,
+    crate::family_sites::MODULE,
     crate::organisations::MODULE,
     crate::honours::MODULE,
     crate::outlines::MODULE,

@@ -1,15 +1,9 @@
 //! Women's Homes and their coverage counters.
 //!
 //! `rollup_homes` holds, for every unit, the active homes of its subtree and
-//! the villages of its subtree with at least one active home. A write turns
-//! into signed changes of active homes per (ancestors, village); the village
-//! rows are applied first, one statement each with `RETURNING`, so the row
-//! lock tells whether a village just gained its first home or lost its
-//! last; the ancestors' rows follow in one multi-row upsert. Rows are
-//! always locked villages first, each group by id, so concurrent writers
-//! never wait on each other in a circle.
-
-use std::collections::{BTreeMap, HashMap, HashSet};
+//! the villages of its subtree with at least one active home, kept by the
+//! shared coverage machinery ([`crate::sql::coverage`]) in each write's
+//! transaction.
 
 use crate::Scope;
 use async_trait::async_trait;
@@ -17,15 +11,16 @@ use jinguo_domain::home::{
     Coordinates, HomeFields, HomeStatus, facilities_from_text, facilities_text,
 };
 use jinguo_domain::{HomeId, Level, Phone, UnitCode, UnitId, UnitKind, UserId};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 
 use super::{
     CoverageCounts, Home, HomeCoverage, HomeFilter, HomePhoto, HomeStore, NewHome, PublicHome,
 };
 use crate::model::{Page, Unit, UnitRef};
+use crate::sql::coverage::{Coverage, CoverageDeltas, CoverageTable, village_of};
 use crate::sql::list_sql::{Bind, Conds};
-use crate::sql::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
+use crate::sql::{SqlStore, ancestors, level_of, not_found_if_none};
 use crate::{Result, StoreError, UnitStore};
 
 const HOME_COLS: &str = "h.id, h.unit_id, h.l1, h.l2, h.l3, h.l4, h.l5, h.name, h.address, \
@@ -81,92 +76,12 @@ fn home_from_row(row: &AnyRow) -> Result<Home> {
     })
 }
 
-/// The village a home at this unit covers: the unit itself when it is a
-/// geographic village. Homes of sector organisations and of townships and
-/// above count as homes, not as village coverage.
-fn village_of(level: Level, kind: UnitKind, unit: UnitId) -> Option<UnitId> {
-    (level == Level::VILLAGE && kind == UnitKind::Geo).then_some(unit)
-}
-
-/// Signed changes of active homes, merged before they are written.
-#[derive(Default)]
-struct HomeDeltas {
-    /// Per village: net change of its active homes, and its ancestors.
-    villages: BTreeMap<i64, (i64, [Option<UnitId>; 5])>,
-    /// Per unit: net change of active homes (village rows included, applied
-    /// separately).
-    homes: BTreeMap<i64, i64>,
-}
-
-impl HomeDeltas {
-    /// Counts `n` (±1) active homes at a unit with these ancestors.
-    fn add(&mut self, anc: &[Option<UnitId>; 5], village: Option<UnitId>, n: i64) {
-        for u in anc.iter().flatten() {
-            *self.homes.entry(u.get()).or_default() += n;
-        }
-        if let Some(v) = village {
-            let e = self.villages.entry(v.get()).or_insert((0, *anc));
-            e.0 += n;
-        }
-    }
-
-    /// Writes the changes inside the caller's transaction.
-    async fn apply(self, conn: &mut AnyConnection, backend: Backend) -> Result<()> {
-        // unit -> (active homes, covered villages) still to add.
-        let mut rows: BTreeMap<i64, (i64, i64)> = self
-            .homes
-            .iter()
-            .filter(|(_, n)| **n != 0)
-            .map(|(u, n)| (*u, (*n, 0)))
-            .collect();
-        for (village, (n, anc)) in &self.villages {
-            if *n == 0 {
-                continue;
-            }
-            let after: i64 = sqlx::query_scalar(
-                "INSERT INTO rollup_homes (unit_id, active_homes, covered_villages) \
-                 VALUES ($1, $2, 0) ON CONFLICT (unit_id) DO UPDATE SET \
-                 active_homes = rollup_homes.active_homes + excluded.active_homes \
-                 RETURNING active_homes",
-            )
-            .bind(*village)
-            .bind(*n)
-            .fetch_one(&mut *conn)
-            .await?;
-            if let Some(r) = rows.get_mut(village) {
-                r.0 -= n;
-            }
-            let before = after - n;
-            let covered = match (before > 0, after > 0) {
-                (false, true) => 1,
-                (true, false) => -1,
-                _ => 0,
-            };
-            if covered != 0 {
-                for u in anc.iter().flatten() {
-                    rows.entry(u.get()).or_default().1 += covered;
-                }
-            }
-        }
-        rows.retain(|_, (h, c)| *h != 0 || *c != 0);
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let sql = format!(
-            "INSERT INTO rollup_homes (unit_id, active_homes, covered_villages) VALUES {} \
-             ON CONFLICT (unit_id) DO UPDATE SET \
-             active_homes = rollup_homes.active_homes + excluded.active_homes, \
-             covered_villages = rollup_homes.covered_villages + excluded.covered_villages",
-            backend.row_params(rows.len(), 3)
-        );
-        let mut q = sqlx::query(&sql);
-        for (u, (h, c)) in &rows {
-            q = q.bind(*u).bind(*h).bind(*c);
-        }
-        q.execute(&mut *conn).await?;
-        Ok(())
-    }
-}
+/// The homes' counter table.
+const HOMES: CoverageTable = CoverageTable {
+    rollup: "rollup_homes",
+    count: "active_homes",
+    places: "homes",
+};
 
 impl SqlStore {
     /// An active unit of the scope, for registering a home at.
@@ -203,36 +118,6 @@ impl SqlStore {
                 })
             })
             .collect()
-    }
-
-    /// Active geographic villages of `unit`'s subtree, in one group or, with
-    /// `group`, per ancestor at that level (the unit's children).
-    async fn villages_by(
-        &self,
-        unit: &Unit,
-        group: Option<Level>,
-    ) -> Result<HashMap<Option<i64>, i64>> {
-        let col = unit.level.ancestor_column();
-        let (select, group_by) = match group {
-            Some(l) => (
-                format!("u.{} AS g", l.ancestor_column()),
-                format!("GROUP BY u.{}", l.ancestor_column()),
-            ),
-            None => ("CAST(NULL AS BIGINT) AS g".to_owned(), String::new()),
-        };
-        let sql = format!(
-            "SELECT {select}, COUNT(*) AS n FROM units u \
-             WHERE u.{col} = $1 AND u.level = 5 AND u.kind = 'geo' AND u.active = 1 {group_by}"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(unit.id.get())
-            .fetch_all(&self.pool)
-            .await?;
-        let mut out = HashMap::new();
-        for r in &rows {
-            out.insert(r.try_get::<Option<i64>, _>("g")?, r.try_get("n")?);
-        }
-        Ok(out)
     }
 }
 
@@ -271,9 +156,9 @@ impl HomeStore for SqlStore {
         .fetch_one(&mut *tx)
         .await?;
         if f.status.is_active() {
-            let mut d = HomeDeltas::default();
+            let mut d = CoverageDeltas::default();
             d.add(&anc, village_of(unit.level, unit.kind, unit.id), 1);
-            d.apply(&mut tx, self.backend).await?;
+            d.apply(&mut tx, self.backend, HOMES).await?;
         }
         tx.commit().await?;
         Ok(HomeId::new(id))
@@ -342,7 +227,7 @@ impl HomeStore for SqlStore {
         if changed.rows_affected() != 1 {
             return Err(StoreError::Conflict("home_changed"));
         }
-        let mut d = HomeDeltas::default();
+        let mut d = CoverageDeltas::default();
         if old.fields.status.is_active() {
             let v = village_of(old.unit.level, old.unit_kind, old.unit.id);
             d.add(&old.ancestors, v, -1);
@@ -350,7 +235,7 @@ impl HomeStore for SqlStore {
         if f.status.is_active() {
             d.add(&anc, village_of(level, kind, unit_id), 1);
         }
-        d.apply(&mut tx, self.backend).await?;
+        d.apply(&mut tx, self.backend, HOMES).await?;
         tx.commit().await?;
         self.home_in_scope(scope, id).await
     }
@@ -427,44 +312,12 @@ impl HomeStore for SqlStore {
         if !scope.contains(&unit.ancestors) {
             return Err(StoreError::NotFound);
         }
-        let own = sqlx::query(
-            "SELECT active_homes, covered_villages FROM rollup_homes WHERE unit_id = $1",
-        )
-        .bind(unit.id.get())
-        .fetch_optional(&self.pool)
-        .await?;
-        let (active_homes, covered_villages) = match own {
-            Some(r) => (r.try_get("active_homes")?, r.try_get("covered_villages")?),
-            None => (0, 0),
+        let (own, children) = self.coverage_of(HOMES, unit).await?;
+        let counts = |c: Coverage| CoverageCounts {
+            active_homes: c.active,
+            villages: c.villages,
+            covered_villages: c.covered_villages,
         };
-        let villages = self.villages_by(unit, None).await?.values().copied().sum();
-        let child_rows = sqlx::query(
-            "SELECT c.id, c.code, c.name, c.level, \
-             COALESCE(r.active_homes, 0) AS active_homes, \
-             COALESCE(r.covered_villages, 0) AS covered_villages \
-             FROM units c LEFT JOIN rollup_homes r ON r.unit_id = c.id \
-             WHERE c.parent_id = $1 AND c.active = 1 ORDER BY c.kind, c.code",
-        )
-        .bind(unit.id.get())
-        .fetch_all(&self.pool)
-        .await?;
-        let per_child = match unit.level.child() {
-            Some(l) if !child_rows.is_empty() => self.villages_by(unit, Some(l)).await?,
-            _ => HashMap::new(),
-        };
-        let mut children = Vec::with_capacity(child_rows.len());
-        for r in &child_rows {
-            let u = crate::sql::units::unit_ref_from_row(r)?;
-            let villages = per_child.get(&Some(u.id.get())).copied().unwrap_or(0);
-            children.push((
-                u,
-                CoverageCounts {
-                    active_homes: r.try_get("active_homes")?,
-                    villages,
-                    covered_villages: r.try_get("covered_villages")?,
-                },
-            ));
-        }
         Ok(HomeCoverage {
             unit: UnitRef {
                 id: unit.id,
@@ -472,12 +325,8 @@ impl HomeStore for SqlStore {
                 name: unit.name.clone(),
                 level: unit.level,
             },
-            counts: CoverageCounts {
-                active_homes,
-                villages,
-                covered_villages,
-            },
-            children,
+            counts: counts(own),
+            children: children.into_iter().map(|(u, c)| (u, counts(c))).collect(),
         })
     }
 
@@ -535,49 +384,6 @@ impl HomeStore for SqlStore {
 /// Unscoped: the command line, benchmarks and checks, through the system handle only.
 impl SqlStore {
     pub async fn homes_mismatches(&self) -> Result<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT h.unit_id, h.l1, h.l2, h.l3, h.l4, h.l5, u.level, u.kind \
-             FROM homes h JOIN units u ON u.id = h.unit_id WHERE h.status = 'active'",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let mut expected: HashMap<i64, (i64, i64)> = HashMap::new();
-        let mut villages: HashSet<i64> = HashSet::new();
-        for r in &rows {
-            let anc = ancestors(r, "")?;
-            for u in anc.iter().flatten() {
-                expected.entry(u.get()).or_default().0 += 1;
-            }
-            let unit = UnitId::new(r.try_get("unit_id")?);
-            let kind: String = r.try_get("kind")?;
-            let kind = UnitKind::parse(&kind).unwrap_or(UnitKind::Geo);
-            if let Some(v) = village_of(level_of(r, "level")?, kind, unit)
-                && villages.insert(v.get())
-            {
-                for u in anc.iter().flatten() {
-                    expected.entry(u.get()).or_default().1 += 1;
-                }
-            }
-        }
-        let stored =
-            sqlx::query("SELECT unit_id, active_homes, covered_villages FROM rollup_homes")
-                .fetch_all(&self.pool)
-                .await?;
-        let mut out = Vec::new();
-        for r in &stored {
-            let unit: i64 = r.try_get("unit_id")?;
-            let got: (i64, i64) = (r.try_get("active_homes")?, r.try_get("covered_villages")?);
-            let want = expected.remove(&unit).unwrap_or_default();
-            if got != want {
-                out.push(format!(
-                    "unit {unit}: stored (homes, villages) {got:?}, recount {want:?}"
-                ));
-            }
-        }
-        for (unit, want) in expected {
-            out.push(format!("unit {unit}: missing, recount {want:?}"));
-        }
-        out.sort();
-        Ok(out)
+        self.coverage_mismatches(HOMES).await
     }
 }

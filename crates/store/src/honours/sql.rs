@@ -519,6 +519,8 @@ impl HonourStore for SqlStore {
         let anc = unit.ancestors;
         let mut tx = self.write_tx().await?;
         lock_campaign(&mut tx, c.id, CampaignStatus::Open, now).await?;
+        // The family counters move with whatever this write changes.
+        let tally = crate::family_sites::tally::snapshot(&mut tx, Some(c.id.get())).await?;
         honour::within_quota(passed_on(&mut tx, c.id, unit.id).await?, quota).map_err(refuse)?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO honour_nominations (campaign_id, unit_id, l1, l2, l3, l4, l5, \
@@ -579,6 +581,7 @@ impl HonourStore for SqlStore {
             now,
         )
         .await?;
+        crate::family_sites::tally::settle(&mut tx, self.backend, c.id.get(), tally).await?;
         tx.commit().await?;
         Ok(NominationId::new(id))
     }
@@ -666,6 +669,8 @@ impl HonourStore for SqlStore {
         };
         let mut tx = self.write_tx().await?;
         lock_campaign(&mut tx, c.id, CampaignStatus::Open, now).await?;
+        // The family counters move with whatever this write changes.
+        let tally = crate::family_sites::tally::snapshot(&mut tx, Some(c.id.get())).await?;
         if step_kind == Step::Recommend {
             let quota = quota_for(c, &n.path).unwrap_or(c.fields.quota);
             honour::within_quota(passed_on(&mut tx, c.id, actor).await?, quota).map_err(refuse)?;
@@ -701,6 +706,7 @@ impl HonourStore for SqlStore {
             now,
         )
         .await?;
+        crate::family_sites::tally::settle(&mut tx, self.backend, c.id.get(), tally).await?;
         tx.commit().await?;
         Ok(status)
     }
@@ -724,6 +730,8 @@ impl HonourStore for SqlStore {
             .map_err(|_| decode_err("nomination at the region".into()))?;
         let mut tx = self.write_tx().await?;
         lock_campaign(&mut tx, c.id, CampaignStatus::Open, now).await?;
+        // The family counters move with whatever this write changes.
+        let tally = crate::family_sites::tally::snapshot(&mut tx, Some(c.id.get())).await?;
         let done = sqlx::query(
             "UPDATE honour_nominations SET status = 'declined', at_unit_id = $1, at_level = $2, \
              updated_at = $3 WHERE id = $4 AND updated_at = $5 AND status = $6",
@@ -750,6 +758,7 @@ impl HonourStore for SqlStore {
             now,
         )
         .await?;
+        crate::family_sites::tally::settle(&mut tx, self.backend, c.id.get(), tally).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -768,6 +777,8 @@ impl HonourStore for SqlStore {
         let end = honour::notice_end(start, c.fields.notice_days);
         let mut tx = self.write_tx().await?;
         lock_campaign(&mut tx, c.id, CampaignStatus::Open, now).await?;
+        // The family counters move with whatever this write changes.
+        let tally = crate::family_sites::tally::snapshot(&mut tx, Some(c.id.get())).await?;
         let listed = sqlx::query(
             "UPDATE honour_nominations SET status = 'on_notice', updated_at = $1 \
              WHERE campaign_id = $2 AND status = 'shortlisted'",
@@ -799,6 +810,7 @@ impl HonourStore for SqlStore {
             now,
         )
         .await?;
+        crate::family_sites::tally::settle(&mut tx, self.backend, c.id.get(), tally).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -832,6 +844,8 @@ impl HonourStore for SqlStore {
         .await?;
         honour::may_publish(status, today, end, open).map_err(refuse)?;
         lock_campaign(&mut tx, c.id, CampaignStatus::Notice, now).await?;
+        // The family counters move with whatever this write changes.
+        let tally = crate::family_sites::tally::snapshot(&mut tx, Some(c.id.get())).await?;
         let honoured = sqlx::query(
             "UPDATE honour_nominations SET status = 'honoured', updated_at = $1 \
              WHERE campaign_id = $2 AND status = 'on_notice'",
@@ -858,6 +872,7 @@ impl HonourStore for SqlStore {
             now,
         )
         .await?;
+        crate::family_sites::tally::settle(&mut tx, self.backend, c.id.get(), tally).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -933,6 +948,9 @@ impl HonourStore for SqlStore {
         };
         let mut tx = self.write_tx().await?;
         lock_campaign(&mut tx, o.campaign_id, CampaignStatus::Notice, now).await?;
+        // The family counters move with whatever this write changes.
+        let tally =
+            crate::family_sites::tally::snapshot(&mut tx, Some(o.campaign_id.get())).await?;
         let done = sqlx::query(
             "UPDATE honour_objections SET status = $1, reason = $2, decided_by = $3, \
              decided_at = $4 WHERE id = $5 AND status = 'open'",
@@ -993,6 +1011,8 @@ impl HonourStore for SqlStore {
             now,
         )
         .await?;
+        crate::family_sites::tally::settle(&mut tx, self.backend, o.campaign_id.get(), tally)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1140,6 +1160,8 @@ impl HonourStore for SqlStore {
         }
         let mut tx = self.write_tx().await?;
         lock_campaign(&mut tx, c.id, CampaignStatus::Notice, now).await?;
+        // The family counters move with whatever this write changes.
+        let tally = crate::family_sites::tally::snapshot(&mut tx, Some(c.id.get())).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO honour_objections (campaign_id, nomination_id, status, created_at) \
              VALUES ($1, $2, 'open', $3) RETURNING id",
@@ -1175,6 +1197,7 @@ impl HonourStore for SqlStore {
             now,
         )
         .await?;
+        crate::family_sites::tally::settle(&mut tx, self.backend, c.id.get(), tally).await?;
         tx.commit().await?;
         Ok(ObjectionId::new(id))
     }

@@ -28,7 +28,7 @@ use crate::model::{
 };
 use crate::{ActivityStore, Result, StoreError, UnitStore};
 
-const ACTIVITY_COLS: &str = "a.id, a.unit_id, a.l1, a.l2, a.l3, a.l4, a.l5, a.date, a.type_key, \
+pub(crate) const ACTIVITY_COLS: &str = "a.id, a.unit_id, a.l1, a.l2, a.l3, a.l4, a.l5, a.date, a.type_key, \
      a.program_key, a.title, a.title_mn, a.place, a.participants, a.women, a.summary, \
      a.created_by, a.created_at, a.updated_at, a.made_at, u.code, u.name, u.level";
 
@@ -83,7 +83,7 @@ fn decode_err(what: String) -> StoreError {
     sqlx::Error::Decode(what.into()).into()
 }
 
-fn activity_from_row(row: &AnyRow) -> Result<Activity> {
+pub(crate) fn activity_from_row(row: &AnyRow) -> Result<Activity> {
     let date: String = row.try_get("date")?;
     let code: String = row.try_get("code")?;
     Ok(Activity {
@@ -163,6 +163,26 @@ impl SqlStore {
                 field: "activity",
                 key: "err.activity.of_visit",
             });
+        }
+        // Its audiences go with it, and out of their counters.
+        let audiences = crate::family_sites::audiences::snapshot(tx, Some(old.id.get())).await?;
+        sqlx::query("DELETE FROM activity_audiences WHERE activity_id = $1")
+            .bind(old.id.get())
+            .execute(&mut **tx)
+            .await?;
+        crate::family_sites::audiences::settle(tx, self.backend, old.id.get(), audiences).await?;
+        // A guidance session leaves its site's list and count with it.
+        let site: Option<i64> = sqlx::query_scalar(
+            "DELETE FROM family_site_sessions WHERE activity_id = $1 RETURNING site_id",
+        )
+        .bind(old.id.get())
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(site) = site {
+            sqlx::query("UPDATE family_sites SET sessions = sessions - 1 WHERE id = $1")
+                .bind(site)
+                .execute(&mut **tx)
+                .await?;
         }
         let gone = sqlx::query("DELETE FROM activities WHERE id = $1 AND updated_at = $2")
             .bind(old.id.get())
@@ -350,6 +370,8 @@ impl ActivityStore for SqlStore {
             (u.ancestors, u.id)
         };
         let mut tx = self.write_tx().await?;
+        // Whom it reached is counted by its type, month, numbers and units.
+        let audiences = crate::family_sites::audiences::snapshot(&mut tx, Some(id.get())).await?;
         let changed = sqlx::query(
             "UPDATE activities SET unit_id = $1, l1 = $2, l2 = $3, l3 = $4, l4 = $5, l5 = $6, date = $7, \
              month = $8, type_key = $9, program_key = $10, title = $11, title_mn = $12, place = $13, \
@@ -385,6 +407,7 @@ impl ActivityStore for SqlStore {
         d.add(&old.ancestors, &old.fields, -1);
         d.add(&anc, &fields, 1);
         d.apply(&mut tx, self.backend).await?;
+        crate::family_sites::audiences::settle(&mut tx, self.backend, id.get(), audiences).await?;
         tx.commit().await?;
         self.activity_in_scope(scope, id).await
     }

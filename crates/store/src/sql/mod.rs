@@ -7,6 +7,7 @@ pub(crate) mod activities;
 pub(crate) mod audit;
 mod backup;
 pub(crate) mod cases;
+pub(crate) mod coverage;
 mod group;
 mod help;
 mod households;

@@ -48,6 +48,8 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     // Committee members of organisations (organisations/sql.rs).
     ("committee_members", "name"),
     ("committee_members", "phone"),
+    // Family-education counsellors (family_sites/sql.rs).
+    ("family_counsellors", "name"),
     // Account holders' phones (sql/users.rs).
     ("users", "phone"),
 ];

@@ -53,6 +53,9 @@ pub struct ActivityView {
     /// Unix seconds on the recording device when it was made there (`made_at` as sent), if it
     /// said; the activity's `date` still decides the month it counts in.
     made_at: Option<i64>,
+    /// Whom it reached (keys of the audience dictionary); in the answers about one activity only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audiences: Option<Vec<String>>,
 }
 
 impl From<&Activity> for ActivityView {
@@ -73,6 +76,7 @@ impl From<&Activity> for ActivityView {
             created_at: a.created_at,
             updated_at: a.updated_at,
             made_at: a.made_at,
+            audiences: None,
         }
     }
 }
@@ -170,6 +174,13 @@ pub struct ActivityBody {
     #[schema(format = DateTime, example = "2026-11-20T09:30:00+08:00")]
     #[serde(default)]
     made_at: Option<String>,
+    /// Whom it reached: keys of active entries of the audience dictionary
+    /// (`GET /api/v1/dictionaries/activity-audiences`), e.g. `cadre_families` for clean-family
+    /// work; duplicates once. An unknown or inactive key answers `422` with field `audiences`.
+    /// Absent on a change (`PUT`) keeps the audiences it has; `[]` clears them.
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    audiences: Option<Vec<String>>,
 }
 
 impl ActivityBody {
@@ -225,7 +236,16 @@ pub async fn create(
 ) -> AppResult<Response> {
     once.run(&state, &actor, |claim| async {
         let sent = Sent::new(claim, b.made_at.as_deref());
-        let id = activities::create(&state, &actor, ip, &b.unit_code, &b.draft(), sent).await?;
+        let id = activities::create(
+            &state,
+            &actor,
+            ip,
+            &b.unit_code,
+            &b.draft(),
+            b.audiences.as_deref(),
+            sent,
+        )
+        .await?;
         Ok((StatusCode::CREATED, Json(ActivityCreated { id })))
     })
     .await
@@ -256,7 +276,9 @@ pub async fn show(
         .store
         .activity_in_scope(actor.scope(), parse_id(&id)?)
         .await?;
-    Ok(Json(ActivityView::from(&a)))
+    let mut v = ActivityView::from(&a);
+    v.audiences = Some(state.store.activity_audiences(actor.scope(), a.id).await?);
+    Ok(Json(v))
 }
 
 /// `PUT /api/v1/activities/{id}`: the whole record; a new `unit_code` moves it.
@@ -300,9 +322,19 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ActivityBody>,
 ) -> AppResult<Json<ActivityView>> {
-    let a =
-        activities::update(&state, &actor, ip, parse_id(&id)?, &b.unit_code, &b.draft()).await?;
-    Ok(Json(ActivityView::from(&a)))
+    let a = activities::update(
+        &state,
+        &actor,
+        ip,
+        parse_id(&id)?,
+        &b.unit_code,
+        &b.draft(),
+        b.audiences.as_deref(),
+    )
+    .await?;
+    let mut v = ActivityView::from(&a);
+    v.audiences = Some(state.store.activity_audiences(actor.scope(), a.id).await?);
+    Ok(Json(v))
 }
 
 /// `DELETE /api/v1/activities/{id}`.

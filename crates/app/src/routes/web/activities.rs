@@ -180,6 +180,26 @@ pub struct ActivityForm {
     /// page's script; shown, never typed.
     #[serde(default)]
     made_at: String,
+    /// Whom it reached (repeated checkboxes, read apart from the rest).
+    #[serde(skip_deserializing)]
+    audiences: Vec<String>,
+    /// Set by the form that shows the audiences, so an edit without any
+    /// ticked clears them while a form without the section keeps them.
+    #[serde(default)]
+    audiences_shown: String,
+}
+
+impl ActivityForm {
+    fn read(sub: &FormWithPhotos) -> Result<Self, AppError> {
+        let mut f: ActivityForm = sub.parse()?;
+        f.audiences = sub.all("audiences").map(str::to_owned).collect();
+        Ok(f)
+    }
+
+    /// The audiences as the form gave them: `None` when it did not show them.
+    fn audience_keys(&self) -> Option<&[String]> {
+        (!self.audiences_shown.is_empty()).then_some(self.audiences.as_slice())
+    }
 }
 
 /// A number field: empty is "not given"; anything else that is not a whole
@@ -290,6 +310,7 @@ async fn form_page(
             max_photo_mb => crate::photos::MAX_PHOTO_BYTES / 1024 / 1024,
             types => dict(DictKind::ACTIVITY_TYPE).await?,
             programs => dict(DictKind::PROGRAM).await?,
+            audiences => dict(jinguo_store::family_sites::audiences::AUDIENCES).await?,
             max_date => format_date(today(&state.config)),
         },
     );
@@ -363,7 +384,7 @@ pub async fn create(
     route: FormRoute,
     mut sub: FormWithPhotos,
 ) -> WebResult {
-    let f: ActivityForm = sub.parse()?;
+    let f = ActivityForm::read(&sub)?;
     let files = sub.uploads.0.iter().flatten().map(Vec::as_slice);
     let once = Once::form(route, &sub.fields, files)?;
     let choose_again = !sub.uploads.0.is_empty();
@@ -371,9 +392,12 @@ pub async fn create(
     once.run(&state, &actor, |claim| async {
         let sent = Sent::from_form(claim, &f.made_at);
         let draft = f.draft();
-        match activities::create_with_photos(&state, &actor, ip, &f.unit_code, &draft, batch, sent)
-            .await
-        {
+        let entry = activities::Entry {
+            unit_code: &f.unit_code,
+            draft: &draft,
+            audiences: f.audience_keys(),
+        };
+        match activities::create_with_photos(&state, &actor, ip, entry, batch, sent).await {
             Ok(_) => Ok(Redirect::to(&format!(
                 "/activities?unit={}&done=created",
                 f.unit_code.trim()
@@ -407,11 +431,13 @@ pub async fn edit_form(
         existing: existing_photos(&state, &actor, a.id).await?,
         ..Default::default()
     };
+    let mut form = ActivityForm::of(&a);
+    form.audiences = state.store.activity_audiences(actor.scope(), a.id).await?;
     form_page(
         &state,
         &actor,
         lang,
-        &ActivityForm::of(&a),
+        &form,
         Some(Editing::of(&a)),
         &[],
         photos,
@@ -443,13 +469,17 @@ pub async fn update(
     mut sub: FormWithPhotos,
 ) -> WebResult {
     let id = parse_id(&id)?;
-    let f: ActivityForm = sub.parse()?;
+    let f = ActivityForm::read(&sub)?;
     let choose_again = !sub.uploads.0.is_empty();
     let batch = photo_batch(&mut sub).await?;
     let removing: Vec<i64> = batch.remove.iter().map(|p| p.get()).collect();
-    match activities::update_with_photos(&state, &actor, ip, id, &f.unit_code, &f.draft(), batch)
-        .await
-    {
+    let draft = f.draft();
+    let entry = activities::Entry {
+        unit_code: &f.unit_code,
+        draft: &draft,
+        audiences: f.audience_keys(),
+    };
+    match activities::update_with_photos(&state, &actor, ip, id, entry, batch).await {
         Ok(a) => Ok(
             Redirect::to(&format!("/activities?unit={}&done=updated", a.unit.code)).into_response(),
         ),

@@ -106,6 +106,20 @@ pub async fn show(
     } else {
         None
     };
+    // Family work of the period's last year, from its counters.
+    let year = period.to.year();
+    let f = state
+        .store
+        .family_figures(actor.scope(), &unit, year)
+        .await?;
+    let family = context! {
+        year,
+        nominations => f.own.sum("nom:"),
+        honoured => f.own.sum("hon:"),
+        sites => f.own.sites.active,
+        pct => f.own.sites.coverage_pct(),
+        sessions => f.own.sessions,
+    };
     Ok(state.templates.render(
         "dashboard.html",
         lang,
@@ -113,7 +127,7 @@ pub async fn show(
         context! {
             unit, path, period, total => r.total, women_pct,
             children => r.children.iter().map(|(u, c)| context!{ unit => u, counts => c }).collect::<Vec<_>>(),
-            type_bars, program_bars, trend, quiet, map,
+            type_bars, program_bars, trend, quiet, map, family,
             months => r.months.iter().map(|(m, c)| context!{ month => m, counts => c }).collect::<Vec<_>>(),
         },
     ))
