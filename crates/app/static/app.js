@@ -189,8 +189,8 @@
       // for the next record. When the outbox cannot keep it, the form and
       // its draft stay as they are.
       var outbox = form.hasAttribute("data-offline") && window.jinguoOutbox;
-      function queue(done) {
-        window.jinguoOutbox.enqueue(form, idem ? idem.value : newKey(), madeAt ? madeAt.value : "")
+      function queue(done, submitter) {
+        window.jinguoOutbox.enqueue(form, idem ? idem.value : newKey(), madeAt ? madeAt.value : "", submitter)
           .then(function (n) {
             localStorage.removeItem(key);
             form.reset();
@@ -221,8 +221,12 @@
         var buttons = form.querySelectorAll("button[type=submit]");
         buttons.forEach(function (b) { b.disabled = true; });
         var done = function () { busy = false; buttons.forEach(function (b) { b.disabled = false; }); };
-        if (outbox && navigator.onLine === false) { queue(done); return; }
+        // The button pressed is part of what is sent (保存 or 上报 on a
+        // task report), as the browser would send it.
+        var submitter = e.submitter && e.submitter.name ? e.submitter : null;
+        if (outbox && navigator.onLine === false) { queue(done, submitter); return; }
         var data = new FormData(form);
+        if (submitter) data.append(submitter.name, submitter.value);
         var body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
         fetch(form.action, { method: "POST", body: body, credentials: "same-origin", redirect: "follow" })
           .then(function (resp) {
@@ -243,7 +247,7 @@
             }
           })
           .catch(function () {
-            if (outbox) { queue(done); return; }
+            if (outbox) { queue(done, submitter); return; }
             done();
             notice(form.getAttribute("data-draft-offline"));
           });

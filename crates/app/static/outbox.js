@@ -183,9 +183,11 @@
     }
     return label;
   }
-  function formFields(form) {
+  function formFields(form, submitter) {
     var fields = [], files = [], size = 0;
-    new FormData(form).forEach(function (value, name) {
+    var data = new FormData(form);
+    if (submitter) data.append(submitter.name, submitter.value);
+    data.forEach(function (value, name) {
       if (name === "_csrf" || name === "idempotency_key" || name === "made_at" || name === "household") return;
       if (typeof value === "string") fields.push([name, value]);
       else if (value && value.size) {
@@ -204,10 +206,10 @@
   // Puts a submitted form in the outbox. `key`: the idempotency key it was
   // (perhaps) sent with. Resolves to the number waiting; rejects with a
   // message for the page when the phone cannot keep it.
-  function enqueue(form, key, madeAt) {
+  function enqueue(form, key, madeAt, submitter) {
     var kind = form.getAttribute("data-offline");
     var personal = form.hasAttribute("data-personal");
-    var got = formFields(form);
+    var got = formFields(form, submitter);
     var action = form.getAttribute("action").split("#")[0];
     var hh = form.querySelector("select[name=household]");
     if (hh) {
@@ -573,6 +575,8 @@
     enqueue: enqueue,
     entries: entries,
     sync: sync,
+    // No sync under way (tests wait for it before switching the network).
+    idle: function () { return !sending; },
     remove: function (id) { return deleteEntry(id).then(countPending); },
     read: function (entry) { return entry.sealed ? decrypt(entry.sealed) : Promise.resolve(entry.fields); },
     directory: directory,

@@ -108,8 +108,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let today = jinguo_app::state::today(&p.state.config);
     let fresh = p.fresh;
     tokio::spawn(async move {
-        if fresh && let Err(e) = crate::demo_data::fill_modules(&store).await {
-            tracing::error!(error = %format!("{e:#}"), "demo module records failed");
+        if fresh {
+            match crate::demo_data::fill_modules(&store).await {
+                // Said on standard output: the browser check waits for it.
+                Ok(()) => println!("  demo module records ready"),
+                Err(e) => tracing::error!(error = %format!("{e:#}"), "demo module records failed"),
+            }
         }
         if ledger {
             if let Err(e) = crate::demo_data::fill(&store, args.activities, today).await {
