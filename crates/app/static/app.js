@@ -228,7 +228,9 @@
         var data = new FormData(form);
         if (submitter) data.append(submitter.name, submitter.value);
         var body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
-        fetch(form.action, { method: "POST", body: body, credentials: "same-origin", redirect: "follow" })
+        // The attribute, not `form.action`: a control named "action" (the
+        // task report's 保存/上报 buttons) shadows that property.
+        fetch(form.getAttribute("action") || location.href, { method: "POST", body: body, credentials: "same-origin", redirect: "follow" })
           .then(function (resp) {
             if (resp.redirected) {
               // Saved: the draft goes. The login page (a session that

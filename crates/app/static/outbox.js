@@ -548,7 +548,7 @@
     var select = form.querySelector("select[name=household]");
     var hint = form.querySelector("[data-directory-hint]");
     select.addEventListener("change", function () {
-      form.action = select.value ? "/households/" + select.value + "/visits" : "/outbox/visit";
+      form.setAttribute("action", select.value ? "/households/" + select.value + "/visits" : "/outbox/visit");
     });
     function load() {
       directory().then(function (d) {
