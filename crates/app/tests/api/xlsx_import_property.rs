@@ -54,7 +54,7 @@ const BAD: [Row; 8] = [
 /// A good row; its title and place vary so no two files are alike.
 fn good(title: &str, n: u8) -> [String; 8] {
     [
-        if n % 2 == 0 { YILELT } else { HANAULA }.to_owned(),
+        if n.is_multiple_of(2) { YILELT } else { HANAULA }.to_owned(),
         format!("2026-10-{:02}", 1 + n % 28),
         "lecture".to_owned(),
         title.to_owned(),
