@@ -57,10 +57,18 @@ impl UnitCode {
         Ok(UnitCode(s.to_owned()))
     }
 
-    /// Code of the `serial`-th sector organisation under `parent`.
-    pub fn sector(parent: &UnitCode, serial: u32) -> Self {
-        UnitCode(format!("{}-S{serial:02}", parent.geo_part()))
+    /// Code of the `serial`-th sector organisation under `parent`; `None`
+    /// past [`UnitCode::MAX_SECTOR_SERIAL`], whose code [`UnitCode::parse`]
+    /// (and the OpenAPI pattern) would refuse: a unit stored under such a
+    /// code could never be read back.
+    pub fn sector(parent: &UnitCode, serial: u32) -> Option<Self> {
+        (serial <= Self::MAX_SECTOR_SERIAL)
+            .then(|| UnitCode(format!("{}-S{serial:02}", parent.geo_part())))
     }
+
+    /// The most sector organisations one unit can hold: a serial has at
+    /// most four digits.
+    pub const MAX_SECTOR_SERIAL: u32 = 9_999;
 
     pub fn as_str(&self) -> &str {
         &self.0
@@ -149,8 +157,14 @@ mod tests {
     #[test]
     fn sector_codes() {
         let p = UnitCode::parse("152502000000").unwrap();
-        let s = UnitCode::sector(&p, 3);
+        let s = UnitCode::sector(&p, 3).unwrap();
         assert_eq!(s.as_str(), "152502000000-S03");
+        // Found by the property tests (issue 19 item 8): the 10,000th
+        // sector organisation got a five-digit serial that `parse` refuses,
+        // so the stored unit could not be read back.
+        let last = UnitCode::sector(&p, UnitCode::MAX_SECTOR_SERIAL).unwrap();
+        assert_eq!(UnitCode::parse(last.as_str()), Ok(last));
+        assert_eq!(UnitCode::sector(&p, UnitCode::MAX_SECTOR_SERIAL + 1), None);
         assert_eq!(
             UnitCode::parse(s.as_str()).unwrap().kind(),
             UnitKind::Sector

@@ -11,6 +11,7 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 
 use crate::FieldError;
+use crate::halfwidth::to_halfwidth;
 use crate::text::Field;
 
 /// Characters of a tracking code: digits 2–9 and capitals without I, L, O, U.
@@ -44,12 +45,14 @@ impl TrackingCode {
         TrackingCode(s)
     }
 
-    /// Reads a code as typed: case-insensitive, spaces and dashes ignored.
-    /// `None` for anything that cannot be a code.
+    /// Reads a code as typed: case-insensitive, full-width characters (a
+    /// Chinese input method left in full-width mode) read as ASCII, spaces
+    /// and dashes ignored. `None` for anything that cannot be a code.
     pub fn parse(s: &str) -> Option<TrackingCode> {
         let canon: String = s
             .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
+            .map(to_halfwidth)
+            .filter(|c| !matches!(c, ' ' | '-'))
             .map(|c| c.to_ascii_uppercase())
             .collect();
         (canon.len() == CODE_LEN && canon.bytes().all(|b| CODE_ALPHABET.contains(&b)))
@@ -240,6 +243,12 @@ mod tests {
         assert_eq!(TrackingCode::parse("ABCD-EFGH-JKM0"), None);
         assert_eq!(TrackingCode::parse("ABCD-EFGH-JKMI"), None);
         assert!(TrackingCode::parse("ABCD-EFGH-JKMN").is_some());
+        // Typed in full width, as a Chinese input method may leave it: the
+        // same code (it was refused before issue 19 item 8's properties).
+        assert_eq!(
+            TrackingCode::parse("ＡＢＣＤ－ｅｆｇｈ　ＪＫＭＮ"),
+            TrackingCode::parse("ABCD-EFGH-JKMN")
+        );
     }
 
     #[test]

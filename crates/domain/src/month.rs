@@ -19,7 +19,9 @@ impl Month {
     pub fn parse(s: &str, field: &'static str) -> Result<Month, FieldError> {
         let bad = || FieldError::new(field, "err.month.format");
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
-        if y.len() != 4 || m.len() != 2 {
+        // Digits only: `str::parse` would also take a sign (`2026-+1`).
+        let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+        if y.len() != 4 || m.len() != 2 || !digits(y) || !digits(m) {
             return Err(bad());
         }
         Month::new(y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?).ok_or_else(bad)
@@ -108,7 +110,11 @@ mod tests {
             Month::parse("2025-12", "x").unwrap().succ().to_string(),
             "2026-01"
         );
-        for bad in ["2026-13", "2026-3", "26-03", "1999-12", "x", ""] {
+        // `2026-+1` and `+202-01`: a sign is no digit (found by the property
+        // tests of issue 19 item 8; `2026-+1` used to read as January).
+        for bad in [
+            "2026-13", "2026-3", "26-03", "1999-12", "x", "", "2026-+1", "+202-01",
+        ] {
             assert!(Month::parse(bad, "from").is_err(), "{bad}");
         }
     }

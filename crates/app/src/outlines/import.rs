@@ -73,6 +73,10 @@ fn yes(s: &str) -> Option<bool> {
 /// The rows of a catalogue workbook, each with its Excel row number; the
 /// department column as written (a key or a label, resolved by the caller).
 pub fn read(bytes: &[u8]) -> Result<Vec<(u32, IndicatorDraft)>, Vec<Problem>> {
+    crate::xlsx::import::guarded(|| file("imp.err.not_xlsx"), || read_unguarded(bytes))
+}
+
+fn read_unguarded(bytes: &[u8]) -> Result<Vec<(u32, IndicatorDraft)>, Vec<Problem>> {
     if !crate::xlsx::import::looks_like_xlsx(bytes) {
         return Err(file("imp.err.not_xlsx"));
     }

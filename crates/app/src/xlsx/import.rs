@@ -247,6 +247,23 @@ pub(crate) fn check_unpacked_size(bytes: &[u8], max: u64) -> Result<(), Fail> {
     Ok(())
 }
 
+/// Runs a reader of uploaded bytes so that a panic inside the spreadsheet
+/// library refuses the file instead of failing the request. calamine is
+/// handed whatever anyone uploads; the property tests of issue 19 item 8
+/// found a damaged workbook whose cell reference `A99999999999` overflows
+/// its row arithmetic (a panic where overflow is checked, a wrong row
+/// where it is not). `refused` is the reader's answer for an unreadable
+/// file.
+pub(crate) fn guarded<T, E>(
+    refused: impl FnOnce() -> E,
+    read: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        tracing::warn!("a spreadsheet upload made the reader panic; refused as unreadable");
+        Err(refused())
+    })
+}
+
 /// Whether bytes look like an .xlsx (a zip archive) at all.
 pub fn looks_like_xlsx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
@@ -562,6 +579,13 @@ pub(super) fn candidate_sheets(wb: &Book<'_>) -> Vec<String> {
 /// File-level problems (not an .xlsx, no header, missing columns, too many
 /// rows) come back as a list.
 pub fn read(bytes: &[u8], limits: Limits) -> Result<Sheet, Refusal> {
+    guarded(
+        || Problem::file("imp.err.unreadable").into(),
+        || read_unguarded(bytes, limits),
+    )
+}
+
+fn read_unguarded(bytes: &[u8], limits: Limits) -> Result<Sheet, Refusal> {
     if !looks_like_xlsx(bytes) {
         return Err(Problem::file("imp.err.not_xlsx").into());
     }

@@ -159,6 +159,13 @@ fn find_header(wb: &mut Book<'_>, name: &str) -> Result<Option<SheetRow>, Fail> 
 /// Reads the people of an .xlsx: the first visible sheet with their header
 /// among its first rows, then every non-empty row below it.
 pub fn read(bytes: &[u8]) -> Result<PeopleSheet, Refusal> {
+    super::import::guarded(
+        || Problem::file("imp.err.unreadable").into(),
+        || read_unguarded(bytes),
+    )
+}
+
+fn read_unguarded(bytes: &[u8]) -> Result<PeopleSheet, Refusal> {
     let limits = Limits::WEB;
     if !looks_like_xlsx(bytes) {
         return Err(Problem::file("imp.err.not_xlsx").into());

@@ -214,7 +214,10 @@ impl UnitStore for SqlStore {
         .bind(parent.id.get())
         .fetch_one(&mut *tx)
         .await?;
-        let code = UnitCode::sector(&parent.code, u32::try_from(taken + 1).unwrap_or(u32::MAX));
+        let code = u32::try_from(taken + 1)
+            .ok()
+            .and_then(|serial| UnitCode::sector(&parent.code, serial))
+            .ok_or(StoreError::Conflict("sector_full"))?;
         let anc = parent.ancestors;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO units (code, name, name_mn, level, kind, parent_id, active, l1, l2, l3, l4, l5) \

@@ -263,3 +263,39 @@ fn an_instructions_sheet_showing_the_columns_gives_way() {
     assert_eq!(refusal.problems[0].key, "imp.err.empty");
     assert_eq!(refusal.at.map(|a| a.name), Some("说明".to_owned()));
 }
+
+/// Found by the property tests of issue 19 item 8: a damaged workbook whose
+/// cell reference has a row past `u32` made calamine's reference parser
+/// overflow and panic (with overflow checks, as in debug builds). Every
+/// reader now refuses such a file as unreadable.
+#[test]
+fn a_cell_reference_past_u32_is_refused_not_a_panic() {
+    use std::io::{Read, Write};
+
+    let good = book(&[GOOD]);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&good[..])).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut damaged = false;
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name.starts_with("xl/worksheets/sheet") {
+            let xml = String::from_utf8(data).unwrap();
+            damaged |= xml.contains("r=\"A4\"");
+            data = xml.replace("r=\"A4\"", "r=\"A99999999999\"").into_bytes();
+        }
+        out.start_file(name, stored).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    assert!(damaged, "the ledger has a cell A4 to damage");
+    let bytes = out.finish().unwrap().into_inner();
+
+    let refusal = read(&bytes, Limits::WEB).unwrap_err();
+    assert_eq!(refusal.problems[0].key, "imp.err.unreadable");
+    assert!(super::super::people::read(&bytes).is_err());
+    assert!(crate::outlines::import::read(&bytes).is_err());
+}
