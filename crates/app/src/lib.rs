@@ -79,13 +79,12 @@ pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
     match jinguo_store::Vault::load(config.encryption_key_file.as_deref()) {
         Ok(vault) => {
             let store = store.with_vault(Arc::new(vault));
-            // Names a register held in plain text before they were sealed.
-            let sealed = store.seal_plain_household_names().await?;
+            // What the register and cases held in plain text before it was
+            // sealed (names, birth years, masks).
+            let sealed = store.seal_plain_household_names().await?
+                + store.seal_plain_case_fragments().await?;
             if sealed > 0 {
-                tracing::info!(
-                    rows = sealed,
-                    "plain names in the household register sealed"
-                );
+                tracing::info!(rows = sealed, "plain personal values sealed");
             }
             Ok(store)
         }

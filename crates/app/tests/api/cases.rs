@@ -204,8 +204,53 @@ async fn intake_rules(db: Db) {
     }
     let masks = column_texts(&app.store, "SELECT client_name_mask FROM cases").await;
     assert_eq!(masks[0].as_deref(), Some("其****"));
+    // Nothing that narrows her down is plain (issue 19 item 3): no birth
+    // year, no ID or phone mask; the sealed birth year holds no digits of it.
+    let plain = column_texts(
+        &app.store,
+        "SELECT COALESCE(CAST(client_birth_year AS TEXT), '') || COALESCE(client_id_mask, '') \
+         || COALESCE(client_phone_mask, '') FROM cases",
+    )
+    .await;
+    assert_eq!(plain, vec![Some(String::new())]);
+    let sealed = column_texts(&app.store, "SELECT client_birth_year_enc FROM cases").await;
+    assert!(!sealed[0].as_deref().unwrap().contains("1985"));
 }
 both_backends!(case_intake, intake_rules);
+
+/// Cases from before birth years and masks were sealed: sealed at the next
+/// start with the key, and shown as before.
+async fn plain_case_fragments_are_sealed(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let c = cast(&app).await;
+    let id = new_case(&app, &c).await;
+    let path = format!("/api/v1/cases/{id}");
+    let (status, before) = json_of(app.get(&c.sup, &path).await).await;
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(before["client"]["birth_year"], 1985);
+    for sql in [
+        "UPDATE cases SET client_birth_year = 1985, client_birth_year_enc = NULL, \
+         client_id_mask = '150102********0025', client_phone_mask = '138****5678'",
+        "UPDATE case_people SET birth_year = 1980, birth_year_enc = NULL",
+    ] {
+        jinguo_store::testing::execute(&app.store, sql).await;
+    }
+    assert_eq!(app.store.seal_plain_case_fragments().await.unwrap(), 2);
+    assert_eq!(app.store.seal_plain_case_fragments().await.unwrap(), 0, "once");
+    let plain = column_texts(
+        &app.store,
+        "SELECT COALESCE(CAST(client_birth_year AS TEXT), '') || COALESCE(client_id_mask, '') \
+         || COALESCE(client_phone_mask, '') FROM cases",
+    )
+    .await;
+    assert_eq!(plain, vec![Some(String::new())]);
+    let (_, after) = json_of(app.get(&c.sup, &path).await).await;
+    assert_eq!(after["client"], before["client"], "shown as before");
+    assert_eq!(after["people"][0]["birth_year"], 1980);
+}
+both_backends!(plain_case_fragments_are_sealed, plain_case_fragments_are_sealed);
 
 async fn who_sees_what(db: Db) {
     let Some(app) = spawn_app(db, |_| {}).await else {

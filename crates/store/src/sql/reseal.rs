@@ -34,6 +34,9 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("cases", "safety_plan"),
     ("cases", "close_reason"),
     ("case_people", "name"),
+    ("case_people", "birth_year"),
+    ("case_people", "guardian_given_by"),
+    ("cases", "client_birth_year"),
     ("case_assessments", "override"),
     ("case_glass", "reason"),
     // The case workflow after intake (sql/cases/flow.rs).

@@ -325,9 +325,10 @@ impl CaseStore for SqlStore {
         .bind(i.urgency.as_str())
         .bind(mask_name(&c.name))
         .bind(c.sex.code())
-        .bind(c.birth_year.map(i64::from))
-        .bind(c.id_number.as_ref().map(|n| n.mask()))
-        .bind(c.phone.as_ref().map(|p| p.mask()))
+        // Birth year and masks are sealed below or worked out when shown.
+        .bind(None::<i64>)
+        .bind(None::<String>)
+        .bind(None::<String>)
         .bind(i64::from(i.consent.services))
         .bind(i64::from(i.consent.referral))
         .bind(i64::from(i.consent.statistics))
@@ -361,6 +362,16 @@ impl CaseStore for SqlStore {
         )
         .await?;
         seal(&mut tx, self, "cases", "narrative", id, Some(&i.narrative)).await?;
+        let born = c.birth_year.map(|y| y.to_string());
+        seal(
+            &mut tx,
+            self,
+            "cases",
+            "client_birth_year",
+            id,
+            born.as_deref(),
+        )
+        .await?;
         for p in &i.people {
             let row = sqlx::query(
                 "INSERT INTO case_people (case_id, role, name_mask, sex, birth_year, relation, \
@@ -371,14 +382,34 @@ impl CaseStore for SqlStore {
             .bind(p.role.as_str())
             .bind(mask_name(&p.name))
             .bind(p.sex.map(Sex::code))
-            .bind(p.birth_year.map(i64::from))
+            .bind(None::<i64>)
             .bind(p.relation.as_deref())
-            .bind(p.guardian.as_ref().map(|g| g.given_by.as_str()))
+            .bind(None::<String>)
             .bind(p.guardian.as_ref().map(|g| g.method.as_str()))
             .fetch_one(&mut *tx)
             .await?;
             let pid: i64 = row.try_get("id")?;
             seal(&mut tx, self, "case_people", "name", pid, Some(&p.name)).await?;
+            let born = p.birth_year.map(|y| y.to_string());
+            seal(
+                &mut tx,
+                self,
+                "case_people",
+                "birth_year",
+                pid,
+                born.as_deref(),
+            )
+            .await?;
+            let giver = p.guardian.as_ref().map(|g| g.given_by.as_str());
+            seal(
+                &mut tx,
+                self,
+                "case_people",
+                "guardian_given_by",
+                pid,
+                giver,
+            )
+            .await?;
         }
         add_members(&mut tx, case, &new.team, new.by, now).await?;
         for due in &new.follow_ups {
@@ -554,11 +585,27 @@ impl CaseStore for SqlStore {
                         .open_case_text("case_people", "name", pid, r.try_get("name_enc")?)?
                         .unwrap_or_default(),
                     sex: sex.as_deref().map(sex_of).transpose()?,
-                    birth_year: r
-                        .try_get::<Option<i64>, _>("birth_year")?
-                        .and_then(|y| i32::try_from(y).ok()),
+                    birth_year: match self.open_case_text(
+                        "case_people",
+                        "birth_year",
+                        pid,
+                        r.try_get("birth_year_enc")?,
+                    )? {
+                        Some(y) => y.parse().ok(),
+                        None => r
+                            .try_get::<Option<i64>, _>("birth_year")?
+                            .and_then(|y| i32::try_from(y).ok()),
+                    },
                     relation: r.try_get("relation")?,
-                    guardian_given_by: r.try_get("guardian_given_by")?,
+                    guardian_given_by: match self.open_case_text(
+                        "case_people",
+                        "guardian_given_by",
+                        pid,
+                        r.try_get("guardian_given_by_enc")?,
+                    )? {
+                        Some(g) => Some(g),
+                        None => r.try_get("guardian_given_by")?,
+                    },
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -729,11 +776,24 @@ impl CaseStore for SqlStore {
             client: ClientView {
                 name: open("client_name")?.unwrap_or_default(),
                 sex: sex_of(&sex)?,
-                birth_year: row
-                    .try_get::<Option<i64>, _>("client_birth_year")?
-                    .and_then(|y| i32::try_from(y).ok()),
-                id_mask: row.try_get("client_id_mask")?,
-                phone_mask: row.try_get("client_phone_mask")?,
+                birth_year: match open("client_birth_year")? {
+                    Some(y) => y.parse().ok(),
+                    None => row
+                        .try_get::<Option<i64>, _>("client_birth_year")?
+                        .and_then(|y| i32::try_from(y).ok()),
+                },
+                id_mask: match open("client_id")? {
+                    Some(n) => Some(jinguo_domain::id_number::mask_stored(&n)),
+                    None => row.try_get("client_id_mask")?,
+                },
+                phone_mask: match open("client_phone")? {
+                    Some(p) => Some(
+                        jinguo_domain::Phone::parse(&p)
+                            .map(|p| p.mask())
+                            .unwrap_or_else(|_| jinguo_domain::id_number::mask_stored(&p)),
+                    ),
+                    None => row.try_get("client_phone_mask")?,
+                },
             },
             people,
             narrative: open("narrative")?.unwrap_or_default(),
@@ -1144,5 +1204,110 @@ impl SqlStore {
             AccessVia::Supervisor,
             scope,
         ))
+    }
+}
+
+impl SqlStore {
+    /// Seals what cases held in plain text before (migration 0039): birth
+    /// years of clients and of a case's people, guardians' consent givers;
+    /// the ID and phone masks go where the full value is sealed. Run at every
+    /// start with the key, a no-op once done. Returns how many rows changed.
+    pub async fn seal_plain_case_fragments(&self) -> Result<u64> {
+        self.vault()?;
+        let mut changed = 0;
+        loop {
+            let rows = sqlx::query(
+                "SELECT id, client_birth_year FROM cases WHERE client_birth_year IS NOT NULL \
+                 OR (client_id_mask IS NOT NULL AND client_id_enc IS NOT NULL) \
+                 OR (client_phone_mask IS NOT NULL AND client_phone_enc IS NOT NULL) \
+                 ORDER BY id LIMIT 500",
+            )
+            .fetch_all(self.writer())
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut tx = self.write_tx().await?;
+            for r in &rows {
+                let id: i64 = r.try_get("id")?;
+                let born = r
+                    .try_get::<Option<i64>, _>("client_birth_year")?
+                    .map(|y| y.to_string());
+                if born.is_some() {
+                    seal(
+                        &mut tx,
+                        self,
+                        "cases",
+                        "client_birth_year",
+                        id,
+                        born.as_deref(),
+                    )
+                    .await?;
+                }
+                sqlx::query(
+                    "UPDATE cases SET client_birth_year = NULL, \
+                     client_id_mask = CASE WHEN client_id_enc IS NULL THEN client_id_mask END, \
+                     client_phone_mask = CASE WHEN client_phone_enc IS NULL \
+                     THEN client_phone_mask END WHERE id = $1",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            changed += rows.len() as u64;
+        }
+        loop {
+            let rows = sqlx::query(
+                "SELECT id, birth_year, guardian_given_by FROM case_people \
+                 WHERE birth_year IS NOT NULL OR guardian_given_by IS NOT NULL \
+                 ORDER BY id LIMIT 500",
+            )
+            .fetch_all(self.writer())
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut tx = self.write_tx().await?;
+            for r in &rows {
+                let id: i64 = r.try_get("id")?;
+                let born = r
+                    .try_get::<Option<i64>, _>("birth_year")?
+                    .map(|y| y.to_string());
+                if born.is_some() {
+                    seal(
+                        &mut tx,
+                        self,
+                        "case_people",
+                        "birth_year",
+                        id,
+                        born.as_deref(),
+                    )
+                    .await?;
+                }
+                let giver: Option<String> = r.try_get("guardian_given_by")?;
+                if giver.is_some() {
+                    seal(
+                        &mut tx,
+                        self,
+                        "case_people",
+                        "guardian_given_by",
+                        id,
+                        giver.as_deref(),
+                    )
+                    .await?;
+                }
+                sqlx::query(
+                    "UPDATE case_people SET birth_year = NULL, guardian_given_by = NULL \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            changed += rows.len() as u64;
+        }
+        Ok(changed)
     }
 }
