@@ -285,7 +285,10 @@
       // The login page (a session that ended) and the password page (an
       // administrator set her password) are no answer: she comes back.
       if (path === "/login" || path === "/account/password") { state.expired = true; return "stop"; }
-      if (resp.status >= 500 || resp.status === 403) return "stop";
+      // Not a refusal: the server busy or failing, or the same entry being
+      // written from another page of hers (409): later, as it stands.
+      if (resp.status === 403) return "stop";
+      if (resp.status >= 500 || resp.status === 409 || resp.status === 429) return "later";
       // A form that was taken answers with a redirect to what it made.
       if (resp.redirected && resp.ok) return deleteEntry(entry.id).then(function () { return "sent"; });
       return resp.text().then(function (html) {
@@ -298,6 +301,14 @@
   // Sends every pending entry, oldest first; stops at the first that the
   // network or the session does not let through. Resolves to what went in.
   function sendAll(csrf) {
+    // One page at a time sends (two open pages would send the same entry
+    // at once); the others find it done.
+    if (navigator.locks && navigator.locks.request) {
+      return navigator.locks.request("jinguo-outbox-send", function () { return sendAllNow(csrf); });
+    }
+    return sendAllNow(csrf);
+  }
+  function sendAllNow(csrf) {
     return entries().then(function (all) {
       var queue = all.filter(function (e) { return e.status === "pending"; })
         .sort(function (a, b) { return a.id - b.id; });
@@ -306,12 +317,26 @@
         if (i >= queue.length) return sent;
         return sendOne(queue[i], csrf).then(function (r) {
           if (r === "sent") sent.push(queue[i].label);
-          if (r === "stop") return sent;
+          if (r === "later") retrySoon();
+          if (r === "stop" || r === "later") return sent;
           return step(i + 1);
         });
       }
       return step(0);
     });
+  }
+
+  // A send the server could not take just now is tried again shortly,
+  // then less often.
+  var retryDelay = 3000;
+  var retryTimer = null;
+  function retrySoon() {
+    if (retryTimer) return;
+    retryTimer = setTimeout(function () {
+      retryTimer = null;
+      sync();
+    }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 5 * 60 * 1000);
   }
 
   // ---- Syncing while in range --------------------------------------------
@@ -349,7 +374,10 @@
               });
           }).then(function () { return sendAll(k.csrf); })
             .then(function (sent) {
-              if (sent.length) showSent(sent);
+              if (sent.length) {
+                showSent(sent);
+                retryDelay = 3000;
+              }
               return Promise.all([keepPages(), keepDirectory()]);
             })
             .then(function () {
