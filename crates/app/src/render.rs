@@ -191,6 +191,16 @@ impl Templates {
 
 pub type WebResult = Result<Response, AppError>;
 
+/// An answer no browser or proxy may keep: pages and JSON holding personal
+/// data or a session's secrets.
+pub fn no_store(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    resp
+}
+
 /// Middleware that renders every [`AppError`] response for its reader:
 /// JSON under `/api/`, the login page for a visitor without a session, and
 /// an error page otherwise — all in the reader's language.

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jinguo_domain::Capability;
 use jinguo_domain::activity::format_date;
@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::auth::{Actor, WebActor};
 use crate::i18n::Lang;
-use crate::render::WebResult;
+use crate::render::{WebResult, no_store};
 use crate::state::{AppState, now, today};
 
 /// The service worker, at the root so that its scope is the whole site.
@@ -26,13 +26,6 @@ pub const DIRECTORY_LIMIT: i64 = 500;
 
 /// Open tasks whose report forms a phone keeps for offline answering.
 pub const TASK_PAGES_LIMIT: i64 = 20;
-
-/// Answers that must never be kept by a browser's or a proxy's cache.
-fn no_store(mut resp: Response) -> Response {
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
-}
 
 /// `GET /sw.js`: revalidated on every load, so a new version of the
 /// server's pages and assets reaches phones at their next contact.

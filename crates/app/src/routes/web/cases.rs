@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jinguo_domain::case::{
     AssessmentInput, CHECKLIST, CaseConsent, CaseSource, CaseStatus, CaseUrgency, ClientInput,
@@ -29,7 +29,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::net::ClientIp;
 use crate::paging::PER_PAGE;
-use crate::render::WebResult;
+use crate::render::{WebResult, no_store};
 use crate::state::{AppState, now, today};
 use crate::xlsx::export::{Table, TableRow};
 
@@ -50,12 +50,6 @@ fn field_errors(e: AppError) -> AppResult<Vec<FieldError>> {
         AppError::Invalid(e) => Ok(vec![e]),
         e => Err(e),
     }
-}
-
-fn no_store(mut resp: axum::response::Response) -> axum::response::Response {
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
 }
 
 #[derive(Deserialize)]
