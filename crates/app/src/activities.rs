@@ -3,7 +3,7 @@
 
 use jinguo_domain::{ActivityDraft, ActivityFields, ActivityId, FieldError, UnitCode};
 use jinguo_store::StoreError;
-use jinguo_store::model::{Activity, DictKind, NewActivity, Unit};
+use jinguo_store::model::{Activity, ActivityWith, DictKind, NewActivity, NewAudit, Unit};
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
@@ -188,6 +188,21 @@ pub async fn create_with_photos(
     let audiences = aud.ok().flatten().unwrap_or_default();
     let arrival = arrival?;
     let claim = arrival.claim.clone();
+    let entry = NewAudit {
+        at: now(),
+        actor: Some((actor.user.id, actor.user.username.clone())),
+        action: "activity.created",
+        detail: format!("unit={}", unit.code),
+        ip,
+        unit: unit.id,
+    };
+    // Without photos the entry is written with the activity; with photos,
+    // once they are stored too, so no entry records an activity taken back.
+    let (audit, audit_later) = if photos.is_empty() {
+        (Some(entry), None)
+    } else {
+        (None, Some(entry))
+    };
     let id = state
         .store
         .create_activity_arrived(
@@ -198,27 +213,15 @@ pub async fn create_with_photos(
                 by: Some(actor.user.id),
             },
             arrival,
+            ActivityWith { audiences, audit },
             now(),
         )
         .await?;
-    // Whom it reached, then its photos; if either cannot be stored the
-    // activity is taken back, so it is saved whole or not at all.
-    let stored = if audiences.is_empty() {
-        Ok(())
-    } else {
-        state
-            .store
-            .set_activity_audiences(actor.scope(), id, &audiences)
-            .await
-            .map_err(AppError::from)
-    };
-    if !photos.is_empty() || stored.is_err() {
+    if let Some(mut entry) = audit_later {
         let a = state.store.activity_in_scope(actor.scope(), id).await?;
-        let applied = match stored {
-            Ok(()) => crate::photos::apply(state, actor, ip.clone(), &a, photos).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = applied {
+        // Its photos; if they cannot be stored the activity is taken back,
+        // so it is saved whole or not at all.
+        if let Err(e) = crate::photos::apply(state, actor, entry.ip.clone(), &a, photos).await {
             let (_, gone) = state
                 .store
                 .delete_activity_with_photos(actor.scope(), id)
@@ -229,16 +232,9 @@ pub async fn create_with_photos(
             }
             return Err(e);
         }
+        entry.detail = format!("activity={} {}", id.get(), entry.detail);
+        state.store.append_audit(entry).await?;
     }
-    actor
-        .audit(
-            state,
-            ip,
-            "activity.created",
-            unit.id,
-            format!("activity={} unit={}", id.get(), unit.code),
-        )
-        .await?;
     Ok(id)
 }
 

@@ -17,6 +17,7 @@ use jinguo_domain::{
 
 use crate::Result;
 use crate::idempotency::Arrival;
+use crate::model::ActivityWith;
 use crate::model::*;
 
 #[async_trait]
@@ -160,18 +161,20 @@ pub trait ActivityStore: Send + Sync {
         new: NewActivity,
         now: i64,
     ) -> Result<ActivityId> {
-        self.create_activity_arrived(scope, new, Arrival::default(), now)
+        self.create_activity_arrived(scope, new, Arrival::default(), ActivityWith::default(), now)
             .await
     }
     /// Records an activity as a form or the phone's outbox sent it: its
     /// idempotency key taken in the same transaction
     /// (`Conflict(idempotency::TAKEN)` when taken, and nothing written),
-    /// the device's time kept beside the arrival time.
+    /// the device's time kept beside the arrival time, and `with` written
+    /// with it (see [`ActivityWith`]).
     async fn create_activity_arrived(
         &self,
         scope: Scope,
         new: NewActivity,
         arrival: Arrival,
+        with: ActivityWith,
         now: i64,
     ) -> Result<ActivityId>;
     async fn activity_in_scope(&self, scope: Scope, id: ActivityId) -> Result<Activity>;

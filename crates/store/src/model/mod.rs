@@ -393,6 +393,31 @@ pub struct NewActivity {
     pub by: Option<UserId>,
 }
 
+/// What is written with a new activity: whom it reached and the audit
+/// entry that records it. On SQLite both share the activity's transaction
+/// (its group commit), so the activity is never kept without them; on
+/// PostgreSQL the audiences do, and the entry is appended right after the
+/// commit (in the audit chain's own group, whose head lock would otherwise
+/// serialise every recording).
+#[derive(Debug, Clone, Default)]
+pub struct ActivityWith {
+    /// Audience keys, already checked against their dictionary.
+    pub audiences: Vec<String>,
+    /// The entry recording it; the store writes `activity=<id> ` before
+    /// its `detail`, the id being known only once the row is written.
+    pub audit: Option<NewAudit>,
+}
+
+impl ActivityWith {
+    /// The audit entry of the activity `id`.
+    pub(crate) fn audit_of(&self, id: i64) -> Option<NewAudit> {
+        self.audit.as_ref().map(|a| NewAudit {
+            detail: format!("activity={id} {}", a.detail),
+            ..a.clone()
+        })
+    }
+}
+
 /// Activity numbers: the three every roll-up counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Counts {

@@ -6,7 +6,7 @@
 
 mod bulk;
 mod copy;
-mod deltas;
+pub(crate) mod deltas;
 pub(crate) mod single;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,7 +20,7 @@ use sqlx::{Any, Row};
 
 use self::bulk::Bulk;
 use self::deltas::Deltas;
-use super::group::GroupWrite;
+use super::group::{ActivityWrite, GroupWrite};
 use super::list_sql::{Bind, Conds};
 use super::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
 use crate::model::{
@@ -278,61 +278,71 @@ impl ActivityStore for SqlStore {
         scope: Scope,
         new: NewActivity,
         arrival: crate::idempotency::Arrival,
+        with: crate::model::ActivityWith,
         now: i64,
     ) -> Result<ActivityId> {
         let id = match &self.group {
-            // SQLite: the unit read on a reader, the write (and the key) in
-            // the next group commit (see `group`).
+            // SQLite: the unit read on a reader, the write (and the key,
+            // the audiences and the audit entry) in the next group commit
+            // (see `group`).
             Some(group) => {
                 let mut conn = self.reader().acquire().await?;
                 let ancestors = single::recordable_ancestors(&mut conn, scope, new.unit).await?;
                 drop(conn);
-                let write = GroupWrite::Activity {
+                let write = GroupWrite::Activity(Box::new(ActivityWrite {
                     ancestors,
                     new,
-                    arrival: Box::new(arrival),
+                    arrival,
+                    with,
                     now,
-                };
+                }));
                 self.grouped(group, write)
                     .await?
                     .ok_or_else(|| decode_err("no id for a new activity".into()))?
             }
             // PostgreSQL: one connection for the whole call, as each pool
-            // checkout costs a round trip of its own; a key to take makes it
-            // a transaction of two statements.
+            // checkout costs a round trip of its own; a key to take or
+            // audiences to write make it a transaction.
             None => {
                 let mut conn = self.pool.acquire().await?;
                 let anc = single::recordable_ancestors(&mut conn, scope, new.unit).await?;
                 let mut d = Deltas::default();
                 d.add(&anc, &new.fields, 1);
-                match arrival.claim() {
-                    None => {
-                        single::insert_in_one_statement(
-                            &mut conn,
-                            &anc,
-                            &new,
-                            d,
-                            arrival.made_at,
-                            now,
-                        )
+                let claim = arrival.claim();
+                let id = if claim.is_none() && with.audiences.is_empty() {
+                    single::insert_in_one_statement(&mut conn, &anc, &new, d, arrival.made_at, now)
                         .await?
-                    }
-                    Some(claim) => {
-                        let mut tx = self.backend.write_tx(&mut conn).await?;
+                } else {
+                    let mut tx = self.backend.write_tx(&mut conn).await?;
+                    if let Some(claim) = claim {
                         crate::idempotency::take(&mut tx, claim, now).await?;
-                        let id = single::insert_in_one_statement(
+                    }
+                    let id = single::insert_in_one_statement(
+                        &mut tx,
+                        &anc,
+                        &new,
+                        d,
+                        arrival.made_at,
+                        now,
+                    )
+                    .await?;
+                    if !with.audiences.is_empty() {
+                        crate::family_sites::audiences::replace(
                             &mut tx,
-                            &anc,
-                            &new,
-                            d,
-                            arrival.made_at,
-                            now,
+                            self.backend,
+                            id,
+                            &with.audiences,
                         )
                         .await?;
-                        tx.commit().await?;
-                        id
                     }
+                    tx.commit().await?;
+                    id
+                };
+                drop(conn);
+                if let Some(entry) = with.audit_of(id) {
+                    crate::AuditStore::append_audit(self, entry).await?;
                 }
+                id
             }
         };
         Ok(ActivityId::new(id))

@@ -7,12 +7,17 @@
 //! commit writes the same counter pages of the region, the league and the
 //! banner to the WAL again. Here the writes that arrive while a group is
 //! being committed wait in a queue; one task then writes them all in one
-//! transaction, each in its own savepoint, so a write that fails is rolled
-//! back alone and answered with its own error while the others commit.
-//! Nobody is answered before the commit that holds their write. If the group
-//! transaction itself cannot start or commit, every write of the group is
-//! tried again alone, in a transaction of its own, and answered with that
-//! outcome.
+//! transaction, so a write that fails is rolled back alone and answered with
+//! its own error while the others commit (a write of one statement needs
+//! nothing for that, as SQLite takes back a failed statement alone; a write
+//! of several has a savepoint). What the writes share is written once per
+//! group, after them: the roll-up counters of all the group's activities in
+//! one upsert (the region's, league's and banner's rows are the same for
+//! most of them), and the audit entries chained in memory and inserted
+//! together. Nobody is answered before the commit that holds their write.
+//! If the group transaction itself cannot start or commit, every write of
+//! the group is tried again alone, in a transaction of its own, and
+//! answered with that outcome.
 //!
 //! PostgreSQL uses this for audit entries only: its writers take row
 //! locks, not a lock on the whole database, and commit concurrently, but
@@ -26,7 +31,8 @@ use sqlx::{Acquire, AnyConnection};
 use tokio::sync::oneshot;
 
 use super::SqlStore;
-use crate::model::{NewActivity, NewAudit};
+use super::activities::deltas::Deltas;
+use crate::model::{ActivityWith, NewActivity, NewAudit};
 use crate::{Result, StoreError};
 use jinguo_domain::UnitId;
 
@@ -36,17 +42,28 @@ const GROUP_MAX: usize = 256;
 
 /// One write that may share a transaction with others.
 pub(crate) enum GroupWrite {
-    /// An activity and its roll-up counters; answers the activity's id.
-    Activity {
-        ancestors: [Option<UnitId>; 5],
-        new: NewActivity,
-        /// Its idempotency key, taken in its savepoint, and device time
-        /// (boxed: most writes have neither, and the queue moves jobs).
-        arrival: Box<crate::idempotency::Arrival>,
-        now: i64,
-    },
+    /// An activity, its audiences and audit entry, and its roll-up
+    /// counters; answers the activity's id. Boxed: the queue moves jobs.
+    Activity(Box<ActivityWrite>),
     /// An audit entry; answers `None`.
     Audit(NewAudit),
+}
+
+/// A new activity with what is written with it.
+pub(crate) struct ActivityWrite {
+    pub(crate) ancestors: [Option<UnitId>; 5],
+    pub(crate) new: NewActivity,
+    /// Its idempotency key, taken with it, and device time.
+    pub(crate) arrival: crate::idempotency::Arrival,
+    pub(crate) with: ActivityWith,
+    pub(crate) now: i64,
+}
+
+/// What the writes of a group leave to be written once for all of them.
+#[derive(Default)]
+struct Shared {
+    counters: Deltas,
+    audits: Vec<NewAudit>,
 }
 
 struct Job {
@@ -130,86 +147,116 @@ impl SqlStore {
     /// Writes `jobs` and answers each; true when they were committed as
     /// one group, false when the group failed and each was written alone.
     async fn commit_group(&self, jobs: Vec<Job>) -> bool {
-        let mut answers = Vec::with_capacity(jobs.len());
-        let committed = async {
-            let mut tx = self.write_tx().await?;
-            for job in &jobs {
-                if self.backend == super::Backend::Sqlite
-                    && matches!(job.write, GroupWrite::Audit(_))
-                {
-                    // An audit entry is one read and one insert (its trigger
-                    // moves the chain's head in the same statement). SQLite
-                    // takes back a failed statement alone and keeps the
-                    // transaction, so it needs no savepoint: two statements
-                    // instead of four on the one writer connection.
-                    answers.push(self.write_one(&mut tx, &job.write).await);
-                    continue;
+        let writes: Vec<&GroupWrite> = jobs.iter().map(|j| &j.write).collect();
+        let committed = self.write_together(&writes).await;
+        let error = match committed {
+            Ok(answers) => {
+                for (job, out) in jobs.into_iter().zip(answers) {
+                    // The writer may have gone (a dropped request); its write stays.
+                    let _ = job.reply.send(out);
                 }
-                let mut savepoint = tx.begin().await?;
-                let out = self.write_one(&mut savepoint, &job.write).await;
-                if out.is_ok() {
-                    savepoint.commit().await?;
-                } else {
-                    savepoint.rollback().await?;
-                }
-                answers.push(out);
+                return true;
             }
-            tx.commit().await?;
-            Ok::<(), StoreError>(())
-        }
-        .await;
-        if committed.is_ok() {
-            for (job, out) in jobs.into_iter().zip(answers) {
-                // The writer may have gone (a dropped request); its write stays.
-                let _ = job.reply.send(out);
-            }
-            return true;
-        }
+            Err(e) => e,
+        };
         // The group as a whole failed and was rolled back: each write alone.
         tracing::warn!(
             writes = jobs.len(),
-            error = %committed.err().map(|e| e.to_string()).unwrap_or_default(),
+            error = %error,
             "group commit failed; writing its writes one by one"
         );
         for job in jobs {
-            let out = async {
-                let mut tx = self.write_tx().await?;
-                let out = self.write_one(&mut tx, &job.write).await?;
-                tx.commit().await?;
-                Ok(out)
-            }
-            .await;
+            let out = match self.write_together(&[&job.write]).await {
+                Ok(mut answers) => answers.pop().unwrap_or(Ok(None)),
+                Err(e) => Err(e),
+            };
             let _ = job.reply.send(out);
         }
         false
     }
 
-    async fn write_one(&self, conn: &mut AnyConnection, write: &GroupWrite) -> Result<Option<i64>> {
-        match write {
-            GroupWrite::Activity {
-                ancestors,
-                new,
-                arrival,
-                now,
-            } => {
-                if let Some(claim) = arrival.claim() {
-                    crate::idempotency::take(conn, claim, *now).await?;
-                }
-                super::activities::insert_with_counters(
-                    conn,
-                    self.backend,
-                    ancestors,
-                    new,
-                    arrival.made_at,
-                    *now,
-                )
-                .await
-                .map(|id| Some(id.get()))
-            }
-            GroupWrite::Audit(e) => super::audit::insert(conn, self.backend, e)
-                .await
-                .map(|()| None),
+    /// Writes `writes` in one transaction: each its own rows (answering
+    /// its own outcome), then what they share. `Err` when the transaction
+    /// as a whole failed and was rolled back.
+    async fn write_together(&self, writes: &[&GroupWrite]) -> Result<Vec<Result<Option<i64>>>> {
+        let mut tx = self.write_tx().await?;
+        let mut shared = Shared::default();
+        let mut answers = Vec::with_capacity(writes.len());
+        for write in writes {
+            answers.push(self.write_own(&mut tx, write, &mut shared).await?);
         }
+        let audits: Vec<&NewAudit> = shared.audits.iter().collect();
+        super::audit::insert_many(&mut tx, self.backend, &audits).await?;
+        shared.counters.apply(&mut tx, self.backend).await?;
+        tx.commit().await?;
+        Ok(answers)
+    }
+
+    /// Writes what is a write's own and leaves the shared part in `shared`
+    /// once the own part has succeeded. The outer `Err` is the
+    /// transaction's failure (a savepoint that could not be taken or let
+    /// go), the inner the write's own answer.
+    async fn write_own(
+        &self,
+        tx: &mut AnyConnection,
+        write: &GroupWrite,
+        shared: &mut Shared,
+    ) -> Result<Result<Option<i64>>> {
+        let a = match write {
+            GroupWrite::Audit(e) => {
+                shared.audits.push(e.clone());
+                return Ok(Ok(None));
+            }
+            GroupWrite::Activity(a) => a,
+        };
+        let claim = a.arrival.claim();
+        let out = if claim.is_none() && a.with.audiences.is_empty() {
+            // One statement: taken back alone if it fails.
+            self.activity_rows(tx, a).await
+        } else {
+            let mut savepoint = tx.begin().await?;
+            let out = async {
+                if let Some(claim) = claim {
+                    crate::idempotency::take(&mut savepoint, claim, a.now).await?;
+                }
+                let id = self.activity_rows(&mut savepoint, a).await?;
+                if !a.with.audiences.is_empty() {
+                    crate::family_sites::audiences::replace(
+                        &mut savepoint,
+                        self.backend,
+                        id,
+                        &a.with.audiences,
+                    )
+                    .await?;
+                }
+                Ok(id)
+            }
+            .await;
+            if out.is_ok() {
+                savepoint.commit().await?;
+            } else {
+                savepoint.rollback().await?;
+            }
+            out
+        };
+        Ok(out.map(|id| {
+            shared.counters.add(&a.ancestors, &a.new.fields, 1);
+            shared.audits.extend(a.with.audit_of(id));
+            Some(id)
+        }))
+    }
+
+    /// The activity's row, without its counters.
+    async fn activity_rows(&self, conn: &mut AnyConnection, a: &ActivityWrite) -> Result<i64> {
+        super::activities::single::insert_row(
+            conn,
+            self.backend,
+            &a.ancestors,
+            &a.new,
+            a.arrival.made_at,
+            a.now,
+        )
+        .await
     }
 }
 
@@ -246,7 +293,7 @@ mod tests {
             .iter()
             .map(|t| {
                 let (reply, answer) = oneshot::channel();
-                let write = GroupWrite::Activity {
+                let write = GroupWrite::Activity(Box::new(ActivityWrite {
                     ancestors: village.ancestors,
                     new: NewActivity {
                         unit: village.id,
@@ -263,9 +310,10 @@ mod tests {
                         },
                         by: None,
                     },
-                    arrival: Box::default(),
+                    arrival: Default::default(),
+                    with: ActivityWith::default(),
                     now: 1,
-                };
+                }));
                 (Job { write, reply }, answer)
             })
             .unzip()
@@ -281,17 +329,41 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_write_is_rolled_back_alone_and_the_group_commits() {
-        // The counters of type `boom` cannot be written: its activity row
-        // is inserted first and must be taken back by its savepoint.
+        // An activity of type `boom` cannot be written; the trigger's
+        // audiences row is written first in the same statement and must
+        // go with it, and its counters must not be counted.
         let (store, village) = store_with(
-            "CREATE TRIGGER boom BEFORE INSERT ON rollup_activities \
-             WHEN NEW.dim LIKE '%boom%' BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+            "CREATE TABLE side (n INTEGER); \
+             CREATE TRIGGER boom AFTER INSERT ON activities WHEN NEW.type_key = 'boom' \
+             BEGIN INSERT INTO side VALUES (1); SELECT RAISE(ABORT, 'boom'); END;",
         )
         .await;
         let (jobs, rx) = jobs(&village, &["lecture", "lecture", "boom", "lecture"]);
         assert!(store.commit_group(jobs).await, "committed as one group");
         assert_eq!(answers(rx).await, [true, true, false, true]);
         assert_eq!(store.activity_count().await.unwrap(), 3);
+        assert!(store.rollup_mismatches().await.unwrap().is_empty());
+        let side: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM side")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(side, 0, "the failed statement was taken back whole");
+    }
+
+    #[tokio::test]
+    async fn counters_that_cannot_be_written_send_the_group_one_by_one() {
+        // The counters are written once for the group: when they fail, the
+        // group is rolled back and each write tried alone, so only the
+        // activity whose counters fail is refused.
+        let (store, village) = store_with(
+            "CREATE TRIGGER boom BEFORE INSERT ON rollup_activities \
+             WHEN NEW.dim LIKE '%boom%' BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+        )
+        .await;
+        let (jobs, rx) = jobs(&village, &["lecture", "boom", "lecture"]);
+        assert!(!store.commit_group(jobs).await, "the group failed");
+        assert_eq!(answers(rx).await, [true, false, true]);
+        assert_eq!(store.activity_count().await.unwrap(), 2);
         assert!(store.rollup_mismatches().await.unwrap().is_empty());
     }
 
@@ -308,6 +380,78 @@ mod tests {
         let (jobs, rx) = jobs(&village, &["lecture", "late", "lecture"]);
         assert!(!store.commit_group(jobs).await, "the group failed");
         assert_eq!(answers(rx).await, [true, false, true]);
+        assert_eq!(store.activity_count().await.unwrap(), 2);
+        assert!(store.rollup_mismatches().await.unwrap().is_empty());
+    }
+
+    /// An activity job whose audit entry is `detail`.
+    fn audited(village: &crate::model::Unit, type_key: &str, detail: &str) -> (Job, Answer) {
+        let (mut jobs, mut rx) = jobs(village, &[type_key]);
+        let mut job = jobs.pop().unwrap();
+        if let GroupWrite::Activity(a) = &mut job.write {
+            a.with.audit = Some(entry(village, detail));
+        }
+        (job, rx.pop().unwrap())
+    }
+
+    fn entry(village: &crate::model::Unit, detail: &str) -> NewAudit {
+        NewAudit {
+            at: 1,
+            actor: None,
+            action: "test",
+            detail: detail.into(),
+            ip: None,
+            unit: village.id,
+        }
+    }
+
+    /// The details of the audit log, oldest first.
+    async fn details(store: &SqlStore) -> Vec<String> {
+        sqlx::query_scalar("SELECT detail FROM audit_log ORDER BY seq")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn audit_entries_of_a_group_are_chained_in_order_and_only_for_what_was_written() {
+        use crate::audit_chain::ChainVerdict;
+        let (store, village) = store_with(
+            "CREATE TRIGGER boom BEFORE INSERT ON activities \
+             WHEN NEW.type_key = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+        )
+        .await;
+        let before = details(&store).await.len();
+        let (a, ra) = audited(&village, "lecture", "first");
+        let (b, rb) = audited(&village, "boom", "refused");
+        let (standalone, rs) = {
+            let (reply, answer) = oneshot::channel();
+            let write = GroupWrite::Audit(entry(&village, "standalone"));
+            (Job { write, reply }, answer)
+        };
+        let (c, rc) = audited(&village, "visit", "last");
+        assert!(store.commit_group(vec![a, b, standalone, c]).await);
+        let mut got = Vec::new();
+        for r in [ra, rb, rs, rc] {
+            got.push(r.await.unwrap());
+        }
+        let a_id = got[0].as_ref().unwrap().unwrap();
+        assert!(got[1].is_err(), "the refused activity answers its error");
+        assert_eq!(got[2].as_ref().unwrap(), &None);
+        let c_id = got[3].as_ref().unwrap().unwrap();
+        let log = details(&store).await;
+        assert_eq!(
+            log[before..],
+            [
+                format!("activity={a_id} first"),
+                "standalone".to_owned(),
+                format!("activity={c_id} last"),
+            ]
+        );
+        assert!(matches!(
+            store.verify_audit_chain().await.unwrap(),
+            ChainVerdict::Intact { .. }
+        ));
         assert_eq!(store.activity_count().await.unwrap(), 2);
         assert!(store.rollup_mismatches().await.unwrap().is_empty());
     }

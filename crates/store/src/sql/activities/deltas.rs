@@ -24,7 +24,7 @@ const UPSERT_ROWS: usize = 1000;
 type Key = (i64, u32, i64);
 
 /// Deltas merged by key, plus the dimension names their keys refer to.
-pub(super) struct Deltas {
+pub(crate) struct Deltas {
     dims: Vec<String>,
     types: HashMap<String, u32>,
     programs: HashMap<String, u32>,
@@ -60,7 +60,7 @@ fn intern(dims: &mut Vec<String>, ids: &mut HashMap<String, u32>, prefix: &str, 
 impl Deltas {
     /// Adds (`sign` = 1) or removes (`sign` = -1) one activity at the units
     /// `anc`.
-    pub(super) fn add(&mut self, anc: &[Option<UnitId>; 5], f: &ActivityFields, sign: i64) {
+    pub(crate) fn add(&mut self, anc: &[Option<UnitId>; 5], f: &ActivityFields, sign: i64) {
         let month = f.month().yyyymm();
         let t = intern(&mut self.dims, &mut self.types, "t:", &f.type_key);
         let p = f
@@ -108,7 +108,7 @@ impl Deltas {
     ///
     /// In key order the upserts walk the counter table front to back instead
     /// of jumping around it, so a large flush reads each page about once.
-    pub(super) async fn apply(&mut self, conn: &mut AnyConnection, backend: Backend) -> Result<()> {
+    pub(crate) async fn apply(&mut self, conn: &mut AnyConnection, backend: Backend) -> Result<()> {
         let dims = &self.dims;
         let mut rows: Vec<(Key, Counts)> = self
             .map

@@ -36,7 +36,7 @@ pub(crate) async fn recordable_ancestors(
 }
 
 /// Inserts the row alone; returns its id.
-pub(super) async fn insert_row(
+pub(crate) async fn insert_row(
     conn: &mut AnyConnection,
     backend: Backend,
     anc: &[Option<UnitId>; 5],
