@@ -38,6 +38,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The server's data directory (photos live under it), fresh per test.
     pub data_dir: std::path::PathBuf,
+    /// The server's configuration, e.g. to start a second server on the
+    /// same database.
+    pub config: Config,
 }
 
 fn hash() -> String {
@@ -94,7 +97,7 @@ pub async fn spawn_app(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestAp
     tweak(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = jinguo_app::state(store.clone(), config);
+    let state = jinguo_app::state(store.clone(), config.clone());
     tokio::spawn(jinguo_app::serve_on(listener, state));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -105,6 +108,7 @@ pub async fn spawn_app(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestAp
         store,
         client,
         data_dir,
+        config,
     })
 }
 
