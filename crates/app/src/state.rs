@@ -32,6 +32,9 @@ pub struct AppState {
     pub users: Arc<crate::cache::Users>,
     /// The public help page's challenge secret and rate limits.
     pub help: Arc<crate::help::HelpGuard>,
+    /// Computed outline figures pages, current while the database's
+    /// outline version is (see [`crate::outlines::PageCache`]).
+    pub outline_pages: Arc<crate::outlines::PageCache>,
 }
 
 impl AppState {
@@ -49,6 +52,7 @@ impl AppState {
             units: Arc::default(),
             users: Arc::default(),
             help: crate::help::HelpGuard::new(),
+            outline_pages: Arc::default(),
         }
     }
 

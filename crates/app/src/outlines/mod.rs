@@ -11,11 +11,15 @@ pub mod api;
 mod demo;
 pub mod figures;
 pub mod import;
+mod page_cache;
 mod routes;
 pub mod web;
 pub mod workbook;
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use page_cache::PageCache;
 
 use jinguo_domain::outline::{
     CheckedEntry, Department, EntryDraft, IndicatorDraft, IndicatorId, IndicatorSpec, PlanPeriod,
@@ -428,7 +432,13 @@ pub async fn figures(
     actor: &Actor,
     unit: &Unit,
     year: i32,
-) -> AppResult<figures::Figures> {
+) -> AppResult<Arc<figures::Figures>> {
+    // Read before the data, so a page is never kept under a version older
+    // than what it shows (see `page_cache`).
+    let version = state.store.outline_version().await?;
+    if let Some(f) = state.outline_pages.get(unit.id, year, version) {
+        return Ok(f);
+    }
     let p = period();
     let scope = actor.scope();
     let indicators = state.store.indicators(p, None).await?;
@@ -451,7 +461,7 @@ pub async fn figures(
         name: unit.name.clone(),
         level: unit.level,
     };
-    Ok(figures::from_kept(
+    let f = Arc::new(figures::from_kept(
         unit_ref,
         &above,
         p,
@@ -460,7 +470,9 @@ pub async fn figures(
         units,
         kept,
         targets,
-    ))
+    ));
+    state.outline_pages.put(unit.id, year, version, f.clone());
+    Ok(f)
 }
 
 /// The year the pages open on: last year (this year's figures come in

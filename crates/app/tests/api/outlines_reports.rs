@@ -260,3 +260,71 @@ async fn unreported(db: Db) {
     assert_eq!(listed(&html), (true, true), "the banner reports nothing yet");
 }
 both_backends!(outlines_unreported, unreported);
+
+/// The region's figures page is kept between requests (issue 16's speed
+/// target) and is never stale: an approval through the server, a target
+/// changed and a report approved by another process (here the store
+/// itself, beside the server) each show at the next request.
+async fn kept_page_follows_every_change(db: Db) {
+    use jinguo_store::{OutlineStore, UnitStore};
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    app.add_user("r-admin", "admin", REGION).await;
+    let region = app.token("r-admin").await;
+    let r = put_json(&app, &region, "/api/v1/outlines/indicators", catalogue()).await;
+    let ids: Value = r.json().await.unwrap();
+    let mmr = ids["ids"][0].as_i64().unwrap();
+    let path = format!("/api/v1/units/{REGION}/outlines?year=2025");
+    let mmr_row = |v: &Value| -> Value {
+        v["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["indicator_id"] == mmr)
+            .cloned()
+            .unwrap()
+    };
+    let read = || async { app.get(&region, &path).await.json::<Value>().await.unwrap() };
+    let first = read().await;
+    assert_eq!(read().await, first, "the kept page answers the same");
+
+    // Through the server.
+    let xl = reporter(&app, "xl-health", XILINGOL, "health").await;
+    let entry = json!({"indicator_id": mmr, "total": {"numerator": 3, "denominator": 40_000}});
+    report(&app, &xl, (2025, XILINGOL, "health"), entry, Some(&region)).await;
+    let approved = read().await;
+    assert_ne!(mmr_row(&approved), mmr_row(&first), "the approval shows");
+
+    // Beside the server: a target set by another process.
+    let root = app.store.root_scope().await.unwrap();
+    let region_unit = app
+        .store
+        .unit_by_code(&jinguo_domain::UnitCode::parse(REGION).unwrap())
+        .await
+        .unwrap();
+    app.store
+        .set_target(
+            root,
+            jinguo_store::outlines::NewTarget {
+                unit: region_unit.id,
+                indicator: jinguo_domain::outline::IndicatorId::new(mmr),
+                year: 2030,
+                value: 12.0,
+                official: false,
+            },
+            &jinguo_store::outlines::Who::default(),
+            2,
+        )
+        .await
+        .unwrap();
+    let targeted = read().await;
+    assert_ne!(
+        mmr_row(&targeted),
+        mmr_row(&approved),
+        "a target written by another process shows"
+    );
+    assert_eq!(read().await, targeted);
+}
+
+both_backends!(outlines_kept_page, kept_page_follows_every_change);

@@ -154,6 +154,11 @@ pub trait OutlineStore: Send + Sync {
         unit: &Unit,
         years: &[i32],
     ) -> Result<Vec<RollupRow>>;
+    /// The version of everything the figures pages are computed from (kept
+    /// roll-ups, targets, catalogue, tree): moved by triggers in the
+    /// transaction of any change (migration 0045), so a page computed at a
+    /// version is current while the version is.
+    async fn outline_version(&self) -> Result<i64>;
     /// What the attainment page reads: the kept roll-ups of a unit and its
     /// units one level down for `year`, and for the `earlier` years (last
     /// year, the baseline) only their totals (the other fields of those

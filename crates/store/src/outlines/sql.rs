@@ -880,6 +880,14 @@ impl OutlineStore for SqlStore {
             .collect())
     }
 
+    async fn outline_version(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT n FROM outline_version WHERE id = 1")
+                .fetch_one(self.reader())
+                .await?,
+        )
+    }
+
     async fn outline_page_rollups(
         &self,
         scope: Scope,
