@@ -20,9 +20,12 @@ use super::figures::Figures;
 /// Pages kept at most; a federation office looks at a few dozen units.
 const MAX_PAGES: usize = 128;
 
+/// A page's figures with the version they were computed at.
+type Kept = (i64, Arc<Figures>);
+
 #[derive(Default)]
 pub struct PageCache {
-    pages: Mutex<HashMap<(UnitId, i32), (i64, Arc<Figures>)>>,
+    pages: Mutex<HashMap<(UnitId, i32), Kept>>,
 }
 
 impl PageCache {
