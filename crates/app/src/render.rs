@@ -104,6 +104,15 @@ impl Templates {
         env.add_function("t", move |state: &State, key: &str| -> String {
             cat.get(lang_from_state(state), key).to_owned()
         });
+        // A string in a given language whatever the page's, for the headers
+        // that carry Mongolian and Chinese side by side; empty when that
+        // language has no entry (never another language's text in its place).
+        env.add_function("t_in", move |tag: &str, key: &str| -> String {
+            Lang::from_tag(tag)
+                .filter(|l| cat.has(*l, key))
+                .map(|l| cat.get(l, key).to_owned())
+                .unwrap_or_default()
+        });
         // Units deeper than this have no case statistics (menu and page).
         env.add_global("case_stats_deepest", config.case_stats_deepest_level.get());
         let names = config.level_names.clone();

@@ -76,3 +76,42 @@ async fn language_follows_her(db: Db) {
     assert!(mn < zh, "Mongolian first on the public page");
 }
 both_backends!(language_follows_her, language_follows_her);
+
+/// The public pages' headers carry the title in Mongolian and Chinese,
+/// Mongolian first, whatever language the page is in (issue 17 item 3).
+async fn public_headers_are_bilingual(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let cat = jinguo_app::i18n_global();
+    for (path, key) in [
+        ("/help", "help.title"),
+        ("/public/honours", "honour.public.title"),
+    ] {
+        let mn = cat.get(jinguo_app::i18n::Lang::Mn, key);
+        let zh = cat.get(jinguo_app::i18n::Lang::Zh, key);
+        assert_ne!(mn, zh, "{key} has a Mongolian entry");
+        for lang in ["zh-CN", "en", "mn-Mong"] {
+            let r = app
+                .client
+                .get(app.url(&format!("{path}?lang={lang}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            let html = r.text().await.unwrap();
+            let header = &html[html.find("hbar-name").unwrap()..];
+            let header = &header[..header.find("</header>").unwrap()];
+            let (m, z) = (
+                header.find(&format!("lang=\"mn-Mong\">{mn}<")),
+                header.find(&format!("lang=\"zh-CN\">{zh}<")),
+            );
+            assert!(
+                matches!((m, z), (Some(m), Some(z)) if m < z),
+                "{path}?lang={lang}: Mongolian, then Chinese in {header}"
+            );
+        }
+    }
+}
+
+both_backends!(public_headers_are_bilingual, public_headers_are_bilingual);
