@@ -288,6 +288,48 @@ pub async fn run(a: OutlinesArgs) -> anyhow::Result<()> {
         "≤ 50 ms",
         st.p99 <= 50.0,
     );
+    // The first read after a change: a target moved (as an approval
+    // would move the roll-ups), so the kept page is computed again.
+    let (changed, base) = specs
+        .iter()
+        .zip(&ids)
+        .find(|(s, _)| s.unit.is_ratio())
+        .map(|(s, id)| {
+            (
+                *id,
+                if s.unit.scale() == Some(100.0) {
+                    60.0
+                } else {
+                    20.0
+                },
+            )
+        })
+        .ok_or_else(|| anyhow::anyhow!("no ratio indicator"))?;
+    let mut cold = Vec::with_capacity(20);
+    for i in 0..20 {
+        store
+            .set_target(
+                root,
+                NewTarget {
+                    indicator: changed,
+                    unit: region.id,
+                    year: period.end(),
+                    value: base + f64::from(i % 2),
+                    official: false,
+                },
+                &who,
+                1,
+            )
+            .await?;
+        let t = Instant::now();
+        let r = conn.request("GET", &path, Auth::Bearer(&tok), None).await?;
+        cold.push(t.elapsed());
+        anyhow::ensure!(r.status == 200, "attainment: {}", r.status);
+    }
+    report(
+        "region attainment, first read after a change (page computed again)",
+        &mut cold,
+    );
     // The annual monitoring workbook of the region: the same figures,
     // written one sheet per domain.
     let xlsx = format!(
