@@ -333,6 +333,7 @@ fn shared() -> Vec<RouteDef> {
         r(M::POST, "/tasks", recorder, web::tasks::create_route()).upload(files()),
         r(M::GET, "/tasks/{id}", records, get(web::tasks::show)),
         r(M::GET, "/tasks/{id}/export.xlsx", records, get(web::tasks::export)),
+        r(M::GET, "/tasks/{id}/notice", records, get(web::tasks::notice)),
         r(M::GET, "/tasks/{id}/reports/{code}", records, get(web::tasks::report)),
         r(M::POST, "/tasks/{id}/reports/{code}", recorder, post(web::tasks::answer)),
         r(M::POST, "/tasks/{id}/reports/{code}/approve", recorder, post(web::tasks::approve)),

@@ -1073,6 +1073,10 @@ fn cases() -> Cases {
         ),
     );
     m.insert(
+        ("GET", "/tasks/{id}/notice"),
+        tk(|t| call(format!("/tasks/{}/notice", t.id())), 200),
+    );
+    m.insert(
         ("GET", "/tasks/{id}/export.xlsx"),
         tk(
             |t| call(format!("/tasks/{}/export.xlsx?unit={}", t.id(), t.code())),

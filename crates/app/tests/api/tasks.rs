@@ -507,3 +507,43 @@ async fn web_forward_to_picked_units(db: Db) {
     assert_eq!(r.status(), 200);
 }
 both_backends!(web_forward_to_picked_units, web_forward_to_picked_units);
+
+/// A task printed as a notice for a village meeting: its title, issuer,
+/// deadline and fields as typed, the headings in Mongolian and then
+/// Chinese (issue 17 item 3); a village it was sent to may print it.
+async fn printed_notice(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    app.add_user("region", "admin", REGION).await;
+    let village = app.add_user("yilelt", "cadre", YILELT).await;
+    let region = app.token("region").await;
+    let (status, body) = json_of(app.post_json(&region, "/api/v1/tasks", task_body()).await).await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    let (cookie, _) = app.session_for(village).await;
+    let r = app
+        .client
+        .get(app.url(&format!("/tasks/{id}/notice")))
+        .header(reqwest::header::COOKIE, format!("jinguo_session={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    for typed in ["第四季度入户走访统计", "请各嘎查如实填报", "入户走访活动次数", "内蒙古自治区", &deadline(20)] {
+        assert!(html.contains(typed), "{typed} printed");
+    }
+    let cat = jinguo_app::i18n_global();
+    for key in ["notice.title", "task.deadline", "task.form"] {
+        let mn = cat.get(jinguo_app::i18n::Lang::Mn, key);
+        let zh = cat.get(jinguo_app::i18n::Lang::Zh, key);
+        let (m, z) = (
+            html.find(&format!("lang=\"mn-Mong\">{mn}<")),
+            html.find(&format!("lang=\"zh-CN\">{zh}<")),
+        );
+        assert!(matches!((m, z), (Some(m), Some(z)) if m < z), "{key}: Mongolian first");
+    }
+}
+
+both_backends!(printed_notice, printed_notice);

@@ -549,6 +549,43 @@ pub async fn create(
 }
 
 /// `GET /tasks/{id}?unit=`: the task and its progress in a unit's subtree.
+/// `GET /tasks/{id}/notice`: the task as a printed notice (下发通知) for a
+/// village meeting or a noticeboard, A4 portrait, its headings in
+/// Mongolian and Chinese, Mongolian first (issue 17 item 3). What the
+/// issuer typed is printed as typed.
+pub async fn notice(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> WebResult {
+    let task = tasks::load(&state, &actor, &id).await?;
+    let files = state.store.attachments_of(&task).await?;
+    let issued = time::OffsetDateTime::from_unix_timestamp(task.created_at)
+        .map(|t| {
+            t.to_offset(
+                time::UtcOffset::from_hms(state.config.utc_offset_hours, 0, 0)
+                    .unwrap_or(time::UtcOffset::UTC),
+            )
+            .date()
+        })
+        .map(format_date)
+        .unwrap_or_default();
+    Ok(state.templates.render(
+        "task_notice.html",
+        lang,
+        Some(&actor),
+        context! {
+            task => context! {
+                id => task.id.get(), title => task.title, description => task.description,
+                issuer => task.issuer.name, deadline => format_date(task.deadline),
+                issued, targets => task.targets, fields => task.fields,
+            },
+            attachments => files.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
+        },
+    ))
+}
+
 pub async fn show(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
