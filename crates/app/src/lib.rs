@@ -15,6 +15,7 @@ pub mod case_stats;
 mod charts;
 pub mod config;
 pub mod error;
+pub mod demonstrations;
 pub mod family_sites;
 pub mod help;
 pub mod homes;
