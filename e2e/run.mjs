@@ -942,6 +942,67 @@ step('honours story: the city issues, a village nominates, the township and the 
   check(pdfPages(pdf) === 1, `the certificate is one page (${pdfPages(pdf)})`);
 });
 
+step('demonstration sites: the city designates a federation with its score sheet, evaluates and revokes it; the league sees them by level', DESKTOP, async (page) => {
+  await login(page, 'xilinhot', XILINHOT);
+  const list = await page.goto('/demonstrations');
+  check(list && list.status() === 200, `/demonstrations answers 200 (got ${list && list.status()})`);
+  const rows = page.locator('main table.table a[href^="/demonstrations/"]');
+  check(await rows.count() >= 3, `the demo's designations are listed (${await rows.count()})`);
+  check(await page.locator('main .badge.status-revoked').count() >= 1, 'the revoked one is marked');
+  await lookForDefects(page, 'demonstration list');
+  await screenshot(page, 'demonstrations-list.png');
+
+  await page.goto('/demonstrations/new');
+  // The demo designated the first village federations; the last has none.
+  const option = page.locator('select#site option[value^="organisation:"]').last();
+  const value = await option.getAttribute('value');
+  const site = (await option.innerText()).split(' · ')[0].trim();
+  await page.locator('select#site').selectOption(value);
+  await page.locator('#reason').fill('妇联执委分工明确，妇女议事会每月召开，带动周边嘎查。');
+  // Weights that do not total 100 come back with the message, nothing saved.
+  await page.locator('#item_weight_1').fill('50');
+  await submitVia(page, page.locator('form[action="/demonstrations"] button[type="submit"]'));
+  check((await text(page.locator('main'))).includes('各项分值合计必须是 100 分'), 'weights not totalling 100 are refused');
+  check(await page.locator('select#site').inputValue() === value, 'the chosen site is kept');
+  await lookForDefects(page, 'designation form with an error');
+  await page.locator('#item_weight_1').fill('30');
+  await screenshot(page, 'demonstrations-form.png');
+  await submitVia(page, page.locator('form[action="/demonstrations"] button[type="submit"]'));
+  const m = pathOf(page).match(/^\/demonstrations\/(\d+)$/);
+  check(m !== null && page.url().includes('done=designated'), `designating leads to its page (${page.url()})`);
+  const id = m ? m[1] : '0';
+  check((await text(page.locator('h1'))) === site, `the page names the site (${site})`);
+
+  // This year's evaluation: each item up to its points, the total added up.
+  await page.locator('#score_0').fill('28');
+  await page.locator('#score_1').fill('27');
+  await page.locator('#score_2').fill('36');
+  await page.locator('#note').fill('实地查看阵地，台账齐全。');
+  await lookForDefects(page, 'designation page with the evaluation form');
+  await submitVia(page, page.locator(`form[action="/demonstrations/${id}/evaluations"] button[type="submit"]`));
+  check(page.url().includes('done=evaluated'), `the evaluation is saved (${page.url()})`);
+  check((await text(page.locator('main table.table'))).includes('91'), 'the total 91 is shown');
+  await screenshot(page, 'demonstrations-evaluated.png');
+
+  // Revoked with a reason: no more evaluating.
+  await page.locator('#revoke-reason').fill('复核发现妇女之家长期未开放，撤销示范称号。');
+  await submitVia(page, page.locator(`form[action="/demonstrations/${id}/revoke"] button[type="submit"]`));
+  check(page.url().includes('done=revoked'), `revoked (${page.url()})`);
+  check(await page.locator('.badge.status-revoked').count() === 1, 'the page shows it revoked');
+  check(await page.locator(`form[action="/demonstrations/${id}/evaluations"]`).count() === 0, 'a revoked one is not evaluated');
+  await logout(page);
+
+  // The league on a phone: its banners on the schematic map and by level.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await login(page, 'xilingol', XILINGOL);
+  await page.goto('/demonstrations');
+  check(await page.locator('svg.choropleth').count() === 1, 'the league sees its banners on the map');
+  const city = page.locator('main table.table tbody tr', { hasText: '锡林浩特市' }).first();
+  check((await text(city)).length > 0, 'the city has its row in the counts by unit');
+  await lookForDefects(page, 'demonstration list (league, phone)');
+  await screenshot(page, 'demonstrations-league-phone.png');
+});
+
 step('grassroots federations: the list, one federation, its election form and the coverage', DESKTOP, async (page) => {
   await login(page, 'xilinhot', XILINHOT);
   await page.goto('/organisations');

@@ -6,8 +6,8 @@
 
 pub mod audit_chain;
 pub mod csv_import;
-mod error;
 pub mod demonstrations;
+mod error;
 pub mod family_sites;
 pub mod homes;
 pub mod honours;

@@ -538,7 +538,10 @@ pub async fn counts(
         .store
         .unit_in_scope(actor.scope(), &parse_code(&code)?)
         .await?;
-    let f = state.store.demonstration_figures(actor.scope(), &unit).await?;
+    let f = state
+        .store
+        .demonstration_figures(actor.scope(), &unit)
+        .await?;
     Ok(Json(DemonstrationFigures {
         unit: UnitPathStep::from(&f.unit),
         counts: DemonstrationCounts::from(&f.counts),

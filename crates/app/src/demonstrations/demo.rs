@@ -6,9 +6,7 @@
 //! after the homes and organisations modules have filled theirs.
 
 use jinguo_domain::UnitCode;
-use jinguo_domain::demonstration::{
-    DesignationDraft, EvaluationDraft, ItemDraft, SiteKind,
-};
+use jinguo_domain::demonstration::{DesignationDraft, EvaluationDraft, ItemDraft, SiteKind};
 use jinguo_store::demonstrations::{DemoWho, DemonstrationFilter, NewDemonstration};
 use jinguo_store::model::Unit;
 use jinguo_store::{DemonstrationStore, SqlStore, StoreError, UnitStore};
@@ -50,19 +48,27 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
     let league_scope = store.system_scope(&league);
     let today = crate::state::today(&crate::Config::default());
     if !store
-        .demonstrations_filtered(league_scope, &league, &DemonstrationFilter::default(), today, 1)
+        .demonstrations_filtered(
+            league_scope,
+            &league,
+            &DemonstrationFilter::default(),
+            today,
+            1,
+        )
         .await?
         .is_empty()
     {
         return Ok(0);
     }
     let sites = store
-        .demonstration_sites(store.system_scope(&city), &city, None, 50)
+        .demonstration_sites(store.system_scope(&city), &city, None, 500)
         .await?;
-    let orgs: Vec<_> = sites
+    // Village federations first: a demonstration is grassroots work.
+    let mut orgs: Vec<_> = sites
         .iter()
         .filter(|s| s.site.kind == SiteKind::Organisation)
         .collect();
+    orgs.sort_by_key(|s| !s.unit_name.contains("嘎查"));
     let home = sites.iter().find(|s| s.site.kind == SiteKind::Home);
     let (Some(org1), Some(org2)) = (orgs.first(), orgs.get(1)) else {
         return Ok(0);
@@ -120,7 +126,10 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
         "基层妇联组织建设示范，带动周边嘎查开展妇女议事会。",
     )];
     if let Some(h) = home {
-        city_sites.push((h.site, "妇女之家规范化建设示范，开放时间固定，活动台账齐全。"));
+        city_sites.push((
+            h.site,
+            "妇女之家规范化建设示范，开放时间固定，活动台账齐全。",
+        ));
     }
     for (site, reason) in city_sites {
         let f = draft(

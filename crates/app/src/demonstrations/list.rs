@@ -63,10 +63,7 @@ impl DemoParams {
             v
         });
         let year = text(&self.year).and_then(|s| {
-            let v = s
-                .parse::<i32>()
-                .ok()
-                .filter(|y| (2000..=2100).contains(y));
+            let v = s.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y));
             if v.is_none() {
                 errors.push(FieldError::new("year", "err.demo.year_filter"));
             }

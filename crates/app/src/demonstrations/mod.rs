@@ -185,7 +185,8 @@ pub async fn revoke(
         .store
         .demonstration_in_scope(actor.scope(), id)
         .await?;
-    let reason = rules::parse_revoke_reason(reason).map_err(|e| AppError::InvalidFields(vec![e]))?;
+    let reason =
+        rules::parse_revoke_reason(reason).map_err(|e| AppError::InvalidFields(vec![e]))?;
     state
         .store
         .revoke_demonstration(&d, &reason, &who(actor, ip), now())

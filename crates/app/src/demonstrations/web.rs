@@ -359,12 +359,19 @@ pub async fn new_form(
 ) -> WebResult {
     let designator = designator_of(&state, &actor, q.unit.as_deref()).await?;
     let today = today(&state.config);
-    let items = [("organisation", "30"), ("venue", "30"), ("activities", "40")];
+    let items = [
+        ("organisation", "30"),
+        ("venue", "30"),
+        ("activities", "40"),
+    ];
     let item_names: Vec<(String, String)> = items
         .iter()
         .map(|(l, w)| {
             (
-                state.catalogue.get(lang, &format!("demo.default_item.{l}")).to_owned(),
+                state
+                    .catalogue
+                    .get(lang, &format!("demo.default_item.{l}"))
+                    .to_owned(),
                 (*w).to_owned(),
             )
         })
@@ -564,9 +571,7 @@ pub async fn evaluate(
         Err(AppError::InvalidFields(errors)) => {
             show_page(&state, &actor, lang, &id, None, &pairs, &errors).await
         }
-        Err(AppError::Invalid(e)) => {
-            show_page(&state, &actor, lang, &id, None, &pairs, &[e]).await
-        }
+        Err(AppError::Invalid(e)) => show_page(&state, &actor, lang, &id, None, &pairs, &[e]).await,
         Err(e) => Err(e),
     }
 }

@@ -9,8 +9,8 @@ use jinguo_domain::demonstration::{
     Standing, Status,
 };
 use jinguo_domain::{Level, UnitCode, UnitId};
-use sqlx::Row;
 use sqlx::AnyConnection;
+use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::Date;
 
@@ -442,7 +442,10 @@ impl DemonstrationStore for SqlStore {
             ),
         }
         if let Some(y) = filter.year {
-            c.add(" AND d.period_from <= ?", Bind::Text(format!("{y:04}-12-31")));
+            c.add(
+                " AND d.period_from <= ?",
+                Bind::Text(format!("{y:04}-12-31")),
+            );
             c.add(" AND d.period_to >= ?", Bind::Text(format!("{y:04}-01-01")));
         }
         if let Some(t) = filter.text.as_deref() {
@@ -641,14 +644,10 @@ impl DemonstrationStore for SqlStore {
         let mut by_unit: std::collections::HashMap<i64, DemoCounts> = Default::default();
         for r in &rows {
             let level: i64 = r.try_get("level")?;
-            by_unit
-                .entry(r.try_get("unit_id")?)
-                .or_default()
-                .by
-                .insert(
-                    (u8::try_from(level).unwrap_or(0), r.try_get("kind")?),
-                    r.try_get("designated")?,
-                );
+            by_unit.entry(r.try_get("unit_id")?).or_default().by.insert(
+                (u8::try_from(level).unwrap_or(0), r.try_get("kind")?),
+                r.try_get("designated")?,
+            );
         }
         let children = self
             .children(unit.id)
