@@ -437,6 +437,12 @@ async fn web_pages(db: Db) {
     let r = post(form("x"), "/demonstrations".into()).await.unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("item_weight_1-err"), "error next to the field");
+    // A designating unit outside her subtree reads like an unknown one.
+    let mut other = form("60");
+    other[0].1 = ERENHOT.to_owned();
+    let r = post(other, "/demonstrations".into()).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("没有这个单位，或它不在您的管辖范围内"));
     let r = post(form("60"), "/demonstrations".into()).await.unwrap();
     assert_eq!(r.status(), 303);
     let to = r.headers()[LOCATION].to_str().unwrap().to_owned();
