@@ -1001,6 +1001,13 @@ step('demonstration sites: the city designates a federation with its score sheet
   check((await text(city)).length > 0, 'the city has its row in the counts by unit');
   await lookForDefects(page, 'demonstration list (league, phone)');
   await screenshot(page, 'demonstrations-league-phone.png');
+  // The same page in Mongolian (kept on her account: set back after).
+  await page.goto('/lang?set=mn-Mong&back=/demonstrations');
+  check((await page.locator('html').getAttribute('lang')) === 'mn-Mong', 'the page is in Mongolian');
+  check(/[\u1820-\u18AF]/.test(await text(page.locator('h1'))), 'its heading is in Mongolian script');
+  await lookForDefects(page, 'demonstration list in Mongolian (league, phone)');
+  await screenshot(page, 'demonstrations-league-mn-phone.png');
+  await page.goto('/lang?set=zh-CN&back=/');
 });
 
 step('grassroots federations: the list, one federation, its election form and the coverage', DESKTOP, async (page) => {
