@@ -102,7 +102,7 @@ async fn story(store: SqlStore) {
             &city,
             &DemonstrationFilter::default(),
             time::macros::date!(2026 - 06 - 01),
-            100,
+            jinguo_store::model::Page::new(100, 0),
         )
         .await
         .unwrap();

@@ -9,6 +9,7 @@ use jinguo_domain::demonstration::{
 };
 use jinguo_domain::{Level, UnitCode};
 use jinguo_store::demonstrations::{DemoCounts, Demonstration, Evaluation};
+use jinguo_store::model::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -381,20 +382,18 @@ pub async fn list(
         year: q.year,
     };
     let filter = params.parse().map_err(AppError::InvalidFields)?;
-    let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let offset = q.offset.unwrap_or(0).max(0);
+    let page = Page::new(q.limit.unwrap_or(50), q.offset.unwrap_or(0));
     let today = today(&state.config);
     let rows = state
         .store
-        .demonstrations_filtered(actor.scope(), &unit, &filter, today, limit + offset)
+        .demonstrations_filtered(actor.scope(), &unit, &filter, today, page)
         .await?;
     Ok(Json(DemonstrationList {
         unit: UnitPathStep::of(&unit),
-        limit,
-        offset,
+        limit: page.limit,
+        offset: page.offset,
         demonstrations: rows
             .iter()
-            .skip(usize::try_from(offset).unwrap_or(0))
             .map(|d| DemonstrationView::of(d, today))
             .collect(),
     }))

@@ -53,7 +53,7 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
             &league,
             &DemonstrationFilter::default(),
             today,
-            1,
+            jinguo_store::model::Page::new(1, 0),
         )
         .await?
         .is_empty()

@@ -12,7 +12,7 @@ use jinguo_domain::demonstration::{
 };
 use jinguo_domain::{FieldError, Level};
 use jinguo_store::demonstrations::{DemoCounts, Demonstration, DemonstrationFilter};
-use jinguo_store::model::Unit;
+use jinguo_store::model::{Page, Unit};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +99,7 @@ pub async fn list(
                     &unit,
                     &DemonstrationFilter { before, ..f },
                     today,
-                    PER_PAGE + 1,
+                    Page::new(PER_PAGE + 1, 0),
                 )
                 .await?,
             vec![],

@@ -231,6 +231,12 @@ async fn designate_evaluate_revoke(db: Db) {
     assert_eq!(list(&app, &league, &format!("year={}", y + 3)).await.len(), 1);
     assert_eq!(list(&app, &league, "status=active&level=3").await.len(), 1);
     assert_eq!(list(&app, &township, "").await.len(), 3, "the site's township sees them");
+    // Paged by limit and offset, newest first.
+    let first = list(&app, &league, "limit=2").await;
+    let rest = list(&app, &league, "limit=2&offset=2").await;
+    assert_eq!((first.len(), rest.len()), (2, 1));
+    assert!(first[1]["id"].as_i64() > rest[0]["id"].as_i64());
+    assert!(list(&app, &league, &format!("offset={}", i64::MAX)).await.is_empty());
     for bad in ["level=4", "kind=school", "status=gone", "year=26"] {
         let r = app.get(&league, &format!("/api/v1/demonstrations?{bad}")).await;
         assert_eq!(r.status(), 422, "{bad}");

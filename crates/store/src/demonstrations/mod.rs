@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use jinguo_domain::demonstration::{DemonstrationId, EvaluationFields, EvaluationId};
 use time::Date;
 
-use crate::model::Unit;
+use crate::model::{Page, Unit};
 use crate::{InScope, Result, Scope};
 
 mod model;
@@ -39,14 +39,14 @@ pub trait DemonstrationStore: Send + Sync {
         id: DemonstrationId,
     ) -> Result<InScope<Demonstration>>;
     /// Designations of sites in `unit`'s subtree matching `filter`, newest
-    /// first, at most `limit`.
+    /// first, a page of them.
     async fn demonstrations_filtered(
         &self,
         scope: Scope,
         unit: &Unit,
         filter: &DemonstrationFilter,
         today: Date,
-        limit: i64,
+        page: Page,
     ) -> Result<Vec<Demonstration>>;
     /// Records a year's evaluation (refused for a revoked designation, a
     /// year already evaluated, or a reader who is not the designating unit

@@ -18,7 +18,7 @@ use super::{
     DemoCounts, DemoFigures, DemoWho, Demonstration, DemonstrationFilter, DemonstrationStore,
     Evaluation, NewDemonstration, SiteChoice, SiteRef,
 };
-use crate::model::{Unit, UnitRef};
+use crate::model::{Page, Unit, UnitRef};
 use crate::sql::list_sql::{Bind, Conds};
 use crate::sql::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
 use crate::{InScope, Result, Scope, StoreError, UnitStore};
@@ -416,7 +416,7 @@ impl DemonstrationStore for SqlStore {
         unit: &Unit,
         filter: &DemonstrationFilter,
         today: Date,
-        limit: i64,
+        page: Page,
     ) -> Result<Vec<Demonstration>> {
         if !scope.contains(&unit.ancestors) {
             return Err(StoreError::NotFound);
@@ -455,13 +455,15 @@ impl DemonstrationStore for SqlStore {
             c.add(" AND d.id < ?", Bind::Int(b));
         }
         let sql = format!(
-            "SELECT {COLS} FROM {FROM} WHERE d.{} = $1{} ORDER BY d.id DESC LIMIT {}",
+            "SELECT {COLS} FROM {FROM} WHERE d.{} = $1{} ORDER BY d.id DESC LIMIT {} OFFSET {}",
             unit.level.ancestor_column(),
             c.sql,
-            c.next_mark()
+            c.next_mark(),
+            c.mark_after(2)
         );
         c.bind(sqlx::query(&sql).bind(unit.id.get()))
-            .bind(limit.clamp(1, 20_000))
+            .bind(page.limit)
+            .bind(page.offset)
             .fetch_all(self.reader())
             .await?
             .iter()
