@@ -15,8 +15,8 @@
 //   E2E_KEEP_DATA=1   keep the temporary demo data directory
 //   E2E_ONLY=A|B      run only the steps whose name contains A or B
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -66,6 +66,9 @@ const XILINGOL = '152500000000'; // 锡林郭勒盟
 
 const failures = [];
 const warnings = [];
+// The demo's data directory, set by main(): a step may read the demo's
+// SQLite database (see the honours story).
+let DATA_DIR = null;
 
 function log(msg) {
   console.log(msg);
@@ -800,6 +803,213 @@ step('honours: the public notices, a notice and a certificate on a phone; the ca
   await logout(page);
 });
 
+/** Runs one SQL statement on the demo's SQLite database with the sqlite3
+ *  command-line shell (the server keeps running: WAL lets both write). */
+function demoSql(sql) {
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(DATA_DIR, 'jinguo.db'), sql], { encoding: 'utf8' }).trim();
+}
+
+/** Whether a PDF (as bytes) has exactly `n` pages, counted by its page objects. */
+function pdfPages(buf) {
+  return (buf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) || []).length;
+}
+
+step('honours story: the city issues, a village nominates, the township and the city recommend, a public objection is dismissed, the city publishes and prints', DESKTOP, async (page) => {
+  // The certificate reads "在2026年度{TITLE}中".
+  const TITLE = '最美家庭寻访活动';
+  const FAMILY = '娜仁花家庭';
+  const HEAD = '娜仁花';
+  const CONSENT_BY = '娜仁花本人';
+
+  // 锡林浩特市 issues a campaign: villages nominate, one family each, a 7-day notice.
+  await login(page, 'xilinhot', XILINHOT);
+  await page.goto('/honours/new');
+  await page.locator('#title').fill(TITLE);
+  await page.locator('#category').selectOption('family_most_beautiful');
+  await page.locator('#nominating_level').selectOption('village');
+  await page.locator('#quota').fill('1');
+  check(await page.locator('#notice_days').inputValue() === '7', 'the notice period defaults to 7 days');
+  await lookForDefects(page, 'campaign form');
+  await screenshot(page, 'honours-story-issue.png');
+  await submitVia(page, page.locator('form[action="/honours"] button[type="submit"]'));
+  const m = pathOf(page).match(/^\/honours\/(\d+)$/);
+  check(m !== null && page.url().includes('done=created'), `issuing leads to the campaign's page (${page.url()})`);
+  const id = m ? m[1] : '0';
+  await logout(page);
+
+  // 伊利勒特嘎查 nominates a family on a phone-sized screen, with the consent.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await login(page, 'yilelt', YILELT);
+  await page.goto(`/honours/${id}`);
+  await submitVia(page, page.locator(`a[href="/honours/${id}/nominate"]`));
+  await page.locator('#display_name').fill(FAMILY);
+  await page.locator('#person_name').fill(HEAD);
+  await page.locator('#members').fill('4');
+  await page.locator('#story').fill('夫妻和睦，孝老爱亲，带领嘎查妇女办起奶食品合作社，常年照顾两位独居老人。');
+  await page.locator('#consent_given_by').fill(CONSENT_BY);
+  await page.locator('#consent_method').selectOption({ index: 1 });
+  await lookForDefects(page, 'nomination form (phone)');
+  await screenshot(page, 'honours-story-nominate-phone.png');
+  await submitVia(page, page.locator(`form[action="/honours/${id}/nominations"] button[type="submit"]`));
+  check(page.url().includes(`/honours/${id}?done=nominated`), `the nomination is recorded (${page.url()})`);
+  check((await text(page.locator('main'))).includes(FAMILY), 'the village sees its family on the campaign');
+  await logout(page);
+
+  // 宝力根苏木 recommends it up; the city shortlists it (its own step of recommending).
+  await page.setViewportSize({ width: 1366, height: 900 });
+  for (const [user, unit, what] of [['baoligen', BAOLIGEN, 'the township recommends'], ['xilinhot', XILINHOT, 'the city shortlists']]) {
+    await login(page, user, unit);
+    await page.goto(`/honours/${id}`);
+    const card = page.locator('li.card', { hasText: FAMILY });
+    check(await card.locator('form[action$="/recommend"]').count() === 1, `${what}: the family waits for ${user}`);
+    await submitVia(page, card.locator('form[action$="/recommend"] button'));
+    check(page.url().includes('done=recommended'), `${what} (${page.url()})`);
+    if (user === 'baoligen') await logout(page);
+  }
+  await lookForDefects(page, 'campaign with a shortlisted family');
+  await submitVia(page, page.locator(`form[action="/honours/${id}/notice"] button`));
+  check(page.url().includes('done=notice'), `the city starts the public notice (${page.url()})`);
+  await logout(page);
+
+  // Anyone, on a phone and without logging in, reads the notice and objects.
+  const browser = page.context().browser();
+  const phone = await newContext(browser, new URL(page.url()).origin + '/', PHONE);
+  const pub = await phone.newPage();
+  try {
+    const r = await pub.goto(`/public/honours/${id}`);
+    check(r && r.status() === 200, `the notice answers 200 without login (${r && r.status()})`);
+    const body = await text(pub.locator('main'));
+    check(body.includes(FAMILY), 'the notice lists the family');
+    check(!body.includes(CONSENT_BY) && !body.replaceAll(FAMILY, '').includes(HEAD),
+      'the notice shows no person\'s name (only the published family name)');
+    check(!/\d{17}[\dX]/.test(body) && !/1\d{10}/.test(body), 'the notice shows no ID or phone number');
+    await lookForDefects(pub, 'public notice with the objection form (phone)');
+    await pub.locator('#nomination_id').selectOption({ label: FAMILY });
+    await pub.locator('#text').fill('该户去年曾因草场纠纷与邻居发生争执，建议核实。');
+    await pub.locator('#contact').fill('13800001234');
+    await screenshot(pub, 'honours-story-objection-phone.png');
+    // The form waits for its proof of work, then goes by itself.
+    await Promise.all([
+      pub.waitForURL(/done=objection/, { timeout: 60000 }),
+      pub.locator('form#ask button.send').click(),
+    ]);
+    check((await text(pub.locator('main'))).length > 0 && await pub.getByRole('status').count() > 0,
+      'the objection is taken and she is told so');
+    check(!(await text(pub.locator('main'))).includes('13800001234'), 'her contact is not shown on the public page');
+    for (const p of phone.problems) page.context().problems.push(p);
+  } finally {
+    await phone.close();
+  }
+
+  // The city sees the objection: publishing is refused while the notice runs;
+  // it dismisses the objection with a reason.
+  await login(page, 'xilinhot', XILINHOT);
+  await page.goto(`/honours/${id}`);
+  const objection = page.locator('li.card', { hasText: '草场纠纷' });
+  check(await objection.count() === 1, 'the objection is on the campaign\'s page');
+  await submitVia(page, page.locator(`form[action="/honours/${id}/publish"] button`));
+  check(page.url().includes('refused=err.honour.notice_running'), `publishing during the notice is refused (${page.url()})`);
+  await objection.locator('input[name="upheld"][value="0"]').check();
+  await objection.locator('input[name="reason"]').fill('经嘎查调解委员会核实，纠纷已于当年调解，不影响评选。');
+  await lookForDefects(page, 'campaign with an open objection');
+  await submitVia(page, objection.locator('form[action$="/decide"] button[type="submit"]'));
+  check(page.url().includes('done=decided'), `the objection is dismissed (${page.url()})`);
+  check((await text(page.locator('li.card', { hasText: '草场纠纷' }))).includes('调解委员会'), 'the reason is kept with it');
+
+  // A week passes: the notice period lies behind us. (The demo's database is
+  // moved, not the product's clock: there is no backdoor for this.)
+  demoSql(`UPDATE honour_campaigns SET notice_start = date('now', '-10 days'), notice_end = date('now', '-4 days') WHERE id = ${Number(id)}`);
+  check(demoSql(`SELECT notice_end < date('now') FROM honour_campaigns WHERE id = ${Number(id)}`) === '1', 'the notice has ended');
+  await page.goto(`/honours/${id}`);
+  await submitVia(page, page.locator(`form[action="/honours/${id}/publish"] button`));
+  check(page.url().includes('done=published'), `the city publishes (${page.url()})`);
+  await screenshot(page, 'honours-story-published.png');
+  await logout(page);
+
+  // The public page now carries the certificate, which prints on one A4 landscape page.
+  await page.goto(`/public/honours/${id}`);
+  const cert = page.locator('li.entry', { hasText: FAMILY }).locator('a.cert-link');
+  check(await cert.count() === 1, 'the honoured family has a certificate');
+  await submitVia(page, cert);
+  check((await text(page.locator('main'))).includes(FAMILY), 'the certificate names the family');
+  await lookForDefects(page, 'certificate (desktop)');
+  await screenshot(page, 'honours-story-certificate.png');
+  await page.emulateMedia({ media: 'print' });
+  const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true, preferCSSPageSize: true });
+  writeFileSync(join(OUT_DIR, 'honours-story-certificate.pdf'), pdf);
+  log('    ->  out/honours-story-certificate.pdf');
+  check(pdf.subarray(0, 5).toString() === '%PDF-', 'the certificate prints to a PDF');
+  check(pdfPages(pdf) === 1, `the certificate is one page (${pdfPages(pdf)})`);
+});
+
+step('demonstration sites: the city designates a federation with its score sheet, evaluates and revokes it; the league sees them by level', DESKTOP, async (page) => {
+  await login(page, 'xilinhot', XILINHOT);
+  const list = await page.goto('/demonstrations');
+  check(list && list.status() === 200, `/demonstrations answers 200 (got ${list && list.status()})`);
+  const rows = page.locator('main table.table a[href^="/demonstrations/"]');
+  check(await rows.count() >= 3, `the demo's designations are listed (${await rows.count()})`);
+  check(await page.locator('main .badge.status-revoked').count() >= 1, 'the revoked one is marked');
+  await lookForDefects(page, 'demonstration list');
+  await screenshot(page, 'demonstrations-list.png');
+
+  await page.goto('/demonstrations/new');
+  // The demo designated the first village federations; the last has none.
+  const option = page.locator('select#site option[value^="organisation:"]').last();
+  const value = await option.getAttribute('value');
+  const site = (await option.innerText()).split(' · ')[0].trim();
+  await page.locator('select#site').selectOption(value);
+  await page.locator('#reason').fill('妇联执委分工明确，妇女议事会每月召开，带动周边嘎查。');
+  // Weights that do not total 100 come back with the message, nothing saved.
+  await page.locator('#item_weight_1').fill('50');
+  await submitVia(page, page.locator('form[action="/demonstrations"] button[type="submit"]'));
+  check((await text(page.locator('main'))).includes('各项分值合计必须是 100 分'), 'weights not totalling 100 are refused');
+  check(await page.locator('select#site').inputValue() === value, 'the chosen site is kept');
+  await lookForDefects(page, 'designation form with an error');
+  await page.locator('#item_weight_1').fill('30');
+  await screenshot(page, 'demonstrations-form.png');
+  await submitVia(page, page.locator('form[action="/demonstrations"] button[type="submit"]'));
+  const m = pathOf(page).match(/^\/demonstrations\/(\d+)$/);
+  check(m !== null && page.url().includes('done=designated'), `designating leads to its page (${page.url()})`);
+  const id = m ? m[1] : '0';
+  check((await text(page.locator('h1'))) === site, `the page names the site (${site})`);
+
+  // This year's evaluation: each item up to its points, the total added up.
+  await page.locator('#score_0').fill('28');
+  await page.locator('#score_1').fill('27');
+  await page.locator('#score_2').fill('36');
+  await page.locator('#note').fill('实地查看阵地，台账齐全。');
+  await lookForDefects(page, 'designation page with the evaluation form');
+  await submitVia(page, page.locator(`form[action="/demonstrations/${id}/evaluations"] button[type="submit"]`));
+  check(page.url().includes('done=evaluated'), `the evaluation is saved (${page.url()})`);
+  check((await text(page.locator('main table.table'))).includes('91'), 'the total 91 is shown');
+  await screenshot(page, 'demonstrations-evaluated.png');
+
+  // Revoked with a reason: no more evaluating.
+  await page.locator('#revoke-reason').fill('复核发现妇女之家长期未开放，撤销示范称号。');
+  await submitVia(page, page.locator(`form[action="/demonstrations/${id}/revoke"] button[type="submit"]`));
+  check(page.url().includes('done=revoked'), `revoked (${page.url()})`);
+  check(await page.locator('.badge.status-revoked').count() === 1, 'the page shows it revoked');
+  check(await page.locator(`form[action="/demonstrations/${id}/evaluations"]`).count() === 0, 'a revoked one is not evaluated');
+  await logout(page);
+
+  // The league on a phone: its banners on the schematic map and by level.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await login(page, 'xilingol', XILINGOL);
+  await page.goto('/demonstrations');
+  check(await page.locator('svg.choropleth').count() === 1, 'the league sees its banners on the map');
+  const city = page.locator('main table.table tbody tr', { hasText: '锡林浩特市' }).first();
+  check((await text(city)).length > 0, 'the city has its row in the counts by unit');
+  await lookForDefects(page, 'demonstration list (league, phone)');
+  await screenshot(page, 'demonstrations-league-phone.png');
+  // The same page in Mongolian (kept on her account: set back after).
+  await page.goto('/lang?set=mn-Mong&back=/demonstrations');
+  check((await page.locator('html').getAttribute('lang')) === 'mn-Mong', 'the page is in Mongolian');
+  check(/[\u1820-\u18AF]/.test(await text(page.locator('h1'))), 'its heading is in Mongolian script');
+  await lookForDefects(page, 'demonstration list in Mongolian (league, phone)');
+  await screenshot(page, 'demonstrations-league-mn-phone.png');
+  await page.goto('/lang?set=zh-CN&back=/');
+});
+
 step('grassroots federations: the list, one federation, its election form and the coverage', DESKTOP, async (page) => {
   await login(page, 'xilinhot', XILINHOT);
   await page.goto('/organisations');
@@ -1226,6 +1436,7 @@ async function main() {
   mkdirSync(OUT_DIR, { recursive: true });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'jinguo-e2e-'));
+  DATA_DIR = dataDir;
   let server;
   let browser;
   try {

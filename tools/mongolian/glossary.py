@@ -77,6 +77,12 @@ TERMS = [
     ("结案", "kereg+i tögüskekü", "close a case"),
     ("风险评估", "ayul+un ünelelte", "risk assessment"),
     ("导入 / 导出", "oruγulqu / γarγaqu", "import / export"),
+    ("示范", "ülger ǰiǰig", "demonstration, model (三级示范); draft"),
+    ("示范点", "ülger ǰiǰig+ün čeg", "a demonstration site; draft"),
+    ("命名", "nerelekü", "designate (a demonstration site)"),
+    ("考评", "ünelelte", "(yearly) evaluation, as in 风险评估"),
+    ("分值 / 得分", "onoγ-a", "points of a score sheet; a score"),
+    ("撤销", "kölčingüi bolγaqu", "revoke: 'make invalid'"),
 ]
 
 rows = "\n".join(f"| {zh} | {convert(lat)} | {lat.replace('+', '-')} | {note} |" for zh, lat, note in TERMS)

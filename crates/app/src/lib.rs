@@ -14,6 +14,7 @@ pub mod case_list;
 pub mod case_stats;
 mod charts;
 pub mod config;
+pub mod demonstrations;
 pub mod error;
 pub mod family_sites;
 pub mod help;

@@ -55,3 +55,4 @@ pub mod text;
 pub use task::{ReportStatus, TaskDraft, TaskSpec};
 // Case statistics: small-cell suppression (issue 6).
 pub mod case_stats;
+pub mod demonstration;

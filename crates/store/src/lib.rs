@@ -6,6 +6,7 @@
 
 pub mod audit_chain;
 pub mod csv_import;
+pub mod demonstrations;
 mod error;
 pub mod family_sites;
 pub mod homes;
@@ -31,6 +32,7 @@ pub use traits::{
     SessionStore, TaskFileStore, TaskStore, UnitStore, UserStore,
 };
 // Case statistics (issue 6).
+pub use demonstrations::DemonstrationStore;
 pub use family_sites::FamilySiteStore;
 pub use homes::HomeStore;
 pub use honours::HonourStore;
@@ -65,6 +67,7 @@ pub trait Store:
     + TaskFileStore
     + HouseholdStore
     + HomeStore
+    + DemonstrationStore
     + FamilySiteStore
     + HonourStore
     + OrganisationStore

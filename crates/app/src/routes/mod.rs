@@ -171,6 +171,7 @@ pub const MODULES: &[Module] = &[
     crate::family_sites::MODULE,
     crate::organisations::MODULE,
     crate::honours::MODULE,
+    crate::demonstrations::MODULE,
     crate::outlines::MODULE,
     crate::translations::MODULE,
     crate::offline::MODULE,
