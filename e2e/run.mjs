@@ -553,6 +553,12 @@ step('the region issues a task to villages; yilelt answers; baoligen approves; t
   await page.goto('/tasks');
   check((await text(page.locator('main'))).includes('入户走访情况统计'), 'the task is in the village inbox');
   await lookForDefects(page, 'task inbox (phone)');
+  // The notice printed for the village meeting: Mongolian and Chinese headings.
+  await page.goto(`/tasks/${id}/notice`);
+  check((await text(page.locator('main'))).includes('入户走访情况统计'), 'the printed notice carries the task');
+  check(await page.locator('.notice-kind .bi-mn[lang="mn-Mong"]').count() === 1, 'the notice heading has its Mongolian');
+  await lookForDefects(page, 'printed task notice (phone)');
+  await screenshot(page, 'task-notice-phone.png');
   await page.goto(`/tasks/${id}/reports/${YILELT}`);
   await page.locator('input[name="v_f1"]').fill('12');
   await lookForDefects(page, 'report form (phone)');

@@ -6,7 +6,7 @@ const ctx = await browser.newContext({ baseURL: base, viewport: { width: Number(
 const page = await ctx.newPage();
 await page.goto('/login');
 await page.fill('input[name="username"]', user);
-await page.fill('input[name="password"]', 'Demo-pass-2026');
+await page.fill('input[name="password"]', process.env.JINGUO_DEMO_PASSWORD || 'Demo-pass-2026');
 await Promise.all([page.waitForNavigation(), page.click('form button.primary[type="submit"]')]);
 let i = 0;
 for (const p of paths) {
