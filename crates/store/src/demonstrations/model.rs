@@ -6,17 +6,13 @@ use std::collections::BTreeMap;
 use jinguo_domain::demonstration::{
     DemonstrationId, DesignationFields, EvaluationId, ScoreItem, SiteKind, Standing, Status,
 };
-use jinguo_domain::{Level, UnitId, UserId};
+use jinguo_domain::{Level, UnitId};
 use time::Date;
 
 use crate::model::UnitRef;
 
-/// Who writes, for the audit entry the store writes with the change.
-#[derive(Debug, Clone, Default)]
-pub struct DemoWho {
-    pub user: Option<(UserId, String)>,
-    pub ip: Option<String>,
-}
+/// Who writes (the shared [`crate::model::Who`]).
+pub use crate::model::Who as DemoWho;
 
 /// The site of a designation: a grassroots federation or a Women's Home,
 /// by its own id.

@@ -126,29 +126,8 @@ fn designates(scope: Scope, d: &Demonstration) -> bool {
         && d.ancestors[usize::from(scope.level().get() - 1)] == Some(scope.unit())
 }
 
-async fn audit(
-    backend: Backend,
-    conn: &mut AnyConnection,
-    by: &DemoWho,
-    action: &'static str,
-    unit: UnitId,
-    detail: String,
-    now: i64,
-) -> Result<()> {
-    crate::sql::audit::insert(
-        conn,
-        backend,
-        &crate::model::NewAudit {
-            at: now,
-            actor: by.user.clone(),
-            action,
-            detail,
-            ip: by.ip.clone(),
-            unit,
-        },
-    )
-    .await
-}
+/// Audit entries in the write's transaction (see `crate::sql::audit::by_who`).
+use crate::sql::audit::by_who as audit;
 
 /// Moves the counters of every ancestor of a site's unit by `delta`.
 async fn count(

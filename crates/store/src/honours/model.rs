@@ -4,7 +4,7 @@ use jinguo_domain::honour::{
     CampaignFields, CampaignId, CampaignStatus, NominationConsent, NominationFields, NominationId,
     NominationStatus, ObjectionId, ObjectionStatus, SubjectKind,
 };
-use jinguo_domain::{HouseholdId, Level, UnitId, UserId};
+use jinguo_domain::{HouseholdId, Level, UnitId};
 use time::Date;
 
 use crate::model::UnitRef;
@@ -105,13 +105,7 @@ pub struct Objection {
     pub issuer_path: [Option<UnitId>; 5],
 }
 
-/// Who does a write: the user (none for the public or the system) and the
-/// address, written to the audit log in the same transaction.
-#[derive(Debug, Clone, Default)]
-pub struct Who {
-    pub user: Option<(UserId, String)>,
-    pub ip: Option<String>,
-}
+pub use crate::model::Who;
 
 /// A campaign on the public pages: nothing but what is published.
 #[derive(Debug, Clone)]

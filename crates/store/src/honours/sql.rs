@@ -22,7 +22,7 @@ use super::{
 };
 use crate::model::{Page, Unit, UnitRef};
 use crate::sql::cases::seal;
-use crate::sql::{Backend, SqlStore, ancestors, level_of, not_found_if_none};
+use crate::sql::{SqlStore, ancestors, level_of, not_found_if_none};
 use crate::vault::associated_data;
 use crate::{InScope, Result, Scope, StoreError, UnitStore};
 
@@ -133,33 +133,8 @@ fn nomination_from_row(row: &AnyRow, subject: SubjectKind) -> Result<Nomination>
     })
 }
 
-/// The audit entry of a write, in its transaction: ids and unit codes only,
-/// never a name or what the public wrote.
-/// The audit entry of a step, in the step's transaction, on the audit
-/// log's hash chain (see `crate::audit_chain`).
-async fn audit(
-    backend: Backend,
-    conn: &mut AnyConnection,
-    by: &Who,
-    action: &'static str,
-    unit: UnitId,
-    detail: String,
-    now: i64,
-) -> Result<()> {
-    crate::sql::audit::insert(
-        conn,
-        backend,
-        &crate::model::NewAudit {
-            at: now,
-            actor: by.user.clone(),
-            action,
-            detail,
-            ip: by.ip.clone(),
-            unit,
-        },
-    )
-    .await
-}
+/// Audit entries in the write's transaction (see `crate::sql::audit::by_who`).
+use crate::sql::audit::by_who as audit;
 
 async fn step(
     conn: &mut AnyConnection,

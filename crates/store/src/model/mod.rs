@@ -170,6 +170,16 @@ pub struct LastLogin {
     pub address: Option<String>,
 }
 
+/// Who does a write that the store audits in the write's own transaction:
+/// the user (none for the public or the system) and the address. Shared
+/// by the modules whose store methods write their audit entries
+/// themselves (honours, outlines, demonstrations, …).
+#[derive(Debug, Clone, Default)]
+pub struct Who {
+    pub user: Option<(UserId, String)>,
+    pub ip: Option<String>,
+}
+
 /// An audit event to append. Names, ID numbers and phones never go in
 /// `detail`; usernames and unit codes may.
 #[derive(Debug, Clone)]

@@ -4,17 +4,12 @@ use jinguo_domain::outline::{
     Department, Entry, IndicatorId, IndicatorSpec, OutlineReportId, OutlineReportStatus,
     PlanPeriod, Rollup,
 };
-use jinguo_domain::{Level, UnitId, UserId};
+use jinguo_domain::{Level, UnitId};
 use serde::Serialize;
 
 use crate::model::UnitRef;
 
-/// Who writes, for the audit entry written with the change.
-#[derive(Debug, Clone, Default)]
-pub struct Who {
-    pub user: Option<(UserId, String)>,
-    pub ip: Option<String>,
-}
+pub use crate::model::Who;
 
 /// An indicator of a period's catalogue.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -15,7 +15,7 @@ use super::{
     RollupRow, TargetRow, ValueRow, Who,
 };
 use crate::model::{Unit, UnitRef};
-use crate::sql::{Backend, SqlStore, float_or_nan, level_of, not_found_if_none};
+use crate::sql::{SqlStore, float_or_nan, level_of, not_found_if_none};
 use crate::{Result, Scope, StoreError, UserStore};
 
 fn decode_err(what: String) -> StoreError {
@@ -130,29 +130,8 @@ fn head_from_row(row: &AnyRow) -> Result<ReportHead> {
     })
 }
 
-async fn audit(
-    backend: Backend,
-    conn: &mut AnyConnection,
-    by: &Who,
-    action: &'static str,
-    unit: UnitId,
-    detail: String,
-    now: i64,
-) -> Result<()> {
-    crate::sql::audit::insert(
-        conn,
-        backend,
-        &crate::model::NewAudit {
-            at: now,
-            actor: by.user.clone(),
-            action,
-            detail,
-            ip: by.ip.clone(),
-            unit,
-        },
-    )
-    .await
-}
+/// Audit entries in the write's transaction (see `crate::sql::audit::by_who`).
+use crate::sql::audit::by_who as audit;
 
 fn refused(field: &'static str, key: &'static str) -> StoreError {
     StoreError::Refused { field, key }

@@ -409,6 +409,33 @@ impl SqlStore {
     }
 }
 
+/// Appends the audit entry of a write done by `by`, on `conn` inside the
+/// write's transaction (see [`insert`]): the one helper of the modules
+/// that audit their own writes.
+pub(crate) async fn by_who(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    by: &crate::model::Who,
+    action: &'static str,
+    unit: jinguo_domain::UnitId,
+    detail: String,
+    now: i64,
+) -> Result<()> {
+    insert(
+        conn,
+        backend,
+        &NewAudit {
+            at: now,
+            actor: by.user.clone(),
+            action,
+            detail,
+            ip: by.ip.clone(),
+            unit,
+        },
+    )
+    .await
+}
+
 /// Audit entries chained per multi-row statement: a row's 15 values.
 const AUDIT_ROWS_PER_INSERT: usize = 64;
 
