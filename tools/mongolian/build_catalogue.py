@@ -96,6 +96,7 @@ def main():
         (I18N / "homes/zh-CN.toml", [d / "homes.txt"], I18N / "homes/mn-Mong.toml"),
         (I18N / "honours/zh-CN.toml", [d / "honours.txt"], I18N / "honours/mn-Mong.toml"),
         (I18N / "offline/zh-CN.toml", [d / "offline.txt"], I18N / "offline/mn-Mong.toml"),
+        (I18N / "training/zh-CN.toml", [d / "training.txt"], I18N / "training/mn-Mong.toml"),
     ]
     bad = False
     for zh, paths, out in jobs:

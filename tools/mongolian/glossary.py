@@ -77,6 +77,16 @@ TERMS = [
     ("结案", "kereg+i tögüskekü", "close a case"),
     ("风险评估", "ayul+un ünelelte", "risk assessment"),
     ("导入 / 导出", "oruγulqu / γarγaqu", "import / export"),
+    ("培训", "surγalta", "training; 培训班 surγalta+yin anggi (a class)"),
+    ("领头雁", "terigülegči γalaγu", "'leading goose': the chairs' training plan; coined, needs review"),
+    ("培训计划", "surγalta+yin tölöbülgege", "training programme"),
+    ("学时", "čaγ", "class hours"),
+    ("报名", "bürtgel / bürtgekü", "enrolment / to enrol"),
+    ("签到 / 出勤", "irelte temdeglekü / irelte", "attendance"),
+    ("名额", "oron too", "places allotted to a unit"),
+    ("结业", "tögüskekü", "complete (a programme)"),
+    ("二维码", "qoyar kemǰiy-e+tü kod", "QR code"),
+    ("届 / 任期", "ǰalγamǰi", "a committee's term; draft"),
 ]
 
 rows = "\n".join(f"| {zh} | {convert(lat)} | {lat.replace('+', '-')} | {note} |" for zh, lat, note in TERMS)

@@ -51,6 +51,7 @@ pub mod organisation;
 pub use organisation::{CommitteeMemberId, ElectionId, OrganisationId};
 pub mod outline;
 pub mod task;
+pub mod training;
 pub mod text;
 pub use task::{ReportStatus, TaskDraft, TaskSpec};
 // Case statistics: small-cell suppression (issue 6).

@@ -15,6 +15,7 @@ pub mod model;
 pub mod organisations;
 pub mod outlines;
 pub mod scope;
+pub mod training;
 pub(crate) mod sql;
 mod traits;
 pub mod translations;
@@ -37,6 +38,7 @@ pub use honours::HonourStore;
 pub use idempotency::IdempotencyStore;
 pub use organisations::OrganisationStore;
 pub use outlines::OutlineStore;
+pub use training::TrainingStore;
 pub use traits::CaseStatsStore;
 pub use translations::TranslationStore;
 pub use vault::{Vault, VaultError};
@@ -77,5 +79,6 @@ pub trait Store:
     + WorkbenchStore
     + TranslationStore
     + OutlineStore
+    + TrainingStore
 {
 }
