@@ -51,8 +51,8 @@ pub mod organisation;
 pub use organisation::{CommitteeMemberId, ElectionId, OrganisationId};
 pub mod outline;
 pub mod task;
-pub mod training;
 pub mod text;
+pub mod training;
 pub use task::{ReportStatus, TaskDraft, TaskSpec};
 // Case statistics: small-cell suppression (issue 6).
 pub mod case_stats;

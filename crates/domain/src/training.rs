@@ -148,7 +148,9 @@ impl AttendedVia {
     }
 
     pub fn parse(s: &str) -> Option<AttendedVia> {
-        AttendedVia::ALL.into_iter().find(|a| a.as_str() == s.trim())
+        AttendedVia::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s.trim())
     }
 }
 
@@ -375,21 +377,24 @@ impl ClassDraft {
             }
         }
         match (title, starts_on, ends_on, mode, hours, capacity) {
-            (Some(title), Some(starts_on), Some(ends_on), Some(mode), Some(hours), Some(capacity))
-                if errors.is_empty() =>
-            {
-                Ok(ClassFields {
-                    title,
-                    starts_on,
-                    ends_on,
-                    mode,
-                    place,
-                    hours,
-                    capacity,
-                    teachers,
-                    places,
-                })
-            }
+            (
+                Some(title),
+                Some(starts_on),
+                Some(ends_on),
+                Some(mode),
+                Some(hours),
+                Some(capacity),
+            ) if errors.is_empty() => Ok(ClassFields {
+                title,
+                starts_on,
+                ends_on,
+                mode,
+                place,
+                hours,
+                capacity,
+                teachers,
+                places,
+            }),
             _ => Err(errors),
         }
     }

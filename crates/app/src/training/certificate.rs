@@ -51,7 +51,10 @@ pub async fn certificate(
             .replace("{programme}", &c.programme)
             .replace("{hours}", &c.hours.to_string())
     };
-    let issuer_mn = c.planner_name_mn.clone().unwrap_or_else(|| c.planner.name.clone());
+    let issuer_mn = c
+        .planner_name_mn
+        .clone()
+        .unwrap_or_else(|| c.planner.name.clone());
     Ok(state.templates.render(
         "training/certificate.html",
         Lang::Mn,

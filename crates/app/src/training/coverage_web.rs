@@ -109,7 +109,11 @@ pub async fn export(
         .iter()
         .map(|(u, c)| (u.name.clone(), c, false))
         .collect();
-    lines.push((format!("{} · {}", unit.name, t("training.total")), &cov.counts, true));
+    lines.push((
+        format!("{} · {}", unit.name, t("training.total")),
+        &cov.counts,
+        true,
+    ));
     let table = Table {
         name: t("training.coverage_title"),
         headers: [
@@ -129,7 +133,9 @@ pub async fn export(
         ]
         .map(t)
         .to_vec(),
-        widths: vec![22.0, 12.0, 12.0, 12.0, 12.0, 10.0, 12.0, 12.0, 10.0, 10.0, 10.0, 10.0, 10.0],
+        widths: vec![
+            22.0, 12.0, 12.0, 12.0, 12.0, 10.0, 12.0, 12.0, 10.0, 10.0, 10.0, 10.0, 10.0,
+        ],
         rows: lines
             .iter()
             .map(|(name, c, total)| TableRow {
@@ -138,7 +144,8 @@ pub async fn export(
                     pct_text(c.chairs_year_pct()),
                     pct_text(c.chairs_term_pct()),
                     pct_text(c.attendance_pct()),
-                    c.hours_per_person().map_or_else(|| "—".to_owned(), |h| h.to_string()),
+                    c.hours_per_person()
+                        .map_or_else(|| "—".to_owned(), |h| h.to_string()),
                 ],
                 numbers: vec![
                     c.village_chairs,

@@ -38,7 +38,15 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
     .parse()
     .map_err(|e| anyhow::anyhow!("demo programme: {e:?}"))?;
     let pid = store
-        .create_programme(scope, NewProgramme { unit: city.id, fields, by: None }, now)
+        .create_programme(
+            scope,
+            NewProgramme {
+                unit: city.id,
+                fields,
+                by: None,
+            },
+            now,
+        )
         .await?;
     let programme = store.programme_in_scope(scope, pid).await?;
     let township = store.unit_by_code(&UnitCode::parse(TOWNSHIP)?).await?;
@@ -51,27 +59,53 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
         hours: Some(16),
         capacity: Some(80),
         teachers: Some("乌兰（市妇联）、张丽（市委党校）".into()),
-        places: vec![PlacesDraft { unit_code: TOWNSHIP.into(), places: Some(places) }],
+        places: vec![PlacesDraft {
+            unit_code: TOWNSHIP.into(),
+            places: Some(places),
+        }],
     };
     // The finished class in the first days of the year (or yesterday,
     // early in January), the upcoming one a month ahead within the year.
     let jan = time::Date::from_calendar_date(year, time::Month::January, 5)?;
     let past_start = if jan < today { jan } else { today };
-    let upcoming = (today + time::Duration::days(30))
-        .min(time::Date::from_calendar_date(year, time::Month::December, 29)?);
+    let upcoming = (today + time::Duration::days(30)).min(time::Date::from_calendar_date(
+        year,
+        time::Month::December,
+        29,
+    )?);
     let mut written = 1;
     let mut ids = Vec::new();
     for (title, from, to) in [
-        ("第一期 村妇联主席培训班", past_start, past_start + time::Duration::days(1)),
-        ("第二期 村妇联主席培训班", upcoming, upcoming + time::Duration::days(1)),
+        (
+            "第一期 村妇联主席培训班",
+            past_start,
+            past_start + time::Duration::days(1),
+        ),
+        (
+            "第二期 村妇联主席培训班",
+            upcoming,
+            upcoming + time::Duration::days(1),
+        ),
     ] {
-        let to = to.min(time::Date::from_calendar_date(year, time::Month::December, 31)?);
+        let to = to.min(time::Date::from_calendar_date(
+            year,
+            time::Month::December,
+            31,
+        )?);
         let f = class(title, from, to, 20)
             .parse(year)
             .map_err(|e| anyhow::anyhow!("demo class: {e:?}"))?;
         ids.push(
             store
-                .create_class(&programme, NewClass { fields: f, places: vec![(township.id, 20)], by: None }, now)
+                .create_class(
+                    &programme,
+                    NewClass {
+                        fields: f,
+                        places: vec![(township.id, 20)],
+                        by: None,
+                    },
+                    now,
+                )
                 .await?,
         );
         written += 1;
@@ -88,7 +122,12 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
         let e = store
             .enrol(
                 scope,
-                NewEnrolment { class: ids[0], member: m.id, account: None, by: None },
+                NewEnrolment {
+                    class: ids[0],
+                    member: m.id,
+                    account: None,
+                    by: None,
+                },
                 past_start,
                 now,
             )
@@ -98,7 +137,11 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
     }
     // The roll of the finished class: all but two came.
     let c = store.class_in_scope(scope, ids[0]).await?;
-    let came: Vec<_> = enrolled.iter().copied().take(enrolled.len().saturating_sub(2)).collect();
+    let came: Vec<_> = enrolled
+        .iter()
+        .copied()
+        .take(enrolled.len().saturating_sub(2))
+        .collect();
     store.attend_roll(&c, &came, AttendedVia::Roll, now).await?;
     Ok(written + came.len() as u64)
 }

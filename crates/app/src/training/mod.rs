@@ -305,10 +305,7 @@ pub async fn roll(
     via: AttendedVia,
 ) -> AppResult<Vec<Attended>> {
     let c = state.store.class_in_scope(actor.scope(), class).await?;
-    let done = state
-        .store
-        .attend_roll(&c, enrolments, via, now())
-        .await?;
+    let done = state.store.attend_roll(&c, enrolments, via, now()).await?;
     let new: Vec<String> = done
         .iter()
         .filter(|a| !a.already)

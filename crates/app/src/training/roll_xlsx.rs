@@ -32,7 +32,10 @@ const HEADERS: [&str; 4] = ["报名编号", "姓名", "单位", "出勤"];
 
 /// The upload's body limit, for the route table.
 pub fn body() -> (usize, FieldError) {
-    (MAX_BYTES + 64 * 1024, FieldError::new("file", "imp.err.too_large"))
+    (
+        MAX_BYTES + 64 * 1024,
+        FieldError::new("file", "imp.err.too_large"),
+    )
 }
 
 /// `GET /training/classes/{id}/roll.xlsx`: the roll to take offline.
@@ -51,7 +54,8 @@ pub async fn template(
     let bold = header_format();
     let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("roll: {e}"));
     for (i, h) in HEADERS.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &bold).map_err(fail)?;
+        ws.write_string_with_format(0, i as u16, *h, &bold)
+            .map_err(fail)?;
     }
     ws.set_column_width(1, 16).map_err(fail)?;
     ws.set_column_width(2, 24).map_err(fail)?;
@@ -59,7 +63,8 @@ pub async fn template(
         let r = r as u32 + 1;
         ws.write_number(r, 0, e.id.get() as f64).map_err(fail)?;
         ws.write_string(r, 1, safe_text(&e.name)).map_err(fail)?;
-        ws.write_string(r, 2, safe_text(&e.unit.name)).map_err(fail)?;
+        ws.write_string(r, 2, safe_text(&e.unit.name))
+            .map_err(fail)?;
         if e.attended_at.is_some() {
             ws.write_string(r, 3, "是").map_err(fail)?;
         }
@@ -92,64 +97,86 @@ fn text(d: &Data) -> String {
 /// The rows marked attended: (Excel row, enrolment id as written).
 pub fn read(bytes: &[u8]) -> Result<Vec<(u32, i64)>, Vec<Problem>> {
     let file = |key| vec![Problem { row: 0, key }];
-    crate::xlsx::import::guarded(|| file("imp.err.not_xlsx"), || {
-        if !crate::xlsx::import::looks_like_xlsx(bytes) {
-            return Err(file("imp.err.not_xlsx"));
-        }
-        if bytes.len() > MAX_BYTES
-            || crate::xlsx::import::check_unpacked_size(bytes, MAX_UNPACKED).is_err()
-        {
-            return Err(file("imp.err.too_large"));
-        }
-        let Ok(mut wb) = Xlsx::new(Cursor::new(bytes)) else {
-            return Err(file("imp.err.not_xlsx"));
-        };
-        let Some(name) = wb.sheet_names().first().cloned() else {
-            return Err(file("imp.err.no_sheet"));
-        };
-        let Ok(range) = wb.worksheet_range(&name) else {
-            return Err(file("imp.err.not_xlsx"));
-        };
-        let first_row = range.start().map_or(0, |(r, _)| r) + 1;
-        let mut rows = range.rows();
-        let header: Vec<String> = rows.next().map(|h| h.iter().map(text).collect()).unwrap_or_default();
-        let (Some(id_col), Some(att_col)) = (
-            header.iter().position(|h| h == HEADERS[0]),
-            header.iter().position(|h| h == HEADERS[3]),
-        ) else {
-            return Err(file("err.training.roll_columns"));
-        };
-        let mut out = Vec::new();
-        let mut problems = Vec::new();
-        for (n, row) in rows.enumerate() {
-            let number = first_row + 1 + n as u32;
-            let cell = |c: usize| row.get(c).map(text).unwrap_or_default();
-            let (id, att) = (cell(id_col), cell(att_col));
-            if id.is_empty() && att.is_empty() {
-                continue;
+    crate::xlsx::import::guarded(
+        || file("imp.err.not_xlsx"),
+        || {
+            if !crate::xlsx::import::looks_like_xlsx(bytes) {
+                return Err(file("imp.err.not_xlsx"));
             }
-            let attended = match att.as_str() {
-                "" | "否" | "no" | "0" => false,
-                "是" | "yes" | "1" | "√" | "✓" => true,
-                _ => {
-                    problems.push(Problem { row: number, key: "err.training.roll_yes_no" });
+            if bytes.len() > MAX_BYTES
+                || crate::xlsx::import::check_unpacked_size(bytes, MAX_UNPACKED).is_err()
+            {
+                return Err(file("imp.err.too_large"));
+            }
+            let Ok(mut wb) = Xlsx::new(Cursor::new(bytes)) else {
+                return Err(file("imp.err.not_xlsx"));
+            };
+            let Some(name) = wb.sheet_names().first().cloned() else {
+                return Err(file("imp.err.no_sheet"));
+            };
+            let Ok(range) = wb.worksheet_range(&name) else {
+                return Err(file("imp.err.not_xlsx"));
+            };
+            let first_row = range.start().map_or(0, |(r, _)| r) + 1;
+            let mut rows = range.rows();
+            let header: Vec<String> = rows
+                .next()
+                .map(|h| h.iter().map(text).collect())
+                .unwrap_or_default();
+            let (Some(id_col), Some(att_col)) = (
+                header.iter().position(|h| h == HEADERS[0]),
+                header.iter().position(|h| h == HEADERS[3]),
+            ) else {
+                return Err(file("err.training.roll_columns"));
+            };
+            let mut out = Vec::new();
+            let mut problems = Vec::new();
+            for (n, row) in rows.enumerate() {
+                let number = first_row + 1 + n as u32;
+                let cell = |c: usize| row.get(c).map(text).unwrap_or_default();
+                let (id, att) = (cell(id_col), cell(att_col));
+                if id.is_empty() && att.is_empty() {
                     continue;
                 }
-            };
-            match id.parse::<i64>() {
-                Ok(id) if id > 0 => {
-                    if attended {
-                        out.push((number, id));
+                let attended = match att.as_str() {
+                    "" | "否" | "no" | "0" => false,
+                    "是" | "yes" | "1" | "√" | "✓" => true,
+                    _ => {
+                        problems.push(Problem {
+                            row: number,
+                            key: "err.training.roll_yes_no",
+                        });
+                        continue;
                     }
+                };
+                match id.parse::<i64>() {
+                    Ok(id) if id > 0 => {
+                        if attended {
+                            out.push((number, id));
+                        }
+                    }
+                    _ => problems.push(Problem {
+                        row: number,
+                        key: "err.training.roll_enrolment",
+                    }),
                 }
-                _ => problems.push(Problem { row: number, key: "err.training.roll_enrolment" }),
             }
-        }
-        if problems.is_empty() { Ok(out) } else { Err(problems) }
-    })
+            if problems.is_empty() {
+                Ok(out)
+            } else {
+                Err(problems)
+            }
+        },
+    )
 }
 
-fn refused(state: &AppState, actor: &crate::auth::Actor, lang: Lang, class: i64, problems: &[Problem]) -> WebResult {
+fn refused(
+    state: &AppState,
+    actor: &crate::auth::Actor,
+    lang: Lang,
+    class: i64,
+    problems: &[Problem],
+) -> WebResult {
     let mut resp = state.templates.render(
         "training/roll_refused.html",
         lang,
@@ -181,7 +208,16 @@ pub async fn upload(
         }
         while let Ok(Some(chunk)) = field.chunk().await {
             if bytes.len() + chunk.len() > MAX_BYTES {
-                return refused(&state, &actor, lang, class, &[Problem { row: 0, key: "imp.err.too_large" }]);
+                return refused(
+                    &state,
+                    &actor,
+                    lang,
+                    class,
+                    &[Problem {
+                        row: 0,
+                        key: "imp.err.too_large",
+                    }],
+                );
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -204,7 +240,10 @@ pub async fn upload(
     let problems: Vec<Problem> = rows
         .iter()
         .filter(|(_, id)| !roll.contains(id))
-        .map(|(row, _)| Problem { row: *row, key: "err.training.roll_enrolment" })
+        .map(|(row, _)| Problem {
+            row: *row,
+            key: "err.training.roll_enrolment",
+        })
         .collect();
     if !problems.is_empty() {
         return refused(&state, &actor, lang, class, &problems);

@@ -534,7 +534,16 @@ pub async fn enrol_form(
 ) -> WebResult {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let done = q.done.as_deref() == Some("1");
-    enrol_page(&state, &actor, lang, &unit, &EnrolForm::default(), &[], done).await
+    enrol_page(
+        &state,
+        &actor,
+        lang,
+        &unit,
+        &EnrolForm::default(),
+        &[],
+        done,
+    )
+    .await
 }
 
 fn id_field(s: &str) -> i64 {
@@ -568,8 +577,12 @@ pub async fn enrol(
     )
     .await;
     match r {
-        Ok(_) => Ok(Redirect::to(&format!("/training/enrol?unit={}&done=1", unit.code)).into_response()),
-        Err(AppError::Invalid(e)) => enrol_page(&state, &actor, lang, &unit, &form, &[e], false).await,
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/training/enrol?unit={}&done=1", unit.code)).into_response())
+        }
+        Err(AppError::Invalid(e)) => {
+            enrol_page(&state, &actor, lang, &unit, &form, &[e], false).await
+        }
         Err(e) => Err(e),
     }
 }

@@ -218,7 +218,9 @@ async fn record(
     .fetch_one(&mut *conn)
     .await?;
     let total: i64 = progress.try_get("hours")?;
-    let was_completed = progress.try_get::<Option<i64>, _>("completed_at")?.is_some();
+    let was_completed = progress
+        .try_get::<Option<i64>, _>("completed_at")?
+        .is_some();
     let completed_now = !was_completed && completes(total, required);
     if completed_now {
         sqlx::query(
@@ -353,7 +355,17 @@ impl SqlStore {
             if of != Some(class.id.get()) {
                 return Err(refused("enrolment", "err.training.enrolment_unknown"));
             }
-            out.push(record(&mut tx, self.backend, e.get(), via, class.scope().user(), now).await?);
+            out.push(
+                record(
+                    &mut tx,
+                    self.backend,
+                    e.get(),
+                    via,
+                    class.scope().user(),
+                    now,
+                )
+                .await?,
+            );
         }
         tx.commit().await?;
         Ok(out)

@@ -39,9 +39,8 @@ impl SqlStore {
         // By key on both backends (the counters' primary key); the IN
         // list is the statement's only parameters.
         let list = self.backend.params(1, ids.len());
-        let sql = format!(
-            "SELECT unit_id, dim, key, n FROM rollup_training WHERE unit_id IN ({list})"
-        );
+        let sql =
+            format!("SELECT unit_id, dim, key, n FROM rollup_training WHERE unit_id IN ({list})");
         let mut q = sqlx::query(&sql);
         for id in &ids {
             q = q.bind(*id);
@@ -52,12 +51,10 @@ impl SqlStore {
         for r in &rows {
             let dim: String = r.try_get("dim")?;
             let key: String = r.try_get("key")?;
-            counts.entry(r.try_get("unit_id")?).or_default().add(
-                &dim,
-                &key,
-                r.try_get("n")?,
-                &y,
-            );
+            counts
+                .entry(r.try_get("unit_id")?)
+                .or_default()
+                .add(&dim, &key, r.try_get("n")?, &y);
         }
         let sql = format!(
             "SELECT unit_id, n FROM rollup_organisations WHERE dim = 'org' \

@@ -37,13 +37,21 @@ pub use model::*;
 pub trait TrainingStore: Send + Sync {
     /// Plans a programme at an active unit of the scope that may plan
     /// (region, league, banner: otherwise `Refused(unit_code, …)`).
-    async fn create_programme(&self, scope: Scope, new: NewProgramme, now: i64)
-    -> Result<ProgrammeId>;
+    async fn create_programme(
+        &self,
+        scope: Scope,
+        new: NewProgramme,
+        now: i64,
+    ) -> Result<ProgrammeId>;
     async fn programme_in_scope(&self, scope: Scope, id: ProgrammeId)
     -> Result<InScope<Programme>>;
     /// Programmes planned in `unit`'s subtree, newest year first.
-    async fn programmes_under(&self, scope: Scope, unit: &Unit, page: Page)
-    -> Result<Vec<Programme>>;
+    async fn programmes_under(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        page: Page,
+    ) -> Result<Vec<Programme>>;
     /// Adds a class; every allocated unit must lie strictly below the
     /// planner (`Refused(places, …)` otherwise).
     async fn create_class(
@@ -57,8 +65,12 @@ pub trait TrainingStore: Send + Sync {
     async fn class_in_scope(&self, scope: Scope, id: ClassId) -> Result<InScope<Class>>;
     /// Classes planned at `unit` or above it (that `unit` of the scope may
     /// enrol in) ending on or after `from`, soonest first.
-    async fn classes_open_to(&self, scope: Scope, unit: &Unit, from: Date)
-    -> Result<Vec<OpenClass>>;
+    async fn classes_open_to(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        from: Date,
+    ) -> Result<Vec<OpenClass>>;
     /// Current committee members of the organisations of `unit`'s subtree,
     /// names opened (a scope that may read personal data only).
     async fn roster(&self, scope: Scope, unit: &Unit, page: Page) -> Result<Vec<RosterMember>>;
@@ -67,13 +79,22 @@ pub trait TrainingStore: Send + Sync {
     /// the places of her unit. Refusals name the field: `class`
     /// (unknown, ended), `member` (unknown, enrolled twice), `account`,
     /// `places` (full); nothing is written then.
-    async fn enrol(&self, scope: Scope, new: NewEnrolment, today: Date, now: i64)
-    -> Result<EnrolmentId>;
+    async fn enrol(
+        &self,
+        scope: Scope,
+        new: NewEnrolment,
+        today: Date,
+        now: i64,
+    ) -> Result<EnrolmentId>;
     /// Enrolments of a class (its roll), names opened.
     async fn enrolments_of(&self, class: &InScope<Class>) -> Result<Vec<Enrolment>>;
     /// Enrolments of members of `unit`'s subtree, newest first, names opened.
-    async fn enrolments_under(&self, scope: Scope, unit: &Unit, page: Page)
-    -> Result<Vec<Enrolment>>;
+    async fn enrolments_under(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        page: Page,
+    ) -> Result<Vec<Enrolment>>;
     /// Attendance by the trainee herself: the enrolment in `class` linked
     /// to the scope's user; `Refused(token, err.training.not_enrolled)`
     /// when there is none.
@@ -90,12 +111,20 @@ pub trait TrainingStore: Send + Sync {
     ) -> Result<Vec<Attended>>;
     /// Training coverage of a unit of the scope and each active child in
     /// a programme year.
-    async fn training_coverage(&self, scope: Scope, unit: &Unit, year: i32)
-    -> Result<TrainingCoverage>;
+    async fn training_coverage(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        year: i32,
+    ) -> Result<TrainingCoverage>;
     /// Current village chairs of `unit`'s subtree who have not completed a
     /// programme in their term, by unit code (names: personal data).
-    async fn untrained_chairs(&self, scope: Scope, unit: &Unit, page: Page)
-    -> Result<Vec<UntrainedChair>>;
+    async fn untrained_chairs(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        page: Page,
+    ) -> Result<Vec<UntrainedChair>>;
     /// The certificate of a completed programme of an enrolment whose
     /// member lies in the scope; `NotFound` until it is completed.
     async fn certificate(&self, scope: Scope, enrolment: EnrolmentId) -> Result<Certificate>;

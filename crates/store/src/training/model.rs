@@ -1,8 +1,7 @@
 //! Training programmes, classes, enrolments and coverage as stored.
 
 use jinguo_domain::training::{
-    AttendedVia, ClassFields, ClassId, ClassMode, EnrolmentId, ProgrammeFields,
-    ProgrammeId, pct,
+    AttendedVia, ClassFields, ClassId, ClassMode, EnrolmentId, ProgrammeFields, ProgrammeId, pct,
 };
 use jinguo_domain::{CommitteeMemberId, OrganisationId, UnitId, UserId};
 use serde::Serialize;
