@@ -371,10 +371,10 @@ impl ClassDraft {
                 )),
             }
         }
-        if let Some(cap) = capacity {
-            if places.iter().map(|(_, n)| n).sum::<i64>() > cap {
-                errors.push(FieldError::new("places", "err.training.places_over"));
-            }
+        if let Some(cap) = capacity
+            && places.iter().map(|(_, n)| n).sum::<i64>() > cap
+        {
+            errors.push(FieldError::new("places", "err.training.places_over"));
         }
         match (title, starts_on, ends_on, mode, hours, capacity) {
             (

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use jinguo_domain::organisation::{ElectionDraft, MemberDraft, OrgDraft};
-use jinguo_domain::training::{AttendedVia, ClassDraft, PlacesDraft, ProgrammeDraft};
+use jinguo_domain::training::{AttendedVia, ClassDraft, ProgrammeDraft};
 use jinguo_domain::{CommitteeMemberId, UnitCode};
 use jinguo_store::csv_import::read_division_csv;
 use jinguo_store::model::{Page, Unit};

@@ -131,10 +131,10 @@ pub async fn create_programme(
 ) -> AppResult<ProgrammeId> {
     let mut errors = Vec::new();
     let unit = unit_in_body(state, actor, "unit_code".into(), unit_code, &mut errors).await?;
-    if let Some(u) = &unit {
-        if !jinguo_domain::training::may_plan(u.level) {
-            errors.push(FieldError::new("unit_code", "err.training.planner_level"));
-        }
+    if let Some(u) = &unit
+        && !jinguo_domain::training::may_plan(u.level)
+    {
+        errors.push(FieldError::new("unit_code", "err.training.planner_level"));
     }
     let fields = draft.parse().map_err(|e| errors.extend(e)).ok();
     let (Some(unit), Some(fields)) = (unit, fields) else {
