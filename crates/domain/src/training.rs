@@ -50,6 +50,10 @@ training_id!(
     /// Surrogate key of an enrolment of a committee member in a class.
     EnrolmentId
 );
+training_id!(
+    /// Surrogate key of a material (a file) of a training class.
+    MaterialId
+);
 
 pub const TITLE_MAX: usize = 100;
 pub const PLACE_MAX: usize = 100;

@@ -21,6 +21,7 @@ mod certificate;
 pub mod code;
 mod coverage_web;
 pub mod demo;
+mod materials;
 mod roll_xlsx;
 mod routes;
 mod scan;

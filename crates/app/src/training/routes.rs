@@ -7,12 +7,14 @@
 //! rosters, enrolments, untrained chairs, certificates) `read_personal`;
 //! coverage `read_figures`.
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method as M;
 use axum::routing::{get, post};
 use jinguo_domain::Capability as C;
 use utoipa_axum::routes;
 
-use super::{api, certificate, coverage_web, roll_xlsx, scan, web};
+use super::{api, certificate, coverage_web, materials, roll_xlsx, scan, web};
+use crate::attachments::MAX_ATTACHMENTS_BODY;
 use crate::routes::{Access::*, RouteDef, a, r};
 
 #[rustfmt::skip]
@@ -21,6 +23,7 @@ pub fn routes() -> Vec<RouteDef> {
     let records = Can(C::ReadRecords);
     let personal = Can(C::ReadPersonal);
     let figures = Can(C::ReadFigures);
+    let files = || (MAX_ATTACHMENTS_BODY, crate::attachments::check::TOO_LARGE);
     vec![
         a(recorder, routes!(api::create_programme)),
         a(records, routes!(api::list_programmes)),
@@ -46,6 +49,8 @@ pub fn routes() -> Vec<RouteDef> {
         r(M::POST, "/training/classes/{id}/attendance", recorder, post(web::roll)),
         r(M::GET, "/training/classes/{id}/roll.xlsx", personal, get(roll_xlsx::template)),
         r(M::POST, "/training/classes/{id}/roll", recorder, post(roll_xlsx::upload)).upload(roll_xlsx::body()),
+        r(M::POST, "/training/classes/{id}/materials", recorder, post(materials::upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENTS_BODY))).upload(files()),
+        r(M::GET, "/training/classes/{id}/materials/{material}", records, get(materials::download)),
         r(M::GET, "/training/enrol", personal, get(web::enrol_form)),
         r(M::POST, "/training/enrolments", recorder, post(web::enrol)),
         r(M::GET, "/training/scan", recorder, get(scan::show)),

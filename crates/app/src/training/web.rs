@@ -416,14 +416,22 @@ pub async fn class(
     let code = actor
         .can(Capability::RecordWork)
         .then(|| super::scan::code_context(&state, &headers, lang, c.id));
-    let done = q.done.filter(|d| ["roll", "upload"].contains(&d.as_str()));
-    let error = q.error.filter(|e| e.starts_with("err.training."));
+    let materials = state.store.materials(&c).await?;
+    let done = q
+        .done
+        .filter(|d| ["roll", "upload", "materials"].contains(&d.as_str()));
+    let error = q
+        .error
+        .filter(|e| e.starts_with("err.training.") || e.starts_with("err.attachment."));
     Ok(state.templates.render(
         "training/class.html",
         lang,
         Some(&actor),
         context! {
             class => class_row(&c), code, done, error,
+            materials => materials.iter().map(|m| context! {
+                id => m.id.get(), name => m.name, size => m.byte_size,
+            }).collect::<Vec<_>>(),
             roll => roll.map(|r| r.iter().map(|e| context! {
                 id => e.id.get(), name => e.name, role => e.role.as_str(),
                 unit => e.unit.name, account => e.account,

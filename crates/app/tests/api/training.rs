@@ -355,6 +355,44 @@ mod matrix_cases {
         CLASS_OF.lock().unwrap().as_ref().and_then(|h| h.get(&m).copied()).unwrap_or(999_999)
     }
 
+    /// Classes of the materials the material fixture made.
+    static CLASS_OF_MATERIAL: Mutex<Option<HashMap<i64, i64>>> = Mutex::new(None);
+
+    fn material_path(material: &str) -> String {
+        let m: i64 = material.parse().unwrap_or(0);
+        let c = CLASS_OF_MATERIAL.lock().unwrap().as_ref().and_then(|h| h.get(&m).copied()).unwrap_or(999_999);
+        format!("/training/classes/{c}/materials/{material}")
+    }
+
+    /// A class with one material, its file written where uploads go.
+    async fn new_material(fx: &Fixtures<'_>, code: &'static str) -> i64 {
+        use jinguo_store::{TrainingStore, UnitStore};
+        let class = new_class(fx, code).await;
+        let storage_name = jinguo_app::photos::files::PhotoFiles::in_folder(&fx.app.data_dir, "attachments")
+            .write(b"%PDF-1.4 matrix")
+            .await
+            .unwrap();
+        let root = fx.app.store.root_unit().await.unwrap();
+        let c = fx
+            .app
+            .store
+            .class_in_scope(fx.app.store.system_scope(&root), jinguo_domain::training::ClassId::new(class))
+            .await
+            .unwrap();
+        let new = jinguo_store::model::NewAttachment {
+            name: "讲义.pdf".into(),
+            content_type: "application/pdf",
+            byte_size: 15,
+            storage_name,
+        };
+        let id = fx.app.store.add_materials(&c, &[new], 10, None, 1).await.unwrap()[0].get();
+        CLASS_OF_MATERIAL.lock().unwrap().get_or_insert_with(HashMap::new).insert(id, class);
+        id
+    }
+
+    static MATERIAL: Fixture = Fixture {
+        make: |fx, code| Box::pin(async move { Target::Record(new_material(fx, code).await, code) }),
+    };
     static PROGRAMME: Fixture = Fixture {
         make: |fx, code| Box::pin(async move { Target::Record(new_programme(fx, code).await, code) }),
     };
@@ -543,6 +581,15 @@ mod matrix_cases {
             ("POST", "/training/classes/{id}/roll"),
             rec(
                 |t| Call { path: format!("/training/classes/{}/roll", t.id()), body: Body::Upload(roll_xlsx(&[])) },
+                303,
+                &CLASS,
+            ),
+        );
+        m.insert(("GET", "/training/classes/{id}/materials/{material}"), rec(|t| call(material_path(&t.id())), 200, &MATERIAL));
+        m.insert(
+            ("POST", "/training/classes/{id}/materials"),
+            rec(
+                |t| Call { path: format!("/training/classes/{}/materials", t.id()), body: Body::Upload(b"%PDF-1.4\n%matrix\n".to_vec()) },
                 303,
                 &CLASS,
             ),

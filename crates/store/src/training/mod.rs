@@ -17,17 +17,20 @@
 //! and the recount).
 
 use async_trait::async_trait;
-use jinguo_domain::training::{AttendedVia, ClassId, EnrolmentId, ProgrammeId};
+use jinguo_domain::UserId;
+use jinguo_domain::training::{AttendedVia, ClassId, EnrolmentId, MaterialId, ProgrammeId};
 use time::Date;
 
-use crate::model::{Page, Unit};
+use crate::model::{NewAttachment, Page, Unit};
 use crate::{InScope, Result, Scope};
 
 mod attendance;
 mod coverage;
+mod materials;
 mod model;
 mod sql;
 
+pub use materials::Material;
 pub use model::*;
 
 /// Training. Attendance changes the coverage counters
@@ -128,6 +131,18 @@ pub trait TrainingStore: Send + Sync {
     /// The certificate of a completed programme of an enrolment whose
     /// member lies in the scope; `NotFound` until it is completed.
     async fn certificate(&self, scope: Scope, enrolment: EnrolmentId) -> Result<Certificate>;
+    /// Adds materials whose files are written already, at most `max` per
+    /// class (`Refused(file, err.attachment.too_many)`); all or none.
+    async fn add_materials(
+        &self,
+        class: &InScope<Class>,
+        new: &[NewAttachment],
+        max: usize,
+        by: Option<UserId>,
+        now: i64,
+    ) -> Result<Vec<MaterialId>>;
+    async fn materials(&self, class: &InScope<Class>) -> Result<Vec<Material>>;
+    async fn material(&self, class: &InScope<Class>, id: MaterialId) -> Result<Material>;
 }
 
 pub(crate) use attendance::on_new_committee;

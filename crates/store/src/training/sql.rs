@@ -716,4 +716,27 @@ impl TrainingStore for SqlStore {
             completed_at: row.try_get("completed_at")?,
         })
     }
+
+    async fn add_materials(
+        &self,
+        class: &InScope<Class>,
+        new: &[crate::model::NewAttachment],
+        max: usize,
+        by: Option<UserId>,
+        now: i64,
+    ) -> Result<Vec<jinguo_domain::training::MaterialId>> {
+        self.add_materials_sql(class, new, max, by, now).await
+    }
+
+    async fn materials(&self, class: &InScope<Class>) -> Result<Vec<super::Material>> {
+        self.materials_sql(class).await
+    }
+
+    async fn material(
+        &self,
+        class: &InScope<Class>,
+        id: jinguo_domain::training::MaterialId,
+    ) -> Result<super::Material> {
+        self.material_sql(class, id).await
+    }
 }
