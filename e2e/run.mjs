@@ -862,6 +862,14 @@ step('training: 锡林浩特市 plans a class, baoligen enrols the chair of 伊�
   await Promise.all([page.waitForNavigation(), page.locator('main form button[type="submit"]').click()]);
   check((await text(page.locator('main'))).includes('报名成功'), 'baoligen enrolled the chair of 伊利勒特嘎查');
   await screenshot(page, 'training-enrol-phone.png');
+  // The demo's finished class: a chair who completed it has her certificate.
+  const cert = await page.locator('main a[href$="/certificate"]').first().getAttribute('href');
+  const certAnswer = await page.goto(cert);
+  check(certAnswer && certAnswer.status() === 200, `${cert} answers 200`);
+  check((await text(page.locator('body'))).includes('结业证书'), 'the certificate names itself in Chinese');
+  await lookForDefects(page, 'training certificate');
+  await screenshot(page, 'training-certificate-phone.png');
+  await page.goto('/');
   await logout(page);
 
   // The keeper's page shows the code; its address is what the QR encodes.
