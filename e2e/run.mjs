@@ -1034,6 +1034,86 @@ step('grassroots federations: the list, one federation, its election form and th
   await screenshot(page, 'organisation-coverage-desktop.png');
 });
 
+step('training: 锡林浩特市 plans a class, baoligen enrols the chair of 伊利勒特嘎查, she scans the code on a phone, the city\'s coverage moves', PHONE, async (page) => {
+  const stat = async (name) => Number((await text(page.locator(`[data-stat="${name}"]`))).split('/')[0].replace(/[^\d]/g, ''));
+  await login(page, 'xilinhot', XILINHOT);
+  await page.goto(`/training-coverage?unit=${XILINHOT}`);
+  await lookForDefects(page, 'training coverage');
+  const attendedBefore = await stat('attended');
+  const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  // The programme and its class.
+  await page.goto(`/training/programmes/new?unit=${XILINHOT}`);
+  await lookForDefects(page, 'programme form');
+  await page.locator('#title').fill('领头雁培训（浏览器测试）');
+  await page.locator('#target').fill('40');
+  await page.locator('#hours').fill('8');
+  await Promise.all([page.waitForNavigation(), page.locator('main form button[type="submit"]').click()]);
+  check(/^\/training\/programmes\/\d+$/.test(pathOf(page)), `the programme is planned (at ${pathOf(page)})`);
+  await page.locator('main a[href$="/classes/new"]').click();
+  await page.waitForLoadState('load');
+  await lookForDefects(page, 'class form');
+  await page.locator('#title').fill('第三期 嘎查妇联主席班');
+  await page.locator('#starts_on').fill(today);
+  await page.locator('#ends_on').fill(today);
+  await page.locator('#place').fill('锡林浩特市委党校');
+  await page.locator('#hours').fill('8');
+  await page.locator('#capacity').fill('30');
+  await page.locator('#p_unit_1').selectOption(BAOLIGEN);
+  await page.locator('#p_places_1').fill('5');
+  await Promise.all([page.waitForNavigation(), page.locator('main form button[type="submit"]').click()]);
+  const classPath = pathOf(page);
+  check(/^\/training\/classes\/\d+$/.test(classPath), `the class is added (at ${classPath})`);
+  const classId = classPath.split('/').pop();
+  await logout(page);
+
+  // The township enrols the village chair, with her account.
+  await login(page, 'baoligen', BAOLIGEN);
+  await page.goto(`/training/enrol?unit=${BAOLIGEN}`);
+  await lookForDefects(page, 'enrolment page');
+  await page.locator('#class').selectOption(classId);
+  const chair = await page.locator('#member option', { hasText: '伊利勒特嘎查' }).filter({ hasText: '主席' }).first().getAttribute('value');
+  await page.locator('#member').selectOption(chair);
+  const account = await page.locator('#account option', { hasText: 'yilelt' }).first().getAttribute('value');
+  await page.locator('#account').selectOption(account);
+  await Promise.all([page.waitForNavigation(), page.locator('main form button[type="submit"]').click()]);
+  check((await text(page.locator('main'))).includes('报名成功'), 'baoligen enrolled the chair of 伊利勒特嘎查');
+  await screenshot(page, 'training-enrol-phone.png');
+  // The demo's finished class: a chair who completed it has her certificate.
+  const cert = await page.locator('main a[href$="/certificate"]').first().getAttribute('href');
+  const certAnswer = await page.goto(cert);
+  check(certAnswer && certAnswer.status() === 200, `${cert} answers 200`);
+  check((await text(page.locator('body'))).includes('结业证书'), 'the certificate names itself in Chinese');
+  await lookForDefects(page, 'training certificate');
+  await screenshot(page, 'training-certificate-phone.png');
+  await page.goto('/');
+  await logout(page);
+
+  // The keeper's page shows the code; its address is what the QR encodes.
+  await login(page, 'xilinhot', XILINHOT);
+  await page.goto(classPath);
+  await lookForDefects(page, 'class page with the code');
+  await screenshot(page, 'training-class-phone.png');
+  const url = await page.locator('[data-scan-url]').first().getAttribute('data-scan-url');
+  check(url && url.includes('/training/scan?t='), `the class page carries the scan address (${url})`);
+  await logout(page);
+
+  // She opens it on her phone and signs in.
+  await login(page, 'yilelt', YILELT);
+  await page.goto(url);
+  await lookForDefects(page, 'scan page');
+  await Promise.all([page.waitForNavigation(), page.locator('main form button[type="submit"]').click()]);
+  check((await text(page.locator('main'))).includes('签到成功'), 'her attendance is recorded');
+  await screenshot(page, 'training-scan-phone.png');
+  await logout(page);
+
+  await login(page, 'xilinhot', XILINHOT);
+  await page.goto(`/training-coverage?unit=${XILINHOT}`);
+  const attendedAfter = await stat('attended');
+  check(attendedAfter === attendedBefore + 1, `the city's coverage counts her attendance (${attendedBefore} -> ${attendedAfter})`);
+  await screenshot(page, 'training-coverage-phone.png');
+  await logout(page);
+});
+
 step('family-education sites: the registry, a site with its sessions, the roster and the family figures', DESKTOP, async (page) => {
   await login(page, 'xilinhot', XILINHOT);
   const list = await page.goto(`/family-sites?unit=${XILINHOT}`);

@@ -97,6 +97,7 @@ def main():
         (I18N / "honours/zh-CN.toml", [d / "honours.txt"], I18N / "honours/mn-Mong.toml"),
         (I18N / "offline/zh-CN.toml", [d / "offline.txt"], I18N / "offline/mn-Mong.toml"),
         (I18N / "demonstrations/zh-CN.toml", [d / "demonstrations.txt"], I18N / "demonstrations/mn-Mong.toml"),
+        (I18N / "training/zh-CN.toml", [d / "training.txt"], I18N / "training/mn-Mong.toml"),
     ]
     bad = False
     for zh, paths, out in jobs:

@@ -83,6 +83,16 @@ TERMS = [
     ("考评", "ünelelte", "(yearly) evaluation, as in 风险评估"),
     ("分值 / 得分", "onoγ-a", "points of a score sheet; a score"),
     ("撤销", "kölčingüi bolγaqu", "revoke: 'make invalid'"),
+    ("培训", "surγalta", "training; 培训班 surγalta+yin anggi (a class)"),
+    ("领头雁", "terigülegči γalaγu", "'leading goose': the chairs' training plan; coined, needs review"),
+    ("培训计划", "surγalta+yin tölöbülgege", "training programme"),
+    ("学时", "čaγ", "class hours"),
+    ("报名", "bürtgel / bürtgekü", "enrolment / to enrol"),
+    ("签到 / 出勤", "irelte temdeglekü / irelte", "attendance"),
+    ("名额", "oron too", "places allotted to a unit"),
+    ("结业", "tögüskekü", "complete (a programme)"),
+    ("二维码", "qoyar kemǰiy-e+tü kod", "QR code"),
+    ("届 / 任期", "ǰalγamǰi", "a committee's term; draft"),
 ]
 
 rows = "\n".join(f"| {zh} | {convert(lat)} | {lat.replace('+', '-')} | {note} |" for zh, lat, note in TERMS)

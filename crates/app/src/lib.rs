@@ -42,6 +42,7 @@ pub mod routes;
 pub mod state;
 pub mod task_list;
 pub mod tasks;
+pub mod training;
 pub mod translations;
 mod units;
 mod user_edit;

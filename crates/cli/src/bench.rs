@@ -93,6 +93,9 @@ pub enum BenchCommand {
     /// by every region, league and banner for 10 years, then the region's
     /// attainment over HTTP.
     Outlines(crate::bench_outlines::OutlinesArgs),
+    /// A class of 200 trainees scanning the attendance code within a minute
+    /// while the training dashboards are read.
+    Training(crate::bench_training::TrainingArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -105,6 +108,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Lists(args) => crate::bench_lists::run(args).await,
         BenchCommand::Organisations(args) => crate::bench_orgs::run(args).await,
         BenchCommand::Outlines(args) => crate::bench_outlines::run(args).await,
+        BenchCommand::Training(args) => crate::bench_training::run(args).await,
         BenchCommand::Rollup {
             activities,
             database,

@@ -8,6 +8,7 @@ mod bench_orgs;
 mod bench_outlines;
 mod bench_support;
 mod bench_tasks;
+mod bench_training;
 mod config_args;
 mod demo;
 mod demo_cases;

@@ -52,6 +52,7 @@ pub use organisation::{CommitteeMemberId, ElectionId, OrganisationId};
 pub mod outline;
 pub mod task;
 pub mod text;
+pub mod training;
 pub use task::{ReportStatus, TaskDraft, TaskSpec};
 // Case statistics: small-cell suppression (issue 6).
 pub mod case_stats;

@@ -17,6 +17,7 @@ pub mod organisations;
 pub mod outlines;
 pub mod scope;
 pub(crate) mod sql;
+pub mod training;
 mod traits;
 pub mod translations;
 pub mod vault;
@@ -39,6 +40,7 @@ pub use honours::HonourStore;
 pub use idempotency::IdempotencyStore;
 pub use organisations::OrganisationStore;
 pub use outlines::OutlineStore;
+pub use training::TrainingStore;
 pub use traits::CaseStatsStore;
 pub use translations::TranslationStore;
 pub use vault::{Vault, VaultError};
@@ -80,5 +82,6 @@ pub trait Store:
     + WorkbenchStore
     + TranslationStore
     + OutlineStore
+    + TrainingStore
 {
 }

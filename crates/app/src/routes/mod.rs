@@ -170,6 +170,7 @@ pub const MODULES: &[Module] = &[
     crate::homes::MODULE,
     crate::family_sites::MODULE,
     crate::organisations::MODULE,
+    crate::training::MODULE,
     crate::honours::MODULE,
     crate::demonstrations::MODULE,
     crate::outlines::MODULE,

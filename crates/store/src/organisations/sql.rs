@@ -561,6 +561,12 @@ impl OrganisationStore for SqlStore {
         if changed.rows_affected() != 1 {
             return Err(StoreError::Conflict("organisation_changed"));
         }
+        if let Some(old) = org.election {
+            // A trained chair of the committee replaced leaves the
+            // training coverage's "trained this term".
+            crate::training::on_new_committee(&mut tx, self.backend, &org.ancestors, old.get())
+                .await?;
+        }
         let before = match org.election {
             Some(old) => facts(
                 org.fields.kind,
