@@ -806,7 +806,7 @@ pub async fn certificate(
         SubjectKind::Collective => zh("honour.cert.body_collective"),
     };
     Ok(state.templates.render(
-        "honours/certificate.html",
+        "certificate.html",
         Lang::Mn,
         None,
         context! {

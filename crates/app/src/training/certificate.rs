@@ -56,7 +56,7 @@ pub async fn certificate(
         .clone()
         .unwrap_or_else(|| c.planner.name.clone());
     Ok(state.templates.render(
-        "training/certificate.html",
+        "certificate.html",
         Lang::Mn,
         None,
         context! {
