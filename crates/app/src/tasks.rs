@@ -280,7 +280,20 @@ fn metric_of(c: &Counts, m: Metric) -> i64 {
         Metric::Activities => c.activities,
         Metric::Participants => c.participants,
         Metric::Women => c.women,
+        _ => 0,
     }
+}
+
+/// A federation metric of the unit's subtree (`None` for a ledger one).
+fn federation_count(c: &jinguo_store::organisations::OrgCounts, m: Metric) -> Option<i64> {
+    Some(match m {
+        Metric::Organisations => c.organisations,
+        Metric::VillageOrganisations => c.village_organisations,
+        Metric::CompleteCommittees => c.complete_committees,
+        Metric::CommitteeMembers => c.members,
+        Metric::ChairsOnVillageCommittee => c.village_chairs_on_committee,
+        Metric::Activities | Metric::Participants | Metric::Women => return None,
+    })
 }
 
 /// What the system already knows for a report: bound fields from the
@@ -293,8 +306,24 @@ pub async fn prefill(
 ) -> AppResult<Answers> {
     let mut out = Answers::new();
     let mut rollups: BTreeMap<(Month, Month), jinguo_store::model::Rollup> = BTreeMap::new();
+    let mut federations = None;
     for f in fields {
         let Some(b) = &f.bound_to else { continue };
+        if !b.metric.is_ledger() {
+            let c = match &mut federations {
+                Some(c) => c,
+                None => federations.insert(
+                    state
+                        .store
+                        .organisation_coverage(actor.scope(), &t.unit, today(&state.config))
+                        .await?
+                        .counts,
+                ),
+            };
+            let n = federation_count(c, b.metric).unwrap_or_default();
+            out.insert(f.key.clone(), Answer::Int(n));
+            continue;
+        }
         let r = match rollups.entry((b.from, b.to)) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(e) => e.insert(

@@ -64,25 +64,56 @@ impl FieldType {
     }
 }
 
-/// Which number of the activity ledger a bound field takes: the number of activities, their
-/// participants, or the women among them.
+/// Which number a bound field takes: from the activity ledger, the number of activities, their
+/// participants, or the women among them; from the grassroots federations (issue 15), the
+/// federations in the reporting unit's subtree, the villages and communities with their own,
+/// the complete committees, the committee members, and the village chairs who also sit on the
+/// village committee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Metric {
     Activities,
     Participants,
     Women,
+    Organisations,
+    VillageOrganisations,
+    CompleteCommittees,
+    CommitteeMembers,
+    ChairsOnVillageCommittee,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 3] = [Metric::Activities, Metric::Participants, Metric::Women];
+    pub const ALL: [Metric; 8] = [
+        Metric::Activities,
+        Metric::Participants,
+        Metric::Women,
+        Metric::Organisations,
+        Metric::VillageOrganisations,
+        Metric::CompleteCommittees,
+        Metric::CommitteeMembers,
+        Metric::ChairsOnVillageCommittee,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
             Metric::Activities => "activities",
             Metric::Participants => "participants",
             Metric::Women => "women",
+            Metric::Organisations => "organisations",
+            Metric::VillageOrganisations => "village_organisations",
+            Metric::CompleteCommittees => "complete_committees",
+            Metric::CommitteeMembers => "committee_members",
+            Metric::ChairsOnVillageCommittee => "chairs_on_village_committee",
         }
+    }
+
+    /// Counted from the activity ledger over the binding's months (the
+    /// others are the federations' counts as the report is filled in).
+    pub const fn is_ledger(self) -> bool {
+        matches!(
+            self,
+            Metric::Activities | Metric::Participants | Metric::Women
+        )
     }
 
     pub fn parse(s: &str) -> Option<Metric> {
@@ -90,9 +121,12 @@ impl Metric {
     }
 }
 
-/// Binds an `integer` field to the activity ledger: the report is pre-filled with the reporting
-/// unit's roll-up (its own subtree) of `metric` over the months `from`..`to` (both included),
-/// for one activity type or one programme or for all activities, 0 where nothing was recorded.
+/// Binds an `integer` field to what the system counts: the report is pre-filled with the
+/// reporting unit's roll-up (its own subtree) of `metric`. A ledger metric counts over the months
+/// `from`..`to` (both included), for one activity type or one programme or for all activities, 0
+/// where nothing was recorded; a federation metric counts the subtree's federations as the report
+/// is filled in (kept on write), the months and `type`/`program` not applying (neither may be
+/// given).
 /// As input: `metric` must be a known metric, `from` and `to` valid months with `from` not
 /// after `to`, and at most one of `type` and `program` may be given (blank counts as absent);
 /// `type` and `program` must be keys of the activity-type and programme dictionaries. Any
@@ -441,24 +475,32 @@ pub fn validate_fields(
                 let both = [&b.type_key, &b.program_key]
                     .iter()
                     .all(|k| k.as_deref().is_some_and(|k| !k.trim().is_empty()));
+                // A federation count has no activity type or programme.
+                let keyed = [&b.type_key, &b.program_key]
+                    .iter()
+                    .any(|k| k.as_deref().is_some_and(|k| !k.trim().is_empty()));
                 match (metric, from, to) {
-                    (Some(metric), Some(from), Some(to)) if from <= to && !both => Some(Binding {
-                        metric,
-                        type_key: b
-                            .type_key
-                            .as_deref()
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_owned),
-                        program_key: b
-                            .program_key
-                            .as_deref()
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_owned),
-                        from,
-                        to,
-                    }),
+                    (Some(metric), Some(from), Some(to))
+                        if from <= to && !both && (metric.is_ledger() || !keyed) =>
+                    {
+                        Some(Binding {
+                            metric,
+                            type_key: b
+                                .type_key
+                                .as_deref()
+                                .map(str::trim)
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_owned),
+                            program_key: b
+                                .program_key
+                                .as_deref()
+                                .map(str::trim)
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_owned),
+                            from,
+                            to,
+                        })
+                    }
                     _ => {
                         errors.push(FieldError::named(at("bound_to"), "err.task.binding"));
                         None

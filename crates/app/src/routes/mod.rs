@@ -447,12 +447,39 @@ pub fn router(state: AppState) -> Router {
             crate::render::render_errors,
         ))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(finish_writes))
         .layer(middleware::from_fn(access_log))
         .layer(middleware::from_fn_with_state(
             Arc::from(state.config.trusted_proxies.as_slice()),
             crate::net::resolve,
         ))
         .with_state(state)
+}
+
+/// A write the server has started is finished, and its answer kept for
+/// its idempotency key, even when the client goes away meanwhile: a phone
+/// that loses the signal, or a page left while its outbox was sending.
+/// Otherwise hyper drops the handler where it stands, and a record written
+/// just before could leave its key without an answer, so every repeat of
+/// it would be told to wait (409) for good. Reads are left cancellable.
+async fn finish_writes(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    match tokio::spawn(next.run(req)).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            // A panic in a handler: answered as any internal error is.
+            tracing::error!(error = %e, "a write's handler did not finish");
+            axum::response::IntoResponse::into_response(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            )
+        }
+    }
 }
 
 /// One line per request: method, path, status, time. The query string is

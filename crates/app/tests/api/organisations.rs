@@ -496,3 +496,61 @@ mod matrix_cases {
 
     inventory::submit!(ModuleCases(cases));
 }
+
+/// A task field bound to the federations' counts (issue 15 item 2): the
+/// township's report starts from its subtree's federations, complete
+/// committees, members and chairs on the village committee, as kept on
+/// write; a federation count with an activity type is refused.
+async fn task_fields_bound_to_federations(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    app.add_user("xilinhot", "admin", XILINHOT).await;
+    app.add_user("baoligen", "cadre", BAOLIGEN).await;
+    let banner = app.token("xilinhot").await;
+    let township = app.token("baoligen").await;
+    for unit in [YILELT, HANAULA] {
+        let r = app.post_json(&banner, "/api/v1/organisations", org(unit, seven())).await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    }
+    let month = jinguo_domain::Month::of_date(time::OffsetDateTime::now_utc().date()).to_string();
+    let bound = |key: &str, metric: &str| {
+        json!({"key": key, "label": key, "type": "integer", "required": true,
+               "bound_to": {"metric": metric, "from": month, "to": month}})
+    };
+    let deadline = jinguo_domain::activity::format_date(
+        time::OffsetDateTime::now_utc().date() + time::Duration::days(20),
+    );
+    let body = json!({"title": "基层妇联组织建设情况", "deadline": deadline,
+        "issuer_unit": XILINHOT, "target_level": 4, "fields": [
+            bound("orgs", "organisations"), bound("villages", "village_organisations"),
+            bound("complete", "complete_committees"), bound("members", "committee_members"),
+            bound("chairs", "chairs_on_village_committee"), bound("acts", "activities")]});
+    let r = app.post_json(&banner, "/api/v1/tasks", body.clone()).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r: Value = app
+        .get(&township, &format!("/api/v1/tasks/{id}/reports/{BAOLIGEN}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let p = &r["prefilled"];
+    assert_eq!(
+        [&p["orgs"], &p["villages"], &p["complete"], &p["members"], &p["chairs"], &p["acts"]],
+        [2, 2, 2, 14, 2, 0],
+        "{r}"
+    );
+
+    let mut keyed = body;
+    keyed["fields"][0]["bound_to"]["type"] = json!("lecture");
+    let r = app.post_json(&banner, "/api/v1/tasks", keyed).await;
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert!(e.to_string().contains("fields[0].bound_to"), "{e}");
+}
+
+both_backends!(
+    task_fields_bound_to_federations,
+    task_fields_bound_to_federations
+);
