@@ -273,42 +273,18 @@ pub async fn list_targets(
     Path(code): Path<String>,
 ) -> AppResult<Json<TargetList>> {
     let unit = svc::unit_in_scope(&state, &actor, &code).await?;
-    let p = svc::period();
-    let rows = state.store.targets_for(actor.scope(), &unit, p).await?;
-    let indicators = state.store.indicators(p, None).await?;
-    let mut targets = Vec::new();
-    for ind in &indicators {
-        for year in [p.midterm(), p.end()] {
-            let at = |pred: &dyn Fn(&jinguo_store::outlines::TargetRow) -> bool| {
-                rows.iter()
-                    .filter(|t| t.indicator == ind.id && t.year == year && pred(t))
-                    .map(|t| t.value)
-                    .reduce(|a, b| ind.spec.direction.stricter(a, b))
-            };
-            let own = at(&|t| t.unit == unit.id);
-            let inherited = at(&|t| t.level < unit.level && unit.ancestors.contains(&Some(t.unit)));
-            if own.is_none() && inherited.is_none() {
-                continue;
-            }
-            let effective =
-                jinguo_domain::outline::effective_target(ind.spec.direction, &[inherited, own]);
-            let official = rows.iter().any(|t| {
-                t.indicator == ind.id
-                    && t.year == year
-                    && t.official
-                    && Some(t.value) == effective
-                    && (t.unit == unit.id || unit.ancestors.contains(&Some(t.unit)))
-            });
-            targets.push(TargetView {
-                indicator_id: ind.id,
-                year,
-                own,
-                inherited,
-                effective,
-                official,
-            });
-        }
-    }
+    let targets = svc::targets_held(&state, &actor, &unit)
+        .await?
+        .into_iter()
+        .map(|t| TargetView {
+            indicator_id: t.indicator,
+            year: t.year,
+            own: t.own,
+            inherited: t.inherited,
+            effective: t.effective,
+            official: t.official,
+        })
+        .collect();
     Ok(Json(TargetList {
         unit: UnitPathStep::of(&unit),
         targets,
@@ -1013,27 +989,7 @@ pub async fn set_reporter(
     ApiJson(b): ApiJson<ReporterBody>,
 ) -> AppResult<Json<Done>> {
     let id = crate::honours::parse_id(&id)?;
-    let known = state
-        .store
-        .dictionary(jinguo_store::outlines::DEPARTMENTS)
-        .await?;
-    let department = Department::parse(&b.department)
-        .ok()
-        .filter(|d| known.iter().any(|e| e.key == d.as_str()))
-        .ok_or(AppError::Invalid(FieldError::new(
-            "department",
-            "err.outline.department",
-        )))?;
-    state
-        .store
-        .set_reporter_department(
-            actor.scope(),
-            UserId::new(id),
-            &department,
-            &svc::who(&actor, ip),
-            crate::state::now(),
-        )
-        .await?;
+    svc::assign_department(&state, &actor, ip, UserId::new(id), &b.department).await?;
     Ok(Json(Done { ok: true }))
 }
 

@@ -11,6 +11,7 @@ pub mod api;
 mod demo;
 pub mod figures;
 pub mod import;
+pub mod office;
 mod page_cache;
 mod routes;
 pub mod web;
@@ -99,6 +100,31 @@ pub async fn department_of(state: &AppState, actor: &Actor) -> AppResult<Departm
             "department",
             "err.outline.no_department",
         )))
+}
+
+/// Assigns a department reporter's department: a key of the departments'
+/// dictionary (`422` on `department` otherwise; on `roles` when the account
+/// is not a department reporter). Audited by the store.
+pub async fn assign_department(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    user: jinguo_domain::UserId,
+    department: &str,
+) -> AppResult<()> {
+    let known = state.store.dictionary(DEPARTMENTS).await?;
+    let department = Department::parse(department)
+        .ok()
+        .filter(|d| known.iter().any(|e| e.key == d.as_str() && e.active))
+        .ok_or(AppError::Invalid(FieldError::new(
+            "department",
+            "err.outline.department",
+        )))?;
+    state
+        .store
+        .set_reporter_department(actor.scope(), user, &department, &who(actor, ip), now())
+        .await?;
+    Ok(())
 }
 
 /// A department key as a path names it; 404 for a malformed one (a
@@ -359,6 +385,68 @@ pub async fn set_target(
         )
         .await?;
     Ok(())
+}
+
+/// A target of one indicator and assessment year as it holds at a unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TargetHeld {
+    pub indicator: IndicatorId,
+    /// The mid-term (2025) or final (2030) year.
+    pub year: i32,
+    /// Set at the unit itself.
+    pub own: Option<f64>,
+    /// The strictest set above it.
+    pub inherited: Option<f64>,
+    /// What holds: the stricter of the two.
+    pub effective: Option<f64>,
+    /// Taken from a published outline.
+    pub official: bool,
+}
+
+/// For each indicator and assessment year with a target at or above a
+/// unit: its own, the strictest inherited, and the one that holds.
+pub async fn targets_held(
+    state: &AppState,
+    actor: &Actor,
+    unit: &Unit,
+) -> AppResult<Vec<TargetHeld>> {
+    let p = period();
+    let rows = state.store.targets_for(actor.scope(), unit, p).await?;
+    let indicators = state.store.indicators(p, None).await?;
+    let mut targets = Vec::new();
+    for ind in &indicators {
+        for year in [p.midterm(), p.end()] {
+            let at = |pred: &dyn Fn(&jinguo_store::outlines::TargetRow) -> bool| {
+                rows.iter()
+                    .filter(|t| t.indicator == ind.id && t.year == year && pred(t))
+                    .map(|t| t.value)
+                    .reduce(|a, b| ind.spec.direction.stricter(a, b))
+            };
+            let own = at(&|t| t.unit == unit.id);
+            let inherited = at(&|t| t.level < unit.level && unit.ancestors.contains(&Some(t.unit)));
+            if own.is_none() && inherited.is_none() {
+                continue;
+            }
+            let effective =
+                jinguo_domain::outline::effective_target(ind.spec.direction, &[inherited, own]);
+            let official = rows.iter().any(|t| {
+                t.indicator == ind.id
+                    && t.year == year
+                    && t.official
+                    && Some(t.value) == effective
+                    && (t.unit == unit.id || unit.ancestors.contains(&Some(t.unit)))
+            });
+            targets.push(TargetHeld {
+                indicator: ind.id,
+                year,
+                own,
+                inherited,
+                effective,
+                official,
+            });
+        }
+    }
+    Ok(targets)
 }
 
 /// Checks catalogue rows (typed, imported or sent), all or nothing: field

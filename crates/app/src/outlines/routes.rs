@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use jinguo_domain::Capability as C;
 use utoipa_axum::routes;
 
-use super::{api, web};
+use super::{api, office, web};
 use crate::routes::{Access::*, RouteDef, a, r};
 
 #[rustfmt::skip]
@@ -46,6 +46,16 @@ pub fn routes() -> Vec<RouteDef> {
         r(M::POST, "/outlines/catalogue/import", CanAtRegion(C::ManageOutlines),
           post(web::import_catalogue).layer(DefaultBodyLimit::max(web::import_body().0)))
             .upload(web::import_body()),
+        r(M::GET, "/outlines/catalogue/template.xlsx", CanAtRegion(C::ManageOutlines),
+          get(office::template)),
+        r(M::GET, "/outlines/catalogue/{code}/edit", CanAtRegion(C::ManageOutlines),
+          get(office::edit_indicator)),
+        r(M::POST, "/outlines/catalogue/{code}/edit", CanAtRegion(C::ManageOutlines),
+          post(office::update_indicator)),
+        r(M::GET, "/outlines/targets", office, get(office::targets)),
+        r(M::POST, "/outlines/targets", office, post(office::set_target)),
+        r(M::GET, "/outlines/reporters", Can(C::ManageUsers), get(office::reporters)),
+        r(M::POST, "/outlines/reporters/{id}", Can(C::ManageUsers), post(office::set_reporter)),
         r(M::GET, "/outlines/report", reporter, get(web::report_form)),
         r(M::POST, "/outlines/report", reporter, post(web::save_outline_report)),
         r(M::POST, "/outlines/report/submit", reporter, post(web::submit_outline_report)),

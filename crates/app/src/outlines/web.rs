@@ -145,6 +145,7 @@ pub async fn attainment(
             period => svc::period().label(),
             children => f.children,
             can_manage => actor.can(Capability::ManageOutlines),
+            can_users => actor.can(Capability::ManageUsers),
         },
     ))
 }
@@ -152,6 +153,8 @@ pub async fn attainment(
 #[derive(Deserialize)]
 pub struct CatalogueQuery {
     imported: Option<usize>,
+    /// The code of the row just edited.
+    saved: Option<String>,
 }
 
 /// `GET /outlines/catalogue`: the indicators of the plan period.
@@ -161,18 +164,21 @@ pub async fn catalogue(
     lang: Lang,
     Query(q): Query<CatalogueQuery>,
 ) -> WebResult {
-    catalogue_page(&state, &actor, lang, q.imported, &[]).await
+    let saved = q.saved.as_deref();
+    catalogue_page(&state, &actor, lang, (q.imported, saved), &[]).await
 }
 
 async fn catalogue_page(
     state: &AppState,
     actor: &crate::auth::Actor,
     lang: Lang,
-    imported: Option<usize>,
+    (imported, saved): (Option<usize>, Option<&str>),
     problems: &[import::Problem],
 ) -> WebResult {
     let p = svc::period();
     let list = state.store.indicators(p, None).await?;
+    // Only a code of the catalogue is named back.
+    let saved = saved.filter(|c| list.iter().any(|i| i.spec.code == *c));
     let labels =
         crate::activities::labels(state, jinguo_store::outlines::DEPARTMENTS, lang).await?;
     let rows: Vec<_> = list
@@ -205,7 +211,7 @@ async fn catalogue_page(
         lang,
         Some(actor),
         context! {
-            rows, problems, imported, period => p.label(),
+            rows, problems, imported, saved, period => p.label(),
             can_import => actor.can_at_region(Capability::ManageOutlines),
         },
     ))
@@ -232,7 +238,7 @@ pub async fn import_catalogue(
                     field: String::new(),
                     key: "imp.err.too_large",
                 };
-                return catalogue_page(&state, &actor, lang, None, &[p]).await;
+                return catalogue_page(&state, &actor, lang, (None, None), &[p]).await;
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -243,7 +249,9 @@ pub async fn import_catalogue(
         .map_err(|e| AppError::Internal(anyhow::anyhow!("catalogue import: {e}")))?;
     let rows = match read {
         Ok(rows) => rows,
-        Err(problems) => return catalogue_page(&state, &actor, lang, None, &problems).await,
+        Err(problems) => {
+            return catalogue_page(&state, &actor, lang, (None, None), &problems).await;
+        }
     };
     let numbers: Vec<u32> = rows.iter().map(|(n, _)| *n).collect();
     let drafts = rows.into_iter().map(|(_, d)| d).collect();
@@ -258,7 +266,7 @@ pub async fn import_catalogue(
                     key: e.key,
                 })
                 .collect();
-            return catalogue_page(&state, &actor, lang, None, &problems).await;
+            return catalogue_page(&state, &actor, lang, (None, None), &problems).await;
         }
     };
     match svc::save_catalogue(&state, &actor, ip, &specs).await {
@@ -271,7 +279,7 @@ pub async fn import_catalogue(
                 field: String::new(),
                 key,
             };
-            catalogue_page(&state, &actor, lang, None, &[p]).await
+            catalogue_page(&state, &actor, lang, (None, None), &[p]).await
         }
         Err(e) => Err(e),
     }

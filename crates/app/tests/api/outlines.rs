@@ -624,7 +624,7 @@ pub mod matrix_cases {
     static SUBMITTED: Fixture = Fixture {
         make: |fx, code| Box::pin(submitted(fx, code)),
     };
-    static REPORTER: Fixture = Fixture {
+    pub static REPORTER: Fixture = Fixture {
         make: |fx, code| Box::pin(new_reporter(fx, code)),
     };
 

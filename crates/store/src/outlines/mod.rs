@@ -44,6 +44,11 @@ pub trait OutlineStore: Send + Sync {
         now: i64,
     ) -> Result<()>;
 
+    /// The department reporters of a unit's subtree (active accounts of
+    /// the `department` role), by unit code then username, each with her
+    /// department when one is assigned.
+    async fn outline_reporters(&self, scope: Scope, unit: &Unit) -> Result<Vec<ReporterRow>>;
+
     /// The catalogue of a plan period, by outline, domain and code;
     /// optionally only one department's indicators. Not unit data: every
     /// logged-in user may read it.

@@ -113,3 +113,12 @@ pub struct RollupRow {
     pub year: i32,
     pub rollup: Rollup,
 }
+
+/// A department reporter's account, for assigning her department.
+#[derive(Debug, Clone)]
+pub struct ReporterRow {
+    pub user: UserId,
+    pub username: String,
+    pub unit: UnitRef,
+    pub department: Option<Department>,
+}

@@ -11,8 +11,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::{
-    Decision, Indicator, NewTarget, OutlineStore, Report, ReportHead, ReportValue, ReportingUnit,
-    RollupRow, TargetRow, ValueRow, Who,
+    Decision, Indicator, NewTarget, OutlineStore, Report, ReportHead, ReportValue, ReporterRow,
+    ReportingUnit, RollupRow, TargetRow, ValueRow, Who,
 };
 use crate::model::{Unit, UnitRef};
 use crate::sql::{Backend, SqlStore, float_or_nan, level_of, not_found_if_none};
@@ -294,6 +294,41 @@ impl OutlineStore for SqlStore {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn outline_reporters(&self, scope: Scope, unit: &Unit) -> Result<Vec<ReporterRow>> {
+        Self::in_scope(scope, unit)?;
+        let sql = format!(
+            "SELECT us.id, us.username, u.id AS unit_id, u.code, u.name, u.level, r.department \
+             FROM users us JOIN units u ON u.id = us.unit_id \
+             LEFT JOIN outline_reporters r ON r.user_id = us.id \
+             WHERE u.{} = $1 AND us.active = 1 AND EXISTS (SELECT 1 FROM user_roles ur \
+             WHERE ur.user_id = us.id AND ur.role = 'department') \
+             ORDER BY u.code, us.username",
+            unit.level.ancestor_column()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(unit.id.get())
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let code: String = r.try_get("code")?;
+                let dep: Option<String> = r.try_get("department")?;
+                Ok(ReporterRow {
+                    user: UserId::new(r.try_get("id")?),
+                    username: r.try_get("username")?,
+                    unit: UnitRef {
+                        id: UnitId::new(r.try_get("unit_id")?),
+                        code: UnitCode::parse(&code)
+                            .map_err(|_| decode_err(format!("bad unit code {code}")))?,
+                        name: r.try_get("name")?,
+                        level: level_of(r, "level")?,
+                    },
+                    department: dep.and_then(|d| Department::parse(&d).ok()),
+                })
+            })
+            .collect()
     }
 
     async fn indicators(
