@@ -41,6 +41,7 @@ pub fn routes() -> Vec<RouteDef> {
         r(M::GET, "/outlines", figures, get(web::attainment)),
         r(M::GET, "/outlines/style.css", Public, get(web::style)),
         r(M::GET, "/outlines/report.xlsx", figures, get(web::workbook)),
+        r(M::GET, "/outlines/print", figures, get(web::print)),
         r(M::GET, "/outlines/unreported", figures, get(web::unreported)),
         r(M::GET, "/outlines/catalogue", LoggedIn, get(web::catalogue)),
         r(M::POST, "/outlines/catalogue/import", CanAtRegion(C::ManageOutlines),

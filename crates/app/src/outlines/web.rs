@@ -774,3 +774,57 @@ pub async fn unreported(
         context! { unit, year, years => years(), departments },
     ))
 }
+
+/// `GET /outlines/print?unit=&year=`: the annual report of a unit as a page
+/// made for paper (A4 portrait): per domain its summary and the table of
+/// its indicators — value, female and male, target and attainment in words
+/// — with the unit, the year and the date printed; invented indicators
+/// keep their 【演示】 mark.
+pub async fn print(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<FiguresQuery>,
+) -> WebResult {
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let year = year_or_default(&state, q.year);
+    let f = svc::figures(&state, &actor, &unit, year).await?;
+    let domains: Vec<_> = f
+        .domains
+        .iter()
+        .map(|(d, s)| {
+            let rows: Vec<_> = f
+                .rows
+                .iter()
+                .filter(|r| r.indicator.spec.domain == *d)
+                .map(|r| {
+                    let spec = &r.indicator.spec;
+                    context! {
+                        code => spec.code,
+                        name => svc::workbook::shown_name(&spec.name, spec.demo),
+                        unit => spec.unit.as_str(),
+                        direction => spec.direction.as_str(),
+                        sex => spec.sex_disaggregated,
+                        cell => cell_view(&r.cell),
+                    }
+                })
+                .collect();
+            context! {
+                key => d.label_key(), attained => s.attained, on_track => s.on_track,
+                off_track => s.off_track, no_data => s.no_data, total => s.total(), rows,
+            }
+        })
+        .collect();
+    let printed = jinguo_domain::activity::format_date(crate::state::today(&state.config));
+    Ok(state.templates.render(
+        "outlines/print.html",
+        lang,
+        Some(&actor),
+        context! {
+            unit, year, domains, printed,
+            title => svc::workbook::title(state.catalogue, lang, &f),
+            period => svc::period().label(),
+            demo => f.rows.iter().any(|r| r.indicator.spec.demo),
+        },
+    ))
+}

@@ -766,6 +766,10 @@ pub mod matrix_cases {
             c(|t| call(format!("/outlines/report.xlsx?unit={}&year=2025", t.code())), 200),
         );
         m.insert(
+            ("GET", "/outlines/print"),
+            c(|t| call(format!("/outlines/print?unit={}&year=2025", t.code())), 200),
+        );
+        m.insert(
             ("GET", "/outlines/unreported"),
             c(|t| call(format!("/outlines/unreported?unit={}&year=2025", t.code())), 200),
         );

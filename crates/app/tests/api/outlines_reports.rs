@@ -181,6 +181,43 @@ async fn workbook(db: Db) {
     assert!(close(num(&school_sheet, 1, 8), 1020.0));
     assert_eq!(text(&school_sheet, 1, 10), "进度滞后");
 
+    // The print-ready page shows the same figures, attainment in words,
+    // the unit, the year and the date printed.
+    let r = page(&app, &cookie, &format!("/outlines/print?unit={REGION}&year=2025")).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(html.contains("2025年两纲监测年度报告"), "the title");
+    assert!(html.contains("<td class=\"num\">7.5</td>"), "the region's ratio");
+    assert!(html.contains("<td class=\"num\">12</td>"), "its target");
+    assert!(html.contains(">已达标</span>") && html.contains(">进度滞后</span>"), "words, not colour alone");
+    assert!(html.contains("<td class=\"num\">90</td>"), "women's enrolment");
+    assert!(html.contains("<td class=\"num\">92.31</td>"), "men's enrolment");
+    assert!(html.contains("1 项中 1 项已达标"), "a domain's summary");
+    let today = jinguo_domain::activity::format_date(time::OffsetDateTime::now_utc().date());
+    let yesterday = jinguo_domain::activity::format_date(
+        time::OffsetDateTime::now_utc().date() - time::Duration::days(1),
+    );
+    let tomorrow = jinguo_domain::activity::format_date(
+        time::OffsetDateTime::now_utc().date() + time::Duration::days(1),
+    );
+    assert!(
+        [today, yesterday, tomorrow].iter().any(|d| html.contains(&format!("打印日期：{d}"))),
+        "the date printed"
+    );
+    assert!(!html.contains("【演示】"), "no invented indicator yet");
+    // An invented indicator keeps its mark on paper.
+    let demo = json!({"indicators": [{"code": "W1.9", "outline": "women", "domain_no": 1,
+        "name": "妇女常见病筛查率", "unit": "percent", "numerator": "筛查人数", "denominator": "应筛查人数",
+        "direction": "at_least", "department": "health", "levels": "1,2,3", "demo": true}]});
+    assert_eq!(put_json(&app, &region, "/api/v1/outlines/indicators", demo).await.status(), 200);
+    let html = page(&app, &cookie, &format!("/outlines/print?unit={REGION}&year=2025"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("【演示】妇女常见病筛查率"));
+
     // Outside the scope: 404; a league reads its own.
     let bt_admin = app.add_user("bt-admin", "admin", BAOTOU).await;
     let (bt_cookie, _) = app.session_for(bt_admin).await;
@@ -188,6 +225,8 @@ async fn workbook(db: Db) {
     assert_eq!(r.status(), 404);
     let r = page(&app, &bt_cookie, "/outlines/report.xlsx?year=2025").await;
     assert_eq!(r.status(), 200);
+    let r = page(&app, &bt_cookie, &format!("/outlines/print?unit={XILINGOL}&year=2025")).await;
+    assert_eq!(r.status(), 404);
 
     // The API twin: the same workbook; another league's unit is 404, a
     // year outside the plan period 422.
