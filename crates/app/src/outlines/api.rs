@@ -1036,5 +1036,69 @@ pub async fn unit_outlines_workbook(
         Some(y) => svc::parse_year(y)?,
         None => svc::default_year(&state),
     };
-    svc::workbook_download(&state, &actor, &unit, year, lang).await
+    svc::workbook_download(
+        &state,
+        &actor,
+        &unit,
+        year,
+        svc::workbook::Book::Annual,
+        lang,
+    )
+    .await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssessmentQuery {
+    /// `midterm` (the 2025 mid-term assessment) or `final` (2030).
+    #[param(pattern = "^(midterm|final)$")]
+    kind: String,
+}
+
+/// `GET /api/v1/units/{code}/outlines/assessment.xlsx?kind=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{code}/outlines/assessment.xlsx",
+    operation_id = "getUnitOutlinesAssessment",
+    tag = "outlines",
+    summary = "A unit's mid-term or final outline assessment workbook",
+    description = "The layout of the annual workbook for the mid-term (2025) or final (2030) \
+                   assessment: a first sheet with one line per domain (attained, not attained, \
+                   no data, total, \"N 项中 M 项已达标\"), then one sheet per domain with one \
+                   row per indicator: code, name (invented indicators marked 【演示】), unit, \
+                   the 2020 baseline, the assessment year's value, female and male values of \
+                   sex-disaggregated indicators, the target for that horizon as the targets \
+                   hold it (the mid-term one, else the final one) with its year, and attained \
+                   or not. A unit outside the caller's subtree answers `404`; another `kind` \
+                   `422`.",
+    params(UnitCodePath, AssessmentQuery),
+    responses(
+        (status = 200,
+         description = "The workbook, as an attachment named \
+                        `outlines-{unit code}-{kind}-{year}.xlsx`; not to be cached.",
+         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         body = crate::routes::api::tasks::XlsxWorkbook,
+         headers(
+             ("Content-Disposition" = String, description = "`attachment` with the file name."),
+             ("Cache-Control" = String, description = "`no-store`."),
+         )),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn unit_outlines_assessment(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(code): Path<String>,
+    lang: crate::i18n::Lang,
+    ApiQuery(q): ApiQuery<AssessmentQuery>,
+) -> AppResult<axum::response::Response> {
+    let unit = svc::unit_in_scope(&state, &actor, &code).await?;
+    let kind = svc::workbook::Assessment::parse(&q.kind).ok_or(AppError::Invalid(
+        FieldError::new("kind", "err.outline.assessment_kind"),
+    ))?;
+    let book = svc::workbook::Book::Assessment(kind);
+    svc::workbook_download(&state, &actor, &unit, kind.year(svc::period()), book, lang).await
 }

@@ -604,25 +604,36 @@ pub async fn unreported(
     Ok(out)
 }
 
-/// The annual monitoring workbook of a unit for a year, as a download
-/// (the page's and the API's).
+/// A monitoring workbook of a unit, as a download (the pages' and the
+/// API's): the annual report for a year, or an assessment (its year).
 pub async fn workbook_download(
     state: &AppState,
     actor: &Actor,
     unit: &Unit,
     year: i32,
+    book: workbook::Book,
     lang: crate::i18n::Lang,
 ) -> AppResult<axum::response::Response> {
+    let year = match book {
+        workbook::Book::Annual => year,
+        workbook::Book::Assessment(a) => a.year(period()),
+    };
     let f = figures(state, actor, unit, year).await?;
     let cat = state.catalogue;
-    let title = workbook::title(cat, lang, &f);
-    let bytes = tokio::task::spawn_blocking(move || workbook::write(cat, lang, &f))
+    let title = workbook::title(cat, lang, &f, book);
+    let bytes = tokio::task::spawn_blocking(move || workbook::write(cat, lang, &f, book))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("outline workbook: {e}")))?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("outline workbook: {e}")))?;
+    let name = match book {
+        workbook::Book::Annual => format!("outlines-{}-{year}.xlsx", unit.code),
+        workbook::Book::Assessment(a) => {
+            format!("outlines-{}-{}-{year}.xlsx", unit.code, a.as_str())
+        }
+    };
     Ok(crate::xlsx::download(
         bytes,
-        &format!("outlines-{}-{year}.xlsx", unit.code),
+        &name,
         &format!("{title}.xlsx"),
     ))
 }

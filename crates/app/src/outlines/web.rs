@@ -737,7 +737,39 @@ pub async fn workbook(
 ) -> WebResult {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let year = year_or_default(&state, q.year);
-    svc::workbook_download(&state, &actor, &unit, year, lang).await
+    svc::workbook_download(
+        &state,
+        &actor,
+        &unit,
+        year,
+        svc::workbook::Book::Annual,
+        lang,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct AssessmentQuery {
+    unit: Option<String>,
+    kind: Option<String>,
+}
+
+/// `GET /outlines/assessment.xlsx?unit=&kind=midterm|final`: the mid-term
+/// (2025) or final (2030) assessment workbook; an unknown kind is no page.
+pub async fn assessment(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<AssessmentQuery>,
+) -> WebResult {
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let kind = q
+        .kind
+        .as_deref()
+        .and_then(svc::workbook::Assessment::parse)
+        .ok_or(AppError::NotFound)?;
+    let book = svc::workbook::Book::Assessment(kind);
+    svc::workbook_download(&state, &actor, &unit, kind.year(svc::period()), book, lang).await
 }
 
 /// `GET /outlines/unreported?unit=&year=`: per department, the indicators
@@ -822,7 +854,7 @@ pub async fn print(
         Some(&actor),
         context! {
             unit, year, domains, printed,
-            title => svc::workbook::title(state.catalogue, lang, &f),
+            title => svc::workbook::title(state.catalogue, lang, &f, svc::workbook::Book::Annual),
             period => svc::period().label(),
             demo => f.rows.iter().any(|r| r.indicator.spec.demo),
         },

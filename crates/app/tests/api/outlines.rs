@@ -766,6 +766,14 @@ pub mod matrix_cases {
             c(|t| call(format!("/outlines/report.xlsx?unit={}&year=2025", t.code())), 200),
         );
         m.insert(
+            ("GET", "/api/v1/units/{code}/outlines/assessment.xlsx"),
+            c(|t| call(format!("/api/v1/units/{}/outlines/assessment.xlsx?kind=midterm", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/outlines/assessment.xlsx"),
+            c(|t| call(format!("/outlines/assessment.xlsx?unit={}&kind=final", t.code())), 200),
+        );
+        m.insert(
             ("GET", "/outlines/print"),
             c(|t| call(format!("/outlines/print?unit={}&year=2025", t.code())), 200),
         );
