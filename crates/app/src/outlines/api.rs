@@ -1102,3 +1102,82 @@ pub async fn unit_outlines_assessment(
     let book = svc::workbook::Book::Assessment(kind);
     svc::workbook_download(&state, &actor, &unit, kind.year(svc::period()), book, lang).await
 }
+
+/// An indicator no department has handed in.
+#[derive(Serialize, ToSchema)]
+pub struct UnreportedIndicator {
+    id: IndicatorId,
+    code: String,
+    name: String,
+    /// An invented indicator of the demo catalogue, not an official one.
+    demo: bool,
+}
+
+/// A department's indicators not handed in.
+#[derive(Serialize, ToSchema)]
+pub struct UnreportedDepartment {
+    /// A key of the `outline-departments` dictionary.
+    department: String,
+    indicators: Vec<UnreportedIndicator>,
+}
+
+/// The indicators of a unit not reported for a year, by department.
+#[derive(Serialize, ToSchema)]
+pub struct UnreportedList {
+    unit: UnitPathStep,
+    year: i32,
+    departments: Vec<UnreportedDepartment>,
+}
+
+/// `GET /api/v1/units/{code}/outlines/unreported?year=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{code}/outlines/unreported",
+    operation_id = "getUnitOutlinesUnreported",
+    tag = "outlines",
+    summary = "The indicators a unit's departments have not reported",
+    description = "Per responsible department (in key order), the indicators of the unit's \
+                   level with no submitted or approved report of that department at the unit \
+                   for the year; a draft or a returned report is still outstanding. A unit \
+                   outside the caller's subtree answers `404`.",
+    params(UnitCodePath, FiguresQuery),
+    responses(
+        (status = 200, description = "The list.", body = UnreportedList),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn unit_outlines_unreported(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<FiguresQuery>,
+) -> AppResult<Json<UnreportedList>> {
+    let unit = svc::unit_in_scope(&state, &actor, &code).await?;
+    let year = match q.year {
+        Some(y) => svc::parse_year(y)?,
+        None => svc::default_year(&state),
+    };
+    let list = svc::unreported(&state, &actor, &unit, year).await?;
+    Ok(Json(UnreportedList {
+        unit: UnitPathStep::of(&unit),
+        year,
+        departments: list
+            .into_iter()
+            .map(|(d, inds)| UnreportedDepartment {
+                department: d.as_str().to_owned(),
+                indicators: inds
+                    .into_iter()
+                    .map(|i| UnreportedIndicator {
+                        id: i.id,
+                        code: i.spec.code,
+                        name: i.spec.name,
+                        demo: i.spec.demo,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
+}

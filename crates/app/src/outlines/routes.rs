@@ -38,6 +38,7 @@ pub fn routes() -> Vec<RouteDef> {
         a(figures, routes!(api::unit_outlines)),
         a(figures, routes!(api::unit_outlines_workbook)),
         a(figures, routes!(api::unit_outlines_assessment)),
+        a(figures, routes!(api::unit_outlines_unreported)),
         a(Can(C::ManageUsers), routes!(api::set_reporter)),
         r(M::GET, "/outlines", figures, get(web::attainment)),
         r(M::GET, "/outlines/style.css", Public, get(web::style)),

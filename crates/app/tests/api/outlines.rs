@@ -774,6 +774,10 @@ pub mod matrix_cases {
             c(|t| call(format!("/outlines/assessment.xlsx?unit={}&kind=final", t.code())), 200),
         );
         m.insert(
+            ("GET", "/api/v1/units/{code}/outlines/unreported"),
+            c(|t| call(format!("/api/v1/units/{}/outlines/unreported?year=2025", t.code())), 200),
+        );
+        m.insert(
             ("GET", "/outlines/print"),
             c(|t| call(format!("/outlines/print?unit={}&year=2025", t.code())), 200),
         );

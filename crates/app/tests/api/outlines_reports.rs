@@ -387,6 +387,24 @@ async fn unreported(db: Db) {
     assert_eq!(r.status(), 200);
     let html = page(&app, &cookie, &path).await.text().await.unwrap();
     assert_eq!(listed(&html), (false, true), "health handed in");
+    // The API twin says the same, by department.
+    let v: Value = app
+        .get(&region, &format!("/api/v1/units/{XILINGOL}/outlines/unreported?year=2025"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["unit"]["code"], XILINGOL);
+    assert_eq!(v["year"], 2025);
+    assert_eq!(v["departments"].as_array().unwrap().len(), 1);
+    assert_eq!(v["departments"][0]["department"], "education");
+    assert_eq!(v["departments"][0]["indicators"][0]["code"], "C3.1");
+    app.add_user("bt-admin", "admin", BAOTOU).await;
+    let bt = app.token("bt-admin").await;
+    let r = app
+        .get(&bt, &format!("/api/v1/units/{XILINGOL}/outlines/unreported?year=2025"))
+        .await;
+    assert_eq!(r.status(), 404);
     // Returned: outstanding again.
     let r = app
         .post_json(&region, &format!("{api}/health/return"), json!({"reason": "活产数有误"}))
