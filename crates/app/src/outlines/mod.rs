@@ -604,6 +604,37 @@ pub async fn unreported(
     Ok(out)
 }
 
+/// Reminds the reporters of the departments that have not reported a
+/// unit's indicators for a year (see [`unreported`]): one notice per
+/// reporter account at the unit; audited. Answers how many were reminded.
+pub async fn remind_unreported(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    unit: &Unit,
+    year: i32,
+) -> AppResult<u32> {
+    let departments: Vec<Department> = unreported(state, actor, unit, year)
+        .await?
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect();
+    if departments.is_empty() {
+        return Ok(0);
+    }
+    Ok(state
+        .store
+        .send_outline_reminders(
+            actor.scope(),
+            unit,
+            year,
+            &departments,
+            &who(actor, ip),
+            now(),
+        )
+        .await?)
+}
+
 /// A monitoring workbook of a unit, as a download (the pages' and the
 /// API's): the annual report for a year, or an assessment (its year).
 pub async fn workbook_download(
@@ -636,4 +667,33 @@ pub async fn workbook_download(
         &name,
         &format!("{title}.xlsx"),
     ))
+}
+
+/// The outline reminders addressed to the actor, as the notices page lists
+/// them (year, department's label, when, unread), and the newest id.
+pub async fn reminder_views(
+    state: &AppState,
+    actor: &Actor,
+    lang: crate::i18n::Lang,
+) -> AppResult<(Vec<minijinja::Value>, Option<i64>)> {
+    let list = state
+        .store
+        .outline_reminders(actor.user.id, actor.unit.id, 20)
+        .await?;
+    if list.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let labels = crate::activities::labels(state, DEPARTMENTS, lang).await?;
+    let newest = list.iter().map(|r| r.id).max();
+    let views = list
+        .iter()
+        .map(|r| {
+            minijinja::context! {
+                year => r.year, created_at => r.created_at, unread => r.unread,
+                department => labels.get(r.department.as_str()).cloned()
+                    .unwrap_or_else(|| r.department.as_str().to_owned()),
+            }
+        })
+        .collect();
+    Ok((views, newest))
 }

@@ -46,6 +46,7 @@ pub fn routes() -> Vec<RouteDef> {
         r(M::GET, "/outlines/print", figures, get(web::print)),
         r(M::GET, "/outlines/assessment.xlsx", figures, get(web::assessment)),
         r(M::GET, "/outlines/unreported", figures, get(web::unreported)),
+        r(M::POST, "/outlines/unreported/remind", office, post(web::remind)),
         r(M::GET, "/outlines/catalogue", LoggedIn, get(web::catalogue)),
         r(M::POST, "/outlines/catalogue/import", CanAtRegion(C::ManageOutlines),
           post(web::import_catalogue).layer(DefaultBodyLimit::max(web::import_body().0)))

@@ -772,13 +772,21 @@ pub async fn assessment(
     svc::workbook_download(&state, &actor, &unit, kind.year(svc::period()), book, lang).await
 }
 
+#[derive(Deserialize)]
+pub struct UnreportedQuery {
+    unit: Option<String>,
+    year: Option<i64>,
+    /// How many reporters a reminder just reached.
+    reminded: Option<u32>,
+}
+
 /// `GET /outlines/unreported?unit=&year=`: per department, the indicators
 /// it owns at the unit's level with no report handed in for the year.
 pub async fn unreported(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
-    Query(q): Query<FiguresQuery>,
+    Query(q): Query<UnreportedQuery>,
 ) -> WebResult {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let year = year_or_default(&state, q.year);
@@ -803,8 +811,40 @@ pub async fn unreported(
         "outlines/unreported.html",
         lang,
         Some(&actor),
-        context! { unit, year, years => years(), departments },
+        context! {
+            unit, year, years => years(), departments, reminded => q.reminded,
+            can_remind => actor.can(Capability::ManageOutlines)
+                && unit.level <= jinguo_domain::Level::BANNER,
+        },
     ))
+}
+
+#[derive(Deserialize)]
+pub struct RemindForm {
+    #[serde(default)]
+    unit: String,
+    year: i64,
+}
+
+/// `POST /outlines/unreported/remind`: reminds, through their notices, the
+/// reporters of the departments that have not reported at the unit.
+pub async fn remind(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    ClientIp(ip): ClientIp,
+    axum::Form(f): axum::Form<RemindForm>,
+) -> WebResult {
+    let unit = unit_of(&state, &actor, Some(&f.unit)).await?;
+    let year = svc::parse_year(f.year)?;
+    if unit.level > jinguo_domain::Level::BANNER {
+        return Err(AppError::NotFound);
+    }
+    let n = svc::remind_unreported(&state, &actor, ip, &unit, year).await?;
+    Ok(Redirect::to(&format!(
+        "/outlines/unreported?unit={}&year={year}&reminded={n}",
+        unit.code
+    ))
+    .into_response())
 }
 
 /// `GET /outlines/print?unit=&year=`: the annual report of a unit as a page

@@ -330,6 +330,93 @@ async fn reporters_page(db: Db) {
 }
 both_backends!(outlines_reporters_page, reporters_page);
 
+/// Sets a department reporter's department straight through the store.
+async fn reporter(app: &TestApp, name: &str, unit: &str, department: Option<&str>) -> jinguo_domain::UserId {
+    use jinguo_store::OutlineStore;
+    let id = app.add_user(name, "department", unit).await;
+    if let Some(d) = department {
+        let root = app.store.root_scope().await.unwrap();
+        app.store
+            .set_reporter_department(
+                root,
+                id,
+                &jinguo_domain::outline::Department::parse(d).unwrap(),
+                &jinguo_store::outlines::Who::default(),
+                1,
+            )
+            .await
+            .unwrap();
+    }
+    id
+}
+
+/// Reminders from the unreported list: one notice per reporter account of
+/// the departments still outstanding at the unit, seen in her notices (and
+/// counted unread) and in no one else's; audited.
+async fn reminders(db: Db) {
+    use jinguo_store::{TaskStore, UnitStore};
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    app.add_user("r-admin", "admin", REGION).await;
+    let region = app.token("r-admin").await;
+    let r = put_json(&app, &region, "/api/v1/outlines/indicators", json!({"indicators": [mmr_row(),
+        {"code": "C3.1", "outline": "children", "domain_no": 3, "name": "学前教育毛入园率",
+         "unit": "percent", "numerator": "在园幼儿数", "denominator": "3—5岁儿童人数",
+         "direction": "at_least", "department": "education", "levels": "1,2,3"}]})).await;
+    let mmr = r.json::<Value>().await.unwrap()["ids"][0].as_i64().unwrap();
+    let league = app.add_user("xl-admin", "admin", XILINGOL).await;
+    let health = reporter(&app, "xl-health", XILINGOL, Some("health")).await;
+    let edu = reporter(&app, "xl-edu", XILINGOL, Some("education")).await;
+    let edu2 = reporter(&app, "xl-edu2", XILINGOL, Some("education")).await;
+    let banner_edu = reporter(&app, "xh-edu", XILINHOT, Some("education")).await;
+    reporter(&app, "xl-none", XILINGOL, None).await;
+    // Health hands its report in; education has not.
+    let xh = app.token("xl-health").await;
+    let api = format!("/api/v1/outlines/reports/2025/{XILINGOL}");
+    let entry = json!({"entries": [{"indicator_id": mmr, "total": {"numerator": 3, "denominator": 40000}}]});
+    assert_eq!(put_json(&app, &xh, &api, entry).await.status(), 200);
+    assert_eq!(app.post_json(&xh, &format!("{api}/submit"), json!({})).await.status(), 200);
+
+    let office = Page::of(&app, league).await;
+    let html = office.get(&format!("/outlines/unreported?unit={XILINGOL}&year=2025")).await.text().await.unwrap();
+    assert!(html.contains("/outlines/unreported/remind"), "the office may remind");
+    let r = office.post("/outlines/unreported/remind", &[("unit", XILINGOL), ("year", "2025")]).await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(to, format!("/outlines/unreported?unit={XILINGOL}&year=2025&reminded=2"));
+    let html = office.get(&to).await.text().await.unwrap();
+    assert!(html.contains("已向 2 名部门填报员发送提醒"));
+
+    let store = &app.store;
+    let unit = |code: &'static str| async move {
+        let code = jinguo_domain::UnitCode::parse(code).unwrap();
+        store.unit_by_code(&code).await.unwrap().id
+    };
+    let xl = unit(XILINGOL).await;
+    let text = "请填报并提交 2025 年两纲监测指标（教育局）";
+    for (user, unit_id, gets) in [(edu, xl, true), (edu2, xl, true), (health, xl, false),
+                                   (league, xl, false), (banner_edu, unit(XILINHOT).await, false)] {
+        let unread = app.store.unread_notices(unit_id, user).await.unwrap();
+        assert_eq!(unread, i64::from(gets), "unread for {}", user.get());
+        let html = Page::of(&app, user).await.get("/notices").await.text().await.unwrap();
+        assert_eq!(html.contains(text), gets, "notices of {}", user.get());
+        if gets {
+            assert!(html.contains("href=\"/outlines/report?year=2025\""), "a link to her form");
+            assert_eq!(app.store.unread_notices(unit_id, user).await.unwrap(), 0, "read once seen");
+        }
+    }
+
+    // Another league's office: not found; the audit log has the reminder.
+    let bt = app.add_user("bt-admin", "admin", BAOTOU).await;
+    let r = Page::of(&app, bt).await.post("/outlines/unreported/remind", &[("unit", XILINGOL), ("year", "2025")]).await;
+    assert_eq!(r.status(), 404);
+    app.add_user("raud", "auditor", REGION).await;
+    let log = app.get(&app.token("raud").await, "/api/v1/audit?limit=100").await.text().await.unwrap();
+    assert!(log.contains("outline.remind"), "{log}");
+}
+both_backends!(outlines_reminders, reminders);
+
 mod matrix_cases {
     use crate::matrix::*;
 
@@ -374,6 +461,13 @@ mod matrix_cases {
                     )
                 },
                 422,
+            ),
+        );
+        m.insert(
+            ("POST", "/outlines/unreported/remind"),
+            c(
+                |t| form("/outlines/unreported/remind".into(), &[("unit", t.code().into()), ("year", "2025".into())]),
+                303,
             ),
         );
         m.insert(

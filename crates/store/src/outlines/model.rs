@@ -122,3 +122,15 @@ pub struct ReporterRow {
     pub unit: UnitRef,
     pub department: Option<Department>,
 }
+
+/// A reminder to a department reporter to report a year's indicators (a
+/// notice addressed to her account).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reminder {
+    /// The notice's id (notices are read up to an id).
+    pub id: i64,
+    pub year: i32,
+    pub department: Department,
+    pub created_at: i64,
+    pub unread: bool,
+}
