@@ -836,9 +836,7 @@ pub async fn remind(
 ) -> WebResult {
     let unit = unit_of(&state, &actor, Some(&f.unit)).await?;
     let year = svc::parse_year(f.year)?;
-    if unit.level > jinguo_domain::Level::BANNER {
-        return Err(AppError::NotFound);
-    }
+    // A unit below the banners reports no indicator: nothing to remind.
     let n = svc::remind_unreported(&state, &actor, ip, &unit, year).await?;
     Ok(Redirect::to(&format!(
         "/outlines/unreported?unit={}&year={year}&reminded={n}",
