@@ -874,10 +874,31 @@ step('outline monitoring: the office\'s pages, and a health-bureau reporter on a
 const OUTLINE_YEAR = String(new Date().getFullYear() - 1);
 const MMR = '孕产妇死亡率';
 
-step('outline story: the health bureau of 锡林郭勒盟 reports maternal mortality on a phone; xilingol approves', PHONE, async (page) => {
+step('outline story: xilingol reminds the health bureau, which reports maternal mortality on a phone; xilingol approves', PHONE, async (page) => {
+  // The office reminds the departments that have not reported.
+  await login(page, 'xilingol', XILINGOL);
+  await page.goto(`/outlines/unreported?unit=${XILINGOL}&year=${OUTLINE_YEAR}`);
+  check((await text(page.locator('main'))).includes(MMR), 'maternal mortality is among the unreported indicators');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form[action="/outlines/unreported/remind"] button').click(),
+  ]);
+  const sent = await text(page.locator('p.notice[role="status"]'));
+  check(/已向 [1-9]\d* 名部门填报员发送提醒/.test(sent), `reminders sent ("${sent}")`);
+  await lookForDefects(page, 'unreported list with reminders sent (phone)');
+  await logout(page);
+
   await login(page, 'xlgl-health', XILINGOL);
-  const res = await page.goto(`/outlines/report?year=${OUTLINE_YEAR}`);
-  check(res && res.status() === 200, `the reporter's form for ${OUTLINE_YEAR} answers 200 (got ${res && res.status()})`);
+  await page.goto('/notices');
+  const reminder = page.locator('ul.notices li', { hasText: `请填报并提交 ${OUTLINE_YEAR} 年两纲监测指标` }).first();
+  check(await reminder.count() === 1, 'the reporter finds the reminder in her notices');
+  await lookForDefects(page, 'notices with an outline reminder (phone)');
+  await screenshot(page, 'outlines-story-notices-phone.png');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    reminder.locator(`a[href="/outlines/report?year=${OUTLINE_YEAR}"]`).click(),
+  ]);
+  check(pathOf(page) === '/outlines/report', `the reminder leads to her form (at ${pathOf(page)})`);
   const card = page.locator('fieldset.entry-card').filter({ has: page.locator('legend', { hasText: MMR }) }).first();
   check(await card.count() === 1, `the form has ${MMR}`);
   // 3 deaths in 30,000 live births: 10 per 100,000, under the 2030 target of 12.
