@@ -1163,6 +1163,124 @@ step('outline monitoring: the office\'s pages, and a health-bureau reporter on a
   check(cases && cases.status() === 403, `a department reporter sees no cases (got ${cases && cases.status()})`);
 });
 
+// The outline story of issue 16: the health bureau of 锡林郭勒盟 enters
+// maternal mortality (deaths over live births) for last year on a phone, the
+// league's office approves it, and the region sees the league's ratio and
+// its attainment; then the annual report printed to PDF (A4 portrait).
+const OUTLINE_YEAR = String(new Date().getFullYear() - 1);
+const MMR = '孕产妇死亡率';
+
+step('outline story: xilingol reminds the health bureau, which reports maternal mortality on a phone; xilingol approves', PHONE, async (page) => {
+  // The office reminds the departments that have not reported.
+  await login(page, 'xilingol', XILINGOL);
+  await page.goto(`/outlines/unreported?unit=${XILINGOL}&year=${OUTLINE_YEAR}`);
+  check((await text(page.locator('main'))).includes(MMR), 'maternal mortality is among the unreported indicators');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form[action="/outlines/unreported/remind"] button').click(),
+  ]);
+  const sent = await text(page.locator('p.notice[role="status"]'));
+  check(/已向 [1-9]\d* 名部门填报员发送提醒/.test(sent), `reminders sent ("${sent}")`);
+  await lookForDefects(page, 'unreported list with reminders sent (phone)');
+  await logout(page);
+
+  await login(page, 'xlgl-health', XILINGOL);
+  await page.goto('/notices');
+  const reminder = page.locator('ul.notices li', { hasText: `请填报并提交 ${OUTLINE_YEAR} 年两纲监测指标` }).first();
+  check(await reminder.count() === 1, 'the reporter finds the reminder in her notices');
+  await lookForDefects(page, 'notices with an outline reminder (phone)');
+  await screenshot(page, 'outlines-story-notices-phone.png');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    reminder.locator(`a[href="/outlines/report?year=${OUTLINE_YEAR}"]`).click(),
+  ]);
+  check(pathOf(page) === '/outlines/report', `the reminder leads to her form (at ${pathOf(page)})`);
+  const card = page.locator('fieldset.entry-card').filter({ has: page.locator('legend', { hasText: MMR }) }).first();
+  check(await card.count() === 1, `the form has ${MMR}`);
+  // 3 deaths in 30,000 live births: 10 per 100,000, under the 2030 target of 12.
+  await card.locator('input[name^="n_"]').fill('3');
+  await card.locator('input[name^="d_"]').fill('30000');
+  await card.locator('input[name^="src_"]').fill('盟卫健委妇幼卫生年报');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form[method="post"][action="/outlines/report"] button.primary').click(),
+  ]);
+  check(page.url().includes('done=saved'), `saved (at ${page.url()})`);
+  check(await card.locator('input[name^="d_"]').inputValue() === '30000', 'the live births come back as saved');
+  await lookForDefects(page, 'outline report form, saved (phone)');
+  await screenshot(page, 'outlines-story-report-phone.png');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form[action="/outlines/report/submit"] button').click(),
+  ]);
+  check(page.url().includes('done=submitted'), `submitted (at ${page.url()})`);
+  await logout(page);
+
+  await login(page, 'xilingol', XILINGOL);
+  await page.goto(`/outlines/review?unit=${XILINGOL}&year=${OUTLINE_YEAR}`);
+  const approve = page.locator(`form[action="/outlines/review/${OUTLINE_YEAR}/${XILINGOL}/health/approve"] button`);
+  check(await approve.count() === 1, 'the office sees the health report of 锡林郭勒盟 waiting');
+  const report = await text(page.locator('main'));
+  check(report.includes(MMR) && report.includes('30000'), 'the report shows maternal mortality with its live births');
+  await lookForDefects(page, 'outline review (phone)');
+  await screenshot(page, 'outlines-story-review-phone.png');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), approve.click()]);
+  check(page.url().includes('done=approved'), `approved (at ${page.url()})`);
+});
+
+step('outline story: the region sees 锡林郭勒盟\'s ratio and attainment, and prints the annual report', DESKTOP, async (page) => {
+  await login(page, 'admin', REGION);
+  const res = await page.goto(`/outlines?unit=${REGION}&year=${OUTLINE_YEAR}`);
+  check(res && res.status() === 200, `the region's attainment page answers 200 (got ${res && res.status()})`);
+  // The leagues side by side: 锡林郭勒盟's column holds 3 / 30,000 × 100,000 = 10, attained.
+  const head = page.locator('section table.plain thead th');
+  const names = await head.allInnerTexts();
+  const col = names.findIndex((n) => n.includes('锡林郭勒盟'));
+  check(col > 0, `the side-by-side table has a column for 锡林郭勒盟 (${names.join(' | ')})`);
+  const row = page.locator('section table.plain tbody tr').filter({ has: page.locator('th', { hasText: MMR }) }).first();
+  const cell = (await row.locator('th, td').nth(col).innerText()).replace(/\s+/g, ' ').trim();
+  check(cell.startsWith('10') && cell.includes('已达标'), `锡林郭勒盟's maternal mortality reads 10, attained (got "${cell}")`);
+  const own = page.locator('section table.table:not(.plain) tbody tr').filter({ hasText: MMR }).first();
+  const ownText = (await own.innerText()).replace(/\s+/g, ' ');
+  check(/已达标|进度正常|进度滞后/.test(ownText), `the region's own row has its attainment in words ("${ownText.slice(0, 80)}")`);
+  await lookForDefects(page, 'region attainment page');
+  await screenshot(page, 'outlines-story-region-desktop.png');
+
+  for (const path of [`/outlines/targets?unit=${REGION}`, `/outlines/reporters?unit=${XILINGOL}`, '/outlines/catalogue']) {
+    const r = await page.goto(path);
+    check(r && r.status() === 200, `${path} answers 200 (got ${r && r.status()})`);
+    await lookForDefects(page, path);
+  }
+  const edit = page.locator('a[href$="/edit"]').first();
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), edit.click()]);
+  check(pathOf(page).startsWith('/outlines/catalogue/'), `a catalogue row opens for editing (at ${pathOf(page)})`);
+  await lookForDefects(page, 'catalogue row form');
+  await screenshot(page, 'outlines-catalogue-edit-desktop.png');
+
+  const p = await page.goto(`/outlines/print?unit=${REGION}&year=${OUTLINE_YEAR}`);
+  check(p && p.status() === 200, `the print page answers 200 (got ${p && p.status()})`);
+  const title = await text(page.locator('h1'));
+  check(title.includes('内蒙古自治区') && title.includes(OUTLINE_YEAR), `the print page names the unit and the year ("${title}")`);
+  const body = await text(page.locator('main'));
+  check(body.includes('打印日期'), 'the print page has the date printed');
+  check(body.includes('【演示】'), 'invented indicators keep their 【演示】 mark on paper');
+  await lookForDefects(page, 'print page');
+  await page.emulateMedia({ media: 'print' });
+  check(!(await page.locator('nav.no-print').isVisible()), 'the page tools are not printed');
+  await screenshot(page, 'outlines-print-desktop.png');
+  const pdf = await page.pdf({ path: join(OUT_DIR, 'outlines-print.pdf'), format: 'A4', printBackground: true, preferCSSPageSize: true });
+  check(pdf.length > 10000 && pdf.subarray(0, 5).toString() === '%PDF-', `the report prints to a PDF (${pdf.length} bytes)`);
+  // A4 portrait: 595 × 842 points.
+  const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString('latin1'));
+  check(box && Math.round(Number(box[1])) === 595 && Math.round(Number(box[2])) === 842, `the PDF pages are A4 portrait (${box && box.slice(1).join(' × ')})`);
+  log('    ->  out/outlines-print.pdf');
+  await page.emulateMedia({ media: 'screen' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await lookForDefects(page, 'print page (phone width)');
+  await screenshot(page, 'outlines-print-phone.png');
+});
+
 step('auditor opens /audit', DESKTOP, async (page) => {
   await login(page, 'auditor', REGION);
   check(await page.locator('nav.menu a[href="/audit"]').count() === 1, 'menu links to /audit');

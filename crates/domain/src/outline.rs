@@ -179,7 +179,7 @@ impl UnitKind {
             "‰" => Some(UnitKind::PerMille),
             "per 100,000" | "1/10万" | "/10万" => Some(UnitKind::Per100k),
             "per 1,000 children" | "每千名儿童" => Some(UnitKind::PerThousandChildren),
-            "个" | "人" | "件" | "所" => Some(UnitKind::Count),
+            "数量" | "个" | "人" | "件" | "所" => Some(UnitKind::Count),
             "岁" | "年" => Some(UnitKind::Years),
             _ => None,
         };

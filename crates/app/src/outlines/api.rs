@@ -273,42 +273,18 @@ pub async fn list_targets(
     Path(code): Path<String>,
 ) -> AppResult<Json<TargetList>> {
     let unit = svc::unit_in_scope(&state, &actor, &code).await?;
-    let p = svc::period();
-    let rows = state.store.targets_for(actor.scope(), &unit, p).await?;
-    let indicators = state.store.indicators(p, None).await?;
-    let mut targets = Vec::new();
-    for ind in &indicators {
-        for year in [p.midterm(), p.end()] {
-            let at = |pred: &dyn Fn(&jinguo_store::outlines::TargetRow) -> bool| {
-                rows.iter()
-                    .filter(|t| t.indicator == ind.id && t.year == year && pred(t))
-                    .map(|t| t.value)
-                    .reduce(|a, b| ind.spec.direction.stricter(a, b))
-            };
-            let own = at(&|t| t.unit == unit.id);
-            let inherited = at(&|t| t.level < unit.level && unit.ancestors.contains(&Some(t.unit)));
-            if own.is_none() && inherited.is_none() {
-                continue;
-            }
-            let effective =
-                jinguo_domain::outline::effective_target(ind.spec.direction, &[inherited, own]);
-            let official = rows.iter().any(|t| {
-                t.indicator == ind.id
-                    && t.year == year
-                    && t.official
-                    && Some(t.value) == effective
-                    && (t.unit == unit.id || unit.ancestors.contains(&Some(t.unit)))
-            });
-            targets.push(TargetView {
-                indicator_id: ind.id,
-                year,
-                own,
-                inherited,
-                effective,
-                official,
-            });
-        }
-    }
+    let targets = svc::targets_held(&state, &actor, &unit)
+        .await?
+        .into_iter()
+        .map(|t| TargetView {
+            indicator_id: t.indicator,
+            year: t.year,
+            own: t.own,
+            inherited: t.inherited,
+            effective: t.effective,
+            official: t.official,
+        })
+        .collect();
     Ok(Json(TargetList {
         unit: UnitPathStep::of(&unit),
         targets,
@@ -1013,27 +989,7 @@ pub async fn set_reporter(
     ApiJson(b): ApiJson<ReporterBody>,
 ) -> AppResult<Json<Done>> {
     let id = crate::honours::parse_id(&id)?;
-    let known = state
-        .store
-        .dictionary(jinguo_store::outlines::DEPARTMENTS)
-        .await?;
-    let department = Department::parse(&b.department)
-        .ok()
-        .filter(|d| known.iter().any(|e| e.key == d.as_str()))
-        .ok_or(AppError::Invalid(FieldError::new(
-            "department",
-            "err.outline.department",
-        )))?;
-    state
-        .store
-        .set_reporter_department(
-            actor.scope(),
-            UserId::new(id),
-            &department,
-            &svc::who(&actor, ip),
-            crate::state::now(),
-        )
-        .await?;
+    svc::assign_department(&state, &actor, ip, UserId::new(id), &b.department).await?;
     Ok(Json(Done { ok: true }))
 }
 
@@ -1080,5 +1036,148 @@ pub async fn unit_outlines_workbook(
         Some(y) => svc::parse_year(y)?,
         None => svc::default_year(&state),
     };
-    svc::workbook_download(&state, &actor, &unit, year, lang).await
+    svc::workbook_download(
+        &state,
+        &actor,
+        &unit,
+        year,
+        svc::workbook::Book::Annual,
+        lang,
+    )
+    .await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssessmentQuery {
+    /// `midterm` (the 2025 mid-term assessment) or `final` (2030).
+    #[param(pattern = "^(midterm|final)$")]
+    kind: String,
+}
+
+/// `GET /api/v1/units/{code}/outlines/assessment.xlsx?kind=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{code}/outlines/assessment.xlsx",
+    operation_id = "getUnitOutlinesAssessment",
+    tag = "outlines",
+    summary = "A unit's mid-term or final outline assessment workbook",
+    description = "The layout of the annual workbook for the mid-term (2025) or final (2030) \
+                   assessment: a first sheet with one line per domain (attained, not attained, \
+                   no data, total, \"N 项中 M 项已达标\"), then one sheet per domain with one \
+                   row per indicator: code, name (invented indicators marked 【演示】), unit, \
+                   the 2020 baseline, the assessment year's value, female and male values of \
+                   sex-disaggregated indicators, the target for that horizon as the targets \
+                   hold it (the mid-term one, else the final one) with its year, and attained \
+                   or not. A unit outside the caller's subtree answers `404`; another `kind` \
+                   `422`.",
+    params(UnitCodePath, AssessmentQuery),
+    responses(
+        (status = 200,
+         description = "The workbook, as an attachment named \
+                        `outlines-{unit code}-{kind}-{year}.xlsx`; not to be cached.",
+         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         body = crate::routes::api::tasks::XlsxWorkbook,
+         headers(
+             ("Content-Disposition" = String, description = "`attachment` with the file name."),
+             ("Cache-Control" = String, description = "`no-store`."),
+         )),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn unit_outlines_assessment(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(code): Path<String>,
+    lang: crate::i18n::Lang,
+    ApiQuery(q): ApiQuery<AssessmentQuery>,
+) -> AppResult<axum::response::Response> {
+    let unit = svc::unit_in_scope(&state, &actor, &code).await?;
+    let kind = svc::workbook::Assessment::parse(&q.kind).ok_or(AppError::Invalid(
+        FieldError::new("kind", "err.outline.assessment_kind"),
+    ))?;
+    let book = svc::workbook::Book::Assessment(kind);
+    svc::workbook_download(&state, &actor, &unit, kind.year(svc::period()), book, lang).await
+}
+
+/// An indicator no department has handed in.
+#[derive(Serialize, ToSchema)]
+pub struct UnreportedIndicator {
+    id: IndicatorId,
+    code: String,
+    name: String,
+    /// An invented indicator of the demo catalogue, not an official one.
+    demo: bool,
+}
+
+/// A department's indicators not handed in.
+#[derive(Serialize, ToSchema)]
+pub struct UnreportedDepartment {
+    /// A key of the `outline-departments` dictionary.
+    department: String,
+    indicators: Vec<UnreportedIndicator>,
+}
+
+/// The indicators of a unit not reported for a year, by department.
+#[derive(Serialize, ToSchema)]
+pub struct UnreportedList {
+    unit: UnitPathStep,
+    year: i32,
+    departments: Vec<UnreportedDepartment>,
+}
+
+/// `GET /api/v1/units/{code}/outlines/unreported?year=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{code}/outlines/unreported",
+    operation_id = "getUnitOutlinesUnreported",
+    tag = "outlines",
+    summary = "The indicators a unit's departments have not reported",
+    description = "Per responsible department (in key order), the indicators of the unit's \
+                   level with no submitted or approved report of that department at the unit \
+                   for the year; a draft or a returned report is still outstanding. A unit \
+                   outside the caller's subtree answers `404`.",
+    params(UnitCodePath, FiguresQuery),
+    responses(
+        (status = 200, description = "The list.", body = UnreportedList),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn unit_outlines_unreported(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<FiguresQuery>,
+) -> AppResult<Json<UnreportedList>> {
+    let unit = svc::unit_in_scope(&state, &actor, &code).await?;
+    let year = match q.year {
+        Some(y) => svc::parse_year(y)?,
+        None => svc::default_year(&state),
+    };
+    let list = svc::unreported(&state, &actor, &unit, year).await?;
+    Ok(Json(UnreportedList {
+        unit: UnitPathStep::of(&unit),
+        year,
+        departments: list
+            .into_iter()
+            .map(|(d, inds)| UnreportedDepartment {
+                department: d.as_str().to_owned(),
+                indicators: inds
+                    .into_iter()
+                    .map(|i| UnreportedIndicator {
+                        id: i.id,
+                        code: i.spec.code,
+                        name: i.spec.name,
+                        demo: i.spec.demo,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
 }

@@ -215,6 +215,150 @@ fn read_unguarded(bytes: &[u8]) -> Result<Vec<(u32, IndicatorDraft)>, Vec<Proble
     Ok(out)
 }
 
+/// What the template's drop-downs offer: the departments' Chinese labels
+/// (the importer takes a key or a label).
+pub struct TemplateLists {
+    pub departments: Vec<String>,
+}
+
+/// An outline as the import reads it (`Outline::parse`).
+fn outline_word(o: jinguo_domain::outline::Outline) -> &'static str {
+    match o {
+        jinguo_domain::outline::Outline::Women => "妇女",
+        jinguo_domain::outline::Outline::Children => "儿童",
+    }
+}
+
+/// Rows of the template that carry the drop-down lists.
+const TEMPLATE_ROWS: u32 = MAX_ROWS as u32;
+
+/// The catalogue's import template: a first sheet whose first row is
+/// exactly the column names [`read`] looks for (in [`COLUMNS`] order) and
+/// nothing below it, with drop-downs where a column takes one of a few
+/// values; a second sheet lists those values (the importer reads only the
+/// first sheet).
+pub fn template(
+    lists: &TemplateLists,
+    cat: &crate::i18n::Catalogue,
+    lang: crate::i18n::Lang,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use jinguo_domain::outline::{Outline, UnitKind};
+    use rust_xlsxwriter::{
+        DataValidation, DataValidationErrorStyle, DocProperties, Format, Formula, Note, Workbook,
+    };
+
+    use crate::i18n::Lang;
+    use crate::xlsx::{header_format, safe_text, sheet_name};
+
+    let zh = |k: &str| cat.get(Lang::Zh, k).to_owned();
+    let mut wb = Workbook::new();
+    wb.set_properties(&DocProperties::new().set_title(cat.get(lang, "outline.template.title")));
+    let header = header_format();
+    let text = Format::new().set_num_format("@");
+    let lists_name = sheet_name(cat.get(lang, "outline.template.lists"));
+
+    // The lists: (column field, values as the importer reads them).
+    let yes_no = vec!["是".to_owned(), "否".to_owned()];
+    let choices: Vec<(&str, Vec<String>)> = vec![
+        (
+            "outline",
+            Outline::ALL
+                .iter()
+                .map(|o| outline_word(*o).to_owned())
+                .collect(),
+        ),
+        (
+            "unit",
+            UnitKind::ALL
+                .iter()
+                .map(|u| zh(&format!("outline.unit.{}", u.as_str())))
+                .collect(),
+        ),
+        (
+            "direction",
+            // What `Direction::parse` reads, as the office writes it.
+            ["以上", "以下"].iter().map(|s| (*s).to_owned()).collect(),
+        ),
+        ("department", lists.departments.clone()),
+        ("sex_disaggregated", yes_no.clone()),
+        ("demo", yes_no),
+    ];
+
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(cat.get(lang, "outline.catalogue")))?;
+    ws.set_freeze_panes(1, 0)?;
+    for (c, (field, head)) in COLUMNS.iter().enumerate() {
+        let c = c as u16;
+        let wide = matches!(
+            *field,
+            "goal" | "name" | "numerator" | "denominator" | "source"
+        );
+        ws.set_column_width(c, if wide { 30 } else { 12 })?;
+        if *field == "code" || *field == "levels" {
+            // Codes such as 1.10 and levels such as 1,2 stay text.
+            ws.set_column_format(c, &text)?;
+        }
+        ws.write_string_with_format(0, c, *head, &header)?;
+    }
+    ws.insert_note(
+        0,
+        0,
+        &Note::new(cat.get(lang, "outline.import_hint")).add_author_prefix(false),
+    )?;
+    for (field, values) in &choices {
+        if values.is_empty() {
+            continue;
+        }
+        let col = COLUMNS
+            .iter()
+            .position(|(k, _)| k == field)
+            .expect("a column");
+        let list_col = choices
+            .iter()
+            .position(|(k, _)| k == field)
+            .expect("a list");
+        let letter = crate::xlsx::column_letter(list_col as u16);
+        let v = DataValidation::new()
+            .allow_list_formula(Formula::new(format!(
+                "='{lists_name}'!${letter}$2:${letter}${}",
+                values.len() + 1
+            )))
+            .set_error_style(DataValidationErrorStyle::Warning);
+        ws.add_data_validation(1, col as u16, TEMPLATE_ROWS, col as u16, &v)?;
+    }
+
+    let lists_ws = wb.add_worksheet();
+    lists_ws.set_name(&lists_name)?;
+    for (c, (field, values)) in choices.iter().enumerate() {
+        let head = COLUMNS
+            .iter()
+            .find(|(k, _)| k == field)
+            .map_or(*field, |(_, zh)| *zh);
+        lists_ws.set_column_width(c as u16, 18)?;
+        lists_ws.write_string_with_format(0, c as u16, head, &header)?;
+        for (r, v) in values.iter().enumerate() {
+            lists_ws.write_string(r as u32 + 1, c as u16, safe_text(v))?;
+        }
+    }
+    // The domains by number, for reference.
+    let c = choices.len() as u16;
+    lists_ws.set_column_width(c, 28)?;
+    lists_ws.write_string_with_format(0, c, "领域", &header)?;
+    let mut r = 1;
+    for o in Outline::ALL {
+        for no in 1..=o.domains() {
+            let d = jinguo_domain::outline::Domain::parse(o, i64::from(no)).expect("a domain");
+            lists_ws.write_string(
+                r,
+                c,
+                format!("{} {no} {}", outline_word(o), zh(&d.label_key())),
+            )?;
+            r += 1;
+        }
+    }
+    wb.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

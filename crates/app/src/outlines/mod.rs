@@ -11,6 +11,7 @@ pub mod api;
 mod demo;
 pub mod figures;
 pub mod import;
+pub mod office;
 mod page_cache;
 mod routes;
 pub mod web;
@@ -99,6 +100,31 @@ pub async fn department_of(state: &AppState, actor: &Actor) -> AppResult<Departm
             "department",
             "err.outline.no_department",
         )))
+}
+
+/// Assigns a department reporter's department: a key of the departments'
+/// dictionary (`422` on `department` otherwise; on `roles` when the account
+/// is not a department reporter). Audited by the store.
+pub async fn assign_department(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    user: jinguo_domain::UserId,
+    department: &str,
+) -> AppResult<()> {
+    let known = state.store.dictionary(DEPARTMENTS).await?;
+    let department = Department::parse(department)
+        .ok()
+        .filter(|d| known.iter().any(|e| e.key == d.as_str() && e.active))
+        .ok_or(AppError::Invalid(FieldError::new(
+            "department",
+            "err.outline.department",
+        )))?;
+    state
+        .store
+        .set_reporter_department(actor.scope(), user, &department, &who(actor, ip), now())
+        .await?;
+    Ok(())
 }
 
 /// A department key as a path names it; 404 for a malformed one (a
@@ -361,6 +387,68 @@ pub async fn set_target(
     Ok(())
 }
 
+/// A target of one indicator and assessment year as it holds at a unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TargetHeld {
+    pub indicator: IndicatorId,
+    /// The mid-term (2025) or final (2030) year.
+    pub year: i32,
+    /// Set at the unit itself.
+    pub own: Option<f64>,
+    /// The strictest set above it.
+    pub inherited: Option<f64>,
+    /// What holds: the stricter of the two.
+    pub effective: Option<f64>,
+    /// Taken from a published outline.
+    pub official: bool,
+}
+
+/// For each indicator and assessment year with a target at or above a
+/// unit: its own, the strictest inherited, and the one that holds.
+pub async fn targets_held(
+    state: &AppState,
+    actor: &Actor,
+    unit: &Unit,
+) -> AppResult<Vec<TargetHeld>> {
+    let p = period();
+    let rows = state.store.targets_for(actor.scope(), unit, p).await?;
+    let indicators = state.store.indicators(p, None).await?;
+    let mut targets = Vec::new();
+    for ind in &indicators {
+        for year in [p.midterm(), p.end()] {
+            let at = |pred: &dyn Fn(&jinguo_store::outlines::TargetRow) -> bool| {
+                rows.iter()
+                    .filter(|t| t.indicator == ind.id && t.year == year && pred(t))
+                    .map(|t| t.value)
+                    .reduce(|a, b| ind.spec.direction.stricter(a, b))
+            };
+            let own = at(&|t| t.unit == unit.id);
+            let inherited = at(&|t| t.level < unit.level && unit.ancestors.contains(&Some(t.unit)));
+            if own.is_none() && inherited.is_none() {
+                continue;
+            }
+            let effective =
+                jinguo_domain::outline::effective_target(ind.spec.direction, &[inherited, own]);
+            let official = rows.iter().any(|t| {
+                t.indicator == ind.id
+                    && t.year == year
+                    && t.official
+                    && Some(t.value) == effective
+                    && (t.unit == unit.id || unit.ancestors.contains(&Some(t.unit)))
+            });
+            targets.push(TargetHeld {
+                indicator: ind.id,
+                year,
+                own,
+                inherited,
+                effective,
+                official,
+            });
+        }
+    }
+    Ok(targets)
+}
+
 /// Checks catalogue rows (typed, imported or sent), all or nothing: field
 /// errors name `indicators[i].…` (the workbook's rows say which row).
 pub async fn check_catalogue(
@@ -516,25 +604,96 @@ pub async fn unreported(
     Ok(out)
 }
 
-/// The annual monitoring workbook of a unit for a year, as a download
-/// (the page's and the API's).
+/// Reminds the reporters of the departments that have not reported a
+/// unit's indicators for a year (see [`unreported`]): one notice per
+/// reporter account at the unit; audited. Answers how many were reminded.
+pub async fn remind_unreported(
+    state: &AppState,
+    actor: &Actor,
+    ip: Option<String>,
+    unit: &Unit,
+    year: i32,
+) -> AppResult<u32> {
+    let departments: Vec<Department> = unreported(state, actor, unit, year)
+        .await?
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect();
+    if departments.is_empty() {
+        return Ok(0);
+    }
+    Ok(state
+        .store
+        .send_outline_reminders(
+            actor.scope(),
+            unit,
+            year,
+            &departments,
+            &who(actor, ip),
+            now(),
+        )
+        .await?)
+}
+
+/// A monitoring workbook of a unit, as a download (the pages' and the
+/// API's): the annual report for a year, or an assessment (its year).
 pub async fn workbook_download(
     state: &AppState,
     actor: &Actor,
     unit: &Unit,
     year: i32,
+    book: workbook::Book,
     lang: crate::i18n::Lang,
 ) -> AppResult<axum::response::Response> {
+    let year = match book {
+        workbook::Book::Annual => year,
+        workbook::Book::Assessment(a) => a.year(period()),
+    };
     let f = figures(state, actor, unit, year).await?;
     let cat = state.catalogue;
-    let title = workbook::title(cat, lang, &f);
-    let bytes = tokio::task::spawn_blocking(move || workbook::write(cat, lang, &f))
+    let title = workbook::title(cat, lang, &f, book);
+    let bytes = tokio::task::spawn_blocking(move || workbook::write(cat, lang, &f, book))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("outline workbook: {e}")))?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("outline workbook: {e}")))?;
+    let name = match book {
+        workbook::Book::Annual => format!("outlines-{}-{year}.xlsx", unit.code),
+        workbook::Book::Assessment(a) => {
+            format!("outlines-{}-{}-{year}.xlsx", unit.code, a.as_str())
+        }
+    };
     Ok(crate::xlsx::download(
         bytes,
-        &format!("outlines-{}-{year}.xlsx", unit.code),
+        &name,
         &format!("{title}.xlsx"),
     ))
+}
+
+/// The outline reminders addressed to the actor, as the notices page lists
+/// them (year, department's label, when, unread), and the newest id.
+pub async fn reminder_views(
+    state: &AppState,
+    actor: &Actor,
+    lang: crate::i18n::Lang,
+) -> AppResult<(Vec<minijinja::Value>, Option<i64>)> {
+    let list = state
+        .store
+        .outline_reminders(actor.user.id, actor.unit.id, 20)
+        .await?;
+    if list.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let labels = crate::activities::labels(state, DEPARTMENTS, lang).await?;
+    let newest = list.iter().map(|r| r.id).max();
+    let views = list
+        .iter()
+        .map(|r| {
+            minijinja::context! {
+                year => r.year, created_at => r.created_at, unread => r.unread,
+                department => labels.get(r.department.as_str()).cloned()
+                    .unwrap_or_else(|| r.department.as_str().to_owned()),
+            }
+        })
+        .collect();
+    Ok((views, newest))
 }

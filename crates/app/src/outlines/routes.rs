@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use jinguo_domain::Capability as C;
 use utoipa_axum::routes;
 
-use super::{api, web};
+use super::{api, office, web};
 use crate::routes::{Access::*, RouteDef, a, r};
 
 #[rustfmt::skip]
@@ -37,15 +37,30 @@ pub fn routes() -> Vec<RouteDef> {
         a(office, routes!(api::reviews)),
         a(figures, routes!(api::unit_outlines)),
         a(figures, routes!(api::unit_outlines_workbook)),
+        a(figures, routes!(api::unit_outlines_assessment)),
+        a(figures, routes!(api::unit_outlines_unreported)),
         a(Can(C::ManageUsers), routes!(api::set_reporter)),
         r(M::GET, "/outlines", figures, get(web::attainment)),
         r(M::GET, "/outlines/style.css", Public, get(web::style)),
         r(M::GET, "/outlines/report.xlsx", figures, get(web::workbook)),
+        r(M::GET, "/outlines/print", figures, get(web::print)),
+        r(M::GET, "/outlines/assessment.xlsx", figures, get(web::assessment)),
         r(M::GET, "/outlines/unreported", figures, get(web::unreported)),
+        r(M::POST, "/outlines/unreported/remind", office, post(web::remind)),
         r(M::GET, "/outlines/catalogue", LoggedIn, get(web::catalogue)),
         r(M::POST, "/outlines/catalogue/import", CanAtRegion(C::ManageOutlines),
           post(web::import_catalogue).layer(DefaultBodyLimit::max(web::import_body().0)))
             .upload(web::import_body()),
+        r(M::GET, "/outlines/catalogue/template.xlsx", CanAtRegion(C::ManageOutlines),
+          get(office::template)),
+        r(M::GET, "/outlines/catalogue/{code}/edit", CanAtRegion(C::ManageOutlines),
+          get(office::edit_indicator)),
+        r(M::POST, "/outlines/catalogue/{code}/edit", CanAtRegion(C::ManageOutlines),
+          post(office::update_indicator)),
+        r(M::GET, "/outlines/targets", office, get(office::targets)),
+        r(M::POST, "/outlines/targets", office, post(office::set_target)),
+        r(M::GET, "/outlines/reporters", Can(C::ManageUsers), get(office::reporters)),
+        r(M::POST, "/outlines/reporters/{id}", Can(C::ManageUsers), post(office::set_reporter)),
         r(M::GET, "/outlines/report", reporter, get(web::report_form)),
         r(M::POST, "/outlines/report", reporter, post(web::save_outline_report)),
         r(M::POST, "/outlines/report/submit", reporter, post(web::submit_outline_report)),

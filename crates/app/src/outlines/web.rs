@@ -145,6 +145,7 @@ pub async fn attainment(
             period => svc::period().label(),
             children => f.children,
             can_manage => actor.can(Capability::ManageOutlines),
+            can_users => actor.can(Capability::ManageUsers),
         },
     ))
 }
@@ -152,6 +153,8 @@ pub async fn attainment(
 #[derive(Deserialize)]
 pub struct CatalogueQuery {
     imported: Option<usize>,
+    /// The code of the row just edited.
+    saved: Option<String>,
 }
 
 /// `GET /outlines/catalogue`: the indicators of the plan period.
@@ -161,18 +164,21 @@ pub async fn catalogue(
     lang: Lang,
     Query(q): Query<CatalogueQuery>,
 ) -> WebResult {
-    catalogue_page(&state, &actor, lang, q.imported, &[]).await
+    let saved = q.saved.as_deref();
+    catalogue_page(&state, &actor, lang, (q.imported, saved), &[]).await
 }
 
 async fn catalogue_page(
     state: &AppState,
     actor: &crate::auth::Actor,
     lang: Lang,
-    imported: Option<usize>,
+    (imported, saved): (Option<usize>, Option<&str>),
     problems: &[import::Problem],
 ) -> WebResult {
     let p = svc::period();
     let list = state.store.indicators(p, None).await?;
+    // Only a code of the catalogue is named back.
+    let saved = saved.filter(|c| list.iter().any(|i| i.spec.code == *c));
     let labels =
         crate::activities::labels(state, jinguo_store::outlines::DEPARTMENTS, lang).await?;
     let rows: Vec<_> = list
@@ -205,7 +211,7 @@ async fn catalogue_page(
         lang,
         Some(actor),
         context! {
-            rows, problems, imported, period => p.label(),
+            rows, problems, imported, saved, period => p.label(),
             can_import => actor.can_at_region(Capability::ManageOutlines),
         },
     ))
@@ -232,7 +238,7 @@ pub async fn import_catalogue(
                     field: String::new(),
                     key: "imp.err.too_large",
                 };
-                return catalogue_page(&state, &actor, lang, None, &[p]).await;
+                return catalogue_page(&state, &actor, lang, (None, None), &[p]).await;
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -243,7 +249,9 @@ pub async fn import_catalogue(
         .map_err(|e| AppError::Internal(anyhow::anyhow!("catalogue import: {e}")))?;
     let rows = match read {
         Ok(rows) => rows,
-        Err(problems) => return catalogue_page(&state, &actor, lang, None, &problems).await,
+        Err(problems) => {
+            return catalogue_page(&state, &actor, lang, (None, None), &problems).await;
+        }
     };
     let numbers: Vec<u32> = rows.iter().map(|(n, _)| *n).collect();
     let drafts = rows.into_iter().map(|(_, d)| d).collect();
@@ -258,7 +266,7 @@ pub async fn import_catalogue(
                     key: e.key,
                 })
                 .collect();
-            return catalogue_page(&state, &actor, lang, None, &problems).await;
+            return catalogue_page(&state, &actor, lang, (None, None), &problems).await;
         }
     };
     match svc::save_catalogue(&state, &actor, ip, &specs).await {
@@ -271,7 +279,7 @@ pub async fn import_catalogue(
                 field: String::new(),
                 key,
             };
-            catalogue_page(&state, &actor, lang, None, &[p]).await
+            catalogue_page(&state, &actor, lang, (None, None), &[p]).await
         }
         Err(e) => Err(e),
     }
@@ -729,7 +737,47 @@ pub async fn workbook(
 ) -> WebResult {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let year = year_or_default(&state, q.year);
-    svc::workbook_download(&state, &actor, &unit, year, lang).await
+    svc::workbook_download(
+        &state,
+        &actor,
+        &unit,
+        year,
+        svc::workbook::Book::Annual,
+        lang,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct AssessmentQuery {
+    unit: Option<String>,
+    kind: Option<String>,
+}
+
+/// `GET /outlines/assessment.xlsx?unit=&kind=midterm|final`: the mid-term
+/// (2025) or final (2030) assessment workbook; an unknown kind is no page.
+pub async fn assessment(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<AssessmentQuery>,
+) -> WebResult {
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let kind = q
+        .kind
+        .as_deref()
+        .and_then(svc::workbook::Assessment::parse)
+        .ok_or(AppError::NotFound)?;
+    let book = svc::workbook::Book::Assessment(kind);
+    svc::workbook_download(&state, &actor, &unit, kind.year(svc::period()), book, lang).await
+}
+
+#[derive(Deserialize)]
+pub struct UnreportedQuery {
+    unit: Option<String>,
+    year: Option<i64>,
+    /// How many reporters a reminder just reached.
+    reminded: Option<u32>,
 }
 
 /// `GET /outlines/unreported?unit=&year=`: per department, the indicators
@@ -738,7 +786,7 @@ pub async fn unreported(
     State(state): State<AppState>,
     WebActor(actor): WebActor,
     lang: Lang,
-    Query(q): Query<FiguresQuery>,
+    Query(q): Query<UnreportedQuery>,
 ) -> WebResult {
     let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
     let year = year_or_default(&state, q.year);
@@ -763,6 +811,90 @@ pub async fn unreported(
         "outlines/unreported.html",
         lang,
         Some(&actor),
-        context! { unit, year, years => years(), departments },
+        context! {
+            unit, year, years => years(), departments, reminded => q.reminded,
+            can_remind => actor.can(Capability::ManageOutlines)
+                && unit.level <= jinguo_domain::Level::BANNER,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RemindForm {
+    #[serde(default)]
+    unit: String,
+    year: i64,
+}
+
+/// `POST /outlines/unreported/remind`: reminds, through their notices, the
+/// reporters of the departments that have not reported at the unit.
+pub async fn remind(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    ClientIp(ip): ClientIp,
+    axum::Form(f): axum::Form<RemindForm>,
+) -> WebResult {
+    let unit = unit_of(&state, &actor, Some(&f.unit)).await?;
+    let year = svc::parse_year(f.year)?;
+    // A unit below the banners reports no indicator: nothing to remind.
+    let n = svc::remind_unreported(&state, &actor, ip, &unit, year).await?;
+    Ok(Redirect::to(&format!(
+        "/outlines/unreported?unit={}&year={year}&reminded={n}",
+        unit.code
+    ))
+    .into_response())
+}
+
+/// `GET /outlines/print?unit=&year=`: the annual report of a unit as a page
+/// made for paper (A4 portrait): per domain its summary and the table of
+/// its indicators — value, female and male, target and attainment in words
+/// — with the unit, the year and the date printed; invented indicators
+/// keep their 【演示】 mark.
+pub async fn print(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Query(q): Query<FiguresQuery>,
+) -> WebResult {
+    let unit = unit_of(&state, &actor, q.unit.as_deref()).await?;
+    let year = year_or_default(&state, q.year);
+    let f = svc::figures(&state, &actor, &unit, year).await?;
+    let domains: Vec<_> = f
+        .domains
+        .iter()
+        .map(|(d, s)| {
+            let rows: Vec<_> = f
+                .rows
+                .iter()
+                .filter(|r| r.indicator.spec.domain == *d)
+                .map(|r| {
+                    let spec = &r.indicator.spec;
+                    context! {
+                        code => spec.code,
+                        name => svc::workbook::shown_name(&spec.name, spec.demo),
+                        unit => spec.unit.as_str(),
+                        direction => spec.direction.as_str(),
+                        sex => spec.sex_disaggregated,
+                        cell => cell_view(&r.cell),
+                    }
+                })
+                .collect();
+            context! {
+                key => d.label_key(), attained => s.attained, on_track => s.on_track,
+                off_track => s.off_track, no_data => s.no_data, total => s.total(), rows,
+            }
+        })
+        .collect();
+    let printed = jinguo_domain::activity::format_date(crate::state::today(&state.config));
+    Ok(state.templates.render(
+        "outlines/print.html",
+        lang,
+        Some(&actor),
+        context! {
+            unit, year, domains, printed,
+            title => svc::workbook::title(state.catalogue, lang, &f, svc::workbook::Book::Annual),
+            period => svc::period().label(),
+            demo => f.rows.iter().any(|r| r.indicator.spec.demo),
+        },
     ))
 }

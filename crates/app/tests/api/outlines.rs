@@ -624,7 +624,7 @@ pub mod matrix_cases {
     static SUBMITTED: Fixture = Fixture {
         make: |fx, code| Box::pin(submitted(fx, code)),
     };
-    static REPORTER: Fixture = Fixture {
+    pub static REPORTER: Fixture = Fixture {
         make: |fx, code| Box::pin(new_reporter(fx, code)),
     };
 
@@ -764,6 +764,22 @@ pub mod matrix_cases {
         m.insert(
             ("GET", "/outlines/report.xlsx"),
             c(|t| call(format!("/outlines/report.xlsx?unit={}&year=2025", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/api/v1/units/{code}/outlines/assessment.xlsx"),
+            c(|t| call(format!("/api/v1/units/{}/outlines/assessment.xlsx?kind=midterm", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/outlines/assessment.xlsx"),
+            c(|t| call(format!("/outlines/assessment.xlsx?unit={}&kind=final", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/api/v1/units/{code}/outlines/unreported"),
+            c(|t| call(format!("/api/v1/units/{}/outlines/unreported?year=2025", t.code())), 200),
+        );
+        m.insert(
+            ("GET", "/outlines/print"),
+            c(|t| call(format!("/outlines/print?unit={}&year=2025", t.code())), 200),
         );
         m.insert(
             ("GET", "/outlines/unreported"),

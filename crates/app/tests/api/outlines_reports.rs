@@ -181,6 +181,43 @@ async fn workbook(db: Db) {
     assert!(close(num(&school_sheet, 1, 8), 1020.0));
     assert_eq!(text(&school_sheet, 1, 10), "进度滞后");
 
+    // The print-ready page shows the same figures, attainment in words,
+    // the unit, the year and the date printed.
+    let r = page(&app, &cookie, &format!("/outlines/print?unit={REGION}&year=2025")).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(html.contains("2025年两纲监测年度报告"), "the title");
+    assert!(html.contains("<td class=\"num\">7.5</td>"), "the region's ratio");
+    assert!(html.contains("<td class=\"num\">12</td>"), "its target");
+    assert!(html.contains(">已达标</span>") && html.contains(">进度滞后</span>"), "words, not colour alone");
+    assert!(html.contains("<td class=\"num\">90</td>"), "women's enrolment");
+    assert!(html.contains("<td class=\"num\">92.31</td>"), "men's enrolment");
+    assert!(html.contains("1 项中 1 项已达标"), "a domain's summary");
+    let today = jinguo_domain::activity::format_date(time::OffsetDateTime::now_utc().date());
+    let yesterday = jinguo_domain::activity::format_date(
+        time::OffsetDateTime::now_utc().date() - time::Duration::days(1),
+    );
+    let tomorrow = jinguo_domain::activity::format_date(
+        time::OffsetDateTime::now_utc().date() + time::Duration::days(1),
+    );
+    assert!(
+        [today, yesterday, tomorrow].iter().any(|d| html.contains(&format!("打印日期：{d}"))),
+        "the date printed"
+    );
+    assert!(!html.contains("【演示】"), "no invented indicator yet");
+    // An invented indicator keeps its mark on paper.
+    let demo = json!({"indicators": [{"code": "W1.9", "outline": "women", "domain_no": 1,
+        "name": "妇女常见病筛查率", "unit": "percent", "numerator": "筛查人数", "denominator": "应筛查人数",
+        "direction": "at_least", "department": "health", "levels": "1,2,3", "demo": true}]});
+    assert_eq!(put_json(&app, &region, "/api/v1/outlines/indicators", demo).await.status(), 200);
+    let html = page(&app, &cookie, &format!("/outlines/print?unit={REGION}&year=2025"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("【演示】妇女常见病筛查率"));
+
     // Outside the scope: 404; a league reads its own.
     let bt_admin = app.add_user("bt-admin", "admin", BAOTOU).await;
     let (bt_cookie, _) = app.session_for(bt_admin).await;
@@ -188,6 +225,8 @@ async fn workbook(db: Db) {
     assert_eq!(r.status(), 404);
     let r = page(&app, &bt_cookie, "/outlines/report.xlsx?year=2025").await;
     assert_eq!(r.status(), 200);
+    let r = page(&app, &bt_cookie, &format!("/outlines/print?unit={XILINGOL}&year=2025")).await;
+    assert_eq!(r.status(), 404);
 
     // The API twin: the same workbook; another league's unit is 404, a
     // year outside the plan period 422.
@@ -211,6 +250,112 @@ async fn workbook(db: Db) {
     assert_eq!(r.status(), 422);
 }
 both_backends!(outlines_workbook, workbook);
+
+/// The mid-term and final assessment workbooks: the 2020 baseline, the
+/// assessment year's value, the target of that horizon (the mid-term one,
+/// else the final one, with its year) and attained or not; hand-computed.
+async fn assessment(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let region_id = app.add_user("r-admin", "admin", REGION).await;
+    let region = app.token("r-admin").await;
+    let r = put_json(&app, &region, "/api/v1/outlines/indicators", catalogue()).await;
+    let ids: Value = r.json().await.unwrap();
+    let (mmr, school) = (ids["ids"][0].as_i64().unwrap(), ids["ids"][1].as_i64().unwrap());
+    for (id, year, v) in [(mmr, 2025, 15.0), (mmr, 2030, 12.0), (school, 2030, 95.0)] {
+        let r = put_json(
+            &app,
+            &region,
+            &format!("/api/v1/outlines/targets/{REGION}"),
+            json!({"indicator_id": id, "year": year, "value": v}),
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+    }
+    // 锡林郭勒盟: 8 maternal deaths in 40,000 live births in 2020 (20 per
+    // 100,000), 6 in 40,000 in 2025 (15: the mid-term target, met);
+    // preschool enrolment 2025 by sex, (450 + 480) / (500 + 520) = 91.18 %.
+    let xl = reporter(&app, "xl-health", XILINGOL, "health").await;
+    let mmr_entry = |n: i64, d: i64| {
+        json!({"indicator_id": mmr, "total": {"numerator": n, "denominator": d}})
+    };
+    report(&app, &xl, (2020, XILINGOL, "health"), mmr_entry(8, 40_000), Some(&region)).await;
+    report(&app, &xl, (2025, XILINGOL, "health"), mmr_entry(6, 40_000), Some(&region)).await;
+    let xe = reporter(&app, "xl-edu", XILINGOL, "education").await;
+    let school_entry = json!({"indicator_id": school,
+        "female": {"numerator": 450, "denominator": 500},
+        "male": {"numerator": 480, "denominator": 520}});
+    report(&app, &xe, (2025, XILINGOL, "education"), school_entry, Some(&region)).await;
+
+    let (cookie, _) = app.session_for(region_id).await;
+    let r = page(&app, &cookie, &format!("/outlines/assessment.xlsx?unit={REGION}&kind=midterm")).await;
+    assert_eq!(r.status(), 200);
+    let disposition = r.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(disposition.contains(&format!("outlines-{REGION}-midterm-2025.xlsx")), "{disposition}");
+    let bytes = r.bytes().await.unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(wb.sheet_names(), ["分领域汇总", "妇女与健康", "儿童与教育"]);
+    let summary = wb.worksheet_range("分领域汇总").unwrap();
+    assert_eq!(text(&summary, 0, 2), "未达标");
+    assert_eq!(text(&summary, 1, 0), "妇女与健康");
+    assert!(close(num(&summary, 1, 1), 1.0), "attained");
+    assert!(close(num(&summary, 1, 2), 0.0), "not attained");
+    assert!(close(num(&summary, 1, 4), 1.0), "total");
+    assert_eq!(text(&summary, 1, 5), "1 项中 1 项已达标");
+    assert!(close(num(&summary, 2, 2), 1.0), "preschool not attained");
+    assert_eq!(text(&summary, 2, 5), "1 项中 0 项已达标");
+
+    let health = wb.worksheet_range("妇女与健康").unwrap();
+    assert_eq!(text(&health, 0, 3), "基线（2020年）");
+    assert_eq!(text(&health, 1, 0), "W1.1");
+    assert!(close(num(&health, 1, 3), 20.0), "baseline");
+    assert!(close(num(&health, 1, 4), 15.0), "2025");
+    assert_eq!(num(&health, 1, 5), None, "not sex-disaggregated");
+    assert!(close(num(&health, 1, 7), 15.0), "the mid-term target");
+    assert!(close(num(&health, 1, 8), 2025.0));
+    assert_eq!(text(&health, 1, 9), "已达标", "at most 15, bound included");
+    let school_sheet = wb.worksheet_range("儿童与教育").unwrap();
+    assert_eq!(num(&school_sheet, 1, 3), None, "no baseline");
+    assert!(close(num(&school_sheet, 1, 4), 930.0 / 1020.0 * 100.0));
+    assert!(close(num(&school_sheet, 1, 5), 90.0));
+    assert!(close(num(&school_sheet, 1, 6), 480.0 / 520.0 * 100.0));
+    assert!(close(num(&school_sheet, 1, 7), 95.0), "no mid-term target: the final one");
+    assert!(close(num(&school_sheet, 1, 8), 2030.0));
+    assert_eq!(text(&school_sheet, 1, 9), "未达标");
+
+    // The final assessment: nothing reported for 2030 yet.
+    let token_path = format!("/api/v1/units/{REGION}/outlines/assessment.xlsx?kind=final");
+    let r = app.get(&region, &token_path).await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+    let health = wb.worksheet_range("妇女与健康").unwrap();
+    assert!(close(num(&health, 1, 3), 20.0), "baseline");
+    assert_eq!(num(&health, 1, 4), None, "no 2030 value");
+    assert!(close(num(&health, 1, 7), 12.0), "the final target");
+    assert!(close(num(&health, 1, 8), 2030.0));
+    assert_eq!(text(&health, 1, 9), "无数据");
+    let summary = wb.worksheet_range("分领域汇总").unwrap();
+    assert!(close(num(&summary, 1, 3), 1.0), "no data");
+
+    // A kind that is not one: 422 on the API, no page; another league: 404.
+    let r = app
+        .get(&region, &format!("/api/v1/units/{REGION}/outlines/assessment.xlsx?kind=annual"))
+        .await;
+    assert_eq!(r.status(), 422);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["field"], "kind");
+    let r = page(&app, &cookie, &format!("/outlines/assessment.xlsx?unit={REGION}&kind=annual")).await;
+    assert_eq!(r.status(), 404);
+    app.add_user("bt-admin", "admin", BAOTOU).await;
+    let bt = app.token("bt-admin").await;
+    let r = app
+        .get(&bt, &format!("/api/v1/units/{XILINGOL}/outlines/assessment.xlsx?kind=midterm"))
+        .await;
+    assert_eq!(r.status(), 404);
+}
+both_backends!(outlines_assessment, assessment);
 
 async fn unreported(db: Db) {
     let Some(app) = spawn_app(db, |_| {}).await else {
@@ -242,6 +387,24 @@ async fn unreported(db: Db) {
     assert_eq!(r.status(), 200);
     let html = page(&app, &cookie, &path).await.text().await.unwrap();
     assert_eq!(listed(&html), (false, true), "health handed in");
+    // The API twin says the same, by department.
+    let v: Value = app
+        .get(&region, &format!("/api/v1/units/{XILINGOL}/outlines/unreported?year=2025"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["unit"]["code"], XILINGOL);
+    assert_eq!(v["year"], 2025);
+    assert_eq!(v["departments"].as_array().unwrap().len(), 1);
+    assert_eq!(v["departments"][0]["department"], "education");
+    assert_eq!(v["departments"][0]["indicators"][0]["code"], "C3.1");
+    app.add_user("bt-admin", "admin", BAOTOU).await;
+    let bt = app.token("bt-admin").await;
+    let r = app
+        .get(&bt, &format!("/api/v1/units/{XILINGOL}/outlines/unreported?year=2025"))
+        .await;
+    assert_eq!(r.status(), 404);
     // Returned: outstanding again.
     let r = app
         .post_json(&region, &format!("{api}/health/return"), json!({"reason": "活产数有误"}))

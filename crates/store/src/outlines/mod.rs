@@ -44,6 +44,33 @@ pub trait OutlineStore: Send + Sync {
         now: i64,
     ) -> Result<()>;
 
+    /// The department reporters of a unit's subtree (active accounts of
+    /// the `department` role), by unit code then username, each with her
+    /// department when one is assigned.
+    async fn outline_reporters(&self, scope: Scope, unit: &Unit) -> Result<Vec<ReporterRow>>;
+
+    /// Reminds the department reporters at a unit (active accounts) whose
+    /// department is one of `departments` to report the year's indicators:
+    /// one notice per account, with the audit entry, in one transaction.
+    /// Answers how many were reminded.
+    async fn send_outline_reminders(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        year: i32,
+        departments: &[Department],
+        by: &Who,
+        now: i64,
+    ) -> Result<u32>;
+    /// The latest outline reminders addressed to an account at its unit,
+    /// newest first, each unread when past what she has read.
+    async fn outline_reminders(
+        &self,
+        user: UserId,
+        unit: jinguo_domain::UnitId,
+        limit: i64,
+    ) -> Result<Vec<Reminder>>;
+
     /// The catalogue of a plan period, by outline, domain and code;
     /// optionally only one department's indicators. Not unit data: every
     /// logged-in user may read it.

@@ -108,3 +108,24 @@ pub struct RollupRow {
     pub year: i32,
     pub rollup: Rollup,
 }
+
+/// A department reporter's account, for assigning her department.
+#[derive(Debug, Clone)]
+pub struct ReporterRow {
+    pub user: UserId,
+    pub username: String,
+    pub unit: UnitRef,
+    pub department: Option<Department>,
+}
+
+/// A reminder to a department reporter to report a year's indicators (a
+/// notice addressed to her account).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reminder {
+    /// The notice's id (notices are read up to an id).
+    pub id: i64,
+    pub year: i32,
+    pub department: Department,
+    pub created_at: i64,
+    pub unread: bool,
+}

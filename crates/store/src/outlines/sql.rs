@@ -11,8 +11,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::{
-    Decision, Indicator, NewTarget, OutlineStore, Report, ReportHead, ReportValue, ReportingUnit,
-    RollupRow, TargetRow, ValueRow, Who,
+    Decision, Indicator, NewTarget, OutlineStore, Reminder, Report, ReportHead, ReportValue,
+    ReporterRow, ReportingUnit, RollupRow, TargetRow, ValueRow, Who,
 };
 use crate::model::{Unit, UnitRef};
 use crate::sql::{SqlStore, float_or_nan, level_of, not_found_if_none};
@@ -273,6 +273,122 @@ impl OutlineStore for SqlStore {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn outline_reporters(&self, scope: Scope, unit: &Unit) -> Result<Vec<ReporterRow>> {
+        Self::in_scope(scope, unit)?;
+        let sql = format!(
+            "SELECT us.id, us.username, u.id AS unit_id, u.code, u.name, u.level, r.department \
+             FROM users us JOIN units u ON u.id = us.unit_id \
+             LEFT JOIN outline_reporters r ON r.user_id = us.id \
+             WHERE u.{} = $1 AND us.active = 1 AND EXISTS (SELECT 1 FROM user_roles ur \
+             WHERE ur.user_id = us.id AND ur.role = 'department') \
+             ORDER BY u.code, us.username",
+            unit.level.ancestor_column()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(unit.id.get())
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let code: String = r.try_get("code")?;
+                let dep: Option<String> = r.try_get("department")?;
+                Ok(ReporterRow {
+                    user: UserId::new(r.try_get("id")?),
+                    username: r.try_get("username")?,
+                    unit: UnitRef {
+                        id: UnitId::new(r.try_get("unit_id")?),
+                        code: UnitCode::parse(&code)
+                            .map_err(|_| decode_err(format!("bad unit code {code}")))?,
+                        name: r.try_get("name")?,
+                        level: level_of(r, "level")?,
+                    },
+                    department: dep.and_then(|d| Department::parse(&d).ok()),
+                })
+            })
+            .collect()
+    }
+
+    async fn send_outline_reminders(
+        &self,
+        scope: Scope,
+        unit: &Unit,
+        year: i32,
+        departments: &[Department],
+        by: &Who,
+        now: i64,
+    ) -> Result<u32> {
+        Self::reporting_unit_of(scope, unit)?;
+        let mut tx = self.write_tx().await?;
+        let mut sent = 0_u32;
+        for d in departments {
+            let n = sqlx::query(
+                "INSERT INTO notices (unit_id, kind, created_at, user_id, outline_year, \
+                 outline_department) SELECT $1, 'outline_reminder', $2, us.id, $3, r.department \
+                 FROM users us JOIN outline_reporters r ON r.user_id = us.id \
+                 WHERE us.unit_id = $1 AND us.active = 1 AND r.department = $4 \
+                 AND EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = us.id \
+                 AND ur.role = 'department') ORDER BY us.id",
+            )
+            .bind(unit.id.get())
+            .bind(now)
+            .bind(i64::from(year))
+            .bind(d.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sent += u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        let names: Vec<&str> = departments.iter().map(Department::as_str).collect();
+        audit(
+            self.backend,
+            &mut tx,
+            by,
+            "outline.remind",
+            unit.id,
+            format!(
+                "year={year} departments={} reporters={sent}",
+                names.join(",")
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(sent)
+    }
+
+    async fn outline_reminders(
+        &self,
+        user: UserId,
+        unit: UnitId,
+        limit: i64,
+    ) -> Result<Vec<Reminder>> {
+        let rows = sqlx::query(
+            "SELECT n.id, n.outline_year, n.outline_department, n.created_at, \
+             CAST(CASE WHEN n.id > COALESCE((SELECT m.seen_up_to FROM notice_marks m \
+             WHERE m.user_id = $1), 0) THEN 1 ELSE 0 END AS BIGINT) AS unread \
+             FROM notices n WHERE n.user_id = $1 AND n.unit_id = $2 \
+             AND n.kind = 'outline_reminder' ORDER BY n.id DESC LIMIT $3",
+        )
+        .bind(user.get())
+        .bind(unit.get())
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let dep: String = r.try_get("outline_department")?;
+                Ok(Reminder {
+                    id: r.try_get("id")?,
+                    year: r.try_get::<i64, _>("outline_year")? as i32,
+                    department: Department::parse(&dep)
+                        .map_err(|_| decode_err(format!("bad department {dep}")))?,
+                    created_at: r.try_get("created_at")?,
+                    unread: r.try_get::<i64, _>("unread")? != 0,
+                })
+            })
+            .collect()
     }
 
     async fn indicators(

@@ -1016,15 +1016,23 @@ pub async fn notices(
         .notices(actor.unit.id, actor.user.id, page_no.query())
         .await?;
     let (rows, has_next) = page_no.split(rows);
-    if let Some(newest) = rows.iter().map(|n| n.id).max() {
+    // Outline reminders addressed to her account (department reporters),
+    // on the first page.
+    let reminders = if page_no.query().offset == 0 {
+        crate::outlines::reminder_views(&state, &actor, lang).await?
+    } else {
+        (Vec::new(), None)
+    };
+    if let Some(newest) = rows.iter().map(|n| n.id).chain(reminders.1).max() {
         state.store.mark_notices_seen(actor.user.id, newest).await?;
     }
+    let reminders = reminders.0;
     Ok(state.templates.render(
         "notices.html",
         lang,
         Some(&actor),
         context! {
-            page_no, has_next,
+            page_no, has_next, reminders,
             rows => rows.iter().map(|n| context! {
                 kind => n.kind, task_id => n.task_id.get(), title => n.task_title,
                 deadline => format_date(n.deadline), unit_code => n.unit.code.as_str(),

@@ -667,7 +667,8 @@ impl TaskStore for SqlStore {
 
     async fn unread_notices(&self, unit: UnitId, user: UserId) -> Result<i64> {
         Ok(sqlx::query(
-            "SELECT COUNT(*) AS c FROM notices WHERE unit_id = $1 AND id > \
+            "SELECT COUNT(*) AS c FROM notices WHERE unit_id = $1 \
+             AND (user_id IS NULL OR user_id = $2) AND id > \
              COALESCE((SELECT seen_up_to FROM notice_marks WHERE user_id = $2), 0)",
         )
         .bind(unit.get())
