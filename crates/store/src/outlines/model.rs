@@ -4,7 +4,7 @@ use jinguo_domain::outline::{
     Department, Entry, IndicatorId, IndicatorSpec, OutlineReportId, OutlineReportStatus,
     PlanPeriod, Rollup,
 };
-use jinguo_domain::{Level, UnitId};
+use jinguo_domain::{Level, UnitId, UserId};
 use serde::Serialize;
 
 use crate::model::UnitRef;
