@@ -542,6 +542,22 @@ async fn task_fields_bound_to_federations(db: Db) {
         "{r}"
     );
 
+    // The dashboard shows the federations beside the ledger.
+    let admin = app.add_user("xilinhot-web", "admin", XILINHOT).await;
+    let (cookie, _) = app.session_for(admin).await;
+    let html = app
+        .client
+        .get(app.url(&format!("/dashboard/{XILINHOT}")))
+        .header(COOKIE, format!("jinguo_session={cookie}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let section = &html[html.find("id=\"federations\"").expect("the federations section")..];
+    assert!(section.contains("<span class=\"stat-num\">2</span>"), "two federations: {section}");
+
     let mut keyed = body;
     keyed["fields"][0]["bound_to"]["type"] = json!("lecture");
     let r = app.post_json(&banner, "/api/v1/tasks", keyed).await;

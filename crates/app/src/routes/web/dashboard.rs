@@ -120,6 +120,30 @@ pub async fn show(
         pct => f.own.sites.coverage_pct(),
         sessions => f.own.sessions,
     };
+    // Grassroots federations as they stand today and the chairs trained
+    // in the period's last year, from their counters (issue 15 item 2).
+    let orgs = state
+        .store
+        .organisation_coverage(actor.scope(), &unit, crate::state::today(&state.config))
+        .await?
+        .counts;
+    let trained = state
+        .store
+        .training_coverage(actor.scope(), &unit, year)
+        .await?
+        .counts;
+    let pct = |part: i64, whole: i64| {
+        (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+    };
+    let federations = context! {
+        year,
+        organisations => orgs.organisations,
+        established_pct => pct(orgs.village_organisations, orgs.villages),
+        complete => orgs.complete_committees,
+        overdue => orgs.overdue_terms,
+        chairs_trained => trained.chairs_trained_year,
+        trained_pct => pct(trained.chairs_trained_year, trained.village_chairs),
+    };
     Ok(state.templates.render(
         "dashboard.html",
         lang,
@@ -127,7 +151,7 @@ pub async fn show(
         context! {
             unit, path, period, total => r.total, women_pct,
             children => r.children.iter().map(|(u, c)| context!{ unit => u, counts => c }).collect::<Vec<_>>(),
-            type_bars, program_bars, trend, quiet, map, family,
+            type_bars, program_bars, trend, quiet, map, family, federations,
             months => r.months.iter().map(|(m, c)| context!{ month => m, counts => c }).collect::<Vec<_>>(),
         },
     ))
