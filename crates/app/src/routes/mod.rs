@@ -316,6 +316,7 @@ fn shared() -> Vec<RouteDef> {
         r(M::GET, "/search", LoggedIn, get(web::units::search)),
         r(M::POST, "/units/{code}/sectors", users, post(web::units::create_sector)),
         r(M::GET, "/dashboard/{code}", figures, get(web::dashboard::show)),
+        r(M::GET, "/dashboard/{code}/federations", figures, get(web::dashboard::federations)),
         r(M::GET, "/dashboard/{code}/export.xlsx", figures, get(web::ledger_io::export_dashboard)),
         r(M::GET, "/activities", records, get(web::activities::list)),
         r(M::GET, "/activities/new", recorder, get(web::activities::new_form)),

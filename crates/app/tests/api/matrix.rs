@@ -1497,6 +1497,10 @@ fn cases() -> Cases {
         c(|t| call(format!("/dashboard/{}", t.code())), 200),
     );
     m.insert(
+        ("GET", "/dashboard/{code}/federations"),
+        c(|t| call(format!("/dashboard/{}/federations", t.code())), 200),
+    );
+    m.insert(
         ("GET", "/activities"),
         c(|t| call(format!("/activities?unit={}", t.code())), 200),
     );

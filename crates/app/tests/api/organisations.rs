@@ -542,12 +542,23 @@ async fn task_fields_bound_to_federations(db: Db) {
         "{r}"
     );
 
-    // The dashboard shows the federations beside the ledger.
+    // The dashboard loads the federations beside the ledger.
     let admin = app.add_user("xilinhot-web", "admin", XILINHOT).await;
     let (cookie, _) = app.session_for(admin).await;
     let html = app
         .client
         .get(app.url(&format!("/dashboard/{XILINHOT}")))
+        .header(COOKIE, format!("jinguo_session={cookie}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("hx-get=\"/dashboard/{XILINHOT}/federations")));
+    let html = app
+        .client
+        .get(app.url(&format!("/dashboard/{XILINHOT}/federations")))
         .header(COOKIE, format!("jinguo_session={cookie}"))
         .send()
         .await

@@ -120,11 +120,47 @@ pub async fn show(
         pct => f.own.sites.coverage_pct(),
         sessions => f.own.sessions,
     };
-    // Grassroots federations as they stand today and the chairs trained
-    // in the period's last year, from their counters (issue 15 item 2).
+    Ok(state.templates.render(
+        "dashboard.html",
+        lang,
+        Some(&actor),
+        context! {
+            unit, path, period, total => r.total, women_pct,
+            children => r.children.iter().map(|(u, c)| context!{ unit => u, counts => c }).collect::<Vec<_>>(),
+            type_bars, program_bars, trend, quiet, map, family,
+            months => r.months.iter().map(|(m, c)| context!{ month => m, counts => c }).collect::<Vec<_>>(),
+        },
+    ))
+}
+
+/// The year of the federations' fragment (`?year=`, this year by default).
+#[derive(serde::Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+/// `GET /dashboard/{code}/federations?year=`: the grassroots federations as
+/// they stand today and the village chairs trained in `year`, from their
+/// counters (issue 15 item 2). A fragment the dashboard loads after it is
+/// shown, so its two reads do not slow the page itself.
+pub async fn federations(
+    State(state): State<AppState>,
+    WebActor(actor): WebActor,
+    lang: Lang,
+    Path(code): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> WebResult {
+    let unit = state
+        .unit_in_scope(actor.scope(), &page_code(&code)?)
+        .await?;
+    let today = today(&state.config);
+    let year = q
+        .year
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or(today.year());
     let orgs = state
         .store
-        .organisation_coverage(actor.scope(), &unit, crate::state::today(&state.config))
+        .organisation_coverage(actor.scope(), &unit, today)
         .await?
         .counts;
     let trained = state
@@ -135,24 +171,21 @@ pub async fn show(
     let pct = |part: i64, whole: i64| {
         (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
     };
-    let federations = context! {
-        year,
-        organisations => orgs.organisations,
-        established_pct => pct(orgs.village_organisations, orgs.villages),
-        complete => orgs.complete_committees,
-        overdue => orgs.overdue_terms,
-        chairs_trained => trained.chairs_trained_year,
-        trained_pct => pct(trained.chairs_trained_year, trained.village_chairs),
-    };
     Ok(state.templates.render(
-        "dashboard.html",
+        "dashboard_federations.html",
         lang,
         Some(&actor),
         context! {
-            unit, path, period, total => r.total, women_pct,
-            children => r.children.iter().map(|(u, c)| context!{ unit => u, counts => c }).collect::<Vec<_>>(),
-            type_bars, program_bars, trend, quiet, map, family, federations,
-            months => r.months.iter().map(|(m, c)| context!{ month => m, counts => c }).collect::<Vec<_>>(),
+            unit,
+            federations => context! {
+                year,
+                organisations => orgs.organisations,
+                established_pct => pct(orgs.village_organisations, orgs.villages),
+                complete => orgs.complete_committees,
+                overdue => orgs.overdue_terms,
+                chairs_trained => trained.chairs_trained_year,
+                trained_pct => pct(trained.chairs_trained_year, trained.village_chairs),
+            },
         },
     ))
 }
