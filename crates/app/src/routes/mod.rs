@@ -474,8 +474,9 @@ async fn finish_writes(
     match tokio::spawn(next.run(req)).await {
         Ok(resp) => resp,
         Err(e) => {
-            // A panic in a handler: answered as any internal error is.
-            tracing::error!(error = %e, "a write's handler did not finish");
+            // A panic in a handler: answered as any internal error is. Its
+            // message is not logged: it could quote what was submitted.
+            tracing::error!(panicked = e.is_panic(), "a write's handler did not finish");
             axum::response::IntoResponse::into_response(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
             )
