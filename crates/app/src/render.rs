@@ -46,6 +46,19 @@ pub struct Templates {
     unit_names: Arc<crate::unit_names::UnitNamesMn>,
 }
 
+/// A name as page content: text, or an upright island when it is written
+/// in Mongolian (escaped here, since it is marked safe).
+fn island(name: String) -> Value {
+    if name.chars().any(|c| ('\u{1820}'..='\u{18AA}').contains(&c)) {
+        Value::from_safe_string(format!(
+            "<span class=\"mn-name\">{}</span>",
+            minijinja::HtmlEscape(&name)
+        ))
+    } else {
+        Value::from(name)
+    }
+}
+
 /// What the `uname` filter shows for a value with `code` and `name` (and
 /// possibly `name_mn`, which a unit read just now carries and which wins).
 fn unit_name_of(names: &crate::unit_names::UnitNamesMn, lang: Lang, unit: &Value) -> String {
@@ -147,16 +160,34 @@ impl Templates {
         });
         env.add_filter("num", |n: i64| thousands(n));
         // A unit as the page's language names it: `{{ step|uname }}` for
-        // anything with a `code` and a `name` (a unit, a path step, a row).
+        // anything with a `code` and a `name` (a unit, a path step, a row),
+        // `{{ uname_of(a.unit_code, a.unit_name) }}` for a row that carries
+        // the unit as two fields. A Mongolian name comes as an upright
+        // island (`span.mn-name`), as every Mongolian label of a cadre page
+        // does (docs/mongolian-glossary.md, "Layout"); `uname_text` and
+        // `uname_text_of` give the bare text for titles and attributes.
         let names = unit_names.clone();
-        env.add_filter("uname", move |state: &State, unit: Value| -> String {
+        env.add_filter("uname", move |state: &State, unit: Value| -> Value {
+            island(unit_name_of(&names, lang_from_state(state), &unit))
+        });
+        let names = unit_names.clone();
+        env.add_filter("uname_text", move |state: &State, unit: Value| -> String {
             unit_name_of(&names, lang_from_state(state), &unit)
         });
-        // The same for a row that carries the unit as `unit_code` and
-        // `unit_name`: `{{ uname_of(a.unit_code, a.unit_name) }}`.
         let names = unit_names.clone();
         env.add_function(
             "uname_of",
+            move |state: &State, code: &str, name: &str| -> Value {
+                island(
+                    names
+                        .name_in(lang_from_state(state), code, name)
+                        .into_owned(),
+                )
+            },
+        );
+        let names = unit_names.clone();
+        env.add_function(
+            "uname_text_of",
             move |state: &State, code: &str, name: &str| -> String {
                 names
                     .name_in(lang_from_state(state), code, name)
