@@ -150,18 +150,19 @@ pub async fn export_list(
     let today = today(&state.config);
     let table = Table {
         name: t(&format!("task.box.{}", which.as_str())),
-        headers: [
-            "task.title",
-            "task.issuer",
-            "task.deadline",
-            "task.my_status",
-            "task.overdue",
-            "lists.task.targets",
-            "lists.task.complete",
-            "task.to_review",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "task.title",
+                "task.issuer",
+                "task.deadline",
+                "task.my_status",
+                "task.overdue",
+                "lists.task.targets",
+                "lists.task.complete",
+                "task.to_review",
+            ],
+        ),
         widths: vec![30.0, 20.0, 12.0, 12.0, 8.0, 10.0, 10.0, 10.0],
         rows: rows
             .iter()
