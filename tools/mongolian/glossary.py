@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes docs/mongolian-glossary.md from the term list below (Latin
-transliteration -> script via translit.py), so the two columns never disagree."""
+"""Writes the table of docs/mongolian-glossary.md from the term list below
+(Latin transliteration -> script via translit.py), so the two columns never
+disagree. The prose around the table is the Markdown file's own."""
 from pathlib import Path
 from translit import convert
 
@@ -44,7 +45,7 @@ TERMS = [
     ("活动", "üile ajillaγ-a", "activity"),
     ("台账", "büridgel", "ledger, register"),
     ("记一笔", "temdeglekü", "'jot one down': record an activity"),
-    ("项目", "tösel", "programme, project"),
+    ("项目 / 工程", "tösel", "programme, project (家家幸福安康工程 …)"),
     ("诉求", "γuyulta", "a household's need or request"),
     ("实事", "bodit kereg", "a concrete good deed"),
     ("通知", "medegdel", "notice"),
@@ -93,60 +94,43 @@ TERMS = [
     ("结业", "tögüskekü", "complete (a programme)"),
     ("二维码", "qoyar kemǰiy-e+tü kod", "QR code"),
     ("届 / 任期", "ǰalγamǰi", "a committee's term; draft"),
+    # The dictionaries' seeded labels (migration 0048); all draft.
+    ("送…", "… kürgekü", "one of the ten deliveries (十送): onol kürgekü 送理论, dulaγan kürgekü 送温暖; draft"),
+    ("宣讲", "surtalčilγ-a", "lecture tour (巾帼大宣讲 baγatur emegteičüd-ün yeke surtalčilγ-a); draft"),
+    ("恳谈会", "saγulčaγ-a", "a talk meeting (妇女恳谈会); draft"),
+    ("北疆", "umaradu kiyaγar", "the northern frontier, in programme names; draft"),
+    ("思政", "üǰel sanaγ-a uls tör", "ideological and political (education); uls tör as in 政治面貌; coined, needs review"),
+    ("讲堂", "yeke nomlal", "lecture hall, lecture series (思政大讲堂); draft"),
+    ("铸魂", "sünesü čutqaqu", "'casting the soul' (铸魂工程); coined, needs review"),
+    ("家庭教育", "ger bül+ün kümüǰil", "family education, as the family sites' pages have it; draft"),
+    ("指导 / 疏导", "ǰiγaburi", "guidance (家庭教育指导, 心理疏导); draft"),
+    ("廉洁文化", "čing siluγun soyol", "culture of integrity (…进家庭: ger bül-dür oruqu); draft"),
+    ("志愿服务", "sayin duran+u üilečilege", "volunteer service; draft"),
+    ("服务", "üilečilege", "service; verb üilečilekü; draft"),
+    ("关怀 / 关爱", "qalamǰi", "care, concern; draft"),
+    ("法律", "qauli ǰüi", "law, legal (法律援助, 法律咨询); draft"),
+    ("咨询", "ǰöblelge", "consultation, counselling; draft"),
+    ("心理", "sedkil ǰüi", "psychological; draft"),
+    ("调解", "ebleregülül", "mediation; draft"),
+    ("健康", "eregül mendü", "health; draft"),
+    ("就业 / 创业", "aǰil erkilel / üiles egüskel", "employment / starting a business; draft"),
+    ("科技", "sinǰilekü uqaγan tEgnig", "science and technology; draft"),
+    ("乡村振兴", "ködege salaγ-a+yi sergügekü", "rural revitalisation; draft"),
+    ("困难", "berkesiyel", "hardship; 困难救助 berkesiyel-ün tusalamǰi; draft"),
+    ("留守", "ger+tü üledegsen", "'left at home' (children, women whose family work away); coined, needs review"),
+    ("独居老人", "γaγčaγar amidurdaγ ötegüs", "elderly living alone; draft"),
+    ("残疾", "kögǰil dutaγu", "disability; draft"),
+    ("单亲母亲", "γaγčaγar asaraγči eke", "single mother: 'mother raising alone'; coined, needs review"),
+    ("无障碍", "saγad ügei", "barrier-free (无障碍设施 saγad ügei tonoγ ǰebseg); draft"),
 ]
 
-rows = "\n".join(f"| {zh} | {convert(lat)} | {lat.replace('+', '-')} | {note} |" for zh, lat, note in TERMS)
-Path(__file__).resolve().parents[2].joinpath("docs/mongolian-glossary.md").write_text(f"""# Mongolian glossary (traditional script, mn-Mong)
+rows = [f"| {zh} | {convert(lat)} | {lat.replace('+', '-')} | {note} |" for zh, lat, note in TERMS]
 
-The federation's terms as the Mongolian catalogue
-(`crates/app/i18n/**/mn-Mong.toml`) uses them. **Draft:** written without a
-native reviewer; every entry awaits review. Change a term here first, then
-in the catalogue, so the two stay consistent.
-
-The Latin column is the usual scholarly transliteration of the written
-language (γ, č, ǰ, š; `-a`/`-e` after a hyphen is the vowel separator MVS
-U+180E; a hyphen before a case suffix is the narrow no-break space U+202F).
-The script column is generated from it by `tools/mongolian/glossary.py`
-with `tools/mongolian/translit.py`.
-
-| 中文 | ᠮᠣᠩᠭᠣᠯ | Latin | Meaning / note |
-|---|---|---|---|
-{rows}
-
-## Conventions
-
-- Case suffixes are separate words joined by NNBSP (U+202F): ᠡᠮᠡᠭᠲᠡᠶᠢᠴᠦᠳ ᠦᠨ.
-- A final -a/-e separated from its word is preceded by MVS (U+180E): ᠬᠣᠯᠪᠣᠭ᠎ᠠ.
-- An i after a vowel inside a word is encoded ᠶᠢ (the double tooth): ᠦᠶᠢᠯᠡ.
-- Placeholders (`{{n}}`, `{{unit}}` …), digits and Latin acronyms (JPEG, CSV,
-  MB) stay as they are; Mongolian punctuation ᠂ ᠃ ᠄ replaces , . :.
-- Unit names come from the data, not the catalogue.
-
-## Layout: vertical where text runs, horizontal in dense cadre pages
-
-Public pages (the help page, the honours notices and certificates) set
-running Mongolian text vertically (`writing-mode: vertical-lr`, columns left
-to right), as signs, notices and certificates in Inner Mongolia do.
-
-Dense cadre pages (tables, forms, menus, the workbench) keep a horizontal
-*page*: rows of a table, fields of a form and tabs of a menu still run
-across the screen. Each Mongolian label in them (a menu tab, a button, a
-table header, a field label, a heading) is a short upright vertical island
-(`writing-mode: vertical-lr` with a small maximum height, so a long label
-wraps into a second column), and a hint or note becomes a block of vertical
-columns. Data cells and inputs stay horizontal (Chinese names, digits and
-dates are what they mostly hold).
-
-Why not the whole cadre page vertical: a table whose rows are columns must be
-read right across a page that scrolls sideways, so a ten-column ledger or a
-task form can no longer be scanned row by row on a 390 px phone; inputs,
-selects and the browser's own controls, and the Chinese, digits and dates
-mixed into the same cells, are all horizontal. Why not Mongolian lying on
-its side in horizontal lines: no Mongolian reader accepts rotated script
-(issue 17). Upright vertical labels inside a horizontal page are what
-bilingual signs, forms and software in Inner Mongolia do, and they are
-narrow: a vertical table header takes a column of one or two lines' width,
-which suits a phone better than a horizontal one. On a phone the tables turn
-into cards (one cell per line); in Mongolian each cell's label stands
-upright before its value.
-""", encoding="utf-8")
+# Only the table is generated: the prose around it (conventions, layout) is
+# edited in the Markdown file itself and kept as it stands.
+doc = Path(__file__).resolve().parents[2] / "docs/mongolian-glossary.md"
+text = doc.read_text(encoding="utf-8").split("\n")
+start = next(i for i, line in enumerate(text) if line.startswith("| 中文 |"))
+end = next(i for i in range(start, len(text)) if not text[i].startswith("|"))
+text[start + 2:end] = rows
+doc.write_text("\n".join(text), encoding="utf-8")
