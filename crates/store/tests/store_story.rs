@@ -29,6 +29,22 @@ async fn story(store: SqlStore) {
         (0, 0, 0, 15_938)
     );
 
+    // The bundled list with its Mongolian names, over a tree imported
+    // without them: exactly the named units are updated; again, nothing; a
+    // list without names keeps them.
+    let named = jinguo_store::csv_import::bundled_divisions();
+    let n = named.iter().filter(|r| r.name_mn.is_some()).count() as u64;
+    assert!(n > 0);
+    let s = store.import_divisions(&named).await.unwrap();
+    assert_eq!((s.added, s.updated, s.retired), (0, n, 0));
+    let s = store.import_divisions(&named).await.unwrap();
+    assert_eq!((s.updated, s.unchanged), (0, 15_938));
+    let s = store.import_divisions(&records).await.unwrap();
+    assert_eq!(s.updated, 0);
+    let league = store.unit_by_code(&code("152500000000")).await.unwrap();
+    assert!(league.name_mn.is_some_and(|n| n.contains('ᠰ')));
+    assert_eq!(store.unit_names_mn().await.unwrap().len() as u64, n);
+
     // Paths and children.
     let village = store.unit_by_code(&code("152502200200")).await.unwrap();
     assert_eq!(village.level, Level::VILLAGE);

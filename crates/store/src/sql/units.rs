@@ -305,13 +305,14 @@ impl SqlStore {
         struct Existing {
             id: UnitId,
             name: String,
+            name_mn: Option<String>,
             parent_id: Option<i64>,
             level: i64,
             active: i64,
             anc: [Option<UnitId>; 5],
         }
         let rows = sqlx::query(
-            "SELECT id, code, name, parent_id, level, active, l1, l2, l3, l4, l5 \
+            "SELECT id, code, name, name_mn, parent_id, level, active, l1, l2, l3, l4, l5 \
              FROM units WHERE kind = 'geo'",
         )
         .fetch_all(&mut *tx)
@@ -323,6 +324,7 @@ impl SqlStore {
                 Existing {
                     id: UnitId::new(r.try_get("id")?),
                     name: r.try_get("name")?,
+                    name_mn: r.try_get("name_mn")?,
                     parent_id: r.try_get("parent_id")?,
                     level: r.try_get("level")?,
                     active: r.try_get("active")?,
@@ -355,7 +357,9 @@ impl SqlStore {
             match existing.get(rec.code.as_str()) {
                 Some(old) => {
                     anc[idx] = Some(old.id);
+                    // A list without a Mongolian name keeps the one the unit has.
                     let same = old.name == rec.name
+                        && (rec.name_mn.is_none() || old.name_mn == rec.name_mn)
                         && old.parent_id == parent_id.map(UnitId::get)
                         && old.level == i64::from(rec.level.get())
                         && old.active == 1
