@@ -44,6 +44,7 @@ pub mod task_list;
 pub mod tasks;
 pub mod training;
 pub mod translations;
+pub mod unit_names;
 mod units;
 mod user_edit;
 pub mod user_list;
@@ -112,6 +113,7 @@ pub fn require_vault(config: &Config) -> anyhow::Result<()> {
 /// Serves on an already bound listener until the process is stopped.
 pub async fn serve_on(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
     translations::load(&state).await?;
+    state.unit_names.load(state.store.as_ref()).await?;
     auth::system::start_background(&state);
     let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

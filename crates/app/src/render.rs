@@ -8,6 +8,7 @@ use axum_extra::extract::CookieJar;
 use minijinja::value::Value;
 use minijinja::{Environment, State, context};
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::auth::Actor;
 use crate::config::Config;
@@ -42,6 +43,38 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
 
 pub struct Templates {
     env: Environment<'static>,
+    unit_names: Arc<crate::unit_names::UnitNamesMn>,
+}
+
+/// A name as page content: text, or an upright island when it is written
+/// in Mongolian (escaped here, since it is marked safe).
+fn island(name: String) -> Value {
+    if name.chars().any(|c| ('\u{1820}'..='\u{18AA}').contains(&c)) {
+        Value::from_safe_string(format!(
+            "<span class=\"mn-name\">{}</span>",
+            minijinja::HtmlEscape(&name)
+        ))
+    } else {
+        Value::from(name)
+    }
+}
+
+/// What the `uname` filter shows for a value with `code` and `name` (and
+/// possibly `name_mn`, which a unit read just now carries and which wins).
+fn unit_name_of(names: &crate::unit_names::UnitNamesMn, lang: Lang, unit: &Value) -> String {
+    let attr = |key: &str| {
+        unit.get_attr(key)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .filter(|s| !s.is_empty())
+    };
+    let name = attr("name").unwrap_or_default();
+    if lang != Lang::Mn {
+        return name;
+    }
+    attr("name_mn")
+        .or_else(|| attr("code").and_then(|code| names.get(&code)))
+        .unwrap_or(name)
 }
 
 /// `1234567` → `1,234,567`.
@@ -96,7 +129,11 @@ fn lang_from_state(state: &State) -> Lang {
 }
 
 impl Templates {
-    pub fn new(cat: &'static Catalogue, config: &Config) -> Self {
+    pub fn new(
+        cat: &'static Catalogue,
+        config: &Config,
+        unit_names: Arc<crate::unit_names::UnitNamesMn>,
+    ) -> Self {
         let mut env = Environment::new();
         // Every file under templates/, embedded by build.rs and named by its
         // path there ("households/form.html").
@@ -122,11 +159,46 @@ impl Templates {
                 .unwrap_or_default()
         });
         env.add_filter("num", |n: i64| thousands(n));
+        // A unit as the page's language names it: `{{ step|uname }}` for
+        // anything with a `code` and a `name` (a unit, a path step, a row),
+        // `{{ uname_of(a.unit_code, a.unit_name) }}` for a row that carries
+        // the unit as two fields. A Mongolian name comes as an upright
+        // island (`span.mn-name`), as every Mongolian label of a cadre page
+        // does (docs/mongolian-glossary.md, "Layout"); `uname_text` and
+        // `uname_text_of` give the bare text for titles and attributes.
+        let names = unit_names.clone();
+        env.add_filter("uname", move |state: &State, unit: Value| -> Value {
+            island(unit_name_of(&names, lang_from_state(state), &unit))
+        });
+        let names = unit_names.clone();
+        env.add_filter("uname_text", move |state: &State, unit: Value| -> String {
+            unit_name_of(&names, lang_from_state(state), &unit)
+        });
+        let names = unit_names.clone();
+        env.add_function(
+            "uname_of",
+            move |state: &State, code: &str, name: &str| -> Value {
+                island(
+                    names
+                        .name_in(lang_from_state(state), code, name)
+                        .into_owned(),
+                )
+            },
+        );
+        let names = unit_names.clone();
+        env.add_function(
+            "uname_text_of",
+            move |state: &State, code: &str, name: &str| -> String {
+                names
+                    .name_in(lang_from_state(state), code, name)
+                    .into_owned()
+            },
+        );
         let offset = config.utc_offset_hours;
         env.add_filter("datetime", move |state: &State, secs: i64| {
             datetime(secs, offset, lang_from_state(state))
         });
-        Templates { env }
+        Templates { env, unit_names }
     }
 
     /// Renders a full page or an htmx fragment with the common context:
@@ -144,7 +216,7 @@ impl Templates {
                 // Her name where she has one: people, not logins.
                 display_name => a.user.display_name.as_deref().unwrap_or(&a.user.username),
                 unit_code => a.unit.code.as_str(),
-                unit_name => a.unit.name,
+                unit_name => self.unit_names.name_in(lang, a.unit.code.as_str(), &a.unit.name),
                 unit_level => a.unit.level.get(),
                 roles => a.user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
                 is_admin => a.can(jinguo_domain::Capability::ManageUsers),
@@ -263,7 +335,7 @@ mod tests {
     fn unit_picker_search_box_sends_nothing_with_the_form() {
         let cat: &'static crate::i18n::Catalogue =
             Box::leak(Box::new(crate::i18n::Catalogue::bundled()));
-        let templates = Templates::new(cat, &crate::Config::default());
+        let templates = Templates::new(cat, &crate::Config::default(), Default::default());
         let choices = context! {
             options => vec![context! { code => "150000000000", label => "内蒙古自治区" }],
             more => true,

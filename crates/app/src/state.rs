@@ -35,15 +35,20 @@ pub struct AppState {
     /// Computed outline figures pages, current while the database's
     /// outline version is (see [`crate::outlines::PageCache`]).
     pub outline_pages: Arc<crate::outlines::PageCache>,
+    /// Units' Mongolian names by code, for pages read in Mongolian (shared
+    /// with the templates' `uname` filter).
+    pub unit_names: Arc<crate::unit_names::UnitNamesMn>,
 }
 
 impl AppState {
     pub fn new(store: Arc<SqlStore>, config: Config) -> Self {
         let catalogue = crate::i18n_global();
+        let unit_names = Arc::new(crate::unit_names::UnitNamesMn::default());
         AppState {
             system: crate::auth::System::new(store.clone()),
             store,
-            templates: Arc::new(Templates::new(catalogue, &config)),
+            templates: Arc::new(Templates::new(catalogue, &config, unit_names.clone())),
+            unit_names,
             config: Arc::new(config),
             catalogue,
             unknown_logins: Arc::default(),

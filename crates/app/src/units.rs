@@ -49,6 +49,9 @@ pub async fn create_sector(
         .await?;
     // The parent's number of children changed.
     state.units.invalidate();
+    if let Some(mn) = &unit.name_mn {
+        state.unit_names.set(unit.code.as_str(), mn);
+    }
     actor
         .audit(
             state,
@@ -65,11 +68,50 @@ pub async fn create_sector(
 /// found with its search box.
 pub const PICKER_MAX: usize = 400;
 
-/// One choice of a unit picker: the code it posts and the path it shows.
+/// One choice of a unit picker: the code it posts and the path it shows,
+/// in Chinese and, on a Mongolian page, with the Mongolian names the path's
+/// units have (`label_mn`, absent when none has one).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UnitChoice {
     pub code: String,
     pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_mn: Option<String>,
+}
+
+impl UnitChoice {
+    /// A choice for `unit` whose path (from the picker's first unit) is
+    /// `above` in Chinese and `above_mn` with Mongolian names.
+    fn new(state: &AppState, unit: &Unit, above: Option<(&str, &str)>) -> Self {
+        let mn = mongolian_name(state, unit);
+        let (label, label_mn) = match above {
+            Some((zh, mn_above)) => (
+                format!("{zh} › {}", unit.name),
+                format!("{mn_above} › {mn}"),
+            ),
+            None => (unit.name.clone(), mn.into_owned()),
+        };
+        UnitChoice {
+            code: unit.code.to_string(),
+            label_mn: (label_mn != label).then_some(label_mn),
+            label,
+        }
+    }
+
+    /// The path in Mongolian where it has names, for the next level down.
+    fn label_mn(&self) -> &str {
+        self.label_mn.as_deref().unwrap_or(&self.label)
+    }
+}
+
+/// A unit's Mongolian name, or its Chinese one when it has none.
+fn mongolian_name<'a>(state: &AppState, unit: &'a Unit) -> std::borrow::Cow<'a, str> {
+    match &unit.name_mn {
+        Some(n) => std::borrow::Cow::Borrowed(n.as_str()),
+        None => state
+            .unit_names
+            .name_in(crate::i18n::Lang::Mn, unit.code.as_str(), &unit.name),
+    }
 }
 
 /// What `macros/units.html`'s `unit_picker` lists: the actor's own unit and
@@ -100,14 +142,9 @@ pub async fn picker_under(
 ) -> AppResult<UnitChoices> {
     // (sort key, choice): the key is the path of child positions, so the
     // list reads as a tree, each unit under its parent.
-    let mut listed: Vec<(Vec<usize>, UnitChoice)> = vec![(
-        Vec::new(),
-        UnitChoice {
-            code: own.code.to_string(),
-            label: own.name.clone(),
-        },
-    )];
-    let mut frontier = vec![(Vec::new(), own.clone(), own.name.clone())];
+    let first = UnitChoice::new(state, own, None);
+    let mut listed: Vec<(Vec<usize>, UnitChoice)> = vec![(Vec::new(), first.clone())];
+    let mut frontier = vec![(Vec::new(), own.clone(), first)];
     let mut more = false;
     while !frontier.is_empty() {
         let below: usize = frontier
@@ -122,22 +159,16 @@ pub async fn picker_under(
             break;
         }
         let mut next = Vec::new();
-        for (key, unit, label) in &frontier {
+        for (key, unit, above) in &frontier {
             for (i, child) in state.store.children(unit.id).await?.into_iter().enumerate() {
                 if !child.active {
                     continue;
                 }
                 let mut k = key.clone();
                 k.push(i);
-                let l = format!("{label} › {}", child.name);
-                listed.push((
-                    k.clone(),
-                    UnitChoice {
-                        code: child.code.to_string(),
-                        label: l.clone(),
-                    },
-                ));
-                next.push((k, child, l));
+                let choice = UnitChoice::new(state, &child, Some((&above.label, above.label_mn())));
+                listed.push((k.clone(), choice.clone()));
+                next.push((k, child, choice));
             }
         }
         frontier = next;
@@ -156,13 +187,20 @@ pub async fn picker_under(
         };
         let path = state.store.path(&unit).await?;
         let from = path.iter().position(|p| p.id == own.id).unwrap_or(0);
-        let label = path[from..]
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join(" › ");
+        let path_in = |lang| {
+            path[from..]
+                .iter()
+                .map(|p| state.unit_names.name_in(lang, p.code.as_str(), &p.name))
+                .collect::<Vec<_>>()
+                .join(" › ")
+        };
+        let (label, label_mn) = (
+            path_in(crate::i18n::Lang::Zh),
+            path_in(crate::i18n::Lang::Mn),
+        );
         options.push(UnitChoice {
             code: code.to_string(),
+            label_mn: (label_mn != label).then_some(label_mn),
             label,
         });
     }
@@ -177,37 +215,34 @@ pub async fn transfer_choices(state: &AppState, unit: &Unit) -> AppResult<Vec<Un
     let at = |level: Level| unit.ancestors[usize::from(level.get() - 1)];
     let mut out = Vec::new();
     let root = state.store.root_unit().await?;
-    out.push(UnitChoice {
-        code: root.code.to_string(),
-        label: root.name.clone(),
-    });
+    out.push(UnitChoice::new(state, &root, None));
     let Some(league_id) = at(Level::LEAGUE) else {
         return Ok(out);
     };
     let league = state.units.by_id(state.store.as_ref(), league_id).await?;
-    out.push(UnitChoice {
-        code: league.code.to_string(),
-        label: league.name.clone(),
-    });
+    let league_choice = UnitChoice::new(state, &league, None);
+    out.push(league_choice.clone());
     let own_banner = at(Level::BANNER);
     for banner in state.store.children(league.id).await? {
         if !banner.active {
             continue;
         }
-        let label = format!("{} › {}", league.name, banner.name);
-        out.push(UnitChoice {
-            code: banner.code.to_string(),
-            label: label.clone(),
-        });
+        let banner_choice = UnitChoice::new(
+            state,
+            &banner,
+            Some((&league_choice.label, league_choice.label_mn())),
+        );
+        out.push(banner_choice.clone());
         if Some(banner.id) != own_banner {
             continue;
         }
         for township in state.store.children(banner.id).await? {
             if township.active {
-                out.push(UnitChoice {
-                    code: township.code.to_string(),
-                    label: format!("{label} › {}", township.name),
-                });
+                out.push(UnitChoice::new(
+                    state,
+                    &township,
+                    Some((&banner_choice.label, banner_choice.label_mn())),
+                ));
             }
         }
     }

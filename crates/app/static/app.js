@@ -366,6 +366,33 @@
   });
 
   // htmx requests carry the session's CSRF token in a header.
+  // A Mongolian page: Mongolian text that would lie on its side inside a
+  // horizontal line (a data cell holding a category or a role, a figure's
+  // caption) is set upright as a short vertical island, like every
+  // Mongolian label of a cadre page (docs/mongolian-glossary.md, "Layout").
+  // The server cannot know which cells hold Mongolian (dictionary labels,
+  // typed text), so the page looks once it is laid out, and again in what
+  // htmx brings. Without scripts the text stays readable, on its side.
+  function uprightMongolian(scope) {
+    if (!/^mn/.test(root.lang)) return;
+    var found = [];
+    var walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!/[\u1820-\u18AA]/.test(n.data)) continue;
+      var el = n.parentElement;
+      if (!el || el.closest("select, option, textarea, script, style, title, .mn-name, .mn-run, .visually-hidden")) continue;
+      if (getComputedStyle(el).writingMode === "horizontal-tb") found.push(n);
+    }
+    found.forEach(function (t) {
+      var span = document.createElement("span");
+      span.className = "mn-run";
+      t.parentNode.replaceChild(span, t);
+      span.appendChild(t);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { uprightMongolian(document.body); });
+  document.addEventListener("htmx:afterSwap", function (e) { uprightMongolian(e.detail.target); });
+
   document.addEventListener("htmx:configRequest", function (e) {
     var meta = document.querySelector('meta[name="csrf-token"]');
     if (meta) e.detail.headers["X-CSRF-Token"] = meta.content;

@@ -490,12 +490,7 @@ async fn rollup(a: RollupArgs) -> anyhow::Result<()> {
 
     // 1. The tree and its villages.
     let t0 = Instant::now();
-    crate::org_cmd::import(
-        &store,
-        jinguo_store::BUNDLED_DIVISIONS_CSV.as_bytes(),
-        "bundled list",
-    )
-    .await?;
+    crate::org_cmd::import_bundled(&store).await?;
     let units: i64 = store.unit_counts().await?.iter().sum();
     let region = store.root_unit().await?;
     let villages = villages(&store).await?;

@@ -120,12 +120,7 @@ pub async fn run(a: DeedsArgs) -> anyhow::Result<()> {
     let (store, config, temp_dir) =
         crate::bench_support::empty_store(a.database.as_deref(), "deeds").await?;
     let t0 = Instant::now();
-    crate::org_cmd::import(
-        &store,
-        jinguo_store::BUNDLED_DIVISIONS_CSV.as_bytes(),
-        "bundled list",
-    )
-    .await?;
+    crate::org_cmd::import_bundled(&store).await?;
     let region = store.root_unit().await?;
     let villages = villages_of(&store, &region).await?;
     println!(

@@ -71,12 +71,7 @@ where
 pub async fn run(a: ListsArgs) -> anyhow::Result<()> {
     let (store, _config, temp_dir) =
         crate::bench_support::empty_store(a.database.as_deref(), "lists").await?;
-    crate::org_cmd::import(
-        &store,
-        jinguo_store::BUNDLED_DIVISIONS_CSV.as_bytes(),
-        "bundled list",
-    )
-    .await?;
+    crate::org_cmd::import_bundled(&store).await?;
     let region = store.root_unit().await?;
     let villages = villages(&store).await?;
     let heads: Vec<String> = (0..a.households)

@@ -40,12 +40,7 @@ pub async fn run(a: OrganisationsArgs) -> anyhow::Result<()> {
         jinguo_store::vault::KeyId::new(1).ok_or_else(|| anyhow::anyhow!("key id"))?,
     );
     let store = store.with_vault(Arc::new(Vault::from_keys(KeyRing::parse(&line, "bench")?)));
-    crate::org_cmd::import(
-        &store,
-        jinguo_store::BUNDLED_DIVISIONS_CSV.as_bytes(),
-        "bundled list",
-    )
-    .await?;
+    crate::org_cmd::import_bundled(&store).await?;
     let region = store.root_unit().await?;
     let today = jinguo_app::state::today(&config);
     let t0 = Instant::now();

@@ -125,12 +125,7 @@ fn entry(s: &IndicatorSpec, unit: usize, year: i32) -> anyhow::Result<CheckedEnt
 pub async fn run(a: OutlinesArgs) -> anyhow::Result<()> {
     let (store, config, temp_dir) =
         crate::bench_support::empty_store(a.database.as_deref(), "outlines").await?;
-    crate::org_cmd::import(
-        &store,
-        jinguo_store::BUNDLED_DIVISIONS_CSV.as_bytes(),
-        "bundled list",
-    )
-    .await?;
+    crate::org_cmd::import_bundled(&store).await?;
     let region = store.root_unit().await?;
     // The reporting units: the region, the leagues and the banners.
     let mut units: Vec<Unit> = vec![region.clone()];

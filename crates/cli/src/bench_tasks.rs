@@ -84,12 +84,7 @@ pub async fn run(a: TasksArgs) -> anyhow::Result<()> {
 
     // The tree, the villages, some ledger data.
     let t0 = Instant::now();
-    crate::org_cmd::import(
-        &store,
-        jinguo_store::BUNDLED_DIVISIONS_CSV.as_bytes(),
-        "bundled list",
-    )
-    .await?;
+    crate::org_cmd::import_bundled(&store).await?;
     let region = store.root_unit().await?;
     let villages = crate::bench_support::villages(&store).await?;
     println!(

@@ -184,12 +184,7 @@ pub async fn prepare(
     let store = jinguo_app::open_store(&config).await?;
     let fresh = store.unit_counts().await?[0] == 0;
     if fresh {
-        crate::org_cmd::import(
-            &store,
-            jinguo_store::BUNDLED_DIVISIONS_CSV.as_bytes(),
-            "bundled list",
-        )
-        .await?;
+        crate::org_cmd::import_bundled(&store).await?;
     }
     let password = demo_password_for(dir, demo_password)?;
     ensure_accounts(&store, &password, demo_password.is_some()).await?;

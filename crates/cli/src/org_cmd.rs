@@ -1,9 +1,11 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use jinguo_store::csv_import::read_division_csv;
+use jinguo_domain::DivisionRecord;
+use jinguo_store::csv_import::{bundled_divisions, read_division_csv};
+use jinguo_store::model::ImportSummary;
 use jinguo_store::model::NewAudit;
-use jinguo_store::{AuditStore, BUNDLED_DIVISIONS_CSV, SqlStore, UnitStore};
+use jinguo_store::{AuditStore, SqlStore, UnitStore};
 
 use crate::config_args::ConfigArgs;
 
@@ -32,17 +34,22 @@ pub async fn run(cmd: OrgCommand) -> anyhow::Result<()> {
             config,
         } => {
             let text = match (&file, bundled) {
-                (Some(f), _) => std::fs::read(f)
-                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?,
-                (None, _) => BUNDLED_DIVISIONS_CSV.as_bytes().to_vec(),
+                (Some(f), _) => Some(
+                    std::fs::read(f)
+                        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?,
+                ),
+                (None, _) => None,
             };
             let config = config.load()?;
             let store = jinguo_app::open_store(&config).await?;
+            let summary = match (&file, text) {
+                (Some(f), Some(text)) => import(&store, &text, &f.display().to_string()).await?,
+                _ => import_bundled(&store).await?,
+            };
             let source = file
                 .as_ref()
                 .map(|f| f.display().to_string())
-                .unwrap_or_else(|| "bundled list".into());
-            let summary = import(&store, &text, &source).await?;
+                .unwrap_or_else(|| BUNDLED.into());
             println!(
                 "{source}: {} added, {} updated, {} retired, {} unchanged",
                 summary.added, summary.updated, summary.retired, summary.unchanged
@@ -54,11 +61,7 @@ pub async fn run(cmd: OrgCommand) -> anyhow::Result<()> {
 
 /// Validates the whole list, then imports it in one transaction and writes
 /// an audit entry at the root.
-pub async fn import(
-    store: &SqlStore,
-    csv: &[u8],
-    source: &str,
-) -> anyhow::Result<jinguo_store::model::ImportSummary> {
+pub async fn import(store: &SqlStore, csv: &[u8], source: &str) -> anyhow::Result<ImportSummary> {
     let records = match read_division_csv(csv) {
         Ok(r) => r,
         Err(errors) => {
@@ -73,7 +76,25 @@ pub async fn import(
             anyhow::bail!("the code list has errors");
         }
     };
-    let summary = store.import_divisions(&records).await?;
+    import_records(store, &records, source).await
+}
+
+/// How the bundled list is named in messages and the audit log.
+pub const BUNDLED: &str = "bundled list";
+
+/// Imports the bundled list with its Mongolian names.
+pub async fn import_bundled(store: &SqlStore) -> anyhow::Result<ImportSummary> {
+    import_records(store, &bundled_divisions(), BUNDLED).await
+}
+
+/// Imports checked records in one transaction and writes an audit entry at
+/// the root.
+async fn import_records(
+    store: &SqlStore,
+    records: &[DivisionRecord],
+    source: &str,
+) -> anyhow::Result<ImportSummary> {
+    let summary = store.import_divisions(records).await?;
     let root = store.root_unit().await?;
     store
         .append_audit(NewAudit {

@@ -199,6 +199,44 @@ impl Field {
     }
 }
 
+/// Characters a Mongolian name may be typed with or without and still be
+/// the same name: the free variation selectors and the vowel separator
+/// choose a glyph form (so a name typed on a phone keyboard that adds an
+/// FVS, or on one that does not, reads the same), and the joiners only
+/// steer shaping. [`search_key`] drops them.
+pub const SHAPING_ONLY: [char; 7] = [
+    '\u{180B}', '\u{180C}', '\u{180D}', '\u{180E}', '\u{180F}', '\u{200C}', '\u{200D}',
+];
+
+/// Spaces a name may carry between its words: the narrow no-break space
+/// joins a Mongolian suffix (ᠶᠢᠨ, ᠤᠨ) to its word, and a keyboard types an
+/// ordinary space there instead. [`search_key`] makes them one space.
+pub const WORD_SPACES: [char; 3] = ['\u{202F}', '\u{00A0}', '\u{3000}'];
+
+/// A name as search compares it: without [`SHAPING_ONLY`] characters, with
+/// [`WORD_SPACES`] and runs of whitespace as one space, trimmed. Applied
+/// to what is typed and to the stored names alike, so ᠰᠢᠯᠢ᠎ᠶᠢᠨ typed with
+/// an MVS or a space finds the name stored with a narrow no-break space.
+pub fn search_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if SHAPING_ONLY.contains(&c) {
+            continue;
+        }
+        if c.is_whitespace() || WORD_SPACES.contains(&c) {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Characters that take no room on the page (format characters and
 /// selectors); whitespace is handled by `char::is_whitespace`.
 fn is_invisible(c: char) -> bool {
@@ -267,6 +305,19 @@ mod tests {
         assert_eq!(clean_line("a\rb", 10), Err(TextError::Control));
         assert_eq!(clean_line("a\u{2028}b", 10), Err(TextError::Control));
         assert_eq!(clean_line(" 原因 \n", 10), Ok(Some("原因".into())));
+    }
+
+    #[test]
+    fn a_search_key_ignores_shaping_and_kinds_of_space() {
+        // ᠰᠢᠯᠢ ᠶᠢᠨ ᠭᠣᠣᠯ with a narrow no-break space before the suffix,
+        // typed with an ordinary space, a vowel separator or an FVS.
+        let stored = "ᠰᠢᠯᠢ\u{202F}ᠶᠢᠨ ᠭᠣᠣᠯ";
+        let key = search_key(stored);
+        assert_eq!(key, "ᠰᠢᠯᠢ ᠶᠢᠨ ᠭᠣᠣᠯ");
+        assert_eq!(search_key("  ᠰᠢᠯᠢ   ᠶᠢᠨ\u{180B} ᠭᠣᠣᠯ "), key);
+        assert_eq!(search_key("ᠰᠢᠯᠢ\u{180E}ᠶᠢᠨ"), "ᠰᠢᠯᠢᠶᠢᠨ");
+        assert_eq!(search_key("\u{200D}锡林 浩特"), "锡林 浩特");
+        assert_eq!(search_key(" \u{180E} "), "");
     }
 
     #[test]

@@ -52,6 +52,12 @@ pub mod testing;
 /// The bundled Inner Mongolia division list (see `assets/divisions/README.md`).
 pub const BUNDLED_DIVISIONS_CSV: &str = include_str!("../../../assets/divisions/nmg_divisions.csv");
 
+/// Mongolian names of the bundled list's region, leagues and banners, each
+/// with its source (`code,name,name_mn,source`; see
+/// `assets/divisions/README.md`). Laid over the list by
+/// [`csv_import::bundled_divisions`].
+pub const BUNDLED_NAMES_MN_CSV: &str = include_str!("../../../assets/divisions/nmg_names_mn.csv");
+
 /// Everything request handlers may reach: the public tree and
 /// dictionaries, and unit-attached data through a [`Scope`] or a record
 /// opened in one ([`crate::InScope`], [`crate::OpenedCase`]). Sessions,

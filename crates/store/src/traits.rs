@@ -30,14 +30,20 @@ pub trait UnitStore: Send + Sync {
     async fn path(&self, unit: &Unit) -> Result<Vec<UnitRef>>;
     /// Direct children, active first, by code.
     async fn children(&self, parent: UnitId) -> Result<Vec<Unit>>;
-    /// Active units whose name or code starts with `q`, optionally only
-    /// within a subtree (for pickers that may only offer units in scope).
+    /// Active units whose name or code starts with `q`, or one of whose
+    /// Mongolian name's words does (compared by
+    /// [`jinguo_domain::text::search_key`], so variation selectors and kinds
+    /// of space do not matter), optionally only within a subtree (for
+    /// pickers that may only offer units in scope).
     async fn search_units(
         &self,
         q: &str,
         within: Option<Scope>,
         limit: i64,
     ) -> Result<Vec<UnitWithPath>>;
+    /// Every unit's Mongolian name, by code, for the pages that show a
+    /// unit by name (public tree data, like the names themselves).
+    async fn unit_names_mn(&self) -> Result<Vec<(UnitCode, String)>>;
     /// Number of active units at each level 1..=5.
     async fn unit_counts(&self) -> Result<[i64; 5]>;
     /// Creates a sector organisation under a unit of the scope.

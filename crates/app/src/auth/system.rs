@@ -95,6 +95,7 @@ impl System {
 /// stale sessions and writing task deadline reminders.
 pub fn start_background(state: &AppState) {
     tokio::spawn(sweep_sessions(state.clone()));
+    tokio::spawn(crate::unit_names::reload_forever(state.clone()));
     tokio::spawn(crate::webhook::remind_forever(
         state.clone(),
         state.system.0.clone(),

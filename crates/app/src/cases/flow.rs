@@ -722,7 +722,11 @@ mod tests {
     async fn partial_renders() {
         use crate::i18n::Lang;
         use serde_json::json;
-        let t = crate::render::Templates::new(crate::i18n_global(), &crate::Config::default());
+        let t = crate::render::Templates::new(
+            crate::i18n_global(),
+            &crate::Config::default(),
+            Default::default(),
+        );
         for (status, via) in [
             ("open", "caseworker"),
             ("in_service", "supervisor"),

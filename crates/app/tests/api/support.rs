@@ -85,7 +85,12 @@ pub async fn spawn_app(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestAp
         .await
         .expect("connect")
         .with_vault(test_vault());
-    let records = read_division_csv(subset_csv().as_bytes()).expect("subset list");
+    let mut records = read_division_csv(subset_csv().as_bytes()).expect("subset list");
+    // With the bundled Mongolian names, as `jinguo demo` loads them.
+    let names = jinguo_store::csv_import::bundled_names_mn();
+    for r in &mut records {
+        r.name_mn = names.get(r.code.as_str()).cloned();
+    }
     store.import_divisions(&records).await.expect("import");
     let data_dir = std::env::temp_dir().join(format!("jinguo-data-{}", new_token()));
     std::fs::create_dir_all(&data_dir).unwrap();
@@ -115,6 +120,18 @@ pub async fn spawn_app(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestAp
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// A page read with `cookie` (a session, a language): status and body.
+    pub async fn page(&self, cookie: &str, path: &str) -> (u16, String) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .header(reqwest::header::COOKIE, cookie)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
     }
 
     pub async fn add_user(&self, name: &str, roles: &str, unit: &str) -> UserId {

@@ -2,6 +2,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::Scope;
 use async_trait::async_trait;
+use jinguo_domain::text::{SHAPING_ONLY, WORD_SPACES, search_key};
 use jinguo_domain::{DivisionRecord, Level, UnitCode, UnitId, UnitKind};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -45,6 +46,20 @@ pub(crate) fn unit_ref_from_row(row: &AnyRow) -> Result<UnitRef> {
         name: row.try_get("name")?,
         level: level_of(row, "level")?,
     })
+}
+
+/// `column` as [`search_key`] makes a typed name, in SQL both databases
+/// run: the shaping-only characters removed and the word spaces made
+/// ordinary ones (a stored name has no runs of spaces to collapse).
+fn mongolian_key_sql(column: &str) -> String {
+    let mut expr = column.to_owned();
+    for c in SHAPING_ONLY {
+        expr = format!("REPLACE({expr}, '{c}', '')");
+    }
+    for c in WORD_SPACES {
+        expr = format!("REPLACE({expr}, '{c}', ' ')");
+    }
+    expr
 }
 
 /// Escapes LIKE wildcards so user text matches literally.
@@ -149,19 +164,25 @@ impl UnitStore for SqlStore {
             return Ok(Vec::new());
         }
         let pattern = like_prefix(q);
+        // A word of the Mongolian name: the key with a space in front
+        // matches "% word…".
+        let mn_pattern = format!("% {}", like_prefix(&search_key(q)));
         let scope_filter = match within {
             Some(sc) => format!("AND u.{} = $3", sc.level().ancestor_column()),
             None => "AND $3 = $3".to_owned(),
         };
+        let mn_key = mongolian_key_sql("u.name_mn");
         let sql = format!(
             "SELECT {UNIT_COLS} FROM units u \
-             WHERE u.active = 1 AND (u.name LIKE $1 ESCAPE '\\' OR u.code LIKE $1 ESCAPE '\\') \
+             WHERE u.active = 1 AND (u.name LIKE $1 ESCAPE '\\' OR u.code LIKE $1 ESCAPE '\\' \
+                OR (u.name_mn IS NOT NULL AND ' ' || {mn_key} LIKE $4 ESCAPE '\\')) \
              {scope_filter} ORDER BY u.level, u.code LIMIT $2"
         );
         let units: Vec<Unit> = sqlx::query(&sql)
             .bind(&pattern)
             .bind(limit.clamp(1, 100))
             .bind(within.map_or(0, |sc| sc.unit().get()))
+            .bind(&mn_pattern)
             .fetch_all(self.reader())
             .await?
             .iter()
@@ -181,6 +202,20 @@ impl UnitStore for SqlStore {
                 unit,
             })
             .collect())
+    }
+
+    async fn unit_names_mn(&self) -> Result<Vec<(UnitCode, String)>> {
+        sqlx::query("SELECT code, name_mn FROM units WHERE name_mn IS NOT NULL AND name_mn <> ''")
+            .fetch_all(self.reader())
+            .await?
+            .iter()
+            .map(|r| {
+                let code: String = r.try_get("code")?;
+                let code = UnitCode::parse(&code)
+                    .map_err(|_| sqlx::Error::Decode(format!("bad unit code {code}").into()))?;
+                Ok((code, r.try_get("name_mn")?))
+            })
+            .collect()
     }
 
     async fn unit_counts(&self) -> Result<[i64; 5]> {

@@ -226,8 +226,9 @@ pub struct UnitCodePath {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Prefix of a unit name or code, at most 50 characters; matched literally (`%` and `_` are
-    /// not wildcards). Longer text answers `400`.
+    /// Prefix of a unit name or code, or of a word of its Mongolian name (variation selectors,
+    /// the vowel separator and kinds of space ignored), at most 50 characters; matched literally
+    /// (`%` and `_` are not wildcards). Longer text answers `400`.
     #[param(max_length = 50, example = "锡林")]
     q: String,
     /// Maximum number of results; values outside 1–100 are clamped.
@@ -243,7 +244,9 @@ pub struct SearchQuery {
     operation_id = "searchUnits",
     tag = "units",
     summary = "Search units by name or code prefix",
-    description = "Active units whose name or code starts with `q`, ordered by level and then \
+    description = "Active units whose name or code starts with `q`, or one of whose Mongolian \
+                   name's words does (free variation selectors, the vowel separator and kinds of \
+                   space do not matter), ordered by level and then \
                    code, each with its path from the root because many villages share a name. \
                    Searches the whole tree, not only the caller's subtree. A `q` that is empty \
                    after trimming gives an empty list.",
