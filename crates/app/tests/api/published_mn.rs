@@ -214,6 +214,19 @@ async fn honours(db: Db) {
     assert!(v["nominations"].as_array().unwrap().is_empty(), "nothing nominated");
     let r = post(&vtok, &vcsrf, &path, nomination_form(FAMILY_MN)).await.unwrap();
     assert_eq!(r.status(), 303);
+    // The cadres' page heads the campaign the same way.
+    let page = app
+        .client
+        .get(app.url(&format!("/honours/{c2}")))
+        .header(COOKIE, format!("jinguo_session={ctok}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(before(h1(&page), TITLE_MN, "五好家庭"), "{}", h1(&page));
+    assert!(before(&page, FAMILY_MN, "萨仁高娃家庭"));
     let v = json_of(app.get(&city, &format!("/api/v1/honours/campaigns/{c2}")).await, 200).await;
     assert_eq!(v["nominations"][0]["display_name_mn"], FAMILY_MN);
     let n2 = v["nominations"][0]["id"].as_i64().unwrap();
@@ -424,6 +437,18 @@ async fn homes(db: Db) {
     assert_eq!(count(json_of(app.get(&t, &list).await, 200).await), 1, "nothing saved");
     let r = post(form(HOME_MN)).await.unwrap();
     assert_eq!(r.status(), 303);
+    let to = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    let page = app
+        .client
+        .get(app.url(&to))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(before(h1(&page), HOME_MN, "哈那乌拉嘎查妇女之家"), "{}", h1(&page));
     assert_eq!(count(json_of(app.get(&t, &list).await, 200).await), 2);
 
     // The help page: on the Mongolian page the Mongolian name first, the
