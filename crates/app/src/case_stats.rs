@@ -19,7 +19,8 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Catalogue, Lang};
 use crate::period::Period;
 use crate::state::AppState;
-use crate::xlsx::{header_format, number_format, safe_text, sheet_name};
+use crate::xlsx::bilingual::{Heading, write_header_row};
+use crate::xlsx::{number_format, safe_text, sheet_name};
 
 /// The case types seeded by migration 0009, in their order; types added to
 /// the dictionary later follow in key order when they have cases.
@@ -326,7 +327,8 @@ pub enum XCell {
 #[derive(Debug, Clone)]
 pub struct XSheet {
     pub name: String,
-    pub headers: Vec<String>,
+    /// Mongolian and Chinese, whatever the reader's language.
+    pub headers: Vec<Heading>,
     pub rows: Vec<Vec<XCell>>,
 }
 
@@ -336,7 +338,6 @@ pub struct XSheet {
 pub fn write_workbook(title: &str, sheets: &[XSheet]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_title(safe_text(title).as_ref()));
-    let header = header_format();
     let num = number_format();
     let right = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
     for s in sheets {
@@ -345,9 +346,7 @@ pub fn write_workbook(title: &str, sheets: &[XSheet]) -> Result<Vec<u8>, XlsxErr
         ws.set_column_width(0, 28)?;
         ws.set_column_width(1, 24)?;
         ws.set_freeze_panes(1, 0)?;
-        for (c, h) in s.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, safe_text(h), &header)?;
-        }
+        write_header_row(ws, 0, &s.headers)?;
         for (i, row) in s.rows.iter().enumerate() {
             let r = i as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
@@ -373,7 +372,8 @@ pub fn write_workbook(title: &str, sheets: &[XSheet]) -> Result<Vec<u8>, XlsxErr
 /// The export's sheets: overview, child units, then one per dimension.
 pub fn sheets(cat: &Catalogue, lang: Lang, unit: &Unit, s: &Shown) -> Vec<XSheet> {
     let t = |k: &str| cat.get(lang, k).to_owned();
-    let count_head = t("cstats.cases");
+    let h = |k: &str| Heading::of(cat, k);
+    let count_head = h("cstats.cases");
     let mut overview = vec![
         vec![XCell::Text(t("cstats.total")), XCell::Count(s.total)],
         vec![
@@ -419,19 +419,19 @@ pub fn sheets(cat: &Catalogue, lang: Lang, unit: &Unit, s: &Shown) -> Vec<XSheet
     let mut out = vec![
         XSheet {
             name: t("cstats.overview"),
-            headers: vec![t("cstats.item"), count_head.clone()],
+            headers: vec![h("cstats.item"), count_head.clone()],
             rows: overview,
         },
         XSheet {
             name: t("cstats.children"),
-            headers: vec![t("cstats.code"), t("unit.name"), count_head.clone()],
+            headers: vec![h("cstats.code"), h("unit.name"), count_head.clone()],
             rows: children,
         },
     ];
     for (dim, ls) in dims(s) {
         out.push(XSheet {
             name: t(&format!("cstats.by_{dim}")),
-            headers: vec![t(&format!("cstats.dim_{dim}")), count_head.clone()],
+            headers: vec![h(&format!("cstats.dim_{dim}")), count_head.clone()],
             rows: ls
                 .iter()
                 .map(|l| {
@@ -512,7 +512,10 @@ mod tests {
     fn the_workbook_neutralises_formulas() {
         let sheets = vec![XSheet {
             name: "x".into(),
-            headers: vec!["=HYPERLINK(\"http://x\")".into()],
+            headers: vec![
+                Heading::plain("=HYPERLINK(\"http://x\")"),
+                Heading::of(crate::i18n_global(), "cstats.cases"),
+            ],
             rows: vec![vec![
                 XCell::Text("@SUM(A1)".into()),
                 XCell::Count(SmallCount::of(2)),
@@ -532,5 +535,19 @@ mod tests {
             Some(&Data::String("'@SUM(A1)".into()))
         );
         assert_eq!(range.get_value((1, 1)), Some(&Data::String("<5".into())));
+        // A catalogue header: its Mongolian line, then its Chinese.
+        let Some(Data::String(h)) = range.get_value((0, 1)) else {
+            panic!("a header");
+        };
+        let cat = crate::i18n_global();
+        assert_eq!(
+            h,
+            &format!(
+                "{}\n{}",
+                cat.get(Lang::Mn, "cstats.cases"),
+                cat.get(Lang::Zh, "cstats.cases")
+            )
+        );
+        assert!(h.starts_with(crate::xlsx::bilingual::is_mongolian));
     }
 }

@@ -152,7 +152,7 @@ impl Catalogue {
     /// Merges `(language tag, file name, TOML text)` sources. A key defined
     /// in two files of one language is a build mistake, so it panics (the
     /// tests load the bundled catalogue and would fail first).
-    fn from_files(sources: &[(&str, &str, &str)]) -> Self {
+    pub(crate) fn from_files(sources: &[(&str, &str, &str)]) -> Self {
         let mut maps: HashMap<Lang, HashMap<String, String>> =
             Lang::ALL.iter().map(|&l| (l, HashMap::new())).collect();
         let mut origin: HashMap<(Lang, String), &str> = HashMap::new();

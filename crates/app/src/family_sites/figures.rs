@@ -439,22 +439,23 @@ pub async fn export(
     let title = format!("{} {year}", t("fsite.figures"));
     let table = Table {
         name: title.clone(),
-        headers: [
-            "unit.name",
-            "fsite.coverage",
-            "fsite.fig.nominations",
-            "fsite.fig.shortlisted",
-            "fsite.fig.honoured",
-            "fsite.fig.declined",
-            "fsite.fig.objections_raised",
-            "fsite.fig.objections_upheld",
-            "fsite.active_sites",
-            "fsite.covered",
-            "fsite.villages",
-            "fsite.sessions",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "unit.name",
+                "fsite.coverage",
+                "fsite.fig.nominations",
+                "fsite.fig.shortlisted",
+                "fsite.fig.honoured",
+                "fsite.fig.declined",
+                "fsite.fig.objections_raised",
+                "fsite.fig.objections_upheld",
+                "fsite.active_sites",
+                "fsite.covered",
+                "fsite.villages",
+                "fsite.sessions",
+            ],
+        ),
         widths: vec![
             22.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0,
         ],

@@ -192,17 +192,18 @@ pub async fn export(
     let t = |k: &str| state.catalogue.get(lang, k).to_owned();
     let table = Table {
         name: t("fsite.list"),
-        headers: [
-            "fsite.name",
-            "fsite.kind_label",
-            "fsite.address",
-            "act.unit",
-            "fsite.status_label",
-            "fsite.established_on",
-            "fsite.sessions",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "fsite.name",
+                "fsite.kind_label",
+                "fsite.address",
+                "act.unit",
+                "fsite.status_label",
+                "fsite.established_on",
+                "fsite.sessions",
+            ],
+        ),
         widths: vec![26.0, 16.0, 30.0, 22.0, 10.0, 12.0, 10.0],
         rows: rows
             .iter()

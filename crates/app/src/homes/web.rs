@@ -182,16 +182,17 @@ pub async fn export(
     let t = |k: &str| state.catalogue.get(lang, k).to_owned();
     let table = Table {
         name: t("home.list"),
-        headers: [
-            "home.name",
-            "home.address",
-            "act.unit",
-            "home.hours",
-            "home.phone",
-            "home.status_label",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "home.name",
+                "home.address",
+                "act.unit",
+                "home.hours",
+                "home.phone",
+                "home.status_label",
+            ],
+        ),
         widths: vec![24.0, 30.0, 22.0, 18.0, 14.0, 10.0],
         rows: rows
             .iter()

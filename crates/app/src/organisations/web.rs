@@ -595,23 +595,24 @@ pub async fn coverage_export(
     ));
     let overview = Table {
         name: t("org.coverage_title"),
-        headers: [
-            "unit.name",
-            "org.established_pct",
-            "org.chairs_pct",
-            "org.organisations",
-            "org.villages",
-            "org.village_organisations",
-            "org.sector_organisations",
-            "org.complete_committees",
-            "org.overdue_terms",
-            "org.members",
-            "org.full_time_members",
-            "org.village_chairs",
-            "org.village_chairs_on_committee",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "unit.name",
+                "org.established_pct",
+                "org.chairs_pct",
+                "org.organisations",
+                "org.villages",
+                "org.village_organisations",
+                "org.sector_organisations",
+                "org.complete_committees",
+                "org.overdue_terms",
+                "org.members",
+                "org.full_time_members",
+                "org.village_chairs",
+                "org.village_chairs_on_committee",
+            ],
+        ),
         widths: vec![
             22.0, 12.0, 12.0, 10.0, 10.0, 12.0, 12.0, 12.0, 10.0, 10.0, 10.0, 10.0, 12.0,
         ],
@@ -643,8 +644,9 @@ pub async fn coverage_export(
                      prefix: &str,
                      keys: Vec<&'static str>,
                      pick: &dyn Fn(&OrgCounts) -> &BTreeMap<String, i64>| {
-        let mut headers = vec![t("unit.name")];
-        headers.extend(keys.iter().map(|k| t(&format!("{prefix}.{k}"))));
+        let h = |k: &str| crate::xlsx::bilingual::Heading::of(state.catalogue, k);
+        let mut headers = vec![h("unit.name")];
+        headers.extend(keys.iter().map(|k| h(&format!("{prefix}.{k}"))));
         Table {
             name: t(title),
             widths: std::iter::once(22.0)

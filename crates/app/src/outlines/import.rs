@@ -1,5 +1,6 @@
 //! The catalogue's Excel import: the first visible sheet, a header row of
-//! known column names (Chinese or the field keys) in its first row, one
+//! known column names (Chinese or the field keys; the Mongolian line of
+//! our template's bilingual headers is ignored) in its first row, one
 //! indicator per row below. All or nothing: the rows are checked by the
 //! same rules as the API (`jinguo_domain::outline::IndicatorSpec`) and a
 //! problem names its Excel row and column.
@@ -31,6 +32,26 @@ pub const COLUMNS: [(&str, &str); 15] = [
     ("source", "数据来源"),
     ("jump_percent", "变动阈值"),
     ("demo", "演示"),
+];
+
+/// The catalogue keys of [`COLUMNS`], for the template's Mongolian line
+/// (their Chinese is the header above; a test says so).
+const COLUMN_KEYS: [&str; 15] = [
+    "outline.col.code",
+    "outline.col.outline",
+    "outline.col.domain_no",
+    "outline.col.goal",
+    "outline.col.name",
+    "outline.col.unit",
+    "outline.col.numerator",
+    "outline.col.denominator",
+    "outline.col.direction",
+    "outline.col.department",
+    "outline.col.levels",
+    "outline.col.sex_disaggregated",
+    "outline.col.source",
+    "outline.col.jump_percent",
+    "outline.col.demo",
 ];
 
 /// A problem of the file or of one cell: Excel row (0 for the file),
@@ -105,6 +126,8 @@ fn read_unguarded(bytes: &[u8]) -> Result<Vec<(u32, IndicatorDraft)>, Vec<Proble
         .map(|(key, zh)| {
             header.iter().position(|h| {
                 let h = text(h);
+                let h = crate::xlsx::bilingual::without_mongolian(&h);
+                let h = h.trim();
                 h == *zh || h.eq_ignore_ascii_case(key)
             })
         })
@@ -233,7 +256,8 @@ fn outline_word(o: jinguo_domain::outline::Outline) -> &'static str {
 const TEMPLATE_ROWS: u32 = MAX_ROWS as u32;
 
 /// The catalogue's import template: a first sheet whose first row is
-/// exactly the column names [`read`] looks for (in [`COLUMNS`] order) and
+/// the column names [`read`] looks for (in [`COLUMNS`] order), each under
+/// its Mongolian ([`crate::xlsx::bilingual`]), and
 /// nothing below it, with drop-downs where a column takes one of a few
 /// values; a second sheet lists those values (the importer reads only the
 /// first sheet).
@@ -248,13 +272,20 @@ pub fn template(
     };
 
     use crate::i18n::Lang;
-    use crate::xlsx::{header_format, safe_text, sheet_name};
+    use crate::xlsx::bilingual::{Heading, write_header_row};
+    use crate::xlsx::{safe_text, sheet_name};
 
     let zh = |k: &str| cat.get(Lang::Zh, k).to_owned();
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_title(cat.get(lang, "outline.template.title")));
-    let header = header_format();
     let text = Format::new().set_num_format("@");
+    let heading = |field: &str| {
+        let i = COLUMNS.iter().position(|(k, _)| *k == field);
+        match i {
+            Some(i) => Heading::matching(cat, COLUMN_KEYS[i], COLUMNS[i].1),
+            None => Heading::plain(field),
+        }
+    };
     let lists_name = sheet_name(cat.get(lang, "outline.template.lists"));
 
     // The lists: (column field, values as the importer reads them).
@@ -287,7 +318,9 @@ pub fn template(
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(cat.get(lang, "outline.catalogue")))?;
     ws.set_freeze_panes(1, 0)?;
-    for (c, (field, head)) in COLUMNS.iter().enumerate() {
+    let heads: Vec<Heading> = COLUMNS.iter().map(|(field, _)| heading(field)).collect();
+    write_header_row(ws, 0, &heads)?;
+    for (c, (field, _)) in COLUMNS.iter().enumerate() {
         let c = c as u16;
         let wide = matches!(
             *field,
@@ -298,7 +331,6 @@ pub fn template(
             // Codes such as 1.10 and levels such as 1,2 stay text.
             ws.set_column_format(c, &text)?;
         }
-        ws.write_string_with_format(0, c, *head, &header)?;
     }
     ws.insert_note(
         0,
@@ -329,21 +361,18 @@ pub fn template(
 
     let lists_ws = wb.add_worksheet();
     lists_ws.set_name(&lists_name)?;
-    for (c, (field, values)) in choices.iter().enumerate() {
-        let head = COLUMNS
-            .iter()
-            .find(|(k, _)| k == field)
-            .map_or(*field, |(_, zh)| *zh);
+    let mut list_heads: Vec<Heading> = choices.iter().map(|(field, _)| heading(field)).collect();
+    // The domains by number, for reference.
+    list_heads.push(heading("domain_no"));
+    write_header_row(lists_ws, 0, &list_heads)?;
+    for (c, (_, values)) in choices.iter().enumerate() {
         lists_ws.set_column_width(c as u16, 18)?;
-        lists_ws.write_string_with_format(0, c as u16, head, &header)?;
         for (r, v) in values.iter().enumerate() {
             lists_ws.write_string(r as u32 + 1, c as u16, safe_text(v))?;
         }
     }
-    // The domains by number, for reference.
     let c = choices.len() as u16;
     lists_ws.set_column_width(c, 28)?;
-    lists_ws.write_string_with_format(0, c, "领域", &header)?;
     let mut r = 1;
     for o in Outline::ALL {
         for no in 1..=o.domains() {
@@ -387,6 +416,56 @@ mod tests {
         "报送层级",
         "分性别",
     ];
+
+    #[test]
+    fn the_template_is_bilingual_and_reads_back() {
+        let cat = crate::i18n_global();
+        for ((_, zh), key) in COLUMNS.iter().zip(COLUMN_KEYS) {
+            assert_eq!(cat.get(crate::i18n::Lang::Zh, key), *zh, "{key}");
+        }
+        let lists = TemplateLists {
+            departments: vec!["卫生健康委员会".into()],
+        };
+        let bytes = template(&lists, cat, crate::i18n::Lang::En).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&name).unwrap();
+        let header: Vec<String> = (0..COLUMNS.len() as u32)
+            .map(|c| text(range.get_value((0, c)).unwrap()))
+            .collect();
+        for (h, (_, zh)) in header.iter().zip(COLUMNS) {
+            let (mn, rest) = h.split_once('\n').expect("Mongolian, then Chinese");
+            assert!(mn.chars().any(crate::xlsx::bilingual::is_mongolian), "{h}");
+            assert_eq!(rest, zh);
+        }
+        // The template's header with a row filled in, as a cadre returns it.
+        let head: Vec<&str> = header.iter().map(String::as_str).collect();
+        let row = [
+            "W1.1",
+            "妇女",
+            "1",
+            "",
+            "孕产妇死亡率",
+            "1/10万",
+            "x",
+            "y",
+            "以下",
+            "health",
+            "1",
+            "否",
+        ];
+        let rows = read(&book(&[&head, &row])).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].1.name, "孕产妇死亡率");
+        // A header in Mongolian only names nothing: the columns are missing.
+        let mn_only: Vec<&str> = head.iter().map(|h| h.split('\n').next().unwrap()).collect();
+        let p = read(&book(&[&mn_only, &row])).unwrap_err();
+        assert!(
+            p.iter()
+                .all(|p| p.key == "imp.err.missing_column" && p.row == 1)
+        );
+        assert!(p.iter().any(|p| p.field == "code"), "{p:?}");
+    }
 
     #[test]
     fn reads_rows_with_their_numbers_and_names_bad_cells() {

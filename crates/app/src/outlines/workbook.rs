@@ -21,7 +21,8 @@ use jinguo_domain::outline::Direction;
 
 use super::figures::{Cell, Figures};
 use crate::i18n::{Catalogue, Lang};
-use crate::xlsx::{header_format, number_format, safe_text, sheet_name};
+use crate::xlsx::bilingual::{headings, write_header_row};
+use crate::xlsx::{number_format, safe_text, sheet_name};
 
 /// The demo mark the module puts before an invented indicator's name.
 pub const DEMO_MARK: &str = "【演示】";
@@ -190,7 +191,6 @@ pub fn write(cat: &Catalogue, lang: Lang, f: &Figures, book: Book) -> Result<Vec
     wb.set_properties(
         &DocProperties::new().set_title(safe_text(&title(cat, lang, f, book)).as_ref()),
     );
-    let header = header_format();
     let count = number_format();
     let decimal = Format::new().set_num_format("#,##0.##");
     let percent = Format::new().set_num_format("0.0%");
@@ -205,9 +205,7 @@ pub fn write(cat: &Catalogue, lang: Lang, f: &Figures, book: Book) -> Result<Vec
     };
     let line_col = heads.len() as u16 - 1;
     summary.set_column_width(line_col, 26)?;
-    for (c, k) in heads.iter().enumerate() {
-        summary.write_string_with_format(0, c as u16, t(k), &header)?;
-    }
+    write_header_row(summary, 0, &headings(cat, heads))?;
     for (i, (d, s)) in f.domains.iter().enumerate() {
         let r = i as u32 + 1;
         summary.write_string(r, 0, safe_text(&t(&d.label_key())))?;
@@ -241,9 +239,7 @@ pub fn write(cat: &Catalogue, lang: Lang, f: &Figures, book: Book) -> Result<Vec
             Book::Assessment(_) => &ASSESS_COLUMNS,
         };
         ws.set_column_width(heads.len() as u16 - 1, 12)?;
-        for (c, k) in heads.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, t(k), &header)?;
-        }
+        write_header_row(ws, 0, &headings(cat, heads))?;
         let rows = f.rows.iter().filter(|r| r.indicator.spec.domain == *d);
         for (i, row) in rows.enumerate() {
             let r = i as u32 + 1;

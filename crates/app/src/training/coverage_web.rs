@@ -116,23 +116,24 @@ pub async fn export(
     ));
     let table = Table {
         name: t("training.coverage_title"),
-        headers: [
-            "unit.name",
-            "training.chairs_year_pct",
-            "training.chairs_term_pct",
-            "training.attendance_pct",
-            "training.hours_per_person",
-            "training.village_chairs",
-            "training.chairs_trained_year",
-            "training.chairs_trained_term",
-            "training.classes_held",
-            "training.enrolled",
-            "training.attended",
-            "training.trainees",
-            "training.hours",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "unit.name",
+                "training.chairs_year_pct",
+                "training.chairs_term_pct",
+                "training.attendance_pct",
+                "training.hours_per_person",
+                "training.village_chairs",
+                "training.chairs_trained_year",
+                "training.chairs_trained_term",
+                "training.classes_held",
+                "training.enrolled",
+                "training.attended",
+                "training.trainees",
+                "training.hours",
+            ],
+        ),
         widths: vec![
             22.0, 12.0, 12.0, 12.0, 12.0, 10.0, 12.0, 12.0, 10.0, 10.0, 10.0, 10.0, 10.0,
         ],

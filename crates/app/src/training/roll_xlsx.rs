@@ -22,13 +22,22 @@ use crate::net::ClientIp;
 use crate::render::WebResult;
 use crate::state::AppState;
 use crate::training::{self, parse_id};
-use crate::xlsx::{download, header_format, safe_text};
+use crate::xlsx::bilingual::{Heading, without_mongolian, write_header_row};
+use crate::xlsx::{download, safe_text};
 
 /// Largest roll accepted (a class holds at most 2,000).
 pub const MAX_BYTES: usize = 1024 * 1024;
 const MAX_UNPACKED: u64 = 32 * 1024 * 1024;
-/// The columns: enrolment number, name, unit, attended.
+/// The columns: enrolment number, name, unit, attended; the Chinese is what
+/// the upload matches (the Mongolian line above it is ignored).
 const HEADERS: [&str; 4] = ["报名编号", "姓名", "单位", "出勤"];
+/// The same columns as catalogue keys, for the Mongolian line.
+const HEADER_KEYS: [&str; 4] = [
+    "training.roll_col.number",
+    "training.roll_col.name",
+    "training.roll_col.unit",
+    "training.roll_col.attended",
+];
 
 /// The upload's body limit, for the route table.
 pub fn body() -> (usize, FieldError) {
@@ -51,12 +60,8 @@ pub async fn template(
     let roll = state.store.enrolments_of(&c).await?;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    let bold = header_format();
     let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("roll: {e}"));
-    for (i, h) in HEADERS.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &bold)
-            .map_err(fail)?;
-    }
+    write_header_row(ws, 0, &headers(state.catalogue)).map_err(fail)?;
     ws.set_column_width(1, 16).map_err(fail)?;
     ws.set_column_width(2, 24).map_err(fail)?;
     for (r, e) in roll.iter().enumerate() {
@@ -75,6 +80,15 @@ pub async fn template(
         &format!("training-roll-{}.xlsx", c.id.get()),
         &format!("{} · 签到表.xlsx", c.title),
     ))
+}
+
+/// The roll's header row: Mongolian above the Chinese the upload reads.
+fn headers(cat: &crate::i18n::Catalogue) -> Vec<Heading> {
+    HEADER_KEYS
+        .iter()
+        .zip(HEADERS)
+        .map(|(key, zh)| Heading::matching(cat, key, zh))
+        .collect()
 }
 
 /// One problem of the file (row 0) or of a row.
@@ -121,7 +135,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<(u32, i64)>, Vec<Problem>> {
             let mut rows = range.rows();
             let header: Vec<String> = rows
                 .next()
-                .map(|h| h.iter().map(text).collect())
+                .map(|h| {
+                    h.iter()
+                        .map(|d| without_mongolian(&text(d)).trim().to_owned())
+                        .collect()
+                })
                 .unwrap_or_default();
             let (Some(id_col), Some(att_col)) = (
                 header.iter().position(|h| h == HEADERS[0]),
@@ -251,4 +269,36 @@ pub async fn upload(
     let ids: Vec<EnrolmentId> = rows.iter().map(|(_, id)| EnrolmentId::new(*id)).collect();
     training::roll(&state, &actor, ip, c.id, &ids, AttendedVia::Upload).await?;
     Ok(Redirect::to(&format!("/training/classes/{class}?done=upload")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_roll_header_is_bilingual_and_the_upload_reads_its_chinese() {
+        let cat = crate::i18n_global();
+        for (key, zh) in HEADER_KEYS.iter().zip(HEADERS) {
+            assert_eq!(cat.get(Lang::Zh, key), zh, "{key}");
+        }
+        let book = |heads: &[String]| {
+            let mut wb = Workbook::new();
+            let ws = wb.add_worksheet();
+            for (c, h) in heads.iter().enumerate() {
+                ws.write_string(0, c as u16, h).unwrap();
+            }
+            ws.write_number(1, 0, 7.0).unwrap();
+            ws.write_string(1, 3, "是").unwrap();
+            wb.save_to_buffer().unwrap()
+        };
+        let both: Vec<String> = headers(cat).iter().map(Heading::text).collect();
+        assert!(both[0].ends_with("\n报名编号") && both[0].len() > "\n报名编号".len());
+        assert_eq!(read(&book(&both)).unwrap(), [(2, 7)]);
+        let mn: Vec<String> = HEADER_KEYS
+            .iter()
+            .map(|k| cat.get(Lang::Mn, k).to_owned())
+            .collect();
+        let refused = read(&book(&mn)).unwrap_err();
+        assert_eq!(refused[0].key, "err.training.roll_columns");
+    }
 }

@@ -119,13 +119,16 @@ pub async fn quiet_export(
     let title = format!("{} · {}", unit.name, t("wb.quiet.title"));
     let table = Table {
         name: t("wb.quiet.title"),
-        headers: vec![
-            t("wb.quiet.col.code"),
-            t("wb.quiet.col.village"),
-            t("wb.quiet.col.township"),
-            t("wb.quiet.col.banner"),
-            t("wb.quiet.col.last"),
-        ],
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "wb.quiet.col.code",
+                "wb.quiet.col.village",
+                "wb.quiet.col.township",
+                "wb.quiet.col.banner",
+                "wb.quiet.col.last",
+            ],
+        ),
         widths: vec![16.0, 20.0, 18.0, 18.0, 14.0],
         rows,
     };

@@ -3,7 +3,8 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use tokio::sync::mpsc::Receiver;
 
-use super::{header_format, number_format, safe_text, sheet_name};
+use super::bilingual::{Heading, write_header_row};
+use super::{number_format, safe_text, sheet_name};
 
 /// Most rows one ledger export writes; beyond that a message row says so.
 pub const MAX_LEDGER_ROWS: usize = 200_000;
@@ -37,8 +38,9 @@ pub enum LedgerItem {
 pub struct LedgerSheet {
     pub sheet_name: String,
     pub title: String,
-    /// 15 column headers, in [`LedgerRow`] order.
-    pub headers: Vec<String>,
+    /// 15 column headers, in [`LedgerRow`] order: Mongolian and Chinese
+    /// (the Chinese is what the import matches when the file comes back).
+    pub headers: Vec<Heading>,
     /// Shown above the header when known in advance (too many rows).
     pub note: Option<String>,
 }
@@ -56,7 +58,6 @@ pub fn write_ledger(
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_title(&sheet.title));
-    let header = header_format();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let num = number_format();
     let note_format = Format::new().set_bold().set_font_color("#9C0006");
@@ -71,9 +72,7 @@ pub fn write_ledger(
         row += 1;
     }
     ws.set_freeze_panes(row + 1, 0)?;
-    for (c, h) in sheet.headers.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, h, &header)?;
-    }
+    write_header_row(ws, row, &sheet.headers)?;
     row += 1;
     while let Some(item) = rx.blocking_recv() {
         match item {
@@ -131,16 +130,16 @@ pub struct TableRow {
 #[derive(Debug, Clone)]
 pub struct Table {
     pub name: String,
-    pub headers: Vec<String>,
+    /// Mongolian and Chinese, whatever the reader's language.
+    pub headers: Vec<Heading>,
     pub widths: Vec<f64>,
     pub rows: Vec<TableRow>,
 }
 
-/// A small workbook of tables: header row bold, numbers as numbers.
+/// A small workbook of tables: a bilingual header row, numbers as numbers.
 pub fn write_tables(title: &str, tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_title(title));
-    let header = header_format();
     let num = number_format();
     let bold = Format::new().set_bold();
     let bold_num = number_format().set_bold();
@@ -151,9 +150,7 @@ pub fn write_tables(title: &str, tables: &[Table]) -> Result<Vec<u8>, XlsxError>
             ws.set_column_width(c as u16, *w)?;
         }
         ws.set_freeze_panes(1, 0)?;
-        for (c, h) in t.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &header)?;
-        }
+        write_header_row(ws, 0, &t.headers)?;
         for (i, r) in t.rows.iter().enumerate() {
             let row = i as u32 + 1;
             for (c, s) in r.texts.iter().enumerate() {

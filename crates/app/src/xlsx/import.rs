@@ -361,12 +361,13 @@ impl Header {
     }
 }
 
-/// Header cells as one line of text, as a message names the column.
+/// Header cells as one line of text, as a message names the column: the
+/// Chinese of a bilingual header, which is what was matched.
 fn texts(cells: &[(u16, Value)]) -> Vec<(u16, String)> {
     cells
         .iter()
         .filter_map(|(c, v)| match v {
-            Value::Text(s) => Some((*c, one_line(s))),
+            Value::Text(s) => Some((*c, one_line(&super::bilingual::without_mongolian(s)))),
             _ => None,
         })
         .collect()

@@ -1,13 +1,15 @@
 //! Column headers as people write them: the template's names and keys,
 //! and the common wording of ledgers kept by hand (活动时间, 参加人数,
 //! 其中女性, 村名 …), with spaces, line breaks, asterisks and bracketed
-//! notes (`参加人数（人）`, `*活动类型`) ignored.
+//! notes (`参加人数（人）`, `*活动类型`) ignored, and the Mongolian line of
+//! a bilingual header (our own exports, [`super::bilingual`]) dropped.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use jinguo_domain::halfwidth::halfwidth;
 
+use super::bilingual::without_mongolian;
 use super::import::COLUMNS;
 use super::import_cells::Value;
 use crate::i18n::Lang;
@@ -179,9 +181,11 @@ fn header_names() -> &'static HashMap<String, (&'static str, Rank)> {
 }
 
 /// `  活动类型*（必填）` → `活动类型`; `参加\n人数(人)` → `参加人数`;
-/// `Unit Code` → `unitcode`; `其中：女性` → `其中女性`.
+/// `Unit Code` → `unitcode`; `其中：女性` → `其中女性`; `ᠡᠳᠦᠷ\n日期` →
+/// `日期`. A header in Mongolian only normalises to nothing and is matched
+/// by no column: the Chinese is what names it.
 pub fn norm_header(s: &str) -> String {
-    let mut s = halfwidth(s).to_lowercase();
+    let mut s = halfwidth(&without_mongolian(s)).to_lowercase();
     for (open, close) in [('(', ')'), ('[', ']'), ('【', '】'), ('〔', '〕')] {
         while let Some(i) = s.find(open) {
             let Some(j) = s[i..].find(close) else { break };
@@ -239,6 +243,20 @@ mod tests {
         assert_eq!(norm_header("嘎查（村）"), "嘎查");
         assert_eq!(norm_header("【必填】日期"), "日期");
         assert_eq!(norm_header("Unit Code"), "unitcode");
+        assert_eq!(norm_header("ᠡᠳᠦᠷ\n日期"), "日期");
+        assert_eq!(norm_header("ᠣᠷᠣᠯᠤᠭᠰᠠᠨ ᠬᠦᠮᠦᠨ ᠦ ᠲᠣᠣ"), "");
+    }
+
+    #[test]
+    fn bilingual_headers_are_known_by_their_chinese_and_mongolian_alone_is_not() {
+        let cat = crate::i18n_global();
+        for col in COLUMNS {
+            let h = crate::xlsx::bilingual::Heading::of(cat, &format!("imp.col.{col}"));
+            assert!(h.mn.is_some(), "{col}");
+            assert_eq!(key(&h.text()), Some(col), "{}", h.text());
+            assert_eq!(key(h.mn.as_deref().unwrap()), None, "{col}");
+        }
+        assert_eq!(key(""), None);
     }
 
     #[test]

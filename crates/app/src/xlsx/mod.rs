@@ -3,8 +3,11 @@
 //! Written with `rust_xlsxwriter` (the activity ledger, a unit's figures,
 //! the import template and error reports) and read with `calamine` (uploaded
 //! ledgers). The web pages and the `jinguo import` command share everything
-//! here, so a file is judged the same way wherever it comes in.
+//! here, so a file is judged the same way wherever it comes in. Every
+//! header row and title row is written by [`bilingual`]: Mongolian above
+//! Chinese in one cell, whatever the reader's language.
 
+pub mod bilingual;
 pub mod export;
 pub mod import;
 mod import_cells;
@@ -26,7 +29,7 @@ use std::borrow::Cow;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use rust_xlsxwriter::{Format, FormatAlign};
+use rust_xlsxwriter::Format;
 
 /// The media type of an .xlsx file.
 pub const MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -62,14 +65,6 @@ pub fn column_letter(col: u16) -> String {
     }
     out.reverse();
     String::from_utf8(out).unwrap_or_default()
-}
-
-/// The bold header row format.
-pub fn header_format() -> Format {
-    Format::new()
-        .set_bold()
-        .set_background_color("#F2E6EA")
-        .set_align(FormatAlign::Center)
 }
 
 /// A count with thousands separators, still a number.

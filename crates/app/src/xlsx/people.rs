@@ -13,11 +13,12 @@ use calamine::{Reader, Xlsx};
 use jinguo_domain::halfwidth::halfwidth;
 use rust_xlsxwriter::{DocProperties, Format, Workbook, XlsxError};
 
+use super::bilingual::{Heading, headings, without_mongolian, write_header_row, write_title};
 use super::import::{
     Book, Fail, Limits, Problem, Refusal, SheetInfo, Value, candidate_sheets, check_unpacked_size,
     looks_like_xlsx, rows_of, unreadable,
 };
-use super::{header_format, safe_text};
+use super::safe_text;
 use crate::i18n::{Catalogue, Lang};
 
 /// The columns, in template order: their keys.
@@ -29,8 +30,19 @@ pub const COLUMNS: [&str; 6] = [
     "unit",
     "roles",
 ];
-/// The template's header names (Chinese, as cadres know them).
+/// The template's header names (Chinese, as cadres know them): what the
+/// import matches.
 pub const HEADERS: [&str; 6] = ["姓名", "用户名", "手机", "职务", "单位代码或名称", "角色"];
+/// The same headers as catalogue keys, for the template's Mongolian line
+/// (their Chinese is [`HEADERS`], a test says so).
+const HEADER_KEYS: [&str; 6] = [
+    "people.col.display_name",
+    "people.col.username",
+    "people.col.phone",
+    "people.col.position",
+    "people.col.unit",
+    "people.col.roles",
+];
 const REQUIRED: [usize; 4] = [NAME, USERNAME, UNIT, ROLES];
 
 pub const NAME: usize = 0;
@@ -86,10 +98,11 @@ const ALIASES: [&[&str]; 6] = [
     &["角色", "权限", "roles", "role"],
 ];
 
-/// A header as compared: spaces, required-field stars and brackets out,
-/// full-width to half-width, lower case.
+/// A header as compared: the Mongolian line of a bilingual header,
+/// spaces, required-field stars and brackets out, full-width to
+/// half-width, lower case.
 fn norm(s: &str) -> String {
-    halfwidth(s)
+    halfwidth(&without_mongolian(s))
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '(' | ')' | '（' | '）'))
         .flat_map(char::to_lowercase)
@@ -187,7 +200,7 @@ fn read_unguarded(bytes: &[u8]) -> Result<PeopleSheet, Refusal> {
                 && columns[i].is_none()
             {
                 columns[i] = Some(*c);
-                headers[i] = Some(t.trim().to_owned());
+                headers[i] = Some(without_mongolian(t).trim().to_owned());
             }
         }
         let at = SheetInfo {
@@ -262,8 +275,9 @@ fn read_unguarded(bytes: &[u8]) -> Result<PeopleSheet, Refusal> {
 }
 
 /// The template: an instructions sheet first (as offices keep them), then
-/// the sheet to fill in, with the Chinese headers and text-formatted
-/// columns so phones keep their digits.
+/// the sheet to fill in, with the headers in Mongolian and Chinese (the
+/// import reads the Chinese) and text-formatted columns so phones keep
+/// their digits.
 pub fn template(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_title(cat.get(lang, "people.import.title")));
@@ -274,7 +288,7 @@ pub fn template(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         cat.get(lang, "people.template.notes_sheet"),
     ))?;
     notes.set_column_width(0, 100)?;
-    notes.write_string_with_format(0, 0, cat.get(lang, "people.import.title"), &bold)?;
+    write_title(notes, 0, 0, &Heading::of(cat, "people.import.title"), &bold)?;
     for (i, key) in [
         "people.template.note1",
         "people.template.note2",
@@ -290,11 +304,15 @@ pub fn template(cat: &Catalogue, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     }
     let sheet = wb.add_worksheet();
     sheet.set_name(super::sheet_name(cat.get(lang, "people.template.sheet")))?;
-    let header = header_format();
     let text = Format::new().set_num_format("@");
-    for (c, h) in HEADERS.iter().enumerate() {
+    let heads: Vec<Heading> = HEADER_KEYS
+        .iter()
+        .zip(HEADERS)
+        .map(|(key, zh)| Heading::matching(cat, key, zh))
+        .collect();
+    write_header_row(sheet, 0, &heads)?;
+    for c in 0..HEADERS.len() {
         let c = c as u16;
-        sheet.write_string_with_format(0, c, *h, &header)?;
         sheet.set_column_width(c, if c == UNIT as u16 { 30 } else { 16 })?;
         sheet.set_column_format(c, &text)?;
     }
@@ -312,16 +330,13 @@ pub fn passwords(
     wb.set_properties(&DocProperties::new().set_title(cat.get(lang, "people.passwords.title")));
     let sheet = wb.add_worksheet();
     sheet.set_name(super::sheet_name(cat.get(lang, "people.passwords.sheet")))?;
-    let header = header_format();
-    for (c, key) in [
+    let heads = [
         "users.username",
         "people.display_name",
         "people.passwords.password",
-    ]
-    .iter()
-    .enumerate()
-    {
-        sheet.write_string_with_format(0, c as u16, cat.get(lang, key), &header)?;
+    ];
+    write_header_row(sheet, 0, &headings(cat, &heads))?;
+    for c in 0..heads.len() {
         sheet.set_column_width(c as u16, 20)?;
     }
     for (r, (username, name, password)) in rows.iter().enumerate() {
@@ -331,4 +346,50 @@ pub fn passwords(
         sheet.write_string(r, 2, safe_text(password))?;
     }
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xlsx::bilingual::is_mongolian;
+
+    #[test]
+    fn the_template_headers_are_mongolian_then_the_chinese_the_import_reads() {
+        let cat = crate::i18n_global();
+        for (key, zh) in HEADER_KEYS.iter().zip(HEADERS) {
+            assert_eq!(cat.get(Lang::Zh, key), zh, "{key}");
+        }
+        let bytes = template(cat, Lang::En).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+        let name = wb.sheet_names()[1].clone();
+        let range = wb.worksheet_range(&name).unwrap();
+        for (c, zh) in HEADERS.iter().enumerate() {
+            let Some(calamine::Data::String(h)) = range.get_value((0, c as u32)) else {
+                panic!("a header in column {c}");
+            };
+            let (mn, rest) = h.split_once('\n').expect("Mongolian, then Chinese");
+            assert!(mn.chars().any(is_mongolian), "{h}");
+            assert_eq!(rest, *zh);
+        }
+        // The untouched template is read up to its (empty) rows: the
+        // bilingual header is found.
+        let refused = read(&bytes).unwrap_err();
+        assert_eq!(refused.problems[0].key, "people.err.empty");
+        assert_eq!(refused.at.unwrap().header_row, 1);
+    }
+
+    #[test]
+    fn mongolian_alone_names_no_column() {
+        let cat = crate::i18n_global();
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, key) in HEADER_KEYS.iter().enumerate() {
+            ws.write_string(0, c as u16, cat.get(Lang::Mn, key))
+                .unwrap();
+            ws.write_string(1, c as u16, "x").unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let refused = read(&bytes).unwrap_err();
+        assert_eq!(refused.problems[0].key, "people.err.no_header");
+    }
 }

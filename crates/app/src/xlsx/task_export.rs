@@ -9,7 +9,8 @@ use jinguo_domain::{Level, UnitCode, UnitId};
 use jinguo_store::model::{ExportRow, Task, Unit};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use super::{download, header_format, safe_text, sheet_name};
+use super::bilingual::{Heading, write_header_row, write_title};
+use super::{download, safe_text, sheet_name};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Catalogue, Lang};
@@ -46,23 +47,24 @@ pub fn write(
     let fields = all_fields(task);
     let numeric: Vec<&FieldDef> = fields.iter().filter(|f| f.ty.is_numeric()).collect();
     let mut wb = Workbook::new();
-    let header = header_format();
     let num = Format::new().set_num_format("#,##0.##");
 
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(&t("task.xlsx.answers")))?;
-    ws.write_string(0, 0, safe_text(&task.title))?;
-    let mut headers: Vec<String> = level_names.to_vec();
+    // The task's own title is data: Chinese alone.
+    write_title(ws, 0, 0, &Heading::plain(&task.title), &Format::new())?;
+    // The configured level names and the task's own field labels are data:
+    // they head their columns in Chinese alone.
+    let h = |k: &str| Heading::of(cat, k);
+    let mut headers: Vec<Heading> = level_names.iter().map(Heading::plain).collect();
     headers.extend([
-        t("task.xlsx.code"),
-        t("task.xlsx.status"),
-        t("task.xlsx.submitted_on"),
+        h("task.xlsx.code"),
+        h("task.xlsx.status"),
+        h("task.xlsx.submitted_on"),
     ]);
-    headers.extend(fields.iter().map(|f| f.label.clone()));
-    headers.extend([t("task.xlsx.note"), t("task.xlsx.return_reason")]);
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(1, c as u16, safe_text(h), &header)?;
-    }
+    headers.extend(fields.iter().map(|f| Heading::plain(&f.label)));
+    headers.extend([h("task.xlsx.note"), h("task.xlsx.return_reason")]);
+    write_header_row(ws, 1, &headers)?;
     let mut by_level: [BTreeMap<UnitId, LevelTotals>; 5] = Default::default();
     for (i, row) in rows.iter().enumerate() {
         let r = &row.report;
@@ -135,14 +137,12 @@ pub fn write(
             t("task.xlsx.totals")
         )))?;
         let mut headers = vec![
-            level_names[level].clone(),
-            t("task.xlsx.targets"),
-            t("task.xlsx.complete"),
+            Heading::plain(&level_names[level]),
+            h("task.xlsx.targets"),
+            h("task.xlsx.complete"),
         ];
-        headers.extend(numeric.iter().map(|f| f.label.clone()));
-        for (c, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, safe_text(h), &header)?;
-        }
+        headers.extend(numeric.iter().map(|f| Heading::plain(&f.label)));
+        write_header_row(ws, 0, &headers)?;
         for (i, u) in units.values().enumerate() {
             let line = (i + 1) as u32;
             ws.write_string(line, 0, safe_text(&u.name))?;

@@ -5,8 +5,9 @@ use rust_xlsxwriter::{
     Format, Formula, Note, Workbook, XlsxError,
 };
 
+use super::bilingual::{Heading, headings, write_header_row};
 use super::import::{COLUMNS, EXAMPLE_TITLE, LISTS_SHEET, Problem};
-use super::{header_format, safe_text, sheet_name};
+use super::{safe_text, sheet_name};
 use crate::i18n::{Catalogue, Lang};
 
 /// Rows of the template that carry the drop-down lists.
@@ -37,7 +38,8 @@ fn list_validation(column: char, len: usize) -> Result<DataValidation, XlsxError
         .set_error_style(DataValidationErrorStyle::Warning))
 }
 
-/// The template: Chinese column names, the keys in a second header row,
+/// The template: the column names in Mongolian and Chinese (the import
+/// reads the Chinese), the keys in a second header row,
 /// drop-downs for type, program and (when not too many) unit, and one grey
 /// example row that the import skips.
 pub fn template(
@@ -48,7 +50,6 @@ pub fn template(
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_title(cat.get(lang, "imp.title")));
-    let header = header_format();
     let keys = Format::new()
         .set_italic()
         .set_font_color("#808080")
@@ -67,9 +68,13 @@ pub fn template(
     ws.set_column_format(0, &text)?;
     ws.set_column_format(1, &date)?;
     ws.set_freeze_panes(2, 0)?;
+    let names: Vec<Heading> = COLUMNS
+        .iter()
+        .map(|key| Heading::of(cat, &format!("imp.col.{key}")))
+        .collect();
+    write_header_row(ws, 0, &names)?;
     for (c, key) in COLUMNS.iter().enumerate() {
         let c = c as u16;
-        ws.write_string_with_format(0, c, cat.get(Lang::Zh, &format!("imp.col.{key}")), &header)?;
         ws.write_string_with_format(1, c, *key, &keys)?;
         let note_key = format!("imp.note.{key}");
         if cat.has(Lang::Zh, &note_key) {
@@ -140,16 +145,17 @@ pub fn error_report(
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_title(cat.get(lang, "imp.report_title")));
-    let header = header_format();
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(cat.get(lang, "imp.report_sheet")))?;
     ws.set_column_width(0, 8)?;
     ws.set_column_width(1, 22)?;
     ws.set_column_width(2, 60)?;
     ws.set_freeze_panes(1, 0)?;
-    for (c, key) in ["imp.row", "imp.column", "imp.reason"].iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, cat.get(lang, key), &header)?;
-    }
+    write_header_row(
+        ws,
+        0,
+        &headings(cat, &["imp.row", "imp.column", "imp.reason"]),
+    )?;
     for (i, p) in problems.iter().enumerate() {
         let r = i as u32 + 1;
         if let Some(row) = p.row {

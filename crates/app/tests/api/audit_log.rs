@@ -7,17 +7,6 @@ use serde_json::json;
 use crate::both_backends;
 use crate::support::*;
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(app.url(path))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 fn today() -> String {
     jinguo_domain::activity::format_date(time::OffsetDateTime::now_utc().date())
 }
@@ -56,7 +45,7 @@ async fn filtered_and_readable(db: Db) {
     assert_eq!(r.status(), 201);
 
     // Everything of the city: both villages' logins and records.
-    let (status, html) = page(&app, &auditor, "/audit").await;
+    let (status, html) = app.page(&auditor, "/audit").await;
     assert_eq!(status, 200);
     assert!(html.contains("yilelt") && html.contains("hanaula"));
     // The detail reads in words, with links to the records.
@@ -70,11 +59,10 @@ async fn filtered_and_readable(db: Db) {
     assert!(!html.contains(&format!("activity={id}")), "no raw key=value");
 
     // By person.
-    let (_, html) = page(&app, &auditor, "/audit?actor=yilelt").await;
+    let (_, html) = app.page(&auditor, "/audit?actor=yilelt").await;
     assert!(html.contains("yilelt") && !html.contains(">hanaula<"), "{html}");
     // By action and unit: only the village's record, not its login.
-    let (_, html) = page(
-        &app,
+    let (_, html) = app.page(
         &auditor,
         &format!("/audit?unit={HANAULA}&action=activity.created"),
     )
@@ -85,9 +73,9 @@ async fn filtered_and_readable(db: Db) {
     let tomorrow = jinguo_domain::activity::format_date(
         time::OffsetDateTime::now_utc().date() + time::Duration::days(2),
     );
-    let (_, html) = page(&app, &auditor, &format!("/audit?from={tomorrow}")).await;
+    let (_, html) = app.page(&auditor, &format!("/audit?from={tomorrow}")).await;
     assert!(html.contains("暂无记录"), "{html}");
-    let (status, html) = page(&app, &auditor, "/audit?from=3%2F11").await;
+    let (status, html) = app.page(&auditor, "/audit?from=3%2F11").await;
     assert_eq!(status, 200);
     assert!(html.contains("日期格式应为"), "{html}");
     let r = app.get(&app.token("auditor").await, "/api/v1/audit?to=2026-13-01").await;
@@ -121,9 +109,9 @@ async fn filtered_and_readable(db: Db) {
     assert!(rows[1][4].contains(&format!("活动 {id}")), "{rows:?}");
 
     // Another city's unit is not found.
-    let (status, _) = page(&app, &auditor, "/audit?before=abc").await;
+    let (status, _) = app.page(&auditor, "/audit?before=abc").await;
     assert_eq!(status, 404, "a broken paging link is no page, as on the other lists");
-    let (status, _) = page(&app, &auditor, &format!("/audit?unit={BAOTOU}")).await;
+    let (status, _) = app.page(&auditor, &format!("/audit?unit={BAOTOU}")).await;
     assert_eq!(status, 404);
 }
 both_backends!(filtered_and_readable, filtered_and_readable);

@@ -119,7 +119,12 @@ async fn exports_read_back(db: Db) {
     // 锡林浩特市, percent-encoded.
     assert!(disposition.contains("%E9%94%A1%E6%9E%97%E6%B5%A9%E7%89%B9%E5%B8%82"));
     let sheet = wb.worksheet_range("活动台账").unwrap();
-    let headers: Vec<String> = (0..15).map(|c| text(sheet.get_value((0, c)))).collect();
+    let cells: Vec<String> = (0..15).map(|c| text(sheet.get_value((0, c)))).collect();
+    // Mongolian above the Chinese, whatever the reader's language; the
+    // configured level names (data) in Chinese alone.
+    let headers: Vec<String> = cells.iter().map(|h| zh_header(h)).collect();
+    assert_eq!(cells[0], "ᠡᠳᠦᠷ\n日期");
+    assert!(cells[1].contains('\n') && !cells[3].contains('\n'));
     assert_eq!(
         headers,
         [
@@ -371,7 +376,8 @@ async fn import_happy_path(db: Db) {
         ("lists", SheetVisible::Hidden)
     );
     let sheet = wb.worksheet_range("活动台账").unwrap();
-    assert_eq!(text(sheet.get_value((0, 0))), "单位代码");
+    assert_eq!(zh_header(&text(sheet.get_value((0, 0)))), "单位代码");
+    assert!(text(sheet.get_value((0, 0))).contains('\n'), "Mongolian first");
     assert_eq!(text(sheet.get_value((1, 2))), "type");
     assert_eq!(
         text(sheet.get_value((2, 0))),
@@ -597,7 +603,7 @@ async fn import_refuses_bad_rows(db: Db) {
     let sheet = wb.worksheet_range("错误清单").unwrap();
     assert_eq!(
         (0..3)
-            .map(|c| text(sheet.get_value((0, c))))
+            .map(|c| zh_header(&text(sheet.get_value((0, c)))))
             .collect::<Vec<_>>(),
         ["行", "列", "原因"]
     );
@@ -639,11 +645,12 @@ async fn import_refuses_bad_rows(db: Db) {
             "“1525”：单位代码须为 12 位数字。".into()
         )
     );
-    // In English for an English reader.
+    // In English for an English reader, but for the header: Mongolian and
+    // Chinese whatever the reader's language.
     let r = get(&app, &format!("{cookie}; jinguo_lang=en"), &link).await;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
     let sheet = wb.worksheet_range("Problems").unwrap();
-    assert_eq!(text(sheet.get_value((0, 0))), "Row");
+    assert_eq!(zh_header(&text(sheet.get_value((0, 0)))), "行");
     // The column as her file names it; the reason in English.
     assert_eq!(text(sheet.get_value((2, 1))), "B 日期");
     assert_eq!(
@@ -701,6 +708,92 @@ async fn import_refuses_bad_rows(db: Db) {
     );
 }
 both_backends!(import_refuses_bad_rows, import_refuses_bad_rows);
+
+/// A copy of a workbook's first sheet, values only, with the header cells
+/// of `replace` (column, text) changed: a file as a cadre saves it again.
+fn resaved(range: &calamine::Range<Data>, replace: &[(u32, String)]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (r, row) in range.rows().enumerate() {
+        for (c, d) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match d {
+                Data::String(s) => {
+                    let s = replace
+                        .iter()
+                        .find(|(col, _)| r == 0 && *col == u32::from(c))
+                        .map_or(s.as_str(), |(_, t)| t.as_str());
+                    ws.write_string(r, c, s).unwrap();
+                }
+                Data::Float(f) => {
+                    ws.write_number(r, c, *f).unwrap();
+                }
+                Data::Int(i) => {
+                    ws.write_number(r, c, *i as f64).unwrap();
+                }
+                Data::DateTime(dt) => {
+                    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                    let d = ExcelDateTime::from_ymd(y, m, d).unwrap();
+                    ws.write_datetime_with_format(r, c, &d, &date).unwrap();
+                }
+                _ => {}
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// The exported ledger, bilingual headers and all, goes back in through
+/// the import page; with one header in Mongolian only it is refused, the
+/// column named as missing.
+async fn exported_ledger_imports_back(db: Db) {
+    let Some(app) = spawn_app(db, |_| {}).await else {
+        return;
+    };
+    let xlh = app.add_user("xlh", "cadre", XILINHOT).await;
+    let token = app.token("xlh").await;
+    for body in [
+        activity(YILELT, "2026-10-15", "lecture", "宣讲", 40, 31),
+        activity(HANAULA, "2026-09-01", "home_visit", "入户走访", 3, 3),
+    ] {
+        let r = app.post_json(&token, "/api/v1/activities", body).await;
+        assert_eq!(r.status(), 201);
+    }
+    let (cookie, csrf) = browser(&app, xlh).await;
+    let path = format!("/activities/export.xlsx?unit={XILINHOT}&from=2026-01&to=2026-11");
+    let r = get(&app, &cookie, &path).await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+    let sheet = wb.worksheet_range("活动台账").unwrap();
+    let type_header = text(sheet.get_value((0, 8)));
+    let (mn, zh) = type_header.split_once('\n').expect("Mongolian above Chinese");
+    assert_eq!(zh, "活动类型");
+
+    // Mongolian only in the type column: refused, the column missing, in
+    // the usual per-column report; nothing is imported.
+    let refused = resaved(&sheet, &[(8, mn.to_owned())]);
+    let r = upload(&app, &cookie, Some(&csrf), refused, "台账.xlsx").await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("缺少这一列"), "{html}");
+    assert_eq!(rollup_total(&app, &token, XILINHOT).await["activities"], 2);
+
+    // The export as downloaded: both rows come back.
+    let r = upload(&app, &cookie, Some(&csrf), bytes, "台账.xlsx").await;
+    let to = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_owned());
+    let Some(to) = to else {
+        panic!("not imported: {}", r.text().await.unwrap());
+    };
+    assert!(to.starts_with("/activities/import?done=2&"), "{to}");
+    assert!(to.ends_with("&row=1"), "the bilingual row is the header: {to}");
+    assert_eq!(
+        rollup_total(&app, &token, XILINHOT).await,
+        json!({"activities": 4, "participants": 86, "women": 68})
+    );
+}
+both_backends!(exported_ledger_imports_back, exported_ledger_imports_back);
 
 async fn uploads_need_the_csrf_field(db: Db) {
     let Some(app) = spawn_app(db, |_| {}).await else {

@@ -11,17 +11,6 @@ use serde_json::json;
 use crate::both_backends;
 use crate::support::*;
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(app.url(path))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 /// Activity ids of a list page's rows, in order (from their edit links).
 fn ids(html: &str) -> Vec<i64> {
     html.split("href=\"/activities/")
@@ -98,7 +87,7 @@ async fn searched_paged_exported(db: Db) {
     assert_eq!(r.status(), 201);
 
     // Keyset paging by (date, id): 50, then the rest, no repeats, in order.
-    let (status, html) = page(&app, &cookie, &format!("/activities?{YEAR}")).await;
+    let (status, html) = app.page(&cookie, &format!("/activities?{YEAR}")).await;
     assert_eq!(status, 200);
     let first = ids(&html);
     assert_eq!(first.len(), 50, "{html}");
@@ -110,7 +99,7 @@ async fn searched_paged_exported(db: Db) {
         .expect("a next page")
         .to_owned();
     assert_eq!(cursor, format!("2026-03-04.{}", first[49]), "{html}");
-    let (_, html) = page(&app, &cookie, &format!("/activities?{YEAR}&before={cursor}")).await;
+    let (_, html) = app.page(&cookie, &format!("/activities?{YEAR}&before={cursor}")).await;
     let second = ids(&html);
     assert_eq!(second.len(), 4, "{html}");
     assert_eq!(*second.last().unwrap(), party, "the oldest day last");
@@ -120,24 +109,24 @@ async fn searched_paged_exported(db: Db) {
     assert!(!html.contains("包头宣讲"));
 
     // Title, type, programme, period.
-    let (_, html) = page(&app, &cookie, &format!("/activities?{YEAR}&q=%E4%B8%89%E5%85%AB")).await;
+    let (_, html) = app.page(&cookie, &format!("/activities?{YEAR}&q=%E4%B8%89%E5%85%AB")).await;
     assert_eq!(ids(&html), vec![party], "三八");
-    let (_, html) = page(&app, &cookie, &format!("/activities?{YEAR}&type=send_law")).await;
+    let (_, html) = app.page(&cookie, &format!("/activities?{YEAR}&type=send_law")).await;
     assert_eq!(ids(&html), vec![party]);
-    let (_, html) = page(&app, &cookie, &format!("/activities?{YEAR}&program=soul_casting")).await;
+    let (_, html) = app.page(&cookie, &format!("/activities?{YEAR}&program=soul_casting")).await;
     assert_eq!(ids(&html), vec![party]);
-    let (_, html) = page(&app, &cookie, &format!("/activities?{YEAR}&program=happy_family&q=%E5%AE%A3%E8%AE%B252")).await;
+    let (_, html) = app.page(&cookie, &format!("/activities?{YEAR}&program=happy_family&q=%E5%AE%A3%E8%AE%B252")).await;
     assert_eq!(ids(&html), vec![made[52]], "宣讲52");
-    let (_, html) = page(&app, &cookie, "/activities?from=2026-04&to=2026-12").await;
+    let (_, html) = app.page(&cookie, "/activities?from=2026-04&to=2026-12").await;
     assert!(ids(&html).is_empty(), "nothing after March");
 
     // Bad choices and periods are field errors; broken cursors are no page.
-    let (status, html) = page(&app, &cookie, &format!("/activities?{YEAR}&type=x&program=y")).await;
+    let (status, html) = app.page(&cookie, &format!("/activities?{YEAR}&type=x&program=y")).await;
     assert_eq!(status, 200);
     assert_eq!(html.matches("请从列表中选择").count(), 2, "{html}");
-    let (status, _) = page(&app, &cookie, "/activities?from=2026-12&to=2026-01").await;
+    let (status, _) = app.page(&cookie, "/activities?from=2026-12&to=2026-01").await;
     assert_eq!(status, 200);
-    let (status, _) = page(&app, &cookie, &format!("/activities/export.xlsx?{YEAR}&type=x")).await;
+    let (status, _) = app.page(&cookie, &format!("/activities/export.xlsx?{YEAR}&type=x")).await;
     assert_eq!(status, 422);
     for path in [
         format!("/activities?unit={BAOTOU}"),
@@ -146,7 +135,7 @@ async fn searched_paged_exported(db: Db) {
         "/activities?before=2026-13-01.5".to_owned(),
         "/activities?before=2026-03-04.".to_owned(),
     ] {
-        let (status, _) = page(&app, &cookie, &path).await;
+        let (status, _) = app.page(&cookie, &path).await;
         assert_eq!(status, 404, "{path}");
     }
 

@@ -12,17 +12,6 @@ use crate::both_backends;
 use crate::cases::{CLIENT, intake};
 use crate::support::*;
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(app.url(path))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 /// Case ids of a list page's rows, in order.
 fn ids(html: &str) -> Vec<i64> {
     html.split("data-label=\"案号\"><a href=\"/cases/")
@@ -101,14 +90,14 @@ async fn filtered_paged_exported(db: Db) {
     let level = v["risk_level"].as_str().expect("assessed").to_owned();
 
     // Keyset paging: 50, then the rest, no case twice.
-    let (status, html) = page(&app, &cw, "/cases").await;
+    let (status, html) = app.page(&cw, "/cases").await;
     assert_eq!(status, 200);
     let first = ids(&html);
     assert_eq!(first.len(), 50, "{html}");
     assert_eq!(first[0], newest, "newest first");
     let next = first.last().unwrap();
     assert!(html.contains(&format!("before={next}")), "{html}");
-    let (_, html) = page(&app, &cw, &format!("/cases?before={next}")).await;
+    let (_, html) = app.page(&cw, &format!("/cases?before={next}")).await;
     let second = ids(&html);
     assert_eq!(second.len(), 2, "{html}");
     let all: HashSet<_> = first.iter().chain(&second).collect();
@@ -116,27 +105,27 @@ async fn filtered_paged_exported(db: Db) {
     assert!(!html.contains("before="), "no page after the last");
 
     // Filters.
-    let (_, html) = page(&app, &cw, "/cases?type=other").await;
+    let (_, html) = app.page(&cw, "/cases?type=other").await;
     assert_eq!(ids(&html), vec![made[51], made[50]]);
-    let (_, html) = page(&app, &cw, &format!("/cases?risk={level}")).await;
+    let (_, html) = app.page(&cw, &format!("/cases?risk={level}")).await;
     assert_eq!(ids(&html), vec![made[0]]);
-    let (_, html) = page(&app, &cw, "/cases?status=assessed").await;
+    let (_, html) = app.page(&cw, "/cases?status=assessed").await;
     assert_eq!(ids(&html), vec![made[0]]);
-    let (_, html) = page(&app, &cw, "/cases?status=open&type=other").await;
+    let (_, html) = app.page(&cw, "/cases?status=open&type=other").await;
     assert_eq!(ids(&html).len(), 2);
     let opened = v["opened_on"].as_str().unwrap().to_owned();
-    let (_, html) = page(&app, &cw, &format!("/cases?from={opened}&to={opened}&type=other")).await;
+    let (_, html) = app.page(&cw, &format!("/cases?from={opened}&to={opened}&type=other")).await;
     assert_eq!(ids(&html).len(), 2, "opened that day");
-    let (_, html) = page(&app, &cw, "/cases?to=2020-01-01").await;
+    let (_, html) = app.page(&cw, "/cases?to=2020-01-01").await;
     assert!(ids(&html).is_empty());
-    let (_, html) = page(&app, &cw, &format!("/cases?unit={HANAULA}")).await;
+    let (_, html) = app.page(&cw, &format!("/cases?unit={HANAULA}")).await;
     assert!(ids(&html).is_empty(), "none in that village");
 
     // Choices not offered and bad days are field errors, not failures.
-    let (status, html) = page(&app, &cw, "/cases?status=nope&type=witchcraft&risk=9").await;
+    let (status, html) = app.page(&cw, "/cases?status=nope&type=witchcraft&risk=9").await;
     assert_eq!(status, 200);
     assert_eq!(html.matches("请从列表中选择").count(), 3, "{html}");
-    let (status, html) = page(&app, &cw, "/cases?from=2026-02-02&to=2026-02-01").await;
+    let (status, html) = app.page(&cw, "/cases?from=2026-02-02&to=2026-02-01").await;
     assert_eq!(status, 200);
     assert!(html.contains("截止日期不能早于起始日期"));
     let r = export(&app, &cw, "/cases/export.xlsx?risk=nope").await;
@@ -156,7 +145,7 @@ async fn filtered_paged_exported(db: Db) {
     let text = format!("{rows:?}");
     assert_eq!(text.matches("WQ0").count(), 52, "{text}");
     // The page shows the masked name; the export not even that.
-    let (_, html) = page(&app, &cw, "/cases").await;
+    let (_, html) = app.page(&cw, "/cases").await;
     let mask = html
         .split("<span class=\"masked\">")
         .nth(1)
@@ -173,7 +162,7 @@ async fn filtered_paged_exported(db: Db) {
     }
 
     // Not on the team: the list and the export are empty, whatever is asked.
-    let (status, html) = page(&app, &other, "/cases").await;
+    let (status, html) = app.page(&other, "/cases").await;
     assert_eq!(status, 200);
     assert!(ids(&html).is_empty());
     let rows = sheet(export(&app, &other, "/cases/export.xlsx").await).await;
@@ -187,7 +176,7 @@ async fn filtered_paged_exported(db: Db) {
         )
         .await;
     assert_eq!(r.status(), 201);
-    let (_, html) = page(&app, &admin, "/cases").await;
+    let (_, html) = app.page(&admin, "/cases").await;
     assert_eq!(ids(&html), vec![made[7]]);
     let rows = sheet(export(&app, &admin, "/cases/export.xlsx").await).await;
     assert_eq!(format!("{rows:?}").matches("WQ0").count(), 1);
@@ -199,7 +188,7 @@ async fn filtered_paged_exported(db: Db) {
         "/cases?before=abc".to_owned(),
         "/cases/export.xlsx?before=-".to_owned(),
     ] {
-        let (status, _) = page(&app, &cw, &path).await;
+        let (status, _) = app.page(&cw, &path).await;
         assert_eq!(status, 404, "{path}");
     }
 }

@@ -10,17 +10,6 @@ use serde_json::{Value, json};
 use crate::both_backends;
 use crate::support::*;
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(app.url(path))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 /// Home ids of a list page's rows, in order.
 fn ids(html: &str) -> Vec<i64> {
     html.split("data-label=\"名称\"><a href=\"/homes/")
@@ -68,14 +57,14 @@ async fn searched_paged_exported(db: Db) {
     assert_eq!(r.status(), 201);
 
     // Keyset paging: 50, then the rest, no home twice, none from Baotou.
-    let (status, html) = page(&app, &cookie, "/homes").await;
+    let (status, html) = app.page(&cookie, "/homes").await;
     assert_eq!(status, 200);
     let first = ids(&html);
     assert_eq!(first.len(), 50, "{html}");
     assert_eq!(first[0], suspended, "newest first");
     let next = first.last().unwrap();
     assert!(html.contains(&format!("before={next}")), "{html}");
-    let (_, html) = page(&app, &cookie, &format!("/homes?before={next}")).await;
+    let (_, html) = app.page(&cookie, &format!("/homes?before={next}")).await;
     let second = ids(&html);
     assert_eq!(second.len(), 5, "{html}");
     let all: HashSet<_> = first.iter().chain(&second).collect();
@@ -84,27 +73,27 @@ async fn searched_paged_exported(db: Db) {
     assert!(!html.contains("包头之家"));
 
     // Search by name or address; status; unit.
-    let (_, html) = page(&app, &cookie, "/homes?q=%E7%AC%AC7%E5%A6%87").await;
+    let (_, html) = app.page(&cookie, "/homes?q=%E7%AC%AC7%E5%A6%87").await;
     assert_eq!(ids(&html).len(), 1, "第7妇");
-    let (_, html) = page(&app, &cookie, "/homes?q=%E7%89%A7%E6%B0%91").await;
+    let (_, html) = app.page(&cookie, "/homes?q=%E7%89%A7%E6%B0%91").await;
     assert_eq!(ids(&html), vec![suspended], "牧民 in the address");
-    let (_, html) = page(&app, &cookie, "/homes?q=100%25").await;
+    let (_, html) = app.page(&cookie, "/homes?q=100%25").await;
     assert_eq!(ids(&html), vec![suspended], "`%` is itself");
-    let (_, html) = page(&app, &cookie, "/homes?q=0%25").await;
+    let (_, html) = app.page(&cookie, "/homes?q=0%25").await;
     assert_eq!(ids(&html), vec![suspended]);
-    let (_, html) = page(&app, &cookie, "/homes?status=suspended").await;
+    let (_, html) = app.page(&cookie, "/homes?status=suspended").await;
     assert_eq!(ids(&html), vec![suspended]);
-    let (_, html) = page(&app, &cookie, "/homes?status=active").await;
+    let (_, html) = app.page(&cookie, "/homes?status=active").await;
     assert_eq!(ids(&html).len(), 50);
-    let (_, html) = page(&app, &cookie, &format!("/homes?unit={HANAULA}")).await;
+    let (_, html) = app.page(&cookie, &format!("/homes?unit={HANAULA}")).await;
     assert_eq!(ids(&html), vec![suspended], "the village alone");
 
     // A status not offered is a field error, not a failure.
-    let (status, html) = page(&app, &cookie, "/homes?status=gone").await;
+    let (status, html) = app.page(&cookie, "/homes?status=gone").await;
     assert_eq!(status, 200);
     assert!(html.contains("请从列表中选择"), "{html}");
     assert!(ids(&html).is_empty());
-    let (status, _) = page(&app, &cookie, "/homes/export.xlsx?status=gone").await;
+    let (status, _) = app.page(&cookie, "/homes/export.xlsx?status=gone").await;
     assert_eq!(status, 422);
 
     // The export holds the filtered rows.
@@ -141,7 +130,7 @@ async fn searched_paged_exported(db: Db) {
         "/homes?before=abc".to_owned(),
         "/homes/export.xlsx?before=1.5".to_owned(),
     ] {
-        let (status, _) = page(&app, &cookie, &path).await;
+        let (status, _) = app.page(&cookie, &path).await;
         assert_eq!(status, 404, "{path}");
     }
 }

@@ -19,17 +19,6 @@ fn household(unit: &str, head: &str) -> Value {
     })
 }
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(app.url(path))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 /// Household ids of a list page's rows (not of its recent visits), in order.
 fn ids(html: &str) -> Vec<i64> {
     html.split("data-label=\"户主（第一位成员）\"><a href=\"/households/")
@@ -71,14 +60,14 @@ async fn searched_paged_exported(db: Db) {
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
 
     // Keyset paging: 50, then the rest, no household twice.
-    let (status, html) = page(&app, &cookie, "/households").await;
+    let (status, html) = app.page(&cookie, "/households").await;
     assert_eq!(status, 200);
     let first = ids(&html);
     assert_eq!(first.len(), 50, "{html}");
     assert_eq!(first[0], sarin, "newest first");
     let next = first.last().unwrap();
     assert!(html.contains(&format!("before={next}")), "{html}");
-    let (_, html) = page(&app, &cookie, &format!("/households?before={next}")).await;
+    let (_, html) = app.page(&cookie, &format!("/households?before={next}")).await;
     let second = ids(&html);
     assert_eq!(second.len(), 6, "{html}");
     let all: HashSet<_> = first.iter().chain(&second).collect();
@@ -87,28 +76,28 @@ async fn searched_paged_exported(db: Db) {
 
     // Search by a member's whole name (names are sealed: a blind index of
     // the whole name, never a fragment), and by visits.
-    let (_, html) = page(&app, &cookie, "/households?q=%E8%90%A8%E4%BB%81%E9%AB%98%E5%A8%83").await;
+    let (_, html) = app.page(&cookie, "/households?q=%E8%90%A8%E4%BB%81%E9%AB%98%E5%A8%83").await;
     assert_eq!(ids(&html), vec![sarin], "萨仁高娃");
-    let (_, html) = page(&app, &cookie, "/households?q=%E8%90%A8%E4%BB%81").await;
+    let (_, html) = app.page(&cookie, "/households?q=%E8%90%A8%E4%BB%81").await;
     assert!(ids(&html).is_empty(), "a fragment (萨仁) finds nothing");
-    let (_, html) = page(&app, &cookie, "/households?from=2026-03-01&to=2026-03-31").await;
+    let (_, html) = app.page(&cookie, "/households?from=2026-03-01&to=2026-03-31").await;
     assert_eq!(ids(&html), vec![sarin], "visited in March");
-    let (_, html) = page(&app, &cookie, "/households?from=2026-04-01").await;
+    let (_, html) = app.page(&cookie, "/households?from=2026-04-01").await;
     assert!(ids(&html).is_empty());
-    let (_, html) = page(&app, &cookie, "/households?never=1").await;
+    let (_, html) = app.page(&cookie, "/households?never=1").await;
     assert_eq!(ids(&html).len(), 50);
     assert!(!ids(&html).contains(&sarin));
-    let (_, html) = page(&app, &cookie, &format!("/households?unit={HANAULA}")).await;
+    let (_, html) = app.page(&cookie, &format!("/households?unit={HANAULA}")).await;
     assert_eq!(ids(&html), vec![sarin], "the village alone");
     // A `%` is searched as itself, not as a wildcard.
-    let (_, html) = page(&app, &cookie, "/households?q=%25").await;
+    let (_, html) = app.page(&cookie, "/households?q=%25").await;
     assert!(ids(&html).is_empty());
 
     // A malformed date or range is a field error, not a failure.
-    let (status, html) = page(&app, &cookie, "/households?from=3%2F11").await;
+    let (status, html) = app.page(&cookie, "/households?from=3%2F11").await;
     assert_eq!(status, 200);
     assert!(html.contains("日期格式应为"), "{html}");
-    let (status, html) = page(&app, &cookie, "/households?from=2026-03-02&to=2026-03-01").await;
+    let (status, html) = app.page(&cookie, "/households?from=2026-03-02&to=2026-03-01").await;
     assert_eq!(status, 200);
     assert!(html.contains("截止日期不能早于起始日期"), "{html}");
     let r = app
@@ -151,7 +140,7 @@ async fn searched_paged_exported(db: Db) {
         format!("/households/export.xlsx?unit={BAOTOU}"),
         "/households?before=abc".to_owned(),
     ] {
-        let (status, _) = page(&app, &cookie, &path).await;
+        let (status, _) = app.page(&cookie, &path).await;
         assert_eq!(status, 404, "{path}");
     }
 }

@@ -10,17 +10,6 @@ use serde_json::json;
 use crate::both_backends;
 use crate::support::*;
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(app.url(path))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 /// Need ids linked from a list page, in order.
 fn ids(html: &str) -> Vec<i64> {
     html.split("href=\"/needs/")
@@ -54,14 +43,14 @@ async fn filtered_paged_exported(db: Db) {
     let base = format!("/needs?unit={YILELT}&queue=subtree");
 
     // Keyset paging: 50, then the rest, none twice.
-    let (status, html) = page(&app, &cookie, &base).await;
+    let (status, html) = app.page(&cookie, &base).await;
     assert_eq!(status, 200);
     let first = ids(&html);
     assert_eq!(first.len(), 50, "{html}");
     assert_eq!(first[0], health, "newest first");
     let next = first.last().unwrap();
     assert!(html.contains(&format!("before={next}")), "{html}");
-    let (_, html) = page(&app, &cookie, &format!("{base}&before={next}")).await;
+    let (_, html) = app.page(&cookie, &format!("{base}&before={next}")).await;
     let second = ids(&html);
     assert_eq!(second.len(), 3, "{html}");
     let all: HashSet<_> = first.iter().chain(&second).collect();
@@ -69,12 +58,12 @@ async fn filtered_paged_exported(db: Db) {
 
     // Filters narrow the list.
     for q in ["category=health", "urgency=critical", "category=health&status=open"] {
-        let (_, html) = page(&app, &cookie, &format!("{base}&{q}")).await;
+        let (_, html) = app.page(&cookie, &format!("{base}&{q}")).await;
         assert_eq!(ids(&html), vec![health], "{q}");
     }
-    let (_, html) = page(&app, &cookie, &format!("{base}&status=resolved")).await;
+    let (_, html) = app.page(&cookie, &format!("{base}&status=resolved")).await;
     assert!(ids(&html).is_empty());
-    let (_, html) = page(&app, &cookie, &format!("{base}&from=2000-01-01&to=2000-12-31")).await;
+    let (_, html) = app.page(&cookie, &format!("{base}&from=2000-01-01&to=2000-12-31")).await;
     assert!(ids(&html).is_empty());
 
     // Malformed filters are field errors, not failures.
@@ -83,7 +72,7 @@ async fn filtered_paged_exported(db: Db) {
         ("urgency=loud", "请从列表中选择"),
         ("category=nope", "请从列表中选择"),
     ] {
-        let (status, html) = page(&app, &cookie, &format!("{base}&{q}")).await;
+        let (status, html) = app.page(&cookie, &format!("{base}&{q}")).await;
         assert_eq!(status, 200, "{q}");
         assert!(html.contains(msg), "{q}: {html}");
     }
@@ -124,7 +113,7 @@ async fn filtered_paged_exported(db: Db) {
         format!("/needs/export.xlsx?unit={BAOTOU}"),
         format!("{base}&before=x"),
     ] {
-        let (status, _) = page(&app, &cookie, &path).await;
+        let (status, _) = app.page(&cookie, &path).await;
         assert_eq!(status, 404, "{path}");
     }
 }

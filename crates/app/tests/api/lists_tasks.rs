@@ -17,17 +17,6 @@ fn deadline(days: i64) -> String {
     )
 }
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(app.url(path))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 /// Task ids of a list page's rows, in order.
 fn ids(html: &str) -> Vec<i64> {
     html.split("data-label=\"任务标题\"><a href=\"/tasks/")
@@ -85,14 +74,14 @@ async fn searched_paged_exported(db: Db) {
     }
 
     // Keyset paging of the village's inbox: 50, then the rest, no repeats.
-    let (status, html) = page(&app, &village, "/tasks?box=inbox").await;
+    let (status, html) = app.page(&village, "/tasks?box=inbox").await;
     assert_eq!(status, 200);
     let first = ids(&html);
     assert_eq!(first.len(), 50, "{html}");
     assert_eq!(first[0], made[51], "newest first");
     let next = first.last().unwrap();
     assert!(html.contains(&format!("before={next}")), "{html}");
-    let (_, html) = page(&app, &village, &format!("/tasks?box=inbox&before={next}")).await;
+    let (_, html) = app.page(&village, &format!("/tasks?box=inbox&before={next}")).await;
     let second = ids(&html);
     assert_eq!(second.len(), 2, "{html}");
     let all: HashSet<_> = first.iter().chain(&second).collect();
@@ -100,24 +89,24 @@ async fn searched_paged_exported(db: Db) {
     assert!(!html.contains("before="), "no page after the last");
 
     // Title, deadline, status.
-    let (_, html) = page(&app, &village, "/tasks?box=inbox&q=%E4%B8%89%E5%85%AB").await;
+    let (_, html) = app.page(&village, "/tasks?box=inbox&q=%E4%B8%89%E5%85%AB").await;
     assert_eq!(ids(&html), vec![made[20]], "三八");
     let range = format!("/tasks?box=inbox&from={}&to={}", deadline(11), deadline(13));
-    let (_, html) = page(&app, &village, &range).await;
+    let (_, html) = app.page(&village, &range).await;
     assert_eq!(ids(&html), vec![made[12], made[11], made[10]]);
-    let (_, html) = page(&app, &village, "/tasks?box=inbox&status=not_started&q=%E4%BE%8B%E8%A1%8C%E7%BB%9F%E8%AE%A151").await;
+    let (_, html) = app.page(&village, "/tasks?box=inbox&status=not_started&q=%E4%BE%8B%E8%A1%8C%E7%BB%9F%E8%AE%A151").await;
     assert_eq!(ids(&html), vec![made[51]]);
-    let (_, html) = page(&app, &village, "/tasks?box=inbox&status=submitted").await;
+    let (_, html) = app.page(&village, "/tasks?box=inbox&status=submitted").await;
     assert!(ids(&html).is_empty());
     // The issuer's issued box, searched.
-    let (_, html) = page(&app, &issuer, "/tasks?box=issued&q=%E4%B8%89%E5%85%AB").await;
+    let (_, html) = app.page(&issuer, "/tasks?box=issued&q=%E4%B8%89%E5%85%AB").await;
     assert_eq!(ids(&html), vec![made[20]]);
 
     // Bad choices and days are field errors, not failures.
-    let (status, html) = page(&app, &village, "/tasks?box=inbox&status=lost&from=2026-13-01").await;
+    let (status, html) = app.page(&village, "/tasks?box=inbox&status=lost&from=2026-13-01").await;
     assert_eq!(status, 200);
     assert!(html.contains("请从列表中选择") && html.contains("日期格式应为"), "{html}");
-    let (status, _) = page(&app, &village, "/tasks/export.xlsx?box=inbox&to=tomorrow").await;
+    let (status, _) = app.page(&village, "/tasks/export.xlsx?box=inbox&to=tomorrow").await;
     assert_eq!(status, 422);
 
     // The export: the filtered box, no page limit.
@@ -153,7 +142,7 @@ async fn searched_paged_exported(db: Db) {
         "/tasks?box=inbox&before=abc".to_owned(),
         "/tasks/export.xlsx?before=9x".to_owned(),
     ] {
-        let (status, _) = page(&app, &village, &path).await;
+        let (status, _) = app.page(&village, &path).await;
         assert_eq!(status, 404, "{path}");
     }
 }

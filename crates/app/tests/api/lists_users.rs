@@ -11,17 +11,6 @@ use serde_json::{Value, json};
 use crate::both_backends;
 use crate::support::*;
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(app.url(path))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 /// Usernames of a list page's rows, in order.
 fn names(html: &str) -> Vec<String> {
     html.split("<td data-label=\"用户名\">")
@@ -76,7 +65,7 @@ async fn searched_paged_exported(db: Db) {
     assert!(r.status().is_success(), "{}", r.status());
 
     // Keyset paging: 50, then the rest, nobody twice, nobody from Baotou.
-    let (status, html) = page(&app, &cookie, "/users").await;
+    let (status, html) = app.page(&cookie, "/users").await;
     assert_eq!(status, 200);
     let first = names(&html);
     assert_eq!(first.len(), 50, "{html}");
@@ -87,7 +76,7 @@ async fn searched_paged_exported(db: Db) {
         .and_then(|s| s.split('"').next())
         .expect("a next page")
         .to_owned();
-    let (_, html) = page(&app, &cookie, &format!("/users?before={next}")).await;
+    let (_, html) = app.page(&cookie, &format!("/users?before={next}")).await;
     let second = names(&html);
     assert_eq!(second.len(), 5, "{html}");
     let all: HashSet<_> = first.iter().chain(&second).collect();
@@ -96,28 +85,28 @@ async fn searched_paged_exported(db: Db) {
     assert!(!html.contains("before="), "no page after the last");
 
     // Search: name, position, username in any case; the phone is not searched.
-    let (_, html) = page(&app, &cookie, "/users?q=%E5%85%B6%E5%85%B6%E6%A0%BC").await;
+    let (_, html) = app.page(&cookie, "/users?q=%E5%85%B6%E5%85%B6%E6%A0%BC").await;
     assert_eq!(names(&html), ["qiqige"], "其其格");
-    let (_, html) = page(&app, &cookie, "/users?q=%E5%A7%94%E5%91%98").await;
+    let (_, html) = app.page(&cookie, "/users?q=%E5%A7%94%E5%91%98").await;
     assert_eq!(names(&html), ["wuyun"], "委员");
-    let (_, html) = page(&app, &cookie, "/users?q=USER05").await;
+    let (_, html) = app.page(&cookie, "/users?q=USER05").await;
     assert_eq!(names(&html), ["user05"]);
-    let (_, html) = page(&app, &cookie, "/users?q=5678").await;
+    let (_, html) = app.page(&cookie, "/users?q=5678").await;
     assert!(names(&html).is_empty(), "the phone is sealed, not searched");
-    let (_, html) = page(&app, &cookie, "/users?q=_").await;
+    let (_, html) = app.page(&cookie, "/users?q=_").await;
     assert!(names(&html).is_empty(), "`_` is itself, not a wildcard");
     // Role, state, unit.
-    let (_, html) = page(&app, &cookie, "/users?role=caseworker").await;
+    let (_, html) = app.page(&cookie, "/users?role=caseworker").await;
     assert_eq!(names(&html), ["wuyun"]);
-    let (_, html) = page(&app, &cookie, "/users?status=disabled").await;
+    let (_, html) = app.page(&cookie, "/users?status=disabled").await;
     assert_eq!(names(&html), ["wuyun"]);
-    let (_, html) = page(&app, &cookie, "/users?status=active&role=admin").await;
+    let (_, html) = app.page(&cookie, "/users?status=active&role=admin").await;
     assert_eq!(names(&html), ["baoligen"]);
-    let (_, html) = page(&app, &cookie, &format!("/users?unit={HANAULA}")).await;
+    let (_, html) = app.page(&cookie, &format!("/users?unit={HANAULA}")).await;
     assert_eq!(names(&html), ["qiqige"], "the village alone");
 
     // A choice not offered is a field error, not a failure.
-    let (status, html) = page(&app, &cookie, "/users?role=boss&status=gone").await;
+    let (status, html) = app.page(&cookie, "/users?role=boss&status=gone").await;
     assert_eq!(status, 200);
     assert_eq!(html.matches("请从列表中选择").count(), 2, "{html}");
     assert!(names(&html).is_empty());
@@ -166,7 +155,7 @@ async fn searched_paged_exported(db: Db) {
         "/users?before=abc".to_owned(),
         "/users/export.xlsx?before=1x".to_owned(),
     ] {
-        let (status, _) = page(&app, &cookie, &path).await;
+        let (status, _) = app.page(&cookie, &path).await;
         assert_eq!(status, 404, "{path}");
     }
 }

@@ -102,7 +102,10 @@ async fn template(db: Db) {
         other => panic!("a header cell {other:?}"),
     }).collect();
     let expected: Vec<&str> = jinguo_app::outlines::import::COLUMNS.iter().map(|(_, zh)| *zh).collect();
-    assert_eq!(header, expected);
+    // Each header is its Mongolian above the Chinese the import reads.
+    let chinese: Vec<String> = header.iter().map(|h| zh_header(h)).collect();
+    assert_eq!(chinese, expected);
+    assert!(header.iter().all(|h| h.contains('\n')), "{header:?}");
     // The departments' drop-down offers the dictionary's labels.
     let lists = wb.worksheet_range(&wb.sheet_names()[1].clone()).unwrap();
     assert!(lists.rows().flatten().any(|d| d == &Data::String("卫生健康委员会".into())));

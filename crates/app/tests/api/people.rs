@@ -193,7 +193,9 @@ async fn accounts_from_a_workbook(db: Db) {
         .iter()
         .map(|d| d.to_string())
         .collect();
-    assert_eq!(header, ["姓名", "用户名", "手机", "职务", "单位代码或名称", "角色"]);
+    let chinese: Vec<String> = header.iter().map(|h| zh_header(h)).collect();
+    assert_eq!(chinese, ["姓名", "用户名", "手机", "职务", "单位代码或名称", "角色"]);
+    assert!(header.iter().all(|h| h.contains('\n')), "Mongolian above each: {header:?}");
 
     let before = user_count(&app).await;
     let audits_before = created_audits(&app).await.len();

@@ -219,3 +219,22 @@ pub fn test_vault() -> std::sync::Arc<jinguo_store::Vault> {
             .expect("test key");
     std::sync::Arc::new(jinguo_store::Vault::from_keys(ring))
 }
+
+/// The Chinese of a workbook header cell, after checking its layout: a
+/// bilingual header is the Mongolian line, a line break, the Chinese
+/// (Mongolian first); a header with no Mongolian (data, such as a level
+/// name) is the Chinese alone.
+pub fn zh_header(cell: &str) -> String {
+    let mongolian = |s: &str| s.chars().any(|c| ('\u{1800}'..='\u{18AF}').contains(&c));
+    match cell.split_once('\n') {
+        Some((mn, zh)) => {
+            assert!(mongolian(mn), "the first line is Mongolian: {cell:?}");
+            assert!(!mongolian(zh) && !zh.is_empty(), "then Chinese: {cell:?}");
+            zh.to_owned()
+        }
+        None => {
+            assert!(!mongolian(cell), "Mongolian without its Chinese: {cell:?}");
+            cell.to_owned()
+        }
+    }
+}

@@ -19,18 +19,6 @@ fn in_days(days: i64) -> String {
     )
 }
 
-/// A logged-in browser's page, as text.
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(app.url(path))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 async fn browser(app: &TestApp, user: jinguo_domain::UserId) -> String {
     let (session, _) = app.session_for(user).await;
     format!("jinguo_session={session}")
@@ -52,7 +40,7 @@ async fn lands_on_what_to_do(db: Db) {
     let stranger = browser(&app, stranger_id).await;
 
     // Nothing issued yet: the village's home says so, and offers 记一笔.
-    let (status, html) = page(&app, &village, "/").await;
+    let (status, html) = app.page(&village, "/").await;
     assert_eq!(status, 200);
     assert!(html.contains("今天没有待办的事"), "{html}");
     assert!(html.contains("href=\"/activities/new\""));
@@ -76,7 +64,7 @@ async fn lands_on_what_to_do(db: Db) {
     let report = format!("/tasks/{id}/reports/{YILELT}");
 
     // The village lands on it: to answer, with its deadline, and as a notice.
-    let (_, html) = page(&app, &village, "/").await;
+    let (_, html) = app.page(&village, "/").await;
     assert!(html.contains("待填报的任务") && html.contains("冬季送温暖入户统计"));
     assert!(html.contains(&format!("href=\"{report}\"")), "{html}");
     assert!(html.contains(&in_days(10)));
@@ -84,7 +72,7 @@ async fn lands_on_what_to_do(db: Db) {
     assert!(!html.contains("今天没有待办的事"));
 
     // Nothing waits for the township yet.
-    let (_, html) = page(&app, &township, "/").await;
+    let (_, html) = app.page(&township, "/").await;
     assert!(!html.contains("待审核的上报"));
 
     // The village answers and hands in: it leaves her list and reaches the
@@ -103,26 +91,26 @@ async fn lands_on_what_to_do(db: Db) {
         .post_json(&village_api, &format!("{api}/submit"), json!({}))
         .await;
     assert_eq!(r.status(), 200);
-    let (_, html) = page(&app, &village, "/").await;
+    let (_, html) = app.page(&village, "/").await;
     assert!(html.contains("没有待填报的任务"), "handed in: off her list");
-    let (_, html) = page(&app, &township, "/").await;
+    let (_, html) = app.page(&township, "/").await;
     assert!(html.contains("待审核的上报"), "{html}");
     assert!(html.contains("伊利勒特嘎查 · 冬季送温暖入户统计"), "{html}");
     assert!(html.contains(&format!("href=\"{report}\"")));
     // Its notice names the village that handed in and leads to its report.
     assert!(html.contains("伊利勒特嘎查 已上报 · 冬季送温暖入户统计"), "{html}");
-    let (_, html) = page(&app, &township, "/notices").await;
+    let (_, html) = app.page(&township, "/notices").await;
     assert!(html.contains("伊利勒特嘎查 已上报"), "{html}");
     assert!(html.contains(&format!("href=\"{report}\"")), "{html}");
 
     // Another league's admin sees none of it.
-    let (status, html) = page(&app, &stranger, "/").await;
+    let (status, html) = app.page(&stranger, "/").await;
     assert_eq!(status, 200);
     assert!(!html.contains("冬季送温暖入户统计"));
 
     // An auditor (no task or record rights) still lands on a page.
     let auditor = browser(&app, auditor_id).await;
-    let (status, html) = page(&app, &auditor, "/").await;
+    let (status, html) = app.page(&auditor, "/").await;
     assert_eq!(status, 200);
     assert!(!html.contains("待填报的任务"));
     assert!(!html.contains("href=\"/activities/new\""));
@@ -137,7 +125,7 @@ async fn lands_on_what_to_do(db: Db) {
         )
         .await;
     assert_eq!(r.status(), 201);
-    let (_, html) = page(&app, &township, "/").await;
+    let (_, html) = app.page(&township, "/").await;
     assert!(html.contains("本月数据"));
     assert!(
         html.contains("<span class=\"stat-num\">7</span>"),
@@ -158,7 +146,7 @@ async fn quiet_villages_listed(db: Db) {
     let stranger = browser(&app, stranger_id).await;
     let path = format!("/quiet/{BAOLIGEN}");
 
-    let (status, html) = page(&app, &township, &path).await;
+    let (status, html) = app.page(&township, &path).await;
     assert_eq!(status, 200);
     assert!(html.contains("伊利勒特嘎查") && html.contains("哈那乌拉嘎查"));
     assert!(html.contains("宝力根苏木"), "the path: {html}");
@@ -174,7 +162,7 @@ async fn quiet_villages_listed(db: Db) {
         )
         .await;
     assert_eq!(r.status(), 201);
-    let (_, html) = page(&app, &township, &path).await;
+    let (_, html) = app.page(&township, &path).await;
     assert!(!html.contains("伊利勒特嘎查"));
     assert!(html.contains("哈那乌拉嘎查"));
 
@@ -204,12 +192,12 @@ async fn quiet_villages_listed(db: Db) {
 
     // Keyset paging: a page after the last code is empty, a malformed
     // cursor is no page at all, another league's list is not found.
-    let (status, html) = page(&app, &township, &format!("{path}?after=152502299999")).await;
+    let (status, html) = app.page(&township, &format!("{path}?after=152502299999")).await;
     assert_eq!(status, 200);
     assert!(!html.contains("哈那乌拉嘎查"));
-    let (status, _) = page(&app, &township, &format!("{path}?after=x'or")).await;
+    let (status, _) = app.page(&township, &format!("{path}?after=x'or")).await;
     assert_eq!(status, 404);
-    let (status, _) = page(&app, &stranger, &path).await;
+    let (status, _) = app.page(&stranger, &path).await;
     assert_eq!(status, 404);
 }
 both_backends!(quiet_villages_listed, quiet_villages_listed);

@@ -30,8 +30,9 @@ pub struct ToAnswer {
     /// `YYYY-MM-DD`.
     pub deadline: String,
     pub status: ReportStatus,
-    /// The unit the task came from.
+    /// The unit the task came from: its name and code.
     pub issuer: String,
+    pub issuer_code: String,
 }
 
 /// A report of a unit directly below, handed in and waiting for review.

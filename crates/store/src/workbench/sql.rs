@@ -56,7 +56,7 @@ impl WorkbenchStore for SqlStore {
     ) -> Result<Listed<ToAnswer>> {
         check(scope, unit)?;
         let rows = sqlx::query(&format!(
-            "SELECT t.id, t.title, t.deadline, r.status, i.name AS issuer \
+            "SELECT t.id, t.title, t.deadline, r.status, i.name AS issuer, i.code AS issuer_code \
              FROM task_reports r JOIN tasks t ON t.id = r.task_id \
              JOIN units i ON i.id = t.issuer_unit_id \
              WHERE r.unit_id = $1 AND r.status IN {OPEN} \
@@ -75,6 +75,7 @@ impl WorkbenchStore for SqlStore {
                     deadline: r.try_get("deadline")?,
                     status: report_status(r)?,
                     issuer: r.try_get("issuer")?,
+                    issuer_code: r.try_get("issuer_code")?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

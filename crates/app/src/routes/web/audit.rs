@@ -166,16 +166,17 @@ pub async fn export(
     let offset = state.config.utc_offset_hours;
     let table = Table {
         name: t("audit.title"),
-        headers: [
-            "audit.at",
-            "audit.actor",
-            "audit.action",
-            "audit.unit",
-            "audit.detail",
-            "audit.ip",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "audit.at",
+                "audit.actor",
+                "audit.action",
+                "audit.unit",
+                "audit.detail",
+                "audit.ip",
+            ],
+        ),
         widths: vec![20.0, 14.0, 18.0, 18.0, 40.0, 16.0],
         rows: rows
             .iter()

@@ -144,18 +144,19 @@ pub async fn export(
     let t = |k: &str| state.catalogue.get(lang, k).to_owned();
     let table = Table {
         name: t("case.list"),
-        headers: [
-            "case.number",
-            "case.type",
-            "case.urgency",
-            "case.risk_col",
-            "case.status",
-            "case.unit",
-            "case.opened_on",
-            "case.follow_ups",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "case.number",
+                "case.type",
+                "case.urgency",
+                "case.risk_col",
+                "case.status",
+                "case.unit",
+                "case.opened_on",
+                "case.follow_ups",
+            ],
+        ),
         widths: vec![16.0, 18.0, 10.0, 10.0, 12.0, 24.0, 12.0, 10.0],
         rows: rows
             .iter()

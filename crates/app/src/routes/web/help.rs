@@ -186,7 +186,7 @@ async fn page(
                         .iter()
                         .skip(1)
                         .filter(|p| p.id != u.unit.id)
-                        .map(|p| p.name.as_str())
+                        .map(|p| state.unit_names.name_in(lang, p.code.as_str(), &p.name))
                         .collect::<Vec<_>>()
                         .join(" · "),
                 })

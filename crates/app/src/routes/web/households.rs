@@ -124,15 +124,16 @@ pub async fn export(
     let t = |k: &str| state.catalogue.get(lang, k).to_owned();
     let table = Table {
         name: t("hh.list"),
-        headers: [
-            "lists.hh.number",
-            "hh.head",
-            "hh.unit",
-            "hh.members",
-            "hh.last_visit",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "lists.hh.number",
+                "hh.head",
+                "hh.unit",
+                "hh.members",
+                "hh.last_visit",
+            ],
+        ),
         widths: vec![10.0, 16.0, 24.0, 10.0, 14.0],
         rows: rows
             .iter()

@@ -26,6 +26,7 @@ use crate::net::ClientIp;
 use crate::period::Period;
 use crate::render::WebResult;
 use crate::state::{AppState, now, today};
+use crate::xlsx::bilingual::{Heading, headings};
 use crate::xlsx::download;
 use crate::xlsx::export::{
     LedgerItem, LedgerRow, LedgerSheet, MAX_LEDGER_ROWS, Table, TableRow, write_ledger,
@@ -141,12 +142,14 @@ pub async fn export_ledger(
     let cat = state.catalogue;
     let (from, to) = (period.from.to_string(), period.to.to_string());
     let t = |k: &str| cat.get(lang, k).to_owned();
-    let mut headers = vec![
-        t("imp.col.date"),
-        t("imp.col.unit_code"),
-        t("xlsx.unit_name"),
-    ];
-    headers.extend(state.config.level_names.0.iter().cloned());
+    // Mongolian above the Chinese, whatever the reader's language: the
+    // importer reads the Chinese when the file comes back. The configured
+    // level names are data and stand in Chinese alone.
+    let mut headers = headings(
+        cat,
+        &["imp.col.date", "imp.col.unit_code", "xlsx.unit_name"],
+    );
+    headers.extend(state.config.level_names.0.iter().map(Heading::plain));
     for k in [
         "type",
         "program",
@@ -156,7 +159,7 @@ pub async fn export_ledger(
         "women",
         "summary",
     ] {
-        headers.push(t(&format!("imp.col.{k}")));
+        headers.push(Heading::of(cat, &format!("imp.col.{k}")));
     }
     let truncated = |total: i64| {
         fill(
@@ -320,11 +323,7 @@ pub async fn export_dashboard(
     let programs = activities::labels(&state, DictKind::PROGRAM, lang).await?;
     let cat = state.catalogue;
     let t = |k: &str| cat.get(lang, k).to_owned();
-    let counts_headers = [
-        t("dash.activities"),
-        t("dash.participants"),
-        t("dash.women"),
-    ];
+    let counts_headers = headings(cat, &["dash.activities", "dash.participants", "dash.women"]);
     let nums = |c: &Counts| vec![c.activities, c.participants, c.women];
     let row = |texts: Vec<String>, c: &Counts| TableRow {
         texts,
@@ -336,8 +335,8 @@ pub async fn export_dashboard(
         numbers: nums(c),
         total: true,
     };
-    let with_counts = |first: Vec<String>| {
-        let mut h = first;
+    let with_counts = |first: &[&str]| {
+        let mut h = headings(cat, first);
         h.extend(counts_headers.iter().cloned());
         h
     };
@@ -391,25 +390,25 @@ pub async fn export_dashboard(
     let tables = [
         Table {
             name: t("xlsx.sheet_children"),
-            headers: with_counts(vec![t("xlsx.code"), t("xlsx.name")]),
+            headers: with_counts(&["xlsx.code", "xlsx.name"]),
             widths: vec![16.0, 24.0, 12.0, 12.0, 12.0],
             rows: children,
         },
         Table {
             name: t("xlsx.sheet_types"),
-            headers: with_counts(vec![t("imp.col.type")]),
+            headers: with_counts(&["imp.col.type"]),
             widths: vec![24.0, 12.0, 12.0, 12.0],
             rows: by_type,
         },
         Table {
             name: t("xlsx.sheet_months"),
-            headers: with_counts(vec![t("xlsx.month")]),
+            headers: with_counts(&["xlsx.month"]),
             widths: vec![12.0, 12.0, 12.0, 12.0],
             rows: by_month,
         },
         Table {
             name: t("xlsx.sheet_programs"),
-            headers: with_counts(vec![t("imp.col.program")]),
+            headers: with_counts(&["imp.col.program"]),
             widths: vec![28.0, 12.0, 12.0, 12.0],
             rows: by_program,
         },

@@ -28,6 +28,7 @@ use crate::period::Period;
 use crate::render::WebResult;
 use crate::routes::api::needs::parse_queue;
 use crate::state::{AppState, today};
+use crate::xlsx::bilingual::{headings, write_header_row};
 use crate::xlsx::export::{Table, TableRow};
 
 #[derive(Deserialize)]
@@ -186,18 +187,19 @@ pub async fn export_list(
     }
     let table = Table {
         name: t("need.queue"),
-        headers: [
-            "lists.hh.number",
-            "need.category",
-            "need.origin",
-            "need.assignee",
-            "need.urgency",
-            "need.status",
-            "need.due_date",
-            "need.raised_on",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: headings(
+            state.catalogue,
+            &[
+                "lists.hh.number",
+                "need.category",
+                "need.origin",
+                "need.assignee",
+                "need.urgency",
+                "need.status",
+                "need.due_date",
+                "need.raised_on",
+            ],
+        ),
         widths: vec![8.0, 14.0, 20.0, 20.0, 10.0, 12.0, 12.0, 12.0],
         rows: texts
             .into_iter()
@@ -632,7 +634,6 @@ pub async fn export(
     let cats = labels(&state, DictKind::NEED_CATEGORY, lang).await?;
     let t = |k: &str| state.catalogue.get(lang, k).to_owned();
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let bold = rust_xlsxwriter::Format::new().set_bold();
     let sheets: [(&str, bool); 3] = [
         ("deeds.children", true),
         ("deeds.by_category", false),
@@ -642,20 +643,17 @@ pub async fn export(
         let ws = wb.add_worksheet();
         ws.set_name(t(title)).map_err(xlsx_err)?;
         let mut heads = vec![
-            t("deeds.col.name"),
-            t("deeds.raised"),
-            t("deeds.resolved"),
-            t("deeds.closed"),
+            "deeds.col.name",
+            "deeds.raised",
+            "deeds.resolved",
+            "deeds.closed",
         ];
         if with_overdue {
-            heads.push(t("deeds.overdue"));
+            heads.push("deeds.overdue");
         }
-        heads.push(t("deeds.median_days"));
-        heads.push(t("deeds.satisfaction"));
-        for (c, h) in heads.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold)
-                .map_err(xlsx_err)?;
-        }
+        heads.push("deeds.median_days");
+        heads.push("deeds.satisfaction");
+        write_header_row(ws, 0, &headings(state.catalogue, &heads)).map_err(xlsx_err)?;
         ws.set_column_width(0, 24).map_err(xlsx_err)?;
         let rows: Vec<(String, DeedCounts)> = match i {
             0 => std::iter::once((format!("{}（{}）", unit.name, t("deeds.total")), d.total))

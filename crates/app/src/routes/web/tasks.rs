@@ -105,7 +105,7 @@ pub async fn list(
             context! {
                 id => t.id.get(),
                 title => t.title,
-                issuer => t.issuer.name,
+                issuer => state.unit_names.name_in(lang, t.issuer.code.as_str(), &t.issuer.name),
                 deadline => format_date(t.deadline),
                 overdue => overdue(t, today),
                 status => t.status.map(ReportStatus::as_str),
@@ -150,18 +150,19 @@ pub async fn export_list(
     let today = today(&state.config);
     let table = Table {
         name: t(&format!("task.box.{}", which.as_str())),
-        headers: [
-            "task.title",
-            "task.issuer",
-            "task.deadline",
-            "task.my_status",
-            "task.overdue",
-            "lists.task.targets",
-            "lists.task.complete",
-            "task.to_review",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "task.title",
+                "task.issuer",
+                "task.deadline",
+                "task.my_status",
+                "task.overdue",
+                "lists.task.targets",
+                "lists.task.complete",
+                "task.to_review",
+            ],
+        ),
         widths: vec![30.0, 20.0, 12.0, 12.0, 8.0, 10.0, 10.0, 10.0],
         rows: rows
             .iter()
@@ -578,7 +579,7 @@ pub async fn notice(
         context! {
             task => context! {
                 id => task.id.get(), title => task.title, description => task.description,
-                issuer => task.issuer.name, deadline => format_date(task.deadline),
+                issuer => state.unit_names.name_in(lang, task.issuer.code.as_str(), &task.issuer.name), deadline => format_date(task.deadline),
                 issued, targets => task.targets, fields => task.fields,
             },
             attachments => files.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
@@ -631,7 +632,7 @@ pub async fn show(
             }).collect::<Vec<_>>(),
             task => context! {
                 id => task.id.get(), title => task.title, description => task.description,
-                issuer => task.issuer.name, issuer_code => task.issuer.code.as_str(),
+                issuer => state.unit_names.name_in(lang, task.issuer.code.as_str(), &task.issuer.name), issuer_code => task.issuer.code.as_str(),
                 deadline => format_date(task.deadline), targets => task.targets,
                 fields => task.fields, forwards => task.forwards,
             },
@@ -738,7 +739,7 @@ async fn report_page(
             fields, errors,
             task => context! {
                 id => t.task.id.get(), title => t.task.title,
-                deadline => format_date(t.task.deadline), issuer => t.task.issuer.name,
+                deadline => format_date(t.task.deadline), issuer => state.unit_names.name_in(lang, t.task.issuer.code.as_str(), &t.task.issuer.name),
             },
             unit => context! { code => t.unit.code.as_str(), name => t.unit.name, level => t.unit.level.get() },
             status => r.status.as_str(),

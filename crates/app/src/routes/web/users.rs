@@ -122,17 +122,18 @@ pub async fn export(
     let t = |k: &str| state.catalogue.get(lang, k).to_owned();
     let table = Table {
         name: t("users.title"),
-        headers: [
-            "people.display_name",
-            "users.username",
-            "people.position",
-            "people.phone",
-            "users.unit",
-            "users.roles",
-            "users.status",
-        ]
-        .map(t)
-        .to_vec(),
+        headers: crate::xlsx::bilingual::headings(
+            state.catalogue,
+            &[
+                "people.display_name",
+                "users.username",
+                "people.position",
+                "people.phone",
+                "users.unit",
+                "users.roles",
+                "users.status",
+            ],
+        ),
         widths: vec![14.0, 16.0, 16.0, 14.0, 24.0, 20.0, 10.0],
         rows: rows
             .iter()
