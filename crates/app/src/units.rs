@@ -33,6 +33,11 @@ pub async fn create_sector(
     }
     let name = sector_name(name, "name")?;
     let name_mn = match name_mn.map(str::trim).filter(|s| !s.is_empty()) {
+        // Shown on Mongolian pages and found by Mongolian search: only
+        // Mongolian script is a Mongolian name.
+        Some(n) if !jinguo_domain::text::in_mongolian_script(n) => {
+            return Err(FieldError::new("name_mn", "err.text.mongolian").into());
+        }
         Some(n) => Some(sector_name(n, "name_mn")?),
         None => None,
     };

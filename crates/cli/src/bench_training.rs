@@ -68,6 +68,7 @@ pub async fn run(a: TrainingArgs) -> anyhow::Result<()> {
     let year = today.year();
     let fields = ProgrammeDraft {
         title: "领头雁".into(),
+        title_mn: None,
         year: Some(i64::from(year)),
         audience: "village_chairs".into(),
         target: Some(a.trainees as i64),

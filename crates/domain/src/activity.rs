@@ -97,7 +97,9 @@ impl ActivityDraft {
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
         let title = line("title").required(&self.title, "err.activity.title_required", &mut errors);
-        let title_mn = line("title_mn").optional(self.title_mn.as_deref(), &mut errors);
+        let title_mn = line("title_mn")
+            .mongolian()
+            .optional(self.title_mn.as_deref(), &mut errors);
         let place = line("place").optional(self.place.as_deref(), &mut errors);
         let summary = Field::text("summary", 2000)
             .too_long(TEXT_LONG)
@@ -171,6 +173,23 @@ mod tests {
         let f = draft().validate(date!(2026 - 11 - 28)).unwrap();
         assert_eq!(f.month().to_string(), "2026-11");
         assert_eq!(f.date_text(), "2026-11-20");
+    }
+
+    #[test]
+    fn the_mongolian_title_is_in_mongolian_script() {
+        let today = date!(2026 - 11 - 28);
+        let mut d = draft();
+        d.title_mn = Some("ᠰᠤᠷᠭᠠᠯ".into());
+        assert_eq!(
+            d.validate(today).unwrap().title_mn.as_deref(),
+            Some("ᠰᠤᠷᠭᠠᠯ")
+        );
+        d.title_mn = Some("巾帼大宣讲".into());
+        let errs = d.validate(today).unwrap_err();
+        assert_eq!(
+            (errs[0].field.as_ref(), errs[0].key),
+            ("title_mn", "err.text.mongolian")
+        );
     }
 
     #[test]

@@ -113,6 +113,8 @@ impl Coordinates {
 #[derive(Debug, Clone, Default)]
 pub struct HomeDraft {
     pub name: String,
+    /// The name in traditional Mongolian, optional.
+    pub name_mn: Option<String>,
     pub address: String,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -128,6 +130,8 @@ pub struct HomeDraft {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HomeFields {
     pub name: String,
+    /// Shown with the Chinese name on the Mongolian help page.
+    pub name_mn: Option<String>,
     pub address: String,
     pub coords: Option<Coordinates>,
     pub hours: Option<String>,
@@ -161,6 +165,10 @@ impl HomeDraft {
     pub fn validate(&self) -> Result<HomeFields, Vec<FieldError>> {
         let mut errors = Vec::new();
         let name = required(&self.name, "name", NAME_MAX, &mut errors);
+        let name_mn = Field::line("name_mn", NAME_MAX)
+            .too_long("err.home.too_long")
+            .mongolian()
+            .optional(self.name_mn.as_deref(), &mut errors);
         let address = required(&self.address, "address", ADDRESS_MAX, &mut errors);
         let coords = match (self.lat, self.lon) {
             (None, None) => None,
@@ -210,6 +218,7 @@ impl HomeDraft {
         match (name, address, status) {
             (Some(name), Some(address), Some(status)) if errors.is_empty() => Ok(HomeFields {
                 name,
+                name_mn,
                 address,
                 coords,
                 hours,
@@ -241,6 +250,7 @@ mod tests {
     fn draft() -> HomeDraft {
         HomeDraft {
             name: " 伊勒勒特嘎查妇女之家 ".into(),
+            name_mn: None,
             address: "伊勒勒特嘎查党群服务中心二楼".into(),
             lat: Some(43.9333),
             lon: Some(116.0833),
@@ -260,6 +270,22 @@ mod tests {
             .into_iter()
             .map(|e| format!("{}={}", e.field, e.key))
             .collect()
+    }
+
+    #[test]
+    fn the_mongolian_name_is_optional_and_mongolian() {
+        let mut d = draft();
+        d.name_mn = Some(" ᠡᠮᠡᠭᠲᠡᠶᠢᠴᠦᠳ ᠦᠨ ᠭᠡᠷ ".into());
+        assert_eq!(
+            d.validate().unwrap().name_mn.as_deref(),
+            Some("ᠡᠮᠡᠭᠲᠡᠶᠢᠴᠦᠳ ᠦᠨ ᠭᠡᠷ")
+        );
+        d.name_mn = Some("妇女之家".into());
+        let e = d.validate().unwrap_err();
+        assert_eq!(
+            (e[0].field.as_ref(), e[0].key),
+            ("name_mn", "err.text.mongolian")
+        );
     }
 
     #[test]

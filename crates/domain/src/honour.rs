@@ -12,7 +12,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::household::ConsentMethod;
-use crate::text::clean_text;
+use crate::text::{Field, clean_text};
 use crate::{FieldError, Level, UnitId};
 
 macro_rules! honour_id {
@@ -320,6 +320,8 @@ impl Refusal {
 #[derive(Debug, Clone, Default)]
 pub struct CampaignDraft {
     pub title: String,
+    /// The title in traditional Mongolian, optional.
+    pub title_mn: Option<String>,
     pub year: Option<i64>,
     pub category: String,
     /// `village` or `township`.
@@ -336,6 +338,8 @@ pub struct CampaignDraft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CampaignFields {
     pub title: String,
+    /// Printed before the Chinese title on the notice and the certificate.
+    pub title_mn: Option<String>,
     pub year: i32,
     pub category: String,
     pub subject: SubjectKind,
@@ -378,6 +382,21 @@ fn optional(
             None
         }
     }
+}
+
+/// An optional name or title in traditional Mongolian, printed before the
+/// Chinese one: the shared Mongolian rule ([`Field::mongolian`]) with this
+/// module's message for a long text.
+fn mongolian(
+    s: Option<&str>,
+    field: &'static str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    Field::line(field, max)
+        .too_long("err.honour.too_long")
+        .mongolian()
+        .optional(s, errors)
 }
 
 fn date(s: &str, field: &'static str, errors: &mut Vec<FieldError>) -> Option<Date> {
@@ -426,6 +445,7 @@ impl CampaignDraft {
     pub fn validate(&self, today: Date) -> Result<CampaignFields, Vec<FieldError>> {
         let mut errors = Vec::new();
         let title = required(&self.title, "title", TITLE_MAX, &mut errors);
+        let title_mn = mongolian(self.title_mn.as_deref(), "title_mn", TITLE_MAX, &mut errors);
         let year = match self.year {
             Some(y) if (i64::from(YEARS.0)..=i64::from(YEARS.1)).contains(&y) => Some(y as i32),
             _ => {
@@ -493,6 +513,7 @@ impl CampaignDraft {
                 Some(notice_days),
             ) if errors.is_empty() => Ok(CampaignFields {
                 title,
+                title_mn,
                 year,
                 category: category.to_owned(),
                 subject,
@@ -516,6 +537,9 @@ pub struct NominationDraft {
     /// The family's name as published (乌云其木格家庭), a collective's name,
     /// or the name a woman agreed to have published.
     pub display_name: String,
+    /// The published name in traditional Mongolian, optional; the sealed
+    /// name has none.
+    pub display_name_mn: Option<String>,
     /// The head of the family's or the woman's own name: sealed.
     pub person_name: Option<String>,
     pub members: Option<i64>,
@@ -531,6 +555,7 @@ pub struct NominationDraft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NominationFields {
     pub display_name: String,
+    pub display_name_mn: Option<String>,
     pub person_name: Option<String>,
     pub members: Option<i64>,
     pub employer: Option<String>,
@@ -557,6 +582,12 @@ impl NominationDraft {
     ) -> Result<NominationFields, Vec<FieldError>> {
         let mut errors = Vec::new();
         let display_name = required(&self.display_name, "display_name", NAME_MAX, &mut errors);
+        let display_name_mn = mongolian(
+            self.display_name_mn.as_deref(),
+            "display_name_mn",
+            NAME_MAX,
+            &mut errors,
+        );
         let person_name = match subject {
             SubjectKind::Collective => None,
             _ => required(
@@ -627,6 +658,7 @@ impl NominationDraft {
             {
                 Ok(NominationFields {
                     display_name,
+                    display_name_mn,
                     person_name,
                     members,
                     employer,
@@ -814,6 +846,7 @@ mod tests {
     fn campaign() -> CampaignDraft {
         CampaignDraft {
             title: " 2026年度锡林浩特市最美家庭评选 ".into(),
+            title_mn: None,
             year: Some(2026),
             category: "family_most_beautiful".into(),
             nominating_level: "village".into(),
@@ -863,6 +896,7 @@ mod tests {
     fn every_campaign_problem_at_once() {
         let d = CampaignDraft {
             title: "".into(),
+            title_mn: Some("最美家庭".into()),
             year: Some(1999),
             category: "most_beautiful".into(),
             nominating_level: "banner".into(),
@@ -875,6 +909,7 @@ mod tests {
             keys(d.validate(date!(2026 - 12 - 01))),
             vec![
                 "title=err.honour.required",
+                "title_mn=err.text.mongolian",
                 "year=err.honour.year",
                 "category=err.honour.category",
                 "nominating_level=err.honour.nominating_level",
@@ -889,6 +924,7 @@ mod tests {
     fn family() -> NominationDraft {
         NominationDraft {
             display_name: "乌云其木格家庭".into(),
+            display_name_mn: None,
             person_name: Some("乌云其木格".into()),
             members: Some(5),
             employer: None,
@@ -896,6 +932,39 @@ mod tests {
             consent_given_by: "乌云其木格".into(),
             consent_method: "written".into(),
             consent_date: None,
+        }
+    }
+
+    #[test]
+    fn mongolian_names_are_optional_and_in_mongolian_script() {
+        let today = date!(2026 - 12 - 01);
+        let c = CampaignDraft {
+            title_mn: Some(" ᠬᠠᠮᠤᠭ ᠤᠨ ᠰᠠᠶᠢᠬᠠᠨ ᠭᠡᠷ ᠪᠦᠯ ".into()),
+            ..campaign()
+        }
+        .validate(today)
+        .unwrap();
+        assert_eq!(c.title_mn.as_deref(), Some("ᠬᠠᠮᠤᠭ ᠤᠨ ᠰᠠᠶᠢᠬᠠᠨ ᠭᠡᠷ ᠪᠦᠯ"));
+        let blank = CampaignDraft {
+            title_mn: Some(" ".into()),
+            ..campaign()
+        };
+        assert_eq!(blank.validate(today).unwrap().title_mn, None);
+        let n = NominationDraft {
+            display_name_mn: Some("ᠭᠡᠷ ᠪᠦᠯ".into()),
+            ..family()
+        };
+        let f = n.validate(SubjectKind::Family, today).unwrap();
+        assert_eq!(f.display_name_mn.as_deref(), Some("ᠭᠡᠷ ᠪᠦᠯ"));
+        for wrong in ["乌云其木格家庭", "Uyunqimug"] {
+            let n = NominationDraft {
+                display_name_mn: Some(wrong.into()),
+                ..family()
+            };
+            assert_eq!(
+                keys(n.validate(SubjectKind::Family, today)),
+                vec!["display_name_mn=err.text.mongolian"]
+            );
         }
     }
 

@@ -74,6 +74,20 @@ fn clean(s: &str, max: usize, lines: bool) -> Result<Option<String>, TextError> 
     Ok(Some(s.to_owned()))
 }
 
+/// Whether `text` holds traditional Mongolian letters (U+1800–U+18AF).
+/// The one test of "is this Mongolian" for every field that asks for
+/// Mongolian (an activity's, a campaign's or a home's `*_mn` name, a
+/// reviewer's catalogue entry): digits, Latin acronyms and punctuation may
+/// sit among the letters, but a text with none (Chinese or Latin typed
+/// into the Mongolian box) is refused, so a Chinese name never shows in
+/// the Mongolian column of a notice or a certificate.
+pub fn in_mongolian_script(text: &str) -> bool {
+    text.chars().any(|c| ('\u{1800}'..='\u{18AF}').contains(&c))
+}
+
+/// The message for a Mongolian field without Mongolian letters.
+const NOT_MONGOLIAN: &str = "err.text.mongolian";
+
 /// A text field of a form, checked with the form's own message keys, so
 /// a module states each field once: `Field::line("title", 200)`.
 #[derive(Debug, Clone)]
@@ -81,6 +95,7 @@ pub struct Field {
     name: Cow<'static, str>,
     max: usize,
     lines: bool,
+    mongolian: bool,
     too_long: &'static str,
 }
 
@@ -91,6 +106,7 @@ impl Field {
             name: name.into(),
             max,
             lines: false,
+            mongolian: false,
             too_long: "err.text.too_long",
         }
     }
@@ -100,6 +116,16 @@ impl Field {
         Self {
             lines: true,
             ..Self::line(name, max)
+        }
+    }
+
+    /// A field for a name or title in traditional Mongolian (`title_mn`,
+    /// `name_mn`): a text without Mongolian letters is refused with
+    /// `err.text.mongolian` (see [`in_mongolian_script`]).
+    pub fn mongolian(self) -> Self {
+        Self {
+            mongolian: true,
+            ..self
         }
     }
 
@@ -115,6 +141,10 @@ impl Field {
     /// onto `errors`.
     pub fn optional(&self, s: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
         match clean(s?, self.max, self.lines) {
+            Ok(Some(t)) if self.mongolian && !in_mongolian_script(&t) => {
+                errors.push(self.error(NOT_MONGOLIAN));
+                None
+            }
             Ok(t) => t,
             Err(e) => {
                 errors.push(FieldError::named(
@@ -297,6 +327,29 @@ mod tests {
         assert_eq!(clean_line(s, 20), Ok(Some(s.into())));
         let joined = "ᠠ\u{200D}ᠪ";
         assert_eq!(clean_text(joined, 20), Ok(Some(joined.into())));
+    }
+
+    #[test]
+    fn a_mongolian_field_needs_mongolian_letters() {
+        let name = Field::line("name_mn", 20).mongolian();
+        assert_eq!(
+            name.check_optional(Some(" ᠮᠣᠩᠭᠣᠯ 2026 ")),
+            Ok(Some("ᠮᠣᠩᠭᠣᠯ 2026".into()))
+        );
+        assert_eq!(name.check_optional(Some("  ")), Ok(None));
+        assert_eq!(name.check_optional(None), Ok(None));
+        for wrong in ["最美家庭", "Mongol", "2026"] {
+            let e = name.check_optional(Some(wrong)).unwrap_err();
+            assert_eq!((e.field.as_ref(), e.key), ("name_mn", NOT_MONGOLIAN));
+        }
+        // Without `mongolian()` any script passes.
+        assert!(
+            Field::line("name", 20)
+                .check_optional(Some("Mongol"))
+                .is_ok()
+        );
+        assert!(in_mongolian_script("ᠠ"));
+        assert!(!in_mongolian_script("\u{17FF}\u{18B0}"));
     }
 
     #[test]

@@ -162,6 +162,8 @@ impl AttendedVia {
 #[derive(Debug, Clone, Default)]
 pub struct ProgrammeDraft {
     pub title: String,
+    /// The title in traditional Mongolian, optional.
+    pub title_mn: Option<String>,
     pub year: Option<i64>,
     pub audience: String,
     pub target: Option<i64>,
@@ -172,6 +174,8 @@ pub struct ProgrammeDraft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgrammeFields {
     pub title: String,
+    /// Printed in the Mongolian column of the certificate.
+    pub title_mn: Option<String>,
     pub year: i32,
     pub audience: Audience,
     /// How many people the programme means to train.
@@ -209,6 +213,10 @@ impl ProgrammeDraft {
         let title = Field::line("title", TITLE_MAX)
             .too_long("err.training.title_long")
             .required(&self.title, "err.training.title_required", &mut errors);
+        let title_mn = Field::line("title_mn", TITLE_MAX)
+            .too_long("err.training.title_long")
+            .mongolian()
+            .optional(self.title_mn.as_deref(), &mut errors);
         let year = int_in(
             self.year,
             "year",
@@ -240,6 +248,7 @@ impl ProgrammeDraft {
             {
                 Ok(ProgrammeFields {
                     title,
+                    title_mn,
                     year: i32::try_from(year).unwrap_or(YEARS.0),
                     audience,
                     target,
@@ -486,15 +495,21 @@ mod tests {
     fn programme_fields_are_checked_together() {
         let d = ProgrammeDraft {
             title: String::new(),
+            title_mn: Some("领头雁".into()),
             year: Some(1999),
             audience: "everyone".into(),
             target: Some(0),
             hours: Some(501),
         };
         let e = d.parse().unwrap_err();
-        assert_eq!(e.len(), 5);
+        assert_eq!(e.len(), 6);
+        assert!(
+            e.iter()
+                .any(|e| e.field == "title_mn" && e.key == "err.text.mongolian")
+        );
         let d = ProgrammeDraft {
             title: "领头雁".into(),
+            title_mn: None,
             year: Some(2026),
             audience: "village_chairs".into(),
             target: Some(100),

@@ -96,6 +96,7 @@ async fn property(store: SqlStore, seed: u64) {
             0..4 => {
                 let fields = CampaignDraft {
                     title: format!("评选{step}"),
+                    title_mn: None,
                     year: Some(rng.gen_range(2025..=2026)),
                     category: CATEGORIES.choose(&mut rng).unwrap().to_string(),
                     nominating_level: "village".into(),
@@ -131,6 +132,7 @@ async fn property(store: SqlStore, seed: u64) {
                 };
                 let fields = NominationDraft {
                     display_name: format!("家庭{step}"),
+                    display_name_mn: None,
                     person_name: Some(format!("户主{step}")),
                     members: Some(4),
                     employer: None,

@@ -63,6 +63,7 @@ fn campaign(category: &str) -> NewCampaign {
         unit: jinguo_domain::UnitId::new(0),
         fields: CampaignDraft {
             title: "锡林浩特市评选".into(),
+            title_mn: None,
             year: Some(2026),
             category: category.into(),
             nominating_level: "village".into(),
@@ -80,6 +81,7 @@ fn campaign(category: &str) -> NewCampaign {
 fn family(name: &str, head: &str) -> NominationDraft {
     NominationDraft {
         display_name: name.into(),
+        display_name_mn: None,
         person_name: Some(head.into()),
         members: Some(4),
         employer: None,
@@ -537,6 +539,7 @@ async fn story(store: SqlStore) {
         .unwrap();
     let draft = NominationDraft {
         display_name: "娜仁花".into(),
+        display_name_mn: None,
         person_name: Some("娜仁花".into()),
         members: None,
         employer: Some("伊利勒特嘎查卫生室".into()),

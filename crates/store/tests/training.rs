@@ -77,6 +77,7 @@ fn programme(u: &Unit, hours: i64) -> NewProgramme {
         unit: u.id,
         fields: ProgrammeDraft {
             title: "领头雁".into(),
+            title_mn: None,
             year: Some(2026),
             audience: "village_chairs".into(),
             target: Some(50),

@@ -33,6 +33,9 @@ pub struct HomeView {
     id: HomeId,
     unit: UnitPathStep,
     name: String,
+    /// The name in traditional Mongolian, shown with the Chinese on the Mongolian help page;
+    /// null when none was given.
+    name_mn: Option<String>,
     address: String,
     /// Latitude in degrees (WGS 84), if known.
     lat: Option<f64>,
@@ -60,6 +63,7 @@ impl From<&Home> for HomeView {
             id: h.id,
             unit: UnitPathStep::from(&h.unit),
             name: f.name.clone(),
+            name_mn: f.name_mn.clone(),
             address: f.address.clone(),
             lat: f.coords.map(|c| c.lat()),
             lon: f.coords.map(|c| c.lon()),
@@ -167,7 +171,7 @@ pub struct HomeIdPath {
 
 /// A Women's Home as registered or changed. Every field is checked and all violations are
 /// reported together: `422` with `fields` mapping each offending field to its message and
-/// `field` naming the first, in the order unit_code, name, address, lat, lon, hours, phone,
+/// `field` naming the first, in the order unit_code, name, name_mn, address, lat, lon, hours, phone,
 /// facilities, status.
 #[derive(Deserialize, ToSchema)]
 #[schema(as = HomeInput)]
@@ -178,6 +182,13 @@ pub struct HomeBody {
     unit_code: String,
     #[schema(max_length = 100)]
     name: String,
+    /// The name in traditional Mongolian (optional, at most 100 characters), shown with the
+    /// Chinese name on the Mongolian help page. A text without Mongolian letters
+    /// (U+1800–U+18AF) answers `422` with field `name_mn` (`err.text.mongolian`). On a change,
+    /// absent or empty clears it, like `hours`.
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    name_mn: Option<String>,
     #[schema(max_length = 200)]
     address: String,
     /// Latitude in degrees (WGS 84), stored to a millionth of a degree. Given together with
@@ -207,6 +218,7 @@ impl HomeBody {
     fn draft(&self) -> HomeDraft {
         HomeDraft {
             name: self.name.clone(),
+            name_mn: self.name_mn.clone(),
             address: self.address.clone(),
             lat: self.lat,
             lon: self.lon,

@@ -51,6 +51,7 @@ pub const ONE_PHOTO: FieldError = FieldError::new("photo", "err.home.one_photo")
 const FIELD_ORDER: &[&str] = &[
     "unit_code",
     "name",
+    "name_mn",
     "address",
     "lat",
     "lon",

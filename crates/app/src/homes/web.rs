@@ -261,7 +261,7 @@ pub async fn show(
             id => h.id.get(),
             unit_code => h.unit.code.as_str(),
             unit_path => path.join(" › "),
-            name => f.name, address => f.address, hours => f.hours,
+            name => f.name, name_mn => f.name_mn, address => f.address, hours => f.hours,
             phone => f.phone.as_ref().map(|p| p.as_str()),
             lat => f.coords.map(|c| format!("{:.6}", c.lat())),
             lon => f.coords.map(|c| format!("{:.6}", c.lon())),
@@ -281,6 +281,8 @@ pub struct HomeForm {
     unit_code: String,
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    name_mn: String,
     #[serde(default)]
     address: String,
     #[serde(default)]
@@ -312,6 +314,7 @@ impl HomeForm {
         let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         HomeDraft {
             name: self.name.clone(),
+            name_mn: opt(&self.name_mn),
             address: self.address.clone(),
             lat: degrees(&self.lat),
             lon: degrees(&self.lon),
@@ -327,6 +330,7 @@ impl HomeForm {
         HomeForm {
             unit_code: h.unit.code.to_string(),
             name: f.name.clone(),
+            name_mn: f.name_mn.clone().unwrap_or_default(),
             address: f.address.clone(),
             lat: f
                 .coords

@@ -51,6 +51,9 @@ pub struct CampaignView {
     /// The issuing unit.
     unit: UnitPathStep,
     title: String,
+    /// The title in traditional Mongolian, shown before the Chinese on the public notice and
+    /// the certificate; null when none was given.
+    title_mn: Option<String>,
     year: i32,
     /// Key of the `honour-categories` dictionary.
     category: String,
@@ -79,6 +82,7 @@ impl From<&Campaign> for CampaignView {
             id: c.id,
             unit: UnitPathStep::from(&c.issuer),
             title: f.title.clone(),
+            title_mn: f.title_mn.clone(),
             year: f.year,
             category: f.category.clone(),
             subject: f.subject,
@@ -123,6 +127,9 @@ pub struct NominationView {
     /// The name as published: a family's (乌云其木格家庭), a collective's, or the one a woman
     /// agreed to.
     display_name: String,
+    /// The published name in traditional Mongolian, shown before the Chinese on the public
+    /// notice and the certificate; null when none was given.
+    display_name_mn: Option<String>,
     members: Option<i64>,
     employer: Option<String>,
     story: String,
@@ -140,6 +147,7 @@ fn nomination_view(c: &Campaign, n: &Nomination, waiting: Option<String>) -> Nom
         campaign_id: n.campaign_id,
         unit: UnitPathStep::from(&n.unit),
         display_name: n.display_name.clone(),
+        display_name_mn: n.display_name_mn.clone(),
         members: n.members,
         employer: n.employer.clone(),
         story: n.story.clone(),
@@ -225,6 +233,11 @@ pub struct CampaignBody {
     #[serde(default)]
     #[schema(max_length = 100)]
     title: String,
+    /// The title in traditional Mongolian (optional, at most 100 characters): printed before the
+    /// Chinese on the public notice and the certificate. A text without Mongolian letters
+    /// (U+1800–U+18AF) answers `422` with field `title_mn` (`err.text.mongolian`).
+    #[schema(max_length = 100, example = "ᠬᠠᠮᠤᠭ ᠤᠨ ᠰᠠᠶᠢᠬᠠᠨ ᠭᠡᠷ ᠪᠦᠯ")]
+    title_mn: Option<String>,
     #[schema(minimum = 2000, maximum = 2100)]
     year: Option<i64>,
     /// An active key of `honour-categories`; its prefix gives the subject.
@@ -270,6 +283,12 @@ pub struct NominationBody {
     name: Option<String>,
     #[schema(max_length = 50)]
     published_name: Option<String>,
+    /// The published name (the family's, the woman's published name, the collective's) in
+    /// traditional Mongolian, optional: printed before the Chinese on the public notice and the
+    /// certificate. A text without Mongolian letters answers `422` with field
+    /// `display_name_mn` (`err.text.mongolian`). The sealed name has no Mongolian counterpart.
+    #[schema(max_length = 50)]
+    display_name_mn: Option<String>,
     #[schema(minimum = 1, maximum = 50)]
     members: Option<i64>,
     #[schema(max_length = 100)]
@@ -305,6 +324,7 @@ impl NominationBody {
             unit_code: self.unit_code.clone(),
             draft: NominationDraft {
                 display_name,
+                display_name_mn: self.display_name_mn.clone(),
                 person_name,
                 members: self.members,
                 employer: self.employer.clone(),
@@ -423,6 +443,7 @@ pub async fn create_campaign(
 ) -> AppResult<(StatusCode, Json<HonourCreated>)> {
     let draft = CampaignDraft {
         title: b.title,
+        title_mn: b.title_mn,
         year: b.year,
         category: b.category,
         nominating_level: b.nominating_level,
@@ -875,6 +896,8 @@ pub async fn categories(State(state): State<AppState>) -> AppResult<Json<Diction
 pub struct PublicEntryView {
     nomination_id: NominationId,
     display_name: String,
+    /// The published name in traditional Mongolian, shown before the Chinese; null when none.
+    display_name_mn: Option<String>,
     members: Option<i64>,
     employer: Option<String>,
     story: String,
@@ -890,6 +913,8 @@ pub struct PublicEntryView {
 pub struct PublicNotice {
     id: CampaignId,
     title: String,
+    /// The title in traditional Mongolian, shown before the Chinese; null when none.
+    title_mn: Option<String>,
     year: i32,
     category: String,
     subject: SubjectKind,
@@ -906,6 +931,7 @@ fn public_view(p: &PublicCampaign) -> PublicNotice {
     PublicNotice {
         id: p.id,
         title: p.title.clone(),
+        title_mn: p.title_mn.clone(),
         year: p.year,
         category: p.category.clone(),
         subject: p.subject,
@@ -920,6 +946,7 @@ fn public_view(p: &PublicCampaign) -> PublicNotice {
             .map(|e| PublicEntryView {
                 nomination_id: e.nomination_id,
                 display_name: e.display_name.clone(),
+                display_name_mn: e.display_name_mn.clone(),
                 members: e.members,
                 employer: e.employer.clone(),
                 story: e.story.clone(),

@@ -75,6 +75,9 @@ async fn campaign(
     let city_scope = store.system_scope(city);
     let draft = CampaignDraft {
         title: title.into(),
+        // No Mongolian title: the repository holds no Mongolian for these
+        // titles or the families' names, and none is made up here.
+        title_mn: None,
         year: Some(i64::from(today.year())),
         category: category.into(),
         nominating_level: "village".into(),
@@ -103,6 +106,7 @@ async fn campaign(
     for (village, (name, head, members, story)) in villages.iter().zip(families) {
         let f = NominationDraft {
             display_name: (*name).into(),
+            display_name_mn: None,
             person_name: Some((*head).into()),
             members: Some(*members),
             employer: None,

@@ -99,6 +99,8 @@ pub struct CampaignForm {
     #[serde(default)]
     title: String,
     #[serde(default)]
+    title_mn: String,
+    #[serde(default)]
     year: String,
     #[serde(default)]
     category: String,
@@ -125,6 +127,7 @@ impl CampaignForm {
     fn draft(&self) -> CampaignDraft {
         CampaignDraft {
             title: self.title.clone(),
+            title_mn: Some(self.title_mn.clone()),
             year: number(&self.year),
             category: self.category.clone(),
             nominating_level: self.nominating_level.clone(),
@@ -256,7 +259,8 @@ pub async fn show(
         };
         let mine = can_record && open && waiting == Some(actor.unit.id);
         let entry = context! {
-            id => n.id.get(), name => n.display_name, unit => n.unit.name,
+            id => n.id.get(), name => n.display_name, name_mn => n.display_name_mn,
+            unit => n.unit.name,
             members => n.members, employer => n.employer, story => n.story,
             waiting => waiting_name, mine,
             shortlist => mine && is_issuer,
@@ -290,7 +294,7 @@ pub async fn show(
         lang,
         Some(&actor),
         context! {
-            id => c.id.get(), title => f.title, year => f.year,
+            id => c.id.get(), title => f.title, title_mn => f.title_mn, year => f.year,
             category => labels.get(&f.category).cloned().unwrap_or_else(|| f.category.clone()),
             subject => f.subject.as_str(),
             issuer => c.issuer.name, issuer_code => c.issuer.code.as_str(),
@@ -319,6 +323,8 @@ pub struct NominationForm {
     #[serde(default)]
     display_name: String,
     #[serde(default)]
+    display_name_mn: String,
+    #[serde(default)]
     person_name: String,
     #[serde(default)]
     members: String,
@@ -343,6 +349,7 @@ impl NominationForm {
             unit_code: self.unit_code.clone(),
             draft: NominationDraft {
                 display_name: self.display_name.clone(),
+                display_name_mn: opt(&self.display_name_mn),
                 person_name: opt(&self.person_name),
                 members: number(&self.members),
                 employer: opt(&self.employer),
@@ -560,7 +567,8 @@ pub async fn public_list(
     let labels = category_labels(&state, lang).await?;
     let item = |p: &jinguo_store::honours::PublicCampaign| {
         context! {
-            id => p.id.get(), title => p.title, year => p.year, issuer => p.issuer.name,
+            id => p.id.get(), title => p.title, title_mn => p.title_mn, year => p.year,
+            issuer => p.issuer.name,
             category => labels.get(&p.category).cloned().unwrap_or_else(|| p.category.clone()),
             notice_end => p.notice_end.map(fmt), published_on => p.published_on.map(fmt),
         }
@@ -623,7 +631,8 @@ async fn public_page(
         .iter()
         .map(|e| {
             context! {
-                id => e.nomination_id.get(), name => e.display_name, members => e.members,
+                id => e.nomination_id.get(), name => e.display_name,
+                name_mn => e.display_name_mn, members => e.members,
                 employer => e.employer, story => e.story, place => e.place.join(" · "),
                 certificate => (e.status == NominationStatus::Honoured)
                     .then(|| super::api::certificate_url(p.id, e.nomination_id)),
@@ -636,7 +645,8 @@ async fn public_page(
         lang,
         None,
         context! {
-            id => p.id.get(), title => p.title, year => p.year, issuer => p.issuer.name,
+            id => p.id.get(), title => p.title, title_mn => p.title_mn, year => p.year,
+            issuer => p.issuer.name,
             category => labels.get(&p.category).cloned().unwrap_or_else(|| p.category.clone()),
             subject => subject_key(p.subject),
             status => p.status.as_str(),
@@ -800,10 +810,19 @@ pub async fn certificate(
         .issuer_name_mn
         .clone()
         .unwrap_or_else(|| p.issuer.name.clone());
-    let subject_zh = match p.subject {
-        SubjectKind::Family => zh("honour.cert.body_family"),
-        SubjectKind::Woman => zh("honour.cert.body_woman"),
-        SubjectKind::Collective => zh("honour.cert.body_collective"),
+    let body_key = match p.subject {
+        SubjectKind::Family => "honour.cert.body_family",
+        SubjectKind::Woman => "honour.cert.body_woman",
+        SubjectKind::Collective => "honour.cert.body_collective",
+    };
+    let subject_zh = zh(body_key);
+    // The Mongolian column names the campaign only in Mongolian: with a
+    // Mongolian title the full sentence, without one the short form that
+    // leaves the title out (a Chinese title in a vertical Mongolian line
+    // would not read).
+    let mn_body = match &p.title_mn {
+        Some(t) => mn(body_key).replace("{title}", t),
+        None => mn("honour.cert.body"),
     };
     Ok(state.templates.render(
         "certificate.html",
@@ -811,9 +830,10 @@ pub async fn certificate(
         None,
         context! {
             name => e.display_name,
+            mn_name => e.display_name_mn,
             place => e.place.join(" "),
             mn_title => mn("honour.cert.title"),
-            mn_body => mn("honour.cert.body")
+            mn_body => mn_body
                 .replace("{year}", &p.year.to_string())
                 .replace("{category}", &mn_cat),
             mn_issuer => format!("{issuer_mn} {}", mn("honour.cert.federation")),

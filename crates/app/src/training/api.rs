@@ -35,6 +35,9 @@ pub struct TrainingProgramme {
     /// The planning unit (region, league or banner).
     unit: UnitPathStep,
     title: String,
+    /// The title in traditional Mongolian, printed in the Mongolian column of the certificate;
+    /// null when none was given.
+    title_mn: Option<String>,
     year: i32,
     audience: Audience,
     /// How many people the programme means to train.
@@ -52,6 +55,7 @@ impl From<&Programme> for TrainingProgramme {
             id: p.id,
             unit: UnitPathStep::from(&p.unit),
             title: p.fields.title.clone(),
+            title_mn: p.fields.title_mn.clone(),
             year: p.fields.year,
             audience: p.fields.audience,
             target: p.fields.target,
@@ -134,6 +138,13 @@ pub struct TrainingProgrammeInput {
     unit_code: String,
     #[schema(max_length = 100)]
     title: String,
+    /// The title in traditional Mongolian (optional, at most 100 characters), printed in the
+    /// Mongolian column of the certificate (the Chinese title stands there when absent). A text
+    /// without Mongolian letters (U+1800–U+18AF) answers `422` with field `title_mn`
+    /// (`err.text.mongolian`).
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    title_mn: Option<String>,
     #[schema(minimum = 2000, maximum = 2100)]
     year: Option<i64>,
     #[schema(value_type = Audience)]
@@ -176,6 +187,7 @@ pub async fn create_programme(
 ) -> AppResult<(StatusCode, Json<TrainingCreated>)> {
     let draft = ProgrammeDraft {
         title: b.title,
+        title_mn: b.title_mn,
         year: b.year,
         audience: b.audience,
         target: b.target,

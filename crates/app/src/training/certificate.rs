@@ -46,11 +46,14 @@ pub async fn certificate(
     let cat = &state.catalogue;
     let mn = |k: &str| cat.get(Lang::Mn, k).to_owned();
     let zh = |k: &str| cat.get(Lang::Zh, k).to_owned();
-    let fill = |s: String| {
+    // The Mongolian column names the programme in Mongolian where a
+    // Mongolian title was given, in Chinese otherwise.
+    let fill = |s: String, programme: &str| {
         s.replace("{year}", &c.year.to_string())
-            .replace("{programme}", &c.programme)
+            .replace("{programme}", programme)
             .replace("{hours}", &c.hours.to_string())
     };
+    let programme_mn = c.programme_mn.as_deref().unwrap_or(&c.programme);
     let issuer_mn = c
         .planner_name_mn
         .clone()
@@ -62,11 +65,11 @@ pub async fn certificate(
         context! {
             name => c.name,
             mn_title => mn("training.cert.title"),
-            mn_body => fill(mn("training.cert.body")),
+            mn_body => fill(mn("training.cert.body"), programme_mn),
             mn_issuer => format!("{issuer_mn} {}", mn("training.cert.federation")),
             mn_date => mn_date(on),
             zh_title => zh("training.cert.title"),
-            zh_body => fill(zh("training.cert.body")),
+            zh_body => fill(zh("training.cert.body"), &c.programme),
             zh_closing => zh("training.cert.closing"),
             zh_issuer => format!("{}{}", c.planner.name, zh("training.cert.federation")),
             zh_date => zh_date(on),

@@ -30,6 +30,9 @@ pub async fn fill(store: &SqlStore) -> anyhow::Result<u64> {
     let year = today.year();
     let fields = ProgrammeDraft {
         title: format!("{year}年基层妇联领头雁培训计划"),
+        // The catalogue's Mongolian for 领头雁培训 (`training.title`); the
+        // certificate's Mongolian sentence gives the year itself.
+        title_mn: Some("ᠲᠡᠷᠢᠭᠦᠯᠡᠭᠴᠢ ᠭᠠᠯᠠᠭᠤ\u{202f}ᠶᠢᠨ ᠰᠤᠷᠭᠠᠯᠲᠠ".into()),
         year: Some(i64::from(year)),
         audience: "village_chairs".into(),
         target: Some(60),

@@ -36,6 +36,7 @@ pub(super) fn error_map(errors: &[FieldError]) -> BTreeMap<&str, &str> {
 pub(super) struct ProgrammeRow<'a> {
     id: i64,
     title: &'a str,
+    title_mn: Option<&'a str>,
     year: i32,
     audience: &'static str,
     target: i64,
@@ -49,6 +50,7 @@ pub(super) fn programme_row(p: &Programme) -> ProgrammeRow<'_> {
     ProgrammeRow {
         id: p.id.get(),
         title: &p.fields.title,
+        title_mn: p.fields.title_mn.as_deref(),
         year: p.fields.year,
         audience: p.fields.audience.as_str(),
         target: p.fields.target,
@@ -149,6 +151,7 @@ pub async fn list(
 struct ProgrammeForm {
     unit_code: String,
     title: String,
+    title_mn: String,
     year: String,
     audience: String,
     target: String,
@@ -218,6 +221,7 @@ pub async fn create_programme(
     let form = ProgrammeForm {
         unit_code: first(&p, "unit_code"),
         title: first(&p, "title"),
+        title_mn: first(&p, "title_mn"),
         year: first(&p, "year"),
         audience: first(&p, "audience"),
         target: first(&p, "target"),
@@ -225,6 +229,7 @@ pub async fn create_programme(
     };
     let draft = ProgrammeDraft {
         title: form.title.clone(),
+        title_mn: Some(form.title_mn.clone()),
         year: number(&form.year),
         audience: form.audience.clone(),
         target: number(&form.target),

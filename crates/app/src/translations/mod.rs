@@ -8,7 +8,7 @@ mod routes;
 pub mod web;
 
 use jinguo_domain::FieldError;
-use jinguo_domain::text::Field;
+use jinguo_domain::text::{Field, in_mongolian_script};
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
@@ -30,11 +30,6 @@ pub const MODULE: crate::routes::Module = crate::routes::Module {
 
 /// The longest Mongolian entry (the longest Chinese one is far shorter).
 const MAX_TEXT: usize = 2_000;
-
-/// Whether `text` holds traditional Mongolian letters.
-fn in_mongolian_script(text: &str) -> bool {
-    text.chars().any(|c| ('\u{1800}'..='\u{18AF}').contains(&c))
-}
 
 /// Loads the saved entries into the catalogue at start.
 pub async fn load(state: &AppState) -> anyhow::Result<()> {

@@ -506,6 +506,7 @@ async fn bad_input_changes_nothing(db: Db) {
         .unwrap();
     let mut fields = jinguo_domain::honour::CampaignDraft {
         title: "过期评选".into(),
+        title_mn: None,
         year: Some(i64::from(today().year())),
         category: "family_green".into(),
         nominating_level: "village".into(),
@@ -693,6 +694,7 @@ mod matrix_cases {
             .collect();
         let fields = CampaignDraft {
             title: "矩阵评选".into(),
+            title_mn: None,
             year: Some(i64::from(today.year())),
             category: "family_most_beautiful".into(),
             nominating_level: "village".into(),
@@ -730,6 +732,7 @@ mod matrix_cases {
         let opened = store.campaign_in_scope(s, c).await.unwrap();
         let f = NominationDraft {
             display_name: "矩阵家庭".into(),
+            display_name_mn: None,
             person_name: Some("某某".into()),
             members: Some(3),
             employer: None,

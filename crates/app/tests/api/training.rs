@@ -86,7 +86,9 @@ async fn story(db: Db) {
     let ids: Vec<i64> = c["members"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).collect();
 
     // The plan: a township may not plan; the city may.
+    // With its Mongolian title (领头雁培训 as the catalogue has it), for the certificate.
     let p = json!({"unit_code": BAOLIGEN, "title": "领头雁", "year": year(),
+                   "title_mn": "ᠲᠡᠷᠢᠭᠦᠯᠡᠭᠴᠢ ᠭᠠᠯᠠᠭᠤ ᠶᠢᠨ ᠰᠤᠷᠭᠠᠯᠲᠠ",
                    "audience": "village_chairs", "target": 40, "hours": 8});
     let e = json_of(app.post_json(&city, "/api/v1/training/programmes", p.clone()).await, 422).await;
     assert_eq!(field(&e), "unit_code");
@@ -230,6 +232,11 @@ async fn story(db: Db) {
     assert_eq!(cert.status(), 200);
     let cert = cert.text().await.unwrap();
     assert!(cert.contains("乌云") && cert.contains("结业证书"));
+    // The programme's Mongolian title in the Mongolian column (first), the
+    // Chinese one in the Chinese column.
+    let (mn, zh) = cert.split_at(cert.find("class=\"zh\"").unwrap());
+    assert!(mn.contains("«ᠲᠡᠷᠢᠭᠦᠯᠡᠭᠴᠢ ᠭᠠᠯᠠᠭᠤ ᠶᠢᠨ ᠰᠤᠷᠭᠠᠯᠲᠠ»") && !mn.contains("“领头雁”"));
+    assert!(zh.contains("“领头雁”"));
     assert_eq!(get(format!("/training/enrolments/{vice}/certificate")).await.status(), 200);
     let un = get(format!("/training-coverage/untrained?unit={XILINHOT}")).await.text().await.unwrap();
     assert!(un.contains("娜仁") && un.contains("新主席") && !un.contains("乌云"));

@@ -362,5 +362,29 @@ async fn sector_organisations(db: Db) {
         )
         .await;
     assert_eq!(r.status(), 404);
+    // A Mongolian name must be in Mongolian script; one that is is found
+    // by a Mongolian search at once (a word of it, after the NNBSP).
+    let r = app
+        .post_json(
+            &t,
+            &format!("/api/v1/units/{XILINHOT}/sectors"),
+            json!({"name": "锡林浩特市家政行业妇联", "name_mn": "Shilin hot"}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("name_mn"));
+    let r = app
+        .post_json(
+            &t,
+            &format!("/api/v1/units/{XILINHOT}/sectors"),
+            json!({"name": "锡林浩特市家政行业妇联", "name_mn": "ᠭᠡᠷ\u{202F}ᠦᠨ ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let r = app
+        .get(&t, "/api/v1/units?q=%E1%A0%A6%E1%A0%A2%E1%A0%AF%E1%A0%A1")
+        .await;
+    let body = r.text().await.unwrap();
+    assert!(body.contains(&format!("{XILINHOT}-S02")), "{body}");
 }
 both_backends!(sector_organisations, sector_organisations);

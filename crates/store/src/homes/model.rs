@@ -72,6 +72,8 @@ pub struct HomeCoverage {
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicHome {
     pub name: String,
+    /// The name in traditional Mongolian, when one was given.
+    pub name_mn: Option<String>,
     pub address: String,
     pub hours: Option<String>,
     pub phone: Option<String>,

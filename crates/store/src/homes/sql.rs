@@ -23,7 +23,7 @@ use crate::sql::list_sql::{Bind, Conds};
 use crate::sql::{SqlStore, ancestors, level_of, not_found_if_none};
 use crate::{Result, StoreError, UnitStore};
 
-const HOME_COLS: &str = "h.id, h.unit_id, h.l1, h.l2, h.l3, h.l4, h.l5, h.name, h.address, \
+const HOME_COLS: &str = "h.id, h.unit_id, h.l1, h.l2, h.l3, h.l4, h.l5, h.name, h.name_mn, h.address, \
      h.lat_e6, h.lon_e6, h.hours, h.phone, h.facilities, h.status, h.photo_file, h.photo_type, \
      h.created_by, h.created_at, h.updated_at, u.code, u.name AS unit_name, u.level, u.kind";
 
@@ -53,6 +53,7 @@ fn home_from_row(row: &AnyRow) -> Result<Home> {
         ancestors: ancestors(row, "")?,
         fields: HomeFields {
             name: row.try_get("name")?,
+            name_mn: row.try_get("name_mn")?,
             address: row.try_get("address")?,
             coords: lat.zip(lon).map(|(a, o)| Coordinates::from_e6(a, o)),
             hours: row.try_get("hours")?,
@@ -99,7 +100,7 @@ impl SqlStore {
     /// Active homes whose ancestor column `col` is `unit`, public fields only.
     async fn public_homes(&self, col: &str, unit: UnitId, limit: i64) -> Result<Vec<PublicHome>> {
         let sql = format!(
-            "SELECT h.name, h.address, h.hours, h.phone, h.facilities FROM homes h \
+            "SELECT h.name, h.name_mn, h.address, h.hours, h.phone, h.facilities FROM homes h \
              WHERE h.{col} = $1 AND h.status = 'active' ORDER BY h.name, h.id LIMIT $2"
         );
         sqlx::query(&sql)
@@ -111,6 +112,7 @@ impl SqlStore {
             .map(|r| {
                 Ok(PublicHome {
                     name: r.try_get("name")?,
+                    name_mn: r.try_get("name_mn")?,
                     address: r.try_get("address")?,
                     hours: r.try_get("hours")?,
                     phone: r.try_get("phone")?,
@@ -130,9 +132,10 @@ impl HomeStore for SqlStore {
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO homes (unit_id, l1, l2, l3, l4, l5, name, address, lat_e6, lon_e6, hours, \
-             phone, facilities, status, photo_file, photo_type, created_by, created_at, updated_at) \
+             phone, facilities, status, photo_file, photo_type, created_by, created_at, updated_at, \
+             name_mn) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $18) \
+             $18, $18, $19) \
              RETURNING id",
         )
         .bind(unit.id.get())
@@ -153,6 +156,7 @@ impl HomeStore for SqlStore {
         .bind(new.photo.as_ref().map(|p| p.content_type.as_str()))
         .bind(new.by.map(UserId::get))
         .bind(now)
+        .bind(f.name_mn.as_deref())
         .fetch_one(&mut *tx)
         .await?;
         if f.status.is_active() {
@@ -200,7 +204,7 @@ impl HomeStore for SqlStore {
         let changed = sqlx::query(
             "UPDATE homes SET unit_id = $1, l1 = $2, l2 = $3, l3 = $4, l4 = $5, l5 = $6, \
              name = $7, address = $8, lat_e6 = $9, lon_e6 = $10, hours = $11, phone = $12, \
-             facilities = $13, status = $14, updated_at = $15 \
+             facilities = $13, status = $14, updated_at = $15, name_mn = $18 \
              WHERE id = $16 AND updated_at = $17",
         )
         .bind(unit_id.get())
@@ -222,6 +226,7 @@ impl HomeStore for SqlStore {
         .bind(now.max(old.updated_at + 1))
         .bind(id.get())
         .bind(old.updated_at)
+        .bind(f.name_mn.as_deref())
         .execute(&mut *tx)
         .await?;
         if changed.rows_affected() != 1 {

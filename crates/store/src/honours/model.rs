@@ -46,6 +46,8 @@ pub struct Nomination {
     pub path: [Option<UnitId>; 5],
     pub subject: SubjectKind,
     pub display_name: String,
+    /// The published name in traditional Mongolian, when one was given.
+    pub display_name_mn: Option<String>,
     pub members: Option<i64>,
     pub employer: Option<String>,
     pub story: String,
@@ -112,6 +114,8 @@ pub use crate::model::Who;
 pub struct PublicCampaign {
     pub id: CampaignId,
     pub title: String,
+    /// The title in traditional Mongolian, shown before the Chinese.
+    pub title_mn: Option<String>,
     pub year: i32,
     pub category: String,
     pub subject: SubjectKind,
@@ -132,6 +136,8 @@ pub struct PublicCampaign {
 pub struct PublicEntry {
     pub nomination_id: NominationId,
     pub display_name: String,
+    /// The published name in traditional Mongolian, shown before the Chinese.
+    pub display_name_mn: Option<String>,
     pub members: Option<i64>,
     pub employer: Option<String>,
     pub story: String,

@@ -26,13 +26,13 @@ use crate::sql::{SqlStore, ancestors, level_of, not_found_if_none};
 use crate::vault::associated_data;
 use crate::{InScope, Result, Scope, StoreError, UnitStore};
 
-const CAMPAIGN_COLS: &str = "c.id, c.unit_id, c.l1, c.l2, c.l3, c.l4, c.l5, c.title, c.year, \
+const CAMPAIGN_COLS: &str = "c.id, c.unit_id, c.l1, c.l2, c.l3, c.l4, c.l5, c.title, c.title_mn, c.year, \
      c.category, c.subject, c.nominating_level, c.quota, c.nomination_deadline, \
      c.review_deadline, c.notice_days, c.status, c.notice_start, c.notice_end, c.published_on, \
      c.created_at, u.code, u.name AS unit_name, u.level";
 
 const NOMINATION_COLS: &str = "n.id, n.campaign_id, n.unit_id, n.l1, n.l2, n.l3, n.l4, n.l5, \
-     n.display_name, n.members, n.employer, n.story, n.household_id, n.consent_given_by, \
+     n.display_name, n.display_name_mn, n.members, n.employer, n.story, n.household_id, n.consent_given_by, \
      n.consent_method, n.consent_date, n.status, n.at_unit_id, n.at_level, n.created_at, \
      n.updated_at, u.code, u.name AS unit_name, u.level";
 
@@ -79,6 +79,7 @@ fn campaign_from_row(row: &AnyRow) -> Result<Campaign> {
         issuer_path: ancestors(row, "")?,
         fields: CampaignFields {
             title: row.try_get("title")?,
+            title_mn: row.try_get("title_mn")?,
             year: year as i32,
             category: row.try_get("category")?,
             subject: SubjectKind::parse(&subject)
@@ -111,6 +112,7 @@ fn nomination_from_row(row: &AnyRow, subject: SubjectKind) -> Result<Nomination>
         path: ancestors(row, "")?,
         subject,
         display_name: row.try_get("display_name")?,
+        display_name_mn: row.try_get("display_name_mn")?,
         members: row.try_get("members")?,
         employer: row.try_get("employer")?,
         story: row.try_get("story")?,
@@ -336,9 +338,9 @@ impl HonourStore for SqlStore {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO honour_campaigns (unit_id, l1, l2, l3, l4, l5, title, year, category, \
              subject, nominating_level, quota, nomination_deadline, review_deadline, notice_days, \
-             status, created_by, created_at, updated_at) \
+             status, created_by, created_at, updated_at, title_mn) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', \
-             $16, $17, $17) RETURNING id",
+             $16, $17, $17, $18) RETURNING id",
         )
         .bind(unit.id.get())
         .bind(anc[0].map(UnitId::get))
@@ -357,6 +359,7 @@ impl HonourStore for SqlStore {
         .bind(f.notice_days)
         .bind(by.user.as_ref().map(|(u, _)| u.get()))
         .bind(now)
+        .bind(f.title_mn.as_deref())
         .fetch_one(&mut *tx)
         .await?;
         for c in &children {
@@ -501,8 +504,8 @@ impl HonourStore for SqlStore {
             "INSERT INTO honour_nominations (campaign_id, unit_id, l1, l2, l3, l4, l5, \
              display_name, members, employer, story, household_id, consent_given_by, \
              consent_method, consent_date, status, at_unit_id, at_level, created_by, created_at, \
-             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-             $15, 'proposed', $2, $16, $17, $18, $18) RETURNING id",
+             updated_at, display_name_mn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+             $12, $13, $14, $15, 'proposed', $2, $16, $17, $18, $18, $19) RETURNING id",
         )
         .bind(c.id.get())
         .bind(unit.id.get())
@@ -522,6 +525,7 @@ impl HonourStore for SqlStore {
         .bind(i64::from(unit.level.get()))
         .bind(by.user.as_ref().map(|(u, _)| u.get()))
         .bind(now)
+        .bind(f.display_name_mn.as_deref())
         .fetch_one(&mut *tx)
         .await?;
         if let Some(name) = &f.person_name {
@@ -1088,6 +1092,7 @@ impl HonourStore for SqlStore {
                 nomination_id: n.id,
                 place: self.place_names(n.unit.id).await?,
                 display_name: n.display_name,
+                display_name_mn: n.display_name_mn,
                 members: n.members,
                 employer: n.employer,
                 story: n.story,
@@ -1186,6 +1191,7 @@ fn public_of(
     PublicCampaign {
         id: c.id,
         title: c.fields.title,
+        title_mn: c.fields.title_mn,
         year: c.fields.year,
         category: c.fields.category,
         subject: c.fields.subject,

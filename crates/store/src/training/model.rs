@@ -138,6 +138,8 @@ pub struct Attended {
 pub struct Certificate {
     pub name: String,
     pub programme: String,
+    /// The programme's title in traditional Mongolian, when one was given.
+    pub programme_mn: Option<String>,
     pub year: i32,
     pub hours: i64,
     pub planner: UnitRef,

@@ -64,7 +64,7 @@ pub(super) fn path_ids(anc: &[Option<UnitId>; 5]) -> [i64; 5] {
 }
 
 const PROGRAMME_COLS: &str = "p.id, p.unit_id, p.l1 AS pl1, p.l2 AS pl2, p.l3 AS pl3, p.year, \
-     p.title, p.audience, p.target, p.hours, p.created_at, u.id AS u_id, u.code AS u_code, \
+     p.title, p.title_mn, p.audience, p.target, p.hours, p.created_at, u.id AS u_id, u.code AS u_code, \
      u.name AS u_name, u.level AS u_level, \
      (SELECT COUNT(*) FROM training_classes c WHERE c.programme_id = p.id) AS classes";
 
@@ -76,6 +76,7 @@ fn programme_from_row(row: &AnyRow) -> Result<Programme> {
         ancestors: planner_ancestors(row)?,
         fields: ProgrammeFields {
             title: row.try_get("title")?,
+            title_mn: row.try_get("title_mn")?,
             year: i32::try_from(row.try_get::<i64, _>("year")?).unwrap_or(0),
             audience: Audience::parse(&audience)
                 .ok_or_else(|| decode_err(format!("bad audience {audience}")))?,
@@ -224,8 +225,8 @@ impl TrainingStore for SqlStore {
         let a = unit.ancestors;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO training_programmes (unit_id, l1, l2, l3, year, title, audience, \
-             target, hours, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             target, hours, created_by, created_at, title_mn) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(unit.id.get())
         .bind(a[0].map(UnitId::get))
@@ -238,6 +239,7 @@ impl TrainingStore for SqlStore {
         .bind(f.hours)
         .bind(new.by.map(UserId::get))
         .bind(now)
+        .bind(f.title_mn.as_deref())
         .fetch_one(self.writer())
         .await?;
         Ok(ProgrammeId::new(id))
@@ -688,7 +690,7 @@ impl TrainingStore for SqlStore {
             return Err(StoreError::NotFound);
         }
         let row = sqlx::query(
-            "SELECT e.l1, e.l2, e.l3, e.l4, e.l5, e.member_id, m.name_enc, p.title, p.year, \
+            "SELECT e.l1, e.l2, e.l3, e.l4, e.l5, e.member_id, m.name_enc, p.title, p.title_mn, p.year, \
              pr.hours, pr.completed_at, u.id AS u_id, u.code AS u_code, u.name AS u_name, \
              u.level AS u_level, u.name_mn FROM training_enrolments e \
              JOIN committee_members m ON m.id = e.member_id \
@@ -709,6 +711,7 @@ impl TrainingStore for SqlStore {
         Ok(Certificate {
             name: self.member_name(member, row.try_get("name_enc")?)?,
             programme: row.try_get("title")?,
+            programme_mn: row.try_get("title_mn")?,
             year: i32::try_from(row.try_get::<i64, _>("year")?).unwrap_or(0),
             hours: row.try_get("hours")?,
             planner: unit_ref(&row, "u_")?,

@@ -195,7 +195,11 @@ async fn page(
         None => None,
     };
     // The Women's Homes she can walk into: with hours and a phone, and
-    // facility names in her language.
+    // facility names in her language. On the Mongolian page a home's
+    // Mongolian name comes first with the Chinese beside it: the address
+    // under it and the sign at the door are mostly in Chinese, so the
+    // Chinese name is what she matches them with. The Chinese and English
+    // pages keep the Chinese name alone.
     let homes = match village {
         Some(v) => {
             let facilities =
@@ -212,7 +216,9 @@ async fn page(
                         .map(|f| facilities.get(f).cloned().unwrap_or_else(|| f.clone()))
                         .collect();
                     context! {
-                        name => h.name, address => h.address, hours => h.hours,
+                        name => h.name,
+                        name_mn => h.name_mn.filter(|_| lang == Lang::Mn),
+                        address => h.address, hours => h.hours,
                         phone => h.phone, facilities => names,
                     }
                 })
