@@ -49,7 +49,7 @@ pub struct Templates {
 /// A name as page content: text, or an upright island when it is written
 /// in Mongolian (escaped here, since it is marked safe).
 fn island(name: String) -> Value {
-    if name.chars().any(|c| ('\u{1820}'..='\u{18AA}').contains(&c)) {
+    if jinguo_domain::text::in_mongolian_script(&name) {
         Value::from_safe_string(format!(
             "<span class=\"mn-name\">{}</span>",
             minijinja::HtmlEscape(&name)
